@@ -1,0 +1,152 @@
+"""SafeGround settings: everything comes from environment variables with safe defaults.
+
+SAFEGROUND_DATABASE_URL picks the database:
+  spatialite:///absolute/path.sqlite         (default: ./var/safeground.sqlite)
+  postgis://user:password@host:port/dbname
+"""
+
+import os
+import sqlite3
+import sys
+from pathlib import Path
+
+import dj_database_url
+
+if not hasattr(sqlite3.Connection, "enable_load_extension"):
+    # Some Python builds (pyenv's, for one) can't load SQLite extensions; SpatiaLite needs that.
+    # pysqlite3-binary ships an SQLite that can, and Django's backend imports it as `sqlite3`.
+    try:
+        import pysqlite3
+
+        sys.modules["sqlite3"] = pysqlite3
+    except ImportError:  # pragma: no cover - the install step adds it where needed
+        pass
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+SHARED_DATA_DIR = Path(os.environ.get("SAFEGROUND_SHARED_DATA", BASE_DIR.parent / "shared" / "data"))
+
+
+def _env_bool(name: str, default: bool) -> bool:
+    return os.environ.get(name, str(default)).lower() in {"1", "true", "yes", "on"}
+
+
+DEBUG = _env_bool("SAFEGROUND_DEBUG", False)
+SECRET_KEY = (
+    os.environ.get("SAFEGROUND_SECRET_KEY") or "insecure-dev-key-set-SAFEGROUND_SECRET_KEY-in-production"
+)
+ALLOWED_HOSTS = os.environ.get("SAFEGROUND_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(",")
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "django.contrib.gis",
+    "simple_history",
+    "safeground.core",
+    "safeground.gazetteer",
+    "safeground.organisations",
+    "safeground.ordnance",
+    "safeground.hazards",
+    "safeground.operations",
+    "safeground.landrelease",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "simple_history.middleware.HistoryRequestMiddleware",
+]
+
+ROOT_URLCONF = "config.urls"
+WSGI_APPLICATION = "config.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.template.context_processors.i18n",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+            ]
+        },
+    }
+]
+
+
+def database_from_url(url: str) -> dict:
+    """Translate SAFEGROUND_DATABASE_URL into a Django DATABASES entry (GeoDjango backends only)."""
+    if not url.startswith(("spatialite://", "postgis://")):
+        raise ValueError(f"SAFEGROUND_DATABASE_URL must start with spatialite:// or postgis://, got {url!r}")
+    config = dj_database_url.parse(url, conn_max_age=60 if url.startswith("postgis") else 0)
+    if url.startswith("spatialite://"):
+        Path(config["NAME"]).parent.mkdir(parents=True, exist_ok=True)
+        config["ENGINE"] = "safeground.core.dbbackends.spatialite"
+        config["OPTIONS"] = {"timeout": 30}
+    return config
+
+
+DATABASE_URL = os.environ.get(
+    "SAFEGROUND_DATABASE_URL", f"spatialite:///{(Path.cwd() / 'var' / 'safeground.sqlite').as_posix()}"
+)
+DATABASES = {"default": database_from_url(DATABASE_URL)}
+SPATIALITE_LIBRARY_PATH = os.environ.get("SPATIALITE_LIBRARY_PATH", "mod_spatialite")
+if os.environ.get("GDAL_LIBRARY_PATH"):
+    GDAL_LIBRARY_PATH = os.environ["GDAL_LIBRARY_PATH"]
+if os.environ.get("GEOS_LIBRARY_PATH"):
+    GEOS_LIBRARY_PATH = os.environ["GEOS_LIBRARY_PATH"]
+
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+]
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+]
+
+LANGUAGE_CODE = "en"
+LANGUAGES = [("en", "English"), ("km", "ខ្មែរ"), ("az", "Azərbaycanca")]
+LOCALE_PATHS = [BASE_DIR / "locale"]
+TIME_ZONE = "UTC"
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "/static/"
+STATICFILES_DIRS = [BASE_DIR / "static"]
+STATIC_ROOT = Path(os.environ.get("SAFEGROUND_STATIC_ROOT", BASE_DIR / "var" / "staticfiles"))
+WHITENOISE_USE_FINDERS = True
+
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SECURE = _env_bool("SAFEGROUND_SECURE_COOKIES", False)
+CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+X_FRAME_OPTIONS = "DENY"
+
+# Land release and geometry tolerances.
+SAFEGROUND_BORDER_TOLERANCE_M = float(os.environ.get("SAFEGROUND_BORDER_TOLERANCE_M", "50"))
+
+# GDAL < 3.9 can't block file/network access from spatial references; SafeGround only builds
+# spatial references from EPSG codes it chooses itself, so the warning is silenced.
+SILENCED_SYSTEM_CHECKS = ["gis.W001"]
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "root": {"handlers": ["console"], "level": os.environ.get("SAFEGROUND_LOG_LEVEL", "WARNING")},
+}

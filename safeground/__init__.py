@@ -1,0 +1,1 @@
+"""SafeGround: open information management for humanitarian mine action."""

@@ -1,0 +1,19 @@
+"""GeoDjango's SpatiaLite backend, initialising only the core spatial metadata.
+
+SpatiaLite 5's `InitSpatialMetaDataFull` adds ISO-metadata tables whose triggers use `rowid`; newer
+SQLite (3.35+, as bundled by pysqlite3-binary) rejects them as soon as Django rebuilds a table
+("error in trigger ISO_metadata_reference_row_id_value_insert: no such column: rowid").
+SafeGround uses none of those tables, so `InitSpatialMetaData(1)` is enough.
+"""
+
+from django.contrib.gis.db.backends.spatialite.base import DatabaseWrapper as SpatiaLiteWrapper
+from django.db.backends.sqlite3.base import DatabaseWrapper as SQLiteWrapper
+
+
+class DatabaseWrapper(SpatiaLiteWrapper):
+    def prepare_database(self):
+        SQLiteWrapper.prepare_database(self)
+        with self.cursor() as cursor:
+            cursor.execute("PRAGMA table_info(geometry_columns);")
+            if cursor.fetchall() == []:
+                cursor.execute("SELECT InitSpatialMetaData(1)")

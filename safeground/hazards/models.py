@@ -1,0 +1,105 @@
+"""Hazardous areas (SHA/CHA) with their evidence and beneficiaries.
+
+Status maps to GICHD's Minimum Data Requirements (see docs/hazard-status.md): open → "open",
+suspended → "Suspended" (MDR diagram), closed → "closed", handed_over → "handed over"/"Released".
+"""
+
+from django.contrib.gis.db import models
+from simple_history.models import HistoricalRecords
+
+from safeground.core.models import Record
+
+CONTAMINATION_CHOICES = [
+    ("ap_mines", "AP mines"),
+    ("at_mines", "AT mines"),
+    ("cmr", "Cluster munition remnants"),
+    ("uxo", "Other UXO"),
+    ("axo", "AXO"),
+    ("ied", "IED"),
+    ("mixed", "Mixed"),
+]
+
+
+class Hazard(Record):
+    CLASS_CHOICES = [("SHA", "Suspected hazardous area"), ("CHA", "Confirmed hazardous area")]
+    STATUS_CHOICES = [
+        ("open", "Open"),
+        ("suspended", "Suspended"),
+        ("closed", "Closed"),
+        ("handed_over", "Handed over"),
+    ]
+
+    name = models.CharField(max_length=200, blank=True)
+    hazard_class = models.CharField(max_length=3, choices=CLASS_CHOICES)
+    status = models.CharField(max_length=12, choices=STATUS_CHOICES, default="open")
+    contamination_type = models.CharField(max_length=10, choices=CONTAMINATION_CHOICES)
+    suspected_models = models.ManyToManyField("ordnance.OrdnanceModel", blank=True, related_name="hazards")
+    geom = models.MultiPolygonField(srid=4326)
+    benchmark = models.PointField(srid=4326, null=True, blank=True)
+    country = models.CharField(max_length=3)
+    province = models.ForeignKey(
+        "gazetteer.AdminArea", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    district = models.ForeignKey(
+        "gazetteer.AdminArea", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    commune = models.ForeignKey(
+        "gazetteer.AdminArea", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    reporting_organisation = models.ForeignKey(
+        "organisations.Organisation", null=True, blank=True, on_delete=models.PROTECT, related_name="hazards"
+    )
+    recorded_on = models.DateField()
+    status_changed_on = models.DateField(null=True, blank=True)
+    area_m2 = models.FloatField(editable=False, help_text="Computed from the geometry in the local UTM zone")
+    utm_epsg = models.PositiveIntegerField(editable=False)
+    history = HistoricalRecords()
+
+    class Meta(Record.Meta):
+        indexes = [models.Index(fields=["country", "hazard_class", "status"])]
+
+
+class Evidence(models.Model):
+    KIND_CHOICES = [("direct", "Direct"), ("indirect", "Indirect")]
+    TYPE_CHOICES = [
+        ("device_seen", "Device seen"),
+        ("accident", "Accident"),
+        ("detonation", "Detonation / explosion"),
+        ("mine_signs", "Mine signs or fencing"),
+        ("military_records", "Military or minefield records"),
+        ("local_informant", "Local informant"),
+        ("former_frontline", "Former front line"),
+        ("unused_land", "Unused productive land"),
+        ("other", "Other"),
+    ]
+    hazard = models.ForeignKey(Hazard, on_delete=models.CASCADE, related_name="evidence")
+    kind = models.CharField(max_length=8, choices=KIND_CHOICES)
+    evidence_type = models.CharField(max_length=20, choices=TYPE_CHOICES)
+    point = models.PointField(srid=4326, null=True, blank=True)
+    observed_on = models.DateField(null=True, blank=True)
+    description = models.TextField(blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["hazard", "observed_on", "id"]
+
+
+class Beneficiary(models.Model):
+    STATUS_CHOICES = [("expected", "Expected"), ("confirmed", "Confirmed")]
+    LAND_USE_CHOICES = [
+        ("agriculture", "Agriculture"),
+        ("housing", "Housing"),
+        ("infrastructure", "Infrastructure"),
+        ("water", "Water"),
+        ("forest", "Forest"),
+        ("other", "Other"),
+    ]
+    hazard = models.ForeignKey(Hazard, on_delete=models.CASCADE, related_name="beneficiaries")
+    status = models.CharField(max_length=10, choices=STATUS_CHOICES)
+    people = models.PositiveIntegerField()
+    land_use = models.CharField(max_length=15, choices=LAND_USE_CHOICES)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["hazard", "id"]
+        verbose_name_plural = "beneficiaries"
