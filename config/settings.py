@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "safeground.hazards",
     "safeground.operations",
     "safeground.landrelease",
+    "safeground.demo",
 ]
 
 MIDDLEWARE = [

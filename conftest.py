@@ -1,0 +1,25 @@
+"""Test set-up shared by every app: the reference gazetteer is loaded once per test session.
+
+Run the suite on either database by setting SAFEGROUND_DATABASE_URL (see the Makefile's `test`).
+"""
+
+import pytest
+from django.conf import settings
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """Load the real Cambodian and Azerbaijani gazetteer into the test database once."""
+    from safeground.gazetteer.loader import load_reference
+
+    with django_db_blocker.unblock():
+        load_reference(settings.SHARED_DATA_DIR, report=lambda message: None)
+
+
+@pytest.fixture(autouse=True)
+def _fresh_gazetteer_caches():
+    from safeground.gazetteer.queries import clear_caches
+
+    clear_caches()
+    yield
+    clear_caches()
