@@ -1,5 +1,37 @@
-"""The Ninja API: one router per app, mounted under /api/v1/."""
+"""The Ninja API: one router per app, mounted under /api/v1/ (OpenAPI at /api/v1/openapi.json)."""
 
 from ninja import NinjaAPI
 
-api = NinjaAPI(title="SafeGround API", version="1", description="Humanitarian mine action information")
+from safeground.core.errors import ValidationFailed
+from safeground.core.geometry import GeometryError
+from safeground.gazetteer.api import router as gazetteer_router
+from safeground.hazards.api import router as hazards_router
+from safeground.landrelease.api import devices_router, products_router
+from safeground.operations.api import router as activities_router
+from safeground.ordnance.api import router as ordnance_router
+from safeground.organisations.api import router as organisations_router
+
+api = NinjaAPI(
+    title="SafeGround API",
+    version="1",
+    description="Humanitarian mine action information: hazards, activities, land release, devices, gazetteer.",
+)
+
+
+@api.exception_handler(ValidationFailed)
+def validation_failed(request, exc: ValidationFailed):
+    return api.create_response(request, exc.as_dict(), status=422)
+
+
+@api.exception_handler(GeometryError)
+def geometry_error(request, exc: GeometryError):
+    return api.create_response(request, ValidationFailed.from_geometry(exc, field=None).as_dict(), status=422)
+
+
+api.add_router("/hazards", hazards_router)
+api.add_router("/activities", activities_router)
+api.add_router("/products", products_router)
+api.add_router("/devices", devices_router)
+api.add_router("/organisations", organisations_router)
+api.add_router("/ordnance-models", ordnance_router)
+api.add_router("", gazetteer_router)

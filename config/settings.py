@@ -31,9 +31,7 @@ def _env_bool(name: str, default: bool) -> bool:
 
 
 DEBUG = _env_bool("SAFEGROUND_DEBUG", False)
-SECRET_KEY = (
-    os.environ.get("SAFEGROUND_SECRET_KEY") or "insecure-dev-key-set-SAFEGROUND_SECRET_KEY-in-production"
-)
+SECRET_KEY = os.environ.get("SAFEGROUND_SECRET_KEY") or "insecure-dev-key-set-SAFEGROUND_SECRET_KEY-in-production"
 ALLOWED_HOSTS = os.environ.get("SAFEGROUND_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(",")
 
 INSTALLED_APPS = [

@@ -13,9 +13,7 @@ class AdminArea(models.Model):
     level = models.PositiveSmallIntegerField()
     code = models.CharField(max_length=20)
     name = models.CharField(max_length=200)
-    parent = models.ForeignKey(
-        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="children"
-    )
+    parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="children")
     geom = models.MultiPolygonField(srid=4326)
     source = models.CharField(max_length=200, blank=True)
 
@@ -42,9 +40,7 @@ class Place(models.Model):
     code = models.CharField(max_length=20)
     name = models.CharField(max_length=200)
     point = models.PointField(srid=4326)
-    admin_area = models.ForeignKey(
-        AdminArea, null=True, blank=True, on_delete=models.PROTECT, related_name="places"
-    )
+    admin_area = models.ForeignKey(AdminArea, null=True, blank=True, on_delete=models.PROTECT, related_name="places")
     source = models.CharField(max_length=200, blank=True)
 
     class Meta:

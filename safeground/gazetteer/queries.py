@@ -140,6 +140,4 @@ def locate(geoms: list[BaseGeometry], country: str) -> list[Location]:
                         best_share[g] = share
                         best[g] = ids[a]
         found[level] = best
-    return [
-        Location(country, found[1][i], found[2][i], found[3][i]) for i in range(len(geoms_arr))
-    ]
+    return [Location(country, found[1][i], found[2][i], found[3][i]) for i in range(len(geoms_arr))]

@@ -45,9 +45,7 @@ class Device(Record):
         ("rendered_safe", "Rendered safe"),
         ("other", "Other"),
     ]
-    product = models.ForeignKey(
-        Product, null=True, blank=True, on_delete=models.PROTECT, related_name="devices"
-    )
+    product = models.ForeignKey(Product, null=True, blank=True, on_delete=models.PROTECT, related_name="devices")
     activity = models.ForeignKey(
         "operations.Activity", null=True, blank=True, on_delete=models.PROTECT, related_name="devices"
     )

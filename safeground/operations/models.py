@@ -33,9 +33,7 @@ class Activity(Record):
         ("cancelled", "Cancelled"),
     ]
     activity_type = models.CharField(max_length=10, choices=TYPE_CHOICES)
-    organisation = models.ForeignKey(
-        "organisations.Organisation", on_delete=models.PROTECT, related_name="activities"
-    )
+    organisation = models.ForeignKey("organisations.Organisation", on_delete=models.PROTECT, related_name="activities")
     teams = models.ManyToManyField("organisations.Team", blank=True, related_name="activities")
     methods = models.JSONField(default=list, help_text="List of method codes, see METHOD_CHOICES")
     hazards = models.ManyToManyField("hazards.Hazard", blank=True, related_name="activities")

@@ -1,0 +1,116 @@
+"""The one GeoJSON helper of the API: Ninja's ModelSchema can't map geometry fields.
+
+Spatial lists are GeoJSON FeatureCollections (RFC 7946, lon/lat WGS 84) whose feature `id` is the
+record's human code; paging follows OGC API Features (`numberMatched`, `numberReturned`, `links`).
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any, Literal
+
+import shapely
+from django.contrib.gis.db.models.functions import AsGeoJSON
+from django.contrib.gis.geos import GEOSGeometry, Polygon
+from ninja import Schema
+from pydantic import Field
+
+from safeground.core.geometry import GeometryError
+
+MAX_LIMIT = 10000
+
+
+class Geometry(Schema):
+    type: str = Field(examples=["MultiPolygon"])
+    coordinates: Any
+
+
+class Link(Schema):
+    rel: str
+    href: str
+    type: str = "application/geo+json"
+
+
+class FeatureOut(Schema):
+    type: Literal["Feature"] = "Feature"
+    id: str
+    geometry: Geometry | None
+    properties: dict[str, Any]
+
+
+class FeatureCollectionOut(Schema):
+    type: Literal["FeatureCollection"] = "FeatureCollection"
+    numberMatched: int
+    numberReturned: int
+    links: list[Link]
+    features: list[FeatureOut]
+
+
+def parse_bbox(bbox: str | None) -> Polygon | None:
+    """`minlon,minlat,maxlon,maxlat` → a polygon; a clear error for anything else."""
+    if not bbox:
+        return None
+    try:
+        minx, miny, maxx, maxy = (float(v) for v in bbox.split(","))
+    except ValueError as exc:
+        raise GeometryError(f"bbox must be minlon,minlat,maxlon,maxlat; got {bbox!r}", reason="bbox") from exc
+    if minx > maxx or miny > maxy:
+        raise GeometryError(f"bbox {bbox!r}: minimum larger than maximum", reason="bbox")
+    return Polygon.from_bbox((minx, miny, maxx, maxy))
+
+
+def geometry_from_geojson(value: dict | None, what: str) -> shapely.Geometry:
+    """A GeoJSON geometry object (dict) → a Shapely geometry, or a GeometryError naming `what`."""
+    if value is None:
+        raise GeometryError(f"{what} is required", reason="missing")
+    try:
+        return shapely.from_geojson(json.dumps(value))
+    except (shapely.errors.GEOSException, ValueError, TypeError) as exc:
+        raise GeometryError(f"{what} is not valid GeoJSON geometry: {exc}", reason="unparseable") from exc
+
+
+def to_geos(geom: shapely.Geometry) -> GEOSGeometry:
+    return GEOSGeometry(memoryview(shapely.to_wkb(geom)), srid=4326)
+
+
+def to_shapely(geom: GEOSGeometry) -> shapely.Geometry:
+    return shapely.from_wkb(bytes(geom.wkb))
+
+
+def page(queryset, *, request, limit: int, offset: int, geom_field: str, properties, precision: int = 8) -> dict:
+    """One page of a spatial queryset as a FeatureCollection; GeoJSON is produced by the database."""
+    limit = max(1, min(limit, MAX_LIMIT))
+    matched = queryset.count()
+    rows = list(queryset.annotate(_geojson=AsGeoJSON(geom_field, precision=precision))[offset : offset + limit])
+    features = [
+        {
+            "type": "Feature",
+            "id": row.code,
+            "geometry": json.loads(row._geojson) if row._geojson else None,
+            "properties": properties(row),
+        }
+        for row in rows
+    ]
+    links = [{"rel": "self", "href": request.get_full_path()}]
+    if offset + limit < matched:
+        query = request.GET.copy()
+        query["offset"] = str(offset + limit)
+        query["limit"] = str(limit)
+        links.append({"rel": "next", "href": f"{request.path}?{query.urlencode()}"})
+    return {
+        "type": "FeatureCollection",
+        "numberMatched": matched,
+        "numberReturned": len(features),
+        "links": links,
+        "features": features,
+    }
+
+
+def feature(row, *, geom_field: str, properties) -> dict:
+    geom = getattr(row, geom_field)
+    return {
+        "type": "Feature",
+        "id": row.code,
+        "geometry": json.loads(geom.geojson) if geom else None,
+        "properties": properties(row),
+    }

@@ -1,0 +1,35 @@
+"""Change history (django-simple-history) in a form the API and the pages share."""
+
+HISTORY_TYPES = {"+": "created", "~": "changed", "-": "deleted"}
+
+
+def history_entries(record) -> list[dict]:
+    """Newest first: who, when, what changed (field, old, new)."""
+    entries = []
+    rows = list(record.history.select_related("history_user").order_by("-history_date", "-history_id"))
+    for i, row in enumerate(rows):
+        previous = rows[i + 1] if i + 1 < len(rows) else None
+        changes = []
+        if previous is not None:
+            delta = row.diff_against(previous)
+            changes = [{"field": c.field, "old": _plain(c.old), "new": _plain(c.new)} for c in delta.changes]
+        entries.append(
+            {
+                "history_id": row.history_id,
+                "history_date": row.history_date,
+                "history_type": {"+": "created", "~": "changed", "-": "deleted"}.get(
+                    row.history_type, row.history_type
+                ),
+                "history_user": row.history_user.get_username() if row.history_user else None,
+                "changes": changes,
+            }
+        )
+    return entries
+
+
+def _plain(value):
+    if hasattr(value, "wkt"):
+        return f"geometry ({value.num_coords} vertices)"
+    if isinstance(value, (str, int, float, bool)) or value is None:
+        return value
+    return str(value)

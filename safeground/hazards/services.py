@@ -1,0 +1,184 @@
+"""Every write to hazards: validation, computed area and location, history — in one transaction."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import shapely
+from django.db import transaction
+
+from safeground.core.codes import next_code
+from safeground.core.errors import ValidationFailed
+from safeground.core.geojson import to_geos
+from safeground.core.geometry import (
+    GeometryError,
+    area_m2,
+    as_multipolygon,
+    utm_epsg_for,
+    validate_point,
+    validate_polygonal,
+)
+from safeground.gazetteer.models import AdminArea
+from safeground.gazetteer.queries import check_inside_country, country_at, country_name, locate
+from safeground.hazards.models import Hazard
+from safeground.ordnance.models import OrdnanceModel
+from safeground.organisations.models import Organisation
+
+COUNTRY_PREFIX = {"KHM": "KH", "AZE": "AZ"}
+
+
+def place_polygon(geom: shapely.Geometry, country: str | None, what: str) -> tuple[shapely.MultiPolygon, str]:
+    """Validate a polygon and settle its country; returns (multipolygon, country ISO3).
+
+    Shared by hazards and land release products: same validity, same border rule.
+    """
+    try:
+        validate_polygonal(geom, what)
+        found = country_at(geom)
+        if country and found and found != country:
+            raise GeometryError(
+                f"{what} lies in {country_name(found)} ({found}), not in {country_name(country)} ({country})",
+                reason="wrong country",
+            )
+        country = country or found
+        if country is None:
+            raise GeometryError(
+                f"{what} lies outside every country in the gazetteer; check the coordinates "
+                "(longitude first, WGS 84 decimal degrees)",
+                reason="outside country",
+            )
+        check_inside_country(geom, country, what)
+    except GeometryError as exc:
+        raise ValidationFailed.from_geometry(exc, field="geometry") from exc
+    return as_multipolygon(geom), country
+
+
+def _benchmark(value: shapely.Geometry | None):
+    if value is None:
+        return None
+    try:
+        validate_point(value, "benchmark")
+    except GeometryError as exc:
+        raise ValidationFailed.from_geometry(exc, field="benchmark") from exc
+    return to_geos(value)
+
+
+def _organisation(acronym: str | None) -> Organisation | None:
+    if not acronym:
+        return None
+    org = Organisation.objects.filter(acronym=acronym).first()
+    if org is None:
+        raise ValidationFailed(f"unknown organisation {acronym!r}", field="reporting_organisation")
+    return org
+
+
+def _models(names: list[str] | None) -> list[OrdnanceModel]:
+    names = names or []
+    found = {m.name: m for m in OrdnanceModel.objects.filter(name__in=names)}
+    missing = [n for n in names if n not in found]
+    if missing:
+        raise ValidationFailed(f"unknown ordnance model(s): {', '.join(missing)}", field="suspected_models")
+    return [found[n] for n in names]
+
+
+def _check_choice(field: str, value: Any, choices) -> None:
+    allowed = [c[0] for c in choices]
+    if value not in allowed:
+        raise ValidationFailed(f"{field} must be one of {', '.join(allowed)}; got {value!r}", field=field)
+
+
+def _apply_geometry(hazard: Hazard, geom: shapely.Geometry, country: str | None) -> None:
+    multi, country = place_polygon(geom, country, "hazard geometry")
+    where = locate([multi], country)[0]
+    hazard.geom = to_geos(multi)
+    hazard.country = country
+    hazard.area_m2 = area_m2(multi)
+    hazard.utm_epsg = utm_epsg_for(multi)
+    hazard.province_id, hazard.district_id, hazard.commune_id = (
+        where.province_id,
+        where.district_id,
+        where.commune_id,
+    )
+
+
+def hazard_code(hazard: Hazard) -> str:
+    prefix = COUNTRY_PREFIX.get(hazard.country, hazard.country)
+    if hazard.province_id:
+        prefix = AdminArea.objects.values_list("code", flat=True).get(pk=hazard.province_id)
+    return next_code(Hazard, prefix, "HAZ")
+
+
+@transaction.atomic
+def create_hazard(
+    *,
+    geometry: shapely.Geometry,
+    hazard_class: str,
+    contamination_type: str,
+    recorded_on: dt.date,
+    user=None,
+    code: str | None = None,
+    name: str = "",
+    status: str = "open",
+    country: str | None = None,
+    benchmark: shapely.Geometry | None = None,
+    reporting_organisation: str | None = None,
+    suspected_models: list[str] | None = None,
+) -> Hazard:
+    _check_choice("hazard_class", hazard_class, Hazard.CLASS_CHOICES)
+    _check_choice("status", status, Hazard.STATUS_CHOICES)
+    _check_choice("contamination_type", contamination_type, Hazard._meta.get_field("contamination_type").choices)
+    if code and Hazard.objects.filter(code=code).exists():
+        raise ValidationFailed(f"a hazard with code {code!r} already exists", field="code")
+    hazard = Hazard(
+        name=name,
+        hazard_class=hazard_class,
+        status=status,
+        contamination_type=contamination_type,
+        recorded_on=recorded_on,
+        status_changed_on=recorded_on,
+        benchmark=_benchmark(benchmark),
+        reporting_organisation=_organisation(reporting_organisation),
+    )
+    models = _models(suspected_models)
+    _apply_geometry(hazard, geometry, country)
+    hazard.code = code or hazard_code(hazard)
+    hazard._history_user = user
+    hazard.save()
+    hazard.suspected_models.set(models)
+    return hazard
+
+
+UPDATABLE = {"name", "hazard_class", "status", "contamination_type", "recorded_on"}
+
+
+@transaction.atomic
+def update_hazard(hazard: Hazard, *, user=None, status_changed_on: dt.date | None = None, **changes) -> Hazard:
+    """Apply a partial update. Geometry changes recompute area and location; status changes are dated."""
+    unknown = set(changes) - UPDATABLE - {"geometry", "benchmark", "reporting_organisation", "suspected_models"}
+    if unknown:
+        raise ValidationFailed(f"cannot update field(s): {', '.join(sorted(unknown))}", field=sorted(unknown)[0])
+    if "hazard_class" in changes:
+        _check_choice("hazard_class", changes["hazard_class"], Hazard.CLASS_CHOICES)
+    if "status" in changes:
+        _check_choice("status", changes["status"], Hazard.STATUS_CHOICES)
+        if changes["status"] != hazard.status:
+            hazard.status_changed_on = status_changed_on or dt.date.today()
+    if "contamination_type" in changes:
+        _check_choice(
+            "contamination_type", changes["contamination_type"], Hazard._meta.get_field("contamination_type").choices
+        )
+    for field in UPDATABLE & set(changes):
+        setattr(hazard, field, changes[field])
+    if "geometry" in changes:
+        _apply_geometry(hazard, changes["geometry"], hazard.country)
+    if "benchmark" in changes:
+        hazard.benchmark = _benchmark(changes["benchmark"])
+    if "reporting_organisation" in changes:
+        hazard.reporting_organisation = _organisation(changes["reporting_organisation"])
+    models = _models(changes["suspected_models"]) if "suspected_models" in changes else None
+    hazard._history_user = user
+    hazard.save()
+    if models is not None:
+        hazard.suspected_models.set(models)
+    return hazard

@@ -1,0 +1,137 @@
+import datetime as dt
+from typing import Any
+
+from django.db import transaction
+from django.shortcuts import get_object_or_404
+from ninja import Query, Router, Schema
+
+from safeground.core.auth import write_auth
+from safeground.core.errors import ValidationFailed
+from safeground.core.geojson import FeatureCollectionOut, FeatureOut, feature, geometry_from_geojson, page
+from safeground.core.geometry import GeometryError
+from safeground.core.history import history_entries
+from safeground.core.schemas import ErrorOut, HistoryEntry
+from safeground.landrelease import queries, services
+
+products_router = Router(tags=["land release products"])
+devices_router = Router(tags=["devices"])
+
+
+class ProductFilters(Schema):
+    bbox: str | None = None
+    outcome: str | None = None
+    country: str | None = None
+    hazard: str | None = None
+    activity: str | None = None
+    organisation: str | None = None
+    admin_area: str | None = None
+    limit: int = 1000
+    offset: int = 0
+
+
+class ProductIn(Schema):
+    activity: str
+    hazard: str
+    outcome: str
+    geometry: dict[str, Any]
+    released_on: dt.date
+    clearance_depth_cm: int | None = None
+    reported_area_m2: float | None = None
+    code: str | None = None
+
+
+class ProductPatch(Schema):
+    outcome: str | None = None
+    geometry: dict[str, Any] | None = None
+    released_on: dt.date | None = None
+    clearance_depth_cm: int | None = None
+    reported_area_m2: float | None = None
+
+
+def _geometry(value):
+    try:
+        return geometry_from_geojson(value, "geometry")
+    except GeometryError as exc:
+        raise ValidationFailed.from_geometry(exc, field="geometry") from exc
+
+
+def _product(code: str):
+    return get_object_or_404(queries.products(), code=code)
+
+
+@products_router.get("", response=FeatureCollectionOut, summary="List land release products (GeoJSON)")
+def list_products(request, filters: Query[ProductFilters]):
+    f = filters.dict()
+    limit, offset = f.pop("limit"), f.pop("offset")
+    return page(
+        queries.products(**f),
+        request=request,
+        limit=limit,
+        offset=offset,
+        geom_field="geom",
+        properties=queries.product_properties,
+    )
+
+
+@products_router.get("/{code}", response=FeatureOut, summary="One land release product")
+def get_product(request, code: str):
+    return feature(_product(code), geom_field="geom", properties=queries.product_properties)
+
+
+@products_router.get("/{code}/history", response=list[HistoryEntry], summary="Change history of a product")
+def product_history(request, code: str):
+    return history_entries(_product(code))
+
+
+@products_router.post("", response={201: FeatureOut, 422: ErrorOut}, auth=write_auth, summary="Create a product")
+def create_product(request, payload: ProductIn):
+    data = payload.dict()
+    data["geometry"] = _geometry(data["geometry"])
+    product = services.create_product(user=request.user, **data)
+    return 201, feature(_product(product.code), geom_field="geom", properties=queries.product_properties)
+
+
+@products_router.patch(
+    "/{code}", response={200: FeatureOut, 422: ErrorOut}, auth=write_auth, summary="Update a product"
+)
+def update_product(request, code: str, payload: ProductPatch):
+    changes = payload.dict(exclude_unset=True)
+    if changes.get("geometry") is not None:
+        changes["geometry"] = _geometry(changes["geometry"])
+    with transaction.atomic():
+        services.update_product(_product(code), user=request.user, **changes)
+    return feature(_product(code), geom_field="geom", properties=queries.product_properties)
+
+
+class DeviceFilters(Schema):
+    bbox: str | None = None
+    category: str | None = None
+    country: str | None = None
+    product: str | None = None
+    activity: str | None = None
+    hazard: str | None = None
+    model: str | None = None
+    organisation: str | None = None
+    limit: int = 1000
+    offset: int = 0
+
+
+@devices_router.get("", response=FeatureCollectionOut, summary="List devices found (GeoJSON)")
+def list_devices(request, filters: Query[DeviceFilters]):
+    f = filters.dict()
+    limit, offset = f.pop("limit"), f.pop("offset")
+    return page(
+        queries.devices(**f),
+        request=request,
+        limit=limit,
+        offset=offset,
+        geom_field="point",
+        properties=queries.device_properties,
+    )
+
+
+@devices_router.get("/{code}", response=FeatureOut, summary="One device found")
+def get_device(request, code: str):
+    return feature(
+        get_object_or_404(queries.devices(), code=code), geom_field="point", properties=queries.device_properties
+    )

@@ -1,0 +1,98 @@
+"""Every write to land release products: validation, computed area, history — in one transaction."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import shapely
+from django.db import transaction
+
+from safeground.core.codes import next_code
+from safeground.core.errors import ValidationFailed
+from safeground.core.geojson import to_geos
+from safeground.core.geometry import area_m2
+from safeground.hazards.models import Hazard
+from safeground.hazards.services import place_polygon
+from safeground.landrelease.models import Product
+from safeground.operations.models import Activity
+
+OUTCOMES = [c[0] for c in Product.OUTCOME_CHOICES]
+
+
+def _check(outcome: str, clearance_depth_cm: int | None, reported_area_m2: float | None) -> None:
+    if outcome not in OUTCOMES:
+        raise ValidationFailed(f"outcome must be one of {', '.join(OUTCOMES)}; got {outcome!r}", field="outcome")
+    if outcome == "cleared" and clearance_depth_cm is None:
+        raise ValidationFailed("clearance_depth_cm is required when the outcome is cleared", field="clearance_depth_cm")
+    if clearance_depth_cm is not None and not 0 < clearance_depth_cm <= 500:
+        raise ValidationFailed(
+            f"clearance_depth_cm must be between 1 and 500; got {clearance_depth_cm}", field="clearance_depth_cm"
+        )
+    if reported_area_m2 is not None and reported_area_m2 <= 0:
+        raise ValidationFailed("reported_area_m2 must be positive", field="reported_area_m2")
+
+
+def _lookup(model, code: str, field: str):
+    row = model.objects.filter(code=code).first()
+    if row is None:
+        raise ValidationFailed(f"unknown {field} {code!r}", field=field)
+    return row
+
+
+def _apply_geometry(product: Product, geom: shapely.Geometry, country: str) -> None:
+    multi, _ = place_polygon(geom, country, "product geometry")
+    product.geom = to_geos(multi)
+    product.area_m2 = area_m2(multi)
+
+
+@transaction.atomic
+def create_product(
+    *,
+    activity: str,
+    hazard: str,
+    outcome: str,
+    geometry: shapely.Geometry,
+    released_on: dt.date,
+    clearance_depth_cm: int | None = None,
+    reported_area_m2: float | None = None,
+    code: str | None = None,
+    user=None,
+) -> Product:
+    _check(outcome, clearance_depth_cm, reported_area_m2)
+    activity_row = _lookup(Activity, activity, "activity")
+    hazard_row = _lookup(Hazard, hazard, "hazard")
+    if code and Product.objects.filter(code=code).exists():
+        raise ValidationFailed(f"a product with code {code!r} already exists", field="code")
+    product = Product(
+        activity=activity_row,
+        hazard=hazard_row,
+        outcome=outcome,
+        released_on=released_on,
+        clearance_depth_cm=clearance_depth_cm,
+        reported_area_m2=reported_area_m2,
+    )
+    _apply_geometry(product, geometry, hazard_row.country)
+    product.code = code or next_code(Product, hazard_row.code, "LR", width=3)
+    product._history_user = user
+    product.save()
+    return product
+
+
+@transaction.atomic
+def update_product(product: Product, *, user=None, **changes) -> Product:
+    allowed = {"outcome", "geometry", "released_on", "clearance_depth_cm", "reported_area_m2"}
+    unknown = set(changes) - allowed
+    if unknown:
+        raise ValidationFailed(f"cannot update field(s): {', '.join(sorted(unknown))}", field=sorted(unknown)[0])
+    outcome = changes.get("outcome", product.outcome)
+    depth = changes.get("clearance_depth_cm", product.clearance_depth_cm)
+    reported = changes.get("reported_area_m2", product.reported_area_m2)
+    _check(outcome, depth, reported)
+    product.outcome, product.clearance_depth_cm, product.reported_area_m2 = outcome, depth, reported
+    if "released_on" in changes:
+        product.released_on = changes["released_on"]
+    if "geometry" in changes:
+        _apply_geometry(product, changes["geometry"], product.hazard.country)
+    product._history_user = user
+    product.save()
+    return product
