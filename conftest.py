@@ -6,6 +6,8 @@ Run the suite on either database by setting SAFEGROUND_DATABASE_URL (see the Mak
 import pytest
 from django.conf import settings
 
+pytest_plugins = ["safeground.core.tests.fixtures"]
+
 
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):

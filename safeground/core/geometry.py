@@ -119,10 +119,12 @@ def validate_point(geom: BaseGeometry, what: str = "point") -> None:
 def _check_lonlat(geom: BaseGeometry, what: str) -> None:
     minx, miny, maxx, maxy = geom.bounds
     if minx < -180 or maxx > 180 or miny < -90 or maxy > 90:
+        swapped = -90 <= minx and maxx <= 90 and -180 <= miny and maxy <= 180
+        hint = " (latitude and longitude look swapped: GeoJSON puts longitude first)" if swapped else ""
         raise GeometryError(
             f"{what} has coordinates outside longitude/latitude range ({minx:.3f}, {miny:.3f}, {maxx:.3f}, "
-            f"{maxy:.3f}); coordinates must be WGS 84 longitude, latitude",
-            reason="out of range",
+            f"{maxy:.3f}); coordinates must be WGS 84 longitude, latitude{hint}",
+            reason="swapped coordinates" if swapped else "out of range",
         )
 
 

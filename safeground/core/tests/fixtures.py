@@ -1,0 +1,69 @@
+"""Factories shared by every app's tests (listed in the root conftest's pytest_plugins)."""
+
+import datetime as dt
+
+import pytest
+import shapely
+
+from safeground.core.models import ApiToken
+
+
+def square(lon: float, lat: float, half_deg: float = 0.001) -> dict:
+    """A GeoJSON square polygon centred on (lon, lat); 0.001° ≈ 110 m."""
+    return shapely.geometry.mapping(shapely.box(lon - half_deg, lat - half_deg, lon + half_deg, lat + half_deg))
+
+
+# A point well inside Battambang province, Cambodia, and one in Fuzuli rayon, Azerbaijan.
+BATTAMBANG = (103.05, 13.05)
+FUZULI = (47.15, 39.55)
+
+
+@pytest.fixture
+def user(django_user_model):
+    return django_user_model.objects.create_user(username="im-officer", password="x-not-used-x")
+
+
+@pytest.fixture
+def token(user) -> str:
+    return ApiToken.issue(user, name="tests")[1]
+
+
+@pytest.fixture
+def api(client, token):
+    """A Django test client that sends the bearer token."""
+    client.defaults["HTTP_AUTHORIZATION"] = f"Bearer {token}"
+    return client
+
+
+@pytest.fixture
+def organisation():
+    from safeground.organisations.models import Organisation
+
+    return Organisation.objects.create(name="Cambodian Mine Action Centre", acronym="CMAC", kind="operator",
+                                       country="KHM")
+
+
+@pytest.fixture
+def hazard(user, organisation):
+    from safeground.hazards import services
+
+    return services.create_hazard(
+        geometry=shapely.geometry.shape(square(*BATTAMBANG, half_deg=0.002)),
+        hazard_class="CHA",
+        contamination_type="ap_mines",
+        recorded_on=dt.date(2024, 1, 15),
+        reporting_organisation="CMAC",
+        user=user,
+    )
+
+
+@pytest.fixture
+def activity(hazard, organisation):
+    from safeground.operations.models import Activity
+
+    act = Activity.objects.create(
+        code="KH-CLR-TEST-1", activity_type="clearance", organisation=organisation, methods=["manual"],
+        reference_point=hazard.geom.centroid, country="KHM", start_date=dt.date(2024, 2, 1), status="ongoing",
+    )
+    act.hazards.add(hazard)
+    return act
