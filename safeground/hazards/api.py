@@ -1,6 +1,6 @@
 from django.db import transaction
 from django.shortcuts import get_object_or_404
-from ninja import Query, Router, Schema
+from ninja import Query, Router, Schema, Status
 
 from safeground.core.auth import write_auth
 from safeground.core.errors import ValidationFailed
@@ -71,7 +71,7 @@ def create_hazard(request, payload: HazardIn):
     if data.get("benchmark") is not None:
         data["benchmark"] = _geometry(data["benchmark"], "benchmark")
     hazard = services.create_hazard(user=request.user, **data)
-    return 201, feature(_get(hazard.code), geom_field="geom", properties=queries.hazard_properties)
+    return Status(201, feature(_get(hazard.code), geom_field="geom", properties=queries.hazard_properties))
 
 
 @router.patch("/{code}", response={200: FeatureOut, 422: ErrorOut}, auth=write_auth, summary="Update a hazard")

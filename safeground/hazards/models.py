@@ -51,8 +51,8 @@ class Hazard(Record):
     )
     recorded_on = models.DateField()
     status_changed_on = models.DateField(null=True, blank=True)
-    area_m2 = models.FloatField(editable=False, help_text="Computed from the geometry in the local UTM zone")
-    utm_epsg = models.PositiveIntegerField(editable=False)
+    area_m2 = models.FloatField(help_text="Computed from the geometry in the local UTM zone; set by services only")
+    utm_epsg = models.PositiveIntegerField(help_text="EPSG of the UTM zone the area was computed in")
     history = HistoricalRecords()
 
     class Meta(Record.Meta):

@@ -3,7 +3,7 @@ from typing import Any
 
 from django.db import transaction
 from django.shortcuts import get_object_or_404
-from ninja import Query, Router, Schema
+from ninja import Query, Router, Schema, Status
 
 from safeground.core.auth import write_auth
 from safeground.core.errors import ValidationFailed
@@ -88,7 +88,7 @@ def create_product(request, payload: ProductIn):
     data = payload.dict()
     data["geometry"] = _geometry(data["geometry"])
     product = services.create_product(user=request.user, **data)
-    return 201, feature(_product(product.code), geom_field="geom", properties=queries.product_properties)
+    return Status(201, feature(_product(product.code), geom_field="geom", properties=queries.product_properties))
 
 
 @products_router.patch(

@@ -18,7 +18,7 @@ class Product(Record):
     released_on = models.DateField()
     clearance_depth_cm = models.PositiveSmallIntegerField(null=True, blank=True)
     reported_area_m2 = models.FloatField(null=True, blank=True, help_text="Area the operator reported")
-    area_m2 = models.FloatField(editable=False, help_text="Computed from the geometry in the local UTM zone")
+    area_m2 = models.FloatField(help_text="Computed from the geometry in the local UTM zone; set by services only")
     history = HistoricalRecords()
 
     class Meta(Record.Meta):
