@@ -88,7 +88,8 @@ def _check_choice(field: str, value: Any, choices) -> None:
         raise ValidationFailed(f"{field} must be one of {', '.join(allowed)}; got {value!r}", field=field)
 
 
-def _apply_geometry(hazard: Hazard, geom: shapely.Geometry, country: str | None) -> None:
+def apply_geometry(hazard: Hazard, geom: shapely.Geometry, country: str | None) -> None:
+    """Validate the geometry and set it with everything derived from it: country, area, UTM zone, location."""
     multi, country = place_polygon(geom, country, "hazard geometry")
     where = locate([multi], country)[0]
     hazard.geom = to_geos(multi)
@@ -141,7 +142,7 @@ def create_hazard(
         reporting_organisation=_organisation(reporting_organisation),
     )
     models = _models(suspected_models)
-    _apply_geometry(hazard, geometry, country)
+    apply_geometry(hazard, geometry, country)
     hazard.code = code or hazard_code(hazard)
     hazard._history_user = user
     hazard.save()
@@ -171,7 +172,7 @@ def update_hazard(hazard: Hazard, *, user=None, status_changed_on: dt.date | Non
     for field in UPDATABLE & set(changes):
         setattr(hazard, field, changes[field])
     if "geometry" in changes:
-        _apply_geometry(hazard, changes["geometry"], hazard.country)
+        apply_geometry(hazard, changes["geometry"], hazard.country)
     if "benchmark" in changes:
         hazard.benchmark = _benchmark(changes["benchmark"])
     if "reporting_organisation" in changes:

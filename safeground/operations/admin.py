@@ -1,0 +1,22 @@
+from django.contrib.gis import admin
+from simple_history.admin import SimpleHistoryAdmin
+
+from safeground.operations.models import Activity
+
+
+@admin.register(Activity)
+class ActivityAdmin(SimpleHistoryAdmin, admin.GISModelAdmin):
+    list_display = [
+        "code",
+        "activity_type",
+        "organisation",
+        "status",
+        "start_date",
+        "end_date",
+        "country",
+        "is_synthetic",
+    ]
+    list_filter = ["country", "activity_type", "status", "organisation", "is_synthetic"]
+    search_fields = ["code"]
+    raw_id_fields = ["hazards"]
+    filter_horizontal = ["teams"]
