@@ -1,0 +1,53 @@
+// Copy the front-end libraries SafeGround serves from node_modules/ into static/vendor/.
+//
+//   npm install          # versions from package.json / package-lock.json
+//   npm run vendor       # = node static/vendor/refresh.mjs
+//
+// The copies under static/vendor/ are committed and served as they are (no CDN, offline-first);
+// node_modules/ is git-ignored. The trailing `sourceMappingURL` comment is removed from the JS
+// because the .map files are not vendored (collectstatic with a manifest storage would fail on it).
+import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+
+const here = dirname(fileURLToPath(import.meta.url));
+const modules = join(here, "..", "..", "node_modules");
+
+const libraries = [
+  {
+    name: "maplibre-gl",
+    files: [
+      ["dist/maplibre-gl.js", "maplibre-gl.js"],
+      ["dist/maplibre-gl.css", "maplibre-gl.css"],
+      ["LICENSE.txt", "LICENSE.txt"],
+    ],
+  },
+  {
+    name: "htmx.org",
+    target: "htmx",
+    files: [
+      ["dist/htmx.min.js", "htmx.min.js"],
+      ["LICENSE", "LICENSE"],
+    ],
+  },
+];
+
+const versions = {};
+for (const lib of libraries) {
+  const source = join(modules, lib.name);
+  const target = join(here, lib.target ?? lib.name);
+  mkdirSync(target, { recursive: true });
+  for (const [from, to] of lib.files) {
+    const src = join(source, from);
+    const dst = join(target, to);
+    if (to.endsWith(".js")) {
+      const text = readFileSync(src, "utf8").replace(/\n?\/\/# sourceMappingURL=\S+\s*$/, "\n");
+      writeFileSync(dst, text);
+    } else {
+      copyFileSync(src, dst);
+    }
+  }
+  versions[lib.name] = JSON.parse(readFileSync(join(source, "package.json"), "utf8")).version;
+  console.log(`${lib.name} ${versions[lib.name]} -> ${target}`);
+}
+writeFileSync(join(here, "VERSIONS.json"), JSON.stringify(versions, null, 2) + "\n");
