@@ -132,3 +132,20 @@ def as_multipolygon(geom: BaseGeometry) -> shapely.MultiPolygon:
     if geom.geom_type == "Polygon":
         return shapely.MultiPolygon([geom])
     return geom
+
+
+@lru_cache(maxsize=64)
+def _from_utm(epsg: int) -> Transformer:
+    return Transformer.from_crs(epsg, 4326, always_xy=True)
+
+
+def project(geoms, epsg: int):
+    """Project lon/lat geometries (one, or an array) to the given UTM zone, vectorised."""
+    t = _to_utm(epsg)
+    return shapely.transform(geoms, lambda xy: _xy(t, xy))
+
+
+def unproject(geoms, epsg: int):
+    """Back from a UTM zone to lon/lat."""
+    t = _from_utm(epsg)
+    return shapely.transform(geoms, lambda xy: _xy(t, xy))

@@ -10,7 +10,8 @@ import shapely
 from django.conf import settings
 from shapely.geometry.base import BaseGeometry
 
-from safeground.core.geometry import GeometryError, to_utm, utm_epsg_for
+from safeground.core.errors import ValidationFailed
+from safeground.core.geometry import GeometryError, as_multipolygon, to_utm, utm_epsg_for, validate_polygonal
 from safeground.gazetteer.models import AdminArea
 
 COUNTRY_NAMES = {"KHM": "Cambodia", "AZE": "Azerbaijan"}
@@ -76,8 +77,11 @@ def check_inside_country(geom: BaseGeometry, country: str, what: str = "geometry
     share = outside.area / local.area if local.area else 1.0
     where = outside.representative_point()
     lon, lat = _lonlat(where, epsg)
-    swapped = _looks_swapped(geom, country)
-    hint = " (latitude and longitude look swapped)" if swapped else ""
+    hint = ""
+    if _lands_inside(geom, country, lambda xy: xy[:, ::-1]):
+        hint = " (latitude and longitude look swapped)"
+    elif _lands_inside(geom, country, lambda xy: -xy):
+        hint = " (wrong hemisphere: the signs of longitude and latitude look flipped)"
     raise GeometryError(
         f"{what} lies outside {country_name(country)} ({country}): {outside.area:,.0f} m² "
         f"({share:.0%} of it) is beyond the national border, e.g. at lon {lon:.6f}, lat {lat:.6f}{hint}",
@@ -86,10 +90,11 @@ def check_inside_country(geom: BaseGeometry, country: str, what: str = "geometry
     )
 
 
-def _looks_swapped(geom: BaseGeometry, country: str) -> bool:
+def _lands_inside(geom: BaseGeometry, country: str, change) -> bool:
+    """Whether the geometry, with its coordinates changed (swapped, negated), falls inside the country."""
     outline = country_outline(country)
-    swapped = shapely.transform(geom, lambda xy: xy[:, ::-1])
-    return bool(outline is not None and outline.intersects(swapped.representative_point()))
+    moved = shapely.transform(geom, change)
+    return bool(outline is not None and outline.intersects(moved.representative_point()))
 
 
 def _lonlat_bounds(geom: BaseGeometry, pad: float) -> tuple[float, float, float, float]:
@@ -141,3 +146,30 @@ def locate(geoms: list[BaseGeometry], country: str) -> list[Location]:
                         best[g] = ids[a]
         found[level] = best
     return [Location(country, found[1][i], found[2][i], found[3][i]) for i in range(len(geoms_arr))]
+
+
+def place_polygon(geom: shapely.Geometry, country: str | None, what: str) -> tuple[shapely.MultiPolygon, str]:
+    """Validate a polygon and settle its country; returns (multipolygon, country ISO3).
+
+    Shared by hazards and land release products: same validity, same border rule. Raises
+    ValidationFailed naming the `geometry` field.
+    """
+    try:
+        validate_polygonal(geom, what)
+        found = country_at(geom)
+        if country and found and found != country:
+            raise GeometryError(
+                f"{what} lies in {country_name(found)} ({found}), not in {country_name(country)} ({country})",
+                reason="wrong country",
+            )
+        country = country or found
+        if country is None:
+            raise GeometryError(
+                f"{what} lies outside every country in the gazetteer; check the coordinates "
+                "(longitude first, WGS 84 decimal degrees)",
+                reason="outside country",
+            )
+        check_inside_country(geom, country, what)
+    except GeometryError as exc:
+        raise ValidationFailed.from_geometry(exc, field="geometry") from exc
+    return as_multipolygon(geom), country

@@ -11,47 +11,15 @@ from django.db import transaction
 from safeground.core.codes import next_code
 from safeground.core.errors import ValidationFailed
 from safeground.core.geojson import to_geos
-from safeground.core.geometry import (
-    GeometryError,
-    area_m2,
-    as_multipolygon,
-    utm_epsg_for,
-    validate_point,
-    validate_polygonal,
-)
+from safeground.core.geometry import GeometryError, area_m2, utm_epsg_for, validate_point
 from safeground.gazetteer.models import AdminArea
-from safeground.gazetteer.queries import check_inside_country, country_at, country_name, locate
+from safeground.gazetteer.queries import locate, place_polygon
 from safeground.hazards.models import Hazard
+from safeground.hazards.signals import hazard_changed
 from safeground.ordnance.models import OrdnanceModel
 from safeground.organisations.models import Organisation
 
 COUNTRY_PREFIX = {"KHM": "KH", "AZE": "AZ"}
-
-
-def place_polygon(geom: shapely.Geometry, country: str | None, what: str) -> tuple[shapely.MultiPolygon, str]:
-    """Validate a polygon and settle its country; returns (multipolygon, country ISO3).
-
-    Shared by hazards and land release products: same validity, same border rule.
-    """
-    try:
-        validate_polygonal(geom, what)
-        found = country_at(geom)
-        if country and found and found != country:
-            raise GeometryError(
-                f"{what} lies in {country_name(found)} ({found}), not in {country_name(country)} ({country})",
-                reason="wrong country",
-            )
-        country = country or found
-        if country is None:
-            raise GeometryError(
-                f"{what} lies outside every country in the gazetteer; check the coordinates "
-                "(longitude first, WGS 84 decimal degrees)",
-                reason="outside country",
-            )
-        check_inside_country(geom, country, what)
-    except GeometryError as exc:
-        raise ValidationFailed.from_geometry(exc, field="geometry") from exc
-    return as_multipolygon(geom), country
 
 
 def _benchmark(value: shapely.Geometry | None):
@@ -147,6 +115,7 @@ def create_hazard(
     hazard._history_user = user
     hazard.save()
     hazard.suspected_models.set(models)
+    hazard_changed.send(sender=Hazard, hazard=hazard, old_geom=None)
     return hazard
 
 
@@ -171,6 +140,7 @@ def update_hazard(hazard: Hazard, *, user=None, status_changed_on: dt.date | Non
         )
     for field in UPDATABLE & set(changes):
         setattr(hazard, field, changes[field])
+    old_geom = hazard.geom.clone() if "geometry" in changes else None
     if "geometry" in changes:
         apply_geometry(hazard, changes["geometry"], hazard.country)
     if "benchmark" in changes:
@@ -182,4 +152,5 @@ def update_hazard(hazard: Hazard, *, user=None, status_changed_on: dt.date | Non
     hazard.save()
     if models is not None:
         hazard.suspected_models.set(models)
+    hazard_changed.send(sender=Hazard, hazard=hazard, old_geom=old_geom)
     return hazard

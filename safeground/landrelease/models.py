@@ -67,3 +67,53 @@ class Device(Record):
             ),
             models.CheckConstraint(condition=Q(count__gte=1), name="device_count_positive"),
         ]
+
+
+class HazardLedger(models.Model):
+    """The stored ledger of one hazard, kept current by the services (see landrelease/ledger.py).
+
+    Derived data: `safeground ledger recompute` rebuilds it; `safeground ledger verify` proves it
+    equals a fresh computation. Never edited by hand, so it has no history of its own.
+    """
+
+    hazard = models.OneToOneField("hazards.Hazard", primary_key=True, on_delete=models.CASCADE, related_name="ledger")
+    estimated_m2 = models.FloatField()
+    cleared_m2 = models.FloatField(default=0)
+    reduced_m2 = models.FloatField(default=0)
+    cancelled_m2 = models.FloatField(default=0)
+    remaining_m2 = models.FloatField(default=0)
+    outside_m2 = models.FloatField(default=0, help_text="Own products' area outside every hazard")
+    overlap_m2 = models.FloatField(default=0, help_text="Area covered by two or more of its products")
+    devices_outside = models.PositiveIntegerField(default=0)
+    remaining_geom = models.MultiPolygonField(srid=4326, null=True, blank=True)
+    computed_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = "hazard ledger"
+
+
+class ProductOverlap(models.Model):
+    """A pair of products of the same hazard covering the same ground (double-counted if summed)."""
+
+    hazard = models.ForeignKey("hazards.Hazard", on_delete=models.CASCADE, related_name="product_overlaps")
+    first = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="+")
+    second = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="+")
+    overlap_m2 = models.FloatField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["first", "second"], name="product_overlap_pair")]
+
+
+class ProductRelease(models.Model):
+    """Hazard ground credited to one product after precedence: the basis of release by operator, year, method.
+
+    For each hazard, the credits of its rows add up exactly to its ledger's cleared, reduced and cancelled m².
+    """
+
+    product = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="releases")
+    hazard = models.ForeignKey("hazards.Hazard", on_delete=models.CASCADE, related_name="releases")
+    outcome = models.CharField(max_length=10, choices=Product.OUTCOME_CHOICES)
+    released_m2 = models.FloatField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["product", "hazard"], name="product_release_pair")]

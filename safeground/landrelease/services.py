@@ -11,8 +11,9 @@ from safeground.core.codes import next_code
 from safeground.core.errors import ValidationFailed
 from safeground.core.geojson import to_geos
 from safeground.core.geometry import area_m2
+from safeground.gazetteer.queries import place_polygon
 from safeground.hazards.models import Hazard
-from safeground.hazards.services import place_polygon
+from safeground.landrelease import ledger_store
 from safeground.landrelease.models import Product
 from safeground.operations.models import Activity
 
@@ -75,6 +76,7 @@ def create_product(
     product.code = code or next_code(Product, hazard_row.code, "LR", width=3)
     product._history_user = user
     product.save()
+    ledger_store.refresh([hazard_row.id], extra_geoms=[product.geom])
     return product
 
 
@@ -91,8 +93,10 @@ def update_product(product: Product, *, user=None, **changes) -> Product:
     product.outcome, product.clearance_depth_cm, product.reported_area_m2 = outcome, depth, reported
     if "released_on" in changes:
         product.released_on = changes["released_on"]
+    old_geom = product.geom.clone()
     if "geometry" in changes:
         _apply_geometry(product, changes["geometry"], product.hazard.country)
     product._history_user = user
     product.save()
+    ledger_store.refresh([product.hazard_id], extra_geoms=[old_geom, product.geom])
     return product

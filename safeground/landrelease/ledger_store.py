@@ -1,0 +1,157 @@
+"""Reading the ledger's inputs from the database and writing its rows: full, incremental, verify.
+
+Inputs are read as WKB (`AsWKB`) and decoded in one vectorised call, never row by row through GEOS.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable
+
+import numpy as np
+import shapely
+from django.contrib.gis.db.models.functions import AsWKB
+from django.contrib.gis.geos import GEOSGeometry
+from django.db import transaction
+from django.db.models import Q
+
+from safeground.core.geometry import as_multipolygon
+from safeground.hazards.models import Hazard
+from safeground.landrelease import ledger
+from safeground.landrelease.models import Device, HazardLedger, Product, ProductOverlap, ProductRelease
+
+
+def _decode(rows: list[tuple], wkb_index: int) -> np.ndarray:
+    return shapely.from_wkb([bytes(r[wkb_index]) for r in rows]) if rows else np.array([], dtype=object)
+
+
+def _hazards(qs) -> list[ledger.HazardInput]:
+    rows = list(qs.annotate(wkb=AsWKB("geom")).values_list("id", "utm_epsg", "wkb"))
+    geoms = _decode(rows, 2)
+    return [ledger.HazardInput(r[0], g, r[1]) for r, g in zip(rows, geoms, strict=True)]
+
+
+def _products(qs) -> list[ledger.ProductInput]:
+    rows = list(qs.annotate(wkb=AsWKB("geom")).values_list("id", "hazard_id", "outcome", "released_on", "code", "wkb"))
+    geoms = _decode(rows, 5)
+    return [ledger.ProductInput(r[0], r[1], r[2], g, (r[3], r[4])) for r, g in zip(rows, geoms, strict=True)]
+
+
+def _devices(qs) -> list[ledger.DeviceInput]:
+    rows = list(qs.exclude(product_id=None).annotate(wkb=AsWKB("point")).values_list("product_id", "wkb"))
+    points = _decode(rows, 1)
+    return [ledger.DeviceInput(r[0], p) for r, p in zip(rows, points, strict=True)]
+
+
+def compute_all(with_geometry: bool = True) -> list[ledger.LedgerRow]:
+    """The ledger of every hazard, from scratch (set-based: three reads, one computation)."""
+    hazards = _hazards(Hazard.objects.order_by("id"))
+    return ledger.compute(
+        hazards, _products(Product.objects.all()), _devices(Device.objects.all()), with_geometry=with_geometry
+    )
+
+
+def _write(rows: list[ledger.LedgerRow], hazard_ids: Iterable | None) -> None:
+    if hazard_ids is None:
+        HazardLedger.objects.all().delete()
+        ProductOverlap.objects.all().delete()
+        ProductRelease.objects.all().delete()
+    else:
+        ids = list(hazard_ids)
+        HazardLedger.objects.filter(hazard_id__in=ids).delete()
+        ProductOverlap.objects.filter(hazard_id__in=ids).delete()
+        ProductRelease.objects.filter(hazard_id__in=ids).delete()
+    HazardLedger.objects.bulk_create(
+        [
+            HazardLedger(
+                hazard_id=r.hazard_id,
+                remaining_geom=(
+                    GEOSGeometry(memoryview(shapely.to_wkb(as_multipolygon(r.remaining_geom))), srid=4326)
+                    if r.remaining_geom is not None
+                    else None
+                ),
+                **r.figures(),
+            )
+            for r in rows
+        ],
+        batch_size=2000,
+    )
+    ProductOverlap.objects.bulk_create(
+        [
+            ProductOverlap(hazard_id=r.hazard_id, first_id=a, second_id=b, overlap_m2=m2)
+            for r in rows
+            for a, b, m2 in r.overlaps
+        ],
+        batch_size=5000,
+    )
+    ProductRelease.objects.bulk_create(
+        [
+            ProductRelease(hazard_id=r.hazard_id, product_id=p, outcome=o, released_m2=m2)
+            for r in rows
+            for p, o, m2 in r.credits
+        ],
+        batch_size=5000,
+    )
+
+
+@transaction.atomic
+def recompute_all() -> int:
+    """Rebuild every stored ledger row; returns the number of hazards."""
+    rows = compute_all()
+    _write(rows, None)
+    return len(rows)
+
+
+def _polygons_union_q(field: str, geoms: list) -> Q:
+    q = Q()
+    for g in geoms:
+        if g is not None:
+            q |= Q(**{f"{field}__intersects": g})
+    return q
+
+
+def refresh(hazard_ids: Iterable, extra_geoms: Iterable = ()) -> set:
+    """Recompute and store the ledger of the given hazards and of every hazard whose figures depend on them.
+
+    Called by the services inside the writing transaction. `extra_geoms` are old geometries of what
+    changed (a product moved away from a hazard still changes that hazard's figures).
+    """
+    ids = {i for i in hazard_ids if i is not None}
+    geoms = [g for g in extra_geoms if g is not None]
+    if not ids and not geoms:
+        return set()
+    base = list(Hazard.objects.filter(id__in=ids).values_list("geom", flat=True)) + geoms
+    touched_q = Q(id__in=ids) | _polygons_union_q("geom", base)
+    # Hazards whose own products cover this ground (their "outside" figure may change).
+    owners = Product.objects.filter(_polygons_union_q("geom", base)).values_list("hazard_id", flat=True)
+    touched = set(Hazard.objects.filter(touched_q).values_list("id", flat=True)) | set(owners)
+    hazards = _hazards(Hazard.objects.filter(id__in=touched).order_by("id"))
+    hazard_geoms = list(Hazard.objects.filter(id__in=touched).values_list("geom", flat=True))
+    products = _products(Product.objects.filter(Q(hazard_id__in=touched) | _polygons_union_q("geom", hazard_geoms)))
+    own_geoms = list(Product.objects.filter(hazard_id__in=touched).values_list("geom", flat=True))
+    around = _hazards(Hazard.objects.filter(Q(id__in=touched) | _polygons_union_q("geom", own_geoms)))
+    devices = _devices(Device.objects.filter(product__hazard_id__in=touched))
+    rows = ledger.compute(hazards, products, devices, all_hazards=around)
+    _write(rows, touched)
+    return touched
+
+
+def verify(rel_tol: float = 1e-9, abs_tol: float = 1e-6) -> list[str]:
+    """Differences between the stored ledger and a fresh computation (empty = verified)."""
+    fresh = {r.hazard_id: r for r in compute_all(with_geometry=False)}
+    stored = {row.hazard_id: row for row in HazardLedger.objects.all()}
+    codes = dict(Hazard.objects.values_list("id", "code"))
+    problems = []
+    for hazard_id in sorted(set(fresh) | set(stored), key=lambda i: codes.get(i, "")):
+        code = codes.get(hazard_id, str(hazard_id))
+        if hazard_id not in stored:
+            problems.append(f"{code}: no stored ledger row")
+            continue
+        if hazard_id not in fresh:
+            problems.append(f"{code}: stored ledger row for a hazard that no longer exists")
+            continue
+        for name, value in fresh[hazard_id].figures().items():
+            kept = getattr(stored[hazard_id], name)
+            if not math.isclose(kept, value, rel_tol=rel_tol, abs_tol=abs_tol):
+                problems.append(f"{code}: {name} stored {kept!r}, recomputed {value!r}")
+    return problems
