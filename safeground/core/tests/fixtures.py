@@ -39,8 +39,9 @@ def api(client, token):
 def organisation():
     from safeground.organisations.models import Organisation
 
-    return Organisation.objects.create(name="Cambodian Mine Action Centre", acronym="CMAC", kind="operator",
-                                       country="KHM")
+    return Organisation.objects.create(
+        name="Cambodian Mine Action Centre", acronym="CMAC", kind="operator", country="KHM"
+    )
 
 
 @pytest.fixture
@@ -62,8 +63,14 @@ def activity(hazard, organisation):
     from safeground.operations.models import Activity
 
     act = Activity.objects.create(
-        code="KH-CLR-TEST-1", activity_type="clearance", organisation=organisation, methods=["manual"],
-        reference_point=hazard.geom.centroid, country="KHM", start_date=dt.date(2024, 2, 1), status="ongoing",
+        code="KH-CLR-TEST-1",
+        activity_type="clearance",
+        organisation=organisation,
+        methods=["manual"],
+        reference_point=hazard.geom.centroid,
+        country="KHM",
+        start_date=dt.date(2024, 2, 1),
+        status="ongoing",
     )
     act.hazards.add(hazard)
     return act
