@@ -7,6 +7,7 @@ from safeground.core.geometry import GeometryError
 from safeground.gazetteer.api import router as gazetteer_router
 from safeground.hazards.api import router as hazards_router
 from safeground.landrelease.api import devices_router, products_router
+from safeground.landrelease.ledger_api import router as ledger_router
 from safeground.operations.api import router as activities_router
 from safeground.ordnance.api import router as ordnance_router
 from safeground.organisations.api import router as organisations_router
@@ -32,6 +33,7 @@ api.add_router("/hazards", hazards_router)
 api.add_router("/activities", activities_router)
 api.add_router("/products", products_router)
 api.add_router("/devices", devices_router)
+api.add_router("/ledger", ledger_router)
 api.add_router("/organisations", organisations_router)
 api.add_router("/ordnance-models", ordnance_router)
 api.add_router("", gazetteer_router)

@@ -1,0 +1,294 @@
+"""Read side of the ledger: per-hazard rows, national aggregates, discrepancies and status proposals.
+
+All figures come from the stored ledger (HazardLedger, ProductRelease), which the services keep
+equal to a fresh computation; nothing here recomputes geometry.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from django.db.models import Count, F, Q, QuerySet, Sum
+from django.db.models.functions import Coalesce, ExtractMonth, ExtractQuarter, ExtractYear
+
+from safeground.hazards.models import Hazard
+from safeground.hazards.queries import admin_area_filter
+from safeground.landrelease.models import Device, HazardLedger, Product, ProductRelease
+
+FIGURES = ("estimated_m2", "cancelled_m2", "reduced_m2", "cleared_m2", "remaining_m2", "outside_m2", "overlap_m2")
+OPEN_STATUSES = ("open", "suspended")
+
+# group key → (field on Hazard, label field) for groupings that are properties of the hazard.
+HAZARD_GROUPS = {
+    "country": ("country", None),
+    "province": ("province__code", "province__name"),
+    "district": ("district__code", "district__name"),
+    "commune": ("commune__code", "commune__name"),
+    "type": ("contamination_type", None),
+    "class": ("hazard_class", None),
+    "reporting_organisation": ("reporting_organisation__acronym", None),
+}
+# group key → expression on ProductRelease / Device for groupings that are properties of the release.
+RELEASE_GROUPS = {
+    "organisation": "product__activity__organisation__acronym",
+    "year": "year",
+    "quarter": "quarter",
+    "month": "month",
+    "method": "method",
+    "activity_type": "product__activity__activity_type",
+}
+GROUPS = tuple(HAZARD_GROUPS) + tuple(RELEASE_GROUPS)
+
+
+def hazard_rows(
+    *,
+    country: str | None = None,
+    admin_area: str | None = None,
+    hazard_class: str | None = None,
+    status: str | None = None,
+    contamination_type: str | None = None,
+    organisation: str | None = None,
+    code: str | None = None,
+) -> QuerySet[HazardLedger]:
+    qs = HazardLedger.objects.select_related("hazard__province", "hazard__reporting_organisation")
+    if country:
+        qs = qs.filter(hazard__country=country)
+    if admin_area:
+        qs = qs.filter(admin_area_filter("hazard__", admin_area))
+    if hazard_class:
+        qs = qs.filter(hazard__hazard_class=hazard_class)
+    if status:
+        qs = qs.filter(hazard__status=status)
+    if contamination_type:
+        qs = qs.filter(hazard__contamination_type=contamination_type)
+    if organisation:
+        qs = qs.filter(hazard__reporting_organisation__acronym=organisation)
+    if code:
+        qs = qs.filter(hazard__code=code)
+    return qs.order_by("hazard__code")
+
+
+def as_dict(row: HazardLedger) -> dict:
+    h = row.hazard
+    return {
+        "code": h.code,
+        "country": h.country,
+        "province_code": h.province.code if h.province_id else None,
+        "hazard_class": h.hazard_class,
+        "status": h.status,
+        "contamination_type": h.contamination_type,
+        **{name: getattr(row, name) for name in FIGURES},
+        "devices_outside": row.devices_outside,
+    }
+
+
+def _with_period(qs, date_field: str):
+    return qs.annotate(year=ExtractYear(date_field), quarter=ExtractQuarter(date_field), month=ExtractMonth(date_field))
+
+
+def _period_label(group_by: str, row: dict) -> str:
+    if group_by == "quarter":
+        return f"{row['year']}-Q{row['quarter']}"
+    if group_by == "month":
+        return f"{row['year']}-{row['month']:02d}"
+    return str(row["year"])
+
+
+def summary(group_by: str = "country", country: str | None = None, tolerance_m2: float = 1.0) -> list[dict]:
+    """Aggregates by one grouping; see GROUPS. Released m² never double counts (credits after precedence)."""
+    if group_by not in GROUPS:
+        raise ValueError(f"group_by must be one of {', '.join(GROUPS)}; got {group_by!r}")
+    return _by_hazard(group_by, country, tolerance_m2) if group_by in HAZARD_GROUPS else _by_release(group_by, country)
+
+
+def _by_hazard(group_by: str, country: str | None, tolerance_m2: float) -> list[dict]:
+    key, label = HAZARD_GROUPS[group_by]
+    ledgers = HazardLedger.objects.all()
+    if country:
+        ledgers = ledgers.filter(hazard__country=country)
+    fields = [f"hazard__{key}"] + ([f"hazard__{label}"] if label else [])
+    still = Q(remaining_m2__gt=tolerance_m2, hazard__status__in=OPEN_STATUSES)
+    rows = (
+        ledgers.values(*fields)
+        .annotate(
+            hazards=Count("hazard"),
+            remaining_sha=Count("hazard", filter=still & Q(hazard__hazard_class="SHA")),
+            remaining_cha=Count("hazard", filter=still & Q(hazard__hazard_class="CHA")),
+            remaining_sha_m2=Sum("remaining_m2", filter=still & Q(hazard__hazard_class="SHA"), default=0.0),
+            remaining_cha_m2=Sum("remaining_m2", filter=still & Q(hazard__hazard_class="CHA"), default=0.0),
+            **{name: Sum(name, default=0.0) for name in FIGURES},
+        )
+        .order_by(f"hazard__{key}")
+    )
+    devices = _devices_by(F(f"product__hazard__{key}"), country)
+    out = []
+    for r in rows:
+        group = r[f"hazard__{key}"]
+        item = {"group": group, "label": r.get(f"hazard__{label}") if label else group}
+        item.update({k: v for k, v in r.items() if not k.startswith("hazard__")})
+        item["devices"] = devices.get(group, {})
+        out.append(item)
+    return out
+
+
+def _releases(country: str | None):
+    qs = _with_period(ProductRelease.objects.all(), "product__released_on").annotate(
+        method=F("product__activity__methods__0")
+    )
+    return qs.filter(hazard__country=country) if country else qs
+
+
+def _by_release(group_by: str, country: str | None) -> list[dict]:
+    key = RELEASE_GROUPS[group_by]
+    period = group_by in ("year", "quarter", "month")
+    fields = ["year", "quarter", "month"][: ("year", "quarter", "month").index(group_by) + 1] if period else [key]
+    if group_by == "quarter":
+        fields = ["year", "quarter"]
+    rows = (
+        _releases(country)
+        .values(*fields)
+        .annotate(
+            products=Count("product", distinct=True),
+            hazards=Count("hazard", distinct=True),
+            total_m2=Sum("released_m2", default=0.0),
+            **{
+                f"{o}_m2": Sum("released_m2", filter=Q(outcome=o), default=0.0)
+                for o in ("cancelled", "reduced", "cleared")
+            },
+        )
+        .order_by(*fields)
+    )
+    out = {}
+    for r in rows:
+        group = _period_label(group_by, r) if period else r[key]
+        figures = {k: v for k, v in r.items() if k not in fields}
+        figures["released_m2"] = figures.pop("total_m2")
+        out[group] = {"group": group, "label": group, **figures}
+    if period:
+        _add_new_contamination(out, group_by, country)
+        devices = _devices_by_period(group_by, country)
+    elif group_by == "organisation":
+        devices = _devices_by(
+            Coalesce("product__activity__organisation__acronym", "activity__organisation__acronym"), country
+        )
+    else:
+        devices = {}
+    for group, item in out.items():
+        item["devices"] = devices.get(group, {})
+    return [out[k] for k in sorted(out, key=lambda g: (g is None, str(g)))]
+
+
+def _add_new_contamination(out: dict, group_by: str, country: str | None) -> None:
+    """Contamination newly recorded in each period, next to what was released in it."""
+    hazards = _with_period(HazardLedger.objects.all(), "hazard__recorded_on")
+    if country:
+        hazards = hazards.filter(hazard__country=country)
+    fields = {"year": ["year"], "quarter": ["year", "quarter"], "month": ["year", "month"]}[group_by]
+    for r in hazards.values(*fields).annotate(n=Count("hazard"), m2=Sum("estimated_m2")).order_by(*fields):
+        label = _period_label(group_by, {"quarter": None, "month": 0, **r})
+        item = out.setdefault(
+            label,
+            {
+                "group": label,
+                "label": label,
+                "products": 0,
+                "hazards": 0,
+                "released_m2": 0.0,
+                "cancelled_m2": 0.0,
+                "reduced_m2": 0.0,
+                "cleared_m2": 0.0,
+            },
+        )
+        item["new_hazards"] = r["n"]
+        item["new_contamination_m2"] = r["m2"]
+    for item in out.values():
+        item.setdefault("new_hazards", 0)
+        item.setdefault("new_contamination_m2", 0.0)
+
+
+def _device_split(rows, key: str) -> dict:
+    """{group: {"area_clearance": {category: n}, "eod_spot_tasks": {category: n}}}"""
+    out: dict = defaultdict(lambda: {"area_clearance": {}, "eod_spot_tasks": {}})
+    for r in rows:
+        bucket = "area_clearance" if r["on_product"] else "eod_spot_tasks"
+        out[r[key]][bucket][r["category"]] = out[r[key]][bucket].get(r["category"], 0) + (r["n"] or 0)
+    return dict(out)
+
+
+def _devices_by(group, country: str | None) -> dict:
+    qs = Device.objects.all()
+    if country:
+        qs = qs.filter(Q(product__hazard__country=country) | Q(activity__country=country))
+    rows = qs.annotate(grp=group, on_product=Q(product__isnull=False)).values("grp", "category", "on_product")
+    return _device_split(rows.annotate(n=Sum("count")), "grp")
+
+
+def _devices_by_period(group_by: str, country: str | None) -> dict:
+    qs = _with_period(Device.objects.all(), "found_on")
+    if country:
+        qs = qs.filter(Q(product__hazard__country=country) | Q(activity__country=country))
+    fields = {"year": ["year"], "quarter": ["year", "quarter"], "month": ["year", "month"]}[group_by]
+    rows = (
+        qs.annotate(on_product=Q(product__isnull=False))
+        .values(*fields, "category", "on_product")
+        .annotate(n=Sum("count"))
+    )
+    labelled = [{**r, "label": _period_label(group_by, {"quarter": None, "month": 0, **r})} for r in rows]
+    return _device_split(labelled, "label")
+
+
+def discrepancies(tolerance: float = 0.05, country: str | None = None) -> list[dict]:
+    """Products whose operator-reported area differs from the computed one by more than `tolerance`."""
+    qs = Product.objects.exclude(reported_area_m2=None).select_related("hazard")
+    if country:
+        qs = qs.filter(hazard__country=country)
+    out = []
+    for p in qs.order_by("code"):
+        diff = p.reported_area_m2 - p.area_m2
+        if p.area_m2 and abs(diff) / p.area_m2 > tolerance:
+            out.append(
+                {
+                    "code": p.code,
+                    "hazard_code": p.hazard.code,
+                    "reported_area_m2": p.reported_area_m2,
+                    "area_m2": p.area_m2,
+                    "difference_m2": diff,
+                    "difference_pct": 100 * diff / p.area_m2,
+                }
+            )
+    return out
+
+
+def proposals(tolerance_m2: float = 1.0, country: str | None = None) -> list[dict]:
+    """Status changes the geometry supports, for a person to confirm (never applied silently).
+
+    - an open or suspended hazard whose remaining area is under the tolerance → propose `closed`;
+    - a SHA with direct evidence recorded → propose class `CHA`.
+    """
+    hazards = Hazard.objects.all()
+    if country:
+        hazards = hazards.filter(country=country)
+    out = []
+    for code, remaining in (
+        hazards.filter(status__in=OPEN_STATUSES, ledger__remaining_m2__lt=tolerance_m2)
+        .order_by("code")
+        .values_list("code", "ledger__remaining_m2")
+    ):
+        out.append(
+            {
+                "code": code,
+                "change": "status",
+                "to": "closed",
+                "reason": f"remaining area {remaining:,.2f} m² is under {tolerance_m2:g} m²",
+            }
+        )
+    for code, n in (
+        hazards.filter(hazard_class="SHA", evidence__kind="direct")
+        .annotate(n=Count("evidence"))
+        .order_by("code")
+        .values_list("code", "n")
+    ):
+        out.append(
+            {"code": code, "change": "hazard_class", "to": "CHA", "reason": f"{n} direct evidence item(s) recorded"}
+        )
+    return out
