@@ -925,6 +925,29 @@ def _plan_khm_villages(plan: Plan, outline, communes: dict, villages: Villages, 
     ]
 
 
+def _name_codes(prefix: str, names: Sequence[str], geoms: np.ndarray) -> list[str]:
+    """Readable stable codes from names: 'Fuzuli District' → AZ-FUZULI, 'Shaki City' → AZ-SHAKI-C.
+
+    Not official ISO 3166-2 codes (the source carries none); a repeated name gets -2, -3 … from west to east.
+    """
+    stems = []
+    for name in names:
+        words = name.split()
+        city = words[-1].lower() == "city"
+        if words and words[-1].lower() in {"district", "city", "rayon"}:
+            words = words[:-1]
+        ascii_name = unicodedata.normalize("NFKD", "".join(words)).encode("ascii", "ignore").decode().upper()
+        stems.append(f"{prefix}-{re.sub('[^A-Z0-9]', '', ascii_name)[:12]}" + ("-C" if city else ""))
+    codes = list(stems)
+    order = sorted(range(len(names)), key=lambda i: (stems[i], geoms[i].centroid.x))
+    seen: Counter = Counter()
+    for i in order:
+        seen[stems[i]] += 1
+        if seen[stems[i]] > 1:
+            codes[i] = f"{stems[i]}-{seen[stems[i]]}"
+    return codes
+
+
 def _plan_azerbaijan(data_dir: Path, plan: Plan, report: Report):
     layer = read_layer(data_dir / "azerbaijan" / "rayons.geojson")
     names = _text(layer.field("shapeName"))
@@ -935,14 +958,12 @@ def _plan_azerbaijan(data_dir: Path, plan: Plan, report: Report):
         codes = iso
         how = "shapeISO"
     else:
-        ids = _text(layer.field("shapeID"))
-        codes = ["AZ-" + (s.rsplit("B", 1)[-1] if "B" in s else s.rsplit("-", 1)[-1]) for s in ids]
-        if len(set(codes)) != len(codes) or not all(ids):
-            codes = ["AZ-" + s.rsplit("-", 1)[-1][-16:] for s in ids]
-        if len(set(codes)) != len(codes):
-            raise GazetteerLoadError(f"{layer.path}: shapeID values aren't unique; can't make stable codes")
+        codes = _name_codes("AZ", names, geoms)
         values = Counter(iso).most_common(2)
-        how = f"'AZ-' + the shapeID suffix (shapeISO is not a unit code: {', '.join(f'{v!r} x{n}' for v, n in values)})"
+        how = (
+            "'AZ-' + the name, '-C' for cities, '-2' for a repeated name (west to east); shapeISO is not a unit "
+            f"code: {', '.join(f'{v!r} x{n}' for v, n in values)}"
+        )
     report(f"AZE rayons: {len(names)} first-level units (rayons and cities) from {layer.path.name}; codes {how}")
     dupes = {n: [codes[i] for i in range(len(names)) if names[i] == n] for n, k in Counter(names).items() if k > 1}
     for name, dup_codes in dupes.items():

@@ -14,12 +14,14 @@ from django.db.models.functions import Coalesce
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import get_script_prefix, reverse
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from safeground.gazetteer.models import AdminArea
 from safeground.hazards.models import Hazard
-from safeground.landrelease.models import Device
+from safeground.landrelease import ledger_queries
+from safeground.landrelease.models import Device, HazardLedger, Product, ProductOverlap
 
 # Country extents as [min lon, min lat, max lon, max lat]; the map's country switcher flies to them.
 COUNTRIES = [
@@ -32,6 +34,8 @@ BOUNDARY_SIMPLIFY = 0.002  # degrees; province outlines on the overview map
 HISTORY_LIMIT = 100
 # Simplification (degrees), by admin level, of the outline drawn behind a hazard on its page.
 CONTEXT_SIMPLIFY = {1: 0.001, 2: 0.0005, 3: 0.0002}
+LEDGER_TOLERANCE_M2 = 1.0  # remaining area under which closing is proposed; smallest overlap listed
+OVERLAP_LIMIT = 100  # most product overlap pairs listed on a hazard page
 
 
 def _has_synthetic() -> bool:
@@ -85,7 +89,7 @@ def home(request: HttpRequest) -> HttpResponse:
 def hazard_detail(request: HttpRequest, code: str) -> HttpResponse:
     """One hazard: summary, a small map, evidence, beneficiaries, activities, products, devices, history."""
     hazard = get_object_or_404(
-        Hazard.objects.select_related("province", "district", "commune", "reporting_organisation").defer(
+        Hazard.objects.select_related("province", "district", "commune", "reporting_organisation", "ledger").defer(
             "province__geom", "district__geom"
         ),
         code=code,
@@ -105,6 +109,7 @@ def hazard_detail(request: HttpRequest, code: str) -> HttpResponse:
         .order_by("found_on", "code")
     )
     history = _history_rows(hazard)
+    ledger = _ledger(hazard, evidence, products)
 
     features = {
         "hazard": {
@@ -132,7 +137,15 @@ def hazard_detail(request: HttpRequest, code: str) -> HttpResponse:
             ],
         },
         "context": None,
+        "remaining": None,
     }
+    # Under the tolerance the remainder is slivers left by edges that bend in UTM: nothing to draw.
+    if ledger["row"] is not None and ledger["row"].remaining_geom and ledger["row"].remaining_m2 >= LEDGER_TOLERANCE_M2:
+        features["remaining"] = {
+            "type": "Feature",
+            "geometry": json.loads(ledger["row"].remaining_geom.geojson),
+            "properties": {"code": hazard.code, "remaining_m2": ledger["row"].remaining_m2},
+        }
     context_area = _context_area(hazard)
     if context_area is not None:
         tolerance = CONTEXT_SIMPLIFY.get(context_area.level, 0.001)
@@ -161,9 +174,87 @@ def hazard_detail(request: HttpRequest, code: str) -> HttpResponse:
             "history_limit": HISTORY_LIMIT,
             "map_features": features,
             "context_area": context_area,
+            "ledger": ledger,
             "has_synthetic": hazard.is_synthetic or _has_synthetic(),
         },
     )
+
+
+def _ledger(hazard: Hazard, evidence: list, products: list) -> dict:
+    """The hazard's land release ledger for its page: figures, bar segments, overlaps and proposals.
+
+    The ledger row comes with the hazard (select_related); the overlap pairs cost one query, only
+    when they add up to 1 m² or more; the proposals two (ledger_queries.proposals, filtered on the code).
+    """
+    try:
+        row = hazard.ledger
+    except HazardLedger.DoesNotExist:
+        row = None  # not computed yet (`safeground ledger recompute` builds it)
+    present = {p.outcome for p in products}
+    out = {
+        "row": row,
+        # Outcomes drawn on the map, in the order of the ledger bar (the map key lists them).
+        "product_outcomes": [(k, _(label)) for k, label in Product.OUTCOME_CHOICES if k in present],
+        "proposals": _proposals(hazard, row, evidence),
+        "confirm_api": f"POST {get_script_prefix()}{API_PREFIX}/ledger/proposals/{hazard.code}/confirm",
+        "confirm_cli": f"safeground ledger confirm {hazard.code}",
+    }
+    if row is None:
+        return out
+    estimated = row.estimated_m2
+
+    def share(value: float) -> float | None:
+        return 100 * value / estimated if estimated > 0 else None
+
+    parts = [  # the order of the bar: the land release sequence, then what is left
+        ("cancelled", _("Cancelled"), row.cancelled_m2),
+        ("reduced", _("Reduced"), row.reduced_m2),
+        ("cleared", _("Cleared"), row.cleared_m2),
+        ("remaining", _("Remaining"), row.remaining_m2),
+    ]
+    figures = [{"key": "estimated", "label": _("Estimated"), "m2": estimated, "ha": estimated / 10_000, "pct": 100.0}]
+    figures += [{"key": k, "label": label, "m2": v, "ha": v / 10_000, "pct": share(v)} for k, label, v in parts]
+    overlaps = []
+    if row.overlap_m2 >= LEDGER_TOLERANCE_M2:  # slivers from products sharing an edge are not listed
+        overlaps = list(
+            ProductOverlap.objects.filter(hazard=hazard, overlap_m2__gte=LEDGER_TOLERANCE_M2)
+            .order_by("-overlap_m2", "first__code", "second__code")
+            .values("first__code", "second__code", "overlap_m2")[:OVERLAP_LIMIT]
+        )
+    out.update(
+        figures=figures,
+        segments=[f for f in figures[1:] if f["pct"]],
+        outside_ha=row.outside_m2 / 10_000,
+        overlap_ha=row.overlap_m2 / 10_000,
+        overlaps=overlaps,
+        overlaps_truncated=len(overlaps) >= OVERLAP_LIMIT,
+    )
+    return out
+
+
+def _proposals(hazard: Hazard, row: HazardLedger | None, evidence: list) -> list[dict]:
+    """The ledger's proposals for this hazard, each with a translated title and reason."""
+    out = []
+    for p in ledger_queries.proposals(LEDGER_TOLERANCE_M2, country=hazard.country):
+        if p["code"] != hazard.code:
+            continue
+        if p["change"] == "status" and p["to"] == "closed" and row is not None:
+            title = _("Proposed: close this hazard")
+            reason = _("remaining area %(remaining)s m² is under %(tolerance)s m²") % {
+                "remaining": number_format(round(row.remaining_m2, 2), 2, force_grouping=True),
+                "tolerance": number_format(LEDGER_TOLERANCE_M2, 0, force_grouping=True),
+            }
+        elif p["change"] == "hazard_class" and p["to"] == "CHA":
+            direct = sum(1 for e in evidence if e.kind == "direct")
+            title = _("Proposed: reclassify as a confirmed hazardous area (CHA)")
+            reason = ngettext("%(n)s direct evidence item recorded", "%(n)s direct evidence items recorded", direct) % {
+                "n": direct
+            }
+        else:
+            title = _("Proposed: set %(field)s to %(value)s") % {"field": p["change"], "value": p["to"]}
+            reason = p["reason"]
+        out.append({**p, "title": title, "reason": reason})
+    return out
 
 
 def _context_area(hazard: Hazard) -> AdminArea | None:

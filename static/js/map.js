@@ -430,6 +430,12 @@
   function initHazardMap(container) {
     const data = readJson("hazard-map-data");
     if (!data) return;
+    const LR = {
+      cleared: cssColour("--lr-cleared", "#2e9e5b"),
+      reduced: cssColour("--lr-reduced", "#7cc8b4"),
+      cancelled: cssColour("--lr-cancelled", "#e4e9c9"),
+      remaining: cssColour("--lr-remaining", "#c81d2e"),
+    };
     // Fit the hazard and what belongs to it (the benchmark is often outside the polygon).
     const box = bboxOf({
       type: "FeatureCollection",
@@ -466,12 +472,16 @@
       map.addSource("hazard", { type: "geojson", data: data.hazard });
       addHazardLayers(map, "hazard");
       map.setPaintProperty("hazard-line", "line-width", 2.5);
+      // Products coloured by outcome, as in the ledger bar below the map.
       map.addSource("products", { type: "geojson", data: data.products || EMPTY });
       map.addLayer({
         id: "products-fill",
         type: "fill",
         source: "products",
-        paint: { "fill-color": C.productFill, "fill-opacity": 0.9 },
+        paint: {
+          "fill-color": ["match", ["get", "outcome"], "cleared", LR.cleared, "reduced", LR.reduced, "cancelled", LR.cancelled, C.productFill],
+          "fill-opacity": ["match", ["get", "outcome"], "cleared", 0.8, 0.9],
+        },
       });
       map.addLayer({
         id: "products-line",
@@ -479,6 +489,19 @@
         source: "products",
         paint: { "line-color": C.product, "line-width": 1.5, "line-dasharray": [2, 1.5] },
       });
+      // What the ledger says is still to be released: hatched red over the products, under the devices.
+      if (data.remaining) {
+        map.addImage("hatch-remaining", hatchImage(LR.remaining, 10, 2));
+        map.addSource("remaining", { type: "geojson", data: data.remaining });
+        map.addLayer({ id: "remaining-hatch", type: "fill", source: "remaining", paint: { "fill-pattern": "hatch-remaining" } });
+        map.addLayer({
+          id: "remaining-line",
+          type: "line",
+          source: "remaining",
+          layout: { "line-join": "round" },
+          paint: { "line-color": LR.remaining, "line-width": 1.5 },
+        });
+      }
       map.addSource("devices", { type: "geojson", data: data.devices || EMPTY });
       map.addLayer({
         id: "devices",

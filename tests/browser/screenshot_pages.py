@@ -65,6 +65,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--gl", choices=sorted(GL_ARGS), default="swiftshader", help="how Chromium gets WebGL")
     parser.add_argument("--timeout", type=float, default=30, help="seconds to wait for each map")
     parser.add_argument("--popup", action="store_true", help="also click the hazard on the map and capture its popup")
+    parser.add_argument("--ledger", action="store_true", help="also capture the land release summary (/ledger/)")
     args = parser.parse_args(argv)
 
     base = args.base_url.rstrip("/")
@@ -75,6 +76,8 @@ def main(argv: list[str] | None = None) -> int:
         pages.append(("hazard", f"/hazards/{code}/", "#hazard-map"))
     else:
         print("no hazard code given and none found through the API: skipping the hazard page", file=sys.stderr)
+    if args.ledger:  # pages without a map (selector None)
+        pages += [("ledger", "/ledger/", None), ("ledger-year", "/ledger/?by=year&country=AZE", None)]
 
     problems: list[str] = []
     with sync_playwright() as pw:
@@ -93,7 +96,7 @@ def main(argv: list[str] | None = None) -> int:
                     response = page.goto(base + path, wait_until="load")
                     if response is None or response.status != 200:
                         problems.append(f"{path}: HTTP {response.status if response else '?'}")
-                    if not wait_for_map(page, selector, int(args.timeout * 1000)):
+                    if selector and not wait_for_map(page, selector, int(args.timeout * 1000)):
                         problems.append(f"{path} at {size_name}: map not ready after {args.timeout:.0f} s")
                     out = args.out_dir / f"{name}-{size_name}.png"
                     if name == "home":
@@ -117,7 +120,7 @@ def main(argv: list[str] | None = None) -> int:
     return 1 if problems else 0
 
 
-def full_page_screenshot(page: Page, selector: str, out: Path, timeout_ms: int) -> None:
+def full_page_screenshot(page: Page, selector: str | None, out: Path, timeout_ms: int) -> None:
     """The whole page in one image, with the map redrawn at its final size.
 
     Playwright's `full_page=True` grows the viewport just for the capture; the map's canvas is then
@@ -128,7 +131,8 @@ def full_page_screenshot(page: Page, selector: str, out: Path, timeout_ms: int) 
     height = page.evaluate("document.documentElement.scrollHeight")
     page.set_viewport_size({"width": viewport["width"], "height": max(height, viewport["height"])})
     page.wait_for_timeout(300)
-    wait_for_map(page, selector, timeout_ms)
+    if selector:
+        wait_for_map(page, selector, timeout_ms)
     page.screenshot(path=str(out))
     page.set_viewport_size(viewport)
 
