@@ -4,13 +4,18 @@ from ninja import NinjaAPI
 
 from safeground.core.errors import ValidationFailed
 from safeground.core.geometry import GeometryError
+from safeground.eore.api import router as eore_router
 from safeground.gazetteer.api import router as gazetteer_router
 from safeground.hazards.api import router as hazards_router
+from safeground.interop.api import router as interop_router
 from safeground.landrelease.api import devices_router, products_router
 from safeground.landrelease.ledger_api import router as ledger_router
 from safeground.operations.api import router as activities_router
 from safeground.ordnance.api import router as ordnance_router
 from safeground.organisations.api import router as organisations_router
+from safeground.quality.api import router as quality_router
+from safeground.training.api import router as training_router
+from safeground.victims.api import router as victims_router
 
 api = NinjaAPI(
     title="SafeGround API",
@@ -36,4 +41,9 @@ api.add_router("/devices", devices_router)
 api.add_router("/ledger", ledger_router)
 api.add_router("/organisations", organisations_router)
 api.add_router("/ordnance-models", ordnance_router)
+api.add_router("/interop", interop_router)
+api.add_router("/quality", quality_router)
+api.add_router("/training", training_router)
+api.add_router("/victims", victims_router)
+api.add_router("/eore", eore_router)
 api.add_router("", gazetteer_router)

@@ -50,6 +50,11 @@ INSTALLED_APPS = [
     "safeground.hazards",
     "safeground.operations",
     "safeground.landrelease",
+    "safeground.training",
+    "safeground.quality",
+    "safeground.interop",
+    "safeground.victims",
+    "safeground.eore",
     "safeground.demo",
 ]
 

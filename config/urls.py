@@ -8,5 +8,10 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include("safeground.landrelease.urls")),
+    path("", include("safeground.quality.urls")),
+    path("", include("safeground.interop.urls")),
+    path("", include("safeground.training.urls")),
+    path("", include("safeground.victims.urls")),
+    path("", include("safeground.eore.urls")),
     path("", include("safeground.hazards.urls")),
 ]

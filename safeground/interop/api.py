@@ -1,0 +1,3 @@
+from ninja import Router
+
+router = Router(tags=["import, export and ogc api"])
