@@ -34,7 +34,8 @@ lint: venv
 
 # The whole suite on SpatiaLite, then on PostGIS when a server is reachable.
 # With CI=true a missing PostGIS is a failure, never a skip.
-test: setup lint
+test: setup
+	$(BIN)/ruff check .
 	$(BIN)/safeground makemigrations --check --dry-run
 	SAFEGROUND_DATABASE_URL=$(SQLITE_TEST_URL) $(BIN)/pytest -q
 	@if SAFEGROUND_PG_URL=$(PG_URL) $(BIN)/python scripts/postgis-check.py; then \

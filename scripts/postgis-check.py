@@ -10,8 +10,12 @@ url = os.environ.get("SAFEGROUND_PG_URL", "postgis://postgres@127.0.0.1:5432/saf
 cfg = dj_database_url.parse(url)
 try:
     with psycopg.connect(
-        host=cfg["HOST"], port=cfg["PORT"] or 5432, user=cfg["USER"], password=cfg["PASSWORD"] or None,
-        dbname="postgres", connect_timeout=3,
+        host=cfg["HOST"],
+        port=cfg["PORT"] or 5432,
+        user=cfg["USER"],
+        password=cfg["PASSWORD"] or None,
+        dbname="postgres",
+        connect_timeout=3,
     ) as conn:
         row = conn.execute("SELECT 1 FROM pg_available_extensions WHERE name = 'postgis'").fetchone()
 except psycopg.OperationalError as exc:
