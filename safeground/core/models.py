@@ -48,3 +48,31 @@ class ApiToken(models.Model):
 
     def __str__(self) -> str:
         return f"{self.prefix}… ({self.user})"
+
+
+class Membership(models.Model):
+    """A user's role in an organisation: an operator's data officer sees and writes for their own
+    organisation only (see safeground.core.roles). National roles need no membership."""
+
+    ROLE_CHOICES = [
+        ("administrator", "Administrator"),
+        ("im_officer", "Information management officer"),
+        ("operator", "Operator data officer"),
+        ("qa_officer", "Quality assurance officer"),
+        ("viewer", "Viewer"),
+        ("va_officer", "Victim assistance officer"),
+    ]
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships")
+    organisation = models.ForeignKey(
+        "organisations.Organisation", on_delete=models.CASCADE, related_name="memberships"
+    )
+    role = models.CharField(max_length=20, choices=ROLE_CHOICES)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["user", "organisation"]
+        constraints = [models.UniqueConstraint(fields=["user", "organisation"], name="membership_user_organisation")]
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.organisation} ({self.role})"
