@@ -36,14 +36,13 @@ from safeground.landrelease import ledger, ledger_store  # noqa: E402
 
 SHIFT_DEG = 0.4
 
-# The same accounting in SQL: per hazard, products intersecting it, unioned per outcome in the
-# hazard's UTM zone, with precedence cleared > reduced > cancelled, remaining = hazard − all.
+# The same accounting in SQL: per hazard, the products intersecting it, unioned per outcome, with
+# precedence cleared > reduced > cancelled, remaining = hazard − all; overlays on the stored lon/lat
+# geometry, areas after ST_Transform to the hazard's UTM zone (as SafeGround does).
 POSTGIS_LEDGER = """
-WITH h AS (
-    SELECT id, utm_epsg, geom, ST_Transform(geom, utm_epsg) AS g FROM {hazards}
-), pieces AS (
-    SELECT h.id, p.outcome, ST_Intersection(ST_Transform(p.geom, h.utm_epsg), h.g) AS g
-    FROM h JOIN {products} p ON ST_Intersects(p.geom, h.geom)
+WITH pieces AS (
+    SELECT h.id, p.outcome, ST_Intersection(p.geom, h.geom) AS g
+    FROM {hazards} h JOIN {products} p ON ST_Intersects(p.geom, h.geom)
 ), by_outcome AS (
     SELECT id,
            ST_Union(g) FILTER (WHERE outcome = 'cleared') AS cl,
@@ -58,10 +57,12 @@ WITH h AS (
            ST_Union(ARRAY[cl, re, ca]) AS covered
     FROM by_outcome
 )
-SELECT h.id, ST_Area(h.g),
-       COALESCE(ST_Area(r.cl), 0), COALESCE(ST_Area(r.re), 0), COALESCE(ST_Area(r.ca), 0),
-       ST_Area(CASE WHEN r.covered IS NULL THEN h.g ELSE ST_Difference(h.g, r.covered) END)
-FROM h LEFT JOIN released r ON r.id = h.id
+SELECT h.id, ST_Area(ST_Transform(h.geom, h.utm_epsg)),
+       COALESCE(ST_Area(ST_Transform(r.cl, h.utm_epsg)), 0), COALESCE(ST_Area(ST_Transform(r.re, h.utm_epsg)), 0),
+       COALESCE(ST_Area(ST_Transform(r.ca, h.utm_epsg)), 0),
+       ST_Area(ST_Transform(CASE WHEN r.covered IS NULL THEN h.geom ELSE ST_Difference(h.geom, r.covered) END,
+                            h.utm_epsg))
+FROM {hazards} h LEFT JOIN released r ON r.id = h.id
 """
 
 

@@ -14,12 +14,17 @@ For each hazard, in m² in the hazard's UTM zone:
 - overlap = area covered by two or more of the hazard's products (double-counted if summed);
 - devices_outside = devices of the hazard's products whose point is not in their product.
 
+Overlays (intersection, difference, union) run on the stored lon/lat geometry, whose edges are
+straight in lon/lat; only the areas of the results are measured in UTM. A product that exactly
+partitions its hazard in the database therefore leaves nothing outside and no sliver behind.
+
 The computation is pure (arrays of Shapely geometries in, rows out) so the same code serves the
 full set-based recompute, the incremental update on each save, and `ledger verify`.
 """
 
 from __future__ import annotations
 
+import math
 from collections import defaultdict
 from dataclasses import dataclass, field
 
@@ -27,7 +32,7 @@ import numpy as np
 import shapely
 from shapely.geometry.base import BaseGeometry
 
-from safeground.core.geometry import project, unproject
+from safeground.core.geometry import project
 
 OUTCOMES = ("cleared", "reduced", "cancelled")  # precedence order
 LEDGER_FIELDS = (
@@ -127,42 +132,55 @@ def compute(
         for i, j in zip(hi.tolist(), pj.tolist(), strict=True):
             covering[i].append(j)
 
+    rank = {outcome: n for n, outcome in enumerate(OUTCOMES)}
     for i, h in enumerate(hazards):
         epsg = h.utm_epsg
-        hz = project(np.array([h.geom], dtype=object), epsg)[0]
-        row = LedgerRow(hazard_id=h.id, estimated_m2=float(hz.area))
+
+        def m2(geom, epsg=epsg) -> float:
+            """Area in the hazard's UTM zone; overlays happen on the stored lon/lat geometry."""
+            return 0.0 if geom.is_empty else float(project(geom, epsg).area)
+
+        hz = h.geom
+        row = LedgerRow(hazard_id=h.id, estimated_m2=m2(hz))
+        if not math.isfinite(row.estimated_m2):  # coordinates no projection can take (e.g. lat > 90)
+            row.estimated_m2 = 0.0
+            row.remaining_geom = None
+            rows.append(row)
+            continue
         js = covering.get(i, [])
-        projected = dict(zip(js, project(p_geoms[js], epsg), strict=True)) if js else {}
         covered = shapely.Polygon()
-        rank = {outcome: n for n, outcome in enumerate(OUTCOMES)}
         for j in sorted(js, key=lambda j: (rank[products[j].outcome], products[j].order, str(products[j].id))):
-            piece = _polygonal(shapely.intersection(projected[j], hz))
+            piece = _polygonal(shapely.intersection(p_geoms[j], hz))
             if not covered.is_empty and not piece.is_empty:
                 piece = _polygonal(piece.difference(covered))
-            if piece.is_empty or piece.area <= 0:
+            area = m2(piece)
+            if area <= 0:
                 continue
             outcome = products[j].outcome
-            setattr(row, f"{outcome}_m2", getattr(row, f"{outcome}_m2") + float(piece.area))
-            row.credits.append((products[j].id, outcome, float(piece.area)))
+            setattr(row, f"{outcome}_m2", getattr(row, f"{outcome}_m2") + area)
+            row.credits.append((products[j].id, outcome, area))
             covered = piece if covered.is_empty else shapely.union_all([covered, piece])
         remaining = _polygonal(hz.difference(covered)) if not covered.is_empty else hz
-        row.remaining_m2 = float(remaining.area)
+        # Remaining is what the release leaves of the estimate, so every ledger adds up exactly:
+        # estimated = cancelled + reduced + cleared + remaining. (Measuring the remaining geometry
+        # itself differs by about 1e-6: lon/lat-straight edges bend a little in UTM.)
+        released = row.cleared_m2 + row.reduced_m2 + row.cancelled_m2
+        row.remaining_m2 = 0.0 if remaining.is_empty else max(row.estimated_m2 - released, 0.0)
         if with_geometry:
-            row.remaining_geom = unproject(remaining, epsg) if not remaining.is_empty else None
+            row.remaining_geom = remaining if not remaining.is_empty else None
 
         own = by_hazard_products.get(h.id, [])
         if own:
-            own_geoms = project(p_geoms[own], epsg)
-            near = a_tree.query(p_geoms[own], predicate="intersects")
+            own_geoms = p_geoms[own]
+            near = a_tree.query(own_geoms, predicate="intersects")
             hazards_near = sorted(set(near[1].tolist()))
-            hz_union = shapely.union_all(project(a_geoms[hazards_near], epsg)) if hazards_near else None
+            hz_union = shapely.union_all(a_geoms[hazards_near]) if hazards_near else None
             for g in own_geoms:
-                out = g if hz_union is None else _polygonal(g.difference(hz_union))
-                row.outside_m2 += float(out.area)
+                row.outside_m2 += m2(g if hz_union is None else _polygonal(g.difference(hz_union)))
             for a in range(len(own)):
                 for b in range(a + 1, len(own)):
                     if own_geoms[a].intersects(own_geoms[b]):
-                        area = float(_polygonal(own_geoms[a].intersection(own_geoms[b])).area)
+                        area = m2(_polygonal(own_geoms[a].intersection(own_geoms[b])))
                         if area > 0:
                             row.overlap_m2 += area
                             row.overlaps.append((products[own[a]].id, products[own[b]].id, area))
