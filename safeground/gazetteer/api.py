@@ -1,10 +1,15 @@
 import json
+from typing import Any
 
 from django.contrib.gis.db.models.functions import AsGeoJSON
 from django.db.models import Func
 from ninja import Query, Router, Schema
+from pydantic import Field
 
+from safeground.core.errors import ValidationFailed
 from safeground.core.geojson import FeatureCollectionOut, page, parse_bbox
+from safeground.core.schemas import ErrorOut
+from safeground.gazetteer import coordinates, traverse
 from safeground.gazetteer.models import AdminArea, Place
 
 router = Router(tags=["gazetteer"])
@@ -125,3 +130,97 @@ def get_admin_area(request, country: str, level: int, code: str):
         "geometry": json.loads(area._geojson),
         "properties": _admin_properties(area),
     }
+
+
+class CoordinateQuery(Schema):
+    text: str = Field(description="the coordinate as written, e.g. 13°03'04.3\"N 103°03'07.6\"E or 48PUV0500043000")
+    format: str | None = Field(None, description="dd | dms | ddm | utm | mgrs; default: detect")
+    datum: str = Field("WGS84", description="datum the text is written in: WGS84, Indian 1960, Pulkovo 1942")
+    crs: str | None = Field(None, description="instead of format/datum: 'x y' in this CRS, e.g. EPSG:3148")
+    country: str | None = Field(None, description="ISO3: check the position lies in this country")
+
+
+class CoordinateOut(Schema):
+    lon: float
+    lat: float
+    format: str
+    datum: str
+    transformation: str
+    formats: dict[str, str]
+    warnings: list[str]
+
+
+@router.get(
+    "/coordinates", response={200: CoordinateOut, 422: ErrorOut}, summary="Read and convert a coordinate (WGS 84)"
+)
+def convert_coordinate(request, query: Query[CoordinateQuery]):
+    """Reads DD, DMS, DDM, UTM or MGRS (or plain x y in `crs`), converts legacy datums with the
+    transformation named in `transformation`, and gives the position in every format. With
+    `country`, a position outside it (or with latitude and longitude swapped) is a warning."""
+    try:
+        if query.crs:
+            parts = query.text.replace(",", " ").split()
+            if len(parts) != 2:
+                raise coordinates.CoordinateError(f"{query.text!r}: expected two numbers, x then y, in {query.crs}")
+            try:
+                x, y = (float(v) for v in parts)
+            except ValueError as exc:
+                raise coordinates.CoordinateError(f"{query.text!r}: x and y must be numbers") from exc
+            lon, lat = coordinates.to_wgs84(x, y, query.crs)
+            _, description = coordinates.wgs84_transformer(query.crs)
+            reading = coordinates.Reading(lon, lat, "xy", query.crs, description)
+        else:
+            reading = coordinates.read_coordinate(query.text, query.format, query.datum)
+    except coordinates.CoordinateError as exc:
+        raise ValidationFailed(str(exc), field="text", reason=exc.reason) from exc
+    warnings = []
+    if query.country:
+        try:
+            coordinates.check_position(reading.lon, reading.lat, query.country.upper())
+        except coordinates.CoordinateError as exc:
+            warnings.append(str(exc))
+    return {
+        "lon": reading.lon,
+        "lat": reading.lat,
+        "format": reading.format,
+        "datum": reading.datum,
+        "transformation": reading.transformation,
+        "formats": coordinates.all_formats(reading.lon, reading.lat),
+        "warnings": warnings,
+    }
+
+
+class TraverseComputed(Schema):
+    polygon: dict[str, Any]
+    points: dict[str, Any]
+    closure_error_m: float | None = Field(description="distance from the closing leg's end to the start point")
+    closure_ratio: int | None = Field(description="N in 1:N (perimeter / closure error)")
+    perimeter_m: float
+    area_m2: float
+    utm_epsg: int
+    convergence_deg: float
+    scale_factor: float
+    adjustment: str
+    closing_point: dict[str, Any] | None
+    start_formats: dict[str, str]
+    warnings: list[str]
+
+
+@router.post(
+    "/traverses/compute",
+    response={200: TraverseComputed, 422: ErrorOut},
+    summary="Compute a bearing/distance traverse (writes nothing)",
+)
+def compute_traverse(request, chain: traverse.Chain):
+    """Vertices (GeoJSON), polygon, closure error and warnings for a chain: reference point →
+    benchmark → start → turning/intermediate points → end → closing leg. To keep it with a new
+    hazard, send the same chain as `traverse` to POST /hazards."""
+    try:
+        result = traverse.compute_traverse(chain)
+    except traverse.TraverseError as exc:
+        raise ValidationFailed(str(exc), field=exc.field, reason=exc.reason, location=exc.location) from exc
+    body = result.as_dict()
+    problem = traverse.country_warning(result)
+    if problem:
+        body["warnings"].append(problem)
+    return body

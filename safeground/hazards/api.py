@@ -1,3 +1,5 @@
+import json
+
 from django.db import transaction
 from django.shortcuts import get_object_or_404
 from ninja import Query, Router, Schema, Status
@@ -10,7 +12,7 @@ from safeground.core.history import history_entries
 from safeground.core.schemas import ErrorOut, HistoryEntry
 from safeground.hazards import queries, services
 from safeground.hazards.models import Hazard
-from safeground.hazards.schemas import HazardIn, HazardPatch
+from safeground.hazards.schemas import HazardIn, HazardPatch, TraverseSummary
 
 router = Router(tags=["hazards"])
 
@@ -66,12 +68,64 @@ def _geometry(value, field):
 
 @router.post("", response={201: FeatureOut, 422: ErrorOut}, auth=write_auth, summary="Create a hazard")
 def create_hazard(request, payload: HazardIn):
-    data = payload.dict()
-    data["geometry"] = _geometry(data["geometry"], "geometry")
+    """The perimeter is `geometry` (GeoJSON) or `traverse` (a bearing/distance chain, kept with the
+    hazard; the response's `properties.traverse` gives its closure error and warnings)."""
+    data = payload.dict(exclude={"traverse"})
     if data.get("benchmark") is not None:
         data["benchmark"] = _geometry(data["benchmark"], "benchmark")
+    if payload.traverse is not None:
+        if data.pop("geometry") is not None:
+            raise ValidationFailed("give either geometry or traverse, not both", field="traverse")
+        hazard, row, result = services.create_hazard_from_traverse(traverse=payload.traverse, user=request.user, **data)
+        body = feature(_get(hazard.code), geom_field="geom", properties=queries.hazard_properties)
+        body["properties"]["traverse"] = {
+            "id": str(row.id),
+            "closure_error_m": _rounded(result.closure_error_m, 3),
+            "closure_ratio": result.closure_ratio,
+            "perimeter_m": round(result.perimeter_m, 3),
+            "warnings": result.warnings,
+        }
+        return Status(201, body)
+    if data["geometry"] is None:
+        raise ValidationFailed("geometry is required (GeoJSON), or a traverse instead", field="geometry")
+    data["geometry"] = _geometry(data["geometry"], "geometry")
     hazard = services.create_hazard(user=request.user, **data)
     return Status(201, feature(_get(hazard.code), geom_field="geom", properties=queries.hazard_properties))
+
+
+def _rounded(value, digits):
+    return None if value is None else round(value, digits)
+
+
+def _geojson(geom):
+    return json.loads(geom.geojson) if geom else None
+
+
+@router.get("/{code}/traverses", response=list[TraverseSummary], summary="Traverses recorded for a hazard")
+def hazard_traverses(request, code: str):
+    """Newest first: each bearing/distance chain as entered, with the polygon and closure it gave."""
+    hazard = _get(code)
+    return [
+        {
+            "id": str(t.id),
+            "created_at": t.created_at,
+            "created_by": t.created_by.get_username() if t.created_by else None,
+            "chain": t.chain,
+            "polygon": _geojson(t.polygon),
+            "start_point": _geojson(t.start_point),
+            "benchmark": _geojson(t.benchmark),
+            "reference_point": _geojson(t.reference_point),
+            "closure_error_m": t.closure_error_m,
+            "perimeter_m": t.perimeter_m,
+            "area_m2": t.area_m2,
+            "utm_epsg": t.utm_epsg,
+            "datum": t.datum,
+            "declination": t.declination,
+            "bearing_unit": t.bearing_unit,
+            "adjustment": t.adjustment,
+        }
+        for t in hazard.traverses.select_related("created_by").order_by("-created_at")
+    ]
 
 
 @router.patch("/{code}", response={200: FeatureOut, 422: ErrorOut}, auth=write_auth, summary="Update a hazard")

@@ -4,6 +4,9 @@ Status maps to GICHD's Minimum Data Requirements (see docs/hazard-status.md): op
 suspended → "Suspended" (MDR diagram), closed → "closed", handed_over → "handed over"/"Released".
 """
 
+import uuid
+
+from django.conf import settings
 from django.contrib.gis.db import models
 from simple_history.models import HistoricalRecords
 
@@ -103,3 +106,44 @@ class Beneficiary(models.Model):
     class Meta:
         ordering = ["hazard", "id"]
         verbose_name_plural = "beneficiaries"
+
+
+class Traverse(models.Model):
+    """A bearing/distance traverse as entered (the chain) and the polygon computed from it.
+
+    Both are kept (domain-facts §7.2): the chain is the field record, re-computable; the polygon is
+    what it gave at the time, with its closure error. Computed by safeground.gazetteer.traverse and
+    written by hazards.services only.
+    """
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    hazard = models.ForeignKey(Hazard, null=True, blank=True, on_delete=models.PROTECT, related_name="traverses")
+    product = models.ForeignKey(
+        "landrelease.Product", null=True, blank=True, on_delete=models.PROTECT, related_name="traverses"
+    )
+    chain = models.JSONField(help_text="The chain as entered: points, bearings, distances, datum, declination")
+    start_coordinate = models.CharField(max_length=100, help_text="The first fixed coordinate, as entered")
+    datum = models.CharField(max_length=40, default="WGS 84")
+    declination = models.FloatField(null=True, blank=True, help_text="Magnetic declination, degrees east positive")
+    bearing_unit = models.CharField(max_length=10, default="degrees")
+    adjustment = models.CharField(max_length=10, default="none")
+    polygon = models.PolygonField(srid=4326)
+    start_point = models.PointField(srid=4326)
+    benchmark = models.PointField(srid=4326, null=True, blank=True)
+    reference_point = models.PointField(srid=4326, null=True, blank=True)
+    closure_error_m = models.FloatField(null=True, blank=True, help_text="Null when no closing leg was measured")
+    perimeter_m = models.FloatField()
+    area_m2 = models.FloatField()
+    utm_epsg = models.PositiveIntegerField(help_text="UTM zone the chain was computed in")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        owner = self.hazard.code if self.hazard_id else "unlinked"
+        return f"traverse of {owner} ({self.created_at:%Y-%m-%d})" if self.created_at else f"traverse of {owner}"

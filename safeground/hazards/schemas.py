@@ -4,13 +4,20 @@ from typing import Any
 from ninja import Schema
 from pydantic import Field
 
+from safeground.gazetteer.traverse import Chain
+
 
 class HazardIn(Schema):
-    """A new hazard. `geometry` is GeoJSON (Polygon or MultiPolygon, WGS 84 lon/lat)."""
+    """A new hazard. Its perimeter is either `geometry`, GeoJSON (Polygon or MultiPolygon, WGS 84 lon/lat),
+    or `traverse`, a bearing/distance chain computed on the server (see POST /traverses/compute)."""
 
-    geometry: dict[str, Any] = Field(
-        examples=[{"type": "Polygon", "coordinates": [[[102.9, 13.0], [102.91, 13.0], [102.91, 13.01], [102.9, 13.0]]]}]
+    geometry: dict[str, Any] | None = Field(
+        None,
+        examples=[
+            {"type": "Polygon", "coordinates": [[[102.9, 13.0], [102.91, 13.0], [102.91, 13.01], [102.9, 13.0]]]}
+        ],
     )
+    traverse: Chain | None = Field(None, description="instead of geometry: the chain is kept with the hazard")
     hazard_class: str = Field(examples=["SHA"])
     contamination_type: str = Field(examples=["ap_mines"])
     recorded_on: dt.date
@@ -34,3 +41,24 @@ class HazardPatch(Schema):
     benchmark: dict[str, Any] | None = None
     reporting_organisation: str | None = None
     suspected_models: list[str] | None = None
+
+
+class TraverseSummary(Schema):
+    """A traverse kept with a hazard: the chain as entered and what it gave."""
+
+    id: str
+    created_at: dt.datetime
+    created_by: str | None
+    chain: dict[str, Any]
+    polygon: dict[str, Any]
+    start_point: dict[str, Any]
+    benchmark: dict[str, Any] | None
+    reference_point: dict[str, Any] | None
+    closure_error_m: float | None
+    perimeter_m: float
+    area_m2: float
+    utm_epsg: int
+    datum: str
+    declination: float | None
+    bearing_unit: str
+    adjustment: str

@@ -12,9 +12,11 @@ from safeground.core.codes import next_code
 from safeground.core.errors import ValidationFailed
 from safeground.core.geojson import to_geos
 from safeground.core.geometry import GeometryError, area_m2, utm_epsg_for, validate_point
+from safeground.gazetteer import traverse as traverse_lib
+from safeground.gazetteer.coordinates import get_datum
 from safeground.gazetteer.models import AdminArea
 from safeground.gazetteer.queries import locate, place_polygon
-from safeground.hazards.models import Hazard
+from safeground.hazards.models import Hazard, Traverse
 from safeground.hazards.signals import hazard_changed
 from safeground.ordnance.models import OrdnanceModel
 from safeground.organisations.models import Organisation
@@ -154,3 +156,58 @@ def update_hazard(hazard: Hazard, *, user=None, status_changed_on: dt.date | Non
         hazard.suspected_models.set(models)
     hazard_changed.send(sender=Hazard, hazard=hazard, old_geom=old_geom)
     return hazard
+
+
+def save_traverse(result, *, hazard: Hazard | None = None, product=None, user=None) -> Traverse:
+    """Keep a computed traverse: the chain as entered and the polygon and closure it gave."""
+    start = result.start
+    first_fixed = next(p for p in result.points if p.coordinate)
+    benchmark = result.point("benchmark")
+    reference = result.point("reference")
+    traverse = Traverse(
+        hazard=hazard,
+        product=product,
+        chain=result.chain.dump(),
+        start_coordinate=first_fixed.coordinate,
+        datum=get_datum(result.chain.datum).name,
+        declination=result.chain.declination,
+        bearing_unit=result.chain.bearing_unit,
+        adjustment=result.chain.adjustment,
+        polygon=to_geos(result.polygon),
+        start_point=to_geos(shapely.Point(start.lon, start.lat)),
+        benchmark=to_geos(shapely.Point(benchmark.lon, benchmark.lat)) if benchmark else None,
+        reference_point=to_geos(shapely.Point(reference.lon, reference.lat)) if reference else None,
+        closure_error_m=result.closure_error_m,
+        perimeter_m=result.perimeter_m,
+        area_m2=result.area_m2,
+        utm_epsg=result.utm_epsg,
+        created_by=user if getattr(user, "is_authenticated", False) else None,
+    )
+    traverse._history_user = user
+    traverse.save()
+    return traverse
+
+
+def compute_traverse(chain, field: str = "traverse"):
+    """Compute a chain; bad input becomes a ValidationFailed naming `field` and the place in the chain."""
+    try:
+        return traverse_lib.compute_traverse(chain)
+    except traverse_lib.TraverseError as exc:
+        where = f"{field}.{exc.field}" if exc.field else field
+        raise ValidationFailed(str(exc), field=where, reason=exc.reason, location=exc.location) from exc
+
+
+@transaction.atomic
+def create_hazard_from_traverse(*, traverse, user=None, benchmark: shapely.Geometry | None = None, **fields):
+    """Create a hazard whose perimeter is computed from a bearing/distance chain; keep the chain.
+
+    The benchmark comes from the chain's benchmark point unless one is given. A poor closure is a
+    warning on the result, not a refusal. Returns (hazard, traverse row, computed result).
+    """
+    result = compute_traverse(traverse)
+    if benchmark is None and result.point("benchmark") is not None:
+        point = result.point("benchmark")
+        benchmark = shapely.Point(point.lon, point.lat)
+    hazard = create_hazard(geometry=result.polygon, benchmark=benchmark, user=user, **fields)
+    row = save_traverse(result, hazard=hazard, user=user)
+    return hazard, row, result

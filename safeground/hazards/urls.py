@@ -7,4 +7,5 @@ from safeground.hazards import views
 urlpatterns = [
     path("", views.home, name="home"),
     path("hazards/<str:code>/", views.hazard_detail, name="hazard-detail"),
+    path("traverse/", views.traverse_page, name="traverse"),
 ]

@@ -1,4 +1,4 @@
-"""Pages: the hazard map (home) and one hazard's detail page.
+"""Pages: the hazard map (home), one hazard's detail page and the traverse form (/traverse/).
 
 The map page fetches its data from the API (`/api/v1/...`) in the browser; the detail page is
 rendered from the database and embeds its own geometry, so it works without the API.
@@ -9,16 +9,22 @@ from __future__ import annotations
 import datetime as dt
 import json
 
+from django import forms
 from django.db.models import ForeignKey, Sum
 from django.db.models.functions import Coalesce
+from django.forms import formset_factory
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import get_script_prefix, reverse
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.utils.translation import ngettext
 
+from safeground.core.errors import ValidationFailed
+from safeground.gazetteer import traverse as traverse_lib
 from safeground.gazetteer.models import AdminArea
+from safeground.hazards import services
 from safeground.hazards.models import Hazard
 from safeground.landrelease import ledger_queries
 from safeground.landrelease.models import Device, HazardLedger, Product, ProductOverlap
@@ -326,3 +332,250 @@ def _plain(value) -> str:
     if isinstance(value, dt.date):  # datetimes too
         return value.isoformat(sep=" ", timespec="minutes") if isinstance(value, dt.datetime) else value.isoformat()
     return str(value)
+
+
+# ------------------------------------------------------------------------------------ traverse page
+
+DATUM_CHOICES = [("WGS84", "WGS 84"), ("INDIAN1960", "Indian 1960"), ("PULKOVO1942", "Pulkovo 1942 (SK-42)")]
+FORMAT_CHOICES = [
+    ("", _lazy("detect")),
+    ("dd", _lazy("Decimal degrees")),
+    ("dms", _lazy("Degrees, minutes, seconds")),
+    ("ddm", _lazy("Degrees, decimal minutes")),
+    ("utm", "UTM"),
+    ("mgrs", "MGRS"),
+]
+POINT_TYPE_CHOICES = [
+    ("reference", _lazy("Reference point")),
+    ("benchmark", _lazy("Benchmark")),
+    ("start", _lazy("Start point")),
+    ("turning", _lazy("Turning point")),
+    ("intermediate", _lazy("Intermediate point")),
+    ("end", _lazy("End point")),
+    ("closing", _lazy("Closing leg")),
+]
+REFERENCE_CHOICES = [("magnetic", _lazy("Magnetic")), ("grid", _lazy("Grid")), ("true", _lazy("True"))]
+UNIT_CHOICES = [("degrees", _lazy("Degrees")), ("mils", _lazy("Mils (6400)")), ("mils6000", _lazy("Mils (6000)"))]
+BLANK_ROWS = 8
+MORE_ROWS = 5
+# A worked example in Battambang: landmark → benchmark → start, four turning points, an intermediate
+# point on the long west side, and the closing leg (closes to 0.44 m, 1:1,021).
+EXAMPLE = {
+    "settings": {"datum": "WGS84", "bearing_unit": "degrees", "bearing_reference": "magnetic", "declination": -0.4},
+    "legs": [
+        {"name": "RP", "type": "reference", "coordinate": "13°03'04.3\"N 103°03'07.6\"E"},
+        {"name": "BM", "type": "benchmark", "bearing": 52, "distance": 85},
+        {"name": "SP", "type": "start", "bearing": 118, "distance": 24},
+        {"name": "TP1", "type": "turning", "bearing": 95, "distance": 112},
+        {"name": "TP2", "type": "turning", "bearing": 172, "distance": 86},
+        {"name": "TP3", "type": "turning", "bearing": 241, "distance": 64},
+        {"name": "TP4", "type": "turning", "bearing": 268, "distance": 55.5},
+        {"name": "IP1", "type": "intermediate", "bearing": 354.5, "distance": 64},
+        {"name": "CL", "type": "closing", "bearing": 355, "distance": 64.2},
+    ],
+}
+
+
+class TraverseSettingsForm(forms.Form):
+    datum = forms.ChoiceField(label=_lazy("Datum of the coordinates"), choices=DATUM_CHOICES, initial="WGS84")
+    coordinate_format = forms.ChoiceField(label=_lazy("Coordinate format"), choices=FORMAT_CHOICES, required=False)
+    bearing_unit = forms.ChoiceField(label=_lazy("Bearings in"), choices=UNIT_CHOICES, initial="degrees")
+    bearing_reference = forms.ChoiceField(label=_lazy("Bearings are"), choices=REFERENCE_CHOICES, initial="magnetic")
+    declination = forms.FloatField(
+        label=_lazy("Magnetic declination (°, east +)"), required=False, widget=forms.NumberInput(attrs={"step": "any"})
+    )
+    adjustment = forms.ChoiceField(
+        label=_lazy("Misclosure"),
+        choices=[("none", _lazy("Keep as measured")), ("bowditch", _lazy("Spread it (Bowditch)"))],
+        initial="none",
+    )
+
+
+class LegForm(forms.Form):
+    name = forms.CharField(label=_lazy("Point"), required=False, max_length=40)
+    type = forms.ChoiceField(label=_lazy("Type"), choices=POINT_TYPE_CHOICES, initial="turning")
+    source = forms.CharField(label=_lazy("From"), required=False, max_length=40)
+    coordinate = forms.CharField(label=_lazy("Coordinate"), required=False, max_length=100)
+    bearing = forms.FloatField(label=_lazy("Bearing"), required=False, widget=forms.NumberInput(attrs={"step": "any"}))
+    reference = forms.ChoiceField(label=_lazy("Reference"), choices=[("", "—"), *REFERENCE_CHOICES], required=False)
+    distance = forms.FloatField(
+        label=_lazy("Distance (m)"), required=False, widget=forms.NumberInput(attrs={"step": "any"})
+    )
+
+    def is_blank(self) -> bool:
+        data = self.cleaned_data
+        return not any(data.get(k) not in (None, "") for k in ("name", "source", "coordinate", "bearing", "distance"))
+
+
+LegFormSet = formset_factory(LegForm, extra=0)
+
+
+class HazardFromTraverseForm(forms.Form):
+    hazard_class = forms.ChoiceField(label=_lazy("Class"), choices=Hazard.CLASS_CHOICES)
+    contamination_type = forms.ChoiceField(
+        label=_lazy("Contamination"), choices=Hazard._meta.get_field("contamination_type").choices
+    )
+    recorded_on = forms.DateField(label=_lazy("Recorded on"), widget=forms.DateInput(attrs={"type": "date"}))
+    name = forms.CharField(label=_lazy("Name"), required=False, max_length=200)
+
+
+def traverse_page(request: HttpRequest) -> HttpResponse:
+    """Enter a bearing/distance traverse, see its polygon and closure error, create a hazard from it.
+
+    Plain POST forms (no JavaScript needed except for the map): "compute" shows the result, "more"
+    adds rows, "create" (signed-in users) creates the hazard and keeps the chain with it.
+    """
+    action = request.POST.get("action", "compute") if request.method == "POST" else None
+    result = error = None
+    warnings: list[str] = []
+    if request.method == "POST":
+        settings_form = TraverseSettingsForm(request.POST)
+        legs = LegFormSet(_with_more_rows(request.POST) if action == "more" else request.POST, prefix="leg")
+        hazard_form = (
+            HazardFromTraverseForm(request.POST)
+            if action == "create"
+            else HazardFromTraverseForm(initial=_hazard_initial())
+        )
+    else:
+        example = request.GET.get("example") == "1"
+        settings_form = TraverseSettingsForm(initial=EXAMPLE["settings"] if example else None)
+        rows = [_leg_initial(leg) for leg in EXAMPLE["legs"]] if example else []
+        legs = LegFormSet(initial=rows + [{} for _ in range(max(BLANK_ROWS - len(rows), 2))], prefix="leg")
+        hazard_form = HazardFromTraverseForm(initial=_hazard_initial())
+
+    if action in ("compute", "create"):
+        chain, row_of = _chain(settings_form, legs)
+        if chain is not None:
+            try:
+                result = traverse_lib.compute_traverse(chain)
+            except traverse_lib.TraverseError as exc:
+                error = str(exc)
+                _mark_row(legs, row_of, exc.field, error)
+        else:
+            error = _("Correct the fields marked below.")
+    if result is not None:
+        warnings = list(result.warnings)
+        problem = traverse_lib.country_warning(result)
+        if problem:
+            warnings.append(problem)
+    if action == "create" and result is not None:
+        if not request.user.is_authenticated:
+            error = _("Sign in to create a hazard.")
+        elif hazard_form.is_valid():
+            try:
+                hazard, _row, _result = services.create_hazard_from_traverse(
+                    traverse=result.chain, user=request.user, **hazard_form.cleaned_data
+                )
+            except ValidationFailed as exc:
+                error = str(exc)
+            else:
+                return redirect("hazard-detail", hazard.code)
+
+    context = {
+        "settings_form": settings_form,
+        "legs": legs,
+        "hazard_form": hazard_form,
+        "result": result,
+        "warnings": warnings,
+        "error": error,
+        "has_synthetic": _has_synthetic(),
+    }
+    if result is not None:
+        context.update(_result_context(result))
+    return render(request, "hazards/traverse.html", context, status=422 if error and request.method == "POST" else 200)
+
+
+def _hazard_initial() -> dict:
+    return {"recorded_on": dt.date.today(), "hazard_class": "SHA"}
+
+
+def _leg_initial(leg: dict) -> dict:
+    return {("source" if k == "from" else k): v for k, v in leg.items()}
+
+
+def _with_more_rows(data):
+    data = data.copy()
+    total = int(data.get("leg-TOTAL_FORMS") or 0)
+    data["leg-TOTAL_FORMS"] = str(min(total + MORE_ROWS, 200))
+    return data
+
+
+def _chain(settings_form, legs) -> tuple[dict | None, dict[int, int]]:
+    """The chain (dict) from the forms, and for each chain point the formset row it came from."""
+    if not (settings_form.is_valid() and legs.is_valid()):
+        return None, {}
+    points, row_of = [], {}
+    for row, form in enumerate(legs.forms):
+        if not form.cleaned_data or form.is_blank():
+            continue
+        data = form.cleaned_data
+        point = {"name": data["name"], "type": data["type"]}
+        for key, target in (("source", "from"), ("coordinate", "coordinate"), ("reference", "reference")):
+            if data.get(key):
+                point[target] = data[key]
+        for key in ("bearing", "distance"):
+            if data.get(key) is not None:
+                point[key] = data[key]
+        row_of[len(points)] = row
+        points.append(point)
+    settings = {k: v for k, v in settings_form.cleaned_data.items() if v not in (None, "")}
+    return {"points": points, **settings}, row_of
+
+
+_FIELD_OF = {"from": "source", "coordinate": "coordinate", "bearing": "bearing", "distance": "distance"}
+
+
+def _mark_row(legs, row_of: dict[int, int], field: str | None, message: str) -> None:
+    """Show a traverse error on the row and field it names ("points[3].bearing")."""
+    if not field or not field.startswith("points["):
+        return
+    index = int(field[len("points[") : field.index("]")])
+    name = field.split(".", 1)[1] if "." in field else None
+    if index in row_of:
+        target = _FIELD_OF.get(name) or (name if name in ("name", "type", "reference") else None)
+        legs.forms[row_of[index]].add_error(target, message)
+
+
+def _result_context(result) -> dict:
+    data = result.as_dict()
+    start = result.start
+    approach = [p for p in result.points if p.type in ("reference", "benchmark")] + [start]
+    features = {
+        "polygon": {"type": "Feature", "geometry": data["polygon"], "properties": {}},
+        "points": data["points"],
+        "approach": (
+            {
+                "type": "Feature",
+                "geometry": {"type": "LineString", "coordinates": [[p.lon, p.lat] for p in approach]},
+                "properties": {},
+            }
+            if len(approach) > 1
+            else None
+        ),
+        "closure": (
+            {
+                "type": "Feature",
+                "geometry": {"type": "LineString", "coordinates": [list(result.closing_point), [start.lon, start.lat]]},
+                "properties": {},
+            }
+            if result.closing_point
+            else None
+        ),
+    }
+    ratio = result.closure_ratio
+    return {
+        "summary": data,
+        "closure_poor": any(w.startswith("closure error") for w in result.warnings),
+        "ratio_text": f"1:{number_format(ratio, 0, force_grouping=True)}" if ratio else None,
+        "area_ha": result.area_m2 / 10_000,
+        "point_rows": [
+            {
+                "point": p,
+                "type_label": dict(POINT_TYPE_CHOICES).get(p.type, p.type),
+                "reference_label": dict(REFERENCE_CHOICES).get(p.reference, p.reference),
+            }
+            for p in result.points
+        ],
+        "map_features": features,
+        "chain_json": json.dumps(result.chain.dump(), ensure_ascii=False, indent=2),
+    }

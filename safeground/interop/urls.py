@@ -1,1 +1,18 @@
-urlpatterns: list = []
+"""The import/export page (/interop/) and the OGC API – Features (/ogc/); included at the site root."""
+
+from django.urls import path
+
+from safeground.interop import views
+
+urlpatterns = [
+    path("interop/", views.home, name="interop-home"),
+    path("interop/export", views.export_file, name="interop-export"),
+    path("ogc", views.ogc_landing),
+    path("ogc/", views.ogc_landing, name="ogc-landing"),
+    path("ogc/conformance", views.ogc_conformance, name="ogc-conformance"),
+    path("ogc/api", views.ogc_openapi, name="ogc-openapi"),
+    path("ogc/collections", views.ogc_collections, name="ogc-collections"),
+    path("ogc/collections/<str:collection_id>", views.ogc_collection, name="ogc-collection"),
+    path("ogc/collections/<str:collection_id>/items", views.ogc_items, name="ogc-items"),
+    path("ogc/collections/<str:collection_id>/items/<str:feature_id>", views.ogc_item, name="ogc-item"),
+]

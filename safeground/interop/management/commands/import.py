@@ -1,0 +1,83 @@
+"""`safeground import FILE --kind KIND`: import one layer of a GIS file or spreadsheet, all or nothing.
+
+(The file is named after the command; Python's `import` keyword doesn't matter to Django, which
+loads commands with importlib.)
+"""
+
+import sys
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+
+from safeground.interop.importer import KINDS
+from safeground.interop.progress import Progress
+from safeground.interop.services import ImportFailed, import_file, write_report
+
+SHOWN_ERRORS = 50
+
+
+class Command(BaseCommand):
+    help = (
+        "Import hazards, products, devices, activities or places from a GeoPackage, GeoJSON, zipped "
+        "Shapefile, KML/KMZ, FlatGeobuf, CSV or XLSX file. One transaction: one bad row and nothing is "
+        "written; the rows at fault are printed and written to a CSV report."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("file")
+        parser.add_argument("--kind", required=True, choices=KINDS)
+        parser.add_argument("--layer", help="layer to read (default: the only one, or the one named like --kind)")
+        parser.add_argument("--crs", help="source CRS when the file has none or a wrong one, e.g. EPSG:3148")
+        parser.add_argument("--mapping", help="YAML file renaming attributes and translating values")
+        parser.add_argument("--dry-run", action="store_true", help="validate only; write nothing")
+        parser.add_argument("--repair", action="store_true", help="repair invalid polygons instead of refusing them")
+        parser.add_argument("--errors", help="where to write the error report (default: FILE.errors.csv)")
+        parser.add_argument("--user", help="username the history records as the author")
+        parser.add_argument("--no-progress", action="store_true")
+
+    def handle(self, *args, **opts):
+        user = None
+        if opts["user"]:
+            from django.contrib.auth import get_user_model
+
+            user = get_user_model().objects.filter(username=opts["user"]).first()
+            if user is None:
+                raise CommandError(f"no user {opts['user']!r}")
+        progress = Progress(stream=sys.stderr, enabled=not opts["no_progress"])
+        try:
+            result = import_file(
+                opts["file"],
+                opts["kind"],
+                layer=opts["layer"],
+                crs=opts["crs"],
+                mapping=opts["mapping"],
+                dry_run=opts["dry_run"],
+                repair=opts["repair"],
+                user=user,
+                progress=progress,
+            )
+        except ImportFailed as exc:
+            raise CommandError(f"{opts['file']}: {exc}. Nothing was written.") from exc
+        for note in result.notes:
+            self.stdout.write(f"note: {note}")
+        if result.errors:
+            report = opts["errors"] or str(Path(opts["file"]).with_name(Path(opts["file"]).name + ".errors.csv"))
+            write_report(result, report)
+            self.stdout.write(f"{len(result.errors)} problem(s) in {result.rows:,} row(s) of layer {result.layer}:")
+            self.stdout.write("row\tfield\tvalue\treason")
+            for e in result.errors[:SHOWN_ERRORS]:
+                self.stdout.write(f"{e.row}\t{e.field}\t{e.value}\t{e.reason}")
+            if len(result.errors) > SHOWN_ERRORS:
+                self.stdout.write(f"... and {len(result.errors) - SHOWN_ERRORS} more")
+            raise CommandError(f"nothing was written; the full report is in {report}")
+        if result.dry_run:
+            self.stdout.write(
+                f"dry run: {result.rows:,} {result.kind} in layer {result.layer} are valid; nothing was written "
+                f"({result.seconds:.1f} s)"
+            )
+            return
+        rate = result.written / result.seconds if result.seconds else 0
+        self.stdout.write(
+            f"imported {result.written:,} {result.kind} from layer {result.layer} in {result.seconds:.1f} s "
+            f"({rate:,.0f} rows/s)"
+        )

@@ -1,0 +1,474 @@
+"""OGC API – Features, Part 1: Core, with the GeoJSON and OpenAPI 3.0 conformance classes.
+
+Framework-neutral, in pygeoapi's shape: each endpoint is a function from (base URL, query
+parameters) to (status, body, media type); `views.py` adapts them to Django. Collections are
+backed by the apps' own read queries (hazards.queries, operations.queries, landrelease.queries)
+and paged with the API's GeoJSON helper, so the OGC API and /api/v1 return the same features.
+See docs/decisions/0007-ogc-api-features-in-django.md for why this is not pygeoapi itself.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from urllib.parse import urlencode
+
+from django.contrib.gis.db.models import Extent
+from django.db.models import Q, QuerySet
+from django.utils.translation import gettext as _
+
+from safeground.core.geojson import MAX_LIMIT, feature, page, parse_bbox
+from safeground.core.geometry import GeometryError
+from safeground.gazetteer.models import AdminArea, Place
+from safeground.hazards import queries as hazard_queries
+from safeground.landrelease import queries as release_queries
+from safeground.operations import queries as activity_queries
+
+GEOJSON = "application/geo+json"
+JSON = "application/json"
+OPENAPI = "application/vnd.oai.openapi+json;version=3.0"
+HTML = "text/html"
+CRS84 = "http://www.opengis.net/def/crs/OGC/1.3/CRS84"
+DEFAULT_LIMIT = 10
+
+CONFORMANCE = [
+    "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/core",
+    "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/geojson",
+    "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/oas30",
+]
+#: Query parameters every items request accepts (besides a collection's property filters).
+STANDARD_PARAMS = {"limit", "offset", "bbox", "bbox-crs", "datetime", "f"}
+
+
+class OGCError(Exception):
+    def __init__(self, status: int, code: str, description: str):
+        super().__init__(description)
+        self.status, self.code, self.description = status, code, description
+
+    def body(self) -> dict:
+        return {"code": self.code, "description": self.description}
+
+
+def _admin_areas(*, bbox=None, country=None, level=None, parent=None) -> QuerySet:
+    qs = AdminArea.objects.select_related("parent").order_by("country", "level", "code")
+    box = parse_bbox(bbox)
+    if box is not None:
+        qs = qs.filter(geom__intersects=box)
+    if country:
+        qs = qs.filter(country=country)
+    if level is not None:
+        try:
+            qs = qs.filter(level=int(level))
+        except ValueError as exc:
+            raise OGCError(400, "InvalidParameterValue", _("level must be a whole number")) from exc
+    if parent:
+        qs = qs.filter(parent__code=parent)
+    return qs
+
+
+def _admin_properties(a: AdminArea) -> dict:
+    return {
+        "code": a.code,
+        "name": a.name,
+        "country": a.country,
+        "level": a.level,
+        "parent_code": a.parent.code if a.parent_id else None,
+    }
+
+
+def _places(*, bbox=None, country=None, kind=None, admin_area=None) -> QuerySet:
+    qs = Place.objects.select_related("admin_area").order_by("country", "kind", "code")
+    box = parse_bbox(bbox)
+    if box is not None:
+        qs = qs.filter(point__intersects=box)
+    if country:
+        qs = qs.filter(country=country)
+    if kind:
+        qs = qs.filter(kind=kind)
+    if admin_area:
+        qs = qs.filter(Q(admin_area__code=admin_area) | Q(admin_area__parent__code=admin_area))
+    return qs
+
+
+def _place_properties(p: Place) -> dict:
+    return {
+        "code": p.code,
+        "name": p.name,
+        "kind": p.kind,
+        "country": p.country,
+        "admin_area_code": p.admin_area.code if p.admin_area_id else None,
+    }
+
+
+@dataclass(frozen=True)
+class Collection:
+    id: str
+    title: str
+    description: str
+    select: Callable[..., QuerySet]
+    properties: Callable
+    geom_field: str
+    filters: tuple[str, ...]
+    temporal: str | None = None
+    property_types: dict[str, str] = field(default_factory=dict)
+
+
+def collections() -> dict[str, Collection]:
+    items = [
+        Collection(
+            "hazards",
+            _("Hazardous areas"),
+            _("Suspected (SHA) and confirmed (CHA) hazardous areas."),
+            hazard_queries.hazards,
+            hazard_queries.hazard_properties,
+            "geom",
+            ("hazard_class", "status", "country", "admin_area", "organisation", "contamination_type"),
+            "recorded_on",
+        ),
+        Collection(
+            "products",
+            _("Land release products"),
+            _("Cancelled, reduced and cleared land."),
+            release_queries.products,
+            release_queries.product_properties,
+            "geom",
+            ("outcome", "country", "hazard", "activity", "organisation", "admin_area"),
+            "released_on",
+        ),
+        Collection(
+            "devices",
+            _("Devices found"),
+            _("Every explosive ordnance item found and disposed of."),
+            release_queries.devices,
+            release_queries.device_properties,
+            "point",
+            ("category", "country", "product", "activity", "hazard", "model", "organisation"),
+            "found_on",
+        ),
+        Collection(
+            "activities",
+            _("Activities"),
+            _("Non-technical and technical survey, clearance, BAC and EOD spot tasks (reference points)."),
+            activity_queries.activities,
+            activity_queries.activity_properties,
+            "reference_point",
+            ("activity_type", "status", "country", "organisation", "hazard", "admin_area"),
+            "start_date",
+        ),
+        Collection(
+            "admin_areas",
+            _("Administrative areas"),
+            _("Countries, provinces or rayons, districts and communes."),
+            _admin_areas,
+            _admin_properties,
+            "geom",
+            ("country", "level", "parent"),
+        ),
+        Collection(
+            "places",
+            _("Places"),
+            _("Villages and towns."),
+            _places,
+            _place_properties,
+            "point",
+            ("country", "kind", "admin_area"),
+        ),
+    ]
+    return {c.id: c for c in items}
+
+
+def _collection(collection_id: str) -> Collection:
+    found = collections().get(collection_id)
+    if found is None:
+        raise OGCError(404, "NotFound", _("no collection %(id)s") % {"id": collection_id})
+    return found
+
+
+def _model_of(c: Collection):
+    return c.select().model
+
+
+# ------------------------------------------------------------------------------------------------
+# Endpoints
+# ------------------------------------------------------------------------------------------------
+
+
+def landing(base: str) -> dict:
+    return {
+        "title": _("SafeGround OGC API – Features"),
+        "description": _(
+            "Hazards, land release, devices, activities and the gazetteer of SafeGround, "
+            "for QGIS, GDAL and any OGC API – Features client."
+        ),
+        "links": [
+            {"rel": "self", "type": JSON, "title": _("This document"), "href": f"{base}?f=json"},
+            {"rel": "alternate", "type": HTML, "title": _("This document as HTML"), "href": f"{base}?f=html"},
+            {"rel": "service-desc", "type": OPENAPI, "title": _("The API definition"), "href": f"{base}/api"},
+            {"rel": "service-doc", "type": HTML, "title": _("API documentation"), "href": f"{base}?f=html"},
+            {"rel": "conformance", "type": JSON, "title": _("Conformance classes"), "href": f"{base}/conformance"},
+            {"rel": "data", "type": JSON, "title": _("Collections"), "href": f"{base}/collections"},
+        ],
+    }
+
+
+def conformance() -> dict:
+    return {"conformsTo": CONFORMANCE}
+
+
+def _extent(c: Collection) -> list[float] | None:
+    box = _model_of(c).objects.aggregate(e=Extent(c.geom_field))["e"]
+    return [round(v, 6) for v in box] if box else None
+
+
+def collection_info(base: str, c: Collection, with_extent: bool = True) -> dict:
+    body = {
+        "id": c.id,
+        "title": c.title,
+        "description": c.description,
+        "itemType": "feature",
+        "crs": [CRS84],
+        "storageCrs": CRS84,
+        "links": [
+            {"rel": "self", "type": JSON, "title": c.title, "href": f"{base}/collections/{c.id}"},
+            {"rel": "items", "type": GEOJSON, "title": c.title, "href": f"{base}/collections/{c.id}/items"},
+        ],
+    }
+    box = _extent(c) if with_extent else None
+    if box:
+        body["extent"] = {"spatial": {"bbox": [box], "crs": CRS84}}
+    return body
+
+
+def collections_list(base: str) -> dict:
+    return {
+        "links": [{"rel": "self", "type": JSON, "href": f"{base}/collections"}],
+        "collections": [collection_info(base, c) for c in collections().values()],
+    }
+
+
+def collection(base: str, collection_id: str) -> dict:
+    return collection_info(base, _collection(collection_id))
+
+
+def _int(params: dict, name: str, default: int, low: int, high: int | None = None) -> int:
+    raw = params.get(name)
+    if raw in (None, ""):
+        return default
+    try:
+        value = int(raw)
+    except ValueError as exc:
+        raise OGCError(400, "InvalidParameterValue", _("%(name)s must be a whole number") % {"name": name}) from exc
+    if value < low:
+        raise OGCError(
+            400, "InvalidParameterValue", _("%(name)s must be at least %(low)d") % {"name": name, "low": low}
+        )
+    return min(value, high) if high else value
+
+
+def _bbox(params: dict) -> str | None:
+    raw = params.get("bbox")
+    if not raw:
+        return None
+    crs = params.get("bbox-crs")
+    if crs and crs != CRS84:
+        raise OGCError(400, "InvalidParameterValue", _("bbox-crs must be %(crs)s") % {"crs": CRS84})
+    parts = raw.split(",")
+    if len(parts) == 6:  # 3D box: drop the heights
+        parts = [parts[0], parts[1], parts[3], parts[4]]
+    if len(parts) != 4:
+        raise OGCError(400, "InvalidParameterValue", _("bbox must be minlon,minlat,maxlon,maxlat"))
+    value = ",".join(parts)
+    try:
+        parse_bbox(value)
+    except GeometryError as exc:
+        raise OGCError(400, "InvalidParameterValue", str(exc)) from exc
+    return value
+
+
+def _date(text: str) -> dt.date | None:
+    if text in ("", ".."):
+        return None
+    try:
+        return dt.date.fromisoformat(text[:10])
+    except ValueError as exc:
+        raise OGCError(400, "InvalidParameterValue", _("datetime must be RFC 3339 dates or intervals")) from exc
+
+
+def _datetime_filter(qs: QuerySet, c: Collection, raw: str | None) -> QuerySet:
+    if not raw or not c.temporal:
+        return qs
+    if "/" in raw:
+        start, end = (_date(p) for p in raw.split("/", 1))
+    else:
+        start = end = _date(raw)
+    if start:
+        qs = qs.filter(**{f"{c.temporal}__gte": start})
+    if end:
+        qs = qs.filter(**{f"{c.temporal}__lte": end})
+    return qs
+
+
+class _Request:
+    """Just enough of a request for core.geojson.page (it builds its own links, replaced below)."""
+
+    def __init__(self, path: str, params: dict):
+        from django.http import QueryDict
+
+        self.path = path
+        self.GET = QueryDict(mutable=True)
+        self.GET.update(params)
+
+    def get_full_path(self) -> str:
+        return f"{self.path}?{self.GET.urlencode()}" if self.GET else self.path
+
+
+def items(base: str, collection_id: str, params: dict) -> dict:
+    c = _collection(collection_id)
+    unknown = set(params) - STANDARD_PARAMS - set(c.filters)
+    if unknown:
+        raise OGCError(
+            400,
+            "InvalidParameterValue",
+            _("unknown parameter(s) %(names)s; this collection takes %(allowed)s")
+            % {"names": ", ".join(sorted(unknown)), "allowed": ", ".join(sorted(STANDARD_PARAMS | set(c.filters)))},
+        )
+    limit = _int(params, "limit", DEFAULT_LIMIT, 1, MAX_LIMIT)
+    offset = _int(params, "offset", 0, 0)
+    filters = {k: params[k] for k in c.filters if params.get(k) not in (None, "")}
+    try:
+        qs = c.select(bbox=_bbox(params), **filters)
+    except GeometryError as exc:
+        raise OGCError(400, "InvalidParameterValue", str(exc)) from exc
+    qs = _datetime_filter(qs, c, params.get("datetime"))
+    path = f"{base}/collections/{c.id}/items"
+    body = page(
+        qs, request=_Request(path, params), limit=limit, offset=offset, geom_field=c.geom_field, properties=c.properties
+    )
+
+    def link(rel: str, off: int | None = None) -> dict:
+        query = {k: v for k, v in params.items() if k != "f"}
+        if off is not None:
+            query.update(offset=str(off), limit=str(limit))
+        return {"rel": rel, "type": GEOJSON, "href": f"{path}?{urlencode(query)}" if query else path}
+
+    links = [link("self"), {"rel": "collection", "type": JSON, "href": f"{base}/collections/{c.id}"}]
+    if offset + limit < body["numberMatched"]:
+        links.append(link("next", offset + limit))
+    if offset > 0:
+        links.append(link("prev", max(0, offset - limit)))
+    body["links"] = links
+    body["timeStamp"] = dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return body
+
+
+def item(base: str, collection_id: str, feature_id: str) -> dict:
+    c = _collection(collection_id)
+    row = c.select().filter(code=feature_id).first()
+    if row is None:
+        raise OGCError(
+            404, "NotFound", _("no feature %(id)s in %(collection)s") % {"id": feature_id, "collection": c.id}
+        )
+    body = feature(row, geom_field=c.geom_field, properties=c.properties)
+    body["links"] = [
+        {"rel": "self", "type": GEOJSON, "href": f"{base}/collections/{c.id}/items/{feature_id}"},
+        {"rel": "collection", "type": JSON, "href": f"{base}/collections/{c.id}"},
+    ]
+    return body
+
+
+# ------------------------------------------------------------------------------------------------
+# OpenAPI 3.0 document (the oas30 conformance class)
+# ------------------------------------------------------------------------------------------------
+
+
+def _param(name: str, where: str, schema: dict, description: str = "", required: bool = False, **extra) -> dict:
+    p = {"name": name, "in": where, "required": required, "schema": schema, **extra}
+    if description:
+        p["description"] = description
+    return p
+
+
+def openapi(base: str) -> dict:
+    json_content = {JSON: {"schema": {"type": "object"}}}
+    geo_content = {GEOJSON: {"schema": {"type": "object"}}}
+    error = {"description": _("Bad request or not found"), "content": json_content}
+    limit = _param(
+        "limit",
+        "query",
+        {"type": "integer", "minimum": 1, "maximum": MAX_LIMIT, "default": DEFAULT_LIMIT},
+        _("Features per page"),
+        style="form",
+        explode=False,
+    )
+    common = [
+        limit,
+        _param("offset", "query", {"type": "integer", "minimum": 0, "default": 0}, _("Features to skip")),
+        _param(
+            "bbox",
+            "query",
+            {"type": "array", "minItems": 4, "maxItems": 6, "items": {"type": "number"}},
+            _("minlon,minlat,maxlon,maxlat (CRS84)"),
+            style="form",
+            explode=False,
+        ),
+        _param("datetime", "query", {"type": "string"}, _("A date or an interval (a/b, ../b, a/..)")),
+    ]
+    paths = {
+        "/": {
+            "get": {
+                "summary": _("Landing page"),
+                "operationId": "getLandingPage",
+                "responses": {"200": {"description": "OK", "content": json_content}},
+            }
+        },
+        "/conformance": {
+            "get": {
+                "summary": _("Conformance classes"),
+                "operationId": "getConformanceDeclaration",
+                "responses": {"200": {"description": "OK", "content": json_content}},
+            }
+        },
+        "/collections": {
+            "get": {
+                "summary": _("Collections"),
+                "operationId": "getCollections",
+                "responses": {"200": {"description": "OK", "content": json_content}},
+            }
+        },
+    }
+    for c in collections().values():
+        filters = [_param(f, "query", {"type": "string"}, _("Property filter")) for f in c.filters]
+        paths[f"/collections/{c.id}"] = {
+            "get": {
+                "summary": c.title,
+                "operationId": f"describe_{c.id}",
+                "responses": {"200": {"description": "OK", "content": json_content}, "404": error},
+            }
+        }
+        paths[f"/collections/{c.id}/items"] = {
+            "get": {
+                "summary": _("Features of %(title)s") % {"title": c.title},
+                "operationId": f"get_{c.id}_items",
+                "parameters": common + filters,
+                "responses": {"200": {"description": "OK", "content": geo_content}, "400": error},
+            }
+        }
+        paths[f"/collections/{c.id}/items/{{featureId}}"] = {
+            "get": {
+                "summary": _("One feature of %(title)s") % {"title": c.title},
+                "operationId": f"get_{c.id}_item",
+                "parameters": [_param("featureId", "path", {"type": "string"}, _("The record's code"), True)],
+                "responses": {"200": {"description": "OK", "content": geo_content}, "404": error},
+            }
+        }
+    return {
+        "openapi": "3.0.3",
+        "info": {
+            "title": _("SafeGround OGC API – Features"),
+            "version": "1.0.0",
+            "description": _("OGC API – Features Part 1: Core, GeoJSON, OpenAPI 3.0"),
+        },
+        "servers": [{"url": base}],
+        "paths": paths,
+    }

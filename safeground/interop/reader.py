@@ -1,0 +1,313 @@
+"""Reading one layer of a checked file into columns: pyogrio (GDAL), a mapping file, coordinate columns.
+
+The result is column-oriented (NumPy arrays and lists) so validation can run set-based: a million
+devices are read with one GDAL call and never become a million Python objects with attributes.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pyogrio
+import shapely
+import yaml
+from django.utils.translation import gettext as _
+from pyogrio.raw import read as ogr_read
+from pyproj import CRS, Transformer
+
+from safeground.interop.formats import Opened, UnsafeFile
+from safeground.interop.layers import FROM_SHAPEFILE
+
+MAPPING_KEYS = {"layer", "crs", "fields", "values", "defaults", "dates", "coordinates"}
+COORD_KEYS = {"lon", "lat", "x", "y", "text", "easting", "northing", "zone", "format", "datum"}
+
+
+class ImportError_(ValueError):
+    """The file as a whole can't be imported (no such layer, no CRS, a bad mapping): nothing is read."""
+
+
+@dataclass
+class Mapping:
+    """A mapping file: renames source attributes and translates their vocabularies (docs/interop.md)."""
+
+    layer: str | None = None
+    crs: str | None = None
+    fields: dict[str, str] = field(default_factory=dict)
+    values: dict[str, dict[str, Any]] = field(default_factory=dict)
+    defaults: dict[str, Any] = field(default_factory=dict)
+    dates: list[str] = field(default_factory=list)
+    coordinates: dict[str, str] = field(default_factory=dict)
+
+    @classmethod
+    def load(cls, path: str | Path | None) -> Mapping:
+        if not path:
+            return cls()
+        try:
+            data = yaml.safe_load(Path(path).read_text(encoding="utf-8")) or {}
+        except (OSError, yaml.YAMLError) as exc:
+            raise ImportError_(_("mapping file %(path)s: %(error)s") % {"path": path, "error": exc}) from exc
+        return cls.from_dict(data, str(path))
+
+    @classmethod
+    def from_dict(cls, data: dict, where: str = "mapping") -> Mapping:
+        if not isinstance(data, dict):
+            raise ImportError_(_("%(where)s must be a YAML mapping") % {"where": where})
+        unknown = set(data) - MAPPING_KEYS
+        if unknown:
+            raise ImportError_(
+                _("%(where)s: unknown key(s) %(keys)s; allowed: %(allowed)s")
+                % {"where": where, "keys": ", ".join(sorted(unknown)), "allowed": ", ".join(sorted(MAPPING_KEYS))}
+            )
+        coords = data.get("coordinates") or {}
+        bad = set(coords) - COORD_KEYS
+        if bad:
+            raise ImportError_(
+                _("%(where)s: unknown coordinates key(s) %(keys)s; allowed: %(allowed)s")
+                % {"where": where, "keys": ", ".join(sorted(bad)), "allowed": ", ".join(sorted(COORD_KEYS))}
+            )
+        dates = data.get("dates") or []
+        return cls(
+            layer=data.get("layer"),
+            crs=str(data["crs"]) if data.get("crs") else None,
+            fields={str(k): str(v) for k, v in (data.get("fields") or {}).items()},
+            values={str(k): {str(a): b for a, b in (v or {}).items()} for k, v in (data.get("values") or {}).items()},
+            defaults={str(k): v for k, v in (data.get("defaults") or {}).items()},
+            dates=[dates] if isinstance(dates, str) else list(dates),
+            coordinates={str(k): str(v) for k, v in coords.items()},
+        )
+
+
+@dataclass
+class Table:
+    """One layer, renamed to SafeGround's field names: columns, geometries (EPSG:4326) and notes."""
+
+    n: int
+    layer: str
+    columns: dict[str, Any]
+    geoms: np.ndarray | None
+    crs: str | None
+    notes: list[str] = field(default_factory=list)
+    geometry_errors: dict[int, str] = field(default_factory=dict)
+
+
+def choose_layer(path: Path, wanted: str | None, kind: str) -> str:
+    try:
+        layers = [str(row[0]) for row in pyogrio.list_layers(path)]
+    except Exception as exc:  # GDAL's own errors: a file it can't read at all
+        raise UnsafeFile(_("%(name)s could not be read: %(error)s") % {"name": path.name, "error": exc}) from exc
+    if not layers:
+        raise ImportError_(_("%(name)s has no layers") % {"name": path.name})
+    if wanted:
+        if wanted not in layers:
+            raise ImportError_(
+                _("%(name)s has no layer %(layer)s; its layers: %(layers)s")
+                % {"name": path.name, "layer": wanted, "layers": ", ".join(layers)}
+            )
+        return wanted
+    if len(layers) == 1:
+        return layers[0]
+    if kind in layers:
+        return kind
+    raise ImportError_(
+        _("%(name)s has several layers (%(layers)s); choose one with --layer")
+        % {"name": path.name, "layers": ", ".join(layers)}
+    )
+
+
+def _open_options(fmt: str) -> dict:
+    if fmt == "CSV":
+        # Every CSV column as text (codes like "001" stay codes); a WKT column is the geometry.
+        return {"GEOM_POSSIBLE_NAMES": "wkt,geometry,geom", "KEEP_GEOM_COLUMNS": "NO", "AUTODETECT_TYPE": "NO"}
+    if fmt == "XLSX":
+        return {"HEADERS": "FORCE"}
+    if fmt == "GeoJSON":
+        return {"DATE_AS_STRING": "YES"}  # GDAL would refuse the whole file over one impossible date
+    return {}
+
+
+def _transformer(crs: str) -> Transformer | None:
+    src = CRS.from_user_input(crs)
+    if src.equals(CRS.from_epsg(4326), ignore_axis_order=True):
+        return None
+    return Transformer.from_crs(src, CRS.from_epsg(4326), always_xy=True)
+
+
+def to_wgs84(geoms: np.ndarray, crs: str) -> np.ndarray:
+    """Reproject geometries to WGS 84 lon/lat, vectorised (one pyproj call for every vertex)."""
+    t = _transformer(crs)
+    if t is None:
+        return geoms
+
+    def move(xy):
+        x, y = t.transform(xy[:, 0], xy[:, 1])
+        return np.column_stack([x, y])
+
+    return shapely.transform(geoms, move)
+
+
+def read(opened: Opened, kind: str, mapping: Mapping, layer: str | None = None, crs: str | None = None) -> Table:
+    """Read the layer to import; rename columns; reproject to EPSG:4326; parse coordinate columns."""
+    path = opened.path
+    name = choose_layer(path, layer or mapping.layer, kind)
+    try:
+        # Dates as text: one impossible date (2024-02-30) is then a row error, not an unreadable file.
+        meta, _fids, wkb, field_data = ogr_read(
+            path, layer=name, force_2d=True, datetime_as_string=True, **_open_options(opened.format)
+        )
+    except Exception as exc:
+        raise UnsafeFile(
+            _("%(name)s could not be read as %(format)s: %(error)s")
+            % {"name": opened.source.name, "format": opened.format, "error": exc}
+        ) from exc
+    names = [str(n) for n in meta["fields"]]
+    n = len(field_data[0]) if field_data else (len(wkb) if wkb is not None else 0)
+    table = Table(n=n, layer=name, columns={}, geoms=None, crs=None)
+    renamed: dict[str, str] = {}
+    lower_map = {k.lower(): v for k, v in mapping.fields.items()}
+    present = {n.lower() for n in names}
+    for src, values in zip(names, field_data, strict=True):
+        alias = FROM_SHAPEFILE.get(src.lower())
+        default = alias if alias and alias not in present else src.lower()
+        target = mapping.fields.get(src) or lower_map.get(src.lower()) or default
+        if target in table.columns:
+            table.notes.append(
+                _("columns %(a)s and %(b)s both map to %(field)s; %(b)s is ignored")
+                % {"a": renamed[target], "b": src, "field": target}
+            )
+            continue
+        renamed[target] = src
+        table.columns[target] = values
+    source_crs = crs or mapping.crs or meta.get("crs")
+    if wkb is not None and n:
+        geoms = shapely.from_wkb(wkb, on_invalid="ignore")
+        present = ~shapely.is_missing(geoms)
+        if source_crs is None:
+            bounds = shapely.total_bounds(geoms[present]) if present.any() else (0, 0, 0, 0)
+            if not (-180 <= bounds[0] <= 180 and -180 <= bounds[2] <= 180 and -90 <= bounds[1] <= 90):
+                raise ImportError_(
+                    _(
+                        "%(name)s has no coordinate reference system and its coordinates are not degrees; "
+                        "give one with --crs (e.g. --crs EPSG:3148 for Indian 1960 / UTM 48N)"
+                    )
+                    % {"name": opened.source.name}
+                )
+            source_crs = "EPSG:4326"
+            table.notes.append(_("no CRS in the file: coordinates taken as WGS 84 longitude/latitude"))
+        table.geoms = to_wgs84(geoms, source_crs)
+        table.crs = str(source_crs)
+    else:
+        table.crs = str(source_crs) if source_crs else None
+    if table.geoms is None or not (~shapely.is_missing(table.geoms)).any():
+        point_geoms = coordinate_columns(table, mapping)
+        if point_geoms is not None:
+            table.geoms = point_geoms
+    return table
+
+
+# ------------------------------------------------------------------------------------------------
+# Coordinate columns (CSV, XLSX): decimal degrees fast, everything else through the gazetteer parser
+# ------------------------------------------------------------------------------------------------
+
+
+def _pick(columns: dict, *candidates: str) -> str | None:
+    for c in candidates:
+        if c and c.lower() in columns:
+            return c.lower()
+    return None
+
+
+def _text(v) -> str | None:
+    if v is None or (isinstance(v, float) and math.isnan(v)):
+        return None
+    s = str(v).strip()
+    return s or None
+
+
+def _float(v) -> float | None:
+    try:
+        f = float(v)
+    except (TypeError, ValueError):
+        return None
+    return f if math.isfinite(f) else None
+
+
+def parse_coordinate(text: str, fmt: str | None, datum: str):
+    """The gazetteer's parser (DD, DMS, DDM, UTM, MGRS; legacy datums) → (lon, lat)."""
+    try:
+        from safeground.gazetteer.coordinates import parse_coordinate as parse
+    except ImportError as exc:  # pragma: no cover - the coordinates module ships with the gazetteer
+        raise ValueError(_("coordinate parsing (%(fmt)s) is not available") % {"fmt": fmt or "auto"}) from exc
+    return parse(text, fmt=fmt, datum=datum)
+
+
+def coordinate_columns(table: Table, mapping: Mapping) -> np.ndarray | None:
+    """Point geometries from coordinate columns; rows that don't parse get a geometry error."""
+    spec = {k: v.lower() for k, v in mapping.coordinates.items() if k not in ("format", "datum", "zone")}
+    cols = table.columns
+    fmt = (mapping.coordinates.get("format") or "").lower() or None
+    datum = mapping.coordinates.get("datum") or "WGS84"
+    zone = mapping.coordinates.get("zone")
+    text_col = _pick(cols, spec.get("text"), "mgrs", "coordinates", "coordinate", "utm")
+    lon_col = _pick(cols, spec.get("lon") or spec.get("x"), "lon", "longitude", "long", "x")
+    lat_col = _pick(cols, spec.get("lat") or spec.get("y"), "lat", "latitude", "y")
+    east_col = _pick(cols, spec.get("easting"), "easting")
+    north_col = _pick(cols, spec.get("northing"), "northing")
+    zone_col = _pick(cols, "zone", "utm_zone")
+    if spec.get("text") or (text_col and not (lon_col and lat_col)):
+        if not text_col:
+            raise ImportError_(_("coordinate column %(col)s not found") % {"col": spec.get("text")})
+        texts = [_text(v) for v in cols[text_col]]
+        used = [text_col]
+        if fmt is None and text_col == "mgrs":
+            fmt = "mgrs"
+    elif east_col and north_col and (zone_col or zone):
+        zones = [_text(v) for v in cols[zone_col]] if zone_col else [zone] * table.n
+        texts = [
+            None if not (z and _text(e) and _text(nn)) else f"{z} {_text(e)} {_text(nn)}"
+            for z, e, nn in zip(zones, cols[east_col], cols[north_col], strict=True)
+        ]
+        fmt = fmt or "utm"
+        used = [east_col, north_col] + ([zone_col] if zone_col else [])
+    elif lon_col and lat_col:
+        lons = [_float(v) for v in cols[lon_col]]
+        lats = [_float(v) for v in cols[lat_col]]
+        if (fmt in (None, "dd")) and all(v is not None for v in lons + lats) and datum.upper() in ("WGS84", "WGS 84"):
+            xs = np.array(lons, dtype=float)
+            ys = np.array(lats, dtype=float)
+            for c in (lon_col, lat_col):
+                cols.pop(c)
+            table.notes.append(
+                _("positions read from columns %(lon)s, %(lat)s (decimal degrees, WGS 84)")
+                % {"lon": lon_col, "lat": lat_col}
+            )
+            return shapely.points(xs, ys)
+        # Lat first, the way positions are written by hand (13°03'N 103°03'E).
+        texts = [
+            None if not (_text(a) and _text(b)) else f"{_text(a)} {_text(b)}"
+            for a, b in zip(cols[lat_col], cols[lon_col], strict=True)
+        ]
+        used = [lon_col, lat_col]
+    else:
+        return None
+    out = np.empty(table.n, dtype=object)
+    for i, text in enumerate(texts):
+        if text is None:
+            table.geometry_errors[i] = _("no coordinates")
+            continue
+        try:
+            lon, lat = parse_coordinate(text, fmt, datum)
+        except (ValueError, TypeError) as exc:
+            table.geometry_errors[i] = _("cannot read coordinates %(text)r: %(error)s") % {"text": text, "error": exc}
+            continue
+        out[i] = shapely.Point(lon, lat)
+    for c in used:
+        cols.pop(c, None)
+    table.notes.append(
+        _("positions read from column(s) %(cols)s (%(fmt)s, datum %(datum)s)")
+        % {"cols": ", ".join(used), "fmt": fmt or "auto", "datum": datum}
+    )
+    return out

@@ -1,0 +1,136 @@
+"""The import as one transaction: check the file, read the layer, validate every row, write all or nothing.
+
+Shared by `safeground import`, the API upload and the import page, so all three refuse the same
+files for the same reasons and write the same records.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from django.db import DatabaseError, IntegrityError, transaction
+from django.utils.translation import gettext as _
+
+from safeground.interop import importer
+from safeground.interop.formats import UnsafeFile, prepare
+from safeground.interop.importer import KINDS, Context, RowError
+from safeground.interop.layers import COMPUTED
+from safeground.interop.progress import Silent
+from safeground.interop.reader import ImportError_, Mapping, read
+
+
+class ImportFailed(ValueError):
+    """The file as a whole was refused (unsafe, unreadable, wrong layer or mapping); nothing was written."""
+
+
+@dataclass
+class ImportResult:
+    kind: str
+    source: str
+    layer: str = ""
+    rows: int = 0
+    written: int = 0
+    dry_run: bool = False
+    codes: list[str] = field(default_factory=list)
+    errors: list[RowError] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    seconds: float = 0.0
+    report_path: str | None = None
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+    def as_dict(self, max_errors: int = 1000) -> dict:
+        return {
+            "kind": self.kind,
+            "source": self.source,
+            "layer": self.layer,
+            "rows": self.rows,
+            "written": self.written,
+            "dry_run": self.dry_run,
+            "ok": self.ok,
+            "error_count": len(self.errors),
+            "errors": [e.__dict__ for e in self.errors[:max_errors]],
+            "notes": self.notes,
+            "codes": self.codes[:100],
+            "seconds": round(self.seconds, 3),
+        }
+
+
+def errors_csv(errors: list[RowError]) -> str:
+    buf = io.StringIO()
+    writer = csv.writer(buf)
+    writer.writerow(["row", "field", "value", "reason"])
+    for e in errors:
+        writer.writerow([e.row, e.field, e.value, e.reason])
+    return buf.getvalue()
+
+
+def import_file(
+    path: str | Path,
+    kind: str,
+    *,
+    layer: str | None = None,
+    crs: str | None = None,
+    mapping: Mapping | str | Path | None = None,
+    dry_run: bool = False,
+    repair: bool = False,
+    user=None,
+    source_name: str | None = None,
+    progress=None,
+) -> ImportResult:
+    """Import one layer of `path` as `kind`. Row problems come back in `errors` (nothing written);
+    a file refused as a whole raises ImportFailed (nothing written either)."""
+    if kind not in KINDS:
+        raise ImportFailed(
+            _("unknown kind %(kind)s; choose one of %(kinds)s") % {"kind": kind, "kinds": ", ".join(KINDS)}
+        )
+    started = time.monotonic()
+    progress = progress or Silent()
+    path = Path(path)
+    name = source_name or path.name
+    result = ImportResult(kind=kind, source=name, dry_run=dry_run)
+    try:
+        mapping = mapping if isinstance(mapping, Mapping) else Mapping.load(mapping)
+        with tempfile.TemporaryDirectory(prefix="safeground-import-") as work:
+            opened = prepare(path, Path(work))
+            progress.stage(_("reading %(name)s") % {"name": name}, 0)
+            table = read(opened, kind, mapping, layer=layer, crs=crs)
+            progress.update(table.n)
+            progress.close()
+            result.layer, result.rows = table.layer, table.n
+            result.notes += table.notes
+            ctx = Context(repair=repair, user=user, reason=f"import {name}"[:100])
+            with transaction.atomic():
+                plan, rows = importer.validate(kind, table, mapping, ctx, progress)
+                unused = [c for c in rows.unused_columns() if c not in COMPUTED.get(kind, set())]
+                if unused:
+                    result.notes.append(_("column(s) not used: %(cols)s") % {"cols": ", ".join(unused)})
+                result.errors = sorted(rows.errors, key=lambda e: (e.row, e.field))
+                if result.errors or dry_run:
+                    result.codes = [c for c in plan.codes if c]
+                    return result
+                result.notes += [n for n in importer.write(plan, ctx, progress) if n]
+                result.written = len(plan.codes)
+                result.codes = plan.codes
+    except (UnsafeFile, ImportError_) as exc:
+        raise ImportFailed(str(exc)) from exc
+    except (IntegrityError, DatabaseError) as exc:
+        raise ImportFailed(
+            _("the database refused the import, nothing was written: %(error)s") % {"error": exc}
+        ) from exc
+    finally:
+        result.seconds = time.monotonic() - started
+    return result
+
+
+def write_report(result: ImportResult, path: str | Path) -> str:
+    Path(path).write_text(errors_csv(result.errors), encoding="utf-8")
+    result.report_path = str(path)
+    return str(path)

@@ -1,0 +1,214 @@
+"""Pages (import/export at /interop/) and the thin Django adapter of the OGC API functions (/ogc/)."""
+
+from __future__ import annotations
+
+import base64
+import json
+import tempfile
+from functools import wraps
+from pathlib import Path
+
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods
+
+from safeground.hazards.models import Hazard
+from safeground.interop import ogc
+from safeground.interop.exporter import FORMATS, ExportError
+from safeground.interop.importer import KINDS
+from safeground.interop.layers import LAYERS
+from safeground.interop.services import ImportFailed, errors_csv, import_file
+from safeground.interop.uploads import export_response, save_upload
+
+#: The error report is offered as a download link up to this size; the table shows the first rows.
+REPORT_LINK_MAX = 2 * 1024 * 1024
+TABLE_ROWS = 200
+
+# ------------------------------------------------------------------------------------------------
+# OGC API – Features
+# ------------------------------------------------------------------------------------------------
+
+
+def _base(request: HttpRequest) -> str:
+    return request.build_absolute_uri("/ogc").rstrip("/")
+
+
+def _json(body: dict, media: str = ogc.JSON, status: int = 200) -> HttpResponse:
+    response = HttpResponse(json.dumps(body, ensure_ascii=False, default=str), status=status, content_type=media)
+    response["Access-Control-Allow-Origin"] = "*"
+    return response
+
+
+def _ogc(view):
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        try:
+            return view(request, *args, **kwargs)
+        except ogc.OGCError as exc:
+            return _json(exc.body(), status=exc.status)
+
+    return require_GET(wrapper)
+
+
+def _wants_html(request: HttpRequest) -> bool:
+    f = request.GET.get("f")
+    if f:
+        return f == "html"
+    accept = request.headers.get("Accept", "")
+    return "text/html" in accept and "json" not in accept.split("text/html")[0]
+
+
+@_ogc
+def ogc_landing(request):
+    base = _base(request)
+    body = ogc.landing(base)
+    if _wants_html(request):
+        return render(
+            request,
+            "interop/ogc_landing.html",
+            {
+                "landing": body,
+                "collections": [ogc.collection_info(base, c, with_extent=False) for c in ogc.collections().values()],
+                "conformance": ogc.CONFORMANCE,
+                "base": base,
+                "has_synthetic": Hazard.objects.filter(is_synthetic=True).exists(),
+            },
+        )
+    return _json(body)
+
+
+@_ogc
+def ogc_conformance(request):
+    return _json(ogc.conformance())
+
+
+@_ogc
+def ogc_openapi(request):
+    return _json(ogc.openapi(_base(request)), media=ogc.OPENAPI)
+
+
+@_ogc
+def ogc_collections(request):
+    return _json(ogc.collections_list(_base(request)))
+
+
+@_ogc
+def ogc_collection(request, collection_id: str):
+    return _json(ogc.collection(_base(request), collection_id))
+
+
+@_ogc
+def ogc_items(request, collection_id: str):
+    params = {k: request.GET.get(k) for k in request.GET}
+    return _json(ogc.items(_base(request), collection_id, params), media=ogc.GEOJSON)
+
+
+@_ogc
+def ogc_item(request, collection_id: str, feature_id: str):
+    return _json(ogc.item(_base(request), collection_id, feature_id), media=ogc.GEOJSON)
+
+
+# ------------------------------------------------------------------------------------------------
+# Import / export page
+# ------------------------------------------------------------------------------------------------
+
+
+def _context(request, **extra) -> dict:
+    return {
+        "kinds": KINDS,
+        "formats": list(FORMATS),
+        "layers": LAYERS,
+        "has_synthetic": Hazard.objects.filter(is_synthetic=True).exists(),
+        "ogc_url": "/ogc/",
+        **extra,
+    }
+
+
+@require_http_methods(["GET", "POST"])
+def home(request: HttpRequest) -> HttpResponse:
+    """Upload a file to import (dry run or for real) and see its error report; download exports."""
+    if request.method == "GET":
+        return render(request, "interop/home.html", _context(request, form={"kind": "hazards", "dry_run": True}))
+    form = {
+        "kind": request.POST.get("kind", ""),
+        "layer": request.POST.get("layer", "").strip(),
+        "crs": request.POST.get("crs", "").strip(),
+        "dry_run": bool(request.POST.get("dry_run")),
+        "repair": bool(request.POST.get("repair")),
+    }
+    if not request.user.is_authenticated:
+        return render(
+            request,
+            "interop/home.html",
+            _context(request, form=form, failure=_("Sign in to import records.")),
+            status=403,
+        )
+    upload = request.FILES.get("file")
+    failure = None
+    if upload is None:
+        failure = _("Choose a file to import.")
+    elif form["kind"] not in KINDS:
+        failure = _("Choose what the file holds.")
+    if failure:
+        return render(request, "interop/home.html", _context(request, form=form, failure=failure), status=400)
+    with tempfile.TemporaryDirectory(prefix="safeground-upload-") as folder:
+        path = save_upload(upload, Path(folder))
+        mapping = None
+        if request.FILES.get("mapping"):
+            (Path(folder) / "mapping").mkdir()
+            mapping = save_upload(request.FILES["mapping"], Path(folder) / "mapping")
+        try:
+            result = import_file(
+                path,
+                form["kind"],
+                layer=form["layer"] or None,
+                crs=form["crs"] or None,
+                mapping=mapping,
+                dry_run=form["dry_run"],
+                repair=form["repair"],
+                user=request.user,
+                source_name=upload.name,
+            )
+        except (ImportFailed, ValueError) as exc:
+            return render(
+                request,
+                "interop/home.html",
+                _context(
+                    request,
+                    form=form,
+                    failure=_("%(name)s was refused: %(reason)s. Nothing was written.")
+                    % {"name": upload.name, "reason": exc},
+                ),
+                status=422,
+            )
+    report = None
+    if result.errors:
+        text = errors_csv(result.errors).encode()
+        if len(text) <= REPORT_LINK_MAX:
+            report = "data:text/csv;base64," + base64.b64encode(text).decode()
+    return render(
+        request,
+        "interop/home.html",
+        _context(
+            request,
+            form=form,
+            result=result,
+            error_rows=result.errors[:TABLE_ROWS],
+            more_errors=max(0, len(result.errors) - TABLE_ROWS),
+            report=report,
+        ),
+        status=200 if result.ok else 422,
+    )
+
+
+@require_GET
+def export_file(request: HttpRequest) -> HttpResponse:
+    fmt = request.GET.get("format", "gpkg")
+    layers = request.GET.getlist("layers") or None
+    if fmt not in FORMATS or any(name not in LAYERS for name in layers or []):
+        return JsonResponse({"detail": _("unknown format or layer")}, status=400)
+    try:
+        return export_response(fmt, layers)
+    except ExportError as exc:
+        return JsonResponse({"detail": str(exc)}, status=400)
