@@ -52,8 +52,9 @@ WITH pieces AS (
 ), released AS (
     SELECT id, cl,
            CASE WHEN re IS NULL THEN NULL WHEN cl IS NULL THEN re ELSE ST_Difference(re, cl) END AS re,
-           CASE WHEN ca IS NULL THEN NULL ELSE ST_Difference(ca, ST_Union(COALESCE(cl, 'POLYGON EMPTY'::geometry),
-                COALESCE(re, 'POLYGON EMPTY'::geometry))) END AS ca,
+           CASE WHEN ca IS NULL THEN NULL
+                ELSE ST_Difference(ca, ST_Union(COALESCE(cl, ST_GeomFromText('POLYGON EMPTY', 4326)),
+                                                COALESCE(re, ST_GeomFromText('POLYGON EMPTY', 4326)))) END AS ca,
            ST_Union(ARRAY[cl, re, ca]) AS covered
     FROM by_outcome
 )
