@@ -97,6 +97,29 @@ def _polygonal(geom: BaseGeometry) -> BaseGeometry:
     return shapely.union_all(parts) if parts else shapely.MultiPolygon()
 
 
+class _Areas:
+    """Areas to measure, queued during the topology pass and measured in one projection per UTM zone."""
+
+    def __init__(self):
+        self.geoms: list[BaseGeometry] = []
+        self.epsg: list[int] = []
+
+    def add(self, geom: BaseGeometry, epsg: int) -> int:
+        self.geoms.append(geom)
+        self.epsg.append(epsg)
+        return len(self.geoms) - 1
+
+    def measure(self) -> np.ndarray:
+        geoms = np.array(self.geoms, dtype=object)
+        zones = np.array(self.epsg)
+        out = np.zeros(len(geoms))
+        for epsg in np.unique(zones):
+            idx = zones == epsg
+            with np.errstate(all="ignore"):
+                out[idx] = shapely.area(project(geoms[idx], int(epsg)))
+        return out
+
+
 def compute(
     hazards: list[HazardInput],
     products: list[ProductInput],
@@ -109,85 +132,129 @@ def compute(
     `products` must hold every product that intersects one of `hazards` or is filed under one;
     `all_hazards` (default: `hazards`) must hold every hazard those products intersect, so that the
     area outside every hazard is right.
+
+    Two passes: the topology (vectorised where it can be, per hazard where precedence needs order)
+    queues every area to measure; then one projection per UTM zone measures them all.
     """
     all_hazards = all_hazards or hazards
     devices = devices or []
-    rows: list[LedgerRow] = []
     if not hazards:
-        return rows
+        return []
     h_geoms = np.array([h.geom for h in hazards], dtype=object)
     p_geoms = np.array([p.geom for p in products], dtype=object)
     a_geoms = np.array([h.geom for h in all_hazards], dtype=object)
-    p_tree = shapely.STRtree(p_geoms) if len(p_geoms) else None
-    a_tree = shapely.STRtree(a_geoms)
-    by_hazard_products: dict[object, list[int]] = defaultdict(list)
-    for j, p in enumerate(products):
-        by_hazard_products[p.hazard_id].append(j)
-    devices_by_product: dict[object, list[BaseGeometry]] = defaultdict(list)
-    for d in devices:
-        devices_by_product[d.product_id].append(d.point)
-    covering: dict[int, list[int]] = defaultdict(list)
-    if p_tree is not None:
-        hi, pj = p_tree.query(h_geoms, predicate="intersects")
-        for i, j in zip(hi.tolist(), pj.tolist(), strict=True):
-            covering[i].append(j)
+    epsg_of = {h.id: h.utm_epsg for h in hazards}
+    index_of = {h.id: i for i, h in enumerate(hazards)}
+    areas = _Areas()
+
+    # Pieces of each hazard covered by each product, all pairs in one vectorised intersection.
+    covering: dict[int, list[tuple[int, BaseGeometry]]] = defaultdict(list)
+    if len(p_geoms):
+        hi, pj = shapely.STRtree(p_geoms).query(h_geoms, predicate="intersects")
+        pieces = shapely.intersection(p_geoms[pj], h_geoms[hi])
+        for i, j, piece in zip(hi.tolist(), pj.tolist(), pieces, strict=True):
+            covering[i].append((j, piece))
 
     rank = {outcome: n for n, outcome in enumerate(OUTCOMES)}
+    estimated: list[int] = []
+    credits: list[list[tuple[int, str, int]]] = []
+    remaining_geoms: list[BaseGeometry] = []
     for i, h in enumerate(hazards):
-        epsg = h.utm_epsg
-
-        def m2(geom, epsg=epsg) -> float:
-            """Area in the hazard's UTM zone; overlays happen on the stored lon/lat geometry."""
-            return 0.0 if geom.is_empty else float(project(geom, epsg).area)
-
-        hz = h.geom
-        row = LedgerRow(hazard_id=h.id, estimated_m2=m2(hz))
-        if not math.isfinite(row.estimated_m2):  # coordinates no projection can take (e.g. lat > 90)
-            row.estimated_m2 = 0.0
-            row.remaining_geom = None
-            rows.append(row)
-            continue
-        js = covering.get(i, [])
-        covered = shapely.Polygon()
-        for j in sorted(js, key=lambda j: (rank[products[j].outcome], products[j].order, str(products[j].id))):
-            piece = _polygonal(shapely.intersection(p_geoms[j], hz))
-            if not covered.is_empty and not piece.is_empty:
-                piece = _polygonal(piece.difference(covered))
-            area = m2(piece)
-            if area <= 0:
+        estimated.append(areas.add(h.geom, h.utm_epsg))
+        kept: list[BaseGeometry] = []
+        mine: list[tuple[int, str, int]] = []
+        ordered = sorted(
+            covering.get(i, []),
+            key=lambda jp: (rank[products[jp[0]].outcome], products[jp[0]].order, str(products[jp[0]].id)),
+        )
+        for j, piece in ordered:
+            piece = _polygonal(piece)
+            clash = [k for k in kept if k.intersects(piece)]
+            if clash and not piece.is_empty:
+                piece = _polygonal(piece.difference(shapely.union_all(clash)))
+            if piece.is_empty:
                 continue
-            outcome = products[j].outcome
-            setattr(row, f"{outcome}_m2", getattr(row, f"{outcome}_m2") + area)
-            row.credits.append((products[j].id, outcome, area))
-            covered = piece if covered.is_empty else shapely.union_all([covered, piece])
-        remaining = _polygonal(hz.difference(covered)) if not covered.is_empty else hz
+            kept.append(piece)
+            mine.append((j, products[j].outcome, areas.add(piece, h.utm_epsg)))
+        credits.append(mine)
+        remaining_geoms.append(_polygonal(h.geom.difference(shapely.union_all(kept))) if kept else h.geom)
+
+    # Product area outside every hazard, for products filed under these hazards.
+    own = [j for j, p in enumerate(products) if p.hazard_id in index_of]
+    outside: dict[int, list[int]] = defaultdict(list)
+    if own:
+        own_arr = np.array(own)
+        pi, ai = shapely.STRtree(a_geoms).query(p_geoms[own_arr], predicate="intersects")
+        near: dict[int, list[int]] = defaultdict(list)
+        for k, a in zip(pi.tolist(), ai.tolist(), strict=True):
+            near[own[k]].append(a)
+        single = [j for j in own if len(near.get(j, [])) == 1]
+        if single:
+            diffs = shapely.difference(p_geoms[single], a_geoms[[near[j][0] for j in single]])
+            for j, d in zip(single, diffs, strict=True):
+                outside[index_of[products[j].hazard_id]].append(
+                    areas.add(_polygonal(d), epsg_of[products[j].hazard_id])
+                )
+        for j in own:
+            if len(near.get(j, [])) != 1:
+                d = p_geoms[j] if not near.get(j) else p_geoms[j].difference(shapely.union_all(a_geoms[near[j]]))
+                outside[index_of[products[j].hazard_id]].append(
+                    areas.add(_polygonal(d), epsg_of[products[j].hazard_id])
+                )
+
+    # Overlapping products of the same hazard, every pair once.
+    overlaps: dict[int, list[tuple[int, int, int]]] = defaultdict(list)
+    if own:
+        own_arr = np.array(own)
+        qa, qb = shapely.STRtree(p_geoms[own_arr]).query(p_geoms[own_arr], predicate="intersects")
+        pairs = [
+            (own[a], own[b])
+            for a, b in zip(qa.tolist(), qb.tolist(), strict=True)
+            if a < b and products[own[a]].hazard_id == products[own[b]].hazard_id
+        ]
+        if pairs:
+            first, second = (np.array(x) for x in zip(*pairs, strict=True))
+            shared = shapely.intersection(p_geoms[first], p_geoms[second])
+            for a, b, g in zip(first.tolist(), second.tolist(), shared, strict=True):
+                hid = products[a].hazard_id
+                overlaps[index_of[hid]].append((a, b, areas.add(_polygonal(g), epsg_of[hid])))
+
+    # Devices whose point is not in their product, one vectorised test for all.
+    outside_devices: dict[int, int] = defaultdict(int)
+    product_index = {products[j].id: j for j in own}
+    listed = [(product_index[d.product_id], d.point) for d in devices if d.product_id in product_index]
+    if listed:
+        js = np.array([j for j, _ in listed])
+        inside = shapely.covers(p_geoms[js], np.array([pt for _, pt in listed], dtype=object))
+        for j in js[~inside].tolist():
+            outside_devices[index_of[products[j].hazard_id]] += 1
+
+    measured = areas.measure()
+    rows: list[LedgerRow] = []
+    for i, h in enumerate(hazards):
+        row = LedgerRow(hazard_id=h.id, estimated_m2=float(measured[estimated[i]]))
+        if not math.isfinite(row.estimated_m2):  # coordinates no projection can take (e.g. lat > 90)
+            rows.append(LedgerRow(hazard_id=h.id, estimated_m2=0.0))
+            continue
+        for j, outcome, k in credits[i]:
+            area = float(measured[k])
+            if area > 0:
+                setattr(row, f"{outcome}_m2", getattr(row, f"{outcome}_m2") + area)
+                row.credits.append((products[j].id, outcome, area))
         # Remaining is what the release leaves of the estimate, so every ledger adds up exactly:
         # estimated = cancelled + reduced + cleared + remaining. (Measuring the remaining geometry
         # itself differs by about 1e-6: lon/lat-straight edges bend a little in UTM.)
         released = row.cleared_m2 + row.reduced_m2 + row.cancelled_m2
+        remaining = remaining_geoms[i]
         row.remaining_m2 = 0.0 if remaining.is_empty else max(row.estimated_m2 - released, 0.0)
-        if with_geometry:
-            row.remaining_geom = remaining if not remaining.is_empty else None
-
-        own = by_hazard_products.get(h.id, [])
-        if own:
-            own_geoms = p_geoms[own]
-            near = a_tree.query(own_geoms, predicate="intersects")
-            hazards_near = sorted(set(near[1].tolist()))
-            hz_union = shapely.union_all(a_geoms[hazards_near]) if hazards_near else None
-            for g in own_geoms:
-                row.outside_m2 += m2(g if hz_union is None else _polygonal(g.difference(hz_union)))
-            for a in range(len(own)):
-                for b in range(a + 1, len(own)):
-                    if own_geoms[a].intersects(own_geoms[b]):
-                        area = m2(_polygonal(own_geoms[a].intersection(own_geoms[b])))
-                        if area > 0:
-                            row.overlap_m2 += area
-                            row.overlaps.append((products[own[a]].id, products[own[b]].id, area))
-            for j in own:
-                points = devices_by_product.get(products[j].id)
-                if points:
-                    inside = shapely.covers(p_geoms[j], np.array(points, dtype=object))
-                    row.devices_outside += int((~inside).sum())
+        if with_geometry and not remaining.is_empty:
+            row.remaining_geom = remaining
+        row.outside_m2 = float(sum(measured[k] for k in outside.get(i, [])))
+        for a, b, k in overlaps.get(i, []):
+            area = float(measured[k])
+            if area > 0:
+                row.overlap_m2 += area
+                row.overlaps.append((products[a].id, products[b].id, area))
+        row.devices_outside = outside_devices.get(i, 0)
         rows.append(row)
     return rows
