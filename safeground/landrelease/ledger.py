@@ -35,6 +35,7 @@ from shapely.geometry.base import BaseGeometry
 from safeground.core.geometry import project
 
 OUTCOMES = ("cleared", "reduced", "cancelled")  # precedence order
+INTERIORS_MEET = "T********"  # DE-9IM: the interiors intersect (sharing an edge is not enough)
 LEDGER_FIELDS = (
     "estimated_m2",
     "cleared_m2",
@@ -151,7 +152,10 @@ def compute(
     covering: dict[int, list[tuple[int, BaseGeometry]]] = defaultdict(list)
     if len(p_geoms):
         hi, pj = shapely.STRtree(p_geoms).query(h_geoms, predicate="intersects")
-        pieces = shapely.intersection(p_geoms[pj], h_geoms[hi])
+        shapely.prepare(h_geoms)
+        inside = shapely.covers(h_geoms[hi], p_geoms[pj])  # the usual case: the piece is the product
+        pieces = p_geoms[pj].copy()
+        pieces[~inside] = shapely.intersection(p_geoms[pj][~inside], h_geoms[hi][~inside])
         for i, j, piece in zip(hi.tolist(), pj.tolist(), pieces, strict=True):
             covering[i].append((j, piece))
 
@@ -169,7 +173,7 @@ def compute(
         )
         for j, piece in ordered:
             piece = _polygonal(piece)
-            clash = [k for k in kept if k.intersects(piece)]
+            clash = [k for k in kept if shapely.relate_pattern(k, piece, INTERIORS_MEET)]
             if clash and not piece.is_empty:
                 piece = _polygonal(piece.difference(shapely.union_all(clash)))
             if piece.is_empty:
@@ -189,6 +193,10 @@ def compute(
         for k, a in zip(pi.tolist(), ai.tolist(), strict=True):
             near[own[k]].append(a)
         single = [j for j in own if len(near.get(j, [])) == 1]
+        if single:  # a product its one hazard covers has nothing outside: skip the difference
+            shapely.prepare(a_geoms)
+            covered = shapely.covers(a_geoms[[near[j][0] for j in single]], p_geoms[single])
+            single = [j for j, ok in zip(single, covered, strict=True) if not ok]
         if single:
             diffs = shapely.difference(p_geoms[single], a_geoms[[near[j][0] for j in single]])
             for j, d in zip(single, diffs, strict=True):
@@ -214,6 +222,8 @@ def compute(
         ]
         if pairs:
             first, second = (np.array(x) for x in zip(*pairs, strict=True))
+            meet = shapely.relate_pattern(p_geoms[first], p_geoms[second], INTERIORS_MEET)  # not just touching
+            first, second = first[meet], second[meet]
             shared = shapely.intersection(p_geoms[first], p_geoms[second])
             for a, b, g in zip(first.tolist(), second.tolist(), shared, strict=True):
                 hid = products[a].hazard_id
