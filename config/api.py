@@ -11,6 +11,7 @@ from safeground.interop.api import router as interop_router
 from safeground.landrelease.api import devices_router, products_router
 from safeground.landrelease.ledger_api import router as ledger_router
 from safeground.operations.api import router as activities_router
+from safeground.operations.productivity_api import router as productivity_router
 from safeground.ordnance.api import router as ordnance_router
 from safeground.organisations.api import router as organisations_router
 from safeground.quality.api import router as quality_router
@@ -36,6 +37,7 @@ def geometry_error(request, exc: GeometryError):
 
 api.add_router("/hazards", hazards_router)
 api.add_router("/activities", activities_router)
+api.add_router("/productivity", productivity_router)
 api.add_router("/products", products_router)
 api.add_router("/devices", devices_router)
 api.add_router("/ledger", ledger_router)

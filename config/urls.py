@@ -11,6 +11,7 @@ urlpatterns = [
     path("", include("safeground.quality.urls")),
     path("", include("safeground.interop.urls")),
     path("", include("safeground.training.urls")),
+    path("", include("safeground.operations.urls")),
     path("", include("safeground.victims.urls")),
     path("", include("safeground.eore.urls")),
     path("", include("safeground.hazards.urls")),

@@ -52,3 +52,61 @@ class Activity(Record):
                 name="activity_end_after_start",
             )
         ]
+
+
+class ActivityAsset(models.Model):
+    """A dog, rat or machine assigned to an activity from a date (the accreditation rule applies)."""
+
+    activity = models.ForeignKey(Activity, on_delete=models.CASCADE, related_name="asset_assignments")
+    asset = models.ForeignKey("organisations.Asset", on_delete=models.CASCADE, related_name="activity_assignments")
+    assigned_on = models.DateField()
+    is_synthetic = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["activity", "assigned_on"]
+        constraints = [models.UniqueConstraint(fields=["activity", "asset"], name="activity_asset_once")]
+
+
+TERRAIN_CHOICES = [("flat", "Flat"), ("rolling", "Rolling"), ("hilly", "Hilly"), ("mountainous", "Mountainous")]
+VEGETATION_CHOICES = [("none", "None"), ("light", "Light"), ("medium", "Medium"), ("dense", "Dense")]
+SOIL_METAL_CHOICES = [("low", "Low"), ("medium", "Medium"), ("high", "High")]
+WEATHER_CHOICES = [("dry", "Dry"), ("hot", "Hot (over 30 °C)"), ("rain", "Rain"), ("snow", "Snow or frost")]
+
+
+class ProgressReport(Record):
+    """What one team achieved with one method over a day or a week.
+
+    Denominators for productivity: `days_worked` team-days; `assets_deployed` × days = asset-days;
+    `searchers` × `hours_per_day` × days = deminer-hours (people searching, not the whole team).
+    """
+
+    PERIOD_CHOICES = [("daily", "Daily"), ("weekly", "Weekly")]
+    activity = models.ForeignKey(Activity, on_delete=models.CASCADE, related_name="progress_reports")
+    team = models.ForeignKey("organisations.Team", on_delete=models.CASCADE, related_name="progress_reports")
+    hazard = models.ForeignKey(
+        "hazards.Hazard", null=True, blank=True, on_delete=models.CASCADE, related_name="progress_reports"
+    )
+    period = models.CharField(max_length=6, choices=PERIOD_CHOICES, default="daily")
+    date = models.DateField(help_text="The day, or the first day of the week")
+    method = models.CharField(max_length=12, choices=METHOD_CHOICES)
+    area_m2 = models.FloatField(help_text="Area searched with this method in the period")
+    days_worked = models.FloatField(default=1)
+    searchers = models.PositiveSmallIntegerField(help_text="Deminers, handlers or operators searching")
+    hours_per_day = models.FloatField(help_text="Hours of search per searcher per day")
+    assets_deployed = models.PositiveSmallIntegerField(default=0, help_text="Dogs, rats or machines working")
+    devices_found = models.PositiveIntegerField(default=0)
+    terrain = models.CharField(max_length=12, choices=TERRAIN_CHOICES)
+    vegetation = models.CharField(max_length=8, choices=VEGETATION_CHOICES)
+    soil_metal = models.CharField(max_length=8, choices=SOIL_METAL_CHOICES)
+    weather = models.CharField(max_length=6, choices=WEATHER_CHOICES, blank=True)
+    stoppage_hours = models.FloatField(default=0)
+    stoppages = models.TextField(blank=True, help_text="Why work stopped (heat, rain, accident, ...)")
+    cost_usd = models.DecimalField(max_digits=12, decimal_places=2, null=True, blank=True)
+    history = HistoricalRecords()
+
+    class Meta(Record.Meta):
+        indexes = [models.Index(fields=["method", "date"])]
+        constraints = [
+            models.CheckConstraint(condition=Q(area_m2__gte=0), name="progress_area_not_negative"),
+            models.CheckConstraint(condition=Q(days_worked__gt=0), name="progress_days_positive"),
+        ]

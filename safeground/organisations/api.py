@@ -1,7 +1,13 @@
+import datetime as dt
+
 from django.shortcuts import get_object_or_404
 from ninja import Router, Schema
+from ninja.errors import HttpError
 
-from safeground.organisations.models import Organisation
+from safeground.core.auth import write_auth
+from safeground.core.errors import ValidationFailed
+from safeground.organisations import queries, services
+from safeground.organisations.models import Accreditation, AnimalAccreditation, Asset, Organisation, Personnel
 
 router = Router(tags=["organisations"])
 
@@ -28,6 +34,176 @@ class OrganisationDetail(OrganisationOut):
 class OrganisationPage(Schema):
     count: int
     items: list[OrganisationOut]
+
+
+class AccreditationIn(Schema):
+    method: str
+    valid_from: dt.date
+    valid_until: dt.date
+    issuing_authority: str
+    conditions: str = ""
+
+
+class AnimalAccreditationIn(Schema):
+    valid_from: dt.date
+    valid_until: dt.date
+    issuing_authority: str
+    tests_passed: list[str]
+    handler: str | None = None
+
+
+class RenewIn(Schema):
+    valid_until: dt.date
+    valid_from: dt.date | None = None
+
+
+def _need(request, perm: str) -> None:
+    if not request.user.has_perm(perm):
+        raise HttpError(403, f"{request.user.get_username()} may not do this ({perm})")
+
+
+def accreditation_dict(a) -> dict:
+    if isinstance(a, AnimalAccreditation):
+        return {
+            "code": a.code,
+            "kind": a.asset.kind,
+            "asset": a.asset.identifier,
+            "handler": a.handler.code if a.handler_id else None,
+            "tests_passed": a.tests_passed,
+            "issuing_authority": a.issuing_authority,
+            "valid_from": a.valid_from.isoformat(),
+            "valid_until": a.valid_until.isoformat(),
+        }
+    return {
+        "code": a.code,
+        "kind": "organisation",
+        "organisation": a.organisation.acronym,
+        "method": a.method,
+        "issuing_authority": a.issuing_authority,
+        "valid_from": a.valid_from.isoformat(),
+        "valid_until": a.valid_until.isoformat(),
+        "conditions": a.conditions,
+    }
+
+
+@router.get(
+    "/accreditations/expiring", response=dict, summary="Accreditations ending in the next N days, not yet renewed"
+)
+def expiring(request, days: int = 30, on: dt.date | None = None, country: str | None = None):
+    on = on or dt.date.today()
+    rows = queries.expiring(days=days, on=on, country=country)
+    for r in rows:
+        r["valid_until"] = r["valid_until"].isoformat()
+    return {"on": on.isoformat(), "days": days, "items": rows}
+
+
+@router.get("/accreditations", response=dict, summary="Organisation accreditations")
+def list_accreditations(
+    request, organisation: str | None = None, method: str | None = None, valid_on: dt.date | None = None
+):
+    qs = Accreditation.objects.select_related("organisation").order_by("organisation__acronym", "method", "valid_from")
+    if organisation:
+        qs = qs.filter(organisation__acronym=organisation)
+    if method:
+        qs = qs.filter(method=method)
+    if valid_on:
+        qs = qs.filter(valid_from__lte=valid_on, valid_until__gte=valid_on)
+    return {"count": qs.count(), "items": [accreditation_dict(a) for a in qs]}
+
+
+@router.post(
+    "/accreditations/{code}/renew",
+    response={201: dict, 403: dict, 422: dict},
+    auth=write_auth,
+    summary="Renew an organisation or animal accreditation",
+)
+def renew(request, code: str, body: RenewIn):
+    _need(request, "organisations.add_accreditation")
+    old = Accreditation.objects.filter(code=code).first() or get_object_or_404(AnimalAccreditation, code=code)
+    return 201, accreditation_dict(services.renew(old, body.valid_until, valid_from=body.valid_from))
+
+
+@router.post(
+    "/animals/{identifier}/accreditations",
+    response={201: dict, 403: dict, 422: dict},
+    auth=write_auth,
+    summary="Accredit a dog or rat with its handler",
+)
+def accredit_animal(request, identifier: str, body: AnimalAccreditationIn):
+    _need(request, "organisations.add_animalaccreditation")
+    asset = get_object_or_404(Asset, identifier=identifier)
+    handler = None
+    if body.handler:
+        handler = Personnel.objects.filter(code=body.handler).first()
+        if handler is None:
+            raise ValidationFailed(f"no person {body.handler!r}", field="handler", reason="unknown")
+    a = services.accredit_animal(
+        asset, body.valid_from, body.valid_until, body.issuing_authority, body.tests_passed, handler=handler
+    )
+    return 201, accreditation_dict(a)
+
+
+@router.get("/animals/{identifier}/accreditations", response=dict, summary="A dog's or rat's accreditations")
+def animal_accreditations(request, identifier: str):
+    asset = get_object_or_404(Asset, identifier=identifier)
+    return {
+        "asset": asset.identifier,
+        "kind": asset.kind,
+        "items": [accreditation_dict(a) for a in asset.accreditations.order_by("valid_from")],
+    }
+
+
+@router.get(
+    "/personnel",
+    response=dict,
+    auth=write_auth,
+    summary="Personnel (names and contacts only for roles allowed to see them)",
+)
+def list_personnel(
+    request,
+    organisation: str | None = None,
+    role: str | None = None,
+    team: str | None = None,
+    limit: int = 500,
+    offset: int = 0,
+):
+    qs = Personnel.objects.select_related("organisation", "team").order_by("code")
+    if organisation:
+        qs = qs.filter(organisation__acronym=organisation)
+    if role:
+        qs = qs.filter(role=role)
+    if team:
+        qs = qs.filter(team__code=team)
+    personal = queries.can_see_personal(request.user)
+    return {
+        "count": qs.count(),
+        "personal_details": personal,
+        "items": [queries.person_dict(p, personal) for p in qs[offset : offset + min(limit, 5000)]],
+    }
+
+
+@router.get("/personnel/{code}", response=dict, auth=write_auth, summary="One person with their certifications")
+def get_person(request, code: str):
+    p = get_object_or_404(Personnel.objects.select_related("organisation", "team"), code=code)
+    return {
+        **queries.person_dict(p, queries.can_see_personal(request.user)),
+        "certifications": queries.certifications(p),
+    }
+
+
+@router.post(
+    "/{acronym}/accreditations",
+    response={201: dict, 403: dict, 422: dict},
+    auth=write_auth,
+    summary="Accredit an organisation for a method",
+)
+def accredit(request, acronym: str, body: AccreditationIn):
+    _need(request, "organisations.add_accreditation")
+    org = get_object_or_404(Organisation, acronym=acronym)
+    a = services.accredit_organisation(
+        org, body.method, body.valid_from, body.valid_until, body.issuing_authority, body.conditions
+    )
+    return 201, accreditation_dict(a)
 
 
 @router.get("", response=OrganisationPage, summary="Organisations")

@@ -3,6 +3,8 @@
 import uuid
 
 from django.db import models
+from django.db.models import F, Q
+from simple_history.models import HistoricalRecords
 
 
 class Organisation(models.Model):
@@ -67,3 +69,133 @@ class Asset(models.Model):
 
     def __str__(self) -> str:
         return self.identifier
+
+
+# --------------------------------------------------------------------------------------------------
+# Accreditation (IMAS 07.30), personnel and their certifications
+# --------------------------------------------------------------------------------------------------
+
+#: Operational methods an organisation is accredited for (domain-facts §1.6).
+ACCREDITATION_METHODS = [
+    ("manual", "Manual clearance"),
+    ("mdd", "Mine detection dogs (MDD)"),
+    ("mdr", "Mine detection rats (MDR)"),
+    ("mechanical", "Mechanical"),
+    ("nts", "Non-technical survey"),
+    ("ts", "Technical survey"),
+    ("eod", "EOD"),
+    ("eore", "Risk education (EORE)"),
+    ("bac", "Battle area clearance (BAC)"),
+]
+
+
+class Accreditation(models.Model):
+    """An organisation's accreditation for one operational method, valid on [valid_from, valid_until]."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    code = models.CharField(max_length=40, unique=True)
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="accreditations")
+    method = models.CharField(max_length=12, choices=ACCREDITATION_METHODS)
+    issuing_authority = models.CharField(max_length=100, help_text="Usually the national authority, e.g. CMAA")
+    valid_from = models.DateField()
+    valid_until = models.DateField()
+    conditions = models.TextField(blank=True)
+    is_synthetic = models.BooleanField(default=False)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["organisation", "method", "valid_from"]
+        constraints = [
+            models.CheckConstraint(condition=Q(valid_until__gte=F("valid_from")), name="accreditation_until_after_from")
+        ]
+
+    def __str__(self) -> str:
+        return self.code
+
+
+class Personnel(models.Model):
+    """A member of staff or a trainee. Personal details (name, birth date, phone) are shown only to
+    accounts holding `organisations.see_personal_details`; everyone else sees the code and role."""
+
+    ROLE_CHOICES = [
+        ("deminer", "Deminer"),
+        ("section_leader", "Section leader"),
+        ("medic", "Medic"),
+        ("dog_handler", "Dog handler"),
+        ("rat_handler", "Rat handler"),
+        ("machine_operator", "Machine operator"),
+        ("surveyor", "Surveyor"),
+        ("eod1", "EOD technician level 1"),
+        ("eod2", "EOD technician level 2"),
+        ("eod3", "EOD technician level 3"),
+        ("instructor", "Instructor"),
+    ]
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    code = models.CharField(max_length=40, unique=True, help_text="Staff number, e.g. CMAC-P-000123")
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="personnel")
+    team = models.ForeignKey(Team, null=True, blank=True, on_delete=models.SET_NULL, related_name="personnel")
+    role = models.CharField(max_length=20, choices=ROLE_CHOICES)
+    # Minimal personal data: only what a programme needs to identify a person and reach them.
+    full_name = models.CharField(max_length=150)
+    date_of_birth = models.DateField(null=True, blank=True)
+    phone = models.CharField(max_length=40, blank=True)
+    nationality = models.CharField(max_length=3, help_text="ISO alpha-3")
+    is_synthetic = models.BooleanField(default=False)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name_plural = "personnel"
+        permissions = [("see_personal_details", "Can see personnel names, birth dates and phone numbers")]
+
+    def __str__(self) -> str:
+        return self.code
+
+
+class AnimalAccreditation(models.Model):
+    """A dog or rat accredited with its handler after passing its tests, valid until a date."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    code = models.CharField(max_length=40, unique=True)
+    asset = models.ForeignKey(Asset, on_delete=models.CASCADE, related_name="accreditations")
+    handler = models.ForeignKey(
+        Personnel, null=True, blank=True, on_delete=models.SET_NULL, related_name="animal_accreditations"
+    )
+    tests_passed = models.JSONField(default=list, help_text="Names of the tests passed, e.g. ['blind search']")
+    issuing_authority = models.CharField(max_length=100)
+    valid_from = models.DateField()
+    valid_until = models.DateField()
+    is_synthetic = models.BooleanField(default=False)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["asset", "valid_from"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(valid_until__gte=F("valid_from")), name="animal_accreditation_until_after_from"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.code
+
+
+class Certification(models.Model):
+    """A qualification a person holds (from a course certificate or recorded directly)."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    code = models.CharField(max_length=40, unique=True)
+    person = models.ForeignKey(Personnel, on_delete=models.CASCADE, related_name="certifications")
+    title = models.CharField(max_length=200)
+    method = models.CharField(max_length=12, choices=ACCREDITATION_METHODS, blank=True)
+    course_code = models.CharField(max_length=40, blank=True, help_text="The course that led to it, if any")
+    issued_by = models.CharField(max_length=100)
+    issued_on = models.DateField()
+    valid_until = models.DateField(null=True, blank=True)
+    is_synthetic = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["person", "issued_on"]
+
+    def __str__(self) -> str:
+        return self.code

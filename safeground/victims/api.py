@@ -1,3 +1,381 @@
-from ninja import Router
+"""Accidents, victims and victim assistance API (/api/v1/victims).
+
+Statistics are public and suppressed (counts under 5 shown as "<5"). Everything else needs a token
+or a session: accidents for every role, pseudonymised victims for `victims.view_victim`, personal
+data for the victim assistance role only, with a stated purpose, audited.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+
+from django.core.exceptions import PermissionDenied
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404
+from ninja import Query, Router, Schema, Status
+from ninja.errors import HttpError
+
+from safeground.core import crypto
+from safeground.core.auth import write_auth
+from safeground.core.errors import ValidationFailed
+from safeground.core.geojson import FeatureCollectionOut, FeatureOut, feature, geometry_from_geojson, page
+from safeground.core.geometry import GeometryError
+from safeground.core.history import history_entries
+from safeground.core.roles import is_scoped, organisation_ids
+from safeground.core.schemas import ErrorOut, HistoryEntry
+from safeground.victims import disclosure, queries, services
+from safeground.victims.access import Actor
+from safeground.victims.models import AccessLog, Accident, Referral, Victim
+from safeground.victims.schemas import (
+    AccessLogOut,
+    AccidentIn,
+    AssessmentIn,
+    EvidenceDecisionIn,
+    ExportIn,
+    FollowUpIn,
+    PersonalDataOut,
+    ProposalOut,
+    PurposeIn,
+    RecordedOut,
+    ReferralIn,
+    ReferralPatch,
+    StatisticsOut,
+    VictimIn,
+    VictimOut,
+    VictimPage,
+    VictimPatch,
+)
 
 router = Router(tags=["accidents, victims and assistance"])
+ERRORS = {401: ErrorOut, 403: ErrorOut, 422: ErrorOut, 503: ErrorOut}
+NOTE = (
+    'Counts from 1 to 4 are shown as "<5"; "x" is a count withheld so that a small one cannot be worked '
+    "out from a total."
+)
+
+
+def _need(request, perm: str) -> None:
+    if not request.user.has_perm(perm):
+        raise HttpError(403, f"{request.user.get_username()} may not do this ({perm} is not in their role)")
+
+
+def _actor(request, purpose: str = "") -> Actor:
+    return Actor(user=request.user, channel="api", purpose=purpose)
+
+
+def _guarded(call):
+    """Run a personal-data service: refusals become 403, key problems 503 (nothing was written)."""
+    try:
+        return call()
+    except PermissionDenied as exc:
+        raise HttpError(403, str(exc)) from exc
+    except crypto.FieldKeyError as exc:
+        raise HttpError(503, f"personal data unavailable: {exc}") from exc
+
+
+# --- statistics (public, suppressed) ------------------------------------------------------------
+
+
+class StatisticsFilters(Schema):
+    by: str = "year"
+    country: str | None = None
+    year: int | None = None
+    admin_area: str | None = None
+    format: str = "json"
+
+
+def statistics_body(table: disclosure.Table) -> dict:
+    return {
+        "dimensions": table.dims,
+        "threshold": disclosure.THRESHOLD,
+        "rows": table.rows(),
+        "margins": {table.dims[axis]: table.margin_rows(axis) for axis in table.margins_shown},
+        "total": table.total_shown,
+        "note": NOTE,
+    }
+
+
+def table_csv(table: disclosure.Table) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow([*table.dims, "casualties"])
+    for row in table.rows():
+        writer.writerow([row[d] for d in table.dims] + [row["count"]])
+    writer.writerow(["Total"] + [""] * (len(table.dims) - 1) + [table.total_shown])
+    return out.getvalue()
+
+
+@router.get("/statistics", response={200: StatisticsOut, 422: ErrorOut}, summary="Casualty statistics (suppressed)")
+def statistics(request, filters: Query[StatisticsFilters]):
+    """Casualties counted by one or two of: year, country, province, sex, age_group, victim_type,
+    outcome, device_category, accident_type, amputation (`by=year,outcome`). `format=csv` for a file."""
+    if filters.format not in ("json", "csv"):
+        raise ValidationFailed(f"format must be json or csv; got {filters.format!r}", field="format")
+    dims = queries.parse_dimensions(filters.by)
+    table = queries.casualty_table(dims, country=filters.country, year=filters.year, admin_area=filters.admin_area)
+    if filters.format == "csv":
+        response = HttpResponse(table_csv(table), content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="casualties-by-{"-".join(dims)}.csv"'
+        return response
+    return statistics_body(table)
+
+
+@router.get("/statistics/assistance", response={200: dict[str, StatisticsOut]}, summary="Assistance statistics")
+def assistance_statistics(request, country: str | None = None):
+    """Survivors by need assessed, and referrals by need and status; counts under 5 suppressed."""
+    return {name: statistics_body(table) for name, table in queries.assistance_table(country=country).items()}
+
+
+# --- accidents ----------------------------------------------------------------------------------
+
+
+class AccidentFilters(Schema):
+    bbox: str | None = None
+    country: str | None = None
+    year: int | None = None
+    admin_area: str | None = None
+    accident_type: str | None = None
+    device_category: str | None = None
+    hazard: str | None = None
+    evidence_status: str | None = None
+    organisation: str | None = None
+    limit: int = 1000
+    offset: int = 0
+
+
+@router.get("/accidents", response={200: FeatureCollectionOut, **ERRORS}, auth=write_auth, summary="List accidents")
+def list_accidents(request, filters: Query[AccidentFilters]):
+    """GeoJSON of accidents with their casualty count, never who they were."""
+    _need(request, "victims.view_accident")
+    f = filters.dict()
+    limit, offset = f.pop("limit"), f.pop("offset")
+    return page(
+        queries.accidents(**f),
+        request=request,
+        limit=limit,
+        offset=offset,
+        geom_field="point",
+        properties=queries.accident_properties,
+    )
+
+
+@router.get("/accidents/proposals", response={200: list[ProposalOut], **ERRORS}, auth=write_auth)
+def evidence_proposals(request, country: str | None = None):
+    """Accidents with no hazard (or on released land): proposed to the hazard registry as new evidence."""
+    _need(request, "victims.view_accident")
+    out = []
+    for a in queries.accidents(country=country, evidence_status="proposed"):
+        out.append(
+            {
+                "code": a.code,
+                "occurred_on": a.occurred_on,
+                "country": a.country,
+                "province_code": a.province.code if a.province_id else None,
+                "device_category": a.device_category,
+                "residual_contamination": a.product_id is not None,
+                "product": a.product.code if a.product_id else None,
+                "point": [a.point.x, a.point.y],
+                "nearest_hazards": queries.nearest_hazards(a),
+            }
+        )
+    return out
+
+
+def _accident(code: str) -> Accident:
+    return get_object_or_404(queries.accidents(), code=code)
+
+
+@router.post("/accidents", response={201: FeatureOut, **ERRORS}, auth=write_auth, summary="Record an accident")
+def create_accident(request, payload: AccidentIn):
+    _need(request, "victims.add_accident")
+    data = payload.dict()
+    if is_scoped(request.user):
+        mine = organisation_ids(request.user)
+        org = data.get("organisation")
+        if not org or not Accident.organisation.field.related_model.objects.filter(acronym=org, pk__in=mine).exists():
+            raise HttpError(403, "an operator records accidents for its own organisation: give its acronym")
+    try:
+        data["point"] = geometry_from_geojson(data["point"], "point")
+    except GeometryError as exc:
+        raise ValidationFailed.from_geometry(exc, field="point") from exc
+    accident = services.create_accident(user=request.user, **data)
+    return Status(201, feature(_accident(accident.code), geom_field="point", properties=queries.accident_properties))
+
+
+@router.get("/accidents/{code}", response={200: FeatureOut, **ERRORS}, auth=write_auth, summary="One accident")
+def get_accident(request, code: str):
+    _need(request, "victims.view_accident")
+    return feature(_accident(code), geom_field="point", properties=queries.accident_properties)
+
+
+@router.get("/accidents/{code}/history", response={200: list[HistoryEntry], **ERRORS}, auth=write_auth)
+def accident_history(request, code: str):
+    _need(request, "victims.view_accident")
+    return history_entries(_accident(code))
+
+
+@router.post("/accidents/{code}/evidence", response={200: FeatureOut, **ERRORS}, auth=write_auth)
+def decide_evidence(request, code: str, payload: EvidenceDecisionIn):
+    """Decide a proposal: `link` to an existing hazard, `new_hazard` (a CHA of `radius_m` around the
+    point), or `dismiss`. Linking adds the accident as direct evidence to the hazard."""
+    _need(request, "victims.change_accident")
+    if payload.action == "new_hazard":
+        _need(request, "hazards.add_hazard")
+    if payload.action in ("link", "new_hazard"):
+        _need(request, "hazards.add_evidence")
+    services.settle_evidence(_accident(code), user=request.user, **payload.dict())
+    return feature(_accident(code), geom_field="point", properties=queries.accident_properties)
+
+
+# --- access audit -------------------------------------------------------------------------------
+
+
+@router.get("/access-log", response={200: list[AccessLogOut], **ERRORS}, auth=write_auth, summary="Access audit")
+def access_log(request, victim: str | None = None, user: str | None = None, limit: int = 200):
+    """Who viewed, exported or changed personal data, when, which record and why (newest first)."""
+    _need(request, "victims.view_accesslog")
+    qs = AccessLog.objects.all()
+    if victim:
+        qs = qs.filter(victim_code=victim)
+    if user:
+        qs = qs.filter(username=user)
+    return [
+        {
+            "at": e.at,
+            "username": e.username,
+            "action": e.action,
+            "victim": e.victim_code,
+            "purpose": e.purpose,
+            "fields": e.fields,
+            "channel": e.channel,
+        }
+        for e in qs[: max(1, min(limit, 5000))]
+    ]
+
+
+# --- exports of personal data -------------------------------------------------------------------
+
+
+@router.post("/export", response={200: list[dict], **ERRORS}, auth=write_auth, summary="Export personal data")
+def export(request, payload: ExportIn):
+    """Personal data of the selected victims, for the victim assistance role only; one audit entry
+    per person exported, with the stated purpose."""
+    if payload.format not in ("json", "csv"):
+        raise ValidationFailed(f"format must be json or csv; got {payload.format!r}", field="format")
+    selection = queries.victims(country=payload.country, year=payload.year, admin_area=payload.admin_area)
+    rows = _guarded(lambda: services.export_personal(selection, _actor(request, payload.purpose)))
+    if payload.format == "csv":
+        out = io.StringIO()
+        if rows:
+            writer = csv.DictWriter(out, fieldnames=list(rows[0]))
+            writer.writeheader()
+            writer.writerows(rows)
+        response = HttpResponse(out.getvalue(), content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = 'attachment; filename="victims-personal-data.csv"'
+        response["Cache-Control"] = "no-store"
+        return response
+    return json.loads(json.dumps(rows, default=str))
+
+
+# --- victims ------------------------------------------------------------------------------------
+
+
+class VictimFilters(Schema):
+    country: str | None = None
+    year: int | None = None
+    admin_area: str | None = None
+    outcome: str | None = None
+    victim_type: str | None = None
+    accident: str | None = None
+    limit: int = 500
+    offset: int = 0
+
+
+@router.get("", response={200: VictimPage, **ERRORS}, auth=write_auth, summary="Victims (pseudonymised)")
+def list_victims(request, filters: Query[VictimFilters]):
+    """Pseudonymised victim records (code, sex, age group, outcome…; no name or address)."""
+    _need(request, "victims.view_victim")
+    f = filters.dict()
+    limit, offset = max(1, min(f.pop("limit"), 5000)), max(0, f.pop("offset"))
+    qs = queries.victims(**f)
+    rows = [queries.victim_properties(v) for v in qs[offset : offset + limit]]
+    return {"numberMatched": qs.count(), "numberReturned": len(rows), "items": rows}
+
+
+@router.post("", response={201: VictimOut, **ERRORS}, auth=write_auth, summary="Record a victim")
+def record_victim(request, payload: VictimIn):
+    _need(request, "victims.add_victim")
+    data = payload.dict()
+    purpose = data.pop("purpose")
+    victim = _guarded(lambda: services.record_victim(actor=_actor(request, purpose), **data))
+    return Status(201, queries.victim_properties(victim))
+
+
+def _victim(code: str) -> Victim:
+    return get_object_or_404(queries.victims(), code=code)
+
+
+@router.get("/{code}", response={200: VictimOut, **ERRORS}, auth=write_auth, summary="One victim (pseudonymised)")
+def get_victim(request, code: str):
+    _need(request, "victims.view_victim")
+    return queries.victim_properties(_victim(code))
+
+
+@router.post("/{code}/personal-data", response={200: PersonalDataOut, **ERRORS}, auth=write_auth)
+def personal_data(request, code: str, payload: PurposeIn):
+    """Name, date of birth, address, medical and assistance notes: victim assistance role only; the
+    view is recorded in the access audit with the purpose given."""
+    victim = _victim(code)
+    data = _guarded(lambda: services.reveal(victim, _actor(request, payload.purpose)))
+    entry = AccessLog.objects.filter(victim=victim, action="view", user=request.user).first()
+    response = {"code": victim.code, **data, "audit": f"{entry.at.isoformat()} {entry.username} view"}
+    return response
+
+
+@router.patch("/{code}", response={200: VictimOut, **ERRORS}, auth=write_auth, summary="Rectify a victim record")
+def rectify(request, code: str, payload: VictimPatch):
+    """Correct a record on request (any field, personal ones included); audited with the purpose."""
+    changes = payload.dict(exclude_unset=True)
+    purpose = changes.pop("purpose")
+    victim = _guarded(lambda: services.rectify(_victim(code), _actor(request, purpose), **changes))
+    return queries.victim_properties(Victim.objects.select_related("accident", "accident__province").get(pk=victim.pk))
+
+
+@router.post("/{code}/erase", response={200: VictimOut, **ERRORS}, auth=write_auth, summary="Erase personal data")
+def erase(request, code: str, payload: PurposeIn):
+    """Erase the person's name, date of birth, address and notes on request; the anonymous casualty
+    record stays in the statistics. Audited with the purpose (whose request, reference)."""
+    victim = _guarded(lambda: services.erase(_victim(code), _actor(request, payload.purpose)))
+    return queries.victim_properties(Victim.objects.select_related("accident", "accident__province").get(pk=victim.pk))
+
+
+@router.post("/{code}/assessments", response={201: RecordedOut, **ERRORS}, auth=write_auth)
+def add_assessment(request, code: str, payload: AssessmentIn):
+    """Needs assessed: medical, rehabilitation, psychosocial, education, economic (notes encrypted)."""
+    victim = _victim(code)
+    a = _guarded(lambda: services.add_assessment(victim, _actor(request), **payload.dict()))
+    return Status(201, {"id": str(a.id), "victim": victim.code})
+
+
+@router.post("/{code}/referrals", response={201: RecordedOut, **ERRORS}, auth=write_auth)
+def add_referral(request, code: str, payload: ReferralIn):
+    victim = _victim(code)
+    r = _guarded(lambda: services.add_referral(victim, _actor(request), **payload.dict()))
+    return Status(201, {"id": str(r.id), "victim": victim.code})
+
+
+@router.patch("/referrals/{referral_id}", response={200: RecordedOut, **ERRORS}, auth=write_auth)
+def update_referral(request, referral_id: str, payload: ReferralPatch):
+    """The outcome of a referral (status, date, notes)."""
+    referral = get_object_or_404(Referral.objects.select_related("victim", "victim__accident"), pk=referral_id)
+    r = _guarded(lambda: services.update_referral(referral, _actor(request), **payload.dict(exclude_unset=True)))
+    return {"id": str(r.id), "victim": referral.victim.code}
+
+
+@router.post("/{code}/follow-ups", response={201: RecordedOut, **ERRORS}, auth=write_auth)
+def add_follow_up(request, code: str, payload: FollowUpIn):
+    victim = _victim(code)
+    f = _guarded(lambda: services.add_follow_up(victim, _actor(request), **payload.dict()))
+    return Status(201, {"id": str(f.id), "victim": victim.code})

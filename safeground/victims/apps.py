@@ -1,7 +1,23 @@
-from django.apps import AppConfig
+from django.apps import AppConfig, apps
+from django.db.models.signals import post_migrate
+
+
+def _sync_roles(sender, using="default", **kwargs) -> None:
+    """Keep the role groups (safeground.core.roles) in step with the permissions after `migrate`.
+
+    Runs once, after the last app's post_migrate, when every app's permissions exist.
+    """
+    if sender is not list(apps.get_app_configs())[-1]:
+        return
+    from safeground.core.roles import ensure_roles
+
+    ensure_roles()
 
 
 class VictimsConfig(AppConfig):
     name = "safeground.victims"
     label = "victims"
     verbose_name = "Accidents, victims and assistance"
+
+    def ready(self) -> None:
+        post_migrate.connect(_sync_roles, dispatch_uid="safeground.victims.sync_roles")

@@ -1,1 +1,11 @@
-urlpatterns: list = []
+"""Page URLs of the victims app (config/urls.py includes them at the site root)."""
+
+from django.urls import path
+
+from safeground.victims import views
+
+urlpatterns = [
+    path("victims/", views.home, name="victims-home"),
+    path("victims/<str:code>/", views.detail, name="victim-detail"),
+    path("victims/<str:code>/personal/", views.personal, name="victim-personal"),
+]

@@ -1,0 +1,12 @@
+from django.contrib.gis import admin
+from simple_history.admin import SimpleHistoryAdmin
+
+from safeground.eore.models import Session
+
+
+@admin.register(Session)
+class SessionAdmin(SimpleHistoryAdmin, admin.GISModelAdmin):
+    list_display = ["code", "held_on", "country", "province", "organisation", "method", "girls", "boys", "women", "men"]
+    list_filter = ["country", "method", "audience", "organisation", "is_synthetic"]
+    search_fields = ["code"]
+    raw_id_fields = ["province", "district", "team", "hazards"]

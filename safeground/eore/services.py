@@ -1,0 +1,133 @@
+"""Every write to risk education sessions: validation, location, the hazards nearby, history."""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+
+import shapely
+from django.contrib.gis.geos import Polygon
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.utils import timezone
+
+from safeground.core.codes import next_code
+from safeground.core.errors import ValidationFailed
+from safeground.core.geojson import to_geos
+from safeground.core.geometry import project, utm_epsg_for
+from safeground.core.roles import is_scoped, organisation_ids
+from safeground.eore.models import PLACE_METHODS, Session
+from safeground.gazetteer.models import AdminArea
+from safeground.gazetteer.queries import locate
+from safeground.hazards.models import Hazard
+from safeground.organisations.models import Organisation, Team
+from safeground.victims.services import COUNTRY_PREFIX, check_point_in_country
+
+#: Hazards within this distance of a session are linked to it (the people taught live near them).
+NEARBY_M = 5000.0
+MAX_BENEFICIARIES = 1_000_000
+
+
+def nearby_hazards(point: shapely.Point, within_m: float = NEARBY_M) -> list:
+    """Ids of hazards within `within_m` of the point, measured in the local UTM zone."""
+    epsg = utm_epsg_for(point)
+    pad = within_m / 111_320 / max(math.cos(math.radians(abs(point.y))), 0.2)
+    box = Polygon.from_bbox((point.x - pad, point.y - pad, point.x + pad, point.y + pad))
+    rows = list(Hazard.objects.filter(geom__intersects=box).order_by("code").values_list("pk", "geom"))
+    if not rows:
+        return []
+    geoms = project(shapely.from_wkb([bytes(g.wkb) for _pk, g in rows]), epsg)
+    distances = shapely.distance(project(point, epsg), geoms)
+    return [pk for (pk, _g), d in zip(rows, distances, strict=True) if d <= within_m]
+
+
+def _count(field: str, value) -> int:
+    if not isinstance(value, int) or isinstance(value, bool) or not 0 <= value <= MAX_BENEFICIARIES:
+        raise ValidationFailed(
+            f"{field} must be a whole number from 0 to {MAX_BENEFICIARIES:,}; got {value!r}", field=field
+        )
+    return value
+
+
+def _choice(field: str, value, choices) -> None:
+    allowed = [c[0] for c in choices]
+    if value not in allowed:
+        raise ValidationFailed(f"{field} must be one of {', '.join(allowed)}; got {value!r}", field=field)
+
+
+@transaction.atomic
+def create_session(
+    *,
+    held_on: dt.date,
+    organisation: str,
+    method: str,
+    point: shapely.Point | None = None,
+    audience: str = "general",
+    girls: int = 0,
+    boys: int = 0,
+    women: int = 0,
+    men: int = 0,
+    materials: list[str] | None = None,
+    team: str | None = None,
+    country: str | None = None,
+    code: str | None = None,
+    user=None,
+) -> Session:
+    """Record a session; an operator records its own organisation's sessions only."""
+    _choice("method", method, Session.METHOD_CHOICES)
+    _choice("audience", audience, Session.AUDIENCE_CHOICES)
+    if held_on > timezone.localdate():
+        raise ValidationFailed(f"held_on {held_on} is in the future", field="held_on")
+    org = Organisation.objects.filter(acronym=organisation).first()
+    if org is None:
+        raise ValidationFailed(f"unknown organisation {organisation!r}", field="organisation")
+    if user is not None and is_scoped(user) and org.pk not in organisation_ids(user):
+        raise PermissionDenied(
+            f"{user.get_username()} records sessions for their own organisation only, not {organisation}"
+        )
+    counts = {f: _count(f, v) for f, v in (("girls", girls), ("boys", boys), ("women", women), ("men", men))}
+    if not sum(counts.values()):
+        raise ValidationFailed("a session reaches at least one person: give girls, boys, women or men", field="girls")
+    if point is None and method in PLACE_METHODS:
+        raise ValidationFailed(
+            f"a {method} session needs its point (only mass media and digital may omit it)", field="point"
+        )
+    materials = [str(m).strip() for m in materials or [] if str(m).strip()]
+    team_row = None
+    if team:
+        team_row = Team.objects.filter(code=team, organisation=org).first()
+        if team_row is None:
+            raise ValidationFailed(f"{organisation} has no team {team!r}", field="team")
+    session = Session(
+        held_on=held_on,
+        organisation=org,
+        team=team_row,
+        method=method,
+        audience=audience,
+        materials=materials,
+        **counts,
+    )
+    nearby = []
+    if point is not None:
+        country = check_point_in_country(point, country, "session point")
+        where = locate([point], country)[0]
+        session.point = to_geos(point)
+        session.province_id, session.district_id = where.province_id, where.district_id
+        nearby = nearby_hazards(point)
+    else:
+        country = country or org.country
+    session.country = country
+    if code and Session.objects.filter(code=code).exists():
+        raise ValidationFailed(f"a session with code {code!r} already exists", field="code")
+    session.code = code or session_code(session)
+    session._history_user = user
+    session.save()
+    session.hazards.set(nearby)
+    return session
+
+
+def session_code(session: Session) -> str:
+    prefix = COUNTRY_PREFIX.get(session.country, session.country)
+    if session.province_id:
+        prefix = AdminArea.objects.values_list("code", flat=True).get(pk=session.province_id)
+    return next_code(Session, prefix, "EORE")

@@ -1,0 +1,44 @@
+"""`/api/v1/productivity`: productivity figures from progress reports (see productivity.py)."""
+
+import datetime as dt
+
+from ninja import Query, Router, Schema
+
+from safeground.operations import productivity
+
+router = Router(tags=["productivity"])
+
+
+class Filters(Schema):
+    country: str | None = None
+    method: str | None = None
+    organisation: str | None = None
+    date_from: dt.date | None = None
+    date_to: dt.date | None = None
+    terrain: str | None = None
+    vegetation: str | None = None
+    soil_metal: str | None = None
+
+
+@router.get(
+    "",
+    response=dict,
+    summary="Productivity by method, terrain, vegetation, soil_metal, province, organisation, programme, team, year",
+)
+def summary(request, filters: Query[Filters], group_by: str = "method"):
+    keys = productivity.parse_group_by(group_by)
+    return {
+        "group_by": keys,
+        "filters": filters.dict(exclude_none=True),
+        "rows": productivity.productivity(keys, **filters.dict()),
+    }
+
+
+@router.get("/compare/methods", response=dict, summary="Two methods side by side on comparable ground")
+def compare_methods(request, a: str, b: str, country: str | None = None):
+    return productivity.compare_methods(a, b, country=country)
+
+
+@router.get("/compare/programmes", response=dict, summary="One method across programmes (Cambodia vs Azerbaijan)")
+def compare_programmes(request, method: str):
+    return productivity.compare_programmes(method)
