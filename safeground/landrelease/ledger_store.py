@@ -130,7 +130,8 @@ def refresh(hazard_ids: Iterable, extra_geoms: Iterable = ()) -> set:
     products = _products(Product.objects.filter(Q(hazard_id__in=touched) | _polygons_union_q("geom", hazard_geoms)))
     own_geoms = list(Product.objects.filter(hazard_id__in=touched).values_list("geom", flat=True))
     around = _hazards(Hazard.objects.filter(Q(id__in=touched) | _polygons_union_q("geom", own_geoms)))
-    devices = _devices(Device.objects.filter(product__hazard_id__in=touched))
+    own_ids = list(Product.objects.filter(hazard_id__in=touched).values_list("id", flat=True))
+    devices = _devices(Device.objects.filter(product_id__in=own_ids))  # ids, not a join: uses the FK index
     rows = ledger.compute(hazards, products, devices, all_hazards=around)
     _write(rows, touched)
     return touched
