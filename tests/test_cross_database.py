@@ -24,7 +24,7 @@ TIMEOUT_S = 300
 DUMP = """
 import json, os
 from safeground.hazards.models import Hazard
-from safeground.landrelease.models import Device, Product
+from safeground.landrelease.models import Device, HazardLedger, Product
 from safeground.operations.models import Activity
 
 def rows(qs, *fields):
@@ -41,6 +41,9 @@ dump = {
     "devices": rows(Device.objects, "code", "point", "category", "model__name", "count", "found_on",
                     "product__code"),
     "activities": rows(Activity.objects, "code", "reference_point", "activity_type", "status", "start_date"),
+    "ledger": [list(r) for r in HazardLedger.objects.order_by("hazard__code").values_list(
+        "hazard__code", "estimated_m2", "cancelled_m2", "reduced_m2", "cleared_m2", "remaining_m2", "outside_m2",
+        "overlap_m2", "devices_outside")],
 }
 with open(os.environ["SG_DUMP"], "w") as f:
     json.dump(dump, f)
@@ -120,3 +123,8 @@ def test_same_seed_same_records_on_spatialite_and_postgis(tmp_path):
             if table in ("hazards", "products"):
                 assert abs(ra[2] - rb[2]) <= 1e-9 * abs(ra[2]), f"{table} {ra[0]}: area {ra[2]} vs {rb[2]}"
             assert ra[2:] == rb[2:], f"{table} {ra[0]}: {ra[2:]} vs {rb[2:]}"
+    # The land release ledger, computed from those geometries, is the same on both databases.
+    assert [r[0] for r in lite["ledger"]] == [r[0] for r in pg["ledger"]] == [r[0] for r in lite["hazards"]]
+    for ra, rb in zip(lite["ledger"], pg["ledger"], strict=True):
+        for a, b in zip(ra[1:], rb[1:], strict=True):
+            assert abs(a - b) <= 1e-9 * max(abs(a), 1.0), f"ledger of {ra[0]}: {ra[1:]} vs {rb[1:]}"
