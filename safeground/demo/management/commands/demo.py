@@ -11,7 +11,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
-from django.db import IntegrityError
+from django.db import IntegrityError, transaction
 
 from safeground.demo.profiles import SCALES
 
@@ -39,7 +39,7 @@ class Command(BaseCommand):
         parser.add_argument("--port", type=int, default=8000)
 
     def handle(self, *args, scale, seed, no_serve, host, port, **options):
-        from safeground.demo import generator
+        from safeground.demo import dependents, generator
         from safeground.gazetteer.models import AdminArea
 
         started = time.perf_counter()
@@ -53,7 +53,10 @@ class Command(BaseCommand):
             load_reference(settings.SHARED_DATA_DIR, report=lambda message: out.write(f"  {_short(message)}"))
         out.write(f"Building the {scale} synthetic dataset (seed {seed}) …")
         try:
-            result = generator.build(scale, seed, report=out.write)
+            with transaction.atomic():
+                dependents.delete()  # their rows point at the core dataset that build() replaces
+                result = generator.build(scale, seed, report=out.write)
+                accounts = dependents.build(seed, scale, report=out.write)
         except RuntimeError as exc:
             raise CommandError(str(exc)) from exc
         except IntegrityError as exc:
@@ -69,6 +72,7 @@ class Command(BaseCommand):
         if result.short:
             out.write(f"  note: {result.short} hazards could not be placed without overlaps")
         self._admin()
+        out.write(f"  demo sign-ins (password {ADMIN_PASSWORD}): {', '.join(accounts)}")
         elapsed = time.perf_counter() - started
         out.write("")
         out.write(self.style.SUCCESS(f"Synthetic dataset ready ({scale}, seed {seed}) in {elapsed:.1f} s:"))
@@ -87,6 +91,7 @@ class Command(BaseCommand):
         out.write(
             self.style.SUCCESS(f"SafeGround demo: http://{host}:{port}  sign in: {ADMIN_USER} / {ADMIN_PASSWORD}")
         )
+        out.write(f"  one account per role, same password: {', '.join(accounts)}")
         out.flush()
         call_command("serve", host=host, port=port)
 

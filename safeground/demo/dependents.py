@@ -1,0 +1,28 @@
+"""Demo data of the apps built on top of the core dataset (training, victims, EORE, sign-ins).
+
+Their synthetic rows point at the core dataset's hazards, teams and organisations, so they are
+deleted before the core dataset is replaced and built after it, in the same transaction.
+"""
+
+from safeground.core import roles
+from safeground.eore import demo as eore_demo
+from safeground.training import demo as training_demo
+from safeground.victims import demo as victims_demo
+
+
+def delete() -> None:
+    """Remove the dependents' synthetic rows, most dependent first."""
+    eore_demo.delete_synthetic()
+    victims_demo.delete_synthetic()
+    training_demo.delete_synthetic()
+
+
+def build(seed: int, scale: str, report) -> list[str]:
+    """Build accreditations, training and progress reports, casualties and EORE; ensure the demo sign-ins."""
+    report("Building training, accreditation and progress reports …")
+    training_demo.build(seed, scale, report=lambda m: report(f"  {m}"))
+    report("Building accidents, victims and assistance (encrypted personal data) …")
+    victims_demo.build(seed, scale, report=report)
+    report("Building risk education sessions …")
+    eore_demo.build(seed, scale, report=report)
+    return list(roles.ensure_demo_accounts())
