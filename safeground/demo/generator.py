@@ -19,9 +19,11 @@ from dataclasses import dataclass, field
 import numpy as np
 import shapely
 from django.apps import apps
+from django.conf import settings
 from django.contrib.gis.geos import GEOSGeometry, Point
-from django.db import connection, models, transaction
+from django.db import connection, connections, models, transaction
 from django.db.models import Count, Sum
+from django.db.models.fields import AutoFieldMixin
 from django.utils import timezone
 
 from safeground.demo import evidence as evidence_mod
@@ -37,12 +39,15 @@ from safeground.organisations.models import Asset, Organisation, Team
 #: Namespace of the demo's UUID5 primary keys (uuid5(NAMESPACE, "<table>:<code>")).
 NAMESPACE = uuid.UUID("5a7e6f0e-2d4b-5c1a-9e3f-0d3e1b5a6c00")
 BATCH = 2000
-#: Devices are written (and their history) in chunks of this many rows, to bound memory.
-DEVICE_CHUNK = 50_000
-#: Whether devices get their "created" history rows. Measured on SpatiaLite: writing 1,000,000 devices takes
-#: 183 s without and 429 s with history; at the calibrated national scale (≈ 245,000 devices) that is about
-#: one extra minute on a four-minute build, so they get it like every other domain record.
+#: Activities, products and devices are written (and their history) in chunks of this many rows, to bound memory.
+CHUNK = 50_000
+#: Whether devices get their "created" history rows (like every other domain record).
 DEVICE_HISTORY = True
+#: Activities, products and devices (a million at the national scale) go in with set-based INSERTs (values
+#: prepared by each field's own get_db_prep_save, geometry as WKB; see _insert) instead of bulk_create, which
+#: spends most of its time compiling SQL per object; the rows are the same (tests compare both paths).
+FAST_INSERT = True
+GEOM_FROM_WKB = {"sqlite": "GeomFromWKB(%s, {srid})", "postgresql": "ST_GeomFromWKB(%s, {srid})"}
 CHANGE_REASON = "synthetic demo data (safeground demo)"
 
 Report = Callable[[str], None]
@@ -96,10 +101,10 @@ def build(scale: str = "small", seed: int = 1, report: Report = _noop) -> BuildR
     clock.lap("place hazards", f"{len(hz):,}")
 
     acts, products, last_piece = release.plan_release(
-        _rng(seed, 30), hz, teams, geo.inner, _code_offsets(Activity, *release.TYPE_CODES.values())
+        _rng(seed, 30), hz, teams, geo, _code_offsets(Activity, *release.TYPE_CODES.values())
     )
     clock.lap("plan land release", f"{len(acts):,} activities, {len(products):,} products")
-    devices = release.plan_devices(_rng(seed, 40), hz, acts, products)
+    devices = release.plan_devices(_rng(seed, 40), hz, acts, products, geo.inner)
     ev = evidence_mod.evidence(_rng(seed, 50), hz, last_piece)
     ben = evidence_mod.beneficiaries(_rng(seed, 60), hz)
     clock.lap("plan devices, evidence, beneficiaries", f"{len(devices):,} devices")
@@ -114,10 +119,6 @@ def build(scale: str = "small", seed: int = 1, report: Report = _noop) -> BuildR
     clock.lap("write activities and products")
     writer.devices(devices)
     clock.lap("write devices")
-    # The stored land release ledger is derived data the services keep current; rows written in bulk
-    # bypass them, so rebuild it here, in the same transaction.
-    ledger_store.recompute_all()
-    clock.lap("recompute the land release ledger")
     result.missing_models = sorted(writer.missing_models)
     result.counts = {
         "organisations": len(orgs),
@@ -130,6 +131,12 @@ def build(scale: str = "small", seed: int = 1, report: Report = _noop) -> BuildR
         "products": len(products),
         "devices": len(devices),
     }
+    # The plan is written (about 1 GB at the national scale): free it before the ledger reads everything back.
+    del placed, hz, acts, products, last_piece, devices, ev, ben, writer
+    # The stored land release ledger is derived data the services keep current; rows written in bulk
+    # bypass them, so rebuild it here, in the same transaction.
+    ledger_store.recompute_all()
+    clock.lap("recompute the land release ledger")
     return result
 
 
@@ -403,7 +410,89 @@ class _Writer:
         ]
         self._create_with_history(Beneficiary, objs)
 
+    def _fast(self) -> bool:
+        return FAST_INSERT and connection.vendor in GEOM_FROM_WKB
+
+    def _write(self, model, columns, n: int) -> None:
+        """Rows and their "created" history, set-based (see _insert), in chunks of CHUNK rows.
+
+        `columns`: field name -> list of n values or one value for all, or a function (start, stop) -> such a
+        dict for rows start:stop (so that a million devices are never all converted at once).
+        """
+        history = {
+            "history_date": self.now,
+            "history_change_reason": CHANGE_REASON,
+            "history_type": "+",
+            "history_user": None,
+        }
+        for start in range(0, n, CHUNK):
+            stop = min(n, start + CHUNK)
+            if callable(columns):
+                part = columns(start, stop)
+            else:
+                part = {k: v[start:stop] if isinstance(v, list) else v for k, v in columns.items()}
+            _insert(model, part, stop - start)
+            if getattr(settings, "SIMPLE_HISTORY_ENABLED", True) and (model is not Device or DEVICE_HISTORY):
+                _insert(model.history.model, {**part, **history}, stop - start)
+            if n > CHUNK:
+                self.report(f"    {model._meta.verbose_name_plural} {stop:,}/{n:,}")
+
+    def _record_columns(self, kind: str, codes: list[str]) -> dict:
+        return {
+            "id": [uid(kind, code) for code in codes],
+            "code": list(codes),
+            "created_at": self.now,
+            "updated_at": self.now,
+            "is_synthetic": True,
+        }
+
     def activities(self, hz, acts) -> None:
+        if self._fast():
+            self._activities_fast(acts)
+        else:
+            self._activities_orm(acts)
+
+    def _activities_fast(self, acts) -> None:
+        n = len(acts)
+        columns = self._record_columns("activity", acts.code)
+        self.activity_ids = columns["id"]
+        ref = np.empty(n, dtype=object)
+        ref[:] = acts.reference_point
+        columns.update(
+            activity_type=list(acts.activity_type),
+            organisation=[self.org_ids[o] for o in acts.organisation],
+            methods=list(acts.methods),
+            reference_point=shapely.to_wkb(ref).tolist() if n else [],
+            country=list(acts.country),
+            start_date=list(acts.start),
+            end_date=list(acts.end),
+            status=list(acts.status),
+        )
+        self._write(Activity, columns, n)
+        ids = self.activity_ids
+        links = {
+            "teams": ("team", [(ids[j], self.team_ids[t]) for j in range(n) for t in acts.teams[j]]),
+            "hazards": ("hazard", [(ids[j], self.hazard_ids[acts.hazard[j]]) for j in range(n) if acts.hazard[j] >= 0]),
+        }
+        history_ids = dict(Activity.history.filter(is_synthetic=True).values_list("id", "history_id"))
+        for field_name, (other, pairs) in links.items():
+            through = getattr(Activity, field_name).through
+            _insert(through, {"activity": [a for a, _o in pairs], other: [o for _a, o in pairs]}, len(pairs))
+            rows = list(
+                through.objects.filter(activity__is_synthetic=True).values_list("id", "activity_id", f"{other}_id")
+            )
+            _insert(
+                _historical_m2m(field_name),
+                {
+                    "id": [r[0] for r in rows],
+                    "activity": [r[1] for r in rows],
+                    other: [r[2] for r in rows],
+                    "history": [history_ids[r[1]] for r in rows],
+                },
+                len(rows),
+            )
+
+    def _activities_orm(self, acts) -> None:
         objs = []
         for j in range(len(acts)):
             p = acts.reference_point[j]
@@ -457,6 +546,24 @@ class _Writer:
             )
 
     def products(self, hz, products) -> None:
+        if not self._fast():
+            return self._products_orm(products)
+        n = len(products)
+        columns = self._record_columns("product", products.code)
+        self.product_ids = columns["id"]
+        columns.update(
+            activity=[self.activity_ids[a] for a in products.activity.tolist()],
+            hazard=[self.hazard_ids[h] for h in products.hazard.tolist()],
+            outcome=products.outcome.tolist(),
+            geom=shapely.to_wkb(products.geom).tolist() if n else [],
+            released_on=list(products.released_on),
+            clearance_depth_cm=list(products.depth_cm),
+            reported_area_m2=list(products.reported_area_m2),
+            area_m2=[float(a) for a in products.area_m2],
+        )
+        self._write(Product, columns, n)
+
+    def _products_orm(self, products) -> None:
         geoms = _geos(products.geom)
         objs = [
             Product(
@@ -478,9 +585,34 @@ class _Writer:
         self._create_with_history(Product, objs)
 
     def devices(self, d) -> None:
+        if self._fast():
+            self._devices_fast(d)
+        else:
+            self._devices_orm(d)
+
+    def _devices_fast(self, d) -> None:
+        def columns(start: int, stop: int) -> dict:
+            part = self._record_columns("device", d.code[start:stop])
+            part.update(
+                product=[self.product_ids[p] if p >= 0 else None for p in d.product[start:stop].tolist()],
+                activity=[self.activity_ids[a] for a in d.activity[start:stop].tolist()],
+                point=shapely.to_wkb(shapely.points(d.x[start:stop], d.y[start:stop])).tolist(),
+                category=d.category[start:stop].tolist(),
+                model=[self._model(name) for name in d.model[start:stop]],
+                condition=d.condition[start:stop].tolist(),
+                depth_cm=d.depth_cm[start:stop].tolist(),
+                disposal=d.disposal[start:stop].tolist(),
+                found_on=d.found_on[start:stop],
+                count=d.count[start:stop].tolist(),
+            )
+            return part
+
+        self._write(Device, columns, len(d))
+
+    def _devices_orm(self, d) -> None:
         n = len(d)
-        for start in range(0, n, DEVICE_CHUNK):
-            stop = min(n, start + DEVICE_CHUNK)
+        for start in range(0, n, CHUNK):
+            stop = min(n, start + CHUNK)
             objs = [
                 Device(
                     id=uid("device", d.code[j]),
@@ -503,8 +635,51 @@ class _Writer:
                 self._create_with_history(Device, objs)
             else:
                 Device.objects.bulk_create(objs, batch_size=BATCH)
-            if n > DEVICE_CHUNK:
+            if n > CHUNK:
                 self.report(f"    devices {stop:,}/{n:,}")
+
+
+def _insert(model, columns: dict, n: int) -> None:
+    """INSERT n rows into `model`'s table, set-based. `columns`: field name -> list of n values or one value for
+    every row (geometry fields: WKB). Every concrete field but an auto primary key must be given.
+
+    Values are prepared by each field's get_db_prep_save, as bulk_create would; constants once. PostgreSQL:
+    executemany. SQLite: executemany into a temporary table, then one INSERT … SELECT: row-by-row statements
+    on a SpatiaLite table (geometry triggers) slow down tenfold inside savepoints, after a rebuild's DELETEs.
+    """
+    conn = connections[model.objects.db]  # the backend itself (not the thread-local proxy): prepared per value
+    fields = [f for f in model._meta.concrete_fields if not isinstance(f, AutoFieldMixin)]
+    missing = [f.name for f in fields if f.name not in columns]
+    if missing:
+        raise ValueError(f"{model.__name__}: no values for {', '.join(missing)}")
+    names, expressions, values = [], [], []
+    for f in fields:
+        v = columns[f.name]
+        names.append(conn.ops.quote_name(f.column))
+        geom = GEOM_FROM_WKB[conn.vendor].format(srid=f.srid) if getattr(f, "geom_type", None) else None
+        expressions.append(geom or "%s")
+        if geom:
+            values.append(v)
+        elif isinstance(v, list):
+            prep = f.get_db_prep_save
+            values.append([None if x is None else prep(x, conn) for x in v])
+        else:
+            values.append([f.get_db_prep_save(v, conn)] * n)
+    rows = list(zip(*values, strict=True))
+    table = _table(model)
+    with conn.cursor() as cursor:
+        if conn.vendor != "sqlite":
+            sql = f"INSERT INTO {table} ({', '.join(names)}) VALUES ({', '.join(expressions)})"
+            for start in range(0, n, 10_000):
+                cursor.executemany(sql, rows[start : start + 10_000])
+            return
+        stage = [f"c{k}" for k in range(len(fields))]
+        cursor.execute("DROP TABLE IF EXISTS temp.safeground_demo_stage")
+        cursor.execute(f"CREATE TEMP TABLE safeground_demo_stage ({', '.join(stage)})")
+        cursor.executemany(f"INSERT INTO temp.safeground_demo_stage VALUES ({', '.join(['%s'] * len(stage))})", rows)
+        select = ", ".join(e.replace("%s", c) for e, c in zip(expressions, stage, strict=True))
+        cursor.execute(f"INSERT INTO {table} ({', '.join(names)}) SELECT {select} FROM temp.safeground_demo_stage")
+        cursor.execute("DROP TABLE temp.safeground_demo_stage")
 
 
 # ------------------------------------------------------------------------------------------------

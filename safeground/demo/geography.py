@@ -1,5 +1,6 @@
 """The real geography the demo hazards are placed on: provinces/rayons, the national outlines shrunk
-by a safety margin, the borders that attract minefields, villages for names.
+by a safety margin, the borders that attract minefields, villages for names, the villages and towns EOD
+call-outs come from.
 
 Read once from the gazetteer tables, sorted by code (never by row order), and cached per process by
 the content of the outlines, so repeated builds (tests, rebuilds) don't redo the heavy geometry.
@@ -62,6 +63,8 @@ class Geography:
     borders_utm: dict[str, shapely.Geometry | None]  # group key -> attracting border (UTM metres)
     villages: dict[str, tuple[np.ndarray, list[str]]] = field(default_factory=dict)  # country -> (points, names)
     missing: list[str] = field(default_factory=list)
+    #: country -> points (lon/lat) of the places EOD call-outs come from: Cambodian villages, Azerbaijani towns
+    places: dict[str, np.ndarray] = field(default_factory=dict)
 
 
 _CACHE: dict[str, Geography] = {}
@@ -81,14 +84,22 @@ def load() -> Geography:
         Place.objects.filter(country="KHM", kind="village").order_by("code").values_list("code", "name", "point")
     )
     digest.update("".join(f"{c}|{n}|" for c, n, _p in villages).encode())
+    towns = list(Place.objects.filter(country="AZE", kind="town").order_by("code").values_list("code", "name", "point"))
+    digest.update("".join(f"{c}|{n}|{p.x!r}|{p.y!r}|" for c, n, p in towns).encode())
     key = digest.hexdigest()
     if key not in _CACHE:
         _CACHE.clear()
-        _CACHE[key] = _build(rows, villages)
+        _CACHE[key] = _build(rows, villages, towns)
     return _CACHE[key]
 
 
-def _build(rows, villages) -> Geography:
+def _points(places) -> np.ndarray:
+    out = np.empty(len(places), dtype=object)
+    out[:] = [shapely.from_wkb(bytes(p.wkb)) for _c, _n, p in places]
+    return out
+
+
+def _build(rows, villages, towns=()) -> Geography:
     outlines: dict[str, shapely.Geometry] = {}
     level1: dict[str, list] = {}
     for area_id, country, level, code, name, geom in rows:
@@ -129,11 +140,10 @@ def _build(rows, villages) -> Geography:
                     chosen.append(GroupArea(provinces[code], weight / len(codes), regions[key]))
         group_areas[group.key] = chosen
         borders[group.key] = _attracting_border(group, outlines[group.country], [a.province for a in chosen])
-    villages_arr = (
-        np.array([shapely.from_wkb(bytes(p.wkb)) for _c, _n, p in villages], dtype=object),
-        [n for _c, n, _p in villages],
-    )
-    return Geography(outlines, inner, provinces, group_areas, borders, {"KHM": villages_arr}, unknown)
+    village_points = _points(villages)
+    villages_arr = (village_points, [n for _c, n, _p in villages])
+    places = {"KHM": village_points, "AZE": _points(towns)}
+    return Geography(outlines, inner, provinces, group_areas, borders, {"KHM": villages_arr}, unknown, places)
 
 
 def _shrink(outline: shapely.Geometry, epsg: int, metres: float) -> shapely.Geometry:

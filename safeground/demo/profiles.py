@@ -25,9 +25,11 @@ class Scale:
 
 
 SCALES = {
-    "tiny": Scale("tiny", 200, "about 200 hazards, for tests (~5 s)"),
-    "small": Scale("small", 3000, "about 3,000 hazards, the default demo (~1 min)"),
-    "national": Scale("national", 25000, "about 25,000 hazards, 90,000 products, 245,000 devices (benchmarks, ~5 min)"),
+    "tiny": Scale("tiny", 200, "about 200 hazards, 7,000 devices, for tests (~5 s)"),
+    "small": Scale("small", 3000, "about 3,000 hazards, 120,000 devices, the default demo (~1 min)"),
+    "national": Scale(
+        "national", 25000, "about 25,000 hazards, 90,000 products, 1 million devices (benchmarks, ~5 min)"
+    ),
 }
 
 #: Share of hazards per country by count (the brief: roughly 60 % KHM / 40 % AZE).
@@ -190,6 +192,7 @@ TEAM_SIZE = {
     "mixed": (18, 24),
 }
 
+#: EOD teams are many: spot tasks (call-outs) are most of what a national programme does day to day.
 ORGANISATIONS: list[OrgSpec] = [
     OrgSpec("CMAA", "Cambodian Mine Action and Victim Assistance Authority", "authority", "KHM"),
     OrgSpec(
@@ -197,21 +200,21 @@ ORGANISATIONS: list[OrgSpec] = [
         "Cambodian Mine Action Centre",
         "operator",
         "KHM",
-        {"manual": 8, "mdd": 3, "mdr": 2, "mechanical": 3, "nts": 3, "ts": 3, "eod": 2, "mixed": 1},
+        {"manual": 8, "mdd": 3, "mdr": 2, "mechanical": 3, "nts": 3, "ts": 3, "eod": 12, "mixed": 1},
     ),
     OrgSpec(
         "HALO",
         "The HALO Trust Cambodia",
         "operator",
         "KHM",
-        {"manual": 8, "mechanical": 2, "nts": 2, "ts": 2, "eod": 2},
+        {"manual": 8, "mechanical": 2, "nts": 2, "ts": 2, "eod": 6},
     ),
     OrgSpec(
         "MAG",
         "Mines Advisory Group (MAG) Cambodia",
         "operator",
         "KHM",
-        {"manual": 4, "mechanical": 1, "nts": 2, "ts": 1, "eod": 2},
+        {"manual": 4, "mechanical": 1, "nts": 2, "ts": 1, "eod": 4},
     ),
     OrgSpec("APOPO", "APOPO Cambodia", "operator", "KHM", {"mdr": 3, "mdd": 1, "ts": 2, "nts": 1}),
     OrgSpec(
@@ -219,28 +222,28 @@ ORGANISATIONS: list[OrgSpec] = [
         "Norwegian People's Aid Cambodia",
         "operator",
         "KHM",
-        {"manual": 3, "nts": 2, "ts": 2, "eod": 2},
+        {"manual": 3, "nts": 2, "ts": 2, "eod": 3},
     ),
     OrgSpec(
         "ANAMA",
         "Mine Action Agency of the Republic of Azerbaijan (ANAMA)",
         "authority",
         "AZE",
-        {"manual": 8, "mdd": 4, "mdr": 1, "mechanical": 4, "nts": 3, "ts": 3, "eod": 3},
+        {"manual": 8, "mdd": 4, "mdr": 1, "mechanical": 4, "nts": 3, "ts": 3, "eod": 8},
     ),
     OrgSpec(
         "MES-AZ",
         "Ministry of Emergency Situations of Azerbaijan, demining units",
         "operator",
         "AZE",
-        {"manual": 4, "mechanical": 2, "nts": 1, "eod": 3},
+        {"manual": 4, "mechanical": 2, "nts": 1, "eod": 6},
     ),
     OrgSpec(
         "MOD-AZ",
         "Ministry of Defence of Azerbaijan, engineering troops",
         "operator",
         "AZE",
-        {"manual": 4, "mechanical": 3, "eod": 2},
+        {"manual": 4, "mechanical": 3, "eod": 3},
     ),
     OrgSpec(
         "ARAZ-DM",
@@ -383,14 +386,16 @@ _KHM_AP = {
     "MN-79": 0.5,
 }
 _AZE_AP = {"PMN-E": 4, "PMN-2": 4, "OZM-72": 3, "MON-50": 2, "MON-100": 2, "PMN": 1, "POMZ-2": 1}
+#: UXO/AXO by catalogue name. The catalogue has no rocket, rifle grenade or other calibres yet: those (B40/RPG
+#: rockets, 107 mm rockets, 60/120 mm mortar bombs, 122/152 mm projectiles) are recorded as "Unidentified UXO".
 _KHM_UXO = {
-    "Mortar bomb 82 mm": 3,
-    "Artillery projectile 105 mm": 3,
-    "MK-82 aircraft bomb": 1,
-    "Hand grenade F-1": 1,
-    "Unidentified UXO": 1,
+    "Mortar bomb 82 mm": 30,
+    "Artillery projectile 105 mm": 25,
+    "Hand grenade F-1": 15,
+    "MK-82 aircraft bomb": 5,
+    "Unidentified UXO": 25,
 }
-_AZE_UXO = {"Mortar bomb 82 mm": 3, "Hand grenade F-1": 2, "Unidentified UXO": 2}
+_AZE_UXO = {"Mortar bomb 82 mm": 35, "Hand grenade F-1": 25, "Unidentified UXO": 40}
 
 #: Ordnance model weights per (country, category), used for suspected models and devices found.
 MODELS = {
@@ -423,23 +428,28 @@ SUSPECTED_CATEGORIES = {
 
 #: Devices found per hectare of *cleared* land, averaged over all cleared products of that kind of hazard
 #: (most products hold nothing), and the share of cleared products with at least one find.
-#: Cambodia: AP 2.0-2.9/ha in clearance 2018-19, HALO lifetime ≈ 7/ha → 4.5/ha in K5 mined areas, with
-#: dense pockets; CMR 8,852 submunitions on 2,238 ha = 4/ha (domain-facts 9).
-#: Azerbaijan (cumulative to July 2024): 0.22 AP, 0.13 AT, 0.48 UXO per ha over all cleared land.
+#: Mines, Cambodia: AP 2.0-2.9/ha in clearance 2018-19, HALO lifetime ≈ 7/ha → 4.5/ha in K5 mined areas, with
+#: dense pockets. Azerbaijan (cumulative to July 2024): 0.22 AP, 0.13 AT per ha over all cleared land.
+#: ERW in battle area clearance (BAC) of UXO/CMR/AXO areas and in mixed areas: Cambodia's cumulative 2,775,748 ERW
+#: on 182,300 ha released (≈ 15/ha, spot tasks included; CMAC alone 2.44 million UXO on 173,500 ha ≈ 14/ha) and
+#: CMR clearance in 2016 (8,852 submunitions on 2,238 ha ≈ 4/ha, domain-facts 4.2 and 9) set the Cambodian
+#: figures; most of the ERW volume comes from spot tasks (EOD_* below), the rest from BAC. Azerbaijan: 0.48 UXO/ha
+#: cumulative to July 2024, but 3.9 UXO/ha in August 2024 alone (27,872 UXO on 7,135 ha, domain-facts 5.2), as
+#: clearance moved from the minefields of the former line of contact into battle areas: UXO areas get 5/ha.
 DENSITY = {
-    ("KHM", "ap_mines"): ({"ap_mine": 4.5, "at_mine": 0.08, "uxo": 0.6}, 0.5),
-    ("KHM", "mixed"): ({"ap_mine": 3.0, "at_mine": 0.4, "uxo": 0.8}, 0.55),
-    ("KHM", "at_mines"): ({"ap_mine": 0.3, "at_mine": 0.6, "uxo": 0.3}, 0.35),
-    ("KHM", "cmr"): ({"submunition": 4.0, "uxo": 0.6}, 0.45),
-    ("KHM", "uxo"): ({"uxo": 1.5, "submunition": 0.3}, 0.4),
-    ("KHM", "axo"): ({"axo": 2.0, "uxo": 0.5}, 0.35),
-    ("AZE", "ap_mines"): ({"ap_mine": 0.45, "at_mine": 0.06, "uxo": 0.25}, 0.3),
-    ("AZE", "at_mines"): ({"at_mine": 0.55, "ap_mine": 0.05, "uxo": 0.2}, 0.3),
-    ("AZE", "mixed"): ({"ap_mine": 0.3, "at_mine": 0.25, "uxo": 0.4}, 0.35),
-    ("AZE", "uxo"): ({"uxo": 0.8}, 0.4),
-    ("AZE", "cmr"): ({"submunition": 1.5, "uxo": 0.5}, 0.4),
-    ("AZE", "ied"): ({"ied": 0.15, "booby_trap": 0.2, "uxo": 0.3}, 0.25),
-    ("AZE", "axo"): ({"axo": 1.5, "uxo": 0.5}, 0.4),
+    ("KHM", "ap_mines"): ({"ap_mine": 4.5, "at_mine": 0.08, "uxo": 1.5}, 0.5),
+    ("KHM", "mixed"): ({"ap_mine": 3.0, "at_mine": 0.4, "uxo": 5.0, "axo": 0.5}, 0.6),
+    ("KHM", "at_mines"): ({"ap_mine": 0.3, "at_mine": 0.6, "uxo": 1.0}, 0.4),
+    ("KHM", "cmr"): ({"submunition": 4.0, "uxo": 4.0}, 0.55),
+    ("KHM", "uxo"): ({"uxo": 14.0, "submunition": 1.0, "axo": 0.5}, 0.55),
+    ("KHM", "axo"): ({"axo": 20.0, "uxo": 3.0}, 0.5),
+    ("AZE", "ap_mines"): ({"ap_mine": 0.45, "at_mine": 0.06, "uxo": 0.6}, 0.3),
+    ("AZE", "at_mines"): ({"at_mine": 0.55, "ap_mine": 0.05, "uxo": 0.5}, 0.3),
+    ("AZE", "mixed"): ({"ap_mine": 0.3, "at_mine": 0.25, "uxo": 1.5}, 0.4),
+    ("AZE", "uxo"): ({"uxo": 5.0, "axo": 0.5}, 0.5),
+    ("AZE", "cmr"): ({"submunition": 1.5, "uxo": 3.0}, 0.5),
+    ("AZE", "ied"): ({"ied": 0.15, "booby_trap": 0.2, "uxo": 1.0}, 0.3),
+    ("AZE", "axo"): ({"axo": 10.0, "uxo": 2.0}, 0.5),
 }
 #: Share of K5 products with finds that are dense belt pockets (12-100 AP/ha, domain-facts 4.4).
 DENSE_POCKET_SHARE = 0.06
@@ -473,18 +483,80 @@ DEPTH = {
     "ied": (1.2, 5.0, 30),
     "booby_trap": (1.0, 2.0, 10),
 }
-#: Submunitions are found in groups (one record, count > 1); other UXO sometimes too.
-GROUPED = {"submunition": (0.6, 0.35), "uxo": (0.1, 0.5), "axo": (0.3, 0.3)}  # (share grouped, geometric p)
+#: Grouped finds: one device record with count > 1. Per source (clearance/BAC, or the kind of spot task) and
+#: category: (share of records that are groups, median group size, lognormal sigma, largest group). Submunitions
+#: lie in groups where a container opened; spot tasks at collection points and caches gather many items at once
+#: (Battambang 2024: a cache of about 50 PMN, domain-facts 4.4; AZE: depots storing landmines, 5.5).
+GROUPED = {
+    "clearance": {"submunition": (0.6, 3, 0.6, 60), "uxo": (0.1, 2, 0.5, 30), "axo": (0.3, 3, 0.8, 200)},
+    "call_out": {"uxo": (0.2, 2, 0.6, 20), "submunition": (0.4, 3, 0.6, 30), "axo": (0.4, 4, 0.8, 100)},
+    "collection": {
+        "uxo": (0.45, 4, 0.8, 200),
+        "submunition": (0.6, 5, 0.8, 200),
+        "axo": (0.6, 8, 1.0, 500),
+        "ap_mine": (0.1, 3, 0.6, 50),
+    },
+    "battle_area": {"uxo": (0.3, 3, 0.8, 100), "axo": (0.5, 5, 0.8, 200), "submunition": (0.4, 3, 0.6, 50)},
+    "cache": {
+        "axo": (0.95, 25, 1.2, 3000),
+        "uxo": (0.7, 10, 1.0, 500),
+        "ap_mine": (0.8, 15, 0.8, 300),
+        "at_mine": (0.8, 6, 0.7, 100),
+        "ied": (0.3, 3, 0.5, 20),
+    },
+}
 
-#: EOD spot tasks (community call-outs) per hazard and what they find. HALO Cambodia: 26,443 call-outs
-#: over ~30 years removed 63,000 mines and 163,000 ERW (≈ 2.4 mines + 6.2 ERW each, domain-facts 4.5); HALO is
-#: one of several operators, so ≈ 3,000 call-outs a year nationally ≈ 1.5 per hazard over 2018-2026.
-EOD_PER_HAZARD = {"KHM": 1.5, "AZE": 0.8}
-#: Device records per call-out: 1 + Poisson(mean); UXO records are often groups (count > 1).
-EOD_RECORDS_MEAN = 2.0
+#: EOD spot tasks (community call-outs), not linked to a hazard: the device records they produce carry the
+#: activity only. Most ERW are destroyed this way (domain-facts 4.2: Cambodia 2018, 4,301 of 16,019 AP destroyed
+#: were in spot tasks; 2019, 4,365 of 8,476; CMAC 1992-2023: 2.44 million UXO). HALO Cambodia: 26,443 call-outs
+#: over ~30 years removed 63,000 mines and 163,000 ERW (≈ 2.4 mines + 6.2 ERW each, domain-facts 4.5), one
+#: operator of several. Tasks per hazard of the country over the timeline (Cambodia 2018-Sep 2026, Azerbaijan
+#: since the ceasefire): 7 per Cambodian hazard is ≈ 12,000 spot tasks a year nationally at the national scale.
+EOD_PER_HAZARD = {"KHM": 7.8, "AZE": 3.2}
+#: Share of call-outs from a village (Cambodia, the gazetteer's villages) or a town (Azerbaijan), weighted by
+#: the hazards within EOD_PLACE_RADIUS_M of it; the others are near a hazard (within 0.3-3 km of it).
+EOD_AT_PLACE = {"KHM": 0.65, "AZE": 0.2}
+EOD_PLACE_RADIUS_M = {"KHM": 8_000.0, "AZE": 30_000.0}
+#: How far from the village/town point the task is (metres).
+EOD_PLACE_OFFSET_M = {"KHM": (0.0, 600.0), "AZE": (300.0, 4_000.0)}
+#: Kinds of spot task: a call-out (one report, a few items); a collection (Cambodia: items gathered by village
+#: volunteers, CMAC's community-based UXO risk reduction, destroyed in one visit); a battle-area task
+#: (Azerbaijan: abandoned positions and houses, many items); a cache (AXO dumps, stacked mines).
+EOD_KINDS = {
+    "KHM": {"call_out": 70, "collection": 27, "cache": 3},
+    "AZE": {"call_out": 63, "battle_area": 36, "cache": 1},
+}
+#: Device records per task: minimum + negative binomial extra (mean, dispersion n; smaller n = longer tail).
+EOD_RECORDS = {
+    "call_out": (1, 1.2, 3.0),
+    "collection": (2, 9.0, 1.5),
+    "battle_area": (2, 6.0, 1.5),
+    "cache": (1, 2.0, 3.0),
+}
+#: When tasks happen: start = first day + span · u^power (u uniform): Cambodia evenly over 2018-2026; Azerbaijan
+#: ramping up after the ceasefire as capacity grew (≈ 1,400 ANAMA staff in Dec 2023; the August 2024 surge).
+EOD_TIME_POWER = {"KHM": 1.0, "AZE": 0.6}
+#: Days a task takes (inclusive range) and how far its finds lie from its reference point (metres, sigma).
+EOD_DAYS = {"call_out": (0, 1), "collection": (0, 2), "battle_area": (1, 5), "cache": (1, 4)}
+EOD_SPREAD_M = {"call_out": 15.0, "collection": 250.0, "battle_area": 150.0, "cache": 4.0}
+#: What each kind of task finds (device categories), per country: UXO dominate (mortar bombs, projectiles,
+#: rockets, grenades); mines handed in; submunitions in the CMR belt; AXO in caches; booby traps and IEDs in
+#: Azerbaijan's abandoned positions (domain-facts 5.5).
 EOD_FINDS = {
-    "KHM": {"uxo": 65, "ap_mine": 20, "submunition": 15},
-    "AZE": {"uxo": 70, "ap_mine": 10, "at_mine": 8, "submunition": 7, "booby_trap": 5},
+    ("KHM", "call_out"): {"uxo": 68, "ap_mine": 15, "submunition": 14, "axo": 2, "at_mine": 1},
+    ("KHM", "collection"): {"uxo": 68, "submunition": 19, "ap_mine": 8, "axo": 4, "at_mine": 1},
+    ("KHM", "cache"): {"axo": 74, "uxo": 13, "ap_mine": 7, "at_mine": 6},
+    ("AZE", "call_out"): {"uxo": 62, "ap_mine": 10, "at_mine": 10, "submunition": 9, "booby_trap": 5, "axo": 4},
+    ("AZE", "battle_area"): {
+        "uxo": 66,
+        "axo": 9,
+        "submunition": 9,
+        "ap_mine": 6,
+        "booby_trap": 5,
+        "ied": 3,
+        "at_mine": 2,
+    },
+    ("AZE", "cache"): {"axo": 72, "ap_mine": 10, "at_mine": 8, "uxo": 5, "ied": 5},
 }
 
 # ------------------------------------------------------------------------------------------------

@@ -12,17 +12,19 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from functools import lru_cache
+from statistics import NormalDist
 
 import numpy as np
 import shapely
 
 from safeground.core.geometry import areas_m2
 from safeground.demo import shapes
+from safeground.demo.geography import COUNTRY_EPSG, Geography
 from safeground.demo.hazards import Hazards
 from safeground.demo.organisations import TeamRow
 from safeground.demo.profiles import (
     AS_OF,
-    AUTHORITY,
     AZE_CEASEFIRE,
     BAC_SPEEDUP,
     CONDITION,
@@ -32,9 +34,16 @@ from safeground.demo.profiles import (
     DEPTH,
     DEPTH_CM,
     DISPOSAL,
+    EOD_AT_PLACE,
+    EOD_DAYS,
     EOD_FINDS,
+    EOD_KINDS,
     EOD_PER_HAZARD,
-    EOD_RECORDS_MEAN,
+    EOD_PLACE_OFFSET_M,
+    EOD_PLACE_RADIUS_M,
+    EOD_RECORDS,
+    EOD_SPREAD_M,
+    EOD_TIME_POWER,
     GROUPED,
     GROUPS,
     METHOD_TEAMS,
@@ -82,6 +91,7 @@ class Activities:
     start: list[dt.date] = field(default_factory=list)
     end: list[dt.date | None] = field(default_factory=list)
     status: list[str] = field(default_factory=list)
+    eod_kind: list[str] = field(default_factory=list)  # kind of spot task (EOD_KINDS); "" for other types
 
     def __len__(self) -> int:
         return len(self.code)
@@ -225,6 +235,7 @@ class Planner:
         a.country.append(self.hz.country[i])
         a.province_code.append(self.hz.province_code[i])
         a.start.append(start)
+        a.eod_kind.append("")
         end = _days(start, days)
         if start > AS_OF:
             a.end.append(None)
@@ -342,15 +353,15 @@ def _country_of(org: str) -> str:
 
 
 def plan_release(
-    rng: np.random.Generator, hz: Hazards, teams: list[TeamRow], inner: dict, code_offsets: dict
+    rng: np.random.Generator, hz: Hazards, teams: list[TeamRow], geo: Geography, code_offsets: dict
 ) -> tuple[Activities, Products, dict[int, object]]:
     """Activities, products and each hazard's final status (set on `hz`).
 
-    `inner`: national outlines shrunk by the border margin; `code_offsets`: highest number already used by
-    real activities per (prefix, type code). Also returns the last piece of each cut hazard (where its
-    direct evidence lies).
+    `geo`: the geography (national outlines shrunk by the border margin, provinces, the villages and towns
+    call-outs come from); `code_offsets`: highest number already used by real activities per (prefix, type
+    code). Also returns the last piece of each cut hazard (where its direct evidence lies).
     """
-    planner = Planner(rng, hz, teams, inner)
+    planner = Planner(rng, hz, teams, geo.inner)
     all_segs: list[list[Segment]] = []
     hz.status, hz.status_changed_on = [], []
     for i in range(len(hz)):
@@ -404,13 +415,48 @@ def plan_release(
             products.reported_area_m2[j] = float(round(products.area_m2[j] * (1 + off[j])))
         elif u[j] < REPORTED_OFF + REPORTED_CLOSE:
             products.reported_area_m2[j] = float(round(products.area_m2[j] * (1 + np.clip(noise[j], -0.04, 0.04))))
-    eod_spot_tasks(rng, planner)
+    eod_spot_tasks(rng, planner, geo)
     _number_activities(planner.acts, hz, code_offsets)
     return planner.acts, products, last_piece
 
 
-def eod_spot_tasks(rng: np.random.Generator, planner: Planner) -> None:
-    """Call-outs near contaminated areas: one-day EOD tasks, not linked to a hazard."""
+def _place_weights(rng: np.random.Generator, places: np.ndarray, hazards: np.ndarray, country: str) -> np.ndarray:
+    """How strongly each village/town attracts call-outs: the hazards within EOD_PLACE_RADIUS_M of it, times a
+    lognormal factor (some villages report far more than their neighbours)."""
+    if not len(places) or not len(hazards):
+        return np.zeros(len(places))
+    epsg = COUNTRY_EPSG[country]
+    c = shapely.centroid(hazards)
+    hx, hy = shapes.project_xy(shapely.get_x(c), shapely.get_y(c), 4326, epsg)
+    px, py = shapes.project_xy(shapely.get_x(places), shapely.get_y(places), 4326, epsg)
+    tree = shapely.STRtree(shapely.points(hx, hy))
+    pairs = tree.query(shapely.points(px, py), predicate="dwithin", distance=EOD_PLACE_RADIUS_M[country])
+    near = np.bincount(pairs[0], minlength=len(places)).astype(float)
+    return near * rng.lognormal(0.0, 0.7, len(places))
+
+
+def _provinces_of(geo: Geography, country: str, points: np.ndarray) -> np.ndarray:
+    """Code of the province containing each point (the lowest code wins on a shared edge); None outside all."""
+    provinces = sorted((p for p in geo.provinces.values() if p.country == country), key=lambda p: p.code)
+    out = np.full(len(points), None, dtype=object)
+    if not len(points):
+        return out
+    x, y = shapely.get_x(points), shapely.get_y(points)
+    free = np.ones(len(points), dtype=bool)
+    for p in provinces:
+        minx, miny, maxx, maxy = shapely.bounds(p.geom)
+        todo = np.flatnonzero(free & (x >= minx) & (x <= maxx) & (y >= miny) & (y <= maxy))
+        if len(todo):
+            shapely.prepare(p.geom)
+            hit = todo[shapely.contains_xy(p.geom, x[todo], y[todo])]
+            out[hit] = p.code
+            free[hit] = False
+    return out
+
+
+def eod_spot_tasks(rng: np.random.Generator, planner: Planner, geo: Geography) -> None:
+    """Spot tasks (call-outs), not linked to a hazard: at villages/towns near contaminated areas or near a
+    hazard; one to a few days each, by an EOD team of an operator working in that area (vectorised)."""
     hz, acts = planner.hz, planner.acts
     groups = {g.key: g for g in GROUPS}
     for country in ("KHM", "AZE"):
@@ -418,37 +464,82 @@ def eod_spot_tasks(rng: np.random.Generator, planner: Planner) -> None:
         n = int(round(EOD_PER_HAZARD[country] * len(idx)))
         if not n or not len(idx):
             continue
-        base = rng.choice(idx, size=n)
+        # Near a hazard: 0.3-3 km from its centroid, in any direction.
+        base = idx[rng.integers(0, len(idx), n)]
         c = shapely.centroid(hz.geom[base])
         x, y = shapes.offset_points(
             shapely.get_x(c), shapely.get_y(c), rng.uniform(0, 2 * np.pi, n), rng.uniform(300, 3000, n)
         )
+        # Or at a village/town that has hazards around it (its nearest hazard stands for the area).
+        places = geo.places.get(country, np.empty(0, dtype=object))
+        weight = _place_weights(rng, places, hz.geom[idx], country)
+        at_place = rng.uniform(0, 1, n) < EOD_AT_PLACE[country]
+        k = int(at_place.sum())
+        if k and weight.sum() > 0:
+            pick = rng.choice(len(places), size=k, p=weight / weight.sum())
+            lo, hi = EOD_PLACE_OFFSET_M[country]
+            px, py = shapely.get_x(places[pick]), shapely.get_y(places[pick])
+            dist = lo + (hi - lo) * np.sqrt(rng.uniform(0, 1, k))
+            x[at_place], y[at_place] = shapes.offset_points(px, py, rng.uniform(0, 2 * np.pi, k), dist)
+            nearest = shapely.STRtree(hz.geom[idx]).query_nearest(places[pick], all_matches=False)
+            where = np.flatnonzero(at_place)
+            base[where[nearest[0]]] = idx[nearest[1]]
         inner = planner.inner[country]
         shapely.prepare(inner)
         inside = shapely.contains_xy(inner, x, y)
         pts = shapely.points(x, y)
         pts[~inside] = hz.benchmark[base[~inside]]
+        province = _provinces_of(geo, country, pts)
+        missing = np.flatnonzero([p is None for p in province])
+        province[missing] = [hz.province_code[i] for i in base[missing]]
+        # Operator: one of the area's operators that has EOD teams (by the group's weights), then a team.
+        org = np.empty(n, dtype=object)
+        group = hz.group[base]
+        for key in sorted(set(group.tolist())):
+            sel = np.flatnonzero(group == key)
+            weights = {o: w for o, w in groups[key].operators.items() if planner.teams.get((o, "eod"))}
+            org[sel] = _vpick(rng, weights or {LEAD_OPERATOR[country]: 1}, len(sel))
+        team = np.empty(n, dtype=object)
+        for o in sorted(set(org.tolist())):
+            sel = np.flatnonzero(org == o)
+            pool = planner.teams.get((o, "eod")) or planner.teams[(o, "manual")]
+            team[sel] = np.array(pool, dtype=object)[rng.integers(0, len(pool), len(sel))]
+        kind = _vpick(rng, EOD_KINDS[country], n)
+        days = np.zeros(n, dtype=int)
+        for kd in sorted(EOD_DAYS):
+            sel = np.flatnonzero(kind == kd)
+            days[sel] = rng.integers(EOD_DAYS[kd][0], EOD_DAYS[kd][1] + 1, len(sel))
         first = AZE_CEASEFIRE if country == "AZE" else TIMELINE_START
         span = (AS_OF - first).days
-        starts = [_days(first, d) for d in rng.uniform(0, span, n)]
-        for j in range(n):
-            i = int(base[j])
-            operators = [o for o in groups[hz.group[i]].operators if planner.teams.get((o, "eod"))]
-            org = operators[int(rng.integers(len(operators)))] if operators else AUTHORITY[country]
-            org, methods, teams, _rate = planner._methods("eod", org)
-            end = _days(starts[j], rng.integers(0, 3))
-            acts.code.append("")
-            acts.activity_type.append("eod")
-            acts.organisation.append(org)
-            acts.teams.append(teams)
-            acts.methods.append(methods)
-            acts.hazard.append(-1)
-            acts.reference_point.append(pts[j])
-            acts.country.append(country)
-            acts.province_code.append(hz.province_code[i])
-            acts.start.append(starts[j])
-            acts.end.append(end if end <= AS_OF else None)
-            acts.status.append("completed" if end <= AS_OF else "ongoing")
+        offset = np.floor(span * rng.uniform(0, 1, n) ** EOD_TIME_POWER[country]).astype(int)
+        start_ord = first.toordinal() + offset
+        end_ord = start_ord + days
+        done = end_ord <= AS_OF.toordinal()
+        acts.code += [""] * n
+        acts.activity_type += ["eod"] * n
+        acts.organisation += org.tolist()
+        acts.teams += [[t] for t in team.tolist()]
+        acts.methods += [["eod"] for _ in range(n)]
+        acts.hazard += [-1] * n
+        acts.reference_point += list(pts)
+        acts.country += [country] * n
+        acts.province_code += province.tolist()
+        acts.start += _dates(start_ord)
+        acts.end += [e if ok else None for e, ok in zip(_dates(end_ord), done.tolist(), strict=True)]
+        acts.status += np.where(done, "completed", "ongoing").tolist()
+        acts.eod_kind += kind.tolist()
+
+
+_EPOCH = dt.date(1970, 1, 1).toordinal()
+
+
+def _dates(ordinals: np.ndarray) -> list[dt.date]:
+    """Proleptic ordinals -> dates (vectorised)."""
+    return (np.asarray(ordinals, dtype=np.int64) - _EPOCH).astype("datetime64[D]").tolist()
+
+
+def _ordinals(dates) -> np.ndarray:
+    return np.array([d.toordinal() for d in dates], dtype=np.int64)
 
 
 def _number_activities(acts: Activities, hz: Hazards, offsets: dict) -> None:
@@ -474,21 +565,36 @@ def _number_activities(acts: Activities, hz: Hazards, offsets: dict) -> None:
 # ------------------------------------------------------------------------------------------------
 
 
-def _grouped_counts(rng, category: np.ndarray) -> np.ndarray:
+def _grouped_counts(rng, category: np.ndarray, source: np.ndarray) -> np.ndarray:
+    """Items per record: 1, or a group (GROUPED: share, lognormal size around a median, capped)."""
     count = np.ones(len(category), dtype=int)
-    for cat, (share, p) in GROUPED.items():
-        idx = np.flatnonzero(category == cat)
-        grouped = idx[rng.uniform(0, 1, len(idx)) < share]
-        count[grouped] = np.minimum(rng.geometric(p, len(grouped)) + 1, 60)
+    for src in sorted(GROUPED):
+        in_source = source == src
+        for cat, (share, median, sigma, cap) in sorted(GROUPED[src].items()):
+            idx = np.flatnonzero(in_source & (category == cat))
+            grouped = idx[rng.uniform(0, 1, len(idx)) < share]
+            size = np.rint(median * rng.lognormal(0.0, sigma, len(grouped)))
+            count[grouped] = np.clip(size, 2, cap).astype(int)
     return count
 
 
-def _mean_count(cat: str) -> float:
-    share, p = GROUPED.get(cat, (0.0, 1.0))
-    return (1 - share) + share * (1 / p + 1)
+@lru_cache(maxsize=64)
+def _mean_count(cat: str, source: str = "clearance") -> float:
+    """Expected items per record of a category (to turn items per hectare into records)."""
+    share, median, sigma, cap = GROUPED.get(source, {}).get(cat, (0.0, 2, 0.0, 2))
+    z = np.array([NormalDist().inv_cdf((k + 0.5) / 2000) for k in range(2000)])
+    size = np.clip(np.rint(median * np.exp(sigma * z)), 2, cap).mean()
+    return (1 - share) + share * size
 
 
-def plan_devices(rng: np.random.Generator, hz: Hazards, acts: Activities, products: Products) -> Devices:
+def plan_devices(
+    rng: np.random.Generator, hz: Hazards, acts: Activities, products: Products, inner: dict | None = None
+) -> Devices:
+    """Devices found in cleared (and a few reduced) products, then those of the EOD spot tasks.
+
+    `inner`: national outlines shrunk by the border margin; spot-task finds that would fall outside stay at
+    the task's reference point.
+    """
     rec_product, rec_category = [], []
     n = len(products)
     if n:
@@ -538,12 +644,12 @@ def plan_devices(rng: np.random.Generator, hz: Hazards, acts: Activities, produc
         inside = shapely.contains_xy(products.geom[product], x, y)
         x[~inside], y[~inside] = cx[pick][~inside], cy[pick][~inside]
     h = products.hazard[product] if m else np.zeros(0, int)
-    depth_limit = np.array([products.depth_cm[p] or 30 for p in product], dtype=int)
-    found = [
-        _days(products.window_start[p], rng.uniform(0, 1) * (products.released_on[p] - products.window_start[p]).days)
-        for p in product
-    ]
-    devices = _attributes(rng, hz.country[h] if m else np.zeros(0, dtype=object), category, depth_limit)
+    depth_cm = np.array([d or 30 for d in products.depth_cm], dtype=int) if n else np.zeros(0, int)
+    start = _ordinals(products.window_start) if n else np.zeros(0, np.int64)
+    stop = _ordinals(products.released_on) if n else np.zeros(0, np.int64)
+    found = start[product] + np.rint(rng.uniform(0, 1, m) * (stop - start)[product]).astype(np.int64)
+    source = np.full(m, "clearance", dtype=object)
+    devices = _attributes(rng, hz.country[h] if m else np.zeros(0, dtype=object), category, depth_cm[product], source)
     devices.update(
         product=product,
         activity=products.activity[product] if m else np.zeros(0, int),
@@ -552,22 +658,23 @@ def plan_devices(rng: np.random.Generator, hz: Hazards, acts: Activities, produc
         y=y,
         found_on=found,
     )
-    eod = _eod_devices(rng, acts)
+    eod = _eod_devices(rng, acts, inner)
     merged = {k: _cat(devices[k], eod[k]) for k in devices}
+    found_ord = merged["found_on"]
+    merged["found_on"] = _dates(found_ord)
+    merged["model"] = merged["model"].tolist()
     d = Devices(code=[], **merged)
-    _number_devices(d, hz, acts, products)
+    _number_devices(d, hz, acts, products, found_ord)
     return d
 
 
 def _cat(a, b):
-    if isinstance(a, list):
-        return a + list(b)
     return np.concatenate([np.asarray(a), np.asarray(b)])
 
 
-def _attributes(rng, country: np.ndarray, category: np.ndarray, depth_limit: np.ndarray) -> dict:
+def _attributes(rng, country: np.ndarray, category: np.ndarray, depth_limit: np.ndarray, source: np.ndarray) -> dict:
     m = len(category)
-    model: list[str | None] = [None] * m
+    model = np.full(m, None, dtype=object)
     condition = np.empty(m, dtype=object)
     disposal = np.empty(m, dtype=object)
     depth = np.zeros(m, dtype=int)
@@ -581,54 +688,76 @@ def _attributes(rng, country: np.ndarray, category: np.ndarray, depth_limit: np.
             sub = idx[country[idx] == c]
             weights = MODELS.get((c, cat))
             if weights and len(sub):
-                for j, name in zip(sub, _vpick(rng, weights, len(sub)), strict=True):
-                    model[j] = str(name)
+                model[sub] = _vpick(rng, weights, len(sub))
     return {
         "category": category,
         "model": model,
         "condition": condition,
         "disposal": disposal,
         "depth_cm": depth,
-        "count": _grouped_counts(rng, category),
+        "count": _grouped_counts(rng, category, source),
     }
 
 
-def _eod_devices(rng, acts: Activities) -> dict:
-    idx = [j for j in range(len(acts)) if acts.activity_type[j] == "eod" and acts.status[j] != "planned"]
-    k = 1 + rng.poisson(EOD_RECORDS_MEAN, len(idx))
-    act = np.repeat(np.array(idx, dtype=int), k)
+def _eod_devices(rng, acts: Activities, inner: dict | None) -> dict:
+    """What the spot tasks found: records per task by kind of task, near its reference point (vectorised)."""
+    atype = np.array(acts.activity_type, dtype=object)
+    status = np.array(acts.status, dtype=object)
+    idx = np.flatnonzero((atype == "eod") & (status != "planned"))
+    kind = np.array(acts.eod_kind, dtype=object)[idx] if len(idx) else np.zeros(0, dtype=object)
+    k = np.zeros(len(idx), dtype=int)
+    for kd in sorted(EOD_RECORDS):
+        sel = np.flatnonzero(kind == kd)
+        least, mean, dispersion = EOD_RECORDS[kd]
+        k[sel] = least + rng.negative_binomial(dispersion, dispersion / (dispersion + mean), len(sel))
+    act = np.repeat(idx, k)
+    source = np.repeat(kind, k)
     m = len(act)
-    country = np.array([acts.country[j] for j in act], dtype=object)
+    country = np.array(acts.country, dtype=object)[act] if m else np.zeros(0, dtype=object)
     category = np.empty(m, dtype=object)
-    for c in ("KHM", "AZE"):
-        sub = np.flatnonzero(country == c)
-        category[sub] = _vpick(rng, EOD_FINDS[c], len(sub))
-    ref = np.empty(len(act), dtype=object)
-    ref[:] = [acts.reference_point[j] for j in act]
-    rx, ry = (shapely.get_x(ref), shapely.get_y(ref)) if m else (np.zeros(0), np.zeros(0))
-    x, y = shapes.offset_points(rx, ry, rng.uniform(0, 2 * np.pi, m), np.abs(rng.normal(0, 12, m)))
-    found = [
-        _days(acts.start[j], rng.uniform(0, 1) * ((acts.end[j] or acts.start[j]) - acts.start[j]).days) for j in act
-    ]
-    out = _attributes(rng, country, category, np.full(m, 100, dtype=int))
+    for c, kd in sorted(EOD_FINDS):
+        sub = np.flatnonzero((country == c) & (source == kd))
+        category[sub] = _vpick(rng, EOD_FINDS[(c, kd)], len(sub))
+    ref = np.empty(len(acts), dtype=object)
+    ref[:] = acts.reference_point
+    rx, ry = shapely.get_x(ref[act]), shapely.get_y(ref[act])
+    sigma = np.zeros(m)
+    for kd, metres in sorted(EOD_SPREAD_M.items()):
+        sigma[source == kd] = metres
+    x, y = shapes.offset_points(rx, ry, rng.uniform(0, 2 * np.pi, m), np.abs(rng.normal(0, 1, m)) * sigma)
+    if inner and m:
+        for c in ("KHM", "AZE"):
+            sub = np.flatnonzero(country == c)
+            if c in inner and len(sub):
+                shapely.prepare(inner[c])
+                out = sub[~shapely.contains_xy(inner[c], x[sub], y[sub])]
+                x[out], y[out] = rx[out], ry[out]
+    start = _ordinals(acts.start)
+    stop = _ordinals([e or AS_OF for e in acts.end])
+    stop = np.maximum(stop, start)
+    found = start[act] + np.rint(rng.uniform(0, 1, m) * (stop - start)[act]).astype(np.int64)
+    out = _attributes(rng, country, category, np.full(m, 100, dtype=int), source)
     out.update(
         product=np.full(m, -1, dtype=int), activity=act, hazard=np.full(m, -1, dtype=int), x=x, y=y, found_on=found
     )
     return out
 
 
-def _number_devices(d: Devices, hz: Hazards, acts: Activities, products: Products) -> None:
-    def key(j):
-        if d.product[j] >= 0:
-            return (hz.code[d.hazard[j]], products.code[d.product[j]], d.found_on[j], j)
-        return (acts.code[d.activity[j]], "", d.found_on[j], j)
-
-    order = sorted(range(len(d.product)), key=key)
-    counters: dict[str, int] = {}
-    d.code = [""] * len(order)
-    for j in order:
-        prefix = hz.code[d.hazard[j]] if d.product[j] >= 0 else acts.code[d.activity[j]]
-        counters[prefix] = counters.get(prefix, 0) + 1
-        d.code[j] = (
-            f"{prefix}-EO-{counters[prefix]:05d}" if d.product[j] >= 0 else f"{prefix}-EO-{counters[prefix]:03d}"
-        )
+def _number_devices(d: Devices, hz: Hazards, acts: Activities, products: Products, found: np.ndarray) -> None:
+    """`<hazard code>-EO-nnnnn` for finds in products, `<activity code>-EO-nnn` for spot tasks; numbered in
+    order of product code, date found and draw order (vectorised: hazards and products are in code order)."""
+    m = len(d.product)
+    if not m:
+        d.code = []
+        return
+    in_product = d.product >= 0
+    # One group per prefix: a hazard (index) or, after all hazards, an activity.
+    group = np.where(in_product, d.hazard, len(hz) + d.activity)
+    order = np.lexsort((np.arange(m), found, d.product, group))
+    number = np.empty(m, dtype=int)
+    number[order] = shapes.rank_within(group[order]) + 1
+    hz_code, act_code = hz.code, acts.code
+    d.code = [
+        f"{hz_code[h]}-EO-{k:05d}" if p >= 0 else f"{act_code[a]}-EO-{k:03d}"
+        for h, a, p, k in zip(d.hazard.tolist(), d.activity.tolist(), d.product.tolist(), number.tolist(), strict=True)
+    ]

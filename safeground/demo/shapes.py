@@ -156,7 +156,7 @@ def random_points_in(
         inside = shapely.contains_xy(geoms[owner], x, y)
         x, y, owner = x[inside], y[inside], owner[inside]
         # first `need` hits per owner, in draw order
-        rank = _rank_within(owner)
+        rank = rank_within(owner)
         ok = rank < need[owner]
         xs.append(x[ok])
         ys.append(y[ok])
@@ -175,7 +175,7 @@ def random_points_in(
     return x[order], y[order], owner[order]
 
 
-def _rank_within(owner: np.ndarray) -> np.ndarray:
+def rank_within(owner: np.ndarray) -> np.ndarray:
     """0, 1, 2, … within each run of equal values of `owner` (which must be sorted)."""
     if not len(owner):
         return np.zeros(0, dtype=int)

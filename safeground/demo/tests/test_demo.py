@@ -153,6 +153,74 @@ def test_devices_inside_their_product_on_activity_dates(tiny):
     assert devices.filter(model__isnull=False).exists()
 
 
+def test_eod_spot_task_devices_belong_to_their_activity_only(tiny):
+    """Spot-task finds have an EOD activity and no product; finds with a product lie inside it."""
+    devices = Device.objects.filter(is_synthetic=True)
+    assert 5_000 <= devices.count() <= 10_000, "tiny holds 5-10k device records"
+    no_product = devices.filter(product__isnull=True)
+    assert no_product.count() > devices.count() / 3, "most device records come from spot tasks"
+    assert not no_product.exclude(activity__activity_type="eod").exists()
+    assert not devices.filter(activity__activity_type="eod", product__isnull=False).exists()
+    eod = Activity.objects.filter(is_synthetic=True, activity_type="eod")
+    assert not eod.filter(hazards__isnull=False).exists(), "spot tasks are not linked to a hazard"
+    assert not eod.exclude(methods=["eod"]).exists()
+    assert eod.filter(teams__kind="eod").distinct().count() == eod.count()
+    for a in eod.filter(country="KHM").order_by("code")[:200]:
+        check_inside_country(shp(a.reference_point), a.country, a.code)
+    rows = list(no_product.values_list("code", "activity__code", "category", "count"))
+    assert all(code.startswith(f"{act}-EO-") and len(code) <= 40 for code, act, _c, _n in rows)
+    categories = {c for _code, _a, c, _n in rows}
+    assert {"uxo", "axo", "ap_mine", "submunition"} <= categories
+    assert max(n for *_rest, n in rows) >= 10, "caches and collections: grouped counts"
+    # Finds with a product: strictly inside it (vectorised over all of them).
+    found = list(devices.filter(product__isnull=False).values_list("point", "product__geom"))
+    points = np.array([shp(p) for p, _g in found])
+    products = np.array([shp(g) for _p, g in found])
+    assert shapely.contains(products, points).all()
+    # Cleared areas of UXO/CMR hazards yield ERW in battle area clearance.
+    assert devices.filter(activity__activity_type="bac", category__in=["uxo", "submunition", "axo"]).exists()
+
+
+def _wkb_hex(rows):
+    return [tuple(v.wkb.hex() if hasattr(v, "wkb") else v for v in r) for r in rows]
+
+
+def _written():
+    """Every column of the synthetic activities, products and devices, their links and history rows."""
+    out = {}
+    for model in (Activity, Product, Device):
+        fields = [f.attname for f in model._meta.concrete_fields if f.attname not in ("created_at", "updated_at")]
+        qs = model.objects.filter(is_synthetic=True).order_by("code")
+        out[model.__name__] = _wkb_hex(qs.values_list(*fields))
+        hist = model.history.filter(is_synthetic=True).order_by("code")
+        out[f"{model.__name__} history"] = _wkb_hex(
+            hist.values_list(*fields, "history_type", "history_change_reason", "history_user_id")
+        )
+    for name in ("teams", "hazards"):
+        other = "team__code" if name == "teams" else "hazard__code"
+        through = getattr(Activity, name).through
+        out[name] = sorted(through.objects.filter(activity__is_synthetic=True).values_list("activity__code", other))
+        hist = generator._historical_m2m(name)
+        out[f"{name} history"] = sorted(
+            hist.objects.filter(history__is_synthetic=True).values_list("history__code", other, "history__history_type")
+        )
+    return out
+
+
+def test_fast_insert_writes_what_bulk_create_writes(tiny, monkeypatch):
+    """The set-based INSERTs for activities, products and devices store what bulk_create stores."""
+    fast = _written()
+    assert len(fast["Device"]) == len(fast["Device history"]) > 5_000
+    assert len(fast["teams"]) == len(fast["teams history"]) >= len(fast["Activity"])
+    monkeypatch.setattr(generator, "FAST_INSERT", False)
+    with transaction.atomic():
+        generator.build("tiny", 1)
+        orm = _written()
+        transaction.set_rollback(True)
+    for key in fast:
+        assert orm[key] == fast[key], key
+
+
 def test_cha_have_direct_evidence_inside(tiny):
     for h in Hazard.objects.filter(is_synthetic=True, hazard_class="CHA").prefetch_related("evidence"):
         direct = [e for e in h.evidence.all() if e.kind == "direct"]
