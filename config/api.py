@@ -2,8 +2,10 @@
 
 from ninja import NinjaAPI
 
+from safeground.core.auth import read_auth
 from safeground.core.errors import ValidationFailed
 from safeground.core.geometry import GeometryError
+from safeground.dashboard.api import router as dashboard_router
 from safeground.eore.api import router as eore_router
 from safeground.gazetteer.api import router as gazetteer_router
 from safeground.hazards.api import router as hazards_router
@@ -17,8 +19,10 @@ from safeground.organisations.api import router as organisations_router
 from safeground.quality.api import router as quality_router
 from safeground.training.api import router as training_router
 from safeground.victims.api import router as victims_router
+from safeground.workbench.api import router as workbench_router
 
 api = NinjaAPI(
+    auth=read_auth,  # sign-in (session) or bearer token; public routers say auth=None
     title="SafeGround API",
     version="1",
     description="Humanitarian mine action information: hazards, activities, land release, devices, gazetteer.",
@@ -48,4 +52,6 @@ api.add_router("/quality", quality_router)
 api.add_router("/training", training_router)
 api.add_router("/victims", victims_router)
 api.add_router("/eore", eore_router)
+api.add_router("/dashboard", dashboard_router)
+api.add_router("/workbench", workbench_router)
 api.add_router("", gazetteer_router)

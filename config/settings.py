@@ -5,6 +5,7 @@ SAFEGROUND_DATABASE_URL picks the database:
   postgis://user:password@host:port/dbname
 """
 
+import datetime as dt
 import os
 import sqlite3
 import sys
@@ -36,6 +37,7 @@ ALLOWED_HOSTS = os.environ.get("SAFEGROUND_ALLOWED_HOSTS", "127.0.0.1,localhost,
 
 INSTALLED_APPS = [
     "django.contrib.admin",
+    "axes",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -56,6 +58,8 @@ INSTALLED_APPS = [
     "safeground.victims",
     "safeground.eore",
     "safeground.demo",
+    "safeground.dashboard",
+    "safeground.workbench",
 ]
 
 MIDDLEWARE = [
@@ -68,6 +72,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "safeground.core.access.AccessGuardMiddleware",
+    "axes.middleware.AxesMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
 ]
 
@@ -137,9 +143,24 @@ STATIC_ROOT = Path(os.environ.get("SAFEGROUND_STATIC_ROOT", BASE_DIR / "var" / "
 WHITENOISE_USE_FINDERS = True
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # whitenoise warns on every start when it is missing
 
+# Sign-in: Argon2 hashes (above), django-axes throttling, session and CSRF cookies that scripts can't read.
+LOGIN_URL = "login"
+LOGIN_REDIRECT_URL = "home"
+LOGOUT_REDIRECT_URL = "login"
+AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "django.contrib.auth.backends.ModelBackend"]
+AXES_FAILURE_LIMIT = int(os.environ.get("SAFEGROUND_LOGIN_FAILURE_LIMIT", "5"))  # per account and address
+AXES_COOLOFF_TIME = dt.timedelta(minutes=15)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+AXES_VERBOSE = False
 SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+SESSION_COOKIE_AGE = 12 * 3600  # a working day
 SESSION_COOKIE_SECURE = _env_bool("SAFEGROUND_SECURE_COOKIES", False)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+CSRF_COOKIE_HTTPONLY = True
+CSRF_FAILURE_VIEW = "safeground.core.views.csrf_failure"
 X_FRAME_OPTIONS = "DENY"
 
 # Land release and geometry tolerances.

@@ -2,6 +2,7 @@
 or the signed-in session (with CSRF) for the pages."""
 
 from django.utils import timezone
+from ninja.errors import HttpError
 from ninja.security import HttpBearer, SessionAuth
 
 from safeground.core.models import ApiToken
@@ -22,3 +23,13 @@ class BearerToken(HttpBearer):
 
 
 write_auth = [BearerToken(), SessionAuth()]
+
+
+#: Every API operation needs one of these unless it says `auth=None` (public reference data).
+read_auth = write_auth
+
+
+def require_permission(request, perm: str) -> None:
+    """403 naming the account and the missing permission (roles give permissions, see core.roles)."""
+    if not request.user.has_perm(perm):
+        raise HttpError(403, f"{request.user.get_username()} may not do this: it needs the permission {perm}")

@@ -7,10 +7,10 @@ again (it runs after every `migrate`, see safeground.victims.apps):
 | role | can |
 |---|---|
 | administrator | everything, users included, except victims' personal data |
-| im_officer | read everything non-personal; write hazards, operations, land release, accidents, EORE |
-| operator | read non-personal data; write activities, products, devices, EORE sessions, accidents: own organisation |
+| im_officer | read everything non-personal; write hazards, operations, land release, EORE; review submissions |
+| operator | read non-personal data; submit records to the workbench (own organisation); EORE, accidents |
 | qa_officer | read non-personal data; write quality records |
-| viewer | read non-personal data; no per-victim rows, only aggregates |
+| viewer | read non-personal data; no per-victim rows, only aggregates; not the workbench |
 | va_officer | victims' personal data (each view and export audited), victim assistance records |
 
 Victims' personal data is granted by group only: a superuser does not see it unless also given the
@@ -56,6 +56,7 @@ ROLES: dict[str, Role] = {
             (
                 "*.view_*",
                 *DOMAIN_WRITE,
+                "workbench.*",
                 "victims.add_accident",
                 "victims.change_accident",
                 "victims.view_victim",
@@ -72,10 +73,8 @@ ROLES: dict[str, Role] = {
             "Operator data officer",
             (
                 "*.view_*",
-                "operations.add_*",
-                "operations.change_*",
-                "landrelease.add_*",
-                "landrelease.change_*",
+                "workbench.add_submission",
+                "workbench.change_submission",
                 "eore.add_*",
                 "eore.change_*",
                 "victims.add_accident",
@@ -84,7 +83,7 @@ ROLES: dict[str, Role] = {
             needs_organisation=True,
         ),
         Role("qa_officer", "Quality assurance officer", ("*.view_*", "quality.*"), (*PERSONAL, *RESTRICTED, *ACCOUNTS)),
-        Role("viewer", "Viewer", ("*.view_*",), (*PERSONAL, *RESTRICTED, *ACCOUNTS)),
+        Role("viewer", "Viewer", ("*.view_*",), (*PERSONAL, *RESTRICTED, *ACCOUNTS, "workbench.*")),
         Role(
             "va_officer",
             "Victim assistance officer",
@@ -189,9 +188,9 @@ def has_role_permission(user, perm: str) -> bool:
 def ensure_demo_accounts(password: str = DEMO_PASSWORD) -> dict[str, object]:
     """The demo sign-ins, one per role, all with the demo password (demo databases only).
 
-    `admin` is a superuser. Every account is staff so it can sign in through /admin/login/ (the
-    admin site shows each account only what its role allows). Operator accounts are linked to CMAC
-    and ANAMA when those organisations exist.
+    `admin` is a superuser and the only staff account (the back office at /admin/); the others sign
+    in at /accounts/login/ and see what their role allows. Operator accounts are linked to CMAC and
+    ANAMA when those organisations exist.
     """
     from safeground.organisations.models import Organisation
 
@@ -201,8 +200,8 @@ def ensure_demo_accounts(password: str = DEMO_PASSWORD) -> dict[str, object]:
     for username, (role, acronym) in DEMO_ACCOUNTS.items():
         user = User.objects.filter(username=username).first() or User(username=username)
         user.email = user.email or f"{username}@example.org"
-        user.is_active = user.is_staff = True
-        user.is_superuser = username == "admin"
+        user.is_active = True
+        user.is_staff = user.is_superuser = username == "admin"
         user.set_password(password)
         user.save()
         organisation = Organisation.objects.filter(acronym=acronym).first() if acronym else None

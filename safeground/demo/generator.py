@@ -75,9 +75,14 @@ def _noop(message: str) -> None:
     pass
 
 
-@transaction.atomic
+@transaction.atomic(savepoint=False)
 def build(scale: str = "small", seed: int = 1, report: Report = _noop) -> BuildResult:
-    """Delete every synthetic record and generate a new dataset, all in one transaction."""
+    """Delete every synthetic record and generate a new dataset, all in one transaction.
+
+    Inside a caller's transaction no savepoint is made: the bundled SQLite keeps temporary files in memory
+    (TEMP_STORE=3), and a savepoint copies every page the transaction had already changed, that it changes
+    again, into an in-memory sub-journal (gigabytes on a national rebuild). A failure rolls the caller back.
+    """
     if scale not in SCALES:
         raise ValueError(f"unknown scale {scale!r}; choose one of {', '.join(SCALES)}")
     result = BuildResult(scale, seed)

@@ -9,6 +9,7 @@ from django.urls import get_script_prefix
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from safeground.core.access import page
 from safeground.eore import queries
 from safeground.eore.models import Session
 from safeground.gazetteer.models import AdminArea
@@ -53,6 +54,7 @@ def _rows(dim: str, data: dict, names: dict | None = None) -> list[dict]:
     return out
 
 
+@page()
 def home(request: HttpRequest) -> HttpResponse:
     value = (request.GET.get("country") or "").strip().upper()
     country = value if value in dict(COUNTRIES) else None

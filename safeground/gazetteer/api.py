@@ -12,7 +12,7 @@ from safeground.core.schemas import ErrorOut
 from safeground.gazetteer import coordinates, traverse
 from safeground.gazetteer.models import AdminArea, Place
 
-router = Router(tags=["gazetteer"])
+router = Router(auth=None, tags=["gazetteer"])
 
 
 class AdminAreaFilters(Schema):

@@ -9,10 +9,10 @@ from typing import Any
 from ninja import File, Form, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 
-from safeground.core.auth import write_auth
+from safeground.core.auth import require_permission, write_auth
 from safeground.core.schemas import ErrorOut
 from safeground.interop.exporter import FORMATS, ExportError
-from safeground.interop.importer import KINDS
+from safeground.interop.importer import IMPORT_PERMISSION, KINDS
 from safeground.interop.layers import LAYERS
 from safeground.interop.reader import Mapping
 from safeground.interop.services import ImportFailed, import_file
@@ -70,6 +70,7 @@ def import_upload(
     (row, field, value, reason) or names what is wrong with the file; nothing is written."""
     if kind not in KINDS:
         return Status(422, {"detail": f"kind must be one of {', '.join(KINDS)}", "field": "kind", "reason": "choice"})
+    require_permission(request, IMPORT_PERMISSION[kind])
     with tempfile.TemporaryDirectory(prefix="safeground-upload-") as folder:
         path = save_upload(file, Path(folder))
         rules = None

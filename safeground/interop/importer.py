@@ -47,6 +47,14 @@ from safeground.ordnance.models import CATEGORY_CHOICES, OrdnanceModel
 from safeground.organisations.models import Organisation, Team
 
 KINDS = ("hazards", "activities", "products", "devices", "places")
+#: The permission an account needs to import each kind (API and page).
+IMPORT_PERMISSION = {
+    "hazards": "hazards.add_hazard",
+    "activities": "operations.add_activity",
+    "products": "landrelease.add_product",
+    "devices": "landrelease.add_device",
+    "places": "gazetteer.add_place",
+}
 COUNTRY_PREFIX = {"KHM": "KH", "AZE": "AZ"}
 ACTIVITY_TYPE_CODES = {"nts": "NTS", "ts": "TS", "clearance": "CLR", "bac": "BAC", "eod": "EOD"}
 #: A product with no hazard is split among the hazards it overlaps by at least this much (m²).

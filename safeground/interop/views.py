@@ -13,10 +13,11 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
+from safeground.core.access import page
 from safeground.hazards.models import Hazard
 from safeground.interop import ogc
 from safeground.interop.exporter import FORMATS, ExportError
-from safeground.interop.importer import KINDS
+from safeground.interop.importer import IMPORT_PERMISSION, KINDS
 from safeground.interop.layers import LAYERS
 from safeground.interop.services import ImportFailed, errors_csv, import_file
 from safeground.interop.uploads import export_response, save_upload
@@ -59,6 +60,7 @@ def _wants_html(request: HttpRequest) -> bool:
     return "text/html" in accept and "json" not in accept.split("text/html")[0]
 
 
+@page(token=True)
 @_ogc
 def ogc_landing(request):
     base = _base(request)
@@ -78,32 +80,38 @@ def ogc_landing(request):
     return _json(body)
 
 
+@page(token=True)
 @_ogc
 def ogc_conformance(request):
     return _json(ogc.conformance())
 
 
+@page(token=True)
 @_ogc
 def ogc_openapi(request):
     return _json(ogc.openapi(_base(request)), media=ogc.OPENAPI)
 
 
+@page(token=True)
 @_ogc
 def ogc_collections(request):
     return _json(ogc.collections_list(_base(request)))
 
 
+@page(token=True)
 @_ogc
 def ogc_collection(request, collection_id: str):
     return _json(ogc.collection(_base(request), collection_id))
 
 
+@page(token=True)
 @_ogc
 def ogc_items(request, collection_id: str):
     params = {k: request.GET.get(k) for k in request.GET}
     return _json(ogc.items(_base(request), collection_id, params), media=ogc.GEOJSON)
 
 
+@page(token=True)
 @_ogc
 def ogc_item(request, collection_id: str, feature_id: str):
     return _json(ogc.item(_base(request), collection_id, feature_id), media=ogc.GEOJSON)
@@ -125,6 +133,7 @@ def _context(request, **extra) -> dict:
     }
 
 
+@page()
 @require_http_methods(["GET", "POST"])
 def home(request: HttpRequest) -> HttpResponse:
     """Upload a file to import (dry run or for real) and see its error report; download exports."""
@@ -150,6 +159,13 @@ def home(request: HttpRequest) -> HttpResponse:
         failure = _("Choose a file to import.")
     elif form["kind"] not in KINDS:
         failure = _("Choose what the file holds.")
+    elif not request.user.has_perm(IMPORT_PERMISSION[form["kind"]]):
+        return render(
+            request,
+            "interop/home.html",
+            _context(request, form=form, failure=_("Your role does not allow importing this kind of record.")),
+            status=403,
+        )
     if failure:
         return render(request, "interop/home.html", _context(request, form=form, failure=failure), status=400)
     with tempfile.TemporaryDirectory(prefix="safeground-upload-") as folder:
@@ -202,6 +218,7 @@ def home(request: HttpRequest) -> HttpResponse:
     )
 
 
+@page()
 @require_GET
 def export_file(request: HttpRequest) -> HttpResponse:
     fmt = request.GET.get("format", "gpkg")

@@ -10,12 +10,13 @@ from django.db import transaction
 from safeground.core.codes import next_code
 from safeground.core.errors import ValidationFailed
 from safeground.core.geojson import to_geos
-from safeground.core.geometry import area_m2
+from safeground.core.geometry import GeometryError, area_m2
 from safeground.gazetteer.queries import place_polygon
 from safeground.hazards.models import Hazard
 from safeground.landrelease import ledger_store
-from safeground.landrelease.models import Product
+from safeground.landrelease.models import Device, Product
 from safeground.operations.models import Activity
+from safeground.ordnance.models import CATEGORY_CHOICES
 
 OUTCOMES = [c[0] for c in Product.OUTCOME_CHOICES]
 
@@ -100,3 +101,53 @@ def update_product(product: Product, *, user=None, **changes) -> Product:
     product.save()
     ledger_store.refresh([product.hazard_id], extra_geoms=[old_geom, product.geom])
     return product
+
+
+@transaction.atomic
+def record_devices(product: Product, devices: list[dict], *, user=None) -> list[Device]:
+    """The devices found in a product: each a point (lon/lat), a category, a disposal and a date.
+
+    A point outside the product is accepted (the ledger counts it as outside, and the data quality
+    checks list it); a bad category, disposal, model or count is refused naming the device's index."""
+    from safeground.core.geometry import validate_point
+    from safeground.ordnance.models import OrdnanceModel
+
+    rows = []
+    for i, d in enumerate(devices):
+        field = f"devices[{i}]"
+        point = d["point"]
+        try:
+            validate_point(point, f"{field}.point")
+        except GeometryError as exc:
+            raise ValidationFailed.from_geometry(exc, field=f"{field}.point") from exc
+        for name, choices in (("category", CATEGORY_CHOICES), ("disposal", Device.DISPOSAL_CHOICES)):
+            if d.get(name) not in dict(choices):
+                raise ValidationFailed(
+                    f"{field}.{name} must be one of {', '.join(dict(choices))}", field=f"{field}.{name}"
+                )
+        model = None
+        if d.get("model"):
+            model = OrdnanceModel.objects.filter(name=d["model"]).first()
+            if model is None:
+                raise ValidationFailed(f"no ordnance model {d['model']!r}", field=f"{field}.model", reason="unknown")
+        if int(d.get("count") or 1) < 1:
+            raise ValidationFailed("count must be 1 or more", field=f"{field}.count")
+        device = Device(
+            product=product,
+            activity=product.activity,
+            point=to_geos(point),
+            category=d["category"],
+            model=model,
+            condition=d.get("condition") or "unknown",
+            depth_cm=d.get("depth_cm"),
+            disposal=d["disposal"],
+            found_on=d.get("found_on") or product.released_on,
+            count=int(d.get("count") or 1),
+            code=next_code(Device, product.code, "EO", width=3),
+        )
+        device._history_user = user
+        device.save()
+        rows.append(device)
+    if rows:
+        ledger_store.refresh([product.hazard_id])
+    return rows

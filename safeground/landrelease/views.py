@@ -16,6 +16,7 @@ from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
+from safeground.core.access import page
 from safeground.hazards.models import CONTAMINATION_CHOICES, Hazard
 from safeground.landrelease import ledger_queries
 from safeground.operations.models import METHOD_CHOICES
@@ -130,6 +131,7 @@ def _links(path: str, by: str, country: str | None) -> tuple[list, list]:
     return countries, groupings
 
 
+@page()
 def summary(request: HttpRequest) -> HttpResponse:
     """National land release summary: headline figures, one grouping's table and chart, checks to do."""
     by = (request.GET.get("by") or DEFAULT_GROUPING).strip().lower()

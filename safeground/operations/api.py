@@ -52,18 +52,12 @@ def activity_history(request, code: str):
 # ---- writes: start, assign, progress ---------------------------------------------------------------
 
 from django.db.models import Sum  # noqa: E402
-from ninja.errors import HttpError  # noqa: E402
 
-from safeground.core.auth import write_auth  # noqa: E402
+from safeground.core.auth import require_permission, write_auth  # noqa: E402
 from safeground.core.errors import ValidationFailed  # noqa: E402
 from safeground.operations import services  # noqa: E402
 from safeground.operations.models import ProgressReport  # noqa: E402
 from safeground.operations.schemas import AssignAssetIn, AssignTeamIn, ProgressIn, StartIn  # noqa: E402
-
-
-def _need(request, perm: str) -> None:
-    if not request.user.has_perm(perm):
-        raise HttpError(403, f"{request.user.get_username()} may not do this ({perm})")
 
 
 def _activity(code: str):
@@ -104,7 +98,7 @@ def progress_dict(r: ProgressReport) -> dict:
     summary="Start an activity (accreditation rule)",
 )
 def start(request, code: str, body: StartIn):
-    _need(request, "operations.change_activity")
+    require_permission(request, "operations.change_activity")
     a = services.start_activity(_activity(code), on=body.on)
     return {"code": a.code, "status": a.status, "start_date": a.start_date.isoformat()}
 
@@ -116,9 +110,9 @@ def start(request, code: str, body: StartIn):
     summary="Assign a team (accreditation rule)",
 )
 def assign_team(request, code: str, body: AssignTeamIn):
+    require_permission(request, "operations.change_activity")
     from safeground.organisations.models import Team
 
-    _need(request, "operations.change_activity")
     act = _activity(code)
     team = Team.objects.filter(code=body.team).select_related("organisation").first()
     if team is None:
@@ -134,9 +128,9 @@ def assign_team(request, code: str, body: AssignTeamIn):
     summary="Assign a dog, rat or machine (accreditation rule)",
 )
 def assign_asset(request, code: str, body: AssignAssetIn):
+    require_permission(request, "operations.change_activity")
     from safeground.organisations.models import Asset
 
-    _need(request, "operations.change_activity")
     act = _activity(code)
     asset = Asset.objects.filter(identifier=body.asset).select_related("team__organisation").first()
     if asset is None:
@@ -167,9 +161,9 @@ def list_progress(request, code: str):
     summary="Record a daily or weekly progress report",
 )
 def create_progress(request, code: str, body: ProgressIn):
+    require_permission(request, "operations.add_progressreport")
     from safeground.organisations.models import Team
 
-    _need(request, "operations.add_progressreport")
     act = _activity(code)
     data = body.dict()
     team = Team.objects.filter(code=data.pop("team")).select_related("organisation").first()

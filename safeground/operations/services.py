@@ -138,3 +138,60 @@ def _next_code(activity: Activity) -> str:
     while ProgressReport.objects.filter(code=f"{prefix}{n:04d}").exists():
         n += 1
     return f"{prefix}{n:04d}"
+
+
+TYPE_CODES = {"nts": "NTS", "ts": "TS", "clearance": "CLR", "bac": "BAC", "eod": "EOD"}
+
+
+@transaction.atomic
+def create_activity(
+    *,
+    organisation,
+    activity_type: str,
+    methods: list[str],
+    hazards: list,
+    start_date: dt.date,
+    teams: list = (),
+    reference_point=None,
+    end_date: dt.date | None = None,
+    code: str | None = None,
+    user=None,
+) -> Activity:
+    """A planned activity of one organisation on one or more hazards, its teams assigned.
+
+    The accreditation gate applies: the organisation (and each team) must be accredited for every
+    method on the start date. The reference point defaults to the first hazard's centroid."""
+    from safeground.core.codes import next_code
+
+    if activity_type not in TYPE_CODES:
+        raise ValidationFailed(f"activity_type must be one of {', '.join(TYPE_CODES)}", field="activity_type")
+    unknown = [m for m in methods if m not in METHODS]
+    if not methods or unknown:
+        detail = f"; unknown: {', '.join(unknown)}" if unknown else ""
+        raise ValidationFailed(f"methods must be one or more of {', '.join(METHODS)}{detail}", field="methods")
+    if not hazards and reference_point is None:
+        raise ValidationFailed("give the hazards the activity works on, or a reference point", field="hazards")
+    if end_date and end_date < start_date:
+        raise ValidationFailed("end_date is before start_date", field="end_date")
+    require_accreditation(organisation, methods, start_date, teams=list(teams))
+    country = hazards[0].country if hazards else organisation.country
+    point = reference_point if reference_point is not None else hazards[0].geom.point_on_surface
+    prefix = f"{country[:2]}-{organisation.acronym}"
+    if code and Activity.objects.filter(code=code).exists():
+        raise ValidationFailed(f"an activity with code {code!r} already exists", field="code")
+    activity = Activity(
+        code=code or next_code(Activity, prefix, TYPE_CODES[activity_type]),
+        activity_type=activity_type,
+        organisation=organisation,
+        methods=list(methods),
+        reference_point=point,
+        country=country,
+        start_date=start_date,
+        end_date=end_date,
+        status="planned",
+    )
+    activity._history_user = user
+    activity.save()
+    activity.hazards.set(hazards)
+    activity.teams.set(teams)
+    return activity

@@ -14,6 +14,7 @@ from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from safeground.core.access import page
 from safeground.operations import productivity
 from safeground.organisations import queries as org_queries
 
@@ -80,6 +81,7 @@ def _links(request, key: str, choices, current) -> list[dict]:
     return out
 
 
+@page()
 def productivity_page(request):
     country = request.GET.get("country", "")
     group = request.GET.get("group_by", "method")
@@ -119,6 +121,7 @@ def productivity_page(request):
     return render(request, "operations/productivity.html", context)
 
 
+@page()
 def expiring_page(request):
     try:
         days = max(1, min(int(request.GET.get("days", 60)), 3650))

@@ -3,7 +3,7 @@ from ninja import ModelSchema, Router, Schema
 
 from safeground.ordnance.models import OrdnanceModel
 
-router = Router(tags=["ordnance"])
+router = Router(auth=None, tags=["ordnance"])
 
 
 class OrdnanceModelOut(ModelSchema):

@@ -15,6 +15,7 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from safeground.core.access import page
 from safeground.core.errors import ValidationFailed
 from safeground.gazetteer.queries import countries, country_name
 from safeground.hazards.models import Hazard
@@ -42,6 +43,7 @@ def _url(path: str, **params) -> str:
     return f"{path}?{urlencode(query)}" if query else path
 
 
+@page()
 def checks_page(request: HttpRequest) -> HttpResponse:
     """Counts per check, then the findings (filtered), each linking to the hazard page that shows it."""
     f = _filters(request)
@@ -109,6 +111,7 @@ def checks_page(request: HttpRequest) -> HttpResponse:
     return render(request, "quality/checks.html", context)
 
 
+@page()
 def findings_gpkg(request: HttpRequest) -> HttpResponse:
     """The (filtered) findings as a GeoPackage point layer."""
     f = _filters(request)

@@ -2,9 +2,8 @@
 
 from django.shortcuts import get_object_or_404
 from ninja import Router, Schema
-from ninja.errors import HttpError
 
-from safeground.core.auth import write_auth
+from safeground.core.auth import require_permission, write_auth
 from safeground.core.errors import ValidationFailed
 from safeground.organisations.models import Personnel
 from safeground.training import queries, services
@@ -23,9 +22,6 @@ class ResultIn(Schema):
     score: int
 
 
-def _need(request, perm: str) -> None:
-    if not request.user.has_perm(perm):
-        raise HttpError(403, f"{request.user.get_username()} may not do this ({perm})")
 
 
 @router.get("/centres", response=list[dict], summary="Training centres")
@@ -106,7 +102,7 @@ def session(request, code: str):
     summary="Enrol a trainee",
 )
 def enrol(request, code: str, body: EnrolIn):
-    _need(request, "training.add_enrolment")
+    require_permission(request, "training.add_enrolment")
     s = get_object_or_404(CourseSession, code=code)
     person = Personnel.objects.filter(code=body.person).first()
     if person is None:
@@ -122,7 +118,7 @@ def enrol(request, code: str, body: EnrolIn):
     summary="Record an assessment result",
 )
 def result(request, code: str, body: ResultIn):
-    _need(request, "training.add_assessmentresult")
+    require_permission(request, "training.add_assessmentresult")
     s = get_object_or_404(CourseSession, code=code)
     e = s.enrolments.filter(person__code=body.person).first()
     if e is None:
@@ -141,7 +137,7 @@ def result(request, code: str, body: ResultIn):
     summary="Close a session and issue certificates",
 )
 def close(request, code: str):
-    _need(request, "training.change_coursesession")
+    require_permission(request, "training.change_coursesession")
     s = get_object_or_404(CourseSession, code=code)
     issued = services.close_session(s)
     return {

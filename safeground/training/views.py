@@ -3,12 +3,14 @@
 from django.db.models import Count
 from django.shortcuts import get_object_or_404, render
 
+from safeground.core.access import page
 from safeground.organisations.models import Personnel
 from safeground.organisations.queries import can_see_personal, certifications, person_dict
 from safeground.training import queries
 from safeground.training.models import Certificate, Course, Enrolment
 
 
+@page()
 def home(request):
     sessions = list(queries.sessions()[:40])
     visitors = (
@@ -36,6 +38,7 @@ def models_centre_org():
     return Subquery(CourseSession.objects.filter(pk=OuterRef("session_id")).values("course__centre__organisation")[:1])
 
 
+@page()
 def session(request, code: str):
     s = get_object_or_404(queries.sessions(), code=code)
     personal = can_see_personal(request.user)
@@ -66,6 +69,7 @@ def session(request, code: str):
     )
 
 
+@page()
 def person(request, code: str):
     p = get_object_or_404(Personnel.objects.select_related("organisation", "team"), code=code)
     personal = can_see_personal(request.user)

@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 
 from safeground.core import crypto
+from safeground.core.access import page
 from safeground.core.errors import ValidationFailed
 from safeground.victims import access, disclosure, queries, services
 from safeground.victims.access import Actor
@@ -130,9 +131,10 @@ def _country(request) -> str | None:
 
 
 def _login_url(request) -> str:
-    return f"{reverse('admin:login')}?{urlencode({'next': request.get_full_path()})}"
+    return f"{reverse('login')}?{urlencode({'next': request.get_full_path()})}"
 
 
+@page()
 def home(request: HttpRequest) -> HttpResponse:
     """Casualty statistics for everyone; the register and accidents for the roles that may see them."""
     country = _country(request)
@@ -209,10 +211,11 @@ def _victim(code: str) -> Victim:
     return get_object_or_404(queries.victims(), code=code)
 
 
+@page()
 def detail(request: HttpRequest, code: str) -> HttpResponse:
     """A victim's pseudonymised record; the VA role gets the form that opens the personal data."""
     if not request.user.is_authenticated:
-        return redirect_to_login(request.get_full_path(), reverse("admin:login"))
+        return redirect_to_login(request.get_full_path())
     if not access.can_view_pseudonymised(request.user):
         raise PermissionDenied(_("Your role does not include victims' records."))
     victim = _victim(code)
@@ -245,6 +248,7 @@ def _detail_context(request, victim: Victim) -> dict:
     }
 
 
+@page()
 @never_cache
 def personal(request: HttpRequest, code: str) -> HttpResponse:
     """The restricted view: personal data for the VA role, after a stated purpose; audited.
@@ -254,7 +258,7 @@ def personal(request: HttpRequest, code: str) -> HttpResponse:
     if request.method != "POST":
         return redirect("victim-detail", code=code)
     if not request.user.is_authenticated:
-        return redirect_to_login(reverse("victim-detail", args=[code]), reverse("admin:login"))
+        return redirect_to_login(reverse("victim-detail", args=[code]))
     victim = _victim(code)
     actor = Actor(user=request.user, channel="page", purpose=request.POST.get("purpose", ""))
     context = _detail_context(request, victim)

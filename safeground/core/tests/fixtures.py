@@ -20,7 +20,34 @@ FUZULI = (47.15, 39.55)
 
 @pytest.fixture
 def user(django_user_model):
-    return django_user_model.objects.create_user(username="im-officer", password="x-not-used-x")
+    """An information management officer (national role: reads everything, writes domain records)."""
+    from safeground.core.roles import assign_role
+
+    account = django_user_model.objects.create_user(username="im-officer", password="x-not-used-x")
+    assign_role(account, "im_officer")
+    return account
+
+
+@pytest.fixture
+def client_for(db, django_user_model):
+    """Factory: a test client signed in with a new account holding `role` (operators need an organisation).
+
+    `client_for("viewer")`, `client_for("operator", organisation=cmac)`; the account is `client.user`.
+    """
+    from django.test import Client
+
+    from safeground.core.roles import assign_role
+
+    def make(role: str, organisation=None, username: str | None = None) -> Client:
+        name = username or f"{role}-{organisation.acronym.lower() if organisation else 'national'}"
+        account, _ = django_user_model.objects.get_or_create(username=name)
+        assign_role(account, role, organisation)
+        signed_in = Client()
+        signed_in.force_login(account)
+        signed_in.user = account
+        return signed_in
+
+    return make
 
 
 @pytest.fixture

@@ -89,7 +89,9 @@ class Command(BaseCommand):
             return
         out.write("")
         out.write(
-            self.style.SUCCESS(f"SafeGround demo: http://{host}:{port}  sign in: {ADMIN_USER} / {ADMIN_PASSWORD}")
+            self.style.SUCCESS(
+                f"SafeGround demo: http://{host}:{port}  sign in at /accounts/login/: {ADMIN_USER} / {ADMIN_PASSWORD}"
+            )
         )
         out.write(f"  one account per role, same password: {', '.join(accounts)}")
         out.flush()

@@ -1,0 +1,170 @@
+"""How each kind of submission becomes a record: parse the payload, then call the domain services.
+
+One function per kind and action. Each takes the stored payload (the API's JSON shape) and the
+reviewing user, writes through the same services as the API (validation, history, ledger), and
+returns the record's code. A ValidationFailed from here names the payload field at fault.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import shapely
+from ninja import Schema
+from pydantic import ValidationError
+
+from safeground.core.errors import ValidationFailed
+from safeground.core.geojson import geometry_from_geojson
+from safeground.core.geometry import GeometryError
+from safeground.hazards import services as hazard_services
+from safeground.hazards.models import Hazard
+from safeground.hazards.schemas import HazardIn, HazardPatch
+from safeground.landrelease import services as release_services
+from safeground.operations import services as operation_services
+from safeground.operations.models import Activity
+from safeground.operations.schemas import ProgressIn
+from safeground.organisations.models import Organisation, Team
+
+
+class ActivityIn(Schema):
+    activity_type: str
+    methods: list[str]
+    hazards: list[str]
+    start_date: dt.date
+    end_date: dt.date | None = None
+    teams: list[str] = []
+    organisation: str | None = None  # acronym; an operator's own organisation when omitted
+
+
+class DeviceIn(Schema):
+    point: dict[str, Any]  # GeoJSON Point, lon/lat
+    category: str
+    disposal: str
+    model: str | None = None  # ordnance model name, e.g. "PMN-2"
+    condition: str = "unknown"
+    depth_cm: int | None = None
+    found_on: dt.date | None = None
+    count: int = 1
+
+
+class ProductWithDevicesIn(Schema):
+    activity: str
+    hazard: str
+    outcome: str
+    geometry: dict[str, Any]
+    released_on: dt.date
+    clearance_depth_cm: int | None = None
+    reported_area_m2: float | None = None
+    devices: list[DeviceIn] = []
+
+
+class ProgressSubmissionIn(ProgressIn):
+    activity: str
+
+
+SCHEMAS: dict[tuple[str, str], type[Schema]] = {
+    ("hazard", "create"): HazardIn,
+    ("hazard", "update"): HazardPatch,
+    ("activity", "create"): ActivityIn,
+    ("product", "create"): ProductWithDevicesIn,
+    ("progress", "create"): ProgressSubmissionIn,
+}
+
+
+def parse(kind: str, action: str, payload: dict) -> Schema:
+    """The payload checked against its schema; a ValidationFailed names the first bad field."""
+    schema = SCHEMAS.get((kind, action))
+    if schema is None:
+        raise ValidationFailed(f"cannot submit {action} of {kind}", field="kind", reason="choice")
+    try:
+        return schema(**payload)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = ".".join(str(p) for p in first["loc"])
+        raise ValidationFailed(f"{where}: {first['msg']}", field=where, reason=first["type"]) from exc
+
+
+def geometry(value: dict | None, field: str) -> shapely.Geometry:
+    try:
+        return geometry_from_geojson(value, field)
+    except GeometryError as exc:
+        raise ValidationFailed.from_geometry(exc, field=field) from exc
+
+
+def _lookup(model, code: str, field: str):
+    row = model.objects.filter(code=code).first()
+    if row is None:
+        raise ValidationFailed(f"no {model._meta.verbose_name} {code!r}", field=field, reason="unknown")
+    return row
+
+
+def create_hazard(data: HazardIn, user) -> str:
+    fields = data.dict(exclude={"traverse", "geometry"})
+    if fields.get("benchmark") is not None:
+        fields["benchmark"] = geometry(fields["benchmark"], "benchmark")
+    if data.traverse is not None:
+        hazard, _row, _result = hazard_services.create_hazard_from_traverse(traverse=data.traverse, user=user, **fields)
+        return hazard.code
+    return hazard_services.create_hazard(geometry=geometry(data.geometry, "geometry"), user=user, **fields).code
+
+
+def update_hazard(data: HazardPatch, user, target: str) -> str:
+    changes = data.dict(exclude_unset=True)
+    for field in ("geometry", "benchmark"):
+        if changes.get(field) is not None:
+            changes[field] = geometry(changes[field], field)
+    hazard = _lookup(Hazard, target, "target_code")
+    return hazard_services.update_hazard(hazard, user=user, **changes).code
+
+
+def create_activity(data: ActivityIn, user) -> str:
+    organisation = Organisation.objects.filter(acronym=data.organisation).first()
+    if organisation is None:
+        raise ValidationFailed(f"no organisation {data.organisation!r}", field="organisation", reason="unknown")
+    hazards = [_lookup(Hazard, code, f"hazards[{i}]") for i, code in enumerate(data.hazards)]
+    teams = [_lookup(Team, code, f"teams[{i}]") for i, code in enumerate(data.teams)]
+    return operation_services.create_activity(
+        organisation=organisation,
+        activity_type=data.activity_type,
+        methods=data.methods,
+        hazards=hazards,
+        teams=teams,
+        start_date=data.start_date,
+        end_date=data.end_date,
+        user=user,
+    ).code
+
+
+def create_product(data: ProductWithDevicesIn, user) -> str:
+    fields = data.dict(exclude={"devices", "geometry"})
+    product = release_services.create_product(geometry=geometry(data.geometry, "geometry"), user=user, **fields)
+    devices = []
+    for i, d in enumerate(data.devices):
+        row = d.dict()
+        row["point"] = geometry(row["point"], f"devices[{i}].point")
+        devices.append(row)
+    release_services.record_devices(product, devices, user=user)
+    return product.code
+
+
+def create_progress(data: ProgressSubmissionIn, user) -> str:
+    activity = _lookup(Activity, data.activity, "activity")
+    fields = data.dict(exclude={"activity"})
+    team = _lookup(Team, fields.pop("team"), "team")
+    hazard_code = fields.pop("hazard")
+    if hazard_code:
+        fields["hazard"] = activity.hazards.filter(code=hazard_code).first()
+        if fields["hazard"] is None:
+            raise ValidationFailed(f"{activity.code} does not work on {hazard_code}", field="hazard")
+    return operation_services.record_progress(activity, team, user=user, **fields).code
+
+
+def apply(kind: str, action: str, payload: dict, user, target: str = "") -> str:
+    """Write the submission's record; returns its code. Call inside a transaction."""
+    data = parse(kind, action, payload)
+    if action == "update":
+        return update_hazard(data, user, target)
+    return {"hazard": create_hazard, "activity": create_activity, "product": create_product}.get(kind, create_progress)(
+        data, user
+    )

@@ -1,0 +1,201 @@
+"""Page forms that turn what an operator enters into a submission payload (the API's JSON shape).
+
+A perimeter comes either from the map (drawn, GeoJSON in a hidden field) or typed as one vertex per
+line in any format the gazetteer reads (decimal degrees, DMS, DDM, UTM, MGRS); typed vertices win,
+so a user without a working map can still submit.
+"""
+
+from __future__ import annotations
+
+import json
+
+from django import forms
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
+
+from safeground.gazetteer.coordinates import CoordinateError, parse_coordinate
+from safeground.hazards.models import CONTAMINATION_CHOICES, Hazard
+from safeground.landrelease.models import Device, Product
+from safeground.operations.models import (
+    METHOD_CHOICES,
+    SOIL_METAL_CHOICES,
+    TERRAIN_CHOICES,
+    VEGETATION_CHOICES,
+    WEATHER_CHOICES,
+    Activity,
+    ProgressReport,
+)
+from safeground.ordnance.models import CATEGORY_CHOICES
+
+DATE = forms.DateInput(attrs={"type": "date"})
+
+
+def _translated(choices):
+    return [(key, _lazy(label)) for key, label in choices]
+
+
+def polygon_from_lines(text: str) -> dict:
+    """Vertices, one per line, in any supported format → a closed GeoJSON Polygon (lon/lat)."""
+    points = []
+    for number, line in enumerate(text.splitlines(), start=1):
+        if not line.strip():
+            continue
+        try:
+            points.append(list(parse_coordinate(line.strip())))
+        except CoordinateError as exc:
+            raise forms.ValidationError(_("Line %(line)d: %(error)s") % {"line": number, "error": exc}) from exc
+    if len(points) < 3:
+        raise forms.ValidationError(_("Give at least three vertices, one per line."))
+    if points[0] != points[-1]:
+        points.append(points[0])
+    return {"type": "Polygon", "coordinates": [points]}
+
+
+class PerimeterMixin(forms.Form):
+    geometry = forms.CharField(widget=forms.HiddenInput, required=False)
+    vertices = forms.CharField(
+        label=_lazy("Or type the vertices"),
+        required=False,
+        widget=forms.Textarea(
+            attrs={"rows": 4, "placeholder": "13.0512, 103.0498\n48P 289000 1443000\n48PTU 89100 43100"}
+        ),
+        help_text=_lazy("One vertex per line: decimal degrees (latitude, longitude), DMS, UTM or MGRS."),
+    )
+
+    def perimeter(self) -> dict:
+        data = self.cleaned_data
+        if data.get("vertices", "").strip():
+            return polygon_from_lines(data["vertices"])
+        if data.get("geometry"):
+            try:
+                value = json.loads(data["geometry"])
+            except ValueError as exc:
+                raise forms.ValidationError(_("The drawn perimeter could not be read.")) from exc
+            if isinstance(value, dict) and value.get("type") == "Feature":
+                value = value.get("geometry")
+            return value
+        raise forms.ValidationError(_("Draw the perimeter on the map or type its vertices."))
+
+    def clean(self):
+        cleaned = super().clean()
+        try:
+            cleaned["perimeter"] = self.perimeter()
+        except forms.ValidationError as exc:
+            self.add_error("vertices", exc)
+        return cleaned
+
+
+class HazardForm(PerimeterMixin):
+    name = forms.CharField(label=_lazy("Name"), max_length=200, required=False)
+    hazard_class = forms.ChoiceField(label=_lazy("Class"), choices=_translated(Hazard.CLASS_CHOICES))
+    contamination_type = forms.ChoiceField(label=_lazy("Contamination"), choices=_translated(CONTAMINATION_CHOICES))
+    recorded_on = forms.DateField(label=_lazy("Recorded on"), widget=DATE)
+
+    def payload(self) -> dict:
+        d = self.cleaned_data
+        return {
+            "geometry": d["perimeter"],
+            "hazard_class": d["hazard_class"],
+            "contamination_type": d["contamination_type"],
+            "recorded_on": d["recorded_on"].isoformat(),
+            "name": d["name"],
+        }
+
+
+class ActivityForm(forms.Form):
+    activity_type = forms.ChoiceField(label=_lazy("Type"), choices=_translated(Activity.TYPE_CHOICES))
+    methods = forms.MultipleChoiceField(
+        label=_lazy("Methods"), choices=_translated(METHOD_CHOICES), widget=forms.CheckboxSelectMultiple
+    )
+    hazards = forms.CharField(label=_lazy("Hazard codes"), help_text=_lazy("Separated by commas or spaces."))
+    teams = forms.CharField(label=_lazy("Team codes"), required=False)
+    start_date = forms.DateField(label=_lazy("Start date"), widget=DATE)
+
+    def payload(self) -> dict:
+        d = self.cleaned_data
+        return {
+            "activity_type": d["activity_type"],
+            "methods": d["methods"],
+            "hazards": d["hazards"].replace(",", " ").split(),
+            "teams": d["teams"].replace(",", " ").split(),
+            "start_date": d["start_date"].isoformat(),
+        }
+
+
+class ProductForm(PerimeterMixin):
+    activity = forms.CharField(label=_lazy("Activity code"))
+    hazard = forms.CharField(label=_lazy("Hazard code"))
+    outcome = forms.ChoiceField(label=_lazy("Outcome"), choices=_translated(Product.OUTCOME_CHOICES))
+    released_on = forms.DateField(label=_lazy("Released on"), widget=DATE)
+    clearance_depth_cm = forms.IntegerField(label=_lazy("Clearance depth (cm)"), required=False, min_value=0)
+    devices = forms.CharField(
+        label=_lazy("Devices found"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3, "placeholder": "13.0512, 103.0498; ap_mine; destroyed_in_situ; PMN-2"}),
+        help_text=_lazy("One per line: position; category; disposal; model (optional)."),
+    )
+
+    def clean_devices(self) -> list[dict]:
+        rows = []
+        categories, disposals = dict(CATEGORY_CHOICES), dict(Device.DISPOSAL_CHOICES)
+        for number, line in enumerate(self.cleaned_data["devices"].splitlines(), start=1):
+            if not line.strip():
+                continue
+            parts = [p.strip() for p in line.split(";")]
+            if len(parts) < 3:
+                raise forms.ValidationError(_("Line %(line)d: give position; category; disposal.") % {"line": number})
+            try:
+                lon, lat = parse_coordinate(parts[0])
+            except CoordinateError as exc:
+                raise forms.ValidationError(_("Line %(line)d: %(error)s") % {"line": number, "error": exc}) from exc
+            if parts[1] not in categories or parts[2] not in disposals:
+                raise forms.ValidationError(
+                    _("Line %(line)d: category is one of %(categories)s; disposal one of %(disposals)s")
+                    % {"line": number, "categories": ", ".join(categories), "disposals": ", ".join(disposals)}
+                )
+            rows.append(
+                {
+                    "point": {"type": "Point", "coordinates": [lon, lat]},
+                    "category": parts[1],
+                    "disposal": parts[2],
+                    "model": parts[3] if len(parts) > 3 and parts[3] else None,
+                }
+            )
+        return rows
+
+    def payload(self) -> dict:
+        d = self.cleaned_data
+        return {
+            "activity": d["activity"].strip(),
+            "hazard": d["hazard"].strip(),
+            "outcome": d["outcome"],
+            "geometry": d["perimeter"],
+            "released_on": d["released_on"].isoformat(),
+            "clearance_depth_cm": d["clearance_depth_cm"],
+            "devices": d["devices"],
+        }
+
+
+class ProgressForm(forms.Form):
+    activity = forms.CharField(label=_lazy("Activity code"))
+    team = forms.CharField(label=_lazy("Team code"))
+    date = forms.DateField(label=_lazy("Date"), widget=DATE)
+    period = forms.ChoiceField(label=_lazy("Period"), choices=_translated(ProgressReport.PERIOD_CHOICES))
+    method = forms.ChoiceField(label=_lazy("Method"), choices=_translated(METHOD_CHOICES))
+    area_m2 = forms.FloatField(label=_lazy("Area searched (m²)"), min_value=0)
+    days_worked = forms.FloatField(label=_lazy("Days worked"), initial=1, min_value=0.1)
+    searchers = forms.IntegerField(label=_lazy("Searchers"), min_value=0)
+    hours_per_day = forms.FloatField(label=_lazy("Hours per day"), min_value=0)
+    devices_found = forms.IntegerField(label=_lazy("Devices found"), initial=0, min_value=0)
+    terrain = forms.ChoiceField(label=_lazy("Terrain"), choices=_translated(TERRAIN_CHOICES))
+    vegetation = forms.ChoiceField(label=_lazy("Vegetation"), choices=_translated(VEGETATION_CHOICES))
+    soil_metal = forms.ChoiceField(label=_lazy("Soil metal content"), choices=_translated(SOIL_METAL_CHOICES))
+    weather = forms.ChoiceField(label=_lazy("Weather"), choices=_translated(WEATHER_CHOICES), required=False)
+
+    def payload(self) -> dict:
+        d = dict(self.cleaned_data)
+        d["date"] = d["date"].isoformat()
+        return {k: v for k, v in d.items() if v not in (None, "")}
+
+
+FORMS = {"hazard": HazardForm, "activity": ActivityForm, "product": ProductForm, "progress": ProgressForm}

@@ -1,0 +1,56 @@
+"""The review queue: what operators submit waits here until an IM officer approves or returns it.
+
+A submission holds the proposed record as the API's JSON payload; nothing reaches the domain tables
+(and so the national figures) until approval applies it through the same services as the API.
+"""
+
+from django.conf import settings
+from django.db import models
+from simple_history.models import HistoricalRecords
+
+from safeground.core.models import Record
+
+
+class Submission(Record):
+    KIND_CHOICES = [
+        ("hazard", "Hazard"),
+        ("activity", "Activity"),
+        ("product", "Land release product with its devices"),
+        ("progress", "Progress report"),
+    ]
+    ACTION_CHOICES = [("create", "New record"), ("update", "Change to a record")]
+    STATUS_CHOICES = [
+        ("pending", "Waiting for review"),
+        ("approved", "Approved"),
+        ("returned", "Returned with comments"),
+        ("withdrawn", "Withdrawn"),
+    ]
+    kind = models.CharField(max_length=10, choices=KIND_CHOICES)
+    action = models.CharField(max_length=6, choices=ACTION_CHOICES, default="create")
+    target_code = models.CharField(max_length=40, blank=True, help_text="The record an update changes")
+    payload = models.JSONField(help_text="The proposed record, shaped like the API's input")
+    organisation = models.ForeignKey(
+        "organisations.Organisation", null=True, blank=True, on_delete=models.PROTECT, related_name="submissions"
+    )
+    country = models.CharField(max_length=3, blank=True)
+    submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="submissions")
+    status = models.CharField(max_length=10, choices=STATUS_CHOICES, default="pending")
+    revision = models.PositiveIntegerField(default=1, help_text="Bumped by every change; review forms carry it")
+    findings = models.JSONField(default=list, help_text="The automatic checks' findings at submission")
+    base_updated_at = models.DateTimeField(null=True, blank=True, help_text="The target's updated_at when submitted")
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="reviews"
+    )
+    reviewed_at = models.DateTimeField(null=True, blank=True)
+    review_comment = models.TextField(blank=True)
+    last_error = models.TextField(blank=True, help_text="Why the last approval attempt failed (nothing applied)")
+    result_code = models.CharField(max_length=40, blank=True, help_text="The record the approval created or changed")
+    form_nonce = models.CharField(
+        max_length=64, null=True, blank=True, unique=True, help_text="One-time token of the page form that sent it"
+    )
+    history = HistoricalRecords()
+
+    class Meta(Record.Meta):
+        ordering = ["-created_at"]
+        permissions = [("review_submission", "Approve or return workbench submissions")]
+        indexes = [models.Index(fields=["status", "organisation"])]

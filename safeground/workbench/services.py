@@ -1,0 +1,215 @@
+"""Every workbench write: submit, resubmit, withdraw, approve, return.
+
+Submitting runs the whole approval in a rolled-back transaction first, so an operator hears about
+a bad geometry, a missing accreditation or an over-reported area at once, not days later from the
+reviewer. Approval applies the payload through the domain services in one transaction; if anything
+fails, nothing is applied, the submission stays pending and records why. Review forms carry the
+submission's revision: a decision on a submission that changed (or was already decided) is refused.
+"""
+
+from __future__ import annotations
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from safeground.core.errors import ValidationFailed
+from safeground.core.roles import is_scoped, organisation_ids
+from safeground.hazards.models import Hazard
+from safeground.operations.models import Activity
+from safeground.organisations.models import Organisation
+from safeground.workbench import appliers, checks
+from safeground.workbench.models import Submission
+
+
+class ReviewRefused(Exception):
+    """A decision that can't be taken (already decided, changed since the form was shown, not allowed)."""
+
+
+class _DryRun(Exception):
+    def __init__(self, code: str):
+        self.code = code
+
+
+def dry_run(kind: str, action: str, payload: dict, user, target: str = "") -> str:
+    """Apply the payload and roll it back: raises the ValidationFailed approval would raise."""
+    try:
+        with transaction.atomic():
+            raise _DryRun(appliers.apply(kind, action, payload, user, target))
+    except _DryRun as done:
+        return done.code
+
+
+def _organisation(kind: str, action: str, payload: dict, user, target: str) -> Organisation | None:
+    """The organisation a submission belongs to; an operator may only submit for their own."""
+    acronym = None
+    if kind == "hazard" and action == "create":
+        acronym = payload.get("reporting_organisation")
+    elif kind == "hazard":
+        hazard = Hazard.objects.filter(code=target).select_related("reporting_organisation").first()
+        acronym = hazard.reporting_organisation.acronym if hazard and hazard.reporting_organisation else None
+    elif kind == "activity":
+        acronym = payload.get("organisation")
+    else:
+        activity = Activity.objects.filter(code=payload.get("activity")).select_related("organisation").first()
+        acronym = activity.organisation.acronym if activity else None
+    own = list(Organisation.objects.filter(pk__in=organisation_ids(user)))
+    if not is_scoped(user):
+        return Organisation.objects.filter(acronym=acronym).first() if acronym else None
+    if acronym is None and kind in ("hazard", "activity") and action == "create" and len(own) == 1:
+        payload["reporting_organisation" if kind == "hazard" else "organisation"] = own[0].acronym
+        return own[0]
+    match = next((o for o in own if o.acronym == acronym), None)
+    if match is None:
+        raise ValidationFailed(
+            f"{user.get_username()} submits for {', '.join(o.acronym for o in own) or 'no organisation'}, "
+            f"not {acronym or 'a record without an organisation'}",
+            field="organisation",
+            reason="other_organisation",
+        )
+    return match
+
+
+def _target_version(kind: str, action: str, target: str):
+    if action != "update":
+        return None
+    hazard = Hazard.objects.filter(code=target).first()
+    if hazard is None:
+        raise ValidationFailed(f"no hazard {target!r}", field="target_code", reason="unknown")
+    return hazard.updated_at
+
+
+def _prepare(kind: str, action: str, payload: dict, user, target: str) -> dict:
+    if not isinstance(payload, dict):
+        raise ValidationFailed("payload must be a JSON object", field="payload")
+    payload = dict(payload)
+    organisation = _organisation(kind, action, payload, user, target)
+    base = _target_version(kind, action, target)
+    dry_run(kind, action, payload, user, target)
+    return {
+        "payload": payload,
+        "organisation": organisation,
+        "base_updated_at": base,
+        "findings": checks.findings(kind, action, payload, target),
+    }
+
+
+def submit(*, kind: str, payload: dict, user, action: str = "create", target_code: str = "", nonce=None):
+    """Queue a proposed record for review. Refused (ValidationFailed, nothing queued) when it could not be
+    approved as it stands; `nonce` is the page form's one-time token (a replayed form is refused)."""
+    prepared = _prepare(kind, action, payload, user, target_code)
+    country = prepared["payload"].get("country") or (
+        prepared["organisation"].country if prepared["organisation"] else ""
+    )
+    submission = Submission(
+        kind=kind,
+        action=action,
+        target_code=target_code,
+        submitted_by=user,
+        country=country or "",
+        form_nonce=nonce,
+        **prepared,
+    )
+    submission.code = _next_code(submission)
+    submission._history_user = user
+    try:
+        with transaction.atomic():
+            submission.save()
+    except IntegrityError as exc:
+        if nonce and Submission.objects.filter(form_nonce=nonce).exists():
+            raise ValidationFailed("this form was already submitted", field="form", reason="replayed") from exc
+        raise
+    return submission
+
+
+def _next_code(submission: Submission) -> str:
+    from safeground.core.codes import next_code
+
+    prefix = submission.organisation.acronym if submission.organisation else "NAT"
+    return next_code(Submission, f"WB-{prefix}", submission.kind.upper()[:3], width=5)
+
+
+def _locked(submission: Submission, revision: int | None) -> Submission:
+    row = Submission.objects.select_for_update().get(pk=submission.pk)
+    if revision is not None and row.revision != revision:
+        raise ReviewRefused(
+            f"{row.code} changed since this form was shown (revision {row.revision}, the form had {revision}): "
+            "reload it"
+        )
+    return row
+
+
+def resubmit(submission: Submission, *, payload: dict, user, revision: int | None = None) -> Submission:
+    """The submitter's corrected version of a returned (or still pending) submission."""
+    with transaction.atomic():
+        row = _locked(submission, revision)
+        if row.submitted_by_id != user.pk:
+            raise ReviewRefused(f"only {row.submitted_by.get_username()} can change {row.code}")
+        if row.status not in ("pending", "returned"):
+            raise ReviewRefused(f"{row.code} is {row.get_status_display().lower()}: it can't be changed")
+        prepared = _prepare(row.kind, row.action, payload, user, row.target_code)
+        for name, value in prepared.items():
+            setattr(row, name, value)
+        row.status, row.revision, row.last_error = "pending", row.revision + 1, ""
+        row._history_user = user
+        row.save()
+        return row
+
+
+def withdraw(submission: Submission, *, user, revision: int | None = None) -> Submission:
+    with transaction.atomic():
+        row = _locked(submission, revision)
+        if row.submitted_by_id != user.pk or row.status not in ("pending", "returned"):
+            raise ReviewRefused(f"{row.code} can't be withdrawn by {user.get_username()} now")
+        row.status, row.revision = "withdrawn", row.revision + 1
+        row._history_user = user
+        row.save()
+        return row
+
+
+def _check_reviewer(row: Submission, user) -> None:
+    if not user.has_perm("workbench.review_submission"):
+        raise ReviewRefused(f"{user.get_username()} may not review submissions")
+    if row.status != "pending":
+        raise ReviewRefused(f"{row.code} is already {row.get_status_display().lower()}")
+    if row.submitted_by_id == user.pk:
+        raise ReviewRefused(f"{row.code} was submitted by {user.get_username()}: someone else must review it")
+
+
+def approve(submission: Submission, *, user, revision: int | None = None, comment: str = "") -> Submission:
+    """Apply the submission (one transaction, with history) and mark it approved.
+
+    On failure nothing is applied; the submission stays pending with `last_error` set, and the
+    ValidationFailed or ReviewRefused is raised again for the caller to show."""
+    try:
+        with transaction.atomic():
+            row = _locked(submission, revision)
+            _check_reviewer(row, user)
+            if row.action == "update":
+                current = Hazard.objects.filter(code=row.target_code).values_list("updated_at", flat=True).first()
+                if current != row.base_updated_at:
+                    raise ReviewRefused(
+                        f"{row.target_code} was changed after {row.code} was submitted: return it to be redone"
+                    )
+            row.result_code = appliers.apply(row.kind, row.action, row.payload, user, row.target_code)
+            row.status, row.revision, row.last_error = "approved", row.revision + 1, ""
+            row.reviewed_by, row.reviewed_at, row.review_comment = user, timezone.now(), comment
+            row._history_user = user
+            row.save()
+            return row
+    except ValidationFailed as exc:
+        Submission.objects.filter(pk=submission.pk, status="pending").update(last_error=str(exc))
+        raise
+
+
+def return_for_changes(submission: Submission, *, user, comment: str, revision: int | None = None) -> Submission:
+    """Send it back to the submitter with the reviewer's comments (required)."""
+    if not comment.strip():
+        raise ValidationFailed("say what needs changing: a comment is required", field="comment", reason="required")
+    with transaction.atomic():
+        row = _locked(submission, revision)
+        _check_reviewer(row, user)
+        row.status, row.revision = "returned", row.revision + 1
+        row.reviewed_by, row.reviewed_at, row.review_comment = user, timezone.now(), comment.strip()
+        row._history_user = user
+        row.save()
+        return row

@@ -1,0 +1,163 @@
+"""Workbench pages: the queue, one submission against the current record, the submit forms.
+
+Every form carries a one-time signed token (core.formtokens) besides Django's CSRF token: a
+creating form's nonce is stored with its submission, so posting it twice queues nothing new; a
+decision form names the submission's revision, so replaying it after a decision is refused.
+"""
+
+from __future__ import annotations
+
+import json
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import get_script_prefix, reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from safeground.core import formtokens
+from safeground.core.access import page
+from safeground.core.errors import ValidationFailed
+from safeground.core.roles import is_scoped, organisation_ids
+from safeground.organisations.models import Organisation
+from safeground.workbench import queries, services
+from safeground.workbench.forms import FORMS
+from safeground.workbench.models import Submission
+
+PAGE_SIZE = 50
+
+
+@page("workbench.view_submission")
+def queue(request: HttpRequest) -> HttpResponse:
+    """Submissions the account may see, newest first, filtered by status and kind."""
+    status = request.GET.get("status", "pending")
+    kind = request.GET.get("kind", "")
+    rows = queries.visible(request.user)
+    if status in dict(Submission.STATUS_CHOICES):
+        rows = rows.filter(status=status)
+    if kind in dict(Submission.KIND_CHOICES):
+        rows = rows.filter(kind=kind)
+    paginator = Paginator(rows.order_by("-created_at"), PAGE_SIZE)
+    context = {
+        "page_obj": paginator.get_page(request.GET.get("page")),
+        "status": status,
+        "kind": kind,
+        "statuses": [(k, _(v), queries.counts(request.user).get(k, 0)) for k, v in Submission.STATUS_CHOICES],
+        "kinds": [(k, _(v)) for k, v in Submission.KIND_CHOICES],
+        "can_submit": request.user.has_perm("workbench.add_submission"),
+    }
+    return render(request, "workbench/queue.html", context)
+
+
+def _visible_or_404(request, code: str) -> Submission:
+    return get_object_or_404(queries.visible(request.user), code=code)
+
+
+@page("workbench.view_submission")
+def detail(request: HttpRequest, code: str) -> HttpResponse:
+    submission = _visible_or_404(request, code)
+    return render(request, "workbench/detail.html", _detail_context(request, submission))
+
+
+def _detail_context(request, submission: Submission, error: str = "") -> dict:
+    user = request.user
+    token = formtokens.issue(user, f"review:{submission.pk}:{submission.revision}")
+    return {
+        "submission": submission,
+        "comparison": queries.comparison(submission),
+        "features": json.dumps(queries.map_features(submission)),
+        "can_review": queries.can_review(user, submission),
+        "is_submitter": submission.submitted_by_id == user.pk and submission.status in ("pending", "returned"),
+        "token": token,
+        "error": error or submission.last_error,
+        "api": get_script_prefix() + "api/v1",
+        "history": submission.history.select_related("history_user").order_by("-history_date")[:20],
+    }
+
+
+@require_POST
+@page("workbench.view_submission")
+def decide(request: HttpRequest, code: str) -> HttpResponse:
+    """Approve, return or withdraw: the form's token must name this submission's current revision."""
+    submission = _visible_or_404(request, code)
+    action = request.POST.get("action", "")
+    try:
+        formtokens.check(request.user, f"review:{submission.pk}:{submission.revision}", request.POST.get("token"))
+        revision = submission.revision
+        comment = request.POST.get("comment", "")
+        if action == "approve":
+            services.approve(submission, user=request.user, revision=revision, comment=comment)
+            messages.success(request, _("%(code)s approved.") % {"code": submission.code})
+        elif action == "return":
+            services.return_for_changes(submission, user=request.user, comment=comment, revision=revision)
+            messages.success(request, _("%(code)s returned to the submitter.") % {"code": submission.code})
+        elif action == "withdraw":
+            services.withdraw(submission, user=request.user, revision=revision)
+            messages.success(request, _("%(code)s withdrawn.") % {"code": submission.code})
+        else:
+            raise ValidationFailed(_("Unknown action."), field="action")
+    except formtokens.FormTokenInvalid as exc:
+        return _refused(request, submission, str(exc), status=409)
+    except services.ReviewRefused as exc:
+        return _refused(request, submission, str(exc), status=409)
+    except ValidationFailed as exc:
+        submission.refresh_from_db()
+        return _refused(request, submission, _("Not applied: %(error)s") % {"error": exc}, status=422)
+    return redirect("workbench-detail", code=submission.code)
+
+
+def _refused(request, submission: Submission, error: str, status: int) -> HttpResponse:
+    submission.refresh_from_db()
+    response = render(request, "workbench/detail.html", _detail_context(request, submission, error), status=status)
+    return response
+
+
+def _organisations_for(user):
+    if is_scoped(user):
+        return Organisation.objects.filter(pk__in=organisation_ids(user))
+    return Organisation.objects.filter(kind="operator").order_by("acronym")
+
+
+@page("workbench.add_submission")
+def new(request: HttpRequest, kind: str) -> HttpResponse:
+    """The submit form of one kind; a valid post is queued for review (never applied directly)."""
+    form_class = FORMS.get(kind)
+    if form_class is None:
+        raise Http404(kind)
+    purpose = f"submit:{kind}"
+    organisations = _organisations_for(request.user)
+    error = ""
+    form = form_class(request.POST or None)
+    if request.method == "POST":
+        try:
+            nonce = formtokens.check(request.user, purpose, request.POST.get("token"))
+        except formtokens.FormTokenInvalid as exc:
+            error, form = str(exc), form_class(request.POST)
+            form.is_valid()
+        else:
+            if form.is_valid():
+                payload = form.payload()
+                chosen = request.POST.get("organisation", "")
+                if chosen and organisations.filter(acronym=chosen).exists() and kind in ("hazard", "activity"):
+                    payload["reporting_organisation" if kind == "hazard" else "organisation"] = chosen
+                try:
+                    submission = services.submit(kind=kind, payload=payload, user=request.user, nonce=nonce)
+                except ValidationFailed as exc:
+                    error = _("Not submitted: %(error)s") % {"error": exc}
+                else:
+                    messages.success(request, _("%(code)s submitted for review.") % {"code": submission.code})
+                    return redirect("workbench-detail", code=submission.code)
+    context = {
+        "form": form,
+        "kind": kind,
+        "kind_label": _(dict(Submission.KIND_CHOICES)[kind]),
+        "token": formtokens.issue(request.user, purpose),
+        "organisations": organisations,
+        "error": error,
+        "draw": kind in ("hazard", "product"),
+        "api": get_script_prefix() + "api/v1",
+        "queue_url": reverse("workbench"),
+    }
+    return render(request, "workbench/new.html", context, status=422 if error or form.errors else 200)

@@ -1,0 +1,104 @@
+/* Draw a polygon on a MapLibre map and keep it, as GeoJSON, in the form's hidden geometry field.
+ * Click adds a vertex; clicking the first vertex (or Finish) closes the ring; Undo removes the last
+ * vertex; Clear starts again. Provinces and the hazards already recorded in view are drawn for context. */
+(function () {
+  "use strict";
+  const container = document.getElementById("draw-map");
+  if (!container || !window.maplibregl) return;
+  const api = container.dataset.api;
+  const target = document.getElementById(container.dataset.target);
+  const status = document.getElementById("draw-status");
+  const countrySelect = document.getElementById("draw-country");
+  const EXTENTS = { KHM: [102.3, 10.4, 107.7, 14.7], AZE: [44.7, 38.3, 50.4, 41.95] };
+  const empty = { type: "FeatureCollection", features: [] };
+  let vertices = [];
+  let closed = false;
+
+  const map = new maplibregl.Map({
+    container,
+    style: { version: 8, sources: {}, layers: [{ id: "bg", type: "background", paint: { "background-color": "#eef1ec" } }] },
+    bounds: EXTENTS[countrySelect ? countrySelect.value : "KHM"],
+    doubleClickZoom: false,
+    dragRotate: false,
+    attributionControl: false,
+  });
+  map.addControl(new maplibregl.NavigationControl({ showCompass: false }));
+
+  function sketch() {
+    const features = [];
+    if (vertices.length >= 3 && closed) {
+      features.push({ type: "Feature", geometry: { type: "Polygon", coordinates: [[...vertices, vertices[0]]] }, properties: {} });
+    } else if (vertices.length >= 2) {
+      features.push({ type: "Feature", geometry: { type: "LineString", coordinates: vertices }, properties: {} });
+    }
+    vertices.forEach((v, i) => features.push({ type: "Feature", geometry: { type: "Point", coordinates: v }, properties: { first: i === 0 } }));
+    return { type: "FeatureCollection", features };
+  }
+
+  function update() {
+    const source = map.getSource("sketch");
+    if (source) source.setData(sketch());
+    if (closed) {
+      target.value = JSON.stringify({ type: "Polygon", coordinates: [[...vertices, vertices[0]]] });
+      status.textContent = container.dataset.labelClosed;
+    } else {
+      target.value = "";
+      status.textContent = `${container.dataset.labelVertices}: ${vertices.length}`;
+    }
+    container.dataset.vertices = String(vertices.length);
+    container.dataset.closed = String(closed);
+  }
+
+  async function loadJSON(url) {
+    const response = await fetch(url, { credentials: "same-origin", headers: { Accept: "application/json" } });
+    return response.ok ? response.json() : empty;
+  }
+
+  async function loadContext() {
+    const b = map.getBounds();
+    const bbox = [b.getWest(), b.getSouth(), b.getEast(), b.getNorth()].map((n) => n.toFixed(5)).join(",");
+    const hazards = await loadJSON(`${api}/hazards?bbox=${bbox}&limit=2000`);
+    map.getSource("hazards").setData(hazards);
+  }
+
+  map.on("load", async () => {
+    map.addSource("provinces", { type: "geojson", data: empty });
+    map.addSource("hazards", { type: "geojson", data: empty });
+    map.addSource("sketch", { type: "geojson", data: empty });
+    map.addLayer({ id: "provinces", type: "line", source: "provinces", paint: { "line-color": "#8a9488", "line-width": 1 } });
+    map.addLayer({ id: "hazards", type: "fill", source: "hazards", paint: { "fill-color": "#c0392b", "fill-opacity": 0.25, "fill-outline-color": "#c0392b" } });
+    map.addLayer({ id: "sketch-fill", type: "fill", source: "sketch", filter: ["==", ["geometry-type"], "Polygon"], paint: { "fill-color": "#1f6feb", "fill-opacity": 0.3 } });
+    map.addLayer({ id: "sketch-line", type: "line", source: "sketch", filter: ["!=", ["geometry-type"], "Point"], paint: { "line-color": "#1f6feb", "line-width": 2 } });
+    map.addLayer({ id: "sketch-points", type: "circle", source: "sketch", filter: ["==", ["geometry-type"], "Point"], paint: { "circle-radius": ["case", ["get", "first"], 6, 4], "circle-color": "#fff", "circle-stroke-color": "#1f6feb", "circle-stroke-width": 2 } });
+    const country = countrySelect ? countrySelect.value : "KHM";
+    map.getSource("provinces").setData(await loadJSON(`${api}/admin-areas?country=${country}&level=1&simplify=0.002`));
+    await loadContext();
+    update();
+    container.dataset.state = "ready";
+  });
+  map.on("moveend", () => { if (map.getSource("hazards")) loadContext(); });
+
+  map.on("click", (event) => {
+    if (closed) return;
+    if (vertices.length >= 3) {
+      const first = map.project(vertices[0]);
+      if (Math.hypot(first.x - event.point.x, first.y - event.point.y) < 10) {
+        closed = true;
+        update();
+        return;
+      }
+    }
+    vertices.push([Number(event.lngLat.lng.toFixed(7)), Number(event.lngLat.lat.toFixed(7))]);
+    update();
+  });
+
+  document.getElementById("draw-finish").addEventListener("click", () => { if (vertices.length >= 3) { closed = true; update(); } });
+  document.getElementById("draw-undo").addEventListener("click", () => { if (closed) closed = false; else vertices.pop(); update(); });
+  document.getElementById("draw-clear").addEventListener("click", () => { vertices = []; closed = false; update(); });
+  if (countrySelect) {
+    countrySelect.addEventListener("change", async () => {
+      map.fitBounds(EXTENTS[countrySelect.value], { duration: 0 });
+      map.getSource("provinces").setData(await loadJSON(`${api}/admin-areas?country=${countrySelect.value}&level=1&simplify=0.002`));
+    });
+  }
+})();
