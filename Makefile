@@ -10,7 +10,7 @@ SEED ?= 1
 PG_URL ?= postgis://postgres@127.0.0.1:5432/safeground
 SQLITE_TEST_URL ?= spatialite:///$(CURDIR)/var/test.sqlite
 
-.PHONY: demo test test-sqlite test-postgis lint setup system venv clean
+.PHONY: demo test test-sqlite test-postgis lint setup system venv clean messages
 
 demo: setup
 	$(BIN)/safeground demo --scale $(SCALE) --seed $(SEED) --host $(HOST) --port $(PORT)
@@ -51,6 +51,13 @@ test-sqlite: venv
 
 test-postgis: venv
 	SAFEGROUND_DATABASE_URL=$(PG_URL) $(BIN)/pytest -q
+
+# Update the Khmer and Azerbaijani catalogues (locale/*/LC_MESSAGES/django.po) from the strings
+# marked in the code, then compile them (.mo files are committed). See docs/translations.md.
+I18N_IGNORE := --ignore=.venv --ignore=node_modules --ignore=var --ignore=build --ignore='*.egg-info'
+messages: venv
+	$(BIN)/python manage.py makemessages -l km -l az $(I18N_IGNORE)
+	$(BIN)/python manage.py compilemessages -l km -l az $(I18N_IGNORE)
 
 clean:
 	rm -rf var/*.sqlite var/staticfiles

@@ -4,7 +4,7 @@
 #   scripts/install-system-packages.sh --test   plus PostGIS for PostgreSQL 15 and Chromium for browser tests
 set -euo pipefail
 
-packages=(python3 python3-venv python3-dev libsqlite3-mod-spatialite gdal-bin libgeos-c1v5 libproj-dev fonts-khmeros fonts-noto-core)
+packages=(python3 python3-venv python3-dev libsqlite3-mod-spatialite gdal-bin libgeos-c1v5 libproj-dev fonts-khmeros fonts-noto-core gettext)
 if [[ "${1:-}" == "--test" ]]; then
   pg_major=$(ls /etc/postgresql 2>/dev/null | sort -n | tail -n 1)
   packages+=("postgresql-${pg_major:-15}-postgis-3" chromium)

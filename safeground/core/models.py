@@ -6,6 +6,7 @@ import uuid
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_noop as N_
 
 
 class Record(models.Model):
@@ -55,12 +56,12 @@ class Membership(models.Model):
     organisation only (see safeground.core.roles). National roles need no membership."""
 
     ROLE_CHOICES = [
-        ("administrator", "Administrator"),
-        ("im_officer", "Information management officer"),
-        ("operator", "Operator data officer"),
-        ("qa_officer", "Quality assurance officer"),
-        ("viewer", "Viewer"),
-        ("va_officer", "Victim assistance officer"),
+        ("administrator", N_("Administrator")),
+        ("im_officer", N_("Information management officer")),
+        ("operator", N_("Operator data officer")),
+        ("qa_officer", N_("Quality assurance officer")),
+        ("viewer", N_("Viewer")),
+        ("va_officer", N_("Victim assistance officer")),
     ]
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships")

@@ -88,7 +88,7 @@ ROLES: dict[str, Role] = {
             "va_officer",
             "Victim assistance officer",
             ("*.view_*", "victims.*"),
-            ("victims.*_accesslog", "victims.delete_*", *ACCOUNTS),
+            ("victims.*_accesslog", "victims.delete_*", *ACCOUNTS, "workbench.*"),
         ),
     ]
 }

@@ -5,7 +5,7 @@ from django.shortcuts import get_object_or_404
 from ninja import Query, Router, Schema, Status
 from ninja.errors import HttpError
 
-from safeground.core.auth import write_auth
+from safeground.core.auth import needs
 from safeground.core.errors import ValidationFailed
 from safeground.core.geojson import FeatureCollectionOut, FeatureOut, feature, geometry_from_geojson, page
 from safeground.core.geometry import GeometryError
@@ -67,12 +67,10 @@ def session_history(request, code: str):
     return history_entries(_get(code))
 
 
-@router.post("/sessions", response={201: FeatureOut, 403: ErrorOut, 422: ErrorOut}, auth=write_auth)
+@router.post("/sessions", response={201: FeatureOut, 403: ErrorOut, 422: ErrorOut}, auth=needs("eore.add_session"))
 def create_session(request, payload: SessionIn):
     """Record a session; the hazards within 5 km of its point are linked to it. Operators record
     their own organisation's sessions."""
-    if not request.user.has_perm("eore.add_session"):
-        raise HttpError(403, f"{request.user.get_username()} may not record sessions (eore.add_session)")
     data = payload.dict()
     if data.get("point") is not None:
         try:

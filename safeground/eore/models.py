@@ -3,6 +3,7 @@ beneficiaries by sex and age; IMAS 12.10)."""
 
 from django.contrib.gis.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_noop as N_
 from simple_history.models import HistoricalRecords
 
 from safeground.core.models import Record
@@ -13,23 +14,23 @@ PLACE_METHODS = {"community", "school", "household", "training_of_trainers", "ot
 
 class Session(Record):
     METHOD_CHOICES = [
-        ("community", "Community session"),
-        ("school", "School session"),
-        ("household", "Door to door / household visit"),
-        ("training_of_trainers", "Training of trainers / community focal points"),
-        ("mass_media", "Mass media (radio, TV, billboards)"),
-        ("digital", "Digital / social media"),
-        ("other", "Other"),
+        ("community", N_("Community session")),
+        ("school", N_("School session")),
+        ("household", N_("Door to door / household visit")),
+        ("training_of_trainers", N_("Training of trainers / community focal points")),
+        ("mass_media", N_("Mass media (radio, TV, billboards)")),
+        ("digital", N_("Digital / social media")),
+        ("other", N_("Other")),
     ]
     AUDIENCE_CHOICES = [
-        ("general", "General community"),
-        ("schoolchildren", "Schoolchildren"),
-        ("farmers", "Farmers and land users"),
-        ("scrap_collectors", "Scrap metal collectors"),
-        ("returnees", "Returnees and displaced people"),
-        ("workers", "Construction and infrastructure workers"),
-        ("teachers", "Teachers and community focal points"),
-        ("other", "Other"),
+        ("general", N_("General community")),
+        ("schoolchildren", N_("Schoolchildren")),
+        ("farmers", N_("Farmers and land users")),
+        ("scrap_collectors", N_("Scrap metal collectors")),
+        ("returnees", N_("Returnees and displaced people")),
+        ("workers", N_("Construction and infrastructure workers")),
+        ("teachers", N_("Teachers and community focal points")),
+        ("other", N_("Other")),
     ]
 
     held_on = models.DateField()

@@ -3,6 +3,7 @@
 import uuid
 
 from django.contrib.gis.db import models
+from django.utils.translation import gettext_noop as N_
 
 
 class AdminArea(models.Model):
@@ -32,7 +33,7 @@ class AdminArea(models.Model):
 class Place(models.Model):
     """A populated place: a village (Cambodia's school inventory) or a town (Natural Earth)."""
 
-    KIND_CHOICES = [("village", "Village"), ("town", "Town")]
+    KIND_CHOICES = [("village", N_("Village")), ("town", N_("Town"))]
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     country = models.CharField(max_length=3)

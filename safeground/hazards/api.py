@@ -4,7 +4,7 @@ from django.db import transaction
 from django.shortcuts import get_object_or_404
 from ninja import Query, Router, Schema, Status
 
-from safeground.core.auth import require_permission, write_auth
+from safeground.core.auth import needs
 from safeground.core.errors import ValidationFailed
 from safeground.core.geojson import FeatureCollectionOut, FeatureOut, feature, geometry_from_geojson, page
 from safeground.core.geometry import GeometryError
@@ -66,11 +66,10 @@ def _geometry(value, field):
         raise ValidationFailed.from_geometry(exc, field=field) from exc
 
 
-@router.post("", response={201: FeatureOut, 422: ErrorOut}, auth=write_auth, summary="Create a hazard")
+@router.post("", response={201: FeatureOut, 422: ErrorOut}, auth=needs("hazards.add_hazard"), summary="Create a hazard")
 def create_hazard(request, payload: HazardIn):
     """The perimeter is `geometry` (GeoJSON) or `traverse` (a bearing/distance chain, kept with the
     hazard; the response's `properties.traverse` gives its closure error and warnings)."""
-    require_permission(request, "hazards.add_hazard")
     data = payload.dict(exclude={"traverse"})
     if data.get("benchmark") is not None:
         data["benchmark"] = _geometry(data["benchmark"], "benchmark")
@@ -129,9 +128,10 @@ def hazard_traverses(request, code: str):
     ]
 
 
-@router.patch("/{code}", response={200: FeatureOut, 422: ErrorOut}, auth=write_auth, summary="Update a hazard")
+@router.patch(
+    "/{code}", response={200: FeatureOut, 422: ErrorOut}, auth=needs("hazards.change_hazard"), summary="Update a hazard"
+)
 def update_hazard(request, code: str, payload: HazardPatch):
-    require_permission(request, "hazards.change_hazard")
     changes = payload.dict(exclude_unset=True)
     for field in ("geometry", "benchmark"):
         if changes.get(field) is not None:

@@ -8,28 +8,29 @@ import uuid
 
 from django.conf import settings
 from django.contrib.gis.db import models
+from django.utils.translation import gettext_noop as N_
 from simple_history.models import HistoricalRecords
 
 from safeground.core.models import Record
 
 CONTAMINATION_CHOICES = [
-    ("ap_mines", "AP mines"),
-    ("at_mines", "AT mines"),
-    ("cmr", "Cluster munition remnants"),
-    ("uxo", "Other UXO"),
-    ("axo", "AXO"),
-    ("ied", "IED"),
-    ("mixed", "Mixed"),
+    ("ap_mines", N_("AP mines")),
+    ("at_mines", N_("AT mines")),
+    ("cmr", N_("Cluster munition remnants")),
+    ("uxo", N_("Other UXO")),
+    ("axo", N_("AXO")),
+    ("ied", N_("IED")),
+    ("mixed", N_("Mixed")),
 ]
 
 
 class Hazard(Record):
-    CLASS_CHOICES = [("SHA", "Suspected hazardous area"), ("CHA", "Confirmed hazardous area")]
+    CLASS_CHOICES = [("SHA", N_("Suspected hazardous area")), ("CHA", N_("Confirmed hazardous area"))]
     STATUS_CHOICES = [
-        ("open", "Open"),
-        ("suspended", "Suspended"),
-        ("closed", "Closed"),
-        ("handed_over", "Handed over"),
+        ("open", N_("Open")),
+        ("suspended", N_("Suspended")),
+        ("closed", N_("Closed")),
+        ("handed_over", N_("Handed over")),
     ]
 
     name = models.CharField(max_length=200, blank=True)
@@ -63,17 +64,17 @@ class Hazard(Record):
 
 
 class Evidence(models.Model):
-    KIND_CHOICES = [("direct", "Direct"), ("indirect", "Indirect")]
+    KIND_CHOICES = [("direct", N_("Direct")), ("indirect", N_("Indirect"))]
     TYPE_CHOICES = [
-        ("device_seen", "Device seen"),
-        ("accident", "Accident"),
-        ("detonation", "Detonation / explosion"),
-        ("mine_signs", "Mine signs or fencing"),
-        ("military_records", "Military or minefield records"),
-        ("local_informant", "Local informant"),
-        ("former_frontline", "Former front line"),
-        ("unused_land", "Unused productive land"),
-        ("other", "Other"),
+        ("device_seen", N_("Device seen")),
+        ("accident", N_("Accident")),
+        ("detonation", N_("Detonation / explosion")),
+        ("mine_signs", N_("Mine signs or fencing")),
+        ("military_records", N_("Military or minefield records")),
+        ("local_informant", N_("Local informant")),
+        ("former_frontline", N_("Former front line")),
+        ("unused_land", N_("Unused productive land")),
+        ("other", N_("Other")),
     ]
     hazard = models.ForeignKey(Hazard, on_delete=models.CASCADE, related_name="evidence")
     kind = models.CharField(max_length=8, choices=KIND_CHOICES)
@@ -88,14 +89,14 @@ class Evidence(models.Model):
 
 
 class Beneficiary(models.Model):
-    STATUS_CHOICES = [("expected", "Expected"), ("confirmed", "Confirmed")]
+    STATUS_CHOICES = [("expected", N_("Expected")), ("confirmed", N_("Confirmed"))]
     LAND_USE_CHOICES = [
-        ("agriculture", "Agriculture"),
-        ("housing", "Housing"),
-        ("infrastructure", "Infrastructure"),
-        ("water", "Water"),
-        ("forest", "Forest"),
-        ("other", "Other"),
+        ("agriculture", N_("Agriculture")),
+        ("housing", N_("Housing")),
+        ("infrastructure", N_("Infrastructure")),
+        ("water", N_("Water")),
+        ("forest", N_("Forest")),
+        ("other", N_("Other")),
     ]
     hazard = models.ForeignKey(Hazard, on_delete=models.CASCADE, related_name="beneficiaries")
     status = models.CharField(max_length=10, choices=STATUS_CHOICES)

@@ -9,7 +9,7 @@ from typing import Any
 from ninja import File, Form, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 
-from safeground.core.auth import require_permission, write_auth
+from safeground.core.auth import needs, require_permission
 from safeground.core.schemas import ErrorOut
 from safeground.interop.exporter import FORMATS, ExportError
 from safeground.interop.importer import IMPORT_PERMISSION, KINDS
@@ -51,7 +51,7 @@ class ExportFilters(Schema):
 @router.post(
     "/import",
     response={200: ImportOut, 201: ImportOut, 422: Any},
-    auth=write_auth,
+    auth=needs(*IMPORT_PERMISSION.values()),
     summary="Import one layer of an uploaded file (all or nothing)",
 )
 def import_upload(

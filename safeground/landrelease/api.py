@@ -5,7 +5,7 @@ from django.db import transaction
 from django.shortcuts import get_object_or_404
 from ninja import Query, Router, Schema, Status
 
-from safeground.core.auth import require_permission, write_auth
+from safeground.core.auth import needs
 from safeground.core.errors import ValidationFailed
 from safeground.core.geojson import FeatureCollectionOut, FeatureOut, feature, geometry_from_geojson, page
 from safeground.core.geometry import GeometryError
@@ -83,9 +83,10 @@ def product_history(request, code: str):
     return history_entries(_product(code))
 
 
-@products_router.post("", response={201: FeatureOut, 422: ErrorOut}, auth=write_auth, summary="Create a product")
+@products_router.post(
+    "", response={201: FeatureOut, 422: ErrorOut}, auth=needs("landrelease.add_product"), summary="Create a product"
+)
 def create_product(request, payload: ProductIn):
-    require_permission(request, "landrelease.add_product")
     data = payload.dict()
     data["geometry"] = _geometry(data["geometry"])
     product = services.create_product(user=request.user, **data)
@@ -93,10 +94,12 @@ def create_product(request, payload: ProductIn):
 
 
 @products_router.patch(
-    "/{code}", response={200: FeatureOut, 422: ErrorOut}, auth=write_auth, summary="Update a product"
+    "/{code}",
+    response={200: FeatureOut, 422: ErrorOut},
+    auth=needs("landrelease.change_product"),
+    summary="Update a product",
 )
 def update_product(request, code: str, payload: ProductPatch):
-    require_permission(request, "landrelease.change_product")
     changes = payload.dict(exclude_unset=True)
     if changes.get("geometry") is not None:
         changes["geometry"] = _geometry(changes["geometry"])

@@ -4,7 +4,7 @@ from django.contrib.gis.db.models.functions import AsGeoJSON
 from django.shortcuts import get_object_or_404
 from ninja import Query, Router, Schema
 
-from safeground.core.auth import require_permission, write_auth
+from safeground.core.auth import needs
 from safeground.core.errors import ValidationFailed
 from safeground.landrelease import ledger_queries
 from safeground.landrelease.proposals import confirm
@@ -86,9 +86,10 @@ def ledger_proposals(request, tolerance_m2: float = 1.0, country: str | None = N
     return ledger_queries.proposals(tolerance_m2, country)
 
 
-@router.post("/proposals/{code}/confirm", auth=write_auth, summary="Confirm the proposals for one hazard")
+@router.post(
+    "/proposals/{code}/confirm", auth=needs("hazards.change_hazard"), summary="Confirm the proposals for one hazard"
+)
 def ledger_confirm(request, code: str, tolerance_m2: float = 1.0):
-    require_permission(request, "hazards.change_hazard")
     try:
         return confirm(code, tolerance_m2=tolerance_m2, user=request.user)
     except ValueError as exc:

@@ -2,6 +2,7 @@
 
 from django.contrib.gis.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_noop as N_
 from simple_history.models import HistoricalRecords
 
 from safeground.core.models import Record
@@ -9,7 +10,7 @@ from safeground.ordnance.models import CATEGORY_CHOICES
 
 
 class Product(Record):
-    OUTCOME_CHOICES = [("cancelled", "Cancelled"), ("reduced", "Reduced"), ("cleared", "Cleared")]
+    OUTCOME_CHOICES = [("cancelled", N_("Cancelled")), ("reduced", N_("Reduced")), ("cleared", N_("Cleared"))]
 
     activity = models.ForeignKey("operations.Activity", on_delete=models.PROTECT, related_name="products")
     hazard = models.ForeignKey("hazards.Hazard", on_delete=models.PROTECT, related_name="products")
@@ -32,18 +33,18 @@ class Product(Record):
 
 class Device(Record):
     CONDITION_CHOICES = [
-        ("intact", "Intact"),
-        ("deteriorated", "Deteriorated / corroded"),
-        ("damaged", "Damaged / partially functioned"),
-        ("fuze_missing", "Fuze missing"),
-        ("unknown", "Unknown"),
+        ("intact", N_("Intact")),
+        ("deteriorated", N_("Deteriorated / corroded")),
+        ("damaged", N_("Damaged / partially functioned")),
+        ("fuze_missing", N_("Fuze missing")),
+        ("unknown", N_("Unknown")),
     ]
     DISPOSAL_CHOICES = [
-        ("destroyed_in_situ", "Destroyed in situ"),
-        ("removed_destroyed", "Removed and destroyed elsewhere"),
-        ("removed_stored", "Removed to storage"),
-        ("rendered_safe", "Rendered safe"),
-        ("other", "Other"),
+        ("destroyed_in_situ", N_("Destroyed in situ")),
+        ("removed_destroyed", N_("Removed and destroyed elsewhere")),
+        ("removed_stored", N_("Removed to storage")),
+        ("rendered_safe", N_("Rendered safe")),
+        ("other", N_("Other")),
     ]
     product = models.ForeignKey(Product, null=True, blank=True, on_delete=models.PROTECT, related_name="devices")
     activity = models.ForeignKey(

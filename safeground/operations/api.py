@@ -53,7 +53,7 @@ def activity_history(request, code: str):
 
 from django.db.models import Sum  # noqa: E402
 
-from safeground.core.auth import require_permission, write_auth  # noqa: E402
+from safeground.core.auth import needs  # noqa: E402
 from safeground.core.errors import ValidationFailed  # noqa: E402
 from safeground.operations import services  # noqa: E402
 from safeground.operations.models import ProgressReport  # noqa: E402
@@ -94,11 +94,10 @@ def progress_dict(r: ProgressReport) -> dict:
 @router.post(
     "/{code}/start",
     response={200: dict, 403: dict, 422: dict},
-    auth=write_auth,
+    auth=needs("operations.change_activity"),
     summary="Start an activity (accreditation rule)",
 )
 def start(request, code: str, body: StartIn):
-    require_permission(request, "operations.change_activity")
     a = services.start_activity(_activity(code), on=body.on)
     return {"code": a.code, "status": a.status, "start_date": a.start_date.isoformat()}
 
@@ -106,11 +105,10 @@ def start(request, code: str, body: StartIn):
 @router.post(
     "/{code}/teams",
     response={200: dict, 403: dict, 422: dict},
-    auth=write_auth,
+    auth=needs("operations.change_activity"),
     summary="Assign a team (accreditation rule)",
 )
 def assign_team(request, code: str, body: AssignTeamIn):
-    require_permission(request, "operations.change_activity")
     from safeground.organisations.models import Team
 
     act = _activity(code)
@@ -124,11 +122,10 @@ def assign_team(request, code: str, body: AssignTeamIn):
 @router.post(
     "/{code}/assets",
     response={200: dict, 403: dict, 422: dict},
-    auth=write_auth,
+    auth=needs("operations.change_activity"),
     summary="Assign a dog, rat or machine (accreditation rule)",
 )
 def assign_asset(request, code: str, body: AssignAssetIn):
-    require_permission(request, "operations.change_activity")
     from safeground.organisations.models import Asset
 
     act = _activity(code)
@@ -157,11 +154,10 @@ def list_progress(request, code: str):
 @router.post(
     "/{code}/progress-reports",
     response={201: dict, 403: dict, 422: dict},
-    auth=write_auth,
+    auth=needs("operations.add_progressreport"),
     summary="Record a daily or weekly progress report",
 )
 def create_progress(request, code: str, body: ProgressIn):
-    require_permission(request, "operations.add_progressreport")
     from safeground.organisations.models import Team
 
     act = _activity(code)

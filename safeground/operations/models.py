@@ -2,35 +2,36 @@
 
 from django.contrib.gis.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_noop as N_
 from simple_history.models import HistoricalRecords
 
 from safeground.core.models import Record
 
 METHOD_CHOICES = [
-    ("manual", "Manual"),
-    ("mdd", "Mine detection dogs"),
-    ("mdr", "Mine detection rats"),
-    ("mechanical", "Mechanical"),
-    ("rest", "REST (remote explosive scent tracing)"),
-    ("nts", "Non-technical survey"),
-    ("eod", "EOD"),
+    ("manual", N_("Manual")),
+    ("mdd", N_("Mine detection dogs")),
+    ("mdr", N_("Mine detection rats")),
+    ("mechanical", N_("Mechanical")),
+    ("rest", N_("REST (remote explosive scent tracing)")),
+    ("nts", N_("Non-technical survey")),
+    ("eod", N_("EOD")),
 ]
 
 
 class Activity(Record):
     TYPE_CHOICES = [
-        ("nts", "Non-technical survey"),
-        ("ts", "Technical survey"),
-        ("clearance", "Clearance"),
-        ("bac", "Battle area clearance"),
-        ("eod", "EOD spot task"),
+        ("nts", N_("Non-technical survey")),
+        ("ts", N_("Technical survey")),
+        ("clearance", N_("Clearance")),
+        ("bac", N_("Battle area clearance")),
+        ("eod", N_("EOD spot task")),
     ]
     STATUS_CHOICES = [
-        ("planned", "Planned"),
-        ("ongoing", "Ongoing"),
-        ("suspended", "Suspended"),
-        ("completed", "Completed"),
-        ("cancelled", "Cancelled"),
+        ("planned", N_("Planned")),
+        ("ongoing", N_("Ongoing")),
+        ("suspended", N_("Suspended")),
+        ("completed", N_("Completed")),
+        ("cancelled", N_("Cancelled")),
     ]
     activity_type = models.CharField(max_length=10, choices=TYPE_CHOICES)
     organisation = models.ForeignKey("organisations.Organisation", on_delete=models.PROTECT, related_name="activities")
@@ -67,10 +68,20 @@ class ActivityAsset(models.Model):
         constraints = [models.UniqueConstraint(fields=["activity", "asset"], name="activity_asset_once")]
 
 
-TERRAIN_CHOICES = [("flat", "Flat"), ("rolling", "Rolling"), ("hilly", "Hilly"), ("mountainous", "Mountainous")]
-VEGETATION_CHOICES = [("none", "None"), ("light", "Light"), ("medium", "Medium"), ("dense", "Dense")]
-SOIL_METAL_CHOICES = [("low", "Low"), ("medium", "Medium"), ("high", "High")]
-WEATHER_CHOICES = [("dry", "Dry"), ("hot", "Hot (over 30 °C)"), ("rain", "Rain"), ("snow", "Snow or frost")]
+TERRAIN_CHOICES = [
+    ("flat", N_("Flat")),
+    ("rolling", N_("Rolling")),
+    ("hilly", N_("Hilly")),
+    ("mountainous", N_("Mountainous")),
+]
+VEGETATION_CHOICES = [("none", N_("None")), ("light", N_("Light")), ("medium", N_("Medium")), ("dense", N_("Dense"))]
+SOIL_METAL_CHOICES = [("low", N_("Low")), ("medium", N_("Medium")), ("high", N_("High"))]
+WEATHER_CHOICES = [
+    ("dry", N_("Dry")),
+    ("hot", N_("Hot (over 30 °C)")),
+    ("rain", N_("Rain")),
+    ("snow", N_("Snow or frost")),
+]
 
 
 class ProgressReport(Record):
@@ -80,7 +91,7 @@ class ProgressReport(Record):
     `searchers` × `hours_per_day` × days = deminer-hours (people searching, not the whole team).
     """
 
-    PERIOD_CHOICES = [("daily", "Daily"), ("weekly", "Weekly")]
+    PERIOD_CHOICES = [("daily", N_("Daily")), ("weekly", N_("Weekly"))]
     activity = models.ForeignKey(Activity, on_delete=models.CASCADE, related_name="progress_reports")
     team = models.ForeignKey("organisations.Team", on_delete=models.CASCADE, related_name="progress_reports")
     hazard = models.ForeignKey(

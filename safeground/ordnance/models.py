@@ -3,16 +3,17 @@
 import uuid
 
 from django.db import models
+from django.utils.translation import gettext_noop as N_
 
 CATEGORY_CHOICES = [
-    ("ap_mine", "AP mine"),
-    ("at_mine", "AT mine"),
-    ("submunition", "Submunition / cluster munition remnant"),
-    ("uxo", "Other UXO"),
-    ("axo", "AXO"),
-    ("ied", "IED"),
-    ("booby_trap", "Booby trap"),
-    ("other", "Other"),
+    ("ap_mine", N_("AP mine")),
+    ("at_mine", N_("AT mine")),
+    ("submunition", N_("Submunition / cluster munition remnant")),
+    ("uxo", N_("Other UXO")),
+    ("axo", N_("AXO")),
+    ("ied", N_("IED")),
+    ("booby_trap", N_("Booby trap")),
+    ("other", N_("Other")),
 ]
 
 

@@ -4,7 +4,7 @@ from django.shortcuts import get_object_or_404
 from ninja import Router, Schema
 from ninja.errors import HttpError
 
-from safeground.core.auth import write_auth
+from safeground.core.auth import needs, write_auth
 from safeground.core.errors import ValidationFailed
 from safeground.organisations import queries, services
 from safeground.organisations.models import Accreditation, AnimalAccreditation, Asset, Organisation, Personnel
@@ -114,11 +114,10 @@ def list_accreditations(
 @router.post(
     "/accreditations/{code}/renew",
     response={201: dict, 403: dict, 422: dict},
-    auth=write_auth,
+    auth=needs("organisations.add_accreditation"),
     summary="Renew an organisation or animal accreditation",
 )
 def renew(request, code: str, body: RenewIn):
-    _need(request, "organisations.add_accreditation")
     old = Accreditation.objects.filter(code=code).first() or get_object_or_404(AnimalAccreditation, code=code)
     return 201, accreditation_dict(services.renew(old, body.valid_until, valid_from=body.valid_from))
 
@@ -126,11 +125,10 @@ def renew(request, code: str, body: RenewIn):
 @router.post(
     "/animals/{identifier}/accreditations",
     response={201: dict, 403: dict, 422: dict},
-    auth=write_auth,
+    auth=needs("organisations.add_animalaccreditation"),
     summary="Accredit a dog or rat with its handler",
 )
 def accredit_animal(request, identifier: str, body: AnimalAccreditationIn):
-    _need(request, "organisations.add_animalaccreditation")
     asset = get_object_or_404(Asset, identifier=identifier)
     handler = None
     if body.handler:
@@ -194,11 +192,10 @@ def get_person(request, code: str):
 @router.post(
     "/{acronym}/accreditations",
     response={201: dict, 403: dict, 422: dict},
-    auth=write_auth,
+    auth=needs("organisations.add_accreditation"),
     summary="Accredit an organisation for a method",
 )
 def accredit(request, acronym: str, body: AccreditationIn):
-    _need(request, "organisations.add_accreditation")
     org = get_object_or_404(Organisation, acronym=acronym)
     a = services.accredit_organisation(
         org, body.method, body.valid_from, body.valid_until, body.issuing_authority, body.conditions

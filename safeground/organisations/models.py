@@ -4,16 +4,17 @@ import uuid
 
 from django.db import models
 from django.db.models import F, Q
+from django.utils.translation import gettext_noop as N_
 from simple_history.models import HistoricalRecords
 
 
 class Organisation(models.Model):
     KIND_CHOICES = [
-        ("authority", "National authority"),
-        ("operator", "Operator"),
-        ("training_centre", "Training centre"),
-        ("donor", "Donor"),
-        ("other", "Other"),
+        ("authority", N_("National authority")),
+        ("operator", N_("Operator")),
+        ("training_centre", N_("Training centre")),
+        ("donor", N_("Donor")),
+        ("other", N_("Other")),
     ]
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     name = models.CharField(max_length=200)
@@ -31,15 +32,15 @@ class Organisation(models.Model):
 
 class Team(models.Model):
     KIND_CHOICES = [
-        ("manual", "Manual"),
-        ("mdd", "Mine detection dogs (MDD)"),
-        ("mdr", "Mine detection rats (MDR)"),
-        ("mechanical", "Mechanical"),
-        ("nts", "Non-technical survey"),
-        ("ts", "Technical survey"),
-        ("eod", "EOD"),
-        ("eore", "Risk education (EORE)"),
-        ("mixed", "Mixed"),
+        ("manual", N_("Manual")),
+        ("mdd", N_("Mine detection dogs (MDD)")),
+        ("mdr", N_("Mine detection rats (MDR)")),
+        ("mechanical", N_("Mechanical")),
+        ("nts", N_("Non-technical survey")),
+        ("ts", N_("Technical survey")),
+        ("eod", N_("EOD")),
+        ("eore", N_("Risk education (EORE)")),
+        ("mixed", N_("Mixed")),
     ]
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="teams")
@@ -56,7 +57,7 @@ class Team(models.Model):
 
 
 class Asset(models.Model):
-    KIND_CHOICES = [("dog", "Dog"), ("rat", "Rat"), ("machine", "Machine"), ("detector", "Detector")]
+    KIND_CHOICES = [("dog", N_("Dog")), ("rat", N_("Rat")), ("machine", N_("Machine")), ("detector", N_("Detector"))]
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     kind = models.CharField(max_length=10, choices=KIND_CHOICES)
     identifier = models.CharField(max_length=60, unique=True)
@@ -118,17 +119,17 @@ class Personnel(models.Model):
     accounts holding `organisations.see_personal_details`; everyone else sees the code and role."""
 
     ROLE_CHOICES = [
-        ("deminer", "Deminer"),
-        ("section_leader", "Section leader"),
-        ("medic", "Medic"),
-        ("dog_handler", "Dog handler"),
-        ("rat_handler", "Rat handler"),
-        ("machine_operator", "Machine operator"),
-        ("surveyor", "Surveyor"),
-        ("eod1", "EOD technician level 1"),
-        ("eod2", "EOD technician level 2"),
-        ("eod3", "EOD technician level 3"),
-        ("instructor", "Instructor"),
+        ("deminer", N_("Deminer")),
+        ("section_leader", N_("Section leader")),
+        ("medic", N_("Medic")),
+        ("dog_handler", N_("Dog handler")),
+        ("rat_handler", N_("Rat handler")),
+        ("machine_operator", N_("Machine operator")),
+        ("surveyor", N_("Surveyor")),
+        ("eod1", N_("EOD technician level 1")),
+        ("eod2", N_("EOD technician level 2")),
+        ("eod3", N_("EOD technician level 3")),
+        ("instructor", N_("Instructor")),
     ]
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     code = models.CharField(max_length=40, unique=True, help_text="Staff number, e.g. CMAC-P-000123")

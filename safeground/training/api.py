@@ -3,7 +3,7 @@
 from django.shortcuts import get_object_or_404
 from ninja import Router, Schema
 
-from safeground.core.auth import require_permission, write_auth
+from safeground.core.auth import needs
 from safeground.core.errors import ValidationFailed
 from safeground.organisations.models import Personnel
 from safeground.training import queries, services
@@ -20,8 +20,6 @@ class ResultIn(Schema):
     person: str
     assessment: str
     score: int
-
-
 
 
 @router.get("/centres", response=list[dict], summary="Training centres")
@@ -98,11 +96,10 @@ def session(request, code: str):
 @router.post(
     "/sessions/{code}/enrolments",
     response={201: dict, 403: dict, 422: dict},
-    auth=write_auth,
+    auth=needs("training.add_enrolment"),
     summary="Enrol a trainee",
 )
 def enrol(request, code: str, body: EnrolIn):
-    require_permission(request, "training.add_enrolment")
     s = get_object_or_404(CourseSession, code=code)
     person = Personnel.objects.filter(code=body.person).first()
     if person is None:
@@ -114,11 +111,10 @@ def enrol(request, code: str, body: EnrolIn):
 @router.post(
     "/sessions/{code}/results",
     response={201: dict, 403: dict, 422: dict},
-    auth=write_auth,
+    auth=needs("training.add_assessmentresult"),
     summary="Record an assessment result",
 )
 def result(request, code: str, body: ResultIn):
-    require_permission(request, "training.add_assessmentresult")
     s = get_object_or_404(CourseSession, code=code)
     e = s.enrolments.filter(person__code=body.person).first()
     if e is None:
@@ -133,11 +129,10 @@ def result(request, code: str, body: ResultIn):
 @router.post(
     "/sessions/{code}/close",
     response={200: dict, 403: dict, 422: dict},
-    auth=write_auth,
+    auth=needs("training.change_coursesession"),
     summary="Close a session and issue certificates",
 )
 def close(request, code: str):
-    require_permission(request, "training.change_coursesession")
     s = get_object_or_404(CourseSession, code=code)
     issued = services.close_session(s)
     return {

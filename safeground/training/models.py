@@ -4,6 +4,7 @@ import uuid
 
 from django.db import models
 from django.db.models import F, Q
+from django.utils.translation import gettext_noop as N_
 
 from safeground.organisations.models import ACCREDITATION_METHODS
 
@@ -67,7 +68,7 @@ class Course(models.Model):
 
 
 class CourseSession(models.Model):
-    STATUS_CHOICES = [("planned", "Planned"), ("running", "Running"), ("closed", "Closed")]
+    STATUS_CHOICES = [("planned", N_("Planned")), ("running", N_("Running")), ("closed", N_("Closed"))]
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     course = models.ForeignKey(Course, on_delete=models.CASCADE, related_name="sessions")
     code = models.CharField(max_length=40, unique=True)
@@ -89,7 +90,12 @@ class CourseSession(models.Model):
 
 
 class Enrolment(models.Model):
-    STATUS_CHOICES = [("enrolled", "Enrolled"), ("passed", "Passed"), ("failed", "Failed"), ("withdrawn", "Withdrawn")]
+    STATUS_CHOICES = [
+        ("enrolled", N_("Enrolled")),
+        ("passed", N_("Passed")),
+        ("failed", N_("Failed")),
+        ("withdrawn", N_("Withdrawn")),
+    ]
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     session = models.ForeignKey(CourseSession, on_delete=models.CASCADE, related_name="enrolments")
     person = models.ForeignKey("organisations.Personnel", on_delete=models.CASCADE, related_name="enrolments")
@@ -102,7 +108,7 @@ class Enrolment(models.Model):
 
 
 class Assessment(models.Model):
-    KIND_CHOICES = [("theory", "Theory"), ("practical", "Practical")]
+    KIND_CHOICES = [("theory", N_("Theory")), ("practical", N_("Practical"))]
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     session = models.ForeignKey(CourseSession, on_delete=models.CASCADE, related_name="assessments")
     title = models.CharField(max_length=200)

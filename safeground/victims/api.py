@@ -18,14 +18,14 @@ from ninja import Query, Router, Schema, Status
 from ninja.errors import HttpError
 
 from safeground.core import crypto
-from safeground.core.auth import write_auth
+from safeground.core.auth import needs
 from safeground.core.errors import ValidationFailed
 from safeground.core.geojson import FeatureCollectionOut, FeatureOut, feature, geometry_from_geojson, page
 from safeground.core.geometry import GeometryError
 from safeground.core.history import history_entries
 from safeground.core.roles import is_scoped, organisation_ids
 from safeground.core.schemas import ErrorOut, HistoryEntry
-from safeground.victims import disclosure, queries, services
+from safeground.victims import access, disclosure, queries, services
 from safeground.victims.access import Actor
 from safeground.victims.models import AccessLog, Accident, Referral, Victim
 from safeground.victims.schemas import (
@@ -145,10 +145,14 @@ class AccidentFilters(Schema):
     offset: int = 0
 
 
-@router.get("/accidents", response={200: FeatureCollectionOut, **ERRORS}, auth=write_auth, summary="List accidents")
+@router.get(
+    "/accidents",
+    response={200: FeatureCollectionOut, **ERRORS},
+    auth=needs("victims.view_accident"),
+    summary="List accidents",
+)
 def list_accidents(request, filters: Query[AccidentFilters]):
     """GeoJSON of accidents with their casualty count, never who they were."""
-    _need(request, "victims.view_accident")
     f = filters.dict()
     limit, offset = f.pop("limit"), f.pop("offset")
     return page(
@@ -161,10 +165,9 @@ def list_accidents(request, filters: Query[AccidentFilters]):
     )
 
 
-@router.get("/accidents/proposals", response={200: list[ProposalOut], **ERRORS}, auth=write_auth)
+@router.get("/accidents/proposals", response={200: list[ProposalOut], **ERRORS}, auth=needs("victims.view_accident"))
 def evidence_proposals(request, country: str | None = None):
     """Accidents with no hazard (or on released land): proposed to the hazard registry as new evidence."""
-    _need(request, "victims.view_accident")
     out = []
     for a in queries.accidents(country=country, evidence_status="proposed"):
         out.append(
@@ -187,9 +190,10 @@ def _accident(code: str) -> Accident:
     return get_object_or_404(queries.accidents(), code=code)
 
 
-@router.post("/accidents", response={201: FeatureOut, **ERRORS}, auth=write_auth, summary="Record an accident")
+@router.post(
+    "/accidents", response={201: FeatureOut, **ERRORS}, auth=needs("victims.add_accident"), summary="Record an accident"
+)
 def create_accident(request, payload: AccidentIn):
-    _need(request, "victims.add_accident")
     data = payload.dict()
     if is_scoped(request.user):
         mine = organisation_ids(request.user)
@@ -204,23 +208,27 @@ def create_accident(request, payload: AccidentIn):
     return Status(201, feature(_accident(accident.code), geom_field="point", properties=queries.accident_properties))
 
 
-@router.get("/accidents/{code}", response={200: FeatureOut, **ERRORS}, auth=write_auth, summary="One accident")
+@router.get(
+    "/accidents/{code}",
+    response={200: FeatureOut, **ERRORS},
+    auth=needs("victims.view_accident"),
+    summary="One accident",
+)
 def get_accident(request, code: str):
-    _need(request, "victims.view_accident")
     return feature(_accident(code), geom_field="point", properties=queries.accident_properties)
 
 
-@router.get("/accidents/{code}/history", response={200: list[HistoryEntry], **ERRORS}, auth=write_auth)
+@router.get(
+    "/accidents/{code}/history", response={200: list[HistoryEntry], **ERRORS}, auth=needs("victims.view_accident")
+)
 def accident_history(request, code: str):
-    _need(request, "victims.view_accident")
     return history_entries(_accident(code))
 
 
-@router.post("/accidents/{code}/evidence", response={200: FeatureOut, **ERRORS}, auth=write_auth)
+@router.post("/accidents/{code}/evidence", response={200: FeatureOut, **ERRORS}, auth=needs("victims.change_accident"))
 def decide_evidence(request, code: str, payload: EvidenceDecisionIn):
     """Decide a proposal: `link` to an existing hazard, `new_hazard` (a CHA of `radius_m` around the
     point), or `dismiss`. Linking adds the accident as direct evidence to the hazard."""
-    _need(request, "victims.change_accident")
     if payload.action == "new_hazard":
         _need(request, "hazards.add_hazard")
     if payload.action in ("link", "new_hazard"):
@@ -232,10 +240,14 @@ def decide_evidence(request, code: str, payload: EvidenceDecisionIn):
 # --- access audit -------------------------------------------------------------------------------
 
 
-@router.get("/access-log", response={200: list[AccessLogOut], **ERRORS}, auth=write_auth, summary="Access audit")
+@router.get(
+    "/access-log",
+    response={200: list[AccessLogOut], **ERRORS},
+    auth=needs("victims.view_accesslog"),
+    summary="Access audit",
+)
 def access_log(request, victim: str | None = None, user: str | None = None, limit: int = 200):
     """Who viewed, exported or changed personal data, when, which record and why (newest first)."""
-    _need(request, "victims.view_accesslog")
     qs = AccessLog.objects.all()
     if victim:
         qs = qs.filter(victim_code=victim)
@@ -258,7 +270,12 @@ def access_log(request, victim: str | None = None, user: str | None = None, limi
 # --- exports of personal data -------------------------------------------------------------------
 
 
-@router.post("/export", response={200: list[dict], **ERRORS}, auth=write_auth, summary="Export personal data")
+@router.post(
+    "/export",
+    response={200: list[dict], **ERRORS},
+    auth=needs(access.EXPORT_PERSONAL, by_role=True),
+    summary="Export personal data",
+)
 def export(request, payload: ExportIn):
     """Personal data of the selected victims, for the victim assistance role only; one audit entry
     per person exported, with the stated purpose."""
@@ -293,10 +310,11 @@ class VictimFilters(Schema):
     offset: int = 0
 
 
-@router.get("", response={200: VictimPage, **ERRORS}, auth=write_auth, summary="Victims (pseudonymised)")
+@router.get(
+    "", response={200: VictimPage, **ERRORS}, auth=needs("victims.view_victim"), summary="Victims (pseudonymised)"
+)
 def list_victims(request, filters: Query[VictimFilters]):
     """Pseudonymised victim records (code, sex, age group, outcome…; no name or address)."""
-    _need(request, "victims.view_victim")
     f = filters.dict()
     limit, offset = max(1, min(f.pop("limit"), 5000)), max(0, f.pop("offset"))
     qs = queries.victims(**f)
@@ -304,9 +322,10 @@ def list_victims(request, filters: Query[VictimFilters]):
     return {"numberMatched": qs.count(), "numberReturned": len(rows), "items": rows}
 
 
-@router.post("", response={201: VictimOut, **ERRORS}, auth=write_auth, summary="Record a victim")
+@router.post(
+    "", response={201: VictimOut, **ERRORS}, auth=needs(access.CHANGE_PERSONAL, by_role=True), summary="Record a victim"
+)
 def record_victim(request, payload: VictimIn):
-    _need(request, "victims.add_victim")
     data = payload.dict()
     purpose = data.pop("purpose")
     victim = _guarded(lambda: services.record_victim(actor=_actor(request, purpose), **data))
@@ -317,13 +336,19 @@ def _victim(code: str) -> Victim:
     return get_object_or_404(queries.victims(), code=code)
 
 
-@router.get("/{code}", response={200: VictimOut, **ERRORS}, auth=write_auth, summary="One victim (pseudonymised)")
+@router.get(
+    "/{code}",
+    response={200: VictimOut, **ERRORS},
+    auth=needs("victims.view_victim"),
+    summary="One victim (pseudonymised)",
+)
 def get_victim(request, code: str):
-    _need(request, "victims.view_victim")
     return queries.victim_properties(_victim(code))
 
 
-@router.post("/{code}/personal-data", response={200: PersonalDataOut, **ERRORS}, auth=write_auth)
+@router.post(
+    "/{code}/personal-data", response={200: PersonalDataOut, **ERRORS}, auth=needs(access.VIEW_PERSONAL, by_role=True)
+)
 def personal_data(request, code: str, payload: PurposeIn):
     """Name, date of birth, address, medical and assistance notes: victim assistance role only; the
     view is recorded in the access audit with the purpose given."""
@@ -334,7 +359,12 @@ def personal_data(request, code: str, payload: PurposeIn):
     return response
 
 
-@router.patch("/{code}", response={200: VictimOut, **ERRORS}, auth=write_auth, summary="Rectify a victim record")
+@router.patch(
+    "/{code}",
+    response={200: VictimOut, **ERRORS},
+    auth=needs(access.CHANGE_PERSONAL, by_role=True),
+    summary="Rectify a victim record",
+)
 def rectify(request, code: str, payload: VictimPatch):
     """Correct a record on request (any field, personal ones included); audited with the purpose."""
     changes = payload.dict(exclude_unset=True)
@@ -343,7 +373,12 @@ def rectify(request, code: str, payload: VictimPatch):
     return queries.victim_properties(Victim.objects.select_related("accident", "accident__province").get(pk=victim.pk))
 
 
-@router.post("/{code}/erase", response={200: VictimOut, **ERRORS}, auth=write_auth, summary="Erase personal data")
+@router.post(
+    "/{code}/erase",
+    response={200: VictimOut, **ERRORS},
+    auth=needs(access.CHANGE_PERSONAL, by_role=True),
+    summary="Erase personal data",
+)
 def erase(request, code: str, payload: PurposeIn):
     """Erase the person's name, date of birth, address and notes on request; the anonymous casualty
     record stays in the statistics. Audited with the purpose (whose request, reference)."""
@@ -351,7 +386,9 @@ def erase(request, code: str, payload: PurposeIn):
     return queries.victim_properties(Victim.objects.select_related("accident", "accident__province").get(pk=victim.pk))
 
 
-@router.post("/{code}/assessments", response={201: RecordedOut, **ERRORS}, auth=write_auth)
+@router.post(
+    "/{code}/assessments", response={201: RecordedOut, **ERRORS}, auth=needs("victims.add_assessment", by_role=True)
+)
 def add_assessment(request, code: str, payload: AssessmentIn):
     """Needs assessed: medical, rehabilitation, psychosocial, education, economic (notes encrypted)."""
     victim = _victim(code)
@@ -359,14 +396,20 @@ def add_assessment(request, code: str, payload: AssessmentIn):
     return Status(201, {"id": str(a.id), "victim": victim.code})
 
 
-@router.post("/{code}/referrals", response={201: RecordedOut, **ERRORS}, auth=write_auth)
+@router.post(
+    "/{code}/referrals", response={201: RecordedOut, **ERRORS}, auth=needs("victims.add_referral", by_role=True)
+)
 def add_referral(request, code: str, payload: ReferralIn):
     victim = _victim(code)
     r = _guarded(lambda: services.add_referral(victim, _actor(request), **payload.dict()))
     return Status(201, {"id": str(r.id), "victim": victim.code})
 
 
-@router.patch("/referrals/{referral_id}", response={200: RecordedOut, **ERRORS}, auth=write_auth)
+@router.patch(
+    "/referrals/{referral_id}",
+    response={200: RecordedOut, **ERRORS},
+    auth=needs("victims.change_referral", by_role=True),
+)
 def update_referral(request, referral_id: str, payload: ReferralPatch):
     """The outcome of a referral (status, date, notes)."""
     referral = get_object_or_404(Referral.objects.select_related("victim", "victim__accident"), pk=referral_id)
@@ -374,7 +417,9 @@ def update_referral(request, referral_id: str, payload: ReferralPatch):
     return {"id": str(r.id), "victim": referral.victim.code}
 
 
-@router.post("/{code}/follow-ups", response={201: RecordedOut, **ERRORS}, auth=write_auth)
+@router.post(
+    "/{code}/follow-ups", response={201: RecordedOut, **ERRORS}, auth=needs("victims.add_followup", by_role=True)
+)
 def add_follow_up(request, code: str, payload: FollowUpIn):
     victim = _victim(code)
     f = _guarded(lambda: services.add_follow_up(victim, _actor(request), **payload.dict()))

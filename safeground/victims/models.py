@@ -12,19 +12,20 @@ import uuid
 from django.conf import settings
 from django.contrib.gis.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_noop as N_
 from simple_history.models import HistoricalRecords
 
 from safeground.core.models import Record
 from safeground.ordnance.models import CATEGORY_CHOICES
 
-DEVICE_CATEGORY_CHOICES = [*CATEGORY_CHOICES, ("unknown", "Unknown")]
+DEVICE_CATEGORY_CHOICES = [*CATEGORY_CHOICES, ("unknown", N_("Unknown"))]
 YES_NO_UNKNOWN = [("yes", "Yes"), ("no", "No"), ("unknown", "Unknown")]
 NEED_CHOICES = [
-    ("medical", "Medical care"),
-    ("rehabilitation", "Physical rehabilitation and prosthetics"),
-    ("psychosocial", "Psychological and psychosocial support"),
-    ("education", "Education"),
-    ("economic", "Economic inclusion and livelihood"),
+    ("medical", N_("Medical care")),
+    ("rehabilitation", N_("Physical rehabilitation and prosthetics")),
+    ("psychosocial", N_("Psychological and psychosocial support")),
+    ("education", N_("Education")),
+    ("economic", N_("Economic inclusion and livelihood")),
 ]
 VICTIM_ENCRYPTED = ("name", "date_of_birth", "address", "medical_notes")
 
@@ -32,12 +33,12 @@ VICTIM_ENCRYPTED = ("name", "date_of_birth", "address", "medical_notes")
 class Accident(Record):
     """An explosion that killed or injured people (MDR accident: coordinates, date, device, type)."""
 
-    TYPE_CHOICES = [("mine_erw", "Mine/ERW accident"), ("demining", "Demining accident")]
+    TYPE_CHOICES = [("mine_erw", N_("Mine/ERW accident")), ("demining", N_("Demining accident"))]
     EVIDENCE_CHOICES = [
-        ("linked", "Linked to a recorded hazard"),
-        ("proposed", "Proposed to the hazard registry as new evidence"),
-        ("accepted", "Added to the hazard registry as evidence"),
-        ("dismissed", "Not evidence of a hazard"),
+        ("linked", N_("Linked to a recorded hazard")),
+        ("proposed", N_("Proposed to the hazard registry as new evidence")),
+        ("accepted", N_("Added to the hazard registry as evidence")),
+        ("dismissed", N_("Not evidence of a hazard")),
     ]
 
     occurred_on = models.DateField()
@@ -93,36 +94,36 @@ class Accident(Record):
 class Victim(Record):
     """A person killed or injured. `code` is the pseudonym used everywhere outside the restricted view."""
 
-    SEX_CHOICES = [("female", "Female"), ("male", "Male"), ("unknown", "Unknown")]
-    AGE_GROUP_CHOICES = [("child", "Child (under 18)"), ("adult", "Adult"), ("unknown", "Unknown")]
-    OUTCOME_CHOICES = [("killed", "Killed"), ("injured", "Injured")]
+    SEX_CHOICES = [("female", N_("Female")), ("male", N_("Male")), ("unknown", N_("Unknown"))]
+    AGE_GROUP_CHOICES = [("child", N_("Child (under 18)")), ("adult", N_("Adult")), ("unknown", N_("Unknown"))]
+    OUTCOME_CHOICES = [("killed", N_("Killed")), ("injured", N_("Injured"))]
     TYPE_CHOICES = [
-        ("civilian", "Civilian"),
-        ("deminer", "Deminer"),
-        ("military", "Military / security forces"),
-        ("unknown", "Unknown"),
+        ("civilian", N_("Civilian")),
+        ("deminer", N_("Deminer")),
+        ("military", N_("Military / security forces")),
+        ("unknown", N_("Unknown")),
     ]
     ACTIVITY_CHOICES = [
-        ("farming", "Farming or clearing land"),
-        ("collecting", "Collecting wood, food or water"),
-        ("herding", "Herding animals"),
-        ("travelling", "Travelling"),
-        ("playing", "Playing"),
-        ("scrap", "Handling or collecting scrap metal"),
-        ("household", "Household work"),
-        ("demining", "Demining"),
-        ("military_duty", "Military duty"),
-        ("other", "Other"),
-        ("unknown", "Unknown"),
+        ("farming", N_("Farming or clearing land")),
+        ("collecting", N_("Collecting wood, food or water")),
+        ("herding", N_("Herding animals")),
+        ("travelling", N_("Travelling")),
+        ("playing", N_("Playing")),
+        ("scrap", N_("Handling or collecting scrap metal")),
+        ("household", N_("Household work")),
+        ("demining", N_("Demining")),
+        ("military_duty", N_("Military duty")),
+        ("other", N_("Other")),
+        ("unknown", N_("Unknown")),
     ]
     INJURY_CHOICES = [
-        ("lower_limb_amputation", "Lower limb amputation"),
-        ("upper_limb_amputation", "Upper limb amputation"),
-        ("eye", "Eye injury or loss of sight"),
-        ("hearing", "Hearing loss"),
-        ("fragment", "Fragmentation wounds"),
-        ("burns", "Burns"),
-        ("other", "Other"),
+        ("lower_limb_amputation", N_("Lower limb amputation")),
+        ("upper_limb_amputation", N_("Upper limb amputation")),
+        ("eye", N_("Eye injury or loss of sight")),
+        ("hearing", N_("Hearing loss")),
+        ("fragment", N_("Fragmentation wounds")),
+        ("burns", N_("Burns")),
+        ("other", N_("Other")),
     ]
 
     accident = models.ForeignKey(Accident, on_delete=models.PROTECT, related_name="victims")
@@ -177,12 +178,12 @@ class Referral(models.Model):
     """A referral to a service provider for one need, with its outcome."""
 
     STATUS_CHOICES = [
-        ("referred", "Referred"),
-        ("in_progress", "Receiving the service"),
-        ("completed", "Service received"),
-        ("declined", "Declined by the person"),
-        ("not_available", "Service not available"),
-        ("lost", "Lost to follow-up"),
+        ("referred", N_("Referred")),
+        ("in_progress", N_("Receiving the service")),
+        ("completed", N_("Service received")),
+        ("declined", N_("Declined by the person")),
+        ("not_available", N_("Service not available")),
+        ("lost", N_("Lost to follow-up")),
     ]
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     victim = models.ForeignKey(Victim, on_delete=models.PROTECT, related_name="referrals")
@@ -229,14 +230,14 @@ class AccessLog(models.Model):
     """Who saw, exported or changed which victim's personal data, when and why. Append-only."""
 
     ACTION_CHOICES = [
-        ("view", "Viewed"),
-        ("export", "Exported"),
-        ("record", "Recorded"),
-        ("rectify", "Rectified"),
-        ("erase", "Erased"),
-        ("denied", "Refused"),
+        ("view", N_("Viewed")),
+        ("export", N_("Exported")),
+        ("record", N_("Recorded")),
+        ("rectify", N_("Rectified")),
+        ("erase", N_("Erased")),
+        ("denied", N_("Refused")),
     ]
-    CHANNEL_CHOICES = [("api", "API"), ("page", "Web page"), ("cli", "Command line")]
+    CHANNEL_CHOICES = [("api", N_("API")), ("page", N_("Web page")), ("cli", N_("Command line"))]
 
     at = models.DateTimeField(auto_now_add=True, db_index=True)
     user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)

@@ -12,7 +12,7 @@ from django.shortcuts import get_object_or_404
 from ninja import Query, Router, Schema, Status
 from ninja.errors import HttpError
 
-from safeground.core.auth import require_permission, write_auth
+from safeground.core.auth import needs
 from safeground.core.schemas import ErrorOut
 from safeground.workbench import queries, services
 from safeground.workbench.models import Submission
@@ -64,9 +64,13 @@ def _get(request, code: str) -> Submission:
     return get_object_or_404(queries.visible(request.user), code=code)
 
 
-@router.get("/submissions", response=dict, summary="Submissions you may see (operators: own organisation)")
+@router.get(
+    "/submissions",
+    response=dict,
+    auth=needs("workbench.view_submission"),
+    summary="Submissions you may see (operators: own organisation)",
+)
 def list_submissions(request, filters: Query[ListFilters]):
-    require_permission(request, "workbench.view_submission")
     rows = queries.visible(request.user).order_by("-created_at")
     if filters.status:
         rows = rows.filter(status=filters.status)
@@ -79,20 +83,23 @@ def list_submissions(request, filters: Query[ListFilters]):
     }
 
 
-@router.post("/submissions", response={201: dict, 403: dict, 422: ErrorOut}, auth=write_auth, summary="Submit")
+@router.post(
+    "/submissions",
+    response={201: dict, 403: dict, 422: ErrorOut},
+    auth=needs("workbench.add_submission"),
+    summary="Submit",
+)
 def submit(request, body: SubmissionIn):
     """Queue a hazard (create or update), activity, product with devices, or progress report for review.
     `payload` is the body the matching create endpoint takes; refused (422) when approval would fail."""
-    require_permission(request, "workbench.add_submission")
     submission = services.submit(
         kind=body.kind, action=body.action, target_code=body.target_code, payload=body.payload, user=request.user
     )
     return Status(201, _out(submission))
 
 
-@router.get("/submissions/{code}", response=dict, summary="One submission")
+@router.get("/submissions/{code}", response=dict, auth=needs("workbench.view_submission"), summary="One submission")
 def get_submission(request, code: str):
-    require_permission(request, "workbench.view_submission")
     submission = _get(request, code)
     return {**_out(submission), "comparison": queries.comparison(submission)}
 
@@ -101,10 +108,8 @@ def _decide(request, code: str, action: str, body: DecisionIn):
     submission = _get(request, code)
     try:
         if action == "approve":
-            require_permission(request, "workbench.review_submission")
             submission = services.approve(submission, user=request.user, revision=body.revision, comment=body.comment)
         elif action == "return":
-            require_permission(request, "workbench.review_submission")
             submission = services.return_for_changes(
                 submission, user=request.user, comment=body.comment, revision=body.revision
             )
@@ -115,17 +120,29 @@ def _decide(request, code: str, action: str, body: DecisionIn):
     return _out(submission)
 
 
-@router.post("/submissions/{code}/approve", response={200: dict, 409: dict, 422: ErrorOut}, auth=write_auth)
+@router.post(
+    "/submissions/{code}/approve",
+    response={200: dict, 409: dict, 422: ErrorOut},
+    auth=needs("workbench.review_submission"),
+)
 def approve(request, code: str, body: DecisionIn):
     """Apply it (one transaction, with history). 422 when the record can't be written: nothing applied."""
     return _decide(request, code, "approve", body)
 
 
-@router.post("/submissions/{code}/return", response={200: dict, 409: dict, 422: ErrorOut}, auth=write_auth)
+@router.post(
+    "/submissions/{code}/return",
+    response={200: dict, 409: dict, 422: ErrorOut},
+    auth=needs("workbench.review_submission"),
+)
 def return_for_changes(request, code: str, body: DecisionIn):
     return _decide(request, code, "return", body)
 
 
-@router.post("/submissions/{code}/withdraw", response={200: dict, 409: dict, 422: ErrorOut}, auth=write_auth)
+@router.post(
+    "/submissions/{code}/withdraw",
+    response={200: dict, 409: dict, 422: ErrorOut},
+    auth=needs("workbench.add_submission"),
+)
 def withdraw(request, code: str, body: DecisionIn):
     return _decide(request, code, "withdraw", body)

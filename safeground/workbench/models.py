@@ -6,6 +6,7 @@ A submission holds the proposed record as the API's JSON payload; nothing reache
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_noop as N_
 from simple_history.models import HistoricalRecords
 
 from safeground.core.models import Record
@@ -13,17 +14,17 @@ from safeground.core.models import Record
 
 class Submission(Record):
     KIND_CHOICES = [
-        ("hazard", "Hazard"),
-        ("activity", "Activity"),
-        ("product", "Land release product with its devices"),
-        ("progress", "Progress report"),
+        ("hazard", N_("Hazard")),
+        ("activity", N_("Activity")),
+        ("product", N_("Land release product with its devices")),
+        ("progress", N_("Progress report")),
     ]
-    ACTION_CHOICES = [("create", "New record"), ("update", "Change to a record")]
+    ACTION_CHOICES = [("create", N_("New record")), ("update", N_("Change to a record"))]
     STATUS_CHOICES = [
-        ("pending", "Waiting for review"),
-        ("approved", "Approved"),
-        ("returned", "Returned with comments"),
-        ("withdrawn", "Withdrawn"),
+        ("pending", N_("Waiting for review")),
+        ("approved", N_("Approved")),
+        ("returned", N_("Returned with comments")),
+        ("withdrawn", N_("Withdrawn")),
     ]
     kind = models.CharField(max_length=10, choices=KIND_CHOICES)
     action = models.CharField(max_length=6, choices=ACTION_CHOICES, default="create")

@@ -77,8 +77,8 @@ def _detail_context(request, submission: Submission, error: str = "") -> dict:
     }
 
 
-@require_POST
 @page("workbench.view_submission")
+@require_POST
 def decide(request: HttpRequest, code: str) -> HttpResponse:
     """Approve, return or withdraw: the form's token must name this submission's current revision."""
     submission = _visible_or_404(request, code)

@@ -30,6 +30,17 @@ const libraries = [
       ["LICENSE", "LICENSE"],
     ],
   },
+  {
+    // Khmer script webfont (SIL OFL 1.1): only the Khmer subset, regular and bold; Latin text on
+    // Khmer pages keeps the system font. The @font-face rules are at the top of static/css/safeground.css.
+    name: "@fontsource/noto-sans-khmer",
+    target: "fonts",
+    files: [
+      ["files/noto-sans-khmer-khmer-400-normal.woff2", "noto-sans-khmer-khmer-400-normal.woff2"],
+      ["files/noto-sans-khmer-khmer-700-normal.woff2", "noto-sans-khmer-khmer-700-normal.woff2"],
+      ["LICENSE", "NotoSansKhmer-OFL.txt"],
+    ],
+  },
 ];
 
 const versions = {};

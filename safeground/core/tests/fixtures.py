@@ -29,6 +29,16 @@ def user(django_user_model):
 
 
 @pytest.fixture
+def signed_in(user):
+    """A test client signed in as `user` (an IM officer): pages need an account, see core.access."""
+    from django.test import Client
+
+    c = Client()
+    c.force_login(user)
+    return c
+
+
+@pytest.fixture
 def client_for(db, django_user_model):
     """Factory: a test client signed in with a new account holding `role` (operators need an organisation).
 

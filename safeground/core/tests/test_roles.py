@@ -43,7 +43,7 @@ def test_demo_accounts(organisation):
     )
     for username, user in accounts.items():
         assert user.check_password("safeground-demo"), username
-        assert user.is_staff and user.is_active
+        assert user.is_active and user.is_staff == (username == "admin")
     assert accounts["admin"].is_superuser and not accounts["va-officer"].is_superuser
     assert roles.roles_of(accounts["va-officer"]) == ["va_officer"]
     assert roles.organisation_ids(accounts["operator-cmac"]) == [organisation.pk]
@@ -72,4 +72,5 @@ def test_assign_role_checks(django_user_model, organisation):
         roles.assign_role(user, "operator")
     assert roles.roles_of(user) == [] and not Membership.objects.filter(user=user).exists()
     roles.assign_role(user, "operator", organisation)
-    assert roles.roles_of(user) == ["operator"] and user.has_perm("operations.add_activity")
+    assert roles.roles_of(user) == ["operator"] and user.has_perm("workbench.add_submission")
+    assert not user.has_perm("operations.add_activity")  # operators submit to the workbench

@@ -34,6 +34,10 @@ STATIC_FILES = [
 ]
 
 
+#: The page's own queries (≈ 10) plus the signed-in account's session, user and permissions.
+PAGE_QUERIES = 16
+
+
 def _multipolygon(geom) -> GEOSGeometry:
     if geom.geom_type == "Polygon":
         geom = shapely.MultiPolygon([geom])
@@ -116,8 +120,8 @@ def add_operations(hazard: Hazard, products: int = 2, devices_per_product: int =
 
 
 @pytest.mark.django_db
-def test_home_page_loads_the_vendored_map(client):
-    response = client.get(reverse("home"))
+def test_home_page_loads_the_vendored_map(signed_in):
+    response = signed_in.get(reverse("home"))
     assert response.status_code == 200
     html = response.content.decode()
     assert f"{settings.STATIC_URL}vendor/maplibre-gl/maplibre-gl.js" in html
@@ -137,26 +141,26 @@ def test_home_page_loads_the_vendored_map(client):
 
 
 @pytest.mark.django_db
-def test_home_page_shows_the_synthetic_banner_when_there_is_demo_data(client):
+def test_home_page_shows_the_synthetic_banner_when_there_is_demo_data(signed_in):
     make_hazard(is_synthetic=True)
-    response = client.get(reverse("home"))
+    response = signed_in.get(reverse("home"))
     assert "Synthetic demo data" in response.content.decode()
 
 
 @pytest.mark.django_db
-def test_home_page_starts_on_the_requested_country(client):
-    html = client.get(reverse("home"), {"country": "aze"}).content.decode()
+def test_home_page_starts_on_the_requested_country(signed_in):
+    html = signed_in.get(reverse("home"), {"country": "aze"}).content.decode()
     assert '"initialCountry": "AZE"' in html
-    html = client.get(reverse("home"), {"country": "xx"}).content.decode()
+    html = signed_in.get(reverse("home"), {"country": "xx"}).content.decode()
     assert '"initialCountry": "KHM"' in html
 
 
 @pytest.mark.django_db
-def test_hazard_page_shows_the_summary_and_tables(client, django_assert_max_num_queries):
+def test_hazard_page_shows_the_summary_and_tables(signed_in, django_assert_max_num_queries):
     hazard = make_hazard(is_synthetic=True)
     add_operations(hazard)
-    with django_assert_max_num_queries(12):
-        response = client.get(reverse("hazard-detail", args=[hazard.code]))
+    with django_assert_max_num_queries(PAGE_QUERIES):
+        response = signed_in.get(reverse("hazard-detail", args=[hazard.code]))
     assert response.status_code == 200
     html = response.content.decode()
     assert hazard.code in html
@@ -180,24 +184,24 @@ def test_hazard_page_shows_the_summary_and_tables(client, django_assert_max_num_
 
 
 @pytest.mark.django_db
-def test_hazard_page_query_count_does_not_grow_with_rows(client, django_assert_max_num_queries):
+def test_hazard_page_query_count_does_not_grow_with_rows(signed_in, django_assert_max_num_queries):
     hazard = make_hazard()
     add_operations(hazard, products=6, devices_per_product=5)
     for status in ["suspended", "open", "closed"]:
         hazard.status = status
         hazard.save()
-    with django_assert_max_num_queries(12):
-        response = client.get(reverse("hazard-detail", args=[hazard.code]))
+    with django_assert_max_num_queries(PAGE_QUERIES):
+        response = signed_in.get(reverse("hazard-detail", args=[hazard.code]))
     assert response.status_code == 200
 
 
 @pytest.mark.django_db
-def test_hazard_page_lists_history_with_changed_fields(client):
+def test_hazard_page_lists_history_with_changed_fields(signed_in):
     hazard = make_hazard()
     hazard.status = "suspended"
     hazard.status_changed_on = dt.date(2024, 6, 1)
     hazard.save()
-    html = client.get(reverse("hazard-detail", args=[hazard.code])).content.decode()
+    html = signed_in.get(reverse("hazard-detail", args=[hazard.code])).content.decode()
     history = html[html.index('id="history-h"') :]
     assert "Created" in history and "Changed" in history
     assert "<del>Open</del> → <ins>Suspended</ins>" in history
@@ -205,8 +209,8 @@ def test_hazard_page_lists_history_with_changed_fields(client):
 
 
 @pytest.mark.django_db
-def test_unknown_hazard_is_404(client):
-    assert client.get(reverse("hazard-detail", args=["KH-XXX-HAZ-999999"])).status_code == 404
+def test_unknown_hazard_is_404(signed_in):
+    assert signed_in.get(reverse("hazard-detail", args=["KH-XXX-HAZ-999999"])).status_code == 404
 
 
 @pytest.mark.parametrize("path", STATIC_FILES)
@@ -225,15 +229,15 @@ def test_vendored_maplibre_is_version_5_without_source_map_reference():
 
 
 @pytest.mark.django_db
-def test_static_files_are_served(client):
-    response = client.get(f"{settings.STATIC_URL}js/map.js")
+def test_static_files_are_served(signed_in):
+    response = signed_in.get(f"{settings.STATIC_URL}js/map.js")
     assert response.status_code == 200
 
 
 @pytest.mark.django_db
-def test_hazard_page_without_commune_outlines_its_district(client):
+def test_hazard_page_without_commune_outlines_its_district(signed_in):
     hazard = make_hazard(commune=None)
-    html = client.get(reverse("hazard-detail", args=[hazard.code])).content.decode()
+    html = signed_in.get(reverse("hazard-detail", args=[hazard.code])).content.decode()
     data = json.loads(re.search(r'<script id="hazard-map-data" type="application/json">(.*?)</script>', html, re.S)[1])
     assert data["context"]["properties"]["code"] == "ZZTEST-D"
     assert data["products"]["features"] == [] and data["benchmark"]["type"] == "Point"

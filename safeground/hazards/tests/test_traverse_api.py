@@ -131,35 +131,36 @@ def form_data(legs: list[dict], action: str = "compute", **settings) -> dict:
     return data
 
 
-def test_traverse_page_shows_an_empty_form_and_the_example(client):
+def test_traverse_page_shows_an_empty_form_and_the_example(signed_in):
     url = reverse("traverse")
     assert url == "/traverse/"
-    page = client.get(url)
+    page = signed_in.get(url)
     assert page.status_code == 200
     html = page.content.decode()
     assert 'name="leg-TOTAL_FORMS" value="8"' in html
     assert 'data-map="traverse"' not in html  # nothing computed yet
-    example = client.get(url, {"example": "1"}).content.decode()
+    example = signed_in.get(url, {"example": "1"}).content.decode()
     assert 'value="RP"' in example and 'value="CL"' in example
 
 
-def test_traverse_page_computes_the_polygon_and_the_closure(client):
-    response = client.post(reverse("traverse"), form_data(chain()["points"]))
+def test_traverse_page_computes_the_polygon_and_the_closure(client_for):
+    signed_in = client_for("viewer")
+    response = signed_in.post(reverse("traverse"), form_data(chain()["points"]))
     assert response.status_code == 200
     html = response.content.decode()
     assert 'data-closure-m="1.000"' in html
     assert "1:399" in html
     assert 'data-map="traverse"' in html and 'id="traverse-map-data"' in html
     assert "js/traverse.js" in html
-    assert "Sign in" in html  # anonymous: no create button
+    assert "submit a hazard" in html  # a viewer: no create button
     assert 'value="create"' not in html
     assert nothing_written()
 
 
-def test_traverse_page_marks_the_bad_row_and_writes_nothing(client):
+def test_traverse_page_marks_the_bad_row_and_writes_nothing(signed_in):
     legs = chain()["points"]
     legs[3] = {**legs[3], "bearing": 400}
-    response = client.post(reverse("traverse"), form_data(legs))
+    response = signed_in.post(reverse("traverse"), form_data(legs))
     assert response.status_code == 422
     html = response.content.decode()
     message = "point 4 (TP1): bearing 400 is out of range: degrees must be at least 0 and less than 360"
@@ -168,17 +169,18 @@ def test_traverse_page_marks_the_bad_row_and_writes_nothing(client):
     assert nothing_written()
 
 
-def test_traverse_page_adds_rows(client):
-    response = client.post(reverse("traverse"), form_data(chain()["points"], action="more"))
+def test_traverse_page_adds_rows(signed_in):
+    response = signed_in.post(reverse("traverse"), form_data(chain()["points"], action="more"))
     assert response.status_code == 200
     assert f'name="leg-TOTAL_FORMS" value="{len(chain()["points"]) + 2 + 5}"' in response.content.decode()
 
 
-def test_traverse_page_creates_a_hazard_for_a_signed_in_user(client, user):
-    anonymous = client.post(
-        reverse("traverse"), form_data(chain()["points"], action="create", hazard_class="CHA", recorded_on="2025-02-01")
-    )
-    assert "Sign in to create a hazard." in anonymous.content.decode()
+def test_traverse_page_creates_a_hazard_for_a_signed_in_user(client, user, client_for):
+    create = form_data(chain()["points"], action="create", hazard_class="CHA", recorded_on="2025-02-01")
+    anonymous = client.post(reverse("traverse"), create)
+    assert anonymous.status_code == 302 and anonymous["Location"].startswith("/accounts/login/")
+    refused = client_for("viewer").post(reverse("traverse"), create)
+    assert "Your role cannot create hazards" in refused.content.decode()
     assert nothing_written()
     client.force_login(user)
     response = client.post(

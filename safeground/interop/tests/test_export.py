@@ -101,17 +101,17 @@ def test_shapefile_export_re_imports_with_its_short_field_names(dataset, tmp_pat
     assert snapshot()["devices"] == before
 
 
-def test_api_export_download(dataset, client):
-    r = client.get("/api/v1/interop/export?format=gpkg&layers=hazards,devices")
+def test_api_export_download(dataset, signed_in):
+    r = signed_in.get("/api/v1/interop/export?format=gpkg&layers=hazards,devices")
     assert r.status_code == 200
     assert r["Content-Type"] == "application/geopackage+sqlite3"
     body = b"".join(r.streaming_content)
     assert body.startswith(b"SQLite format 3\x00")
-    bad = client.get("/api/v1/interop/export?format=gpkg&layers=minefields")
+    bad = signed_in.get("/api/v1/interop/export?format=gpkg&layers=minefields")
     assert bad.status_code == 422 and "minefields" in bad.json()["detail"]
 
 
-def test_page_export_download(dataset, client):
-    r = client.get("/interop/export?format=csv&layers=devices")
+def test_page_export_download(dataset, signed_in):
+    r = signed_in.get("/interop/export?format=csv&layers=devices")
     assert r.status_code == 200 and r["Content-Type"] == "application/zip"
     assert b"".join(r.streaming_content).startswith(b"PK\x03\x04")

@@ -310,7 +310,7 @@ def test_import_page_shows_the_error_report(dataset, client, user, tmp_path):
     assert counts() == before
     with open(path, "rb") as fh:
         anonymous = client.__class__().post("/interop/", {"file": fh, "kind": "hazards"})
-    assert anonymous.status_code == 403
+    assert anonymous.status_code == 302 and anonymous["Location"].startswith("/accounts/login/")
 
 
 def test_an_impossible_date_in_geojson_is_a_row_error_not_an_unreadable_file(dataset, tmp_path):

@@ -19,48 +19,48 @@ pytestmark = pytest.mark.django_db
 GEOJSON = "application/geo+json"
 
 
-def test_landing_page_json_and_html(client):
-    r = client.get("/ogc/")
+def test_landing_page_json_and_html(signed_in):
+    r = signed_in.get("/ogc/")
     assert r.status_code == 200 and r["Content-Type"] == "application/json"
     rels = {link["rel"]: link["href"] for link in r.json()["links"]}
     assert rels["conformance"] == "http://testserver/ogc/conformance"
     assert rels["data"] == "http://testserver/ogc/collections"
     assert rels["service-desc"] == "http://testserver/ogc/api"
-    html = client.get("/ogc/", HTTP_ACCEPT="text/html,application/xhtml+xml")
+    html = signed_in.get("/ogc/", HTTP_ACCEPT="text/html,application/xhtml+xml")
     assert html.status_code == 200 and html["Content-Type"].startswith("text/html")
     assert "hazards" in html.content.decode() and "conf/core" in html.content.decode()
 
 
-def test_conformance_and_openapi(client):
-    conforms = client.get("/ogc/conformance").json()["conformsTo"]
+def test_conformance_and_openapi(signed_in):
+    conforms = signed_in.get("/ogc/conformance").json()["conformsTo"]
     assert "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/core" in conforms
     assert "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/geojson" in conforms
     assert "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/oas30" in conforms
-    doc = client.get("/ogc/api")
+    doc = signed_in.get("/ogc/api")
     assert doc["Content-Type"] == "application/vnd.oai.openapi+json;version=3.0"
     paths = doc.json()["paths"]
     assert "/collections/hazards/items" in paths and "/collections/devices/items/{featureId}" in paths
 
 
-def test_collections_with_extents(dataset, client):
-    body = client.get("/ogc/collections").json()
+def test_collections_with_extents(dataset, signed_in):
+    body = signed_in.get("/ogc/collections").json()
     ids = [c["id"] for c in body["collections"]]
     assert ids == ["hazards", "products", "devices", "activities", "admin_areas", "places"]
-    hazards = client.get("/ogc/collections/hazards").json()
+    hazards = signed_in.get("/ogc/collections/hazards").json()
     minx, miny, maxx, maxy = hazards["extent"]["spatial"]["bbox"][0]
     assert minx < 48 and maxx > 103 and miny < 13.1 and maxy > 39.5  # Fuzuli to Battambang
-    assert client.get("/ogc/collections/minefields").status_code == 404
+    assert signed_in.get("/ogc/collections/minefields").status_code == 404
 
 
-def test_items_paging_numbers_and_links(dataset, client):
-    r = client.get("/ogc/collections/devices/items?limit=3")
+def test_items_paging_numbers_and_links(dataset, signed_in):
+    r = signed_in.get("/ogc/collections/devices/items?limit=3")
     assert r.status_code == 200 and r["Content-Type"] == GEOJSON
     first = r.json()
     assert (first["numberMatched"], first["numberReturned"]) == (4, 3)
     links = {link["rel"]: link["href"] for link in first["links"]}
     assert "prev" not in links
     assert links["next"] == "http://testserver/ogc/collections/devices/items?limit=3&offset=3"
-    second = client.get(links["next"]).json()
+    second = signed_in.get(links["next"]).json()
     assert second["numberReturned"] == 1
     assert {link["rel"] for link in second["links"]} >= {"self", "prev"}
     assert "next" not in {link["rel"] for link in second["links"]}
@@ -68,31 +68,31 @@ def test_items_paging_numbers_and_links(dataset, client):
     assert len(set(codes)) == 4
 
 
-def test_items_bbox_and_property_filters(dataset, client):
+def test_items_bbox_and_property_filters(dataset, signed_in):
     lon, lat = BATTAMBANG
     box = f"{lon - 0.01},{lat - 0.01},{lon + 0.02},{lat + 0.01}"
-    in_box = client.get(f"/ogc/collections/hazards/items?bbox={box}").json()
+    in_box = signed_in.get(f"/ogc/collections/hazards/items?bbox={box}").json()
     assert in_box["numberMatched"] == 2
     assert {f["properties"]["country"] for f in in_box["features"]} == {"KHM"}
-    sha = client.get("/ogc/collections/hazards/items?hazard_class=SHA").json()
+    sha = signed_in.get("/ogc/collections/hazards/items?hazard_class=SHA").json()
     assert [f["properties"]["hazard_class"] for f in sha["features"]] == ["SHA"]
-    dated = client.get("/ogc/collections/products/items?datetime=2024-03-02/..").json()
+    dated = signed_in.get("/ogc/collections/products/items?datetime=2024-03-02/..").json()
     assert sorted(f["properties"]["outcome"] for f in dated["features"]) == ["cancelled", "reduced"]
-    bad = client.get("/ogc/collections/hazards/items?colour=red")
+    bad = signed_in.get("/ogc/collections/hazards/items?colour=red")
     assert bad.status_code == 400 and "colour" in bad.json()["description"]
-    assert client.get("/ogc/collections/hazards/items?bbox=1,2,3").status_code == 400
-    assert client.get("/ogc/collections/hazards/items?limit=0").status_code == 400
+    assert signed_in.get("/ogc/collections/hazards/items?bbox=1,2,3").status_code == 400
+    assert signed_in.get("/ogc/collections/hazards/items?limit=0").status_code == 400
 
 
-def test_single_item_and_404(dataset, client):
+def test_single_item_and_404(dataset, signed_in):
     code = dataset["hazards"][0].code
-    r = client.get(f"/ogc/collections/hazards/items/{code}")
+    r = signed_in.get(f"/ogc/collections/hazards/items/{code}")
     assert r.status_code == 200 and r["Content-Type"] == GEOJSON
     body = r.json()
     assert body["id"] == code and body["geometry"]["type"] == "MultiPolygon"
-    missing = client.get("/ogc/collections/hazards/items/KH-NOPE")
+    missing = signed_in.get("/ogc/collections/hazards/items/KH-NOPE")
     assert missing.status_code == 404 and missing.json()["code"] == "NotFound"
-    place = client.get("/ogc/collections/admin_areas/items/KH02").json()
+    place = signed_in.get("/ogc/collections/admin_areas/items/KH02").json()
     assert place["properties"]["level"] == 1
 
 
@@ -133,16 +133,26 @@ def served(dataset):
 @pytest.mark.skipif(
     shutil.which("ogrinfo") is None and os.environ.get("CI") != "true", reason="gdal-bin (ogrinfo) is not installed"
 )
-def test_gdal_reads_the_ogc_api(served):
+def test_gdal_reads_the_ogc_api(served, token):
+    """As QGIS or ogr2ogr would, with the account's API token in the Authorization header."""
     url = f"OAPIF:{served}/ogc"
-    listing = subprocess.run(["ogrinfo", "-ro", "-so", url], capture_output=True, text=True, timeout=120)
+    refused = subprocess.run(["ogrinfo", "-ro", "-so", url], capture_output=True, text=True, timeout=120)
+    assert refused.returncode != 0 and "401" in refused.stderr
+    env = {**os.environ, "GDAL_HTTP_HEADERS": f"Authorization: Bearer {token}"}
+    listing = subprocess.run(["ogrinfo", "-ro", "-so", url], capture_output=True, text=True, timeout=120, env=env)
     assert listing.returncode == 0, listing.stderr
     for k, layer in enumerate(["hazards", "products", "devices", "activities", "admin_areas", "places"], start=1):
         assert f"{k}: {layer} " in listing.stdout
-    info = subprocess.run(["ogrinfo", "-ro", "-so", url, "hazards"], capture_output=True, text=True, timeout=120)
+    info = subprocess.run(
+        ["ogrinfo", "-ro", "-so", url, "hazards"], capture_output=True, text=True, timeout=120, env=env
+    )
     assert "Feature Count: 3\n" in info.stdout and "Geometry: Multi Polygon" in info.stdout
     # Every feature, through the next links (GDAL pages 10 at a time by default; 4 devices → -oo PAGE_SIZE=2).
     features = subprocess.run(
-        ["ogrinfo", "-ro", "-al", "-oo", "PAGE_SIZE=2", url, "devices"], capture_output=True, text=True, timeout=120
+        ["ogrinfo", "-ro", "-al", "-oo", "PAGE_SIZE=2", url, "devices"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env=env,
     )
     assert features.stdout.count("OGRFeature(devices)") == 4

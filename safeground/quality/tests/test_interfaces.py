@@ -140,8 +140,8 @@ def test_the_activity_date_constraint_is_back():
 # ---- the API ------------------------------------------------------------------------------------
 
 
-def test_api_findings(client, defects):
-    response = client.get("/api/v1/quality/findings")
+def test_api_findings(signed_in, defects):
+    response = signed_in.get("/api/v1/quality/findings")
     assert response.status_code == 200
     body = response.json()
     assert body["type"] == "FeatureCollection" and body["numberMatched"] == len(EXPECTED)
@@ -158,12 +158,12 @@ def test_api_findings(client, defects):
     assert body["counts"]["hazard-overlap"] == {"must_fix": 1, "advisory": 0}
 
 
-def test_api_filters_and_paging(client, defects):
-    body = client.get("/api/v1/quality/findings?severity=advisory").json()
+def test_api_filters_and_paging(signed_in, defects):
+    body = signed_in.get("/api/v1/quality/findings?severity=advisory").json()
     assert {f["properties"]["check"] for f in body["features"]} == {"vertex-gap", "area-mismatch"}
-    body = client.get("/api/v1/quality/findings?check=date-order&record_type=device").json()
+    body = signed_in.get("/api/v1/quality/findings?check=date-order&record_type=device").json()
     assert [f["properties"]["code"] for f in body["features"]] == [Defects.d_late]
-    body = client.get(f"/api/v1/quality/findings?code={Defects.main}").json()
+    body = signed_in.get(f"/api/v1/quality/findings?code={Defects.main}").json()
     # a hazard's code also gives the findings of its products and devices
     assert {f["properties"]["code"] for f in body["features"]} == {
         Defects.p_out,
@@ -173,12 +173,12 @@ def test_api_filters_and_paging(client, defects):
         Defects.d_late,
         Defects.p_area,
     }
-    page1 = client.get("/api/v1/quality/findings?limit=5").json()
+    page1 = signed_in.get("/api/v1/quality/findings?limit=5").json()
     assert page1["numberReturned"] == 5 and page1["links"][-1]["rel"] == "next"
-    page2 = client.get(page1["links"][-1]["href"]).json()
+    page2 = signed_in.get(page1["links"][-1]["href"]).json()
     assert page2["numberReturned"] == 5
     assert not {f["id"] for f in page1["features"]} & {f["id"] for f in page2["features"]}
-    assert client.get("/api/v1/quality/findings?country=AZE").json()["numberMatched"] == 0
+    assert signed_in.get("/api/v1/quality/findings?country=AZE").json()["numberMatched"] == 0
 
 
 @pytest.mark.parametrize(
@@ -190,34 +190,34 @@ def test_api_filters_and_paging(client, defects):
         ("record_type=victim", "record_type", "unknown record_type 'victim'; choose one of: hazard"),
     ],
 )
-def test_api_refuses_unknown_filters(client, defects, query, field, text):
-    response = client.get(f"/api/v1/quality/findings?{query}")
+def test_api_refuses_unknown_filters(signed_in, defects, query, field, text):
+    response = signed_in.get(f"/api/v1/quality/findings?{query}")
     assert response.status_code == 422
     assert response.json()["field"] == field and response.json()["detail"].startswith(text)
 
 
-def test_api_checks_catalogue(client):
-    body = client.get("/api/v1/quality/checks").json()
+def test_api_checks_catalogue(signed_in):
+    body = signed_in.get("/api/v1/quality/checks").json()
     assert [c["id"] for c in body] == list(CHECKS)
     assert {c["severity"] for c in body} == {"must_fix", "advisory"}
 
 
-def test_api_result_follows_the_data(client, defects):
+def test_api_result_follows_the_data(signed_in, defects):
     """The cached run is dropped as soon as a record changes."""
     from safeground.hazards.models import Hazard
 
-    assert client.get("/api/v1/quality/findings?check=stored-area").json()["numberMatched"] == 1
+    assert signed_in.get("/api/v1/quality/findings?check=stored-area").json()["numberMatched"] == 1
     stale = Hazard.objects.get(code=Defects.stale)
     Hazard.objects.filter(pk=stale.pk).update(area_m2=stale.area_m2 / 2)
     stale.save(update_fields=["updated_at"])
-    assert client.get("/api/v1/quality/findings?check=stored-area").json()["numberMatched"] == 0
+    assert signed_in.get("/api/v1/quality/findings?check=stored-area").json()["numberMatched"] == 0
 
 
 # ---- the page -----------------------------------------------------------------------------------
 
 
-def test_page_lists_findings_with_links(client, defects):
-    response = client.get("/quality/")
+def test_page_lists_findings_with_links(signed_in, defects):
+    response = signed_in.get("/quality/")
     assert response.status_code == 200
     html = response.content.decode()
     for check, _record, code, _severity in EXPECTED:
@@ -229,30 +229,30 @@ def test_page_lists_findings_with_links(client, defects):
     assert 'aria-current="page"' in html and ">Data quality</a>" in html
 
 
-def test_page_filters(client, defects):
-    html = client.get("/quality/?severity=advisory").content.decode()
+def test_page_filters(signed_in, defects):
+    html = signed_in.get("/quality/?severity=advisory").content.decode()
     assert 'data-check="vertex-gap" data-code' in html and 'data-check="invalid-geometry" data-code' not in html
-    html = client.get("/quality/?check=hazard-overlap").content.decode()
+    html = signed_in.get("/quality/?check=hazard-overlap").content.decode()
     assert html.count('data-code="') == 1 and f'data-code="{Defects.ov_b}"' in html
     assert '<tr data-check="hazard-overlap" aria-current="true">' in html
-    html = client.get("/quality/?country=AZE").content.decode()
+    html = signed_in.get("/quality/?country=AZE").content.decode()
     assert "No findings: every check passed." in html
 
 
-def test_page_refuses_unknown_filters(client, defects):
-    response = client.get("/quality/?check=nonsense")
+def test_page_refuses_unknown_filters(signed_in, defects):
+    response = signed_in.get("/quality/?check=nonsense")
     assert response.status_code == 400
     assert "unknown check &#x27;nonsense&#x27;" in response.content.decode()
 
 
-def test_page_gpkg_download(client, defects, tmp_path):
-    response = client.get("/quality/findings.gpkg?check=date-order")
+def test_page_gpkg_download(signed_in, defects, tmp_path):
+    response = signed_in.get("/quality/findings.gpkg?check=date-order")
     assert response.status_code == 200
     assert response["Content-Disposition"] == 'attachment; filename="safeground-quality-date-order.gpkg"'
     path = tmp_path / "download.gpkg"
     path.write_bytes(response.content)
     assert read_info(path, layer="findings")["features"] == 4
-    assert client.get("/quality/findings.gpkg?severity=bad").status_code == 400
+    assert signed_in.get("/quality/findings.gpkg?severity=bad").status_code == 400
 
 
 def test_cached_run_runs_once_per_state_of_the_data(defects, monkeypatch):

@@ -15,17 +15,18 @@ def signed_in(accounts, username) -> Client:
     return c
 
 
-def test_statistics_page_is_public_and_suppressed(client, victim, accident):
+def test_statistics_page_is_suppressed_for_every_account(client, accounts, victim, accident):
     add_victims(accident, 6)
-    response = client.get("/victims/")
+    anonymous = client.get("/victims/")
+    assert anonymous.status_code == 302 and anonymous["Location"].startswith("/accounts/login/")
+    response = signed_in(accounts, "viewer").get("/victims/")
     assert response.status_code == 200
     html = response.content.decode()
     assert "Casualties by year" in html and "Battambang" in html
     assert '<td class="num">&lt;5</td>' in html  # the one man of known sex
     assert '<td class="num">x</td>' in html  # the 6 of unknown sex: 7 − 6 would give him away
     assert '<td class="num">7</td>' in html  # the total
-    assert NAME not in html and victim.code not in html  # no register for anonymous visitors
-    assert "Sign in" in html
+    assert NAME not in html and victim.code not in html  # no register for a viewer
 
 
 def test_register_only_for_roles_that_may_see_it(accounts, victim):
@@ -62,7 +63,7 @@ def test_victim_page_and_restricted_view(accounts, victim):
     assert refused.status_code == 403 and AccessLog.objects.filter(action="denied").count() == 1
 
 
-def test_eore_page(client, hazard):
-    response = client.get("/eore/")
+def test_eore_page(accounts, hazard):
+    response = signed_in(accounts, "viewer").get("/eore/")
     assert response.status_code == 200
     assert "Explosive ordnance risk education" in response.content.decode()

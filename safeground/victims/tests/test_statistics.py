@@ -63,7 +63,7 @@ def test_random_tables_are_always_safe():
 
 
 @pytest.mark.django_db
-def test_statistics_api_suppresses_small_counts(client, hazard):
+def test_statistics_api_suppresses_small_counts(signed_in, hazard):
     kh = services.create_accident(
         point=shapely.Point(103.05, 13.05), occurred_on=dt.date(2023, 5, 1), accident_type="mine_erw"
     )
@@ -76,7 +76,7 @@ def test_statistics_api_suppresses_small_counts(client, hazard):
     add_victims(kh, 9, sex="male")
     add_victims(kh, 2, sex="female", outcome="killed")
     add_victims(az, 6, sex="male", victim_type="military")
-    response = client.get("/api/v1/victims/statistics?by=country,sex")  # public: aggregated and suppressed
+    response = signed_in.get("/api/v1/victims/statistics?by=country,sex")  # public: aggregated and suppressed
     assert response.status_code == 200
     body = response.json()
     rows = {(r["country"], r["sex"]): r["count"] for r in body["rows"]}
@@ -86,19 +86,19 @@ def test_statistics_api_suppresses_small_counts(client, hazard):
     assert {m["country"]: m["count"] for m in body["margins"]["country"]} == {"KHM": "x", "AZE": "x"}
     # 15 men would give the 2 women as 17 − 15: withheld too.
     assert {m["sex"]: m["count"] for m in body["margins"]["sex"]} == {"male": "x", "female": "<5"}
-    one = client.get("/api/v1/victims/statistics?by=outcome&country=KHM").json()
+    one = signed_in.get("/api/v1/victims/statistics?by=outcome&country=KHM").json()
     assert {r["outcome"]: r["count"] for r in one["rows"]} == {"injured": "x", "killed": "<5"}
     assert one["total"] == 11
 
 
 @pytest.mark.django_db
-def test_csv_export_has_no_small_count(client, hazard):
+def test_csv_export_has_no_small_count(signed_in, hazard):
     kh = services.create_accident(
         point=shapely.Point(103.05, 13.05), occurred_on=dt.date(2022, 5, 1), accident_type="mine_erw"
     )
     add_victims(kh, 7)
     add_victims(kh, 3, outcome="killed")
-    response = client.get("/api/v1/victims/statistics?by=year,outcome&format=csv")
+    response = signed_in.get("/api/v1/victims/statistics?by=year,outcome&format=csv")
     assert response.status_code == 200 and response["Content-Type"].startswith("text/csv")
     cells = list(csv.reader(io.StringIO(response.content.decode())))
     assert cells[0] == ["year", "outcome", "casualties"]
@@ -108,8 +108,8 @@ def test_csv_export_has_no_small_count(client, hazard):
 
 
 @pytest.mark.django_db
-def test_bad_dimension_is_refused(client):
-    response = client.get("/api/v1/victims/statistics?by=name")
+def test_bad_dimension_is_refused(signed_in):
+    response = signed_in.get("/api/v1/victims/statistics?by=name")
     assert response.status_code == 422
     assert response.json()["field"] == "by" and "one or two different dimensions" in response.json()["detail"]
-    assert client.get("/api/v1/victims/statistics?by=year,sex,outcome").status_code == 422
+    assert signed_in.get("/api/v1/victims/statistics?by=year,sex,outcome").status_code == 422

@@ -1,0 +1,359 @@
+"""Every role × every page and API operation: allowed, or refused (403; anonymous: sign-in or 401).
+
+The expectations below are written by hand from the role table in docs/roles.md — they are the
+specification, not derived from the code. Every URL pattern and every operation in the OpenAPI
+document must have one: a page or endpoint added without an entry here fails `test_matrix_is_complete`.
+
+The data is the tiny demo (built once for the module, rolled back at the end) with its sign-ins:
+one account per role; the operator is CMAC's.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from django.db import transaction
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver
+
+ROLES = ["administrator", "im_officer", "operator", "qa_officer", "viewer", "va_officer"]
+ACCOUNT = {
+    "administrator": "admin",
+    "im_officer": "im-officer",
+    "operator": "operator-cmac",
+    "qa_officer": "qa-officer",
+    "viewer": "viewer",
+    "va_officer": "va-officer",
+}
+
+PUBLIC = {*ROLES, "anonymous"}
+SIGNED_IN = set(ROLES)
+NATIONAL_WRITE = {"administrator", "im_officer"}
+WORKBENCH_READ = {"administrator", "im_officer", "operator", "qa_officer"}
+SUBMIT = {"administrator", "im_officer", "operator"}
+VICTIM_ROWS = {"administrator", "im_officer", "va_officer"}  # pseudonymised per-victim rows
+PERSONAL = {"va_officer"}  # names and addresses: by role only, not even the superuser
+
+PAGES: dict[str, set] = {
+    "set_language": PUBLIC,
+    "login": PUBLIC,
+    "logout": PUBLIC,
+    "public-dashboard": PUBLIC,
+    "home": SIGNED_IN,
+    "dashboard": SIGNED_IN,
+    "ledger-summary": SIGNED_IN,
+    "product-list": SIGNED_IN,
+    "product-detail": SIGNED_IN,
+    "device-list": SIGNED_IN,
+    "quality-checks": SIGNED_IN,
+    "quality-findings-gpkg": SIGNED_IN,
+    "interop-home": SIGNED_IN,
+    "interop-export": SIGNED_IN,
+    "ogc-landing": SIGNED_IN,
+    "ogc-conformance": SIGNED_IN,
+    "ogc-openapi": SIGNED_IN,
+    "ogc-collections": SIGNED_IN,
+    "ogc-collection": SIGNED_IN,
+    "ogc-items": SIGNED_IN,
+    "ogc-item": SIGNED_IN,
+    "training-home": SIGNED_IN,
+    "training-session": SIGNED_IN,
+    "training-person": SIGNED_IN,
+    "productivity": SIGNED_IN,
+    "accreditations-expiring": SIGNED_IN,
+    "activity-list": SIGNED_IN,
+    "activity-detail": SIGNED_IN,
+    "victims-home": SIGNED_IN,
+    "victim-detail": VICTIM_ROWS,
+    "victim-personal": SIGNED_IN,  # GET only sends back to the victim's page; the POST is checked
+    "eore-home": SIGNED_IN,
+    "workbench": WORKBENCH_READ,
+    "workbench-new": SUBMIT,
+    "workbench-detail": WORKBENCH_READ,
+    "workbench-decide": WORKBENCH_READ,  # reaching it; the decision itself needs the review permission
+    "map-remaining": SIGNED_IN,
+    "hazard-list": SIGNED_IN,
+    "hazard-detail": SIGNED_IN,
+    "traverse": SIGNED_IN,
+}
+#: Pages with no name (a redirect alias) are checked through their named twin.
+UNNAMED = {"ogc": "ogc-landing"}
+POST_PAGES = {"workbench-decide"}
+#: Queries that make a file-writing view stop at its own validation (400) once access is granted: the
+#: matrix checks who reaches each view; the exports themselves are tested in the interop and quality apps.
+QUERY = {"interop-export": "?format=none", "quality-findings-gpkg": "?severity=none", "/interop/export": "?format=none"}
+
+API: list[tuple[str, str, set]] = [
+    ("GET", "/hazards", SIGNED_IN),
+    ("POST", "/hazards", NATIONAL_WRITE),
+    ("GET", "/hazards/{code}", SIGNED_IN),
+    ("PATCH", "/hazards/{code}", NATIONAL_WRITE),
+    ("GET", "/hazards/{code}/history", SIGNED_IN),
+    ("GET", "/hazards/{code}/traverses", SIGNED_IN),
+    ("GET", "/activities", SIGNED_IN),
+    ("GET", "/activities/{code}", SIGNED_IN),
+    ("GET", "/activities/{code}/history", SIGNED_IN),
+    ("POST", "/activities/{code}/start", NATIONAL_WRITE),
+    ("POST", "/activities/{code}/teams", NATIONAL_WRITE),
+    ("POST", "/activities/{code}/assets", NATIONAL_WRITE),
+    ("GET", "/activities/{code}/progress-reports", SIGNED_IN),
+    ("POST", "/activities/{code}/progress-reports", NATIONAL_WRITE),
+    ("GET", "/productivity", SIGNED_IN),
+    ("GET", "/productivity/compare/methods", SIGNED_IN),
+    ("GET", "/productivity/compare/programmes", SIGNED_IN),
+    ("GET", "/products", SIGNED_IN),
+    ("POST", "/products", NATIONAL_WRITE),
+    ("GET", "/products/{code}", SIGNED_IN),
+    ("PATCH", "/products/{code}", NATIONAL_WRITE),
+    ("GET", "/products/{code}/history", SIGNED_IN),
+    ("GET", "/devices", SIGNED_IN),
+    ("GET", "/devices/{code}", SIGNED_IN),
+    ("GET", "/ledger/hazards", SIGNED_IN),
+    ("GET", "/ledger/hazards/{code}", SIGNED_IN),
+    ("GET", "/ledger/summary", SIGNED_IN),
+    ("GET", "/ledger/discrepancies", SIGNED_IN),
+    ("GET", "/ledger/proposals", SIGNED_IN),
+    ("POST", "/ledger/proposals/{code}/confirm", NATIONAL_WRITE),
+    ("GET", "/organisations/accreditations/expiring", SIGNED_IN),
+    ("GET", "/organisations/accreditations", SIGNED_IN),
+    ("POST", "/organisations/accreditations/{code}/renew", NATIONAL_WRITE),
+    ("POST", "/organisations/animals/{identifier}/accreditations", NATIONAL_WRITE),
+    ("GET", "/organisations/animals/{identifier}/accreditations", SIGNED_IN),
+    ("GET", "/organisations/personnel", SIGNED_IN),
+    ("GET", "/organisations/personnel/{code}", SIGNED_IN),
+    ("POST", "/organisations/{acronym}/accreditations", NATIONAL_WRITE),
+    ("GET", "/organisations", SIGNED_IN),
+    ("GET", "/organisations/{acronym}", SIGNED_IN),
+    ("GET", "/ordnance-models", PUBLIC),
+    ("GET", "/ordnance-models/{name}", PUBLIC),
+    ("POST", "/interop/import", NATIONAL_WRITE),
+    ("GET", "/interop/export", SIGNED_IN),
+    ("GET", "/quality/checks", SIGNED_IN),
+    ("GET", "/quality/findings", SIGNED_IN),
+    ("GET", "/training/centres", SIGNED_IN),
+    ("GET", "/training/courses", SIGNED_IN),
+    ("GET", "/training/sessions", SIGNED_IN),
+    ("GET", "/training/sessions/{code}", SIGNED_IN),
+    ("POST", "/training/sessions/{code}/enrolments", NATIONAL_WRITE),
+    ("POST", "/training/sessions/{code}/results", NATIONAL_WRITE),
+    ("POST", "/training/sessions/{code}/close", NATIONAL_WRITE),
+    ("GET", "/victims/statistics", SIGNED_IN),
+    ("GET", "/victims/statistics/assistance", SIGNED_IN),
+    ("GET", "/victims/accidents", SIGNED_IN),
+    ("POST", "/victims/accidents", {"administrator", "im_officer", "operator", "va_officer"}),
+    ("GET", "/victims/accidents/proposals", SIGNED_IN),
+    ("GET", "/victims/accidents/{code}", SIGNED_IN),
+    ("GET", "/victims/accidents/{code}/history", SIGNED_IN),
+    ("POST", "/victims/accidents/{code}/evidence", {"administrator", "im_officer", "va_officer"}),
+    ("GET", "/victims/access-log", {"administrator"}),
+    ("POST", "/victims/export", PERSONAL),
+    ("GET", "/victims", VICTIM_ROWS),
+    ("POST", "/victims", PERSONAL),
+    ("GET", "/victims/{code}", VICTIM_ROWS),
+    ("PATCH", "/victims/{code}", PERSONAL),
+    ("POST", "/victims/{code}/personal-data", PERSONAL),
+    ("POST", "/victims/{code}/erase", PERSONAL),
+    ("POST", "/victims/{code}/assessments", PERSONAL),
+    ("POST", "/victims/{code}/referrals", PERSONAL),
+    ("PATCH", "/victims/referrals/{referral_id}", PERSONAL),
+    ("POST", "/victims/{code}/follow-ups", PERSONAL),
+    ("GET", "/eore/sessions", SIGNED_IN),
+    ("POST", "/eore/sessions", {"administrator", "im_officer", "operator"}),
+    ("GET", "/eore/beneficiaries", SIGNED_IN),
+    ("GET", "/eore/sessions/{code}", SIGNED_IN),
+    ("GET", "/eore/sessions/{code}/history", SIGNED_IN),
+    ("GET", "/dashboard", SIGNED_IN),
+    ("GET", "/dashboard/public", PUBLIC),
+    ("GET", "/workbench/submissions", WORKBENCH_READ),
+    ("POST", "/workbench/submissions", SUBMIT),
+    ("GET", "/workbench/submissions/{code}", WORKBENCH_READ),
+    ("POST", "/workbench/submissions/{code}/approve", NATIONAL_WRITE),
+    ("POST", "/workbench/submissions/{code}/return", NATIONAL_WRITE),
+    ("POST", "/workbench/submissions/{code}/withdraw", SUBMIT),
+    ("GET", "/admin-areas", PUBLIC),
+    ("GET", "/places", PUBLIC),
+    ("GET", "/admin-areas/{country}/{level}/{code}", PUBLIC),
+    ("GET", "/coordinates", PUBLIC),
+    ("POST", "/traverses/compute", PUBLIC),
+]
+
+
+def _page_patterns(patterns=None, prefix=""):
+    for p in get_resolver().url_patterns if patterns is None else patterns:
+        if isinstance(p, URLResolver):
+            if str(p.pattern).startswith(("admin/", "api/")):
+                continue
+            yield from _page_patterns(p.url_patterns, prefix + str(p.pattern))
+        elif isinstance(p, URLPattern):
+            yield prefix + str(p.pattern), p.name, p.callback
+
+
+@pytest.fixture(scope="module")
+def world(django_db_setup, django_db_blocker):
+    """The tiny demo and its sign-ins, plus one pending CMAC submission; rolled back after the module."""
+    from safeground.demo import dependents, generator
+
+    with django_db_blocker.unblock(), transaction.atomic():
+        generator.build("tiny", 1)
+        dependents.build(1, "tiny", report=lambda m: None)
+        yield _codes()
+        transaction.set_rollback(True)
+
+
+def _codes() -> dict:
+    from django.contrib.auth import get_user_model
+
+    from safeground.eore.models import Session as EoreSession
+    from safeground.hazards.models import Hazard
+    from safeground.landrelease.models import Device, Product
+    from safeground.operations.models import Activity
+    from safeground.organisations.models import Accreditation, Asset, Personnel
+    from safeground.training.models import CourseSession
+    from safeground.victims.models import Accident, Referral, Victim
+    from safeground.workbench import services
+
+    operator = get_user_model().objects.get(username="operator-cmac")
+    hazard = Hazard.objects.filter(country="KHM", ledger__isnull=False).order_by("code").first()
+    submission = services.submit(
+        kind="hazard",
+        action="update",
+        target_code=hazard.code,
+        payload={"name": "Matrix"},
+        user=get_user_model().objects.get(username="im-officer"),
+    )
+    assert operator
+    return {
+        "hazard": hazard.code,
+        "activity": Activity.objects.order_by("code").first().code,
+        "product": Product.objects.order_by("code").first().code,
+        "device": Device.objects.order_by("code").first().code,
+        "accreditation": Accreditation.objects.order_by("code").first().code,
+        "animal": Asset.objects.filter(kind="dog").order_by("identifier").first().identifier,
+        "person": Personnel.objects.order_by("code").first().code,
+        "session": CourseSession.objects.order_by("code").first().code,
+        "accident": Accident.objects.order_by("code").first().code,
+        "victim": Victim.objects.order_by("code").first().code,
+        "referral": str(Referral.objects.order_by("id").first().id),
+        "eore": EoreSession.objects.order_by("code").first().code,
+        "submission": submission.code,
+    }
+
+
+def _api_path(template: str, codes: dict) -> str:
+    kind = {
+        "/hazards/": "hazard",
+        "/ledger/": "hazard",
+        "/activities/": "activity",
+        "/products/": "product",
+        "/devices/": "device",
+        "/organisations/accreditations/": "accreditation",
+        "/organisations/personnel/": "person",
+        "/training/": "session",
+        "/victims/accidents/": "accident",
+        "/victims/": "victim",
+        "/eore/": "eore",
+        "/workbench/": "submission",
+    }
+    owner = next((v for k, v in kind.items() if template.startswith(k)), None)
+    path = template.replace("{identifier}", codes["animal"]).replace("{acronym}", "CMAC")
+    path = path.replace("{name}", "PMN-2").replace("{referral_id}", codes["referral"])
+    path = path.replace("{country}/{level}/{code}", "KHM/1/KH02")
+    return "/api/v1" + (path.replace("{code}", codes[owner]) if owner else path) + QUERY.get(template, "")
+
+
+PAGE_ARGS = {
+    "hazard-detail": "hazard",
+    "activity-detail": "activity",
+    "product-detail": "product",
+    "training-session": "session",
+    "training-person": "person",
+    "victim-detail": "victim",
+    "victim-personal": "victim",
+    "workbench-detail": "submission",
+    "workbench-decide": "submission",
+}
+
+
+def _page_url(route: str, name: str, codes: dict) -> str:
+    url = "/" + route
+    url = url.replace("<str:collection_id>", "hazards").replace("<str:feature_id>", codes["hazard"])
+    url = url.replace("<str:kind>", "hazard")
+    if "<str:code>" in url:
+        url = url.replace("<str:code>", codes[PAGE_ARGS[name]])
+    assert "<" not in url, f"{name}: give the matrix a value for {url}"
+    return url + QUERY.get(name, "")
+
+
+@pytest.fixture(scope="module")
+def clients(world, django_db_blocker) -> dict[str, Client]:
+    """One client per role, signed in once for the module (the sessions live in the module's transaction)."""
+    from django.contrib.auth import get_user_model
+
+    clients = {"anonymous": Client()}
+    with django_db_blocker.unblock():
+        for role, username in ACCOUNT.items():
+            c = Client()
+            c.force_login(get_user_model().objects.get(username=username))
+            clients[role] = c
+    return clients
+
+
+def _verdict(role: str, response, api: bool) -> str:
+    if role == "anonymous":
+        if response.status_code == 401 or (
+            not api and response.status_code == 302 and "/accounts/login/" in response["Location"]
+        ):
+            return "refused"
+    elif response.status_code == 403:
+        return "refused"
+    assert response.status_code not in (401, 403), (role, response.status_code)
+    return "allowed"
+
+
+@pytest.mark.django_db
+def test_matrix_is_complete():
+    from config.api import api
+    from safeground.core.access import rule_of
+
+    pages = list(_page_patterns())
+    names = {UNNAMED.get(str(route), name) for route, name, _ in pages}
+    assert names == set(PAGES), f"pages without an entry: {names - set(PAGES)}; stale: {set(PAGES) - names}"
+    missing = [route for route, name, view in pages if name != "set_language" and rule_of(view) is None]
+    assert missing == [], f"views without an access rule: {missing}"
+    operations = {
+        (method.upper(), path.removeprefix("/api/v1"))
+        for path, ops in api.get_openapi_schema()["paths"].items()
+        for method in ops
+    }
+    listed = {(m, p) for m, p, _ in API}
+    assert operations == listed, f"not in the matrix: {operations - listed}; stale: {listed - operations}"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("name", sorted(PAGES))
+def test_page_access(world, clients, name):
+    route = next(route for route, n, _ in _page_patterns() if n == name)
+    url = _page_url(route, name, world)
+    results = {}
+    for role, client in clients.items():
+        response = client.post(url) if name in POST_PAGES else client.get(url)
+        results[role] = _verdict(role, response, api=name.startswith("ogc"))
+    expected = {role: "allowed" if role in PAGES[name] else "refused" for role in results}
+    assert results == expected
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("method", "template", "allowed"), API, ids=[f"{m} {p}" for m, p, _ in API])
+def test_api_access(world, clients, method, template, allowed):
+    url = _api_path(template, world)
+    results = {}
+    for role, client in clients.items():
+        call = getattr(client, method.lower())
+        # limit=1: list endpoints answer with one row (the decision is the same; the matrix runs faster)
+        response = call(url, {"limit": 1}) if method == "GET" else call(url, {}, content_type="application/json")
+        results[role] = _verdict(role, response, api=True)
+        if results[role] == "refused" and role != "anonymous":
+            assert re.search(r"may not|permission|role", response.json()["detail"]), response.json()
+    expected = {role: "allowed" if role in allowed else "refused" for role in results}
+    assert results == expected
