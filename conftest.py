@@ -6,7 +6,7 @@ Run the suite on either database by setting SAFEGROUND_DATABASE_URL (see the Mak
 import pytest
 from django.conf import settings
 
-pytest_plugins = ["safeground.core.tests.fixtures"]
+pytest_plugins = ["safeground.core.tests.fixtures", "safeground.core.tests.live"]
 
 
 @pytest.fixture(scope="session")

@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from django.utils.translation import ngettext
 
+from safeground.core.access import page
 from safeground.core.errors import ValidationFailed
 from safeground.gazetteer import traverse as traverse_lib
 from safeground.gazetteer.models import AdminArea
@@ -48,19 +49,33 @@ def _has_synthetic() -> bool:
     return Hazard.objects.filter(is_synthetic=True).exists()
 
 
+@page()
 def home(request: HttpRequest) -> HttpResponse:
-    """Full-width hazard map. Everything it shows comes from the API, fetched by static/js/map.js."""
+    """Full-width map: hazards, products, remaining areas, devices, activities, villages, boundaries.
+
+    Everything it draws is fetched by static/js/map.js for the visible bbox (docs/decisions/0011);
+    the layers, filters and every label come from hazards/map_views.py through the JSON config.
+    """
+    from safeground.hazards import map_views
+
     countries = [{**c, "name": _(c["name"])} for c in COUNTRIES]
     requested = request.GET.get("country", "").upper()
     initial = requested if requested in {c["code"] for c in COUNTRIES} else COUNTRIES[0]["code"]
     placeholders = {"shown": "{shown}", "total": "{total}"}
+    api = get_script_prefix() + API_PREFIX
+    urls = map_views.record_urls()
+    layers = map_views.overview_layers(api)
+    filters = map_views.filter_options()
     config = {
-        "api": get_script_prefix() + API_PREFIX,
+        "api": api,
         "detailUrl": reverse("hazard-detail", args=["__CODE__"]),
+        "urls": urls,
         "countries": countries,
         "initialCountry": initial,
         "hazardLimit": HAZARD_LIMIT,
         "boundarySimplify": BOUNDARY_SIMPLIFY,
+        "layers": layers,
+        "filters": filters,
         "labels": {
             "classes": {key: _(label) for key, label in Hazard.CLASS_CHOICES},
             "statuses": {key: _(label) for key, label in Hazard.STATUS_CHOICES},
@@ -83,15 +98,23 @@ def home(request: HttpRequest) -> HttpResponse:
             "failed": _("Could not load hazards from the API."),
             "boundariesFailed": _("Could not load province boundaries from the API."),
             "synthetic": _("Synthetic"),
+            **map_views.popup_labels(),
         },
     }
     return render(
         request,
         "home.html",
-        {"map_config": config, "countries": countries, "has_synthetic": _has_synthetic()},
+        {
+            "map_config": config,
+            "countries": countries,
+            "layers": layers,
+            "filters": filters,
+            "has_synthetic": _has_synthetic(),
+        },
     )
 
 
+@page("hazards.view_hazard")
 def hazard_detail(request: HttpRequest, code: str) -> HttpResponse:
     """One hazard: summary, a small map, evidence, beneficiaries, activities, products, devices, history."""
     hazard = get_object_or_404(
@@ -419,6 +442,7 @@ class HazardFromTraverseForm(forms.Form):
     name = forms.CharField(label=_lazy("Name"), required=False, max_length=200)
 
 
+@page("hazards.view_hazard")
 def traverse_page(request: HttpRequest) -> HttpResponse:
     """Enter a bearing/distance traverse, see its polygon and closure error, create a hazard from it.
 
@@ -459,8 +483,8 @@ def traverse_page(request: HttpRequest) -> HttpResponse:
         if problem:
             warnings.append(problem)
     if action == "create" and result is not None:
-        if not request.user.is_authenticated:
-            error = _("Sign in to create a hazard.")
+        if not request.user.has_perm("hazards.add_hazard"):
+            error = _("Your role cannot create hazards: submit it through the workbench.")
         elif hazard_form.is_valid():
             try:
                 hazard, _row, _result = services.create_hazard_from_traverse(

@@ -17,7 +17,11 @@ def products(
     organisation: str | None = None,
     admin_area: str | None = None,
 ) -> QuerySet[Product]:
-    qs = Product.objects.select_related("hazard", "activity__organisation").annotate(device_count=Sum("devices__count"))
+    qs = (
+        Product.objects.select_related("hazard", "activity__organisation")
+        .defer("hazard__geom", "hazard__benchmark", "activity__reference_point")
+        .annotate(device_count=Sum("devices__count"))
+    )
     box = parse_bbox(bbox)
     if box is not None:
         qs = qs.filter(geom__intersects=box)
@@ -64,7 +68,9 @@ def devices(
     model: str | None = None,
     organisation: str | None = None,
 ) -> QuerySet[Device]:
-    qs = Device.objects.select_related("product__hazard", "activity__organisation", "model")
+    qs = Device.objects.select_related("product__hazard", "activity__organisation", "model").defer(
+        "product__geom", "product__hazard__geom", "product__hazard__benchmark", "activity__reference_point"
+    )
     box = parse_bbox(bbox)
     if box is not None:
         qs = qs.filter(point__intersects=box)

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from django.core.exceptions import FieldDoesNotExist
 from django.db.models import QuerySet
+from django.utils.text import capfirst
+from django.utils.translation import gettext
 
 from safeground.core.geojson import geometry_from_geojson
 from safeground.core.geometry import area_m2
@@ -45,6 +48,37 @@ def _current_values(submission: Submission) -> dict:
     return values
 
 
+def _model(kind: str):
+    from safeground.landrelease.models import Product
+    from safeground.operations.models import Activity, ProgressReport
+
+    return {"hazard": Hazard, "activity": Activity, "product": Product, "progress": ProgressReport}[kind]
+
+
+def _label(kind: str, name: str) -> str:
+    """The submit form's (translated) label for a payload field, else the model field's name."""
+    from safeground.workbench.forms import FORMS
+
+    field = FORMS[kind].base_fields.get(name)
+    if field is not None and field.label:
+        return str(field.label)
+    try:
+        return capfirst(gettext(_model(kind)._meta.get_field(name).verbose_name))
+    except FieldDoesNotExist:
+        return capfirst(name.replace("_", " "))
+
+
+def _shown(kind: str, name: str, value):
+    """A choice's translated label instead of its key (hazard_class "CHA" → "Confirmed hazardous area")."""
+    try:
+        choices = dict(_model(kind)._meta.get_field(name).choices or [])
+    except FieldDoesNotExist:
+        choices = {}
+    if isinstance(value, list):
+        return ", ".join(str(_shown(kind, name, v)) for v in value)
+    return gettext(choices[value]) if value in choices else value
+
+
 def comparison(submission: Submission) -> list[dict]:
     """Field by field: the current value (updates), the proposed one, and whether it changes."""
     current = _current_values(submission)
@@ -56,8 +90,9 @@ def comparison(submission: Submission) -> list[dict]:
         rows.append(
             {
                 "field": name,
-                "current": before,
-                "proposed": proposed,
+                "label": _label(submission.kind, name),
+                "current": _shown(submission.kind, name, before),
+                "proposed": _shown(submission.kind, name, proposed),
                 "changed": submission.action == "create" or str(before) != str(proposed),
             }
         )
@@ -69,6 +104,7 @@ def comparison(submission: Submission) -> list[dict]:
         rows.append(
             {
                 "field": "area_m2",
+                "label": gettext("Area (m²)"),
                 "current": round(before) if before is not None else None,
                 "proposed": round(proposed_area),
                 "changed": before is None or abs(before - proposed_area) >= 1,

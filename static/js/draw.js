@@ -23,6 +23,7 @@
     attributionControl: false,
   });
   map.addControl(new maplibregl.NavigationControl({ showCompass: false }));
+  container.sgMap = map; // for the browser tests
 
   function sketch() {
     const features = [];

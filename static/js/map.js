@@ -185,7 +185,7 @@
 
   function createMap(container, options) {
     try {
-      return new maplibregl.Map({
+      const map = new maplibregl.Map({
         container,
         style: baseStyle(),
         attributionControl: { compact: true },
@@ -194,6 +194,8 @@
         touchPitch: false,
         ...options,
       });
+      container.sgMap = map; // the browser tests drive and inspect the map through it
+      return map;
     } catch (error) {
       // Most likely no WebGL (old browser, disabled GPU).
       container.append(el("p", { class: "map-message", text: String(error.message || error) }));
@@ -204,16 +206,124 @@
 
   /* ---------------------------------------------------------------- overview map (home page) */
 
+  // Zoomed out, hazards are drawn as dots (a 5 ha polygon is a sub-pixel speck at national scale).
+  const HAZARD_CLASS_COLOUR = ["match", ["get", "hazard_class"], "CHA", C.chaOpen, C.shaOpen];
+  // GICHD land release symbology: fill by class, outline by status.
+  const HAZARD_OUTLINE = [
+    "match",
+    ["get", "status"],
+    "open",
+    HAZARD_CLASS_COLOUR,
+    "suspended",
+    C.suspended,
+    "closed",
+    C.closed,
+    C.handedOver,
+  ];
+  const HAZARD_FILL_OPACITY = ["match", ["get", "status"], "open", 0.45, "closed", 0.14, "handed_over", 0.08, 0];
+  const HAZARD_DOT_OPACITY = ["match", ["get", "status"], "open", 1, "suspended", 0.9, 0.35];
+  const STATUS_FADED = ["in", ["get", "status"], ["literal", ["closed", "handed_over"]]];
+  const STORAGE_KEY = "safeground.map.layers"; // which layers are switched on, per browser
+
+  /** The overview map's own colours (CSS custom properties, shared with the legend swatches). */
+  function overviewColours() {
+    const v = (name, fallback) => cssColour(name, fallback);
+    const byKey = (prefix, keys, fallbacks) =>
+      Object.fromEntries(keys.map((k, i) => [k, v(`${prefix}${k.replace(/_/g, "-")}`, fallbacks[i])]));
+    return {
+      lr: {
+        cancelled: v("--lr-cancelled", "#e4e9c9"),
+        reduced: v("--lr-reduced", "#7cc8b4"),
+        cleared: v("--lr-cleared", "#2e9e5b"),
+        remaining: v("--lr-remaining", "#c81d2e"),
+      },
+      lrLine: {
+        cancelled: v("--lr-cancelled-line", "#a9b27a"),
+        reduced: v("--lr-reduced-line", "#3f8f7b"),
+        cleared: v("--lr-cleared-line", "#1d6b3c"),
+      },
+      device: byKey(
+        "--dev-",
+        ["ap_mine", "at_mine", "submunition", "uxo", "axo", "ied", "booby_trap", "other"],
+        ["#b5172b", "#1f4e8c", "#e36414", "#222222", "#7f5539", "#c2185b", "#00897b", "#6c757d"],
+      ),
+      activity: byKey(
+        "--act-",
+        ["nts", "ts", "clearance", "bac", "eod"],
+        ["#3a86ff", "#8338ec", "#0b7a75", "#6a994e", "#e85d04"],
+      ),
+      village: v("--village", "#6b5a48"),
+      admin: [null, v("--province-line", "#8b97a6"), v("--admin-2-line", "#9aa5b3"), v("--admin-3-line", "#b7c0cb")],
+    };
+  }
+
+  const matchColour = (property, colours, fallback) => [
+    "match",
+    ["get", property],
+    ...Object.entries(colours).flat(),
+    fallback,
+  ];
+
+  /** A small diamond (activities' reference points), drawn once per activity type. */
+  function diamondImage(hex, size = 26) {
+    const canvas = document.createElement("canvas");
+    canvas.width = canvas.height = size;
+    const ctx = canvas.getContext("2d");
+    const m = size / 2;
+    ctx.beginPath();
+    ctx.moveTo(m, 2);
+    ctx.lineTo(size - 2, m);
+    ctx.lineTo(m, size - 2);
+    ctx.lineTo(2, m);
+    ctx.closePath();
+    ctx.fillStyle = hex;
+    ctx.fill();
+    ctx.lineWidth = 3;
+    ctx.strokeStyle = "#ffffff";
+    ctx.stroke();
+    return ctx.getImageData(0, 0, size, size);
+  }
+
+  function readStoredToggles() {
+    try {
+      return JSON.parse(window.localStorage.getItem(STORAGE_KEY)) || {};
+    } catch {
+      return {}; // private mode, corrupt value: the defaults
+    }
+  }
+
+  function storeToggles(enabled) {
+    try {
+      window.localStorage.setItem(STORAGE_KEY, JSON.stringify(enabled));
+    } catch {
+      /* storage full or refused: toggles still work for this visit */
+    }
+  }
+
   function initOverview(container) {
     const cfg = readJson("map-config");
     const labels = cfg.labels;
+    const O = overviewColours();
     const countsEl = document.getElementById("hazard-counts");
+    const panel = document.getElementById("map-panel");
     const buttons = Array.from(document.querySelectorAll("[data-country]"));
     const countries = Object.fromEntries(cfg.countries.map((c) => [c.code, c]));
+    const defs = Object.fromEntries(cfg.layers.map((layer) => [layer.id, layer]));
     const hasHashPosition = /(^#|&)map=/.test(window.location.hash);
     const initial = countries[cfg.initialCountry] || cfg.countries[0];
     const integer = numberFormat(0);
     const hectares = numberFormat(2);
+    const narrow = window.matchMedia("(max-width: 600px)");
+
+    const stored = readStoredToggles();
+    const enabled = Object.fromEntries(
+      cfg.layers.map((layer) => [layer.id, typeof stored[layer.id] === "boolean" ? stored[layer.id] : layer.on]),
+    );
+    const filters = Object.fromEntries(cfg.filters.map((f) => [f.key, ""]));
+    // Per layer: the request in flight or last answered, and what it returned.
+    const state = Object.fromEntries(
+      cfg.layers.map((layer) => [layer.id, { controller: null, url: null, shown: null, total: null, failed: false }]),
+    );
 
     const map = createMap(container, {
       bounds: hasHashPosition ? undefined : initial.bbox,
@@ -224,37 +334,119 @@
     if (!map) return;
     map.addControl(new maplibregl.NavigationControl({ showCompass: false }), "top-right");
     map.addControl(new maplibregl.ScaleControl({ unit: "metric" }), "bottom-right");
+    if (panel && narrow.matches) panel.open = false;
 
-    const legend = document.getElementById("map-legend");
-    if (legend && window.matchMedia("(max-width: 600px)").matches) legend.open = false;
-
-    const setStatus = (text, isError = false) => {
-      countsEl.textContent = text;
-      countsEl.classList.toggle("is-error", isError);
+    /* Which MapLibre layers draw each panel layer, which of them answer clicks, and the popup kind. */
+    const DRAWN = {
+      hazards: ["hazards-fill", "hazards-hatch", "hazards-line", "hazards-line-faded", "hazard-dots"],
+      remaining: ["remaining-hatch", "remaining-line"],
+      products: ["products-fill", "products-line"],
+      activities: ["activities"],
+      devices: ["devices"],
+      villages: ["villages"],
+      provinces: ["provinces-line"],
+      districts: ["districts-fill", "districts-line"],
+      communes: ["communes-fill", "communes-line"],
     };
+    // Provinces are the land under everything: always fetched; their toggle only hides the outlines.
+    const ALWAYS_LOADED = new Set(["provinces"]);
+    // Click priority: the smallest things first (a device lies inside a product inside a hazard).
+    const CLICKABLE = [
+      ["devices", "device"],
+      ["activities", "activity"],
+      ["villages", "village"],
+      ["products-fill", "product"],
+      ["remaining-hatch", "remaining"],
+      ["hazards-fill", "hazard"],
+      ["hazards-hatch", "hazard"],
+      ["hazard-dots", "hazard"],
+    ];
+    const ADMIN_FILLS = ["communes-fill", "districts-fill", "provinces-fill"];
 
-    map.on("load", () => {
-      map.addImage("hatch-suspended", hatchImage(C.suspended));
-      map.addSource("provinces", { type: "geojson", data: EMPTY });
-      map.addLayer({
-        id: "provinces-fill",
-        type: "fill",
-        source: "provinces",
-        paint: { "fill-color": C.provinceFill, "fill-opacity": 1 },
-      });
+    function addLayers() {
+      map.addImage("hatch-cha", hatchImage(C.chaOpen));
+      map.addImage("hatch-sha", hatchImage(C.shaOpen));
+      map.addImage("hatch-remaining", hatchImage(O.lr.remaining, 10, 2));
+      for (const [type, colour] of Object.entries(O.activity)) {
+        map.addImage(`act-${type}`, diamondImage(colour), { pixelRatio: 2 });
+      }
+      for (const id of ["provinces", "districts", "communes", "hazards", "hazard-points", "remaining", "products"]) {
+        map.addSource(id, { type: "geojson", data: EMPTY });
+      }
+      for (const id of ["villages", "activities", "devices"]) map.addSource(id, { type: "geojson", data: EMPTY });
+
+      // Land, then boundaries (communes under districts under provinces).
+      map.addLayer({ id: "provinces-fill", type: "fill", source: "provinces", paint: { "fill-color": C.provinceFill } });
+      for (const [id, level, width, dash] of [
+        ["communes", 3, [11, 0.5, 16, 1.2], [2, 2]],
+        ["districts", 2, [8, 0.6, 14, 1.5], [4, 2]],
+      ]) {
+        // Transparent fills make the areas clickable ("where is this?") without drawing anything.
+        map.addLayer({
+          id: `${id}-fill`,
+          type: "fill",
+          source: id,
+          minzoom: defs[id].minzoom,
+          paint: { "fill-color": "#000000", "fill-opacity": 0 },
+        });
+        map.addLayer({
+          id: `${id}-line`,
+          type: "line",
+          source: id,
+          minzoom: defs[id].minzoom,
+          layout: { "line-join": "round" },
+          paint: {
+            "line-color": O.admin[level],
+            "line-width": ["interpolate", ["linear"], ["zoom"], ...width],
+            "line-dasharray": dash,
+          },
+        });
+      }
       map.addLayer({
         id: "provinces-line",
         type: "line",
         source: "provinces",
         layout: { "line-join": "round" },
-        paint: {
-          "line-color": C.provinceLine,
-          "line-width": ["interpolate", ["linear"], ["zoom"], 5, 0.6, 10, 1.4],
-        },
+        paint: { "line-color": O.admin[1], "line-width": ["interpolate", ["linear"], ["zoom"], 5, 0.6, 10, 1.6] },
       });
-      map.addSource("hazards", { type: "geojson", data: EMPTY });
-      map.addSource("hazard-points", { type: "geojson", data: EMPTY });
-      addHazardLayers(map, "hazards", { minzoom: POLYGON_MINZOOM });
+
+      // Hazards: fill colour by class; outline colour (and hatch for suspended) by status.
+      map.addLayer({
+        id: "hazards-fill",
+        type: "fill",
+        source: "hazards",
+        minzoom: POLYGON_MINZOOM,
+        filter: ["!", IS_SUSPENDED],
+        layout: { "fill-sort-key": HAZARD_SORT },
+        paint: { "fill-color": HAZARD_CLASS_COLOUR, "fill-opacity": HAZARD_FILL_OPACITY },
+      });
+      map.addLayer({
+        id: "hazards-hatch",
+        type: "fill",
+        source: "hazards",
+        minzoom: POLYGON_MINZOOM,
+        filter: IS_SUSPENDED,
+        paint: { "fill-pattern": ["match", ["get", "hazard_class"], "CHA", "hatch-cha", "hatch-sha"] },
+      });
+      const hazardLineWidth = ["interpolate", ["linear"], ["zoom"], 9, 1.2, 15, 2.4];
+      map.addLayer({
+        id: "hazards-line",
+        type: "line",
+        source: "hazards",
+        minzoom: POLYGON_MINZOOM,
+        filter: ["!", STATUS_FADED],
+        layout: { "line-join": "round", "line-sort-key": HAZARD_SORT },
+        paint: { "line-color": HAZARD_OUTLINE, "line-width": hazardLineWidth },
+      });
+      map.addLayer({
+        id: "hazards-line-faded",
+        type: "line",
+        source: "hazards",
+        minzoom: POLYGON_MINZOOM,
+        filter: STATUS_FADED,
+        layout: { "line-join": "round" },
+        paint: { "line-color": HAZARD_OUTLINE, "line-width": hazardLineWidth, "line-dasharray": [3, 2] },
+      });
       map.addLayer({
         id: "hazard-dots",
         type: "circle",
@@ -262,113 +454,346 @@
         maxzoom: DOTS_MAXZOOM,
         layout: { "circle-sort-key": HAZARD_SORT },
         paint: {
-          "circle-color": HAZARD_COLOUR,
+          "circle-color": HAZARD_CLASS_COLOUR,
           "circle-radius": ["interpolate", ["linear"], ["zoom"], 5, 2.6, 10, 5],
-          "circle-stroke-color": "#ffffff",
-          "circle-stroke-width": ["interpolate", ["linear"], ["zoom"], 5, 0.5, 10, 1],
-          "circle-opacity": ["interpolate", ["linear"], ["zoom"], POLYGON_MINZOOM + 1, 1, DOTS_MAXZOOM, 0.2],
-          "circle-stroke-opacity": ["interpolate", ["linear"], ["zoom"], POLYGON_MINZOOM + 1, 1, DOTS_MAXZOOM, 0.2],
+          "circle-stroke-color": ["match", ["get", "status"], "open", "#ffffff", HAZARD_OUTLINE],
+          "circle-stroke-width": ["interpolate", ["linear"], ["zoom"], 5, 0.5, 10, 1.2],
+          "circle-opacity": ["interpolate", ["linear"], ["zoom"], POLYGON_MINZOOM + 1, HAZARD_DOT_OPACITY, DOTS_MAXZOOM, 0.15],
+          "circle-stroke-opacity": ["interpolate", ["linear"], ["zoom"], POLYGON_MINZOOM + 1, 1, DOTS_MAXZOOM, 0.15],
         },
       });
 
-      pending--;
-      loadProvinces();
-      loadHazards();
-      markCountry();
-    });
+      // Products by outcome (IMAS 07.11 land release: cancelled, reduced, cleared), over the hazards.
+      map.addLayer({
+        id: "products-fill",
+        type: "fill",
+        source: "products",
+        minzoom: defs.products.minzoom,
+        paint: {
+          "fill-color": matchColour("outcome", O.lr, C.productFill),
+          "fill-opacity": ["match", ["get", "outcome"], "cleared", 0.7, 0.8],
+        },
+      });
+      map.addLayer({
+        id: "products-line",
+        type: "line",
+        source: "products",
+        minzoom: defs.products.minzoom,
+        layout: { "line-join": "round" },
+        paint: { "line-color": matchColour("outcome", O.lrLine, C.product), "line-width": 1.1 },
+      });
+      // What the ledger says is still to be released: hatched red over the products.
+      map.addLayer({
+        id: "remaining-hatch",
+        type: "fill",
+        source: "remaining",
+        minzoom: defs.remaining.minzoom,
+        paint: { "fill-pattern": "hatch-remaining" },
+      });
+      map.addLayer({
+        id: "remaining-line",
+        type: "line",
+        source: "remaining",
+        minzoom: defs.remaining.minzoom,
+        layout: { "line-join": "round" },
+        paint: { "line-color": O.lr.remaining, "line-width": 1.4 },
+      });
 
-    /* Province outlines of both countries, once. */
-    async function loadProvinces() {
-      pending++;
-      const results = await Promise.allSettled(
-        cfg.countries.map(async (c) => {
-          const url = `${cfg.api}/admin-areas?country=${c.code}&level=1&simplify=${cfg.boundarySimplify}`;
-          const response = await fetch(url, { headers: { Accept: "application/geo+json, application/json" } });
-          if (!response.ok) throw new Error(`${url}: HTTP ${response.status}`);
-          return response.json();
-        }),
-      );
-      const features = [];
-      for (const result of results) {
-        if (result.status === "fulfilled" && Array.isArray(result.value.features)) features.push(...result.value.features);
-        else if (result.status === "rejected") console.warn(result.reason);
-      }
-      map.getSource("provinces").setData({ type: "FeatureCollection", features });
-      pending--;
-      if (!features.length) {
-        map.getContainer().parentElement.append(el("p", { class: "map-message", text: labels.boundariesFailed }));
+      // Points on top: villages, activities (diamonds by type), devices (by category, exact locations).
+      map.addLayer({
+        id: "villages",
+        type: "circle",
+        source: "villages",
+        minzoom: defs.villages.minzoom,
+        paint: {
+          "circle-color": O.village,
+          "circle-radius": ["interpolate", ["linear"], ["zoom"], 10, 2.2, 15, 4.5],
+          "circle-stroke-color": "#ffffff",
+          "circle-stroke-width": 1,
+        },
+      });
+      map.addLayer({
+        id: "activities",
+        type: "symbol",
+        source: "activities",
+        minzoom: defs.activities.minzoom,
+        layout: {
+          "icon-image": ["concat", "act-", ["get", "activity_type"]],
+          "icon-size": ["interpolate", ["linear"], ["zoom"], 10, 0.8, 15, 1.2],
+          "icon-allow-overlap": true,
+          "icon-ignore-placement": true,
+        },
+      });
+      map.addLayer({
+        id: "devices",
+        type: "circle",
+        source: "devices",
+        minzoom: defs.devices.minzoom,
+        paint: {
+          "circle-color": matchColour("category", O.device, O.device.other),
+          "circle-radius": ["interpolate", ["linear"], ["zoom"], 12, 3, 17, 6],
+          "circle-stroke-color": "#ffffff",
+          "circle-stroke-width": ["interpolate", ["linear"], ["zoom"], 12, 0.8, 17, 1.5],
+        },
+      });
+      for (const id of Object.keys(DRAWN)) applyVisibility(id);
+    }
+
+    function applyVisibility(id) {
+      for (const layer of DRAWN[id] || []) {
+        if (map.getLayer(layer)) map.setLayoutProperty(layer, "visibility", enabled[id] ? "visible" : "none");
       }
     }
 
-    /* Hazards inside the visible bbox; a newer request cancels an older one. */
-    let controller = null;
+    /* ------------------------------------------------------------ requests */
+
+    let loaded = false;
+    let scheduled = false;
+    let inflight = 0;
     let timer = null;
-    let pending = 1; // requests scheduled or in flight (the first is scheduled by "load")
-    function scheduleHazards() {
-      if (timer === null) pending++;
-      clearTimeout(timer);
-      timer = setTimeout(() => {
-        timer = null;
-        pending--;
-        loadHazards();
-      }, 200);
-    }
-    let lastUrl = null; // the request in flight or last answered: the same view isn't fetched twice
-    async function loadHazards() {
+
+    function currentBbox() {
       const b = map.getBounds();
       const clamp = (v, lo, hi) => Math.min(hi, Math.max(lo, v));
-      const bbox = [
+      return [
         clamp(b.getWest(), -180, 180),
         clamp(b.getSouth(), -90, 90),
         clamp(b.getEast(), -180, 180),
         clamp(b.getNorth(), -90, 90),
-      ].map((v) => v.toFixed(5));
-      const url = `${cfg.api}/hazards?bbox=${bbox.join(",")}&limit=${cfg.hazardLimit}`;
-      if (url === lastUrl) return;
-      lastUrl = url;
-      if (controller) controller.abort();
-      controller = new AbortController();
-      const mine = controller;
-      pending++;
-      if (!container.dataset.hazardsShown) setStatus(labels.loading);
-      countsEl.classList.add("is-loading");
+      ]
+        .map((v) => v.toFixed(5))
+        .join(",");
+    }
+
+    function layerUrl(def) {
+      const params = new URLSearchParams();
+      for (const [key, value] of Object.entries(def.params)) params.set(key, value);
+      if (def.limit) {
+        params.set("bbox", currentBbox());
+        params.set("limit", def.limit);
+      }
+      for (const key of def.filters) if (filters[key]) params.set(key, filters[key]);
+      return `${def.url}?${params}`;
+    }
+
+    const isActive = (id) => (enabled[id] || ALWAYS_LOADED.has(id)) && map.getZoom() >= defs[id].minzoom;
+
+    function abort(id) {
+      const st = state[id];
+      if (st.controller) {
+        st.controller.abort();
+        st.controller = null;
+        if (st.url !== null && st.shown === null) st.url = null;
+      }
+    }
+
+    function refreshAll() {
+      for (const id of Object.keys(defs)) refresh(id);
+      updateStatus();
+    }
+
+    /** Fetch one layer for the visible bbox, unless it is off, out of its zoom range or already current. */
+    async function refresh(id) {
+      const def = defs[id];
+      const st = state[id];
+      if (!isActive(id)) {
+        abort(id);
+        st.url = null; // zooming back in fetches afresh
+        updateNote(id);
+        return;
+      }
+      const url = layerUrl(def);
+      if (url === st.url) {
+        updateNote(id);
+        return;
+      }
+      abort(id);
+      st.url = url;
+      st.shown = st.total = null;
+      st.failed = false;
+      const controller = new AbortController();
+      st.controller = controller;
+      inflight++;
       container.setAttribute("aria-busy", "true");
+      countsEl.classList.add("is-loading");
+      updateNote(id);
       try {
         const response = await fetch(url, {
           signal: controller.signal,
+          credentials: "same-origin",
           headers: { Accept: "application/geo+json, application/json" },
         });
         if (!response.ok) throw new Error(`${url}: HTTP ${response.status}`);
         const collection = await response.json();
+        if (controller.signal.aborted) return;
         const features = Array.isArray(collection.features) ? collection.features : [];
-        const data = { type: "FeatureCollection", features };
-        map.getSource("hazards").setData(data);
-        map.getSource("hazard-points").setData(centrePoints(data));
-        const shown = collection.numberReturned ?? features.length;
-        const total = collection.numberMatched ?? shown;
-        const template = shown === 1 ? labels.countsOne : labels.counts;
-        setStatus(template.replace("{shown}", integer.format(shown)).replace("{total}", integer.format(total)));
-        container.dataset.hazardsShown = String(shown);
-        container.dataset.hazardsMatched = String(total);
+        setLayerData(id, { type: "FeatureCollection", features });
+        st.shown = collection.numberReturned ?? features.length;
+        st.total = collection.numberMatched ?? st.shown;
       } catch (error) {
         if (error.name === "AbortError") return;
         console.error(error);
-        lastUrl = null;
-        setStatus(labels.failed, true);
+        st.url = null;
+        st.failed = true;
       } finally {
-        pending--;
-        if (mine === controller) {
+        inflight--;
+        if (st.controller === controller) st.controller = null;
+        if (inflight === 0) {
           container.removeAttribute("aria-busy");
           countsEl.classList.remove("is-loading");
         }
+        updateNote(id);
+        updateStatus();
       }
     }
-    map.on("moveend", () => {
-      if (!map.getSource("hazards")) return; // before "load": the first fetch comes from there
-      scheduleHazards();
+
+    function setLayerData(id, data) {
+      if (id === "hazards") {
+        map.getSource("hazards").setData(data);
+        map.getSource("hazard-points").setData(centrePoints(data));
+        container.dataset.hazardsShown = String(data.features.length);
+      } else {
+        map.getSource(id).setData(data);
+      }
+    }
+
+    function scheduleRefresh() {
+      scheduled = true;
+      clearTimeout(timer);
+      timer = setTimeout(() => {
+        scheduled = false;
+        refreshAll();
+      }, 200);
+    }
+
+    /* ------------------------------------------------------------ panel: toggles, notes, filters */
+
+    const notes = Object.fromEntries(
+      Array.from(document.querySelectorAll("[data-layer-note]")).map((node) => [node.dataset.layerNote, node]),
+    );
+
+    function fill(template, values) {
+      return Object.entries(values).reduce((text, [key, value]) => text.replace(`{${key}}`, value), template);
+    }
+
+    function updateNote(id) {
+      const node = notes[id];
+      if (!node) return;
+      const st = state[id];
+      let text = "";
+      let kind = "";
+      if (!enabled[id]) text = "";
+      else if (map.getZoom() < defs[id].minzoom) [text, kind] = [labels.zoomIn, "zoom"];
+      else if (st.failed) [text, kind] = ["⚠", "error"];
+      else if (st.shown === null) [text, kind] = ["…", "loading"];
+      else if (defs[id].limit && st.total > st.shown)
+        [text, kind] = [`${integer.format(st.shown)} / ${integer.format(st.total)}`, "limited"];
+      else text = integer.format(st.shown);
+      node.textContent = text;
+      node.dataset.kind = kind;
+      node.title =
+        kind === "limited"
+          ? fill(labels.limited, { layer: defs[id].label, shown: integer.format(st.shown), total: integer.format(st.total) })
+          : kind === "error"
+            ? fill(labels.layerFailed, { layer: defs[id].label })
+            : "";
+      const row = node.closest("[data-layer]");
+      if (row) row.classList.toggle("is-out-of-range", kind === "zoom");
+    }
+
+    /** The line above the map: hazards shown of those in view, then any layer cut by its limit. */
+    function updateStatus() {
+      const parts = [];
+      let isError = false;
+      const hz = state.hazards;
+      if (enabled.hazards) {
+        if (hz.failed) {
+          parts.push(labels.failed);
+          isError = true;
+        } else if (hz.shown !== null) {
+          const template = hz.shown === 1 ? labels.countsOne : labels.counts;
+          parts.push(fill(template, { shown: integer.format(hz.shown), total: integer.format(hz.total) }));
+          container.dataset.hazardsMatched = String(hz.total);
+        } else if (!container.dataset.hazardsShown) {
+          parts.push(labels.loading);
+        }
+      }
+      for (const layer of cfg.layers) {
+        const st = state[layer.id];
+        if (!enabled[layer.id] || !isActive(layer.id)) continue;
+        if (layer.id !== "hazards" && st.failed) {
+          parts.push(fill(labels.layerFailed, { layer: layer.label }));
+          isError = true;
+        } else if (layer.limit && st.shown !== null && st.total > st.shown) {
+          parts.push(fill(labels.limited, { layer: layer.label, shown: integer.format(st.shown), total: integer.format(st.total) }));
+        }
+      }
+      countsEl.textContent = parts.join(" · ");
+      countsEl.classList.toggle("is-error", isError);
+    }
+
+    for (const input of document.querySelectorAll("[data-layer-toggle]")) {
+      const id = input.dataset.layerToggle;
+      if (!(id in enabled)) continue;
+      input.checked = enabled[id];
+      input.closest("[data-layer]").classList.toggle("is-on", enabled[id]);
+      input.addEventListener("change", () => {
+        enabled[id] = input.checked;
+        input.closest("[data-layer]").classList.toggle("is-on", input.checked);
+        storeToggles(enabled);
+        if (!loaded) return;
+        applyVisibility(id);
+        refresh(id);
+        updateStatus();
+      });
+    }
+
+    const filterCount = document.querySelector("[data-filter-count]");
+    const selects = Array.from(document.querySelectorAll("[data-filter]"));
+    function filtersChanged() {
+      const active = Object.values(filters).filter(Boolean).length;
+      if (filterCount) {
+        filterCount.hidden = active === 0;
+        filterCount.textContent = String(active);
+      }
+      if (loaded) refreshAll();
+    }
+    for (const select of selects) {
+      select.addEventListener("change", () => {
+        filters[select.dataset.filter] = select.value;
+        filtersChanged();
+      });
+    }
+    const reset = document.querySelector("[data-filter-reset]");
+    if (reset) {
+      reset.addEventListener("click", () => {
+        for (const select of selects) {
+          select.value = "";
+          filters[select.dataset.filter] = "";
+        }
+        filtersChanged();
+      });
+    }
+
+    /* ------------------------------------------------------------ map events */
+
+    map.on("load", () => {
+      addLayers();
+      loaded = true;
+      refreshAll();
       markCountry();
     });
-    markReadiness(map, container, () => pending === 0);
+    // A move makes every request in flight stale: drop them; the settled view is fetched after it.
+    map.on("movestart", () => {
+      if (!loaded) return;
+      for (const id of Object.keys(defs)) if (id !== "provinces") abort(id);
+    });
+    map.on("moveend", () => {
+      if (!loaded) return; // before "load": the first fetch comes from there
+      scheduleRefresh();
+      markCountry();
+    });
+    markReadiness(map, container, () => loaded && !scheduled && inflight === 0);
 
     /* Country switcher. */
     function markCountry() {
@@ -385,43 +810,143 @@
       });
     }
 
-    /* Popups. */
-    const clickable = ["hazards-fill", "hazards-hatch", "hazard-dots"];
-    for (const layer of clickable) {
+    /* ------------------------------------------------------------ popups */
+
+    for (const [layer] of CLICKABLE) {
       map.on("mouseenter", layer, () => (map.getCanvas().style.cursor = "pointer"));
       map.on("mouseleave", layer, () => (map.getCanvas().style.cursor = ""));
     }
     map.on("click", (event) => {
-      const pad = 4;
+      if (panel && narrow.matches && panel.open) panel.open = false;
+      const pad = 5;
       const box = [
         [event.point.x - pad, event.point.y - pad],
         [event.point.x + pad, event.point.y + pad],
       ];
-      const layers = clickable.filter((id) => map.getLayer(id));
-      const hits = map.queryRenderedFeatures(box, { layers });
-      if (!hits.length) return;
-      const p = hits[0].properties;
-      new maplibregl.Popup({ maxWidth: "280px" }).setLngLat(event.lngLat).setDOMContent(popupContent(p)).addTo(map);
+      const kindOf = Object.fromEntries(CLICKABLE);
+      const layers = CLICKABLE.map(([id]) => id).filter((id) => map.getLayer(id));
+      const seen = new Set();
+      const records = [];
+      for (const hit of map.queryRenderedFeatures(box, { layers })) {
+        const kind = kindOf[hit.layer.id];
+        const key = `${kind}:${hit.properties.code}`;
+        if (seen.has(key)) continue;
+        seen.add(key);
+        records.push({ kind, p: hit.properties, rank: layers.indexOf(hit.layer.id) });
+      }
+      records.sort((a, b) => a.rank - b.rank);
+      let content;
+      if (records.length) {
+        content = recordPopup(records[0], records.slice(1, 7));
+      } else {
+        const admin = map.queryRenderedFeatures(event.point, { layers: ADMIN_FILLS.filter((id) => map.getLayer(id)) });
+        if (!admin.length) return;
+        content = adminPopup(admin);
+      }
+      // No taller than the room above or below the click (phones), so MapLibre can place it whole.
+      const room = Math.max(event.point.y, container.clientHeight - event.point.y) - 48;
+      content.style.maxHeight = `${Math.max(120, Math.round(room))}px`;
+      // No focus jump into the popup: it would scroll a capped popup past its heading.
+      new maplibregl.Popup({ maxWidth: "300px", focusAfterOpen: false })
+        .setLngLat(event.lngLat)
+        .setDOMContent(content)
+        .addTo(map);
     });
 
-    function popupContent(p) {
-      const row = (term, value) => [el("dt", { text: term }), el("dd", { text: value })];
-      const link = el("a", { href: cfg.detailUrl.replace("__CODE__", encodeURIComponent(p.code)), text: labels.open });
-      const synthetic = p.is_synthetic === true || p.is_synthetic === "true";
-      return el("div", { class: "hz-popup" }, [
-        el("h3", { text: p.code }),
-        ...(synthetic ? [el("span", { class: "badge badge-synthetic", text: labels.synthetic })] : []),
-        el(
-          "dl",
-          {},
-          [
-            ...row(labels.class, `${p.hazard_class} · ${labels.classes[p.hazard_class] || ""}`),
-            ...row(labels.status, labels.statuses[p.status] || p.status),
-            ...row(labels.area, `${hectares.format(Number(p.area_m2) / 10000)} ${labels.ha}`),
-          ],
-        ),
-        link,
-      ]);
+    const recordUrl = (kind, code) => cfg.urls[kind].replace("__CODE__", encodeURIComponent(code));
+    const ha = (m2) => `${hectares.format(Number(m2) / 10000)} ${labels.ha}`;
+    const isTrue = (value) => value === true || value === "true";
+    const codeLink = (kind, code) => (code ? el("a", { href: recordUrl(kind, code), text: code }) : "–");
+    const list = (value) => {
+      if (Array.isArray(value)) return value;
+      try {
+        return JSON.parse(value); // MapLibre hands nested properties back as JSON strings
+      } catch {
+        return [];
+      }
+    };
+
+    function recordPopup({ kind, p }, others) {
+      const rows = [];
+      const row = (term, value) => rows.push(el("dt", { text: term }), el("dd", {}, [value]));
+      let link = null;
+      if (kind === "hazard") {
+        if (p.name) row(labels.name, p.name);
+        row(labels.class, `${p.hazard_class} · ${labels.classes[p.hazard_class] || ""}`);
+        row(labels.status, labels.statuses[p.status] || p.status);
+        row(labels.area, ha(p.area_m2));
+        if (p.reporting_organisation) row(labels.organisation, p.reporting_organisation);
+        link = el("a", { href: recordUrl("hazard", p.code), text: labels.open });
+      } else if (kind === "product") {
+        row(labels.outcome, labels.outcomes[p.outcome] || p.outcome);
+        row(labels.area, ha(p.area_m2));
+        row(labels.released, p.released_on);
+        row(labels.organisation, p.organisation);
+        row(labels.hazard, codeLink("hazard", p.hazard_code));
+        row(labels.activity, codeLink("activity", p.activity_code));
+        link = el("a", { href: recordUrl("product", p.code), text: labels.openProduct });
+      } else if (kind === "remaining") {
+        row(labels.class, `${p.hazard_class} · ${labels.classes[p.hazard_class] || ""}`);
+        row(labels.status, labels.statuses[p.status] || p.status);
+        row(labels.remaining, ha(p.remaining_m2));
+        row(labels.estimated, ha(p.estimated_m2));
+        link = el("a", { href: recordUrl("hazard", p.code), text: labels.open });
+      } else if (kind === "activity") {
+        row(labels.type, labels.activityTypes[p.activity_type] || p.activity_type);
+        row(labels.status, labels.activityStatuses[p.status] || p.status);
+        row(labels.organisation, p.organisation);
+        row(labels.dates, p.end_date ? `${p.start_date} – ${p.end_date}` : `${p.start_date} –`);
+        const hazards = list(p.hazard_codes);
+        if (hazards.length) {
+          const dd = el("span");
+          hazards.slice(0, 4).forEach((code, i) => dd.append(...(i ? [", "] : []), codeLink("hazard", code)));
+          if (hazards.length > 4) dd.append(` +${integer.format(hazards.length - 4)}`);
+          row(labels.hazard, dd);
+        }
+        link = el("a", { href: recordUrl("activity", p.code), text: labels.openActivity });
+      } else if (kind === "device") {
+        row(labels.category, labels.categories[p.category] || p.category);
+        if (p.model) row(labels.model, p.model);
+        row(labels.items, integer.format(Number(p.count)));
+        row(labels.found, p.found_on);
+        row(labels.condition, labels.conditions[p.condition] || p.condition);
+        if (p.product_code) row(labels.product, codeLink("product", p.product_code));
+        if (p.hazard_code) row(labels.hazard, codeLink("hazard", p.hazard_code));
+        if (p.activity_code) row(labels.activity, codeLink("activity", p.activity_code));
+      } else if (kind === "village") {
+        row(labels.code, p.code);
+        if (p.admin_area_code) row(labels.kinds.admin3, p.admin_area_code);
+      }
+      const title = kind === "village" ? p.name : p.code;
+      // The link to the record comes first: a long popup scrolls, the way to the record must not.
+      if (link) link.classList.add("hz-popup-open");
+      const children = [
+        el("p", { class: "hz-popup-kind", text: labels.kinds[kind] || kind }),
+        el("h3", { text: title }),
+        ...(link ? [link] : []),
+        ...(isTrue(p.is_synthetic) ? [el("span", { class: "badge badge-synthetic", text: labels.synthetic })] : []),
+        el("dl", {}, rows),
+      ];
+      if (others.length) {
+        const items = others.map(({ kind: k, p: o }) => {
+          const target = { hazard: "hazard", remaining: "hazard", product: "product", activity: "activity" }[k];
+          const name = target ? el("a", { href: recordUrl(target, o.code), text: o.code }) : o.name || o.code;
+          return el("li", {}, [name, ` · ${labels.kinds[k] || k}`]);
+        });
+        children.push(el("p", { class: "hz-popup-also", text: labels.alsoHere }), el("ul", { class: "hz-popup-list" }, items));
+      }
+      return el("div", { class: "hz-popup" }, children);
+    }
+
+    function adminPopup(hits) {
+      const byLevel = {};
+      for (const hit of hits) byLevel[Number(hit.properties.level)] ??= hit.properties;
+      const rows = [];
+      for (const level of [1, 2, 3]) {
+        const a = byLevel[level];
+        if (a) rows.push(el("dt", { text: labels.kinds[`admin${level}`] }), el("dd", { text: `${a.name} (${a.code})` }));
+      }
+      return el("div", { class: "hz-popup" }, [el("dl", {}, rows)]);
     }
   }
 

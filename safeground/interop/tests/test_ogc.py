@@ -7,10 +7,6 @@ import shutil
 import subprocess
 
 import pytest
-from django.core import signals
-from django.core.servers.basehttp import ThreadedWSGIServer
-from django.db import close_old_connections, connections
-from django.test.testcases import LiveServerThread, _StaticFilesHandler
 
 from safeground.core.tests.fixtures import BATTAMBANG
 
@@ -96,44 +92,10 @@ def test_single_item_and_404(dataset, signed_in):
     assert place["properties"]["level"] == 1
 
 
-class _SharedConnectionServer(ThreadedWSGIServer):
-    def _close_connections(self):
-        """Keep the shared connection open between requests (Django closes them for real servers)."""
-
-
-class _ServerThread(LiveServerThread):
-    server_class = _SharedConnectionServer
-
-
-@pytest.fixture
-def served(dataset):
-    """The site served on a free port from a thread sharing the test's connection (and so its data).
-
-    pytest-django's `live_server` would need a transactional test, whose flush at the end empties
-    the gazetteer every other test relies on; sharing the connection keeps the test's transaction.
-    As Django's test client does, connections are not closed at the end of each request.
-    """
-    conn = connections["default"]
-    signals.request_started.disconnect(close_old_connections)
-    signals.request_finished.disconnect(close_old_connections)
-    conn.inc_thread_sharing()
-    thread = _ServerThread("127.0.0.1", _StaticFilesHandler, connections_override={"default": conn}, port=0)
-    thread.daemon = True
-    thread.start()
-    thread.is_ready.wait()
-    if thread.error:
-        raise thread.error
-    yield f"http://127.0.0.1:{thread.port}"
-    thread.terminate()
-    conn.dec_thread_sharing()
-    signals.request_started.connect(close_old_connections)
-    signals.request_finished.connect(close_old_connections)
-
-
 @pytest.mark.skipif(
     shutil.which("ogrinfo") is None and os.environ.get("CI") != "true", reason="gdal-bin (ogrinfo) is not installed"
 )
-def test_gdal_reads_the_ogc_api(served, token):
+def test_gdal_reads_the_ogc_api(dataset, served, token):
     """As QGIS or ogr2ogr would, with the account's API token in the Authorization header."""
     url = f"OAPIF:{served}/ogc"
     refused = subprocess.run(["ogrinfo", "-ro", "-so", url], capture_output=True, text=True, timeout=120)

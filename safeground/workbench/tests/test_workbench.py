@@ -225,7 +225,7 @@ def test_review_page_approves_and_a_replayed_approval_is_refused(operator, offic
     s = services.submit(kind="hazard", payload=hazard_payload(), user=operator.user)
     page = officer.get(f"/workbench/{s.code}/")
     html = page.content.decode()
-    assert page.status_code == 200 and 'id="approve"' in html and "hazard_class" in html
+    assert page.status_code == 200 and 'id="approve"' in html and "Suspected hazardous area" in html
     form = {"token": _token(html), "action": "approve", "comment": ""}
     done = officer.post(f"/workbench/{s.code}/decide", form)
     assert done.status_code == 302

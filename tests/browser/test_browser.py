@@ -1,0 +1,240 @@
+"""The web application in a real browser: Playwright driving the system Chromium (never a download).
+
+An operator signs in, draws a hazard on the map and submits it; an IM officer approves it; it is
+drawn on the map; an operator cannot see another organisation's submissions; the switcher turns
+the pages into Khmer. Screenshots of the main pages (English and Khmer, 1366×768 and 390-px phone)
+are written to $SAFEGROUND_SCREENSHOTS (default var/screenshots/) as test artefacts.
+
+The site is a real server on the tiny demo (tests/browser/conftest.py); the tests run in order.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.utils import translation
+
+from safeground.core.roles import DEMO_PASSWORD
+from tests.browser.screenshot_pages import BASE_ARGS, CHROMIUM, GL_ARGS, VIEWPORTS, full_page_screenshot, wait_for_map
+
+pytestmark = pytest.mark.skipif(
+    not Path(CHROMIUM).exists() and os.environ.get("CI") != "true",
+    reason="Chromium is not installed (CI installs it and never skips)",
+)
+TIMEOUT_MS = 60_000
+SHOTS = Path(os.environ.get("SAFEGROUND_SCREENSHOTS", settings.BASE_DIR / "var" / "screenshots"))
+NAME = "Drawn in the browser"
+
+
+@pytest.fixture(scope="module")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        chromium = pw.chromium.launch(executable_path=CHROMIUM, args=BASE_ARGS + GL_ARGS["swiftshader"])
+        yield chromium
+        chromium.close()
+
+
+def open_page(browser, size: str = "desktop", language: str = "en", base: str = ""):
+    width, height = VIEWPORTS[size]
+    context = browser.new_context(viewport={"width": width, "height": height})
+    if language != "en":
+        context.add_cookies([{"name": settings.LANGUAGE_COOKIE_NAME, "value": language, "url": base}])
+    page = context.new_page()
+    page.errors = []
+    page.on("pageerror", lambda exc: page.errors.append(str(exc)))
+    page.on("console", lambda msg: page.errors.append(msg.text) if msg.type == "error" else None)
+    page.set_default_timeout(TIMEOUT_MS)
+    return page
+
+
+def sign_in(page, base: str, username: str) -> None:
+    page.goto(f"{base}/accounts/login/")
+    page.fill("#id_username", username)
+    page.fill("#id_password", DEMO_PASSWORD)
+    page.click(".auth-card button[type=submit]")
+    page.wait_for_url(f"{base}/")
+
+
+def sign_out(page, base: str) -> None:
+    page.goto(f"{base}/workbench/")
+    page.click(".sign-out button[type=submit]")
+    page.wait_for_url("**/accounts/login/")
+
+
+def fill_hazard(page, hazard_class: str = "CHA", name: str = NAME) -> None:
+    page.select_option("#id_hazard_class", hazard_class)
+    page.select_option("#id_contamination_type", "ap_mines")
+    page.fill("#id_recorded_on", "2025-06-02")
+    page.fill("#id_name", name)
+
+
+def draw_square(page, lon: float, lat: float) -> None:
+    """Zoom the drawing map to (lon, lat), click four corners of a square, close it on the first vertex."""
+    wait_for_map(page, "#draw-map", TIMEOUT_MS)
+    page.evaluate(f"document.getElementById('draw-map').sgMap.jumpTo({{center: [{lon}, {lat}], zoom: 15}})")
+    page.wait_for_timeout(500)
+    box = page.locator("#draw-map").bounding_box()
+    cx, cy = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
+    for dx, dy in [(-40, -40), (40, -40), (40, 40), (-40, 40), (-40, -40)]:
+        page.mouse.click(cx + dx, cy + dy)
+        page.wait_for_timeout(150)
+    assert page.locator("#draw-map").get_attribute("data-closed") == "true"
+
+
+def hazard_names(page, base: str) -> dict[str, str]:
+    """Name → code of every hazard the API lists (the national data)."""
+    body = page.request.get(f"{base}/api/v1/hazards?limit=10000").json()
+    return {f["properties"].get("name"): f["properties"]["code"] for f in body["features"]}
+
+
+def submission_code(page) -> str:
+    return re.search(r"/workbench/([^/]+)/$", page.url).group(1)
+
+
+def test_operator_submits_a_drawn_hazard_and_the_officer_approves_it(browser, site):
+    # Another organisation's operator submits first: typed vertices (latitude, longitude) in Fuzuli.
+    page = open_page(browser)
+    sign_in(page, site, "operator-anama")
+    page.goto(f"{site}/workbench/new/hazard/")
+    fill_hazard(page, "SHA", "ANAMA report")
+    page.fill("#id_vertices", "39.5500, 47.1500\n39.5500, 47.1530\n39.5530, 47.1530\n39.5530, 47.1500")
+    page.click("#submit")
+    page.wait_for_url("**/workbench/WB-ANAMA-*/")
+    anama = submission_code(page)
+    sign_out(page, site)
+
+    sign_in(page, site, "operator-cmac")
+    page.goto(f"{site}/workbench/new/hazard/")
+    fill_hazard(page)
+    draw_square(page, 103.05, 13.05)
+    page.click("#submit")
+    page.wait_for_url("**/workbench/WB-CMAC-*/")
+    cmac = submission_code(page)
+    assert "Waiting for review" in page.locator("#status").inner_text()
+    assert NAME not in hazard_names(page, site)  # not in the national data before approval
+
+    page.goto(f"{site}/workbench/")
+    queue = page.locator("#queue").inner_text()
+    assert cmac in queue and anama not in queue
+    assert page.goto(f"{site}/workbench/{anama}/").status == 404
+    assert page.request.get(f"{site}/api/v1/workbench/submissions/{anama}").status == 404
+    page.goto(f"{site}/workbench/{cmac}/")
+    assert page.locator("#approve").count() == 0  # operators can't approve, even their own
+    page.errors.clear()  # the browser logs the two expected 404s
+    sign_out(page, site)
+
+    sign_in(page, site, "im-officer")
+    page.goto(f"{site}/workbench/")
+    queue = page.locator("#queue").inner_text()
+    assert cmac in queue and anama in queue  # the national officer sees both
+    page.goto(f"{site}/workbench/{cmac}/")
+    assert wait_for_map(page, "#review-map", TIMEOUT_MS)
+    assert "Confirmed hazardous area" in page.locator("#comparison").inner_text()
+    page.click("#approve")
+    page.wait_for_selector("#result")
+    assert "Approved" in page.locator("#status").inner_text()
+    code = page.locator("#result").inner_text().strip()
+    assert hazard_names(page, site)[NAME] == code
+
+    # On the map: zoom to it and ask MapLibre what it drew there.
+    hazard = page.request.get(f"{site}/api/v1/hazards/{code}").json()
+    ring = hazard["geometry"]["coordinates"][0][0]
+    xs, ys = [p[0] for p in ring], [p[1] for p in ring]
+    page.goto(f"{site}/")
+    assert wait_for_map(page, "#map", TIMEOUT_MS)
+    page.evaluate(
+        f"document.getElementById('map').sgMap.fitBounds([[{min(xs)}, {min(ys)}], [{max(xs)}, {max(ys)}]],"
+        " {duration: 0, maxZoom: 15})"
+    )
+    page.wait_for_timeout(500)
+    assert wait_for_map(page, "#map", TIMEOUT_MS)
+    drawn = page.evaluate("document.getElementById('map').sgMap.queryRenderedFeatures().map((f) => f.properties.code)")
+    assert code in drawn
+    assert page.errors == []
+    page.context.close()
+
+
+def test_replayed_approval_is_refused(browser, site):
+    """The officer's approval form, posted again after the decision, changes nothing."""
+    page = open_page(browser)
+    sign_in(page, site, "operator-cmac")
+    page.goto(f"{site}/workbench/new/hazard/")
+    fill_hazard(page, "SHA", "Replay check")
+    page.fill("#id_vertices", "13.1000, 103.1000\n13.1000, 103.1020\n13.1020, 103.1020\n13.1020, 103.1000")
+    page.click("#submit")
+    page.wait_for_url("**/workbench/WB-CMAC-*/")
+    code = submission_code(page)
+    sign_out(page, site)
+    sign_in(page, site, "im-officer")
+    page.goto(f"{site}/workbench/{code}/")
+    form = {
+        "csrfmiddlewaretoken": page.locator("[name=csrfmiddlewaretoken]").first.input_value(),
+        "token": page.locator("[name=token]").input_value(),
+        "action": "approve",
+    }
+    page.click("#approve")
+    page.wait_for_selector("#result")
+    replay = page.request.post(f"{site}/workbench/{code}/decide", form=form, headers={"Referer": page.url})
+    assert replay.status == 409 and "out of date" in replay.text()
+    assert list(hazard_names(page, site)).count("Replay check") == 1
+    page.context.close()
+
+
+def test_switching_to_khmer_shows_khmer(browser, site):
+    page = open_page(browser)
+    sign_in(page, site, "viewer")
+    page.select_option(".language-switcher select", "km")
+    page.wait_for_function("document.documentElement.lang === 'km'")
+    with translation.override("km"):
+        expected = translation.gettext("Map")
+    assert expected != "Map"
+    assert expected in page.locator(".site-nav").inner_text()
+    assert "Noto Sans Khmer" in page.evaluate("getComputedStyle(document.body).fontFamily")
+    assert page.errors == []
+    page.context.close()
+
+
+def test_screenshots_of_the_main_pages(browser, site):
+    """Map, hazard page, workbench queue and review, dashboard: English and Khmer, desktop and phone."""
+    if SHOTS.exists():
+        shutil.rmtree(SHOTS)
+    SHOTS.mkdir(parents=True)
+    setup = open_page(browser)
+    sign_in(setup, site, "im-officer")
+    hazard = setup.request.get(f"{site}/api/v1/hazards?country=KHM&status=open&limit=1").json()["features"][0]
+    pending = setup.request.get(f"{site}/api/v1/workbench/submissions?status=pending").json()["items"]
+    setup.context.close()
+    assert pending, "the earlier tests leave a pending ANAMA submission to review"
+    pages = [
+        ("map", "/", "#map"),
+        ("hazard", f"/hazards/{hazard['properties']['code']}/", "#hazard-map"),
+        ("workbench", "/workbench/", None),
+        ("review", f"/workbench/{pending[0]['code']}/", "#review-map"),
+        ("dashboard", "/dashboard/", None),
+    ]
+    for language in ("en", "km"):
+        for size in VIEWPORTS:
+            page = open_page(browser, size, language, site)
+            sign_in(page, site, "im-officer")
+            for name, path, selector in pages:
+                response = page.goto(site + path)
+                assert response.status == 200, (path, response.status)
+                assert page.evaluate("document.documentElement.lang") == language
+                if selector:
+                    assert wait_for_map(page, selector, TIMEOUT_MS), f"{path}: map not ready"
+                out = SHOTS / f"{name}-{language}-{size}.png"
+                if name == "map":
+                    page.screenshot(path=str(out))
+                else:
+                    full_page_screenshot(page, selector, out, TIMEOUT_MS)
+                assert out.stat().st_size > 10_000
+            assert page.errors == [], page.errors
+            page.context.close()
+    assert len(list(SHOTS.glob("*.png"))) == len(pages) * 2 * len(VIEWPORTS)
