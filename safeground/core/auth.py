@@ -25,39 +25,42 @@ class BearerToken(HttpBearer):
 write_auth = [BearerToken(), SessionAuth()]
 
 
-def _checked(user, perms: tuple[str, ...], by_role: bool = False):
+def _checked(user, perms: tuple[str, ...], by_role: bool = False, request=None, on_refusal=None):
     from safeground.core.roles import has_role_permission
 
     allowed = has_role_permission if by_role else (lambda u, p: u.has_perm(p))
     if user is not None and not any(allowed(user, p) for p in perms):
+        if on_refusal is not None:
+            on_refusal(request, user)
         raise HttpError(403, f"{user.get_username()} may not do this: it needs the permission {' or '.join(perms)}")
     return user
 
 
 class _BearerWithPermission(BearerToken):
-    def __init__(self, perms: tuple[str, ...], by_role: bool):
+    def __init__(self, perms: tuple[str, ...], by_role: bool, on_refusal):
         super().__init__()
-        self.perms, self.by_role = perms, by_role
+        self.perms, self.by_role, self.on_refusal = perms, by_role, on_refusal
 
     def authenticate(self, request, token: str):
-        return _checked(super().authenticate(request, token), self.perms, self.by_role)
+        return _checked(super().authenticate(request, token), self.perms, self.by_role, request, self.on_refusal)
 
 
 class _SessionWithPermission(SessionAuth):
-    def __init__(self, perms: tuple[str, ...], by_role: bool):
+    def __init__(self, perms: tuple[str, ...], by_role: bool, on_refusal):
         super().__init__()
-        self.perms, self.by_role = perms, by_role
+        self.perms, self.by_role, self.on_refusal = perms, by_role, on_refusal
 
     def authenticate(self, request, key):
-        return _checked(super().authenticate(request, key), self.perms, self.by_role)
+        return _checked(super().authenticate(request, key), self.perms, self.by_role, request, self.on_refusal)
 
 
-def needs(*perms: str, by_role: bool = False) -> list:
+def needs(*perms: str, by_role: bool = False, on_refusal=None) -> list:
     """Auth for an operation that needs one of `perms`: 401 unless signed in or with a token, 403 naming
     the permission otherwise. Checked before the body is read, so a refused caller learns nothing else.
 
-    `by_role=True` ignores the superuser shortcut (personal data: see core.roles.has_role_permission)."""
-    return [_BearerWithPermission(perms, by_role), _SessionWithPermission(perms, by_role)]
+    `by_role=True` ignores the superuser shortcut (personal data: see core.roles.has_role_permission);
+    `on_refusal(request, user)` runs before the 403 (the victims app audits refused attempts)."""
+    return [_BearerWithPermission(perms, by_role, on_refusal), _SessionWithPermission(perms, by_role, on_refusal)]
 
 
 #: Every API operation needs one of these unless it says `auth=None` (public reference data).

@@ -12,6 +12,7 @@ from __future__ import annotations
 import secrets
 
 from django.core import signing
+from django.utils.translation import gettext as _
 
 SALT = "safeground.formtoken"
 MAX_AGE_S = 12 * 3600  # a working day: a form left open overnight must be reloaded
@@ -28,15 +29,15 @@ def issue(user, purpose: str) -> str:
 def check(user, purpose: str, token: str | None) -> str:
     """The token's nonce if it was issued to `user` for `purpose` within MAX_AGE_S; else FormTokenInvalid."""
     if not token:
-        raise FormTokenInvalid("the form has no token: reload the page")
+        raise FormTokenInvalid(_("the form has no token: reload the page"))
     try:
         data = signing.loads(token, salt=SALT, max_age=MAX_AGE_S)
     except signing.SignatureExpired as exc:
-        raise FormTokenInvalid("the form expired: reload the page") from exc
+        raise FormTokenInvalid(_("the form expired: reload the page")) from exc
     except signing.BadSignature as exc:
-        raise FormTokenInvalid("the form was altered: reload the page") from exc
+        raise FormTokenInvalid(_("the form was altered: reload the page")) from exc
     if data.get("u") != user.pk:
-        raise FormTokenInvalid("the form was shown to another account")
+        raise FormTokenInvalid(_("the form was shown to another account"))
     if data.get("p") != purpose:
-        raise FormTokenInvalid("the form is out of date (the record changed or was already decided): reload it")
+        raise FormTokenInvalid(_("the form is out of date (the record changed or was already decided): reload it"))
     return data["n"]

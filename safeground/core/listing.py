@@ -36,6 +36,7 @@ from django.shortcuts import render
 from django.utils.cache import patch_vary_headers
 from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 PER_PAGE = 50
 CSV_CHUNK = 2000  # rows fetched per round trip while streaming an export
@@ -106,8 +107,12 @@ class ListFilterForm(forms.Form):
     q = forms.CharField(
         label=_("Search"), required=False, max_length=100, widget=forms.TextInput(attrs={"type": "search"})
     )
-    date_from = forms.DateField(label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    date_to = forms.DateField(label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    date_from = forms.DateField(
+        label=pgettext_lazy("date range", "From"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    date_to = forms.DateField(
+        label=pgettext_lazy("date range", "To"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
 
     lookups: ClassVar[dict[str, str | Callable[[Any], Q]]] = {}
     date_range: ClassVar[str | Callable[[dt.date | None, dt.date | None], Q]] = ""

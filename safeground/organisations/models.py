@@ -78,15 +78,15 @@ class Asset(models.Model):
 
 #: Operational methods an organisation is accredited for (domain-facts §1.6).
 ACCREDITATION_METHODS = [
-    ("manual", "Manual clearance"),
-    ("mdd", "Mine detection dogs (MDD)"),
-    ("mdr", "Mine detection rats (MDR)"),
-    ("mechanical", "Mechanical"),
-    ("nts", "Non-technical survey"),
-    ("ts", "Technical survey"),
-    ("eod", "EOD"),
-    ("eore", "Risk education (EORE)"),
-    ("bac", "Battle area clearance (BAC)"),
+    ("manual", N_("Manual clearance")),
+    ("mdd", N_("Mine detection dogs (MDD)")),
+    ("mdr", N_("Mine detection rats (MDR)")),
+    ("mechanical", N_("Mechanical")),
+    ("nts", N_("Non-technical survey")),
+    ("ts", N_("Technical survey")),
+    ("eod", N_("EOD")),
+    ("eore", N_("Risk education (EORE)")),
+    ("bac", N_("Battle area clearance (BAC)")),
 ]
 
 

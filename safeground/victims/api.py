@@ -61,6 +61,18 @@ def _need(request, perm: str) -> None:
         raise HttpError(403, f"{request.user.get_username()} may not do this ({perm} is not in their role)")
 
 
+def _audit_refusal(request, user) -> None:
+    """A refused attempt on personal data is logged like a view: who, when, which record."""
+    code = (getattr(request, "resolver_match", None) and request.resolver_match.kwargs.get("code")) or None
+    victims = list(Victim.objects.filter(code=code)) if code else []
+    access.log(Actor(user=user, channel="api"), "denied", victims or [None], fields=[request.method.lower()])
+
+
+def personal(perm: str) -> list:
+    """Auth for an operation on victims' personal data: the role must hold `perm`; refusals are audited."""
+    return needs(perm, by_role=True, on_refusal=_audit_refusal)
+
+
 def _actor(request, purpose: str = "") -> Actor:
     return Actor(user=request.user, channel="api", purpose=purpose)
 
@@ -273,7 +285,7 @@ def access_log(request, victim: str | None = None, user: str | None = None, limi
 @router.post(
     "/export",
     response={200: list[dict], **ERRORS},
-    auth=needs(access.EXPORT_PERSONAL, by_role=True),
+    auth=personal(access.EXPORT_PERSONAL),
     summary="Export personal data",
 )
 def export(request, payload: ExportIn):
@@ -322,9 +334,7 @@ def list_victims(request, filters: Query[VictimFilters]):
     return {"numberMatched": qs.count(), "numberReturned": len(rows), "items": rows}
 
 
-@router.post(
-    "", response={201: VictimOut, **ERRORS}, auth=needs(access.CHANGE_PERSONAL, by_role=True), summary="Record a victim"
-)
+@router.post("", response={201: VictimOut, **ERRORS}, auth=personal(access.CHANGE_PERSONAL), summary="Record a victim")
 def record_victim(request, payload: VictimIn):
     data = payload.dict()
     purpose = data.pop("purpose")
@@ -346,9 +356,7 @@ def get_victim(request, code: str):
     return queries.victim_properties(_victim(code))
 
 
-@router.post(
-    "/{code}/personal-data", response={200: PersonalDataOut, **ERRORS}, auth=needs(access.VIEW_PERSONAL, by_role=True)
-)
+@router.post("/{code}/personal-data", response={200: PersonalDataOut, **ERRORS}, auth=personal(access.VIEW_PERSONAL))
 def personal_data(request, code: str, payload: PurposeIn):
     """Name, date of birth, address, medical and assistance notes: victim assistance role only; the
     view is recorded in the access audit with the purpose given."""
@@ -362,7 +370,7 @@ def personal_data(request, code: str, payload: PurposeIn):
 @router.patch(
     "/{code}",
     response={200: VictimOut, **ERRORS},
-    auth=needs(access.CHANGE_PERSONAL, by_role=True),
+    auth=personal(access.CHANGE_PERSONAL),
     summary="Rectify a victim record",
 )
 def rectify(request, code: str, payload: VictimPatch):
@@ -376,7 +384,7 @@ def rectify(request, code: str, payload: VictimPatch):
 @router.post(
     "/{code}/erase",
     response={200: VictimOut, **ERRORS},
-    auth=needs(access.CHANGE_PERSONAL, by_role=True),
+    auth=personal(access.CHANGE_PERSONAL),
     summary="Erase personal data",
 )
 def erase(request, code: str, payload: PurposeIn):
@@ -386,9 +394,7 @@ def erase(request, code: str, payload: PurposeIn):
     return queries.victim_properties(Victim.objects.select_related("accident", "accident__province").get(pk=victim.pk))
 
 
-@router.post(
-    "/{code}/assessments", response={201: RecordedOut, **ERRORS}, auth=needs("victims.add_assessment", by_role=True)
-)
+@router.post("/{code}/assessments", response={201: RecordedOut, **ERRORS}, auth=personal("victims.add_assessment"))
 def add_assessment(request, code: str, payload: AssessmentIn):
     """Needs assessed: medical, rehabilitation, psychosocial, education, economic (notes encrypted)."""
     victim = _victim(code)
@@ -396,9 +402,7 @@ def add_assessment(request, code: str, payload: AssessmentIn):
     return Status(201, {"id": str(a.id), "victim": victim.code})
 
 
-@router.post(
-    "/{code}/referrals", response={201: RecordedOut, **ERRORS}, auth=needs("victims.add_referral", by_role=True)
-)
+@router.post("/{code}/referrals", response={201: RecordedOut, **ERRORS}, auth=personal("victims.add_referral"))
 def add_referral(request, code: str, payload: ReferralIn):
     victim = _victim(code)
     r = _guarded(lambda: services.add_referral(victim, _actor(request), **payload.dict()))
@@ -408,7 +412,7 @@ def add_referral(request, code: str, payload: ReferralIn):
 @router.patch(
     "/referrals/{referral_id}",
     response={200: RecordedOut, **ERRORS},
-    auth=needs("victims.change_referral", by_role=True),
+    auth=personal("victims.change_referral"),
 )
 def update_referral(request, referral_id: str, payload: ReferralPatch):
     """The outcome of a referral (status, date, notes)."""
@@ -417,9 +421,7 @@ def update_referral(request, referral_id: str, payload: ReferralPatch):
     return {"id": str(r.id), "victim": referral.victim.code}
 
 
-@router.post(
-    "/{code}/follow-ups", response={201: RecordedOut, **ERRORS}, auth=needs("victims.add_followup", by_role=True)
-)
+@router.post("/{code}/follow-ups", response={201: RecordedOut, **ERRORS}, auth=personal("victims.add_followup"))
 def add_follow_up(request, code: str, payload: FollowUpIn):
     victim = _victim(code)
     f = _guarded(lambda: services.add_follow_up(victim, _actor(request), **payload.dict()))

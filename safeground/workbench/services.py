@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from safeground.core.errors import ValidationFailed
 from safeground.core.roles import is_scoped, organisation_ids
@@ -19,6 +20,10 @@ from safeground.operations.models import Activity
 from safeground.organisations.models import Organisation
 from safeground.workbench import appliers, checks
 from safeground.workbench.models import Submission
+
+
+def _status(row: Submission) -> str:
+    return _(row.get_status_display()).lower()
 
 
 class ReviewRefused(Exception):
@@ -61,8 +66,12 @@ def _organisation(kind: str, action: str, payload: dict, user, target: str) -> O
     match = next((o for o in own if o.acronym == acronym), None)
     if match is None:
         raise ValidationFailed(
-            f"{user.get_username()} submits for {', '.join(o.acronym for o in own) or 'no organisation'}, "
-            f"not {acronym or 'a record without an organisation'}",
+            _("%(user)s submits for %(own)s, not %(other)s")
+            % {
+                "user": user.get_username(),
+                "own": ", ".join(o.acronym for o in own) or _("no organisation"),
+                "other": acronym or _("a record without an organisation"),
+            },
             field="organisation",
             reason="other_organisation",
         )
@@ -74,7 +83,7 @@ def _target_version(kind: str, action: str, target: str):
         return None
     hazard = Hazard.objects.filter(code=target).first()
     if hazard is None:
-        raise ValidationFailed(f"no hazard {target!r}", field="target_code", reason="unknown")
+        raise ValidationFailed(_("no hazard %(code)s") % {"code": target}, field="target_code", reason="unknown")
     return hazard.updated_at
 
 
@@ -116,7 +125,7 @@ def submit(*, kind: str, payload: dict, user, action: str = "create", target_cod
             submission.save()
     except IntegrityError as exc:
         if nonce and Submission.objects.filter(form_nonce=nonce).exists():
-            raise ValidationFailed("this form was already submitted", field="form", reason="replayed") from exc
+            raise ValidationFailed(_("this form was already submitted"), field="form", reason="replayed") from exc
         raise
     return submission
 
@@ -132,8 +141,8 @@ def _locked(submission: Submission, revision: int | None) -> Submission:
     row = Submission.objects.select_for_update().get(pk=submission.pk)
     if revision is not None and row.revision != revision:
         raise ReviewRefused(
-            f"{row.code} changed since this form was shown (revision {row.revision}, the form had {revision}): "
-            "reload it"
+            _("%(code)s changed since this form was shown (revision %(now)d, the form had %(then)d): reload it")
+            % {"code": row.code, "now": row.revision, "then": revision}
         )
     return row
 
@@ -143,9 +152,13 @@ def resubmit(submission: Submission, *, payload: dict, user, revision: int | Non
     with transaction.atomic():
         row = _locked(submission, revision)
         if row.submitted_by_id != user.pk:
-            raise ReviewRefused(f"only {row.submitted_by.get_username()} can change {row.code}")
+            raise ReviewRefused(
+                _("only %(user)s can change %(code)s") % {"user": row.submitted_by.get_username(), "code": row.code}
+            )
         if row.status not in ("pending", "returned"):
-            raise ReviewRefused(f"{row.code} is {row.get_status_display().lower()}: it can't be changed")
+            raise ReviewRefused(
+                _("%(code)s is %(status)s: it can't be changed") % {"code": row.code, "status": _status(row)}
+            )
         prepared = _prepare(row.kind, row.action, payload, user, row.target_code)
         for name, value in prepared.items():
             setattr(row, name, value)
@@ -159,7 +172,9 @@ def withdraw(submission: Submission, *, user, revision: int | None = None) -> Su
     with transaction.atomic():
         row = _locked(submission, revision)
         if row.submitted_by_id != user.pk or row.status not in ("pending", "returned"):
-            raise ReviewRefused(f"{row.code} can't be withdrawn by {user.get_username()} now")
+            raise ReviewRefused(
+                _("%(code)s can't be withdrawn by %(user)s now") % {"code": row.code, "user": user.get_username()}
+            )
         row.status, row.revision = "withdrawn", row.revision + 1
         row._history_user = user
         row.save()
@@ -168,11 +183,14 @@ def withdraw(submission: Submission, *, user, revision: int | None = None) -> Su
 
 def _check_reviewer(row: Submission, user) -> None:
     if not user.has_perm("workbench.review_submission"):
-        raise ReviewRefused(f"{user.get_username()} may not review submissions")
+        raise ReviewRefused(_("%(user)s may not review submissions") % {"user": user.get_username()})
     if row.status != "pending":
-        raise ReviewRefused(f"{row.code} is already {row.get_status_display().lower()}")
+        raise ReviewRefused(_("%(code)s is already %(status)s") % {"code": row.code, "status": _status(row)})
     if row.submitted_by_id == user.pk:
-        raise ReviewRefused(f"{row.code} was submitted by {user.get_username()}: someone else must review it")
+        raise ReviewRefused(
+            _("%(code)s was submitted by %(user)s: someone else must review it")
+            % {"code": row.code, "user": user.get_username()}
+        )
 
 
 def approve(submission: Submission, *, user, revision: int | None = None, comment: str = "") -> Submission:
@@ -188,7 +206,8 @@ def approve(submission: Submission, *, user, revision: int | None = None, commen
                 current = Hazard.objects.filter(code=row.target_code).values_list("updated_at", flat=True).first()
                 if current != row.base_updated_at:
                     raise ReviewRefused(
-                        f"{row.target_code} was changed after {row.code} was submitted: return it to be redone"
+                        _("%(target)s was changed after %(code)s was submitted: return it to be redone")
+                        % {"target": row.target_code, "code": row.code}
                     )
             row.result_code = appliers.apply(row.kind, row.action, row.payload, user, row.target_code)
             row.status, row.revision, row.last_error = "approved", row.revision + 1, ""
@@ -204,7 +223,7 @@ def approve(submission: Submission, *, user, revision: int | None = None, commen
 def return_for_changes(submission: Submission, *, user, comment: str, revision: int | None = None) -> Submission:
     """Send it back to the submitter with the reviewer's comments (required)."""
     if not comment.strip():
-        raise ValidationFailed("say what needs changing: a comment is required", field="comment", reason="required")
+        raise ValidationFailed(_("say what needs changing: a comment is required"), field="comment", reason="required")
     with transaction.atomic():
         row = _locked(submission, revision)
         _check_reviewer(row, user)

@@ -21,6 +21,7 @@ from safeground.core import formtokens
 from safeground.core.access import page
 from safeground.core.errors import ValidationFailed
 from safeground.core.roles import is_scoped, organisation_ids
+from safeground.hazards.models import Hazard
 from safeground.organisations.models import Organisation
 from safeground.workbench import queries, services
 from safeground.workbench.forms import FORMS
@@ -114,6 +115,43 @@ def _refused(request, submission: Submission, error: str, status: int) -> HttpRe
     return response
 
 
+def _target(request, kind: str):
+    """The hazard a change is proposed for (`?target=CODE`), or None for a new record."""
+    code = request.GET.get("target") or request.POST.get("target")
+    if not code:
+        return None
+    if kind != "hazard":
+        raise Http404(_("Only hazards can be changed through the workbench."))
+    return get_object_or_404(Hazard, code=code)
+
+
+def _initial(target) -> dict:
+    if target is None:
+        return {}
+    return {
+        "name": target.name,
+        "hazard_class": target.hazard_class,
+        "contamination_type": target.contamination_type,
+        "recorded_on": target.recorded_on,
+        "geometry": target.geom.geojson,
+    }
+
+
+def _changes(target, payload: dict) -> dict:
+    """Only what differs from the current record (the geometry when its area moved by 1 m² or more)."""
+    import shapely
+
+    from safeground.core.geojson import to_shapely
+    from safeground.core.geometry import area_m2
+
+    changed = {k: v for k, v in payload.items() if k != "geometry" and str(getattr(target, k, None)) != str(v)}
+    proposed = shapely.geometry.shape(payload["geometry"])
+    current = to_shapely(target.geom)
+    if area_m2(proposed.symmetric_difference(current)) >= 1.0:
+        changed["geometry"] = payload["geometry"]
+    return changed
+
+
 def _organisations_for(user):
     if is_scoped(user):
         return Organisation.objects.filter(pk__in=organisation_ids(user))
@@ -126,10 +164,11 @@ def new(request: HttpRequest, kind: str) -> HttpResponse:
     form_class = FORMS.get(kind)
     if form_class is None:
         raise Http404(kind)
-    purpose = f"submit:{kind}"
+    target = _target(request, kind)
+    purpose = f"submit:{kind}:{target.code if target else ''}"
     organisations = _organisations_for(request.user)
     error = ""
-    form = form_class(request.POST or None)
+    form = form_class(request.POST or None, initial=_initial(target))
     if request.method == "POST":
         try:
             nonce = formtokens.check(request.user, purpose, request.POST.get("token"))
@@ -142,17 +181,31 @@ def new(request: HttpRequest, kind: str) -> HttpResponse:
                 chosen = request.POST.get("organisation", "")
                 if chosen and organisations.filter(acronym=chosen).exists() and kind in ("hazard", "activity"):
                     payload["reporting_organisation" if kind == "hazard" else "organisation"] = chosen
-                try:
-                    submission = services.submit(kind=kind, payload=payload, user=request.user, nonce=nonce)
-                except ValidationFailed as exc:
-                    error = _("Not submitted: %(error)s") % {"error": exc}
+                action, target_code = ("update", target.code) if target else ("create", "")
+                if target:
+                    payload = _changes(target, payload)
+                if target and not payload:
+                    error = _("Nothing changed: edit a field or the perimeter first.")
                 else:
-                    messages.success(request, _("%(code)s submitted for review.") % {"code": submission.code})
-                    return redirect("workbench-detail", code=submission.code)
+                    try:
+                        submission = services.submit(
+                            kind=kind,
+                            payload=payload,
+                            user=request.user,
+                            nonce=nonce,
+                            action=action,
+                            target_code=target_code,
+                        )
+                    except ValidationFailed as exc:
+                        error = _("Not submitted: %(error)s") % {"error": exc}
+                    else:
+                        messages.success(request, _("%(code)s submitted for review.") % {"code": submission.code})
+                        return redirect("workbench-detail", code=submission.code)
     context = {
         "form": form,
         "kind": kind,
         "kind_label": _(dict(Submission.KIND_CHOICES)[kind]),
+        "target": target,
         "token": formtokens.issue(request.user, purpose),
         "organisations": organisations,
         "error": error,

@@ -32,7 +32,7 @@
     } else if (vertices.length >= 2) {
       features.push({ type: "Feature", geometry: { type: "LineString", coordinates: vertices }, properties: {} });
     }
-    vertices.forEach((v, i) => features.push({ type: "Feature", geometry: { type: "Point", coordinates: v }, properties: { first: i === 0 } }));
+    vertices.forEach((v, i) => features.push({ type: "Feature", geometry: { type: "Point", coordinates: v }, properties: { first: i === 0, i } }));
     return { type: "FeatureCollection", features };
   }
 
@@ -73,13 +73,56 @@
     map.addLayer({ id: "sketch-points", type: "circle", source: "sketch", filter: ["==", ["geometry-type"], "Point"], paint: { "circle-radius": ["case", ["get", "first"], 6, 4], "circle-color": "#fff", "circle-stroke-color": "#1f6feb", "circle-stroke-width": 2 } });
     const country = countrySelect ? countrySelect.value : "KHM";
     map.getSource("provinces").setData(await loadJSON(`${api}/admin-areas?country=${country}&level=1&simplify=0.002`));
+    loadInitial();
     await loadContext();
     update();
     container.dataset.state = "ready";
   });
+
+  /** A change to a recorded hazard starts from its perimeter (the outer ring of its first polygon). */
+  function loadInitial() {
+    if (!target.value) return;
+    let geometry;
+    try {
+      geometry = JSON.parse(target.value);
+    } catch (error) {
+      return;
+    }
+    const ring = geometry.type === "MultiPolygon" ? geometry.coordinates[0][0] : geometry.coordinates[0];
+    vertices = ring.slice(0, -1).map(([x, y]) => [x, y]);
+    closed = vertices.length >= 3;
+    const xs = vertices.map((v) => v[0]);
+    const ys = vertices.map((v) => v[1]);
+    map.fitBounds([[Math.min(...xs), Math.min(...ys)], [Math.max(...xs), Math.max(...ys)]], { padding: 60, duration: 0, maxZoom: 17 });
+  }
+
+  // Drag a vertex to move it (mouse); the map does not pan meanwhile.
+  let dragging = null;
+  let dragged = false;
+  map.on("mousedown", "sketch-points", (event) => {
+    event.preventDefault();
+    dragging = event.features[0].properties.i;
+    dragged = false;
+    map.dragPan.disable();
+  });
+  map.on("mousemove", (event) => {
+    if (dragging === null) return;
+    vertices[dragging] = [Number(event.lngLat.lng.toFixed(7)), Number(event.lngLat.lat.toFixed(7))];
+    dragged = true;
+    update();
+  });
+  map.on("mouseup", () => {
+    if (dragging === null) return;
+    dragging = null;
+    map.dragPan.enable();
+  });
   map.on("moveend", () => { if (map.getSource("hazards")) loadContext(); });
 
   map.on("click", (event) => {
+    if (dragged) {
+      dragged = false;
+      return;
+    }
     if (closed) return;
     if (vertices.length >= 3) {
       const first = map.project(vertices[0]);

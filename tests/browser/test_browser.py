@@ -20,7 +20,7 @@ from django.conf import settings
 from django.utils import translation
 
 from safeground.core.roles import DEMO_PASSWORD
-from tests.browser.screenshot_pages import BASE_ARGS, CHROMIUM, GL_ARGS, VIEWPORTS, full_page_screenshot, wait_for_map
+from tests.browser.browsing import BASE_ARGS, CHROMIUM, GL_ARGS, VIEWPORTS, full_page_screenshot, wait_for_map
 
 pytestmark = pytest.mark.skipif(
     not Path(CHROMIUM).exists() and os.environ.get("CI") != "true",
@@ -158,6 +158,33 @@ def test_operator_submits_a_drawn_hazard_and_the_officer_approves_it(browser, si
     drawn = page.evaluate("document.getElementById('map').sgMap.queryRenderedFeatures().map((f) => f.properties.code)")
     assert code in drawn
     assert page.errors == []
+    page.context.close()
+
+
+def test_operator_drags_a_vertex_to_propose_a_change(browser, site):
+    """The approved hazard from the first test: its perimeter is loaded for editing; one vertex is moved."""
+    page = open_page(browser)
+    sign_in(page, site, "operator-cmac")
+    code = hazard_names(page, site)[NAME]
+    page.goto(f"{site}/hazards/{code}/")
+    page.click("#propose-change")
+    assert wait_for_map(page, "#draw-map", TIMEOUT_MS)
+    assert page.locator("#draw-map").get_attribute("data-closed") == "true"
+    vertex = page.evaluate(
+        "(() => { const m = document.getElementById('draw-map').sgMap;"
+        " const g = JSON.parse(document.getElementById('id_geometry').value);"
+        " const v = g.type === 'Polygon' ? g.coordinates[0][0] : g.coordinates[0][0][0];"
+        " const p = m.project(v); const r = m.getContainer().getBoundingClientRect();"
+        " return [r.left + p.x, r.top + p.y]; })()"
+    )
+    page.mouse.move(*vertex)
+    page.mouse.down()
+    page.mouse.move(vertex[0] - 30, vertex[1] - 30, steps=5)
+    page.mouse.up()
+    page.click("#submit")
+    page.wait_for_url("**/workbench/WB-CMAC-*/")
+    rows = page.locator("#comparison tr.changed").all_inner_texts()
+    assert len(rows) == 1 and rows[0].startswith("Area")  # only the perimeter changed
     page.context.close()
 
 

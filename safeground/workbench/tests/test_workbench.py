@@ -9,7 +9,7 @@ import shapely
 from safeground.core.errors import ValidationFailed
 from safeground.core.tests.fixtures import BATTAMBANG, square
 from safeground.hazards.models import Hazard
-from safeground.workbench import services
+from safeground.workbench import queries, services
 from safeground.workbench.models import Submission
 
 pytestmark = pytest.mark.django_db
@@ -313,3 +313,31 @@ def test_dates_in_payload_round_trip(operator, officer):
     done = services.approve(s, user=officer.user, revision=s.revision)
     assert Hazard.objects.get(code=done.result_code).recorded_on == dt.date(2024, 12, 31)
     assert shapely.geometry.shape(s.payload["geometry"]).is_valid
+
+
+def test_proposing_a_change_sends_only_what_changed(officer, hazard):
+    url = f"/workbench/new/hazard/?target={hazard.code}"
+    page = officer.get(url)
+    html = page.content.decode()
+    assert page.status_code == 200 and f"Propose a change to {hazard.code}" in html
+    form = {
+        "token": _token(html),
+        "target": hazard.code,
+        "hazard_class": hazard.hazard_class,
+        "contamination_type": hazard.contamination_type,
+        "recorded_on": hazard.recorded_on.isoformat(),
+        "name": hazard.name,
+        "geometry": hazard.geom.geojson,
+    }
+    unchanged = officer.post(url, form)
+    assert unchanged.status_code == 422 and "Nothing changed" in unchanged.content.decode()
+    form["token"] = _token(unchanged.content.decode())
+    changed = officer.post(url, {**form, "name": "Behind the school"})
+    assert changed.status_code == 302
+    s = Submission.objects.get()
+    assert (s.action, s.target_code, s.payload) == ("update", hazard.code, {"name": "Behind the school"})
+    assert [(r["field"], r["current"], r["proposed"]) for r in queries.comparison(s)] == [
+        ("name", hazard.name, "Behind the school")
+    ]
+    hazard.refresh_from_db()
+    assert hazard.name != "Behind the school"  # until approved
