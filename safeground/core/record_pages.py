@@ -1,8 +1,7 @@
 """Pieces the record pages of every app share: the readable change history and GeoJSON features.
 
-The hazard page has its own copy of the history code (safeground/hazards/views.py); this one is
-generic over the model, also names the members of many-to-many fields (an activity's hazards and
-teams), and is what the activity and product pages use. The rows render with
+The history is generic over the model and also names the members of many-to-many fields (an
+activity's hazards and teams); the hazard, activity and product pages render it with
 core/_history.html.
 """
 

@@ -10,7 +10,7 @@ import datetime as dt
 import json
 
 from django import forms
-from django.db.models import ForeignKey, Sum
+from django.db.models import Sum
 from django.db.models.functions import Coalesce
 from django.forms import formset_factory
 from django.http import HttpRequest, HttpResponse
@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from django.utils.translation import ngettext
 
+from safeground.core import record_pages
 from safeground.core.access import page
 from safeground.core.errors import ValidationFailed
 from safeground.gazetteer import traverse as traverse_lib
@@ -137,7 +138,7 @@ def hazard_detail(request: HttpRequest, code: str) -> HttpResponse:
         .select_related("product", "activity", "model")
         .order_by("found_on", "code")
     )
-    history = _history_rows(hazard)
+    history = record_pages.history_rows(hazard, HISTORY_LIMIT)
     ledger = _ledger(hazard, evidence, products)
 
     features = {
@@ -297,64 +298,6 @@ def _context_area(hazard: Hazard) -> AdminArea | None:
     if area is None:
         return None
     return AdminArea.objects.only("code", "name", "level", "geom").get(pk=area.pk)
-
-
-def _history_rows(hazard: Hazard) -> list[dict]:
-    """History records, newest first, each with its changes against the record before it.
-
-    Consecutive records are paired in Python (what `record.prev_record` would fetch one query at a
-    time); foreign keys in the changes are shown by name, looked up with one query per model.
-    """
-    records = list(hazard.history.select_related("history_user").order_by("-history_date", "-history_id"))
-    records = records[: HISTORY_LIMIT + 1]  # one extra so the oldest shown still has a previous record
-    rows = []
-    pending_fk: dict[type, set] = {}
-    for index, record in enumerate(records[:HISTORY_LIMIT]):
-        previous = records[index + 1] if index + 1 < len(records) else None
-        changes = []
-        if previous is not None:
-            delta = record.diff_against(previous)
-            for change in delta.changes:
-                field = Hazard._meta.get_field(change.field)
-                changes.append({"field": field, "old": change.old, "new": change.new})
-                if isinstance(field, ForeignKey):
-                    pending_fk.setdefault(field.related_model, set()).update(
-                        v for v in (change.old, change.new) if v is not None
-                    )
-        rows.append({"record": record, "changes": changes})
-
-    names: dict = {}
-    for model, pks in pending_fk.items():
-        queryset = model.objects.filter(pk__in=pks)
-        if hasattr(model, "geom"):
-            queryset = queryset.defer("geom")
-        names.update({obj.pk: str(obj) for obj in queryset})
-    for row in rows:
-        row["changes"] = [
-            {"label": c["field"].verbose_name, **_describe(c["field"], c["old"], c["new"], names)}
-            for c in row["changes"]
-        ]
-    return rows
-
-
-def _describe(field, old, new, names: dict) -> dict:
-    """Readable old/new values for one changed field."""
-    if field.name in {"geom", "benchmark"}:
-        return {"old": "", "new": _("geometry changed"), "geometry": True}
-    if isinstance(field, ForeignKey):
-        return {"old": names.get(old, old or "—"), "new": names.get(new, new or "—")}
-    if field.choices:
-        labels = dict(field.flatchoices)
-        return {"old": labels.get(old, old), "new": labels.get(new, new)}
-    return {"old": _plain(old), "new": _plain(new)}
-
-
-def _plain(value) -> str:
-    if value is None or value == "":
-        return "—"
-    if isinstance(value, dt.date):  # datetimes too
-        return value.isoformat(sep=" ", timespec="minutes") if isinstance(value, dt.datetime) else value.isoformat()
-    return str(value)
 
 
 # ------------------------------------------------------------------------------------ traverse page

@@ -1,6 +1,3 @@
-import datetime as dt
-from typing import Any
-
 from django.db import transaction
 from django.shortcuts import get_object_or_404
 from ninja import Query, Router, Schema, Status
@@ -12,6 +9,7 @@ from safeground.core.geometry import GeometryError
 from safeground.core.history import history_entries
 from safeground.core.schemas import ErrorOut, HistoryEntry
 from safeground.landrelease import queries, services
+from safeground.landrelease.schemas import ProductIn, ProductPatch
 
 products_router = Router(tags=["land release products"])
 devices_router = Router(tags=["devices"])
@@ -27,25 +25,6 @@ class ProductFilters(Schema):
     admin_area: str | None = None
     limit: int = 1000
     offset: int = 0
-
-
-class ProductIn(Schema):
-    activity: str
-    hazard: str
-    outcome: str
-    geometry: dict[str, Any]
-    released_on: dt.date
-    clearance_depth_cm: int | None = None
-    reported_area_m2: float | None = None
-    code: str | None = None
-
-
-class ProductPatch(Schema):
-    outcome: str | None = None
-    geometry: dict[str, Any] | None = None
-    released_on: dt.date | None = None
-    clearance_depth_cm: int | None = None
-    reported_area_m2: float | None = None
 
 
 def _geometry(value):

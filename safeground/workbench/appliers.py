@@ -21,6 +21,7 @@ from safeground.hazards import services as hazard_services
 from safeground.hazards.models import Hazard
 from safeground.hazards.schemas import HazardIn, HazardPatch
 from safeground.landrelease import services as release_services
+from safeground.landrelease.schemas import ProductIn
 from safeground.operations import services as operation_services
 from safeground.operations.models import Activity
 from safeground.operations.schemas import ProgressIn
@@ -48,14 +49,7 @@ class DeviceIn(Schema):
     count: int = 1
 
 
-class ProductWithDevicesIn(Schema):
-    activity: str
-    hazard: str
-    outcome: str
-    geometry: dict[str, Any]
-    released_on: dt.date
-    clearance_depth_cm: int | None = None
-    reported_area_m2: float | None = None
+class ProductWithDevicesIn(ProductIn):
     devices: list[DeviceIn] = []
 
 
