@@ -341,3 +341,63 @@ def test_proposing_a_change_sends_only_what_changed(officer, hazard):
     ]
     hazard.refresh_from_db()
     assert hazard.name != "Behind the school"  # until approved
+
+
+def test_product_form_with_typed_devices_and_progress_form(operator, officer, hazard, activity, organisation):
+    """The other submit forms: a product with two devices typed one per line, a progress report."""
+    from safeground.organisations import services as org_services
+    from safeground.organisations.models import Team
+
+    activity.organisation = organisation
+    activity.save()
+    lon, lat = BATTAMBANG
+    html = operator.get("/workbench/new/product/").content.decode()
+    form = {
+        "token": _token(html),
+        "activity": activity.code,
+        "hazard": hazard.code,
+        "outcome": "cleared",
+        "released_on": "2024-03-01",
+        "clearance_depth_cm": "13",
+        "vertices": f"{lat - 0.0005}, {lon - 0.0005}\n{lat - 0.0005}, {lon + 0.0005}\n"
+        f"{lat + 0.0005}, {lon + 0.0005}\n{lat + 0.0005}, {lon - 0.0005}",
+        "devices": f"{lat}, {lon}; ap_mine; destroyed_in_situ; PMN-2\n{lat + 0.0002}, {lon}; uxo; removed_destroyed",
+    }
+    bad = operator.post("/workbench/new/product/", {**form, "devices": f"{lat}, {lon}; teapot; destroyed_in_situ"})
+    assert bad.status_code == 422 and "Line 1: category is one of" in bad.content.decode()
+    assert Submission.objects.count() == 0
+    form["token"] = _token(bad.content.decode())
+    assert operator.post("/workbench/new/product/", form).status_code == 302
+    product = Submission.objects.get(kind="product")
+    assert [d["category"] for d in product.payload["devices"]] == ["ap_mine", "uxo"]
+    done = services.approve(product, user=officer.user, revision=product.revision)
+    from safeground.landrelease.models import Product
+
+    assert sorted(Product.objects.get(code=done.result_code).devices.values_list("category", flat=True)) == [
+        "ap_mine",
+        "uxo",
+    ]
+
+    team = Team.objects.create(code="CMAC-T9", organisation=organisation, kind="manual", size=8)
+    activity.teams.add(team)
+    org_services.accredit_organisation(organisation, "manual", dt.date(2020, 1, 1), dt.date(2026, 12, 31), "CMAA")
+    html = operator.get("/workbench/new/progress/").content.decode()
+    progress = {
+        "token": _token(html),
+        "activity": activity.code,
+        "team": team.code,
+        "date": "2024-02-06",
+        "period": "daily",
+        "method": "manual",
+        "area_m2": "420",
+        "days_worked": "1",
+        "searchers": "8",
+        "hours_per_day": "6",
+        "devices_found": "1",
+        "terrain": "flat",
+        "vegetation": "light",
+        "soil_metal": "low",
+    }
+    assert operator.post("/workbench/new/progress/", progress).status_code == 302
+    report = Submission.objects.get(kind="progress")
+    assert report.payload["area_m2"] == 420 and not activity.progress_reports.exists()
