@@ -8,21 +8,27 @@ from safeground.core import roles
 from safeground.eore import demo as eore_demo
 from safeground.training import demo as training_demo
 from safeground.victims import demo as victims_demo
+from safeground.workbench import demo as workbench_demo
 
 
 def delete() -> None:
     """Remove the dependents' synthetic rows, most dependent first."""
+    workbench_demo.delete_synthetic()
     eore_demo.delete_synthetic()
     victims_demo.delete_synthetic()
     training_demo.delete_synthetic()
 
 
 def build(seed: int, scale: str, report) -> list[str]:
-    """Build accreditations, training and progress reports, casualties and EORE; ensure the demo sign-ins."""
+    """Build accreditations, training and progress reports, casualties, EORE, the demo sign-ins and a few
+    workbench submissions waiting for review."""
     report("Building training, accreditation and progress reports …")
     training_demo.build(seed, scale, report=lambda m: report(f"  {m}"))
     report("Building accidents, victims and assistance (encrypted personal data) …")
     victims_demo.build(seed, scale, report=report)
     report("Building risk education sessions …")
     eore_demo.build(seed, scale, report=report)
-    return list(roles.ensure_demo_accounts())
+    accounts = roles.ensure_demo_accounts()
+    report("Building workbench submissions …")
+    workbench_demo.build(accounts, report=report)
+    return list(accounts)
