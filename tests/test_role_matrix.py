@@ -213,7 +213,6 @@ def _codes() -> dict:
     from safeground.victims.models import Accident, Referral, Victim
     from safeground.workbench import services
 
-    operator = get_user_model().objects.get(username="operator-cmac")
     hazard = Hazard.objects.filter(country="KHM", ledger__isnull=False).order_by("code").first()
     submission = services.submit(
         kind="hazard",
@@ -222,7 +221,6 @@ def _codes() -> dict:
         payload={"name": "Matrix"},
         user=get_user_model().objects.get(username="im-officer"),
     )
-    assert operator
     return {
         "hazard": hazard.code,
         "activity": Activity.objects.order_by("code").first().code,

@@ -75,8 +75,8 @@ def page(permission: str | None = None, *, public: bool = False, token: bool = F
 
 
 def rule_of(view) -> Access | None:
-    """The rule a resolved view declared (class-based views carry it on the class's view function)."""
-    return getattr(view, "access", None) or getattr(getattr(view, "view_class", None), "access", None)
+    """The rule a resolved view declared with `@page` (class-based views: wrap their `as_view()`)."""
+    return getattr(view, "access", None)
 
 
 class AccessGuardMiddleware:

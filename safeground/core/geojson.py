@@ -69,6 +69,16 @@ def geometry_from_geojson(value: dict | None, what: str) -> shapely.Geometry:
         raise GeometryError(f"{what} is not valid GeoJSON geometry: {exc}", reason="unparseable") from exc
 
 
+def input_geometry(value: dict | None, field: str) -> shapely.Geometry:
+    """A geometry from a request or submission payload: a ValidationFailed naming `field` when it is bad."""
+    from safeground.core.errors import ValidationFailed
+
+    try:
+        return geometry_from_geojson(value, field)
+    except GeometryError as exc:
+        raise ValidationFailed.from_geometry(exc, field=field) from exc
+
+
 def to_geos(geom: shapely.Geometry) -> GEOSGeometry:
     return GEOSGeometry(memoryview(shapely.to_wkb(geom)), srid=4326)
 

@@ -6,9 +6,7 @@ from ninja import Query, Router, Schema, Status
 from ninja.errors import HttpError
 
 from safeground.core.auth import needs
-from safeground.core.errors import ValidationFailed
-from safeground.core.geojson import FeatureCollectionOut, FeatureOut, feature, geometry_from_geojson, page
-from safeground.core.geometry import GeometryError
+from safeground.core.geojson import FeatureCollectionOut, FeatureOut, feature, input_geometry, page
 from safeground.core.history import history_entries
 from safeground.core.schemas import ErrorOut, HistoryEntry
 from safeground.eore import queries, services
@@ -73,10 +71,7 @@ def create_session(request, payload: SessionIn):
     their own organisation's sessions."""
     data = payload.dict()
     if data.get("point") is not None:
-        try:
-            data["point"] = geometry_from_geojson(data["point"], "point")
-        except GeometryError as exc:
-            raise ValidationFailed.from_geometry(exc, field="point") from exc
+        data["point"] = input_geometry(data["point"], "point")
     try:
         session = services.create_session(user=request.user, **data)
     except PermissionDenied as exc:

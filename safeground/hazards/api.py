@@ -5,9 +5,7 @@ from django.shortcuts import get_object_or_404
 from ninja import Query, Router, Schema, Status
 
 from safeground.core.auth import needs
-from safeground.core.errors import ValidationFailed
-from safeground.core.geojson import FeatureCollectionOut, FeatureOut, feature, geometry_from_geojson, page
-from safeground.core.geometry import GeometryError
+from safeground.core.geojson import FeatureCollectionOut, FeatureOut, feature, page
 from safeground.core.history import history_entries
 from safeground.core.schemas import ErrorOut, HistoryEntry
 from safeground.hazards import queries, services
@@ -59,25 +57,13 @@ def hazard_history(request, code: str):
     return history_entries(_get(code))
 
 
-def _geometry(value, field):
-    try:
-        return geometry_from_geojson(value, field)
-    except GeometryError as exc:
-        raise ValidationFailed.from_geometry(exc, field=field) from exc
-
-
 @router.post("", response={201: FeatureOut, 422: ErrorOut}, auth=needs("hazards.add_hazard"), summary="Create a hazard")
 def create_hazard(request, payload: HazardIn):
     """The perimeter is `geometry` (GeoJSON) or `traverse` (a bearing/distance chain, kept with the
     hazard; the response's `properties.traverse` gives its closure error and warnings)."""
-    data = payload.dict(exclude={"traverse"})
-    if data.get("benchmark") is not None:
-        data["benchmark"] = _geometry(data["benchmark"], "benchmark")
-    if payload.traverse is not None:
-        if data.pop("geometry") is not None:
-            raise ValidationFailed("give either geometry or traverse, not both", field="traverse")
-        hazard, row, result = services.create_hazard_from_traverse(traverse=payload.traverse, user=request.user, **data)
-        body = feature(_get(hazard.code), geom_field="geom", properties=queries.hazard_properties)
+    hazard, row, result = services.create_hazard_from_input(payload, user=request.user)
+    body = feature(_get(hazard.code), geom_field="geom", properties=queries.hazard_properties)
+    if row is not None:
         body["properties"]["traverse"] = {
             "id": str(row.id),
             "closure_error_m": _rounded(result.closure_error_m, 3),
@@ -85,12 +71,7 @@ def create_hazard(request, payload: HazardIn):
             "perimeter_m": round(result.perimeter_m, 3),
             "warnings": result.warnings,
         }
-        return Status(201, body)
-    if data["geometry"] is None:
-        raise ValidationFailed("geometry is required (GeoJSON), or a traverse instead", field="geometry")
-    data["geometry"] = _geometry(data["geometry"], "geometry")
-    hazard = services.create_hazard(user=request.user, **data)
-    return Status(201, feature(_get(hazard.code), geom_field="geom", properties=queries.hazard_properties))
+    return Status(201, body)
 
 
 def _rounded(value, digits):
@@ -132,10 +113,6 @@ def hazard_traverses(request, code: str):
     "/{code}", response={200: FeatureOut, 422: ErrorOut}, auth=needs("hazards.change_hazard"), summary="Update a hazard"
 )
 def update_hazard(request, code: str, payload: HazardPatch):
-    changes = payload.dict(exclude_unset=True)
-    for field in ("geometry", "benchmark"):
-        if changes.get(field) is not None:
-            changes[field] = _geometry(changes[field], field)
     with transaction.atomic():
-        hazard = services.update_hazard(_get(code), user=request.user, **changes)
+        hazard = services.update_hazard_from_input(_get(code), payload.dict(exclude_unset=True), user=request.user)
     return feature(_get(hazard.code), geom_field="geom", properties=queries.hazard_properties)

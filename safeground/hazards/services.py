@@ -211,3 +211,33 @@ def create_hazard_from_traverse(*, traverse, user=None, benchmark: shapely.Geome
     hazard = create_hazard(geometry=result.polygon, benchmark=benchmark, user=user, **fields)
     row = save_traverse(result, hazard=hazard, user=user)
     return hazard, row, result
+
+
+def create_hazard_from_input(data, *, user=None):
+    """A new hazard from an input payload (`HazardIn`: the API's body, a workbench submission).
+
+    The perimeter is `geometry` (GeoJSON) or `traverse` (a bearing/distance chain), never both.
+    Returns (hazard, traverse row, traverse result); the last two are None for a GeoJSON perimeter.
+    """
+    from safeground.core.geojson import input_geometry
+
+    fields = data.dict(exclude={"traverse", "geometry"})
+    if fields.get("benchmark") is not None:
+        fields["benchmark"] = input_geometry(fields["benchmark"], "benchmark")
+    if data.traverse is not None:
+        if data.geometry is not None:
+            raise ValidationFailed("give either geometry or traverse, not both", field="traverse")
+        return create_hazard_from_traverse(traverse=data.traverse, user=user, **fields)
+    if data.geometry is None:
+        raise ValidationFailed("geometry is required (GeoJSON), or a traverse instead", field="geometry")
+    return create_hazard(geometry=input_geometry(data.geometry, "geometry"), user=user, **fields), None, None
+
+
+def update_hazard_from_input(hazard: Hazard, changes: dict, *, user=None) -> Hazard:
+    """Apply the set fields of an input payload (`HazardPatch`), its GeoJSON geometries parsed."""
+    from safeground.core.geojson import input_geometry
+
+    for field in ("geometry", "benchmark"):
+        if changes.get(field) is not None:
+            changes[field] = input_geometry(changes[field], field)
+    return update_hazard(hazard, user=user, **changes)

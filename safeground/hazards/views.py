@@ -26,7 +26,7 @@ from safeground.core.access import page
 from safeground.core.errors import ValidationFailed
 from safeground.gazetteer import traverse as traverse_lib
 from safeground.gazetteer.models import AdminArea
-from safeground.hazards import services
+from safeground.hazards import map_views, services
 from safeground.hazards.models import Hazard
 from safeground.landrelease import ledger_queries
 from safeground.landrelease.models import Device, HazardLedger, Product, ProductOverlap
@@ -57,8 +57,6 @@ def home(request: HttpRequest) -> HttpResponse:
     Everything it draws is fetched by static/js/map.js for the visible bbox (docs/decisions/0011);
     the layers, filters and every label come from hazards/map_views.py through the JSON config.
     """
-    from safeground.hazards import map_views
-
     countries = [{**c, "name": _(c["name"])} for c in COUNTRIES]
     requested = request.GET.get("country", "").upper()
     initial = requested if requested in {c["code"] for c in COUNTRIES} else COUNTRIES[0]["code"]

@@ -48,6 +48,13 @@ def _wkb(rows: list[tuple], index: int) -> np.ndarray:
     return np.array([bytes(r[index]) if r[index] is not None else None for r in rows], dtype=object)
 
 
+def _read_columns(layer: str, queryset, geom_field: str, paths: tuple[str, ...]) -> tuple[list[dict], np.ndarray]:
+    """A layer whose fields are ORM paths read as they are, in the order of FIELDS[layer]."""
+    rows = list(queryset.annotate(wkb=AsWKB(geom_field)).values_list(*paths, "wkb"))
+    names = [f for f, _t in FIELDS[layer]]
+    return [dict(zip(names, r[:-1], strict=True)) for r in rows], _wkb(rows, len(paths))
+
+
 def _read_hazards() -> tuple[list[dict], np.ndarray]:
     models = defaultdict(list)
     through = Hazard.suspected_models.through
@@ -106,11 +113,11 @@ def _read_hazards() -> tuple[list[dict], np.ndarray]:
 
 
 def _read_remaining() -> tuple[list[dict], np.ndarray]:
-    rows = list(
-        HazardLedger.objects.exclude(remaining_geom=None)
-        .order_by("hazard__code")
-        .annotate(wkb=AsWKB("remaining_geom"))
-        .values_list(
+    return _read_columns(
+        "remaining_areas",
+        HazardLedger.objects.exclude(remaining_geom=None).order_by("hazard__code"),
+        "remaining_geom",
+        (
             "hazard__code",
             "hazard__hazard_class",
             "hazard__status",
@@ -120,18 +127,16 @@ def _read_remaining() -> tuple[list[dict], np.ndarray]:
             "reduced_m2",
             "cancelled_m2",
             "remaining_m2",
-            "wkb",
-        )
+        ),
     )
-    names = [f for f, _t in FIELDS["remaining_areas"]]
-    return [dict(zip(names, r[:9], strict=True)) for r in rows], _wkb(rows, 9)
 
 
 def _read_products() -> tuple[list[dict], np.ndarray]:
-    rows = list(
-        Product.objects.order_by("code")
-        .annotate(wkb=AsWKB("geom"))
-        .values_list(
+    return _read_columns(
+        "products",
+        Product.objects.order_by("code"),
+        "geom",
+        (
             "code",
             "outcome",
             "hazard__code",
@@ -143,18 +148,16 @@ def _read_products() -> tuple[list[dict], np.ndarray]:
             "area_m2",
             "hazard__country",
             "is_synthetic",
-            "wkb",
-        )
+        ),
     )
-    names = [f for f, _t in FIELDS["products"]]
-    return [dict(zip(names, r[:11], strict=True)) for r in rows], _wkb(rows, 11)
 
 
 def _read_devices() -> tuple[list[dict], np.ndarray]:
-    rows = list(
-        Device.objects.order_by("code")
-        .annotate(wkb=AsWKB("point"))
-        .values_list(
+    return _read_columns(
+        "devices",
+        Device.objects.order_by("code"),
+        "point",
+        (
             "code",
             "category",
             "model__name",
@@ -167,11 +170,8 @@ def _read_devices() -> tuple[list[dict], np.ndarray]:
             "product__hazard__code",
             "activity__code",
             "is_synthetic",
-            "wkb",
-        )
+        ),
     )
-    names = [f for f, _t in FIELDS["devices"]]
-    return [dict(zip(names, r[:12], strict=True)) for r in rows], _wkb(rows, 12)
 
 
 def _read_activities() -> tuple[list[dict], np.ndarray]:
@@ -219,23 +219,33 @@ def _read_activities() -> tuple[list[dict], np.ndarray]:
 
 
 def _read_admin_areas() -> tuple[list[dict], np.ndarray]:
-    rows = list(
-        AdminArea.objects.order_by("country", "level", "code")
-        .annotate(wkb=AsWKB("geom"))
-        .values_list("code", "name", "country", "level", "parent__code", "wkb")
+    return _read_columns(
+        "admin_areas",
+        AdminArea.objects.order_by("country", "level", "code"),
+        "geom",
+        (
+            "code",
+            "name",
+            "country",
+            "level",
+            "parent__code",
+        ),
     )
-    names = [f for f, _t in FIELDS["admin_areas"]]
-    return [dict(zip(names, r[:5], strict=True)) for r in rows], _wkb(rows, 5)
 
 
 def _read_places() -> tuple[list[dict], np.ndarray]:
-    rows = list(
-        Place.objects.order_by("country", "kind", "code")
-        .annotate(wkb=AsWKB("point"))
-        .values_list("code", "name", "kind", "country", "admin_area__code", "wkb")
+    return _read_columns(
+        "places",
+        Place.objects.order_by("country", "kind", "code"),
+        "point",
+        (
+            "code",
+            "name",
+            "kind",
+            "country",
+            "admin_area__code",
+        ),
     )
-    names = [f for f, _t in FIELDS["places"]]
-    return [dict(zip(names, r[:5], strict=True)) for r in rows], _wkb(rows, 5)
 
 
 READERS: dict[str, Callable[[], tuple[list[dict], np.ndarray]]] = {

@@ -3,9 +3,7 @@ from django.shortcuts import get_object_or_404
 from ninja import Query, Router, Schema, Status
 
 from safeground.core.auth import needs
-from safeground.core.errors import ValidationFailed
-from safeground.core.geojson import FeatureCollectionOut, FeatureOut, feature, geometry_from_geojson, page
-from safeground.core.geometry import GeometryError
+from safeground.core.geojson import FeatureCollectionOut, FeatureOut, feature, input_geometry, page
 from safeground.core.history import history_entries
 from safeground.core.schemas import ErrorOut, HistoryEntry
 from safeground.landrelease import queries, services
@@ -25,13 +23,6 @@ class ProductFilters(Schema):
     admin_area: str | None = None
     limit: int = 1000
     offset: int = 0
-
-
-def _geometry(value):
-    try:
-        return geometry_from_geojson(value, "geometry")
-    except GeometryError as exc:
-        raise ValidationFailed.from_geometry(exc, field="geometry") from exc
 
 
 def _product(code: str):
@@ -67,7 +58,7 @@ def product_history(request, code: str):
 )
 def create_product(request, payload: ProductIn):
     data = payload.dict()
-    data["geometry"] = _geometry(data["geometry"])
+    data["geometry"] = input_geometry(data["geometry"], "geometry")
     product = services.create_product(user=request.user, **data)
     return Status(201, feature(_product(product.code), geom_field="geom", properties=queries.product_properties))
 
@@ -81,7 +72,7 @@ def create_product(request, payload: ProductIn):
 def update_product(request, code: str, payload: ProductPatch):
     changes = payload.dict(exclude_unset=True)
     if changes.get("geometry") is not None:
-        changes["geometry"] = _geometry(changes["geometry"])
+        changes["geometry"] = input_geometry(changes["geometry"], "geometry")
     with transaction.atomic():
         services.update_product(_product(code), user=request.user, **changes)
     return feature(_product(code), geom_field="geom", properties=queries.product_properties)

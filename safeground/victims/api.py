@@ -20,8 +20,7 @@ from ninja.errors import HttpError
 from safeground.core import crypto
 from safeground.core.auth import needs
 from safeground.core.errors import ValidationFailed
-from safeground.core.geojson import FeatureCollectionOut, FeatureOut, feature, geometry_from_geojson, page
-from safeground.core.geometry import GeometryError
+from safeground.core.geojson import FeatureCollectionOut, FeatureOut, feature, input_geometry, page
 from safeground.core.history import history_entries
 from safeground.core.roles import is_scoped, organisation_ids
 from safeground.core.schemas import ErrorOut, HistoryEntry
@@ -212,10 +211,7 @@ def create_accident(request, payload: AccidentIn):
         org = data.get("organisation")
         if not org or not Accident.organisation.field.related_model.objects.filter(acronym=org, pk__in=mine).exists():
             raise HttpError(403, "an operator records accidents for its own organisation: give its acronym")
-    try:
-        data["point"] = geometry_from_geojson(data["point"], "point")
-    except GeometryError as exc:
-        raise ValidationFailed.from_geometry(exc, field="point") from exc
+    data["point"] = input_geometry(data["point"], "point")
     accident = services.create_accident(user=request.user, **data)
     return Status(201, feature(_accident(accident.code), geom_field="point", properties=queries.accident_properties))
 

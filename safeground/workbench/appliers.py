@@ -10,13 +10,11 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-import shapely
 from ninja import Schema
 from pydantic import ValidationError
 
 from safeground.core.errors import ValidationFailed
-from safeground.core.geojson import geometry_from_geojson
-from safeground.core.geometry import GeometryError
+from safeground.core.geojson import input_geometry
 from safeground.hazards import services as hazard_services
 from safeground.hazards.models import Hazard
 from safeground.hazards.schemas import HazardIn, HazardPatch
@@ -79,13 +77,6 @@ def parse(kind: str, action: str, payload: dict) -> Schema:
         raise ValidationFailed(f"{where}: {first['msg']}", field=where, reason=first["type"]) from exc
 
 
-def geometry(value: dict | None, field: str) -> shapely.Geometry:
-    try:
-        return geometry_from_geojson(value, field)
-    except GeometryError as exc:
-        raise ValidationFailed.from_geometry(exc, field=field) from exc
-
-
 def _lookup(model, code: str, field: str):
     row = model.objects.filter(code=code).first()
     if row is None:
@@ -94,22 +85,12 @@ def _lookup(model, code: str, field: str):
 
 
 def create_hazard(data: HazardIn, user) -> str:
-    fields = data.dict(exclude={"traverse", "geometry"})
-    if fields.get("benchmark") is not None:
-        fields["benchmark"] = geometry(fields["benchmark"], "benchmark")
-    if data.traverse is not None:
-        hazard, _row, _result = hazard_services.create_hazard_from_traverse(traverse=data.traverse, user=user, **fields)
-        return hazard.code
-    return hazard_services.create_hazard(geometry=geometry(data.geometry, "geometry"), user=user, **fields).code
+    return hazard_services.create_hazard_from_input(data, user=user)[0].code
 
 
 def update_hazard(data: HazardPatch, user, target: str) -> str:
-    changes = data.dict(exclude_unset=True)
-    for field in ("geometry", "benchmark"):
-        if changes.get(field) is not None:
-            changes[field] = geometry(changes[field], field)
     hazard = _lookup(Hazard, target, "target_code")
-    return hazard_services.update_hazard(hazard, user=user, **changes).code
+    return hazard_services.update_hazard_from_input(hazard, data.dict(exclude_unset=True), user=user).code
 
 
 def create_activity(data: ActivityIn, user) -> str:
@@ -132,11 +113,11 @@ def create_activity(data: ActivityIn, user) -> str:
 
 def create_product(data: ProductWithDevicesIn, user) -> str:
     fields = data.dict(exclude={"devices", "geometry"})
-    product = release_services.create_product(geometry=geometry(data.geometry, "geometry"), user=user, **fields)
+    product = release_services.create_product(geometry=input_geometry(data.geometry, "geometry"), user=user, **fields)
     devices = []
     for i, d in enumerate(data.devices):
         row = d.dict()
-        row["point"] = geometry(row["point"], f"devices[{i}].point")
+        row["point"] = input_geometry(row["point"], f"devices[{i}].point")
         devices.append(row)
     release_services.record_devices(product, devices, user=user)
     return product.code

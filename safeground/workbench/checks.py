@@ -26,20 +26,22 @@ def _geometry(payload: dict, field: str = "geometry"):
 
 def hazard_overlaps(geom, exclude_code: str = "") -> list[dict]:
     found = []
-    for code, other in (
-        Hazard.objects.filter(geom__intersects=to_geos(geom)).exclude(code=exclude_code).values_list("code", "geom")
-    ):
-        shared = geom.intersection(to_shapely(other))
+    own_area = area_m2(geom)
+    nearby = Hazard.objects.filter(geom__intersects=to_geos(geom)).exclude(code=exclude_code)
+    for code, other in nearby.values_list("code", "geom"):
+        other = to_shapely(other)
+        shared = geom.intersection(other)
         if shared.is_empty:
             continue
-        share = area_m2(shared) / max(min(area_m2(geom), area_m2(to_shapely(other))), 1e-9)
+        shared_m2 = area_m2(shared)
+        share = shared_m2 / max(min(own_area, area_m2(other)), 1e-9)
         duplicate = share >= DUPLICATE_SHARE
         found.append(
             _finding(
                 "duplicate_hazard" if duplicate else "overlapping_hazard",
                 "warning",
                 f"{'possible duplicate of' if duplicate else 'overlaps'} {code}: "
-                f"{area_m2(shared):,.0f} m² shared ({share:.0%} of the smaller)",
+                f"{shared_m2:,.0f} m² shared ({share:.0%} of the smaller)",
                 code=code,
             )
         )

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from django.core.exceptions import FieldDoesNotExist
-from django.db.models import QuerySet
+from django.db.models import Count, QuerySet
 from django.utils.text import capfirst
 from django.utils.translation import gettext
 
+from safeground.core import record_pages
 from safeground.core.geojson import geometry_from_geojson
 from safeground.core.geometry import area_m2
 from safeground.core.roles import is_scoped, organisation_ids
@@ -115,24 +116,19 @@ def comparison(submission: Submission) -> list[dict]:
 
 def map_features(submission: Submission) -> dict:
     """GeoJSON for the review map: the proposed polygon, the current one (updates), the devices."""
-    features = []
     payload = submission.payload
+    features = []
     if payload.get("geometry"):
         features.append({"type": "Feature", "geometry": payload["geometry"], "properties": {"role": "proposed"}})
     if submission.action == "update":
-        hazard = Hazard.objects.filter(code=submission.target_code).first()
+        hazard = Hazard.objects.filter(code=submission.target_code).only("geom").first()
         if hazard is not None:
-            import json
-
-            features.append(
-                {"type": "Feature", "geometry": json.loads(hazard.geom.geojson), "properties": {"role": "current"}}
-            )
+            features.append(record_pages.feature(hazard.geom, role="current"))
     for device in payload.get("devices") or []:
         features.append({"type": "Feature", "geometry": device.get("point"), "properties": {"role": "device"}})
-    return {"type": "FeatureCollection", "features": features}
+    return record_pages.collection(features)
 
 
 def counts(user) -> dict[str, int]:
-    from django.db.models import Count
-
-    return dict(visible(user).values_list("status").annotate(n=Count("id")).values_list("status", "n"))
+    """Submissions the user may see, by status."""
+    return dict(visible(user).order_by().values_list("status").annotate(n=Count("id")).values_list("status", "n"))

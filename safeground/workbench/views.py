@@ -41,11 +41,12 @@ def queue(request: HttpRequest) -> HttpResponse:
     if kind in dict(Submission.KIND_CHOICES):
         rows = rows.filter(kind=kind)
     paginator = Paginator(rows.order_by("-created_at"), PAGE_SIZE)
+    counts = queries.counts(request.user)
     context = {
         "page_obj": paginator.get_page(request.GET.get("page")),
         "status": status,
         "kind": kind,
-        "statuses": [(k, _(v), queries.counts(request.user).get(k, 0)) for k, v in Submission.STATUS_CHOICES],
+        "statuses": [(k, _(v), counts.get(k, 0)) for k, v in Submission.STATUS_CHOICES],
         "kinds": [(k, _(v)) for k, v in Submission.KIND_CHOICES],
         "can_submit": request.user.has_perm("workbench.add_submission"),
     }
@@ -111,8 +112,7 @@ def decide(request: HttpRequest, code: str) -> HttpResponse:
 
 def _refused(request, submission: Submission, error: str, status: int) -> HttpResponse:
     submission.refresh_from_db()
-    response = render(request, "workbench/detail.html", _detail_context(request, submission, error), status=status)
-    return response
+    return render(request, "workbench/detail.html", _detail_context(request, submission, error), status=status)
 
 
 def _target(request, kind: str):
