@@ -31,7 +31,8 @@ django.setup()
 import shapely  # noqa: E402
 from django.db import connection, transaction  # noqa: E402
 
-from safeground.landrelease import ledger, ledger_store  # noqa: E402
+from safeground.landrelease.ledger import compute as ledger  # noqa: E402
+from safeground.landrelease.ledger import store as ledger_store  # noqa: E402
 
 SHIFT_DEG = 0.4
 

@@ -11,7 +11,7 @@ from safeground.gazetteer.api import router as gazetteer_router
 from safeground.hazards.api import router as hazards_router
 from safeground.interop.api import router as interop_router
 from safeground.landrelease.api import devices_router, products_router
-from safeground.landrelease.ledger_api import router as ledger_router
+from safeground.landrelease.ledger.api import router as ledger_router
 from safeground.operations.api import router as activities_router
 from safeground.operations.productivity_api import router as productivity_router
 from safeground.ordnance.api import router as ordnance_router

@@ -22,7 +22,7 @@ from django.db.models.functions import Coalesce
 
 from safeground.gazetteer.models import AdminArea
 from safeground.hazards.models import Hazard
-from safeground.landrelease.ledger_queries import OPEN_STATUSES
+from safeground.landrelease.ledger.queries import OPEN_STATUSES
 from safeground.landrelease.models import Device, HazardLedger, Product, ProductRelease
 from safeground.operations.models import Activity
 from safeground.ordnance.models import CATEGORY_CHOICES

@@ -30,7 +30,7 @@ from safeground.demo import evidence as evidence_mod
 from safeground.demo import geography, hazards, organisations, release
 from safeground.demo.profiles import AUTHORITY, SCALES
 from safeground.hazards.models import Beneficiary, Evidence, Hazard
-from safeground.landrelease import ledger_store
+from safeground.landrelease.ledger import store as ledger_store
 from safeground.landrelease.models import Device, Product
 from safeground.operations.models import Activity
 from safeground.ordnance.models import OrdnanceModel

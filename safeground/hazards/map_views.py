@@ -22,7 +22,7 @@ from safeground.core.geojson import MAX_LIMIT, parse_bbox
 from safeground.core.geojson import page as geojson_page
 from safeground.core.geometry import GeometryError
 from safeground.hazards.models import Hazard
-from safeground.landrelease import ledger_queries
+from safeground.landrelease.ledger import queries as ledger_queries
 from safeground.landrelease.models import Device, Product
 from safeground.operations.models import Activity
 from safeground.ordnance.models import CATEGORY_CHOICES

@@ -28,7 +28,7 @@ from safeground.gazetteer import traverse as traverse_lib
 from safeground.gazetteer.models import AdminArea
 from safeground.hazards import map_views, services
 from safeground.hazards.models import Hazard
-from safeground.landrelease import ledger_queries
+from safeground.landrelease.ledger import queries as ledger_queries
 from safeground.landrelease.models import Device, HazardLedger, Product, ProductOverlap
 
 # Country extents as [min lon, min lat, max lon, max lat]; the map's country switcher flies to them.

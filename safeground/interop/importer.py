@@ -40,7 +40,7 @@ from safeground.gazetteer.queries import _admin_index, check_inside_country, cou
 from safeground.hazards.models import CONTAMINATION_CHOICES, Hazard
 from safeground.interop import bulk
 from safeground.interop.reader import Mapping, Table
-from safeground.landrelease import ledger_store
+from safeground.landrelease.ledger import store as ledger_store
 from safeground.landrelease.models import Device, HazardLedger, Product
 from safeground.operations.models import METHOD_CHOICES, Activity
 from safeground.ordnance.models import CATEGORY_CHOICES, OrdnanceModel

@@ -8,7 +8,7 @@ class LandreleaseConfig(AppConfig):
 
     def ready(self):
         from safeground.hazards.signals import hazard_changed
-        from safeground.landrelease import ledger_store
+        from safeground.landrelease.ledger import store as ledger_store
 
         def keep_ledger_current(sender, hazard, old_geom=None, **kwargs):
             ledger_store.refresh([hazard.id], extra_geoms=[old_geom])

@@ -13,7 +13,7 @@ from safeground.core.geojson import to_geos
 from safeground.core.geometry import GeometryError, area_m2
 from safeground.gazetteer.queries import place_polygon
 from safeground.hazards.models import Hazard
-from safeground.landrelease import ledger_store
+from safeground.landrelease.ledger import store as ledger_store
 from safeground.landrelease.models import Device, Product
 from safeground.operations.models import Activity
 from safeground.ordnance.models import CATEGORY_CHOICES

@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy, ngettext
 
 from safeground.core.access import page
 from safeground.hazards.models import CONTAMINATION_CHOICES, Hazard
-from safeground.landrelease import ledger_queries
+from safeground.landrelease.ledger import queries as ledger_queries
 from safeground.operations.models import METHOD_CHOICES
 
 COUNTRIES = [("KHM", gettext_lazy("Cambodia")), ("AZE", gettext_lazy("Azerbaijan"))]

@@ -27,7 +27,8 @@ from safeground.core.geometry import area_m2
 from safeground.core.tests.fixtures import FUZULI, square
 from safeground.dashboard import queries
 from safeground.hazards import services as hazard_services
-from safeground.landrelease import ledger_queries, services
+from safeground.landrelease import services
+from safeground.landrelease.ledger import queries as ledger_queries
 from safeground.landrelease.models import Device, HazardLedger, Product, ProductRelease
 from safeground.operations.models import Activity
 from safeground.organisations.models import Organisation

@@ -104,7 +104,7 @@ def dataset(user, organisation, hazard, activity):
         found_on=dt.date(2024, 5, 1),
         count=3,
     )
-    from safeground.landrelease import ledger_store
+    from safeground.landrelease.ledger import store as ledger_store
 
     ledger_store.recompute_all()
     return {"hazards": [hazard, second, azerbaijan], "activities": [activity, eod]}

@@ -17,7 +17,7 @@ from safeground.core.tests.fixtures import BATTAMBANG, square
 from safeground.interop import exporter
 from safeground.interop.services import ImportFailed, import_file
 from safeground.interop.tests.conftest import counts, delete_records, snapshot
-from safeground.landrelease import ledger_store
+from safeground.landrelease.ledger import store as ledger_store
 
 pytestmark = pytest.mark.django_db
 

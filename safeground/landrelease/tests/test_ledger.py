@@ -8,8 +8,9 @@ import shapely
 
 from safeground.core.geometry import area_m2, unproject
 from safeground.hazards import services as hazard_services
-from safeground.landrelease import ledger, ledger_store
 from safeground.landrelease import services as product_services
+from safeground.landrelease.ledger import compute as ledger
+from safeground.landrelease.ledger import store as ledger_store
 from safeground.landrelease.models import Device, HazardLedger, ProductOverlap, ProductRelease
 
 # Origins in metres: Battambang (UTM 48N) and on the 48° E meridian in Azerbaijan (UTM 39N side).

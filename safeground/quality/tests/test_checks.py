@@ -7,7 +7,7 @@ import pytest
 import shapely
 
 from safeground.hazards.models import Hazard
-from safeground.landrelease import ledger_store
+from safeground.landrelease.ledger import store as ledger_store
 from safeground.landrelease.models import Device, HazardLedger, Product
 from safeground.quality import checks, queries
 from safeground.quality.findings import CHECKS, Thresholds

@@ -13,7 +13,8 @@ import time
 
 from django.core.management.base import BaseCommand, CommandError
 
-from safeground.landrelease import ledger_queries, ledger_store
+from safeground.landrelease.ledger import queries as ledger_queries
+from safeground.landrelease.ledger import store as ledger_store
 
 BY_CHOICES = [
     "province",
@@ -110,7 +111,7 @@ class Command(BaseCommand):
         self._emit(ledger_queries.proposals(tolerance_m2, country=country), ["code", "change", "to", "reason"], json)
 
     def do_confirm(self, code=None, tolerance_m2=1.0, **opts):
-        from safeground.landrelease.proposals import confirm
+        from safeground.landrelease.ledger.proposals import confirm
 
         if not code:
             raise CommandError("confirm needs a hazard code: safeground ledger confirm CODE")

@@ -6,8 +6,8 @@ from ninja import Query, Router, Schema
 
 from safeground.core.auth import needs
 from safeground.core.errors import ValidationFailed
-from safeground.landrelease import ledger_queries
-from safeground.landrelease.proposals import confirm
+from safeground.landrelease.ledger import queries as ledger_queries
+from safeground.landrelease.ledger.proposals import confirm
 
 router = Router(tags=["land release ledger"])
 

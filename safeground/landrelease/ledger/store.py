@@ -17,7 +17,7 @@ from django.db.models import Q
 
 from safeground.core.geometry import as_multipolygon
 from safeground.hazards.models import Hazard
-from safeground.landrelease import ledger
+from safeground.landrelease.ledger import compute as ledger
 from safeground.landrelease.models import Device, HazardLedger, Product, ProductOverlap, ProductRelease
 
 

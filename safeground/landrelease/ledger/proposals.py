@@ -4,7 +4,7 @@ from django.db import transaction
 
 from safeground.hazards import services as hazard_services
 from safeground.hazards.models import Hazard
-from safeground.landrelease import ledger_queries
+from safeground.landrelease.ledger import queries as ledger_queries
 
 
 @transaction.atomic
