@@ -24,7 +24,23 @@ def history_entries(record) -> list[dict]:
                 "changes": changes,
             }
         )
+    batch_id = getattr(record, "batch_id", None)
+    if batch_id and not any(e["history_type"] == "created" for e in entries):
+        entries.append(_created_by_batch(record))
     return entries
+
+
+def _created_by_batch(record) -> dict:
+    """A bulk-written record's creation, derived from its batch (decision 0015)."""
+    batch = record.batch
+    return {
+        "history_id": None,
+        "history_date": batch.created_at,
+        "history_type": "created",
+        "history_user": batch.user.get_username() if batch.user else None,
+        "changes": [],
+        "batch": {"id": str(batch.id), "kind": batch.kind, "source": batch.source, "rows": batch.rows},
+    }
 
 
 def _plain(value):

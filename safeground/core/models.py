@@ -9,6 +9,30 @@ from django.db import models
 from django.utils.translation import gettext_noop as N_
 
 
+class Batch(models.Model):
+    """One set-based write (an import, a demo build, a sync, a migration): who, when, what and how many.
+
+    Rows written in bulk point at their batch instead of each carrying a per-row history entry; their
+    "created" history is derived from the batch (decision 0015). Later single edits add ordinary
+    history rows, so every change stays attributable.
+    """
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    kind = models.CharField(max_length=40, help_text="What was written, e.g. devices, hazards.")
+    source = models.CharField(max_length=300, blank=True, help_text="File name, demo scale or sync peer.")
+    reason = models.CharField(max_length=300, blank=True)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    rows = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name_plural = "batches"
+
+    def __str__(self) -> str:
+        return f"{self.kind} × {self.rows} ({self.source or self.reason})"
+
+
 class Record(models.Model):
     """A domain record: UUID identity, a human code, timestamps and the synthetic-data flag."""
 
@@ -17,6 +41,10 @@ class Record(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     is_synthetic = models.BooleanField(default=False, help_text="Generated demo data, not a real record.")
+    # No index: a record reads its own batch; listing a batch's rows is rare and may scan.
+    batch = models.ForeignKey(
+        "core.Batch", null=True, blank=True, editable=False, on_delete=models.PROTECT, db_index=False, related_name="+"
+    )
 
     class Meta:
         abstract = True

@@ -654,12 +654,12 @@ def _insert(model, columns: dict, n: int) -> None:
     """
     conn = connections[model.objects.db]  # the backend itself (not the thread-local proxy): prepared per value
     fields = [f for f in model._meta.concrete_fields if not isinstance(f, AutoFieldMixin)]
-    missing = [f.name for f in fields if f.name not in columns]
+    missing = [f.name for f in fields if f.name not in columns and not f.null]
     if missing:
         raise ValueError(f"{model.__name__}: no values for {', '.join(missing)}")
     names, expressions, values = [], [], []
     for f in fields:
-        v = columns[f.name]
+        v = columns.get(f.name)
         names.append(conn.ops.quote_name(f.column))
         geom = GEOM_FROM_WKB[conn.vendor].format(srid=f.srid) if getattr(f, "geom_type", None) else None
         expressions.append(geom or "%s")
