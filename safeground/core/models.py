@@ -21,7 +21,9 @@ class Batch(models.Model):
     kind = models.CharField(max_length=40, help_text="What was written, e.g. devices, hazards.")
     source = models.CharField(max_length=300, blank=True, help_text="File name, demo scale or sync peer.")
     reason = models.CharField(max_length=300, blank=True)
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     rows = models.PositiveIntegerField(default=0)
 
