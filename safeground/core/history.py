@@ -49,3 +49,14 @@ def _plain(value):
     if isinstance(value, (str, int, float, bool)) or value is None:
         return value
     return str(value)
+
+
+def record_author(instance, user, reason: str | None = None) -> None:
+    """Name who (and, if given, why) on the history row that the instance's next save() writes.
+
+    django-simple-history reads these two private attributes; setting them here keeps that detail
+    (and the untyped attribute names) in one place.
+    """
+    instance._history_user = user
+    if reason is not None:
+        instance._change_reason = reason

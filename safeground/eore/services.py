@@ -15,6 +15,7 @@ from safeground.core.codes import next_code
 from safeground.core.errors import ValidationFailed
 from safeground.core.geojson import to_geos
 from safeground.core.geometry import project, utm_epsg_for
+from safeground.core.history import record_author
 from safeground.core.roles import is_scoped, organisation_ids
 from safeground.eore.models import PLACE_METHODS, Session
 from safeground.gazetteer.models import AdminArea
@@ -120,7 +121,7 @@ def create_session(
     if code and Session.objects.filter(code=code).exists():
         raise ValidationFailed(f"a session with code {code!r} already exists", field="code")
     session.code = code or session_code(session)
-    session._history_user = user
+    record_author(session, user)
     session.save()
     session.hazards.set(nearby)
     return session

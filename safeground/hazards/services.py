@@ -12,6 +12,7 @@ from safeground.core.codes import next_code
 from safeground.core.errors import ValidationFailed
 from safeground.core.geojson import to_geos
 from safeground.core.geometry import GeometryError, area_m2, utm_epsg_for, validate_point
+from safeground.core.history import record_author
 from safeground.gazetteer import traverse as traverse_lib
 from safeground.gazetteer.coordinates import get_datum
 from safeground.gazetteer.models import AdminArea
@@ -114,7 +115,7 @@ def create_hazard(
     models = _models(suspected_models)
     apply_geometry(hazard, geometry, country)
     hazard.code = code or hazard_code(hazard)
-    hazard._history_user = user
+    record_author(hazard, user)
     hazard.save()
     hazard.suspected_models.set(models)
     hazard_changed.send(sender=Hazard, hazard=hazard, old_geom=None)
@@ -150,7 +151,7 @@ def update_hazard(hazard: Hazard, *, user=None, status_changed_on: dt.date | Non
     if "reporting_organisation" in changes:
         hazard.reporting_organisation = _organisation(changes["reporting_organisation"])
     models = _models(changes["suspected_models"]) if "suspected_models" in changes else None
-    hazard._history_user = user
+    record_author(hazard, user)
     hazard.save()
     if models is not None:
         hazard.suspected_models.set(models)
@@ -183,7 +184,7 @@ def save_traverse(result, *, hazard: Hazard | None = None, product=None, user=No
         utm_epsg=result.utm_epsg,
         created_by=user if getattr(user, "is_authenticated", False) else None,
     )
-    traverse._history_user = user
+    record_author(traverse, user)
     traverse.save()
     return traverse
 

@@ -11,6 +11,7 @@ from safeground.core.codes import next_code
 from safeground.core.errors import ValidationFailed
 from safeground.core.geojson import to_geos
 from safeground.core.geometry import GeometryError, area_m2
+from safeground.core.history import record_author
 from safeground.gazetteer.queries import place_polygon
 from safeground.hazards.models import Hazard
 from safeground.landrelease.ledger import store as ledger_store
@@ -75,7 +76,7 @@ def create_product(
     )
     _apply_geometry(product, geometry, hazard_row.country)
     product.code = code or next_code(Product, hazard_row.code, "LR", width=3)
-    product._history_user = user
+    record_author(product, user)
     product.save()
     ledger_store.refresh([hazard_row.id], extra_geoms=[product.geom])
     return product
@@ -97,7 +98,7 @@ def update_product(product: Product, *, user=None, **changes) -> Product:
     old_geom = product.geom.clone()
     if "geometry" in changes:
         _apply_geometry(product, changes["geometry"], product.hazard.country)
-    product._history_user = user
+    record_author(product, user)
     product.save()
     ledger_store.refresh([product.hazard_id], extra_geoms=[old_geom, product.geom])
     return product
@@ -145,7 +146,7 @@ def record_devices(product: Product, devices: list[dict], *, user=None) -> list[
             count=int(d.get("count") or 1),
             code=next_code(Device, product.code, "EO", width=3),
         )
-        device._history_user = user
+        record_author(device, user)
         device.save()
         rows.append(device)
     if rows:

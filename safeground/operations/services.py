@@ -12,6 +12,7 @@ from django.db import transaction
 from django.db.models import Sum
 
 from safeground.core.errors import ValidationFailed
+from safeground.core.history import record_author
 from safeground.operations.models import METHOD_CHOICES, Activity, ActivityAsset, ProgressReport
 from safeground.organisations.services import require_accreditation
 
@@ -127,7 +128,7 @@ def record_progress(activity: Activity, team, *, user=None, **fields) -> Progres
     code = fields.pop("code", None) or _next_code(activity)
     report = ProgressReport(activity=activity, team=team, hazard=hazard, code=code, **fields)
     if user is not None:
-        report._history_user = user
+        record_author(report, user)
     report.save()
     return report
 
@@ -190,7 +191,7 @@ def create_activity(
         end_date=end_date,
         status="planned",
     )
-    activity._history_user = user
+    record_author(activity, user)
     activity.save()
     activity.hazards.set(hazards)
     activity.teams.set(teams)

@@ -21,6 +21,7 @@ from safeground.core.codes import next_code
 from safeground.core.errors import ValidationFailed
 from safeground.core.geojson import to_geos
 from safeground.core.geometry import GeometryError, project, to_utm, unproject, utm_epsg_for, validate_point
+from safeground.core.history import record_author
 from safeground.gazetteer.models import AdminArea
 from safeground.gazetteer.queries import country_at, country_name, country_outline, locate
 from safeground.hazards.models import Evidence, Hazard
@@ -232,7 +233,7 @@ def create_accident(
         is_synthetic=is_synthetic,
     )
     accident.code = code or accident_code(accident)
-    accident._history_user = user
+    record_author(accident, user)
     accident.save()
     return accident
 
@@ -289,11 +290,11 @@ def settle_evidence(
             observed_on=accident.occurred_on,
             description=f"Accident {accident.code}",
         )
-        evidence._history_user = user
+        record_author(evidence, user)
         evidence.save()
         accident.hazard = target
         accident.evidence_status = "accepted"
-    accident._history_user = user
+    record_author(accident, user)
     accident.save()
     return accident
 
@@ -410,7 +411,7 @@ def _record_victim(*, accident, outcome, actor, personal, code, is_synthetic, ri
     personal = {**personal, "date_of_birth": dob.isoformat() if dob else ""}
     for f in VICTIM_ENCRYPTED:
         _seal(victim, f, personal[f], ring)
-    victim._history_user = actor.user
+    record_author(victim, actor.user)
     victim.save()
     access.log(actor, "record", [victim], fields=[f for f in VICTIM_ENCRYPTED if personal[f]])
     return victim
@@ -521,8 +522,7 @@ def _rectify(victim: Victim, actor: Actor, changes: dict) -> Victim:
     for f in VICTIM_ENCRYPTED:
         if f in changes:
             _seal(victim, f, changes[f], ring)
-    victim._history_user = actor.user
-    victim._change_reason = "rectification on request"
+    record_author(victim, actor.user, reason="rectification on request")
     victim.save()
     access.log(actor, "rectify", [victim], fields=sorted(changes))
     return victim
@@ -543,8 +543,7 @@ def _erase(victim: Victim, actor: Actor) -> Victim:
         setattr(victim, f"{f}_enc", "")
     victim.age_years = None  # with sex and the accident's place, an exact age narrows who it was
     victim.erased_at = timezone.now()
-    victim._history_user = actor.user
-    victim._change_reason = "personal data erased on request"
+    record_author(victim, actor.user, reason="personal data erased on request")
     victim.save()
     for model in (Assessment, Referral, FollowUp):
         model.objects.filter(victim=victim).update(notes_enc="")
@@ -581,13 +580,13 @@ def _add_assessment(victim, actor, assessed_on, needs, notes, is_synthetic) -> A
         is_synthetic=is_synthetic,
     )
     _seal(a, "notes", notes, ring)
-    a._history_user = actor.user
+    record_author(a, actor.user)
     a.save()
     # The victim's current needs are those of the latest assessment.
     latest = victim.assessments.order_by("-assessed_on", "-created_at").first()
     if latest is not None and latest.pk == a.pk and victim.needs != a.needs:
         victim.needs = a.needs
-        victim._history_user = actor.user
+        record_author(victim, actor.user)
         victim.save(update_fields=["needs", "updated_at"])
     access.log(actor, "record", [victim], fields=["assessment"] + (["assessment.notes"] if notes else []))
     return a
@@ -619,7 +618,7 @@ def _add_referral(victim, actor, need, provider, referred_on, notes, status, is_
         is_synthetic=is_synthetic,
     )
     _seal(r, "notes", notes, ring)
-    r._history_user = actor.user
+    record_author(r, actor.user)
     r.save()
     access.log(actor, "record", [victim], fields=["referral"] + (["referral.notes"] if notes else []))
     return r
@@ -644,7 +643,7 @@ def _update_referral(referral, actor, status, outcome_on, notes) -> Referral:
         referral.outcome_on = outcome_on
     if notes is not None:
         _seal(referral, "notes", notes, ring)
-    referral._history_user = actor.user
+    record_author(referral, actor.user)
     referral.save()
     access.log(actor, "record", [referral.victim], fields=["referral"] + (["referral.notes"] if notes else []))
     return referral
@@ -669,7 +668,7 @@ def _add_follow_up(victim, actor, followed_up_on, notes, referral, is_synthetic)
         victim=victim, referral=ref, followed_up_on=followed_up_on, created_by=actor.user, is_synthetic=is_synthetic
     )
     _seal(f, "notes", notes, ring)
-    f._history_user = actor.user
+    record_author(f, actor.user)
     f.save()
     access.log(actor, "record", [victim], fields=["follow-up"] + (["follow-up.notes"] if notes else []))
     return f

@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from safeground.core.errors import ValidationFailed
+from safeground.core.history import record_author
 from safeground.core.roles import is_scoped, organisation_ids
 from safeground.hazards.models import Hazard
 from safeground.operations.models import Activity
@@ -119,7 +120,7 @@ def submit(*, kind: str, payload: dict, user, action: str = "create", target_cod
         **prepared,
     )
     submission.code = _next_code(submission)
-    submission._history_user = user
+    record_author(submission, user)
     try:
         with transaction.atomic():
             submission.save()
@@ -163,7 +164,7 @@ def resubmit(submission: Submission, *, payload: dict, user, revision: int | Non
         for name, value in prepared.items():
             setattr(row, name, value)
         row.status, row.revision, row.last_error = "pending", row.revision + 1, ""
-        row._history_user = user
+        record_author(row, user)
         row.save()
         return row
 
@@ -176,7 +177,7 @@ def withdraw(submission: Submission, *, user, revision: int | None = None) -> Su
                 _("%(code)s can't be withdrawn by %(user)s now") % {"code": row.code, "user": user.get_username()}
             )
         row.status, row.revision = "withdrawn", row.revision + 1
-        row._history_user = user
+        record_author(row, user)
         row.save()
         return row
 
@@ -212,7 +213,7 @@ def approve(submission: Submission, *, user, revision: int | None = None, commen
             row.result_code = appliers.apply(row.kind, row.action, row.payload, user, row.target_code)
             row.status, row.revision, row.last_error = "approved", row.revision + 1, ""
             row.reviewed_by, row.reviewed_at, row.review_comment = user, timezone.now(), comment
-            row._history_user = user
+            record_author(row, user)
             row.save()
             return row
     except ValidationFailed as exc:
@@ -229,6 +230,6 @@ def return_for_changes(submission: Submission, *, user, comment: str, revision: 
         _check_reviewer(row, user)
         row.status, row.revision = "returned", row.revision + 1
         row.reviewed_by, row.reviewed_at, row.review_comment = user, timezone.now(), comment.strip()
-        row._history_user = user
+        record_author(row, user)
         row.save()
         return row
