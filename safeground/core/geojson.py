@@ -7,7 +7,7 @@ record's human code; paging follows OGC API Features (`numberMatched`, `numberRe
 from __future__ import annotations
 
 import json
-from typing import Any, Literal
+from typing import Any, Literal, TypeVar, overload
 
 import shapely
 from django.contrib.gis.db.models.functions import AsGeoJSON
@@ -79,8 +79,19 @@ def input_geometry(value: dict | None, field: str) -> shapely.Geometry:
         raise ValidationFailed.from_geometry(exc, field=field) from exc
 
 
-def to_geos(geom: shapely.Geometry) -> GEOSGeometry:
-    return GEOSGeometry(memoryview(shapely.to_wkb(geom)), srid=4326)
+G = TypeVar("G", bound=GEOSGeometry)
+
+
+@overload
+def to_geos(geom: shapely.Geometry) -> GEOSGeometry: ...
+@overload
+def to_geos(geom: shapely.Geometry, kind: type[G]) -> G: ...
+def to_geos(geom: shapely.Geometry, kind: type[GEOSGeometry] = GEOSGeometry) -> GEOSGeometry:
+    """A Shapely geometry as GEOS (EPSG:4326); `kind` (e.g. MultiPolygon) states, and checks, what a field needs."""
+    out = GEOSGeometry(memoryview(shapely.to_wkb(geom)), srid=4326)
+    if not isinstance(out, kind):
+        raise TypeError(f"expected a {kind.__name__}, got a {out.geom_type}")
+    return out
 
 
 def to_shapely(geom: GEOSGeometry) -> shapely.Geometry:

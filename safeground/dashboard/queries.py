@@ -14,6 +14,7 @@ Areas are in m² here; the pages and the API convert them to hectares or km².
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 import shapely
 from django.contrib.gis.db.models.functions import AsWKB
@@ -195,8 +196,9 @@ def largest_hazards(country: str | None = None, limit: int = LARGEST_HAZARDS) ->
     qs = HazardLedger.objects.filter(remaining_m2__gt=TOLERANCE_M2, hazard__status__in=OPEN_STATUSES)
     if country:
         qs = qs.filter(hazard__country=country)
-    return list(
-        qs.order_by("-remaining_m2", "hazard__code").values(
+    return [
+        dict(r)
+        for r in qs.order_by("-remaining_m2", "hazard__code").values(
             "remaining_m2",
             "estimated_m2",
             code=F("hazard__code"),
@@ -206,7 +208,7 @@ def largest_hazards(country: str | None = None, limit: int = LARGEST_HAZARDS) ->
             contamination_type=F("hazard__contamination_type"),
             province_name=F("hazard__province__name"),
         )[:limit]
-    )
+    ]
 
 
 # ------------------------------------------------------------------ land released in a year
@@ -242,9 +244,12 @@ def released(year: int, country: str | None = None) -> dict:
                 **r,
             }
         )
-        for r in credits.values("hazard__country", "hazard__province__code", "hazard__province__name")
-        .annotate(**counts, **_outcome_sums())
-        .order_by()
+        for r in map(
+            dict,
+            credits.values("hazard__country", "hazard__province__code", "hazard__province__name")
+            .annotate(**counts, **_outcome_sums())
+            .order_by(),
+        )
     ]
     by_organisation = [
         _with_released(
@@ -254,9 +259,12 @@ def released(year: int, country: str | None = None) -> dict:
                 **r,
             }
         )
-        for r in credits.values("product__activity__organisation__acronym", "product__activity__organisation__name")
-        .annotate(**counts, **_outcome_sums())
-        .order_by()
+        for r in map(
+            dict,
+            credits.values("product__activity__organisation__acronym", "product__activity__organisation__name")
+            .annotate(**counts, **_outcome_sums())
+            .order_by(),
+        )
     ]
     by_country: dict = {}
     for p in by_province:
@@ -440,7 +448,7 @@ def dashboard(year: int | None = None, country: str | None = None, *, public: bo
     """
     year = check_year(year)
     country = check_country(country)
-    out = {
+    out: dict[str, Any] = {
         "year": year,
         "country": country,
         "remaining": remaining(country),

@@ -6,6 +6,8 @@ Beneficiary figures count people reached, not individuals' records, so they are 
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.db.models import Count, F, Prefetch, QuerySet, Sum
 from django.db.models.functions import Coalesce, ExtractYear
 
@@ -64,11 +66,11 @@ def session_properties(s: Session) -> dict:
         "code": s.code,
         "held_on": s.held_on.isoformat(),
         "country": s.country,
-        "province_code": s.province.code if s.province_id else None,
-        "province_name": s.province.name if s.province_id else None,
-        "district_code": s.district.code if s.district_id else None,
+        "province_code": s.province.code if s.province else None,
+        "province_name": s.province.name if s.province else None,
+        "district_code": s.district.code if s.district else None,
         "organisation": s.organisation.acronym,
-        "team": s.team.code if s.team_id else None,
+        "team": s.team.code if s.team else None,
         "method": s.method,
         "audience": s.audience,
         "girls": s.girls,
@@ -95,13 +97,14 @@ def beneficiaries(
     """Sessions and people reached (girls, boys, women, men) per group, and the totals."""
     qs = sessions(country=country, year=year, admin_area=admin_area).order_by()
     sums = {g: Coalesce(Sum(g), 0) for g in GROUPS}
-    rows = list(
-        Session.objects.filter(pk__in=qs.values("pk"))
+    rows: list[dict[str, Any]] = [
+        dict(r)
+        for r in Session.objects.filter(pk__in=qs.values("pk"))
         .annotate(group=DIMENSIONS[by])
         .values("group")
         .annotate(sessions=Count("id"), **sums)
         .order_by("group")
-    )
+    ]
     for r in rows:
         r["total"] = sum(r[g] for g in GROUPS)
     total = {g: sum(r[g] for r in rows) for g in (*GROUPS, "sessions", "total")}

@@ -6,7 +6,7 @@ import datetime as dt
 import math
 
 import shapely
-from django.contrib.gis.geos import Polygon
+from django.contrib.gis.geos import Point, Polygon
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
@@ -112,7 +112,7 @@ def create_session(
     if point is not None:
         country = check_point_in_country(point, country, "session point")
         where = locate([point], country)[0]
-        session.point = to_geos(point)
+        session.point = to_geos(point, Point)
         session.province_id, session.district_id = where.province_id, where.district_id
         nearby = nearby_hazards(point)
     else:

@@ -35,7 +35,7 @@ def _admin_properties(a: AdminArea) -> dict:
         "name": a.name,
         "country": a.country,
         "level": a.level,
-        "parent_code": a.parent.code if a.parent_id else None,
+        "parent_code": a.parent.code if a.parent else None,
     }
 
 
@@ -85,7 +85,7 @@ def _place_properties(p: Place) -> dict:
         "name": p.name,
         "kind": p.kind,
         "country": p.country,
-        "admin_area_code": p.admin_area.code if p.admin_area_id else None,
+        "admin_area_code": p.admin_area.code if p.admin_area else None,
     }
 
 
@@ -127,7 +127,7 @@ def get_admin_area(request, country: str, level: int, code: str):
     return {
         "type": "Feature",
         "id": area.code,
-        "geometry": json.loads(area._geojson),
+        "geometry": json.loads(area._geojson),  # type: ignore[attr-defined]  # annotate()d; django-stubs loses it
         "properties": _admin_properties(area),
     }
 

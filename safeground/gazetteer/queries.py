@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import lru_cache
+from uuid import UUID
 
 import numpy as np
 import shapely
@@ -112,9 +113,9 @@ def _lonlat(point, epsg: int) -> tuple[float, float]:
 @dataclass(frozen=True)
 class Location:
     country: str | None
-    province_id: object | None
-    district_id: object | None
-    commune_id: object | None
+    province_id: UUID | None
+    district_id: UUID | None
+    commune_id: UUID | None
 
 
 @lru_cache(maxsize=8)

@@ -6,6 +6,7 @@ import datetime as dt
 from typing import Any
 
 import shapely
+from django.contrib.gis.geos import MultiPolygon, Point, Polygon
 from django.db import transaction
 
 from safeground.core.codes import next_code
@@ -63,7 +64,7 @@ def apply_geometry(hazard: Hazard, geom: shapely.Geometry, country: str | None) 
     """Validate the geometry and set it with everything derived from it: country, area, UTM zone, location."""
     multi, country = place_polygon(geom, country, "hazard geometry")
     where = locate([multi], country)[0]
-    hazard.geom = to_geos(multi)
+    hazard.geom = to_geos(multi, MultiPolygon)
     hazard.country = country
     hazard.area_m2 = area_m2(multi)
     hazard.utm_epsg = utm_epsg_for(multi)
@@ -174,10 +175,10 @@ def save_traverse(result, *, hazard: Hazard | None = None, product=None, user=No
         declination=result.chain.declination,
         bearing_unit=result.chain.bearing_unit,
         adjustment=result.chain.adjustment,
-        polygon=to_geos(result.polygon),
-        start_point=to_geos(shapely.Point(start.lon, start.lat)),
-        benchmark=to_geos(shapely.Point(benchmark.lon, benchmark.lat)) if benchmark else None,
-        reference_point=to_geos(shapely.Point(reference.lon, reference.lat)) if reference else None,
+        polygon=to_geos(result.polygon, Polygon),
+        start_point=to_geos(shapely.Point(start.lon, start.lat), Point),
+        benchmark=to_geos(shapely.Point(benchmark.lon, benchmark.lat), Point) if benchmark else None,
+        reference_point=to_geos(shapely.Point(reference.lon, reference.lat), Point) if reference else None,
         closure_error_m=result.closure_error_m,
         perimeter_m=result.perimeter_m,
         area_m2=result.area_m2,

@@ -1,5 +1,7 @@
 """Read-side selections of land release products and devices."""
 
+from typing import Any
+
 from django.db.models import Count, Q, QuerySet, Sum
 
 from safeground.core.geojson import parse_bbox
@@ -97,18 +99,20 @@ def device_properties(d: Device) -> dict:
     return {
         "code": d.code,
         "category": d.category,
-        "model": d.model.name if d.model_id else None,
+        "model": d.model.name if d.model else None,
         "condition": d.condition,
         "depth_cm": d.depth_cm,
         "disposal": d.disposal,
         "found_on": d.found_on.isoformat(),
         "count": d.count,
-        "product_code": d.product.code if d.product_id else None,
-        "hazard_code": d.product.hazard.code if d.product_id else None,
-        "activity_code": d.activity.code if d.activity_id else None,
+        "product_code": d.product.code if d.product else None,
+        "hazard_code": d.product.hazard.code if d.product else None,
+        "activity_code": d.activity.code if d.activity else None,
         "is_synthetic": d.is_synthetic,
     }
 
 
-def device_totals_by_category(qs: QuerySet[Device]) -> list[dict]:
-    return list(qs.values("category").annotate(items=Sum("count"), records=Count("id")).order_by("category"))
+def device_totals_by_category(qs: QuerySet[Device]) -> list[dict[str, Any]]:
+    return [
+        dict(r) for r in qs.values("category").annotate(items=Sum("count"), records=Count("id")).order_by("category")
+    ]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 import shapely
+from django.contrib.gis.geos import MultiPolygon, Point
 from django.db import transaction
 
 from safeground.core.codes import next_code
@@ -44,7 +45,7 @@ def _lookup(model, code: str, field: str):
 
 def _apply_geometry(product: Product, geom: shapely.Geometry, country: str) -> None:
     multi, _ = place_polygon(geom, country, "product geometry")
-    product.geom = to_geos(multi)
+    product.geom = to_geos(multi, MultiPolygon)
     product.area_m2 = area_m2(multi)
 
 
@@ -136,7 +137,7 @@ def record_devices(product: Product, devices: list[dict], *, user=None) -> list[
         device = Device(
             product=product,
             activity=product.activity,
-            point=to_geos(point),
+            point=to_geos(point, Point),
             category=d["category"],
             model=model,
             condition=d.get("condition") or "unknown",

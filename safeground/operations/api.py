@@ -71,7 +71,7 @@ def progress_dict(r: ProgressReport) -> dict:
         "code": r.code,
         "activity": r.activity.code,
         "team": r.team.code,
-        "hazard": r.hazard.code if r.hazard_id else None,
+        "hazard": r.hazard.code if r.hazard else None,
         "period": r.period,
         "date": r.date.isoformat(),
         "method": r.method,

@@ -7,6 +7,7 @@ the work, and progress reports keep each method's running total within the activ
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 
 from django.db import transaction
 from django.db.models import Sum
@@ -152,7 +153,7 @@ def create_activity(
     methods: list[str],
     hazards: list,
     start_date: dt.date,
-    teams: list = (),
+    teams: Sequence = (),
     reference_point=None,
     end_date: dt.date | None = None,
     code: str | None = None,

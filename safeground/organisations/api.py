@@ -68,7 +68,7 @@ def accreditation_dict(a) -> dict:
             "code": a.code,
             "kind": a.asset.kind,
             "asset": a.asset.identifier,
-            "handler": a.handler.code if a.handler_id else None,
+            "handler": a.handler.code if a.handler else None,
             "tests_passed": a.tests_passed,
             "issuing_authority": a.issuing_authority,
             "valid_from": a.valid_from.isoformat(),

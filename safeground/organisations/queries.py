@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from safeground.organisations.models import Accreditation, AnimalAccreditation, Personnel
 
@@ -45,22 +46,22 @@ def expiring(days: int = 30, on: dt.date | None = None, country: str | None = No
     )
     if country:
         animals = animals.filter(asset__team__organisation__country=country)
-    for a in animals:
+    for aa in animals:
         renewed = AnimalAccreditation.objects.filter(
-            asset_id=a.asset_id, valid_from__gt=a.valid_from, valid_from__lte=a.valid_until + dt.timedelta(days=1)
+            asset_id=aa.asset_id, valid_from__gt=aa.valid_from, valid_from__lte=aa.valid_until + dt.timedelta(days=1)
         ).exists()
         if not renewed:
-            team = a.asset.team
+            team = aa.asset.team
             rows.append(
                 {
-                    "kind": a.asset.kind,
-                    "code": a.code,
-                    "holder": f"{a.asset.identifier}" + (f" ({a.asset.name})" if a.asset.name else ""),
+                    "kind": aa.asset.kind,
+                    "code": aa.code,
+                    "holder": f"{aa.asset.identifier}" + (f" ({aa.asset.name})" if aa.asset.name else ""),
                     "organisation": team.organisation.acronym if team else "",
-                    "method": "mdd" if a.asset.kind == "dog" else "mdr",
-                    "valid_until": a.valid_until,
-                    "days_left": (a.valid_until - on).days,
-                    "issuing_authority": a.issuing_authority,
+                    "method": "mdd" if aa.asset.kind == "dog" else "mdr",
+                    "valid_until": aa.valid_until,
+                    "days_left": (aa.valid_until - on).days,
+                    "issuing_authority": aa.issuing_authority,
                 }
             )
     return sorted(rows, key=lambda r: (r["valid_until"], r["code"]))
@@ -72,10 +73,10 @@ def can_see_personal(user) -> bool:
 
 def person_dict(p: Personnel, personal: bool) -> dict:
     """A person as the viewer may see them: personal fields only with the permission."""
-    row = {
+    row: dict[str, Any] = {
         "code": p.code,
         "organisation": p.organisation.acronym,
-        "team": p.team.code if p.team_id else None,
+        "team": p.team.code if p.team else None,
         "role": p.role,
         "nationality": p.nationality,
         "full_name": None,

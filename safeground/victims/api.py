@@ -24,6 +24,7 @@ from safeground.core.geojson import FeatureCollectionOut, FeatureOut, feature, i
 from safeground.core.history import history_entries
 from safeground.core.roles import is_scoped, organisation_ids
 from safeground.core.schemas import ErrorOut, HistoryEntry
+from safeground.organisations.models import Organisation
 from safeground.victims import access, disclosure, queries, services
 from safeground.victims.access import Actor
 from safeground.victims.models import AccessLog, Accident, Referral, Victim
@@ -186,10 +187,10 @@ def evidence_proposals(request, country: str | None = None):
                 "code": a.code,
                 "occurred_on": a.occurred_on,
                 "country": a.country,
-                "province_code": a.province.code if a.province_id else None,
+                "province_code": a.province.code if a.province else None,
                 "device_category": a.device_category,
                 "residual_contamination": a.product_id is not None,
-                "product": a.product.code if a.product_id else None,
+                "product": a.product.code if a.product else None,
                 "point": [a.point.x, a.point.y],
                 "nearest_hazards": queries.nearest_hazards(a),
             }
@@ -209,7 +210,7 @@ def create_accident(request, payload: AccidentIn):
     if is_scoped(request.user):
         mine = organisation_ids(request.user)
         org = data.get("organisation")
-        if not org or not Accident.organisation.field.related_model.objects.filter(acronym=org, pk__in=mine).exists():
+        if not org or not Organisation.objects.filter(acronym=org, pk__in=mine).exists():
             raise HttpError(403, "an operator records accidents for its own organisation: give its acronym")
     data["point"] = input_geometry(data["point"], "point")
     accident = services.create_accident(user=request.user, **data)
@@ -358,7 +359,7 @@ def personal_data(request, code: str, payload: PurposeIn):
     view is recorded in the access audit with the purpose given."""
     victim = _victim(code)
     data = _guarded(lambda: services.reveal(victim, _actor(request, payload.purpose)))
-    entry = AccessLog.objects.filter(victim=victim, action="view", user=request.user).first()
+    entry = AccessLog.objects.filter(victim=victim, action="view", user=request.user).latest("at", "id")
     response = {"code": victim.code, **data, "audit": f"{entry.at.isoformat()} {entry.username} view"}
     return response
 

@@ -11,8 +11,10 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter
 from collections.abc import Iterable
+from typing import Any
 
 import shapely
+from django.contrib.gis.geos import Point
 from django.db import transaction
 from django.utils import timezone
 
@@ -76,7 +78,7 @@ def check_key(ring: crypto.Keyring | None = None) -> crypto.Keyring:
     ring = ring or crypto.keyring()
     for model, fields in ENCRYPTED.items():
         for f in fields:
-            row = model.objects.exclude(**{f"{f}_enc": ""}).order_by("-created_at").first()
+            row = model._default_manager.exclude(**{f"{f}_enc": ""}).order_by("-created_at").first()
             if row is not None:
                 _open(row, f, ring)
                 return ring
@@ -217,7 +219,7 @@ def create_accident(
     accident = Accident(
         occurred_on=occurred_on,
         occurred_time=occurred_time,
-        point=to_geos(point),
+        point=to_geos(point, Point),
         country=country,
         province_id=where.province_id,
         district_id=where.district_id,
@@ -279,7 +281,7 @@ def settle_evidence(
                 recorded_on=timezone.localdate(),
                 country=accident.country,
                 name=f"Accident {accident.code}",
-                reporting_organisation=accident.organisation.acronym if accident.organisation_id else None,
+                reporting_organisation=accident.organisation.acronym if accident.organisation else None,
                 user=user,
             )
         evidence = Evidence(
@@ -428,7 +430,7 @@ def reveal(victim: Victim, actor: Actor) -> dict:
 
 
 def _personal(victim: Victim, ring: crypto.Keyring) -> dict:
-    data = {f: _open(victim, f, ring) for f in VICTIM_ENCRYPTED}
+    data: dict[str, Any] = {f: _open(victim, f, ring) for f in VICTIM_ENCRYPTED}
     data["assessments"] = [
         {
             "id": str(a.id),
@@ -546,7 +548,7 @@ def _erase(victim: Victim, actor: Actor) -> Victim:
     record_author(victim, actor.user, reason="personal data erased on request")
     victim.save()
     for model in (Assessment, Referral, FollowUp):
-        model.objects.filter(victim=victim).update(notes_enc="")
+        model._default_manager.filter(victim=victim).update(notes_enc="")
     access.log(actor, "erase", [victim], fields=[*VICTIM_ENCRYPTED, "assistance notes"])
     return victim
 
@@ -682,7 +684,7 @@ def key_status() -> dict[str, int]:
     counts: Counter = Counter()
     for model, fields in ENCRYPTED.items():
         columns = [f"{f}_enc" for f in fields]
-        for values in model.objects.values_list(*columns).iterator(chunk_size=2000):
+        for values in model._default_manager.values_list(*columns).iterator(chunk_size=2000):
             for token in values:
                 if token:
                     counts[crypto.token_key_id(token)] += 1
@@ -701,7 +703,7 @@ def reencrypt_all(ring: crypto.Keyring | None = None, batch: int = 500) -> dict[
     for model, fields in ENCRYPTED.items():
         columns = [f"{f}_enc" for f in fields]
         pending = []
-        for row in model.objects.only("pk", *columns).iterator(chunk_size=2000):
+        for row in model._default_manager.only("pk", *columns).iterator(chunk_size=2000):
             dirty = False
             for f in fields:
                 token = getattr(row, f"{f}_enc")
@@ -713,8 +715,8 @@ def reencrypt_all(ring: crypto.Keyring | None = None, batch: int = 500) -> dict[
             if dirty:
                 pending.append(row)
             if len(pending) >= batch:
-                model.objects.bulk_update(pending, columns)
+                model._default_manager.bulk_update(pending, columns)
                 pending = []
         if pending:
-            model.objects.bulk_update(pending, columns)
+            model._default_manager.bulk_update(pending, columns)
     return dict(changed)

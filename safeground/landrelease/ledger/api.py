@@ -60,7 +60,7 @@ def ledger_hazard(request, code: str):
     return {
         "type": "Feature",
         "id": code,
-        "geometry": json.loads(row.g) if row.g else None,
+        "geometry": json.loads(row.g) if row.g else None,  # type: ignore[attr-defined]  # annotate()d; stubs lose it
         "properties": ledger_queries.as_dict(row),
     }
 

@@ -27,12 +27,16 @@ from __future__ import annotations
 import math
 from collections import defaultdict
 from dataclasses import dataclass, field
+from uuid import UUID
 
 import numpy as np
 import shapely
 from shapely.geometry.base import BaseGeometry
 
 from safeground.core.geometry import project
+
+#: A record's id: the database's UUID, or any string (the benchmark tags copies of the demo with strings).
+RecordId = UUID | str
 
 OUTCOMES = ("cleared", "reduced", "cancelled")  # precedence order
 INTERIORS_MEET = "T********"  # DE-9IM: the interiors intersect (sharing an edge is not enough)
@@ -50,15 +54,15 @@ LEDGER_FIELDS = (
 
 @dataclass
 class HazardInput:
-    id: object
+    id: RecordId
     geom: BaseGeometry  # lon/lat
     utm_epsg: int
 
 
 @dataclass
 class ProductInput:
-    id: object
-    hazard_id: object
+    id: RecordId
+    hazard_id: RecordId
     outcome: str
     geom: BaseGeometry  # lon/lat
     order: tuple = ()  # ties within an outcome go to the earliest product: (released_on, code)
@@ -66,13 +70,13 @@ class ProductInput:
 
 @dataclass
 class DeviceInput:
-    product_id: object
+    product_id: RecordId
     point: BaseGeometry  # lon/lat
 
 
 @dataclass
 class LedgerRow:
-    hazard_id: object
+    hazard_id: RecordId
     estimated_m2: float
     cleared_m2: float = 0.0
     reduced_m2: float = 0.0
@@ -82,9 +86,9 @@ class LedgerRow:
     overlap_m2: float = 0.0
     devices_outside: int = 0
     remaining_geom: BaseGeometry | None = None  # lon/lat
-    overlaps: list[tuple[object, object, float]] = field(default_factory=list)
+    overlaps: list[tuple[RecordId, RecordId, float]] = field(default_factory=list)
     #: (product id, outcome, m² of this hazard credited to that product); sums to the release figures.
-    credits: list[tuple[object, str, float]] = field(default_factory=list)
+    credits: list[tuple[RecordId, str, float]] = field(default_factory=list)
 
     def figures(self) -> dict:
         return {name: getattr(self, name) for name in LEDGER_FIELDS}

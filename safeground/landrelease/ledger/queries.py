@@ -256,6 +256,8 @@ def discrepancies(tolerance: float = 0.05, country: str | None = None) -> list[d
                     "difference_pct": 100 * diff / p.area_m2,
                 }
             )
+        if p.reported_area_m2 is None:  # excluded above; this tells the type checker
+            continue
     return out
 
 

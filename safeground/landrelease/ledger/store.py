@@ -11,10 +11,11 @@ from collections.abc import Iterable
 import numpy as np
 import shapely
 from django.contrib.gis.db.models.functions import AsWKB
-from django.contrib.gis.geos import GEOSGeometry
+from django.contrib.gis.geos import MultiPolygon
 from django.db import transaction
 from django.db.models import Q
 
+from safeground.core.geojson import to_geos
 from safeground.core.geometry import as_multipolygon
 from safeground.hazards.models import Hazard
 from safeground.landrelease.ledger import compute as ledger
@@ -66,7 +67,7 @@ def _write(rows: list[ledger.LedgerRow], hazard_ids: Iterable | None) -> None:
             HazardLedger(
                 hazard_id=r.hazard_id,
                 remaining_geom=(
-                    GEOSGeometry(memoryview(shapely.to_wkb(as_multipolygon(r.remaining_geom))), srid=4326)
+                    to_geos(as_multipolygon(r.remaining_geom), MultiPolygon)
                     if r.remaining_geom is not None
                     else None
                 ),
@@ -140,8 +141,8 @@ def refresh(hazard_ids: Iterable, extra_geoms: Iterable = ()) -> set:
 def verify(rel_tol: float = 1e-9, abs_tol: float = 1e-6) -> list[str]:
     """Differences between the stored ledger and a fresh computation (empty = verified)."""
     fresh = {r.hazard_id: r for r in compute_all(with_geometry=False)}
-    stored = {row.hazard_id: row for row in HazardLedger.objects.all()}
-    codes = dict(Hazard.objects.values_list("id", "code"))
+    stored: dict[ledger.RecordId, HazardLedger] = {row.hazard_id: row for row in HazardLedger.objects.all()}
+    codes: dict[ledger.RecordId, str] = dict(Hazard.objects.values_list("id", "code"))
     problems = []
     for hazard_id in sorted(set(fresh) | set(stored), key=lambda i: codes.get(i, "")):
         code = codes.get(hazard_id, str(hazard_id))
