@@ -12,7 +12,7 @@ from ninja.files import UploadedFile
 from safeground.core.auth import needs, require_permission
 from safeground.core.schemas import ErrorOut
 from safeground.interop.exporter import FORMATS, ExportError
-from safeground.interop.importer import IMPORT_PERMISSION, KINDS
+from safeground.interop.importers import IMPORT_PERMISSION, KINDS
 from safeground.interop.layers import LAYERS
 from safeground.interop.reader import Mapping
 from safeground.interop.services import ImportFailed, import_file

@@ -16,9 +16,9 @@ from pathlib import Path
 from django.db import DatabaseError, IntegrityError, transaction
 from django.utils.translation import gettext as _
 
-from safeground.interop import importer
+from safeground.interop import importers as importer
 from safeground.interop.formats import UnsafeFile, prepare
-from safeground.interop.importer import KINDS, Context, RowError
+from safeground.interop.importers import KINDS, Context, RowError
 from safeground.interop.layers import COMPUTED
 from safeground.interop.progress import Silent
 from safeground.interop.reader import ImportError_, Mapping, read

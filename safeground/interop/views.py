@@ -17,7 +17,7 @@ from safeground.core.access import page
 from safeground.hazards.models import Hazard
 from safeground.interop import ogc
 from safeground.interop.exporter import FORMATS, ExportError
-from safeground.interop.importer import IMPORT_PERMISSION, KINDS
+from safeground.interop.importers import IMPORT_PERMISSION, KINDS
 from safeground.interop.layers import LAYERS
 from safeground.interop.services import ImportFailed, errors_csv, import_file
 from safeground.interop.uploads import export_response, save_upload

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from safeground.interop.importer import KINDS
+from safeground.interop.importers import KINDS
 from safeground.interop.progress import Progress
 from safeground.interop.services import ImportFailed, import_file, write_report
 

@@ -1,0 +1,515 @@
+"""What every kind's importer shares: column access with a per-row error list, parsing, references,
+geometry checks over whole columns (the services' rules), code allocation and the ledger refresh.
+
+Checks run over whole columns (NumPy, vectorised Shapely, one query per chunk of codes), never a query
+per row; every check appends to `Rows.errors` so one report names every bad row (row, field, value, reason).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import re
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import shapely
+from django.db import connection
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from safeground.core.geometry import (
+    GeometryError,
+    as_multipolygon,
+    validate_point,
+    validate_polygonal,
+)
+from safeground.gazetteer.queries import check_inside_country, countries, country_outline
+from safeground.interop.reader import Mapping, Table
+from safeground.landrelease.ledger import store as ledger_store
+
+COUNTRY_PREFIX = {"KHM": "KH", "AZE": "AZ"}
+#: Above this many touched hazards the ledger is recomputed in full rather than incrementally.
+LEDGER_FULL_RECOMPUTE = 300
+CHUNK = 900  # codes per IN (...) query: under SQLite's default variable limit
+
+
+@dataclass
+class RowError:
+    row: int  # 1-based feature number in the layer (for CSV/XLSX: the data row, header not counted)
+    field: str
+    value: str
+    reason: str
+
+
+@dataclass
+class Plan:
+    """What validation produced: the rows to write (column-oriented) and how to write them."""
+
+    kind: str
+    n: int
+    data: dict[str, Any] = field(default_factory=dict)
+    extra: dict[str, Any] = field(default_factory=dict)
+    codes: list[str] = field(default_factory=list)
+
+
+class Rows:
+    """Column access with the mapping applied, and the error list every check appends to."""
+
+    def __init__(self, table: Table, mapping: Mapping):
+        self.table = table
+        self.mapping = mapping
+        self.n = table.n
+        self.errors: list[RowError] = []
+        self.bad = np.zeros(self.n, dtype=bool)
+        self.used: set[str] = set()
+
+    def error(self, i: int, field_name: str, value: Any, reason: str) -> None:
+        self.errors.append(RowError(int(i) + 1, field_name, "" if value is None else str(value)[:200], reason))
+        self.bad[i] = True
+
+    # -- raw columns ------------------------------------------------------------------------------
+
+    def raw(self, name: str) -> list:
+        """The column as Python values with vocabulary translation and defaults; None where empty."""
+        self.used.add(name)
+        col = self.table.columns.get(name)
+        default = self.mapping.defaults.get(name)
+        if col is None:
+            return [default] * self.n
+        if isinstance(col, np.ndarray) and col.dtype.kind == "M":
+            values = col.astype("datetime64[D]").tolist()
+        elif isinstance(col, np.ndarray) and col.dtype.kind == "f":
+            values = [None if math.isnan(v) else v for v in col.tolist()]
+        elif isinstance(col, np.ndarray):
+            values = col.tolist()
+        else:
+            values = list(col)
+        values = [None if (isinstance(v, str) and not v.strip()) else v for v in values]
+        vocab = self.mapping.values.get(name)
+        if vocab:
+            values = [vocab.get(_key(v), v) if v is not None else None for v in values]
+        if default is not None:
+            values = [default if v is None else v for v in values]
+        return values
+
+    def text(self, name: str, required: bool = False, max_length: int | None = None) -> list[str | None]:
+        out = []
+        for i, v in enumerate(self.raw(name)):
+            s = _key(v) if v is not None else None
+            if s is None and required:
+                self.error(i, name, v, _("required"))
+            elif s is not None and max_length and len(s) > max_length:
+                self.error(i, name, s, _("longer than %(n)d characters") % {"n": max_length})
+            out.append(s)
+        return out
+
+    def choice(self, name: str, choices, required: bool = True, default: str | None = None) -> list[str | None]:
+        allowed = [c[0] for c in choices]
+        values = self.text(name, required=required and default is None)
+        arr = np.array([v if v is not None else "" for v in values], dtype=object)
+        known = np.isin(arr, allowed) | (arr == "")
+        for i in np.flatnonzero(~known):
+            self.error(i, name, arr[i], _("must be one of %(choices)s") % {"choices": ", ".join(allowed)})
+        if default is not None:
+            values = [default if v is None else v for v in values]
+        return values
+
+    def date(self, name: str, required: bool = False, future: bool = False) -> list[dt.date | None]:
+        """Dates; `future` allows dates after today (planned work), otherwise they are refused."""
+        formats = self.mapping.dates
+        today = dt.date(2100, 1, 1) if future else dt.date.today()
+        out: list[dt.date | None] = []
+        for i, v in enumerate(self.raw(name)):
+            d = _to_date(v, formats)
+            if v is not None and d is None:
+                self.error(i, name, v, _("not a date (YYYY-MM-DD)"))
+            elif d is None and required:
+                self.error(i, name, v, _("required"))
+            elif d is not None and not (dt.date(1900, 1, 1) <= d <= today):
+                self.error(
+                    i, name, d.isoformat(), _("date out of range (1900 to %(last)s)") % {"last": today.isoformat()}
+                )
+                d = None
+            out.append(d)
+        return out
+
+    def integer(self, name: str, low: int | None = None, high: int | None = None, required: bool = False):
+        out: list[int | None] = []
+        for i, v in enumerate(self.raw(name)):
+            if v is None:
+                if required:
+                    self.error(i, name, v, _("required"))
+                out.append(None)
+                continue
+            try:
+                f = float(v)
+                if not f.is_integer():
+                    raise ValueError
+                number = int(f)
+            except (TypeError, ValueError, OverflowError):
+                self.error(i, name, v, _("not a whole number"))
+                out.append(None)
+                continue
+            if (low is not None and number < low) or (high is not None and number > high):
+                self.error(i, name, number, _("must be between %(low)s and %(high)s") % {"low": low, "high": high})
+            out.append(number)
+        return out
+
+    def number(self, name: str, positive: bool = False) -> list[float | None]:
+        out: list[float | None] = []
+        for i, v in enumerate(self.raw(name)):
+            if v is None:
+                out.append(None)
+                continue
+            try:
+                f = float(v)
+            except (TypeError, ValueError):
+                self.error(i, name, v, _("not a number"))
+                out.append(None)
+                continue
+            if not math.isfinite(f) or (positive and f <= 0):
+                self.error(i, name, v, _("must be a positive number"))
+            out.append(f)
+        return out
+
+    def boolean(self, name: str, default: bool = False) -> list[bool]:
+        out = []
+        for i, v in enumerate(self.raw(name)):
+            if v is None:
+                out.append(default)
+            elif isinstance(v, (bool, int, float)) and v in (0, 1):
+                out.append(bool(v))
+            elif str(v).strip().lower() in ("true", "yes", "y", "1", "t"):
+                out.append(True)
+            elif str(v).strip().lower() in ("false", "no", "n", "0", "f"):
+                out.append(False)
+            else:
+                self.error(i, name, v, _("not true or false"))
+                out.append(default)
+        return out
+
+    def listing(self, name: str) -> list[list[str]]:
+        """A list in one attribute: values separated by commas or semicolons (JSON arrays accepted)."""
+        out = []
+        for v in self.raw(name):
+            if v is None:
+                out.append([])
+                continue
+            s = str(v).strip().strip("[]")
+            out.append([p.strip().strip("\"'") for p in re.split(r"[;,]", s) if p.strip().strip("\"'")])
+        return out
+
+    # -- references --------------------------------------------------------------------------------
+
+    def reference(self, name: str, values: list[str | None], lookup: dict, what: str) -> list:
+        out = []
+        for i, v in enumerate(values):
+            if v is None:
+                out.append(None)
+            elif v in lookup:
+                out.append(lookup[v])
+            else:
+                self.error(i, name, v, _("no %(what)s with this code") % {"what": what})
+                out.append(None)
+        return out
+
+    def unique_codes(self, model, codes: list[str | None], field_name: str = "code") -> None:
+        """Codes must be unique in the file and new to the database."""
+        seen: dict[str, int] = {}
+        for i, c in enumerate(codes):
+            if c is None:
+                continue
+            if c in seen:
+                self.error(i, field_name, c, _("duplicate code (also on row %(row)d)") % {"row": seen[c] + 1})
+            else:
+                seen[c] = i
+        existing = existing_values(model, "code", list(seen))
+        for c in sorted(existing):
+            self.error(seen[c], field_name, c, _("a record with this code already exists"))
+
+    def unused_columns(self) -> list[str]:
+        return sorted(set(self.table.columns) - self.used)
+
+
+def _key(v) -> str:
+    if isinstance(v, float) and v.is_integer():
+        return str(int(v))
+    return str(v).strip()
+
+
+def _to_date(v, formats: list[str]) -> dt.date | None:
+    if v is None:
+        return None
+    if isinstance(v, dt.datetime):
+        return v.date()
+    if isinstance(v, dt.date):
+        return v
+    s = str(v).strip()
+    try:
+        return dt.date.fromisoformat(s[:10])
+    except ValueError:
+        pass
+    for fmt in [*formats, "%Y/%m/%d"]:
+        try:
+            return dt.datetime.strptime(s, fmt).date()
+        except ValueError:
+            continue
+    return None
+
+
+def existing_values(model, field_name: str, values: list) -> set:
+    """Which of `values` already exist in `model.field_name` (one query per chunk)."""
+    found: set = set()
+    values = [v for v in values if v is not None]
+    if connection.vendor == "postgresql" and values:
+        # One array parameter instead of thousands of placeholders.
+        table = connection.ops.quote_name(model._meta.db_table)
+        column = connection.ops.quote_name(model._meta.get_field(field_name).column)
+        with connection.cursor() as cursor:
+            for start in range(0, len(values), 200_000):
+                cursor.execute(
+                    f"SELECT {column} FROM {table} WHERE {column} = ANY(%s)", [values[start : start + 200_000]]
+                )
+                found.update(r[0] for r in cursor.fetchall())
+        return found
+    for start in range(0, len(values), CHUNK):
+        chunk = values[start : start + CHUNK]
+        found.update(model.objects.filter(**{f"{field_name}__in": chunk}).values_list(field_name, flat=True))
+    return found
+
+
+def lookup(model, key: str, values, *fields: str) -> dict:
+    """{key value: row values} for the distinct `values` present (one query per chunk)."""
+    wanted = sorted({v for v in values if v is not None})
+    out: dict = {}
+    for start in range(0, len(wanted), CHUNK):
+        chunk = wanted[start : start + CHUNK]
+        for row in model.objects.filter(**{f"{key}__in": chunk}).values_list(key, *fields):
+            out[row[0]] = row[1:] if len(fields) > 1 else row[1]
+    return out
+
+
+# ------------------------------------------------------------------------------------------------
+# Geometry: the services' rules, applied over whole columns
+# ------------------------------------------------------------------------------------------------
+
+
+def geometry_column(rows: Rows) -> np.ndarray:
+    geoms = rows.table.geoms
+    if geoms is None:
+        geoms = np.full(rows.n, None, dtype=object)
+    for i, reason in rows.table.geometry_errors.items():
+        rows.error(i, "geometry", "", reason)
+    return geoms
+
+
+def polygonal_part(geom):
+    """The polygonal part of a repaired geometry (make_valid may return a collection with lines)."""
+    if geom is None or geom.is_empty:
+        return geom
+    if geom.geom_type in ("Polygon", "MultiPolygon"):
+        return geom
+    parts = [p for p in getattr(geom, "geoms", []) if p.geom_type in ("Polygon", "MultiPolygon")]
+    if not parts:
+        return shapely.MultiPolygon()
+    return shapely.union_all(parts)
+
+
+def polygons(rows: Rows, what: str, repair: bool) -> np.ndarray:
+    """Validate polygon geometries (validate_polygonal); with `repair`, make invalid ones valid first."""
+    geoms = geometry_column(rows)
+    out = np.full(rows.n, None, dtype=object)
+    for i, g in enumerate(geoms):
+        if i in rows.table.geometry_errors:
+            continue
+        if g is None:
+            rows.error(i, "geometry", "", _("no geometry"))
+            continue
+        if repair and g.geom_type in ("Polygon", "MultiPolygon") and not g.is_valid:
+            g = polygonal_part(shapely.make_valid(g))
+        try:
+            validate_polygonal(g, what)
+        except GeometryError as exc:
+            rows.error(i, "geometry", location(exc), str(exc))
+            continue
+        out[i] = as_multipolygon(g)
+    return out
+
+
+def points(rows: Rows, what: str) -> np.ndarray:
+    geoms = geometry_column(rows)
+    out = np.full(rows.n, None, dtype=object)
+    kinds = shapely.get_type_id(geoms)
+    # Fast path: well-formed points (the million-device case); anything else gets the full message.
+    ok = kinds == 0
+    if ok.any():
+        xs, ys = shapely.get_x(geoms[ok]), shapely.get_y(geoms[ok])
+        in_range = (xs >= -180) & (xs <= 180) & (ys >= -90) & (ys <= 90) & np.isfinite(xs) & np.isfinite(ys)
+        idx = np.flatnonzero(ok)
+        good = idx[in_range]
+        out[good] = geoms[good]
+        ok[idx[~in_range]] = False
+    for i in np.flatnonzero(~ok):
+        if i in rows.table.geometry_errors:
+            continue
+        if geoms[i] is None:
+            rows.error(i, "geometry", "", _("no geometry"))
+            continue
+        try:
+            validate_point(geoms[i], what)
+            out[i] = geoms[i]
+        except GeometryError as exc:
+            rows.error(i, "geometry", location(exc), str(exc))
+    return out
+
+
+def location(exc: GeometryError) -> str:
+    return f"{exc.location[0]:.6f} {exc.location[1]:.6f}" if exc.location else exc.reason
+
+
+def settle_countries(rows: Rows, geoms: np.ndarray, given: list[str | None], what: str) -> list[str | None]:
+    """Each geometry's country (the one holding its representative point); must match a given one.
+
+    Then the border rule: anything reaching more than the tolerance beyond the border is refused
+    (check_inside_country), tested only for geometries the outline doesn't simply contain.
+    """
+    present = np.array([g is not None for g in geoms], dtype=bool)
+    found = np.full(rows.n, None, dtype=object)
+    iso3s = countries()
+    if present.any():
+        reps = shapely.point_on_surface(geoms[present])
+        idx = np.flatnonzero(present)
+        for iso3 in iso3s:
+            outline = country_outline(iso3)
+            if outline is None:
+                continue
+            hit = shapely.contains(outline, reps) & (found[idx] == None)  # noqa: E711 - elementwise
+            found[idx[hit]] = iso3
+    out: list[str | None] = []
+    for i in range(rows.n):
+        want, got = given[i], found[i]
+        if not present[i]:
+            out.append(want)
+            continue
+        if want and want not in iso3s:
+            rows.error(i, "country", want, _("unknown country; the gazetteer has %(c)s") % {"c": ", ".join(iso3s)})
+            out.append(None)
+            continue
+        if want and got and want != got:
+            rows.error(
+                i,
+                "geometry",
+                want,
+                _("%(what)s lies in %(got)s, not in %(want)s") % {"what": what, "got": got, "want": want},
+            )
+            out.append(None)
+            continue
+        country = want or got
+        if country is None:
+            rows.error(
+                i,
+                "geometry",
+                "",
+                _("%(what)s lies outside every country in the gazetteer; check the coordinates and the CRS")
+                % {"what": what},
+            )
+        out.append(country)
+    # Border rule, vectorised first: rows fully inside their outline need no further test.
+    by_country: dict[str, list[int]] = defaultdict(list)
+    for i, c in enumerate(out):
+        if c and present[i] and not rows.bad[i]:
+            by_country[c].append(i)
+    for iso3, idx in by_country.items():
+        outline = country_outline(iso3)
+        arr = np.array(idx)
+        g = geoms[arr]
+        if all(x.geom_type == "Point" for x in g[:1]):
+            inside = shapely.contains_xy(outline, shapely.get_x(g), shapely.get_y(g))
+        else:
+            inside = shapely.contains(outline, g)
+        for i in arr[~inside]:
+            try:
+                check_inside_country(geoms[i], iso3, what)
+            except GeometryError as exc:
+                rows.error(i, "geometry", location(exc), str(exc))
+    return out
+
+
+# ------------------------------------------------------------------------------------------------
+# Codes
+# ------------------------------------------------------------------------------------------------
+
+
+class CodeAllocator:
+    """Next free `<stem>-<KIND>-<n>` codes, reading the highest number per stem in one query per stem."""
+
+    def __init__(self, model, kind: str, width: int, taken: set[str]):
+        self.model, self.kind, self.width = model, kind, width
+        self.taken = taken
+        self.next: dict[str, int] = {}
+
+    def prime(self, stems: set[str], existing: list[str] | None = None) -> None:
+        """Read the highest number of each stem: from `existing` codes if given, else one query per stem."""
+        pattern = re.compile(r"^(.*)-" + re.escape(self.kind) + r"-(\d+)$")
+        highest: dict[str, int] = {}
+        if existing is None:
+            existing = []
+            for stem in stems:
+                existing += list(
+                    self.model.objects.filter(code__startswith=f"{stem}-{self.kind}-").values_list("code", flat=True)
+                )
+        for code in list(existing) + list(self.taken):
+            m = pattern.match(code)
+            if m and m.group(1) in stems:
+                highest[m.group(1)] = max(highest.get(m.group(1), 0), int(m.group(2)))
+        for stem in stems:
+            self.next[stem] = highest.get(stem, 0) + 1
+
+    def code(self, stem: str) -> str:
+        n = self.next.get(stem, 1)
+        while True:
+            code = f"{stem}-{self.kind}-{n:0{self.width}d}"
+            n += 1
+            if code not in self.taken:
+                self.next[stem] = n
+                self.taken.add(code)
+                return code
+
+
+# ------------------------------------------------------------------------------------------------
+# The import's context, history and ledger
+# ------------------------------------------------------------------------------------------------
+
+
+@dataclass
+class Context:
+    """Who imports, why (the history reason) and whether invalid polygons may be repaired."""
+
+    repair: bool = False
+    user: Any = None
+    reason: str = "import"
+
+
+def history_rows(model, objs, ctx: Context) -> list:
+    """One "created" history row per object (django-simple-history), written in bulk."""
+    return model.history.bulk_history_create(
+        objs,
+        batch_size=2000,
+        default_user=ctx.user,
+        default_change_reason=ctx.reason[:100],
+        default_date=timezone.now(),
+    )
+
+
+def refresh_ledger(hazard_ids: set, extra_geoms=()) -> str:
+    """Bring the touched hazards' ledger up to date (in full above LEDGER_FULL_RECOMPUTE hazards)."""
+    if not hazard_ids:
+        return ""
+    if len(hazard_ids) > LEDGER_FULL_RECOMPUTE:
+        n = ledger_store.recompute_all()
+        return _("land release ledger recomputed for all %(n)d hazards") % {"n": n}
+    touched = ledger_store.refresh(hazard_ids, extra_geoms=extra_geoms)
+    return _("land release ledger refreshed for %(n)d hazard(s)") % {"n": len(touched)}
