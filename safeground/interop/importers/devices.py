@@ -11,7 +11,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from safeground.interop import bulk
+from safeground.core import bulk
 from safeground.interop.importers.common import (
     CHUNK,
     CodeAllocator,
