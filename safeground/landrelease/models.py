@@ -75,6 +75,13 @@ class HazardLedger(models.Model):
 
     Derived data: `safeground ledger recompute` rebuilds it; `safeground ledger verify` proves it
     equals a fresh computation. Never edited by hand, so it has no history of its own.
+
+    The figures of one hazard are exact for that hazard. Overlapping hazards share ground, so the
+    two `*_overlap_m2` figures say how much of it hazards earlier in (recorded_on, code) already
+    count (ledger/overlaps.py): estimated_m2 − estimated_overlap_m2 and remaining_m2 −
+    remaining_overlap_m2 are the hazard's shares of the union, which add up across any grouping
+    without counting ground twice (decision 0016). `overlap_m2` is another thing: ground shared by
+    two of this hazard's own products.
     """
 
     hazard = models.OneToOneField("hazards.Hazard", primary_key=True, on_delete=models.CASCADE, related_name="ledger")
@@ -85,6 +92,14 @@ class HazardLedger(models.Model):
     remaining_m2 = models.FloatField(default=0)
     outside_m2 = models.FloatField(default=0, help_text="Own products' area outside every hazard")
     overlap_m2 = models.FloatField(default=0, help_text="Area covered by two or more of its products")
+    estimated_overlap_m2 = models.FloatField(
+        default=0,
+        help_text="Part of the hazard polygon already covered by hazards recorded earlier (recorded_on, code)",
+    )
+    remaining_overlap_m2 = models.FloatField(
+        default=0,
+        help_text="Part of the remaining geometry already covered by earlier hazards' remaining geometries",
+    )
     devices_outside = models.PositiveIntegerField(default=0)
     remaining_geom = models.MultiPolygonField(srid=4326, null=True, blank=True)
     computed_at = models.DateTimeField(auto_now=True)

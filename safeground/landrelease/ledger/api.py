@@ -1,15 +1,19 @@
 import json
 
 from django.contrib.gis.db.models.functions import AsGeoJSON
-from django.shortcuts import get_object_or_404
+from django.http import Http404
 from ninja import Query, Router, Schema
 
 from safeground.core.auth import needs
 from safeground.core.errors import ValidationFailed
+from safeground.core.schemas import ErrorOut
 from safeground.landrelease.ledger import queries as ledger_queries
 from safeground.landrelease.ledger.proposals import confirm
 
 router = Router(tags=["land release ledger"])
+
+DEFAULT_LIMIT = 1000
+MAX_LIMIT = 10_000  # rows per page of the ledger list; more → 422 (page with offset)
 
 
 class LedgerRow(Schema):
@@ -26,6 +30,8 @@ class LedgerRow(Schema):
     remaining_m2: float
     outside_m2: float
     overlap_m2: float
+    estimated_overlap_m2: float
+    remaining_overlap_m2: float
     devices_outside: int
 
 
@@ -41,35 +47,53 @@ class LedgerFilters(Schema):
     status: str | None = None
     contamination_type: str | None = None
     organisation: str | None = None
-    limit: int = 1000
+    limit: int = DEFAULT_LIMIT
     offset: int = 0
 
 
-@router.get("/hazards", response=LedgerPage, summary="Ledger per hazard")
+@router.get("/hazards", response={200: LedgerPage, 422: ErrorOut}, summary="Ledger per hazard")
 def ledger_hazards(request, filters: Query[LedgerFilters]):
-    """Estimated, cancelled, reduced, cleared, remaining, outside and overlapping m² of each hazard."""
+    """Estimated, cancelled, reduced, cleared, remaining, outside and overlapping m² of each hazard, by code.
+
+    `limit`: 1 to 10,000 rows per page (default 1,000); page on with `offset`. `overlap_m2`: ground two
+    of the hazard's own products share; `estimated_overlap_m2` / `remaining_overlap_m2`: ground of the
+    hazard already counted by hazards recorded earlier (subtract them to add hazards up without
+    counting shared ground twice)."""
     f = filters.dict()
-    limit, offset = max(1, min(f.pop("limit"), 10000)), f.pop("offset")
+    limit, offset = f.pop("limit"), f.pop("offset")
+    if not 1 <= limit <= MAX_LIMIT:
+        raise ValidationFailed(f"limit must be between 1 and {MAX_LIMIT:,}; got {limit}", field="limit")
+    if offset < 0:
+        raise ValidationFailed(f"offset must be 0 or more; got {offset}", field="offset")
     qs = ledger_queries.hazard_rows(**f)
-    return {"count": qs.count(), "items": [ledger_queries.as_dict(r) for r in qs[offset : offset + limit]]}
+    return {"count": qs.count(), "items": list(ledger_queries.as_dicts(qs[offset : offset + limit]))}
 
 
-@router.get("/hazards/{code}", summary="Ledger of one hazard, with its remaining geometry (GeoJSON)")
+@router.get(
+    "/hazards/{code}",
+    response={200: dict, 404: ErrorOut},
+    summary="Ledger of one hazard, with its remaining geometry (GeoJSON)",
+)
 def ledger_hazard(request, code: str):
-    row = get_object_or_404(ledger_queries.hazard_rows(code=code).annotate(g=AsGeoJSON("remaining_geom")))
-    return {
-        "type": "Feature",
-        "id": code,
-        "geometry": json.loads(row.g) if row.g else None,  # type: ignore[attr-defined]  # annotate()d; stubs lose it
-        "properties": ledger_queries.as_dict(row),
-    }
+    qs = ledger_queries.hazard_rows(code=code).annotate(g=AsGeoJSON("remaining_geom"))
+    row = next(ledger_queries.as_dicts(qs, "g"), None)
+    if row is None:
+        raise Http404(f"no ledger row for hazard {code}")
+    geometry = row.pop("g")
+    return {"type": "Feature", "id": code, "geometry": json.loads(geometry) if geometry else None, "properties": row}
 
 
-@router.get("/summary", summary="Ledger aggregates")
+@router.get("/summary", response={200: dict, 422: ErrorOut}, summary="Ledger aggregates")
 def ledger_summary(request, group_by: str = "country", country: str | None = None, tolerance_m2: float = 1.0):
     """`group_by`: country, province, district, commune, type, class, reporting_organisation (hazard figures:
     remaining SHA/CHA counts and m², release by outcome) or organisation, year, quarter, month, method,
-    activity_type (release credited to products, devices destroyed, contamination newly recorded)."""
+    activity_type (release credited to products, devices destroyed, contamination newly recorded).
+
+    Hazard figures come three ways: `estimated_m2` / `remaining_m2` sum the hazards;
+    `estimated_unique_m2` / `remaining_unique_m2` are the group's share of the union of all hazards
+    (ground shared by overlapping hazards counts once, for the one recorded first, so the groups add
+    up to the national unique area); `estimated_overlap_m2` / `remaining_overlap_m2` = sum − unique.
+    Periods give `new_contamination_m2` with its `_unique_m2` and `_overlap_m2` the same way."""
     try:
         return {"group_by": group_by, "groups": ledger_queries.summary(group_by, country, tolerance_m2)}
     except ValueError as exc:

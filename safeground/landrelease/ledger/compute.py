@@ -49,6 +49,8 @@ LEDGER_FIELDS = (
     "outside_m2",
     "overlap_m2",
     "devices_outside",
+    "estimated_overlap_m2",  # these two are across hazards: filled by the store (ledger/overlap_store.py)
+    "remaining_overlap_m2",
 )
 
 
@@ -85,6 +87,8 @@ class LedgerRow:
     outside_m2: float = 0.0
     overlap_m2: float = 0.0
     devices_outside: int = 0
+    estimated_overlap_m2: float = 0.0  # ground already counted by earlier hazards (ledger/overlaps.py)
+    remaining_overlap_m2: float = 0.0
     remaining_geom: BaseGeometry | None = None  # lon/lat
     overlaps: list[tuple[RecordId, RecordId, float]] = field(default_factory=list)
     #: (product id, outcome, m² of this hazard credited to that product); sums to the release figures.

@@ -7,6 +7,7 @@ equal to a fresh computation; nothing here recomputes geometry.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterator
 
 from django.db.models import Count, F, Q, QuerySet, Sum
 from django.db.models.functions import Coalesce, ExtractMonth, ExtractQuarter, ExtractYear
@@ -17,6 +18,7 @@ from safeground.landrelease.models import Device, HazardLedger, Product, Product
 
 FIGURES = ("estimated_m2", "cancelled_m2", "reduced_m2", "cleared_m2", "remaining_m2", "outside_m2", "overlap_m2")
 OPEN_STATUSES = ("open", "suspended")
+ROW_CHUNK = 2000  # rows per fetch when a list is streamed
 
 # group key → (field on Hazard, label field) for groupings that are properties of the hazard.
 HAZARD_GROUPS = {
@@ -38,6 +40,11 @@ RELEASE_GROUPS = {
     "activity_type": "product__activity__activity_type",
 }
 GROUPS = tuple(HAZARD_GROUPS) + tuple(RELEASE_GROUPS)
+# Ground shared between hazards (ledger/overlaps.py): each hazard's part already counted by earlier ones.
+# Every hazard aggregate reports the sum, the unique figure (its share of the union: sum − overlap)
+# and the overlap, for the estimated and the remaining area (decision 0016).
+HAZARD_OVERLAPS = ("estimated_overlap_m2", "remaining_overlap_m2")
+_REMAINING_SHARE = F("remaining_m2") - F("remaining_overlap_m2")
 
 
 def hazard_rows(
@@ -50,7 +57,8 @@ def hazard_rows(
     organisation: str | None = None,
     code: str | None = None,
 ) -> QuerySet[HazardLedger]:
-    qs = HazardLedger.objects.select_related("hazard__province", "hazard__reporting_organisation")
+    """The stored ledger rows matching the filters, by hazard code. Read them with `as_dicts`."""
+    qs = HazardLedger.objects.all()
     if country:
         qs = qs.filter(hazard__country=country)
     if admin_area:
@@ -68,18 +76,27 @@ def hazard_rows(
     return qs.order_by("hazard__code")
 
 
-def as_dict(row: HazardLedger) -> dict:
-    h = row.hazard
-    return {
-        "code": h.code,
-        "country": h.country,
-        "province_code": h.province.code if h.province_id else None,
-        "hazard_class": h.hazard_class,
-        "status": h.status,
-        "contamination_type": h.contamination_type,
-        **{name: getattr(row, name) for name in FIGURES},
-        "devices_outside": row.devices_outside,
-    }
+# Key of a ledger row → the column it is read from. Plain columns only: a list never loads a
+# geometry (not the hazard's, not its province's boundary), whatever its length.
+ROW_COLUMNS = {
+    "code": "hazard__code",
+    "country": "hazard__country",
+    "province_code": "hazard__province__code",
+    "hazard_class": "hazard__hazard_class",
+    "status": "hazard__status",
+    "contamination_type": "hazard__contamination_type",
+    **{name: name for name in FIGURES},
+    "estimated_overlap_m2": "estimated_overlap_m2",
+    "remaining_overlap_m2": "remaining_overlap_m2",
+    "devices_outside": "devices_outside",
+}
+
+
+def as_dicts(rows: QuerySet[HazardLedger], *extra: str) -> Iterator[dict]:
+    """The rows of `hazard_rows` as dicts (ROW_COLUMNS, then the `extra` annotations), streamed from the cursor."""
+    names = (*ROW_COLUMNS, *extra)
+    for values in rows.values_list(*ROW_COLUMNS.values(), *extra).iterator(chunk_size=ROW_CHUNK):
+        yield dict(zip(names, values, strict=True))
 
 
 def _with_period(qs, date_field: str):
@@ -95,7 +112,10 @@ def _period_label(group_by: str, row: dict) -> str:
 
 
 def summary(group_by: str = "country", country: str | None = None, tolerance_m2: float = 1.0) -> list[dict]:
-    """Aggregates by one grouping; see GROUPS. Released m² never double counts (credits after precedence)."""
+    """Aggregates by one grouping; see GROUPS. Released m² never double counts within a hazard (credits after
+    precedence). Hazard groupings give estimated and remaining area three ways: `*_m2` the sum over the
+    hazards, `*_unique_m2` the group's share of the union of all hazards (groups add up to the national
+    union: shared ground counts once, for the hazard recorded first) and `*_overlap_m2` = sum − unique."""
     if group_by not in GROUPS:
         raise ValueError(f"group_by must be one of {', '.join(GROUPS)}; got {group_by!r}")
     return _by_hazard(group_by, country, tolerance_m2) if group_by in HAZARD_GROUPS else _by_release(group_by, country)
@@ -116,7 +136,9 @@ def _by_hazard(group_by: str, country: str | None, tolerance_m2: float) -> list[
             remaining_cha=Count("hazard", filter=still & Q(hazard__hazard_class="CHA")),
             remaining_sha_m2=Sum("remaining_m2", filter=still & Q(hazard__hazard_class="SHA"), default=0.0),
             remaining_cha_m2=Sum("remaining_m2", filter=still & Q(hazard__hazard_class="CHA"), default=0.0),
-            **{name: Sum(name, default=0.0) for name in FIGURES},
+            remaining_sha_unique_m2=Sum(_REMAINING_SHARE, filter=still & Q(hazard__hazard_class="SHA"), default=0.0),
+            remaining_cha_unique_m2=Sum(_REMAINING_SHARE, filter=still & Q(hazard__hazard_class="CHA"), default=0.0),
+            **{name: Sum(name, default=0.0) for name in (*FIGURES, *HAZARD_OVERLAPS)},
         )
         .order_by(f"hazard__{key}")
     )
@@ -126,6 +148,8 @@ def _by_hazard(group_by: str, country: str | None, tolerance_m2: float) -> list[
         group = r[f"hazard__{key}"]
         item = {"group": group, "label": r.get(f"hazard__{label}") if label else group}
         item.update({k: v for k, v in r.items() if not k.startswith("hazard__")})
+        item["estimated_unique_m2"] = item["estimated_m2"] - item["estimated_overlap_m2"]
+        item["remaining_unique_m2"] = item["remaining_m2"] - item["remaining_overlap_m2"]
         item["devices"] = devices.get(group, {})
         out.append(item)
     return out
@@ -184,7 +208,8 @@ def _add_new_contamination(out: dict, group_by: str, country: str | None) -> Non
     if country:
         hazards = hazards.filter(hazard__country=country)
     fields = {"year": ["year"], "quarter": ["year", "quarter"], "month": ["year", "month"]}[group_by]
-    for r in hazards.values(*fields).annotate(n=Count("hazard"), m2=Sum("estimated_m2")).order_by(*fields):
+    sums = {"n": Count("hazard"), "m2": Sum("estimated_m2"), "overlap": Sum("estimated_overlap_m2")}
+    for r in hazards.values(*fields).annotate(**sums).order_by(*fields):
         label = _period_label(group_by, {"quarter": None, "month": 0, **r})
         item = out.setdefault(
             label,
@@ -201,9 +226,13 @@ def _add_new_contamination(out: dict, group_by: str, country: str | None) -> Non
         )
         item["new_hazards"] = r["n"]
         item["new_contamination_m2"] = r["m2"]
+        # Unique: ground no hazard recorded earlier covers (the order is recorded_on first).
+        item["new_contamination_unique_m2"] = r["m2"] - r["overlap"]
+        item["new_contamination_overlap_m2"] = r["overlap"]
     for item in out.values():
         item.setdefault("new_hazards", 0)
-        item.setdefault("new_contamination_m2", 0.0)
+        for key in ("new_contamination_m2", "new_contamination_unique_m2", "new_contamination_overlap_m2"):
+            item.setdefault(key, 0.0)
 
 
 def _device_split(rows, key: str) -> dict:
@@ -239,11 +268,17 @@ def _devices_by_period(group_by: str, country: str | None) -> dict:
 
 def discrepancies(tolerance: float = 0.05, country: str | None = None) -> list[dict]:
     """Products whose operator-reported area differs from the computed one by more than `tolerance`."""
-    qs = Product.objects.exclude(reported_area_m2=None).select_related("hazard")
+    qs = (
+        Product.objects.exclude(reported_area_m2=None)
+        .select_related("hazard")
+        .only("code", "reported_area_m2", "area_m2", "hazard__code")  # no polygons
+    )
     if country:
         qs = qs.filter(hazard__country=country)
     out = []
     for p in qs.order_by("code"):
+        if p.reported_area_m2 is None:  # excluded above; this tells the type checker
+            continue
         diff = p.reported_area_m2 - p.area_m2
         if p.area_m2 and abs(diff) / p.area_m2 > tolerance:
             out.append(
@@ -256,8 +291,6 @@ def discrepancies(tolerance: float = 0.05, country: str | None = None) -> list[d
                     "difference_pct": 100 * diff / p.area_m2,
                 }
             )
-        if p.reported_area_m2 is None:  # excluded above; this tells the type checker
-            continue
     return out
 
 

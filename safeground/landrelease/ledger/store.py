@@ -19,6 +19,7 @@ from safeground.core.geojson import to_geos
 from safeground.core.geometry import as_multipolygon
 from safeground.hazards.models import Hazard
 from safeground.landrelease.ledger import compute as ledger
+from safeground.landrelease.ledger import overlap_store
 from safeground.landrelease.models import Device, HazardLedger, Product, ProductOverlap, ProductRelease
 
 
@@ -47,9 +48,12 @@ def _devices(qs) -> list[ledger.DeviceInput]:
 def compute_all(with_geometry: bool = True) -> list[ledger.LedgerRow]:
     """The ledger of every hazard, from scratch (set-based: three reads, one computation)."""
     hazards = _hazards(Hazard.objects.order_by("id"))
-    return ledger.compute(
-        hazards, _products(Product.objects.all()), _devices(Device.objects.all()), with_geometry=with_geometry
-    )
+    rows = ledger.compute(hazards, _products(Product.objects.all()), _devices(Device.objects.all()))
+    overlap_store.fill(rows, hazards)  # ground shared between hazards: needs every remaining geometry
+    if not with_geometry:
+        for row in rows:
+            row.remaining_geom = None
+    return rows
 
 
 def _write(rows: list[ledger.LedgerRow], hazard_ids: Iterable | None) -> None:
@@ -135,6 +139,7 @@ def refresh(hazard_ids: Iterable, extra_geoms: Iterable = ()) -> set:
     devices = _devices(Device.objects.filter(product_id__in=own_ids))  # ids, not a join: uses the FK index
     rows = ledger.compute(hazards, products, devices, all_hazards=around)
     _write(rows, touched)
+    overlap_store.refresh(touched, geoms)  # and the later hazards overlapping them
     return touched
 
 

@@ -47,20 +47,20 @@ def run(*args) -> str:
 
 def test_cli_json_per_hazard_and_grouped(hazard, activity):
     clear_half_and_all(hazard, activity)
-    (row,) = [json.loads(line) for line in run("--json").splitlines()]
+    (row,) = json.loads(run("--json"))  # one JSON array
     assert row["code"] == hazard.code
     assert row["cleared_m2"] == pytest.approx(hazard.area_m2 / 2, rel=1e-3)
     # Edges straight in lon/lat bend slightly in UTM: splitting the box leaves a sliver far under 1 m².
     assert row["cleared_m2"] + row["reduced_m2"] + row["remaining_m2"] == pytest.approx(row["estimated_m2"], rel=1e-9)
     assert row["remaining_m2"] < 1.0
     assert {"outside_m2", "overlap_m2", "cancelled_m2"} <= set(row)
-    (province,) = [json.loads(line) for line in run("--by", "province", "--json").splitlines()]
+    (province,) = [json.loads(line) for line in run("--by", "province", "--json-lines").splitlines()]
     assert province["group"] == "KH02" and province["hazards"] == 1 and province["remaining_cha"] == 0
-    years = {r["group"]: r for r in map(json.loads, run("--by", "year", "--json").splitlines())}
+    years = {r["group"]: r for r in json.loads(run("--by", "year", "--json"))}
     assert years["2024"]["cleared_m2"] == pytest.approx(row["cleared_m2"])
     assert years["2025"]["reduced_m2"] == pytest.approx(row["reduced_m2"])
     assert years["2024"]["new_contamination_m2"] == pytest.approx(row["estimated_m2"])  # recorded 2024-01-15
-    orgs = [json.loads(line) for line in run("--by", "organisation", "--json").splitlines()]
+    orgs = json.loads(run("--by", "organisation", "--json"))
     assert orgs[0]["group"] == "CMAC"
     assert orgs[0]["released_m2"] == pytest.approx(row["cleared_m2"] + row["reduced_m2"], rel=1e-9)
     assert "ledger verified" in run("verify")

@@ -1,14 +1,25 @@
 """`safeground ledger`: the land release ledger from the command line.
 
-safeground ledger [--by GROUP] [--country ISO3] [--json]   per hazard, or aggregated by GROUP
+safeground ledger [--by GROUP] [--country ISO3] [--json | --json-lines]
+                                                             per hazard, or aggregated by GROUP
 safeground ledger recompute                                  rebuild every stored row, set-based
 safeground ledger verify                                     prove stored = recomputed (exit 1 if not)
 safeground ledger discrepancies [--tolerance 0.05]           reported vs computed product areas
 safeground ledger proposals [--tolerance-m2 1]               status changes for a person to confirm
 safeground ledger confirm CODE                               apply the proposal for one hazard
+
+--json writes one JSON array, one element per line, streamed as the rows are read (the first line
+is `[` and the first row); --json-lines writes one JSON object per line. Either way the output stops
+quietly (exit 0) when the reader goes away, e.g. `safeground ledger --json | head -1`.
+
+Grouped figures (--by): estimated and remaining area as the sum over the hazards, the unique area
+(the group's share of the union: ground shared by hazards counts once, for the one recorded first)
+and the overlap between them (decision 0016).
 """
 
 import json
+import os
+import sys
 import time
 
 from django.core.management.base import BaseCommand, CommandError
@@ -46,12 +57,18 @@ class Command(BaseCommand):
         parser.add_argument("code", nargs="?", help="hazard code (for confirm)")
         parser.add_argument("--by", choices=BY_CHOICES, help="aggregate by this grouping instead of per hazard")
         parser.add_argument("--country", help="ISO alpha-3, e.g. KHM or AZE")
-        parser.add_argument("--json", action="store_true", help="one JSON object per line")
+        parser.add_argument("--json", action="store_true", help="a JSON array, streamed one row per line")
+        parser.add_argument("--json-lines", action="store_true", help="one JSON object per line")
         parser.add_argument("--tolerance", type=float, default=0.05, help="relative, for discrepancies")
         parser.add_argument("--tolerance-m2", type=float, default=1.0, help="remaining area under which to close")
 
     def handle(self, *args, action, **opts):
-        getattr(self, f"do_{action}")(**opts)
+        if opts.pop("json_lines"):
+            opts["json"] = "lines"
+        try:
+            getattr(self, f"do_{action}")(**opts)
+        except BrokenPipeError:
+            _quiet_closed_pipe()
 
     def do_recompute(self, **opts):
         start = time.perf_counter()
@@ -83,12 +100,17 @@ class Command(BaseCommand):
                     "cleared_m2",
                     "released_m2",
                     "remaining_m2",
+                    "remaining_unique_m2",
+                    "remaining_overlap_m2",
+                    "estimated_unique_m2",
+                    "estimated_overlap_m2",
                     "new_contamination_m2",
+                    "new_contamination_unique_m2",
                 )
                 if rows and c in rows[0]
             ]
         else:
-            rows = [ledger_queries.as_dict(r) for r in ledger_queries.hazard_rows(country=country).iterator()]
+            rows = ledger_queries.as_dicts(ledger_queries.hazard_rows(country=country))  # streamed
             columns = [
                 "code",
                 "hazard_class",
@@ -100,6 +122,8 @@ class Command(BaseCommand):
                 "remaining_m2",
                 "outside_m2",
                 "overlap_m2",
+                "estimated_overlap_m2",
+                "remaining_overlap_m2",
             ]
         self._emit(rows, columns, json)
 
@@ -123,10 +147,20 @@ class Command(BaseCommand):
             self.stdout.write(f"{code}: {p['change']} → {p['to']} ({p['reason']})")
 
     def _emit(self, rows, columns, as_json):
-        if as_json:
+        """Rows as a table, a JSON array (as_json True) or JSON lines (as_json "lines"); JSON is written as it comes."""
+        if as_json == "lines":
             for row in rows:
-                self.stdout.write(json.dumps(row, default=str, ensure_ascii=False))
+                self.stdout.write(_json(row))
             return
+        if as_json:
+            opening = "["
+            for row in rows:
+                self.stdout.write(opening + _json(row), ending="")
+                self.stdout.flush()
+                opening = ",\n"
+            self.stdout.write("[]" if opening == "[" else "]")
+            return
+        rows = list(rows)
         if not rows:
             self.stdout.write("(nothing)")
             return
@@ -137,6 +171,17 @@ class Command(BaseCommand):
             self.stdout.write(
                 "  ".join(v.rjust(w) if _numeric(v) else v.ljust(w) for v, w in zip(r, widths, strict=True))
             )
+
+
+def _json(row: dict) -> str:
+    return json.dumps(row, default=str, ensure_ascii=False)
+
+
+def _quiet_closed_pipe() -> None:
+    """The reader closed the pipe (`| head`): stop without a traceback, and keep Python's exit-time flush quiet."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
+    os.close(devnull)
 
 
 def _fmt(value) -> str:
