@@ -60,6 +60,8 @@ INSTALLED_APPS = [
     "safeground.demo",
     "safeground.dashboard",
     "safeground.workbench",
+    "safeground.portal",
+    "config",  # for `safeground serve` (config/management/commands/serve.py)
 ]
 
 MIDDLEWARE = [

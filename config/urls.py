@@ -2,14 +2,11 @@ from django.contrib import admin
 from django.urls import include, path
 
 from config.api import api
-from safeground.core import views as core_views
 
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),
-    path("accounts/login/", core_views.sign_in, name="login"),
-    path("accounts/logout/", core_views.sign_out, name="logout"),
     path("", include("safeground.landrelease.urls")),
     path("", include("safeground.quality.urls")),
     path("", include("safeground.interop.urls")),
@@ -20,4 +17,6 @@ urlpatterns = [
     path("", include("safeground.dashboard.urls")),
     path("", include("safeground.workbench.urls")),
     path("", include("safeground.hazards.urls")),
+    # Pages that span apps (home map, hazard and activity pages and lists, sign-in): decision 0018.
+    path("", include("safeground.portal.urls")),
 ]

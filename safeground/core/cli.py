@@ -1,7 +1,8 @@
 """The `safeground` console script: every Django management command, plus SafeGround's own.
 
 `safeground demo`, `safeground gazetteer load`, `safeground ledger`, `safeground token create`,
-`safeground serve` are management commands of the apps; `safeground migrate` and friends are Django's.
+`safeground serve` are management commands of the apps and of `config` (serve); `safeground migrate` and
+friends are Django's.
 """
 
 import os

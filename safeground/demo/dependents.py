@@ -4,8 +4,8 @@ Their synthetic rows point at the core dataset's hazards, teams and organisation
 deleted before the core dataset is replaced and built after it, in the same transaction.
 """
 
-from safeground.core import roles
 from safeground.eore import demo as eore_demo
+from safeground.organisations import roles
 from safeground.training import demo as training_demo
 from safeground.victims import demo as victims_demo
 from safeground.workbench import demo as workbench_demo

@@ -16,12 +16,12 @@ from safeground.core.errors import ValidationFailed
 from safeground.core.geojson import to_geos
 from safeground.core.geometry import project, utm_epsg_for
 from safeground.core.history import record_author
-from safeground.core.roles import is_scoped, organisation_ids
 from safeground.eore.models import PLACE_METHODS, Session
 from safeground.gazetteer.models import AdminArea
 from safeground.gazetteer.queries import locate
 from safeground.hazards.models import Hazard
 from safeground.organisations.models import Organisation, Team
+from safeground.organisations.roles import is_scoped, organisation_ids
 from safeground.victims.services import COUNTRY_PREFIX, check_point_in_country
 
 #: Hazards within this distance of a session are linked to it (the people taught live near them).

@@ -67,3 +67,8 @@ def hazard_properties(h: Hazard) -> dict:
         "status_changed_on": h.status_changed_on.isoformat() if h.status_changed_on else None,
         "is_synthetic": h.is_synthetic,
     }
+
+
+def has_synthetic() -> bool:
+    """Whether the database holds generated demo data (the pages then show the synthetic banner)."""
+    return Hazard.objects.filter(is_synthetic=True).exists()

@@ -2,6 +2,7 @@
 
 import uuid
 
+from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_noop as N_
@@ -200,3 +201,32 @@ class Certification(models.Model):
 
     def __str__(self) -> str:
         return self.code
+
+
+class Membership(models.Model):
+    """A user's role in an organisation: an operator's data officer sees and writes for their own
+    organisation only (see safeground.organisations.roles). National roles need no membership.
+
+    Moved here from `core` (docs/decisions/0018-layers.md); the table was renamed from core_membership.
+    """
+
+    ROLE_CHOICES = [
+        ("administrator", N_("Administrator")),
+        ("im_officer", N_("Information management officer")),
+        ("operator", N_("Operator data officer")),
+        ("qa_officer", N_("Quality assurance officer")),
+        ("viewer", N_("Viewer")),
+        ("va_officer", N_("Victim assistance officer")),
+    ]
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships")
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="memberships")
+    role = models.CharField(max_length=20, choices=ROLE_CHOICES)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["user", "organisation"]
+        constraints = [models.UniqueConstraint(fields=["user", "organisation"], name="membership_user_organisation")]
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.organisation} ({self.role})"

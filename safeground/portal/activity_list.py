@@ -137,8 +137,8 @@ ACTIVITIES = RecordList(
         CsvField("device_items", attr("n_devices")),
         CsvField("is_synthetic", attr("is_synthetic")),
     ],
-    template="operations/activity_list.html",
-    rows_template="operations/_activity_rows.html",
+    template="portal/activity_list.html",
+    rows_template="portal/_activity_rows.html",
     count_text=lambda n: ngettext("%(n)s activity", "%(n)s activities", n),
 )
 

@@ -75,7 +75,7 @@ def activity_detail(request: HttpRequest, code: str) -> HttpResponse:
     ]
     return render(
         request,
-        "operations/activity_detail.html",
+        "portal/activity_detail.html",
         {
             "activity": activity,
             "methods": [_(method_labels.get(m, m)) for m in activity.methods or []],

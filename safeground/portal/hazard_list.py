@@ -120,8 +120,8 @@ HAZARDS = RecordList(
         CsvField("device_items", attr("n_devices")),
         CsvField("is_synthetic", attr("is_synthetic")),
     ],
-    template="hazards/hazard_list.html",
-    rows_template="hazards/_hazard_rows.html",
+    template="portal/hazard_list.html",
+    rows_template="portal/_hazard_rows.html",
     count_text=lambda n: ngettext("%(n)s hazard", "%(n)s hazards", n),
 )
 

@@ -1,6 +1,6 @@
 """The home map's layers, legend and filters, and the one layer endpoint the API lacks (remaining areas).
 
-`views.home` passes `overview_layers()`, `filter_options()` and `popup_labels()` to static/js/map.js in
+`portal.views.home` passes `overview_layers()`, `filter_options()` and `popup_labels()` to static/js/map.js in
 its JSON config, so every label the map shows is translated here, on the server, and the template's
 layer panel and the script read the same list. Every layer is fetched as bbox-limited GeoJSON for the
 visible extent, only while it is switched on and within its zoom range (docs/decisions/0011).

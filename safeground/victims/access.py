@@ -1,6 +1,6 @@
 """Who may see what of a victim, and the access audit every personal-data operation writes.
 
-Three tiers (safeground.core.roles):
+Three tiers (safeground.organisations.roles):
 
 * aggregates with small counts suppressed: everyone (statistics, exports of tables);
 * pseudonymised victim rows (code, sex, age group, outcome; no name): `victims.view_victim`
@@ -16,8 +16,8 @@ from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied
 
+from safeground.core.auth import has_role_permission
 from safeground.core.errors import ValidationFailed
-from safeground.core.roles import has_role_permission
 from safeground.victims.models import AccessLog
 
 MIN_PURPOSE = 10

@@ -22,9 +22,9 @@ from safeground.core.auth import needs
 from safeground.core.errors import ValidationFailed
 from safeground.core.geojson import FeatureCollectionOut, FeatureOut, feature, input_geometry, page
 from safeground.core.history import history_entries
-from safeground.core.roles import is_scoped, organisation_ids
 from safeground.core.schemas import ErrorOut, HistoryEntry
 from safeground.organisations.models import Organisation
+from safeground.organisations.roles import is_scoped, organisation_ids
 from safeground.victims import access, disclosure, queries, services
 from safeground.victims.access import Actor
 from safeground.victims.models import AccessLog, Accident, Referral, Victim

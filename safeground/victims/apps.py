@@ -3,13 +3,13 @@ from django.db.models.signals import post_migrate
 
 
 def _sync_roles(sender, using="default", **kwargs) -> None:
-    """Keep the role groups (safeground.core.roles) in step with the permissions after `migrate`.
+    """Keep the role groups (safeground.organisations.roles) in step with the permissions after `migrate`.
 
     Runs once, after the last app's post_migrate, when every app's permissions exist.
     """
     if sender is not list(apps.get_app_configs())[-1]:
         return
-    from safeground.core.roles import ensure_roles
+    from safeground.organisations.roles import ensure_roles
 
     ensure_roles()
 

@@ -10,8 +10,8 @@ from django.utils.translation import gettext
 from safeground.core import record_pages
 from safeground.core.geojson import geometry_from_geojson
 from safeground.core.geometry import area_m2
-from safeground.core.roles import is_scoped, organisation_ids
 from safeground.hazards.models import Hazard
+from safeground.organisations.roles import is_scoped, organisation_ids
 from safeground.workbench.models import Submission
 
 #: Payload fields never shown in the field-by-field comparison (drawn on the map instead).

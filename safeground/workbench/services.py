@@ -15,10 +15,10 @@ from django.utils.translation import gettext as _
 
 from safeground.core.errors import ValidationFailed
 from safeground.core.history import record_author
-from safeground.core.roles import is_scoped, organisation_ids
 from safeground.hazards.models import Hazard
 from safeground.operations.models import Activity
 from safeground.organisations.models import Organisation
+from safeground.organisations.roles import is_scoped, organisation_ids
 from safeground.workbench import appliers, checks
 from safeground.workbench.models import Submission
 

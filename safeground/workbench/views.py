@@ -20,9 +20,9 @@ from django.views.decorators.http import require_POST
 from safeground.core import formtokens
 from safeground.core.access import page
 from safeground.core.errors import ValidationFailed
-from safeground.core.roles import is_scoped, organisation_ids
 from safeground.hazards.models import Hazard
 from safeground.organisations.models import Organisation
+from safeground.organisations.roles import is_scoped, organisation_ids
 from safeground.workbench import queries, services
 from safeground.workbench.forms import FORMS
 from safeground.workbench.models import Submission

@@ -19,7 +19,7 @@ import pytest
 from django.conf import settings
 from django.utils import translation
 
-from safeground.core.roles import DEMO_PASSWORD
+from safeground.organisations.roles import DEMO_PASSWORD
 from tests.browser.browsing import BASE_ARGS, CHROMIUM, GL_ARGS, VIEWPORTS, full_page_screenshot, wait_for_map
 
 pytestmark = pytest.mark.skipif(

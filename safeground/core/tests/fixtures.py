@@ -21,7 +21,7 @@ FUZULI = (47.15, 39.55)
 @pytest.fixture
 def user(django_user_model):
     """An information management officer (national role: reads everything, writes domain records)."""
-    from safeground.core.roles import assign_role
+    from safeground.organisations.roles import assign_role
 
     account = django_user_model.objects.create_user(username="im-officer", password="x-not-used-x")
     assign_role(account, "im_officer")
@@ -46,7 +46,7 @@ def client_for(db, django_user_model):
     """
     from django.test import Client
 
-    from safeground.core.roles import assign_role
+    from safeground.organisations.roles import assign_role
 
     def make(role: str, organisation=None, username: str | None = None) -> Client:
         name = username or f"{role}-{organisation.acronym.lower() if organisation else 'national'}"

@@ -3,8 +3,8 @@
 import pytest
 from django.contrib.auth.models import Group
 
-from safeground.core import roles
-from safeground.core.models import Membership
+from safeground.organisations import roles
+from safeground.organisations.models import Membership
 
 pytestmark = pytest.mark.django_db
 

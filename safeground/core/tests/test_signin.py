@@ -3,7 +3,7 @@
 import pytest
 from django.test import Client
 
-from safeground.core.roles import DEMO_PASSWORD
+from safeground.organisations.roles import DEMO_PASSWORD
 
 pytestmark = pytest.mark.django_db
 
@@ -59,7 +59,7 @@ def test_sign_out_is_a_post(account):
 
 
 def test_demo_accounts_are_listed_only_on_a_demo_database(organisation):
-    from safeground.core.roles import ensure_demo_accounts
+    from safeground.organisations.roles import ensure_demo_accounts
 
     ensure_demo_accounts()
     assert "Demo accounts" not in Client().get("/accounts/login/").content.decode()

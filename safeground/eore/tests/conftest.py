@@ -13,8 +13,8 @@ def client_as(db, user, organisation):
     """client_as("operator-cmac") → a test client with that demo account's bearer token."""
     from django.test import Client
 
-    from safeground.core.roles import ensure_demo_accounts
     from safeground.organisations.models import Organisation
+    from safeground.organisations.roles import ensure_demo_accounts
 
     Organisation.objects.get_or_create(
         acronym="ANAMA", defaults={"name": "ANAMA", "kind": "authority", "country": "AZE"}

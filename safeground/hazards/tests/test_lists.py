@@ -7,10 +7,10 @@ import shapely
 from django.urls import reverse
 
 from safeground.core import listing
-from safeground.hazards import list_views
 from safeground.hazards import services as hazard_services
 from safeground.hazards.models import Hazard
 from safeground.landrelease.tests.list_data import build_world, csv_of, html_of, listed_codes, query_count
+from safeground.portal import hazard_list as list_views
 
 pytestmark = pytest.mark.django_db
 URL = "/hazards/"

@@ -15,10 +15,10 @@ from django.conf import settings
 from django.urls import reverse
 
 from safeground.core.tests.fixtures import BATTAMBANG, FUZULI, square
-from safeground.hazards import map_views
 from safeground.hazards import services as hazard_services
 from safeground.landrelease import services as product_services
 from safeground.landrelease.ledger import store as ledger_store
+from safeground.portal import map_views
 
 LAYERS = ["hazards", "remaining", "products", "activities", "devices", "villages", "provinces", "districts", "communes"]
 BTB_BOX = "102.9,12.9,103.2,13.2"  # around Battambang's test hazards

@@ -8,8 +8,8 @@ import pytest
 from django.urls import reverse
 
 from safeground.landrelease.tests.list_data import build_world, csv_of, html_of, listed_codes, query_count
-from safeground.operations import list_views
 from safeground.operations.models import Activity
+from safeground.portal import activity_list as list_views
 
 pytestmark = pytest.mark.django_db
 URL = "/activities/"

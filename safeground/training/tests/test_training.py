@@ -94,7 +94,7 @@ def client_anonymous_status(api) -> int:
 
 
 def test_personal_details_only_for_roles_that_need_them(api, user, anama_trainee):
-    from safeground.core.roles import assign_role
+    from safeground.organisations.roles import assign_role
 
     assert client_anonymous_status(api) == 401
     user.groups.clear()  # an account with no role yet

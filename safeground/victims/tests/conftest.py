@@ -42,8 +42,8 @@ def fast_passwords(settings):
 @pytest.fixture
 def accounts(db, user, organisation):
     """The demo sign-ins (admin, im-officer, …, va-officer); the core `user` fixture (im-officer) comes first."""
-    from safeground.core.roles import ensure_demo_accounts
     from safeground.organisations.models import Organisation
+    from safeground.organisations.roles import ensure_demo_accounts
 
     Organisation.objects.get_or_create(
         acronym="ANAMA", defaults={"name": "ANAMA", "kind": "authority", "country": "AZE"}

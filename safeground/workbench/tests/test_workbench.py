@@ -162,7 +162,7 @@ def test_failed_apply_rolls_back_every_write_and_records_why(operator, officer, 
 def _reviewer():
     from django.contrib.auth import get_user_model
 
-    from safeground.core.roles import assign_role
+    from safeground.organisations.roles import assign_role
 
     user = get_user_model().objects.create_user("reviewer-2")
     assign_role(user, "im_officer")
@@ -210,7 +210,7 @@ def test_tampered_or_missing_form_token_is_refused(operator):
 def test_csrf_is_enforced_on_the_forms(organisation, django_user_model):
     from django.test import Client
 
-    from safeground.core.roles import assign_role
+    from safeground.organisations.roles import assign_role
 
     user = django_user_model.objects.create_user("csrf-op")
     assign_role(user, "operator", organisation)

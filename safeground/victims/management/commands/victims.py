@@ -288,7 +288,7 @@ class Command(BaseCommand):
     # --- roles and demo --------------------------------------------------------------------------
 
     def do_roles(self, demo_accounts, **_):
-        from safeground.core import roles
+        from safeground.organisations import roles
 
         groups = roles.ensure_roles()
         for key, group in groups.items():
@@ -298,7 +298,7 @@ class Command(BaseCommand):
             self.stdout.write(f"demo sign-ins ({roles.DEMO_PASSWORD}): {', '.join(accounts)}")
 
     def do_demo(self, seed, scale, **_):
-        from safeground.core import roles
+        from safeground.organisations import roles
         from safeground.victims import demo
 
         demo.build(seed, scale, report=self.stdout.write)

@@ -1,4 +1,7 @@
-"""`safeground serve [--host 127.0.0.1] [--port 8000] [--workers N]`: gunicorn, not runserver."""
+"""`safeground serve [--host 127.0.0.1] [--port 8000] [--workers N]`: gunicorn, not runserver.
+
+It serves config.wsgi, so it lives in `config` (the top of the stack), not in `core` (decision 0018).
+"""
 
 import os
 

@@ -2,7 +2,8 @@
 
 Six roles, one group each (the group name is the role key). Their permissions are written as
 patterns over `app_label.codename` so that apps added later are covered when `ensure_roles()` runs
-again (it runs after every `migrate`, see safeground.victims.apps):
+again (it runs after every `migrate`, see safeground.victims.apps). They live with the organisations
+because a role ties a user to one (Membership; docs/decisions/0018-layers.md):
 
 | role | can |
 |---|---|
@@ -14,7 +15,8 @@ again (it runs after every `migrate`, see safeground.victims.apps):
 | va_officer | victims' personal data (each view and export audited), victim assistance records |
 
 Victims' personal data is granted by group only: a superuser does not see it unless also given the
-`va_officer` role, so who can see names is always visible in the role list (see has_role_permission).
+`va_officer` role, so who can see names is always visible in the role list (see
+safeground.core.auth.has_role_permission).
 """
 
 from __future__ import annotations
@@ -25,7 +27,9 @@ from fnmatch import fnmatch
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, Permission
 from django.db import transaction
-from django.db.models import Q
+
+from safeground.core.auth import has_role_permission  # noqa: F401 (re-exported)
+from safeground.organisations.models import Membership, Organisation
 
 DEMO_PASSWORD = "safeground-demo"
 
@@ -33,7 +37,7 @@ DEMO_PASSWORD = "safeground-demo"
 PERSONAL = ["victims.*_personal_data", "victims.*_assessment", "victims.*_referral", "victims.*_followup"]
 #: Per-victim (pseudonymised) rows, the access audit and the role machinery.
 RESTRICTED = ["victims.*_victim", "victims.*_historicalvictim", "victims.*_accesslog"]
-ACCOUNTS = ["auth.*", "core.*_membership", "core.*_apitoken", "admin.*", "sessions.*", "contenttypes.*"]
+ACCOUNTS = ["auth.*", "organisations.*_membership", "core.*_apitoken", "admin.*", "sessions.*", "contenttypes.*"]
 DOMAIN_WRITE = ["hazards.*", "operations.*", "landrelease.*", "eore.*"]
 
 
@@ -131,8 +135,6 @@ def ensure_roles() -> dict[str, Group]:
 
 def assign_role(user, role: str, organisation=None) -> None:
     """Give `user` a role (its group); an organisation links the user to it (required for operators)."""
-    from safeground.core.models import Membership
-
     if role not in ROLES:
         raise ValueError(f"unknown role {role!r}; choose one of {', '.join(ROLES)}")
     if ROLES[role].needs_organisation and organisation is None:
@@ -170,20 +172,6 @@ def is_scoped(user) -> bool:
     )
 
 
-def has_role_permission(user, perm: str) -> bool:
-    """`user.has_perm` without the superuser shortcut: held through a group or granted directly.
-
-    For permissions that expose personal data, where "the administrator can do everything" is not
-    acceptable: an account sees names only when it has been given the role that allows it.
-    """
-    if not getattr(user, "is_authenticated", False) or not user.is_active:
-        return False
-    app_label, codename = perm.split(".", 1)
-    return Permission.objects.filter(
-        Q(group__user=user) | Q(user=user), content_type__app_label=app_label, codename=codename
-    ).exists()
-
-
 @transaction.atomic
 def ensure_demo_accounts(password: str = DEMO_PASSWORD) -> dict[str, object]:
     """The demo sign-ins, one per role, all with the demo password (demo databases only).
@@ -192,8 +180,6 @@ def ensure_demo_accounts(password: str = DEMO_PASSWORD) -> dict[str, object]:
     in at /accounts/login/ and see what their role allows. Operator accounts are linked to CMAC and
     ANAMA when those organisations exist.
     """
-    from safeground.organisations.models import Organisation
-
     ensure_roles()
     User = get_user_model()
     accounts = {}

@@ -1,0 +1,9 @@
+from django.apps import AppConfig
+
+
+class PortalConfig(AppConfig):
+    """Pages that span apps (docs/decisions/0018-layers.md): the top layer; no app imports it."""
+
+    name = "safeground.portal"
+    label = "portal"
+    verbose_name = "Portal"

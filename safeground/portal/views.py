@@ -1,0 +1,94 @@
+"""The home page: the full-width map over every app's layers (hazards, ledger, products, activities, devices).
+
+The map page fetches its data from the API (`/api/v1/...`) in the browser; its layers, filters and
+labels come from portal/map_views.py through the JSON config.
+"""
+
+from __future__ import annotations
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.urls import get_script_prefix, reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from safeground.core.access import page
+from safeground.hazards.models import Hazard
+from safeground.hazards.queries import has_synthetic
+from safeground.portal import map_views
+
+# Country extents as [min lon, min lat, max lon, max lat]; the map's country switcher flies to them.
+COUNTRIES = [
+    {"code": "KHM", "name": "Cambodia", "bbox": [102.3, 10.4, 107.7, 14.7]},
+    {"code": "AZE", "name": "Azerbaijan", "bbox": [44.7, 38.3, 50.4, 41.95]},
+]
+API_PREFIX = "api/v1"  # config/urls.py mounts the Ninja API here
+HAZARD_LIMIT = 5000  # most hazards the map asks for in one request
+BOUNDARY_SIMPLIFY = 0.002  # degrees; province outlines on the overview map
+
+
+def country_name(code: str) -> str:
+    return next((_(c["name"]) for c in COUNTRIES if c["code"] == code), code)
+
+
+@page()
+def home(request: HttpRequest) -> HttpResponse:
+    """Full-width map: hazards, products, remaining areas, devices, activities, villages, boundaries.
+
+    Everything it draws is fetched by static/js/map.js for the visible bbox (docs/decisions/0011);
+    the layers, filters and every label come from portal/map_views.py through the JSON config.
+    """
+    countries = [{**c, "name": _(c["name"])} for c in COUNTRIES]
+    requested = request.GET.get("country", "").upper()
+    initial = requested if requested in {c["code"] for c in COUNTRIES} else COUNTRIES[0]["code"]
+    placeholders = {"shown": "{shown}", "total": "{total}"}
+    api = get_script_prefix() + API_PREFIX
+    urls = map_views.record_urls()
+    layers = map_views.overview_layers(api)
+    filters = map_views.filter_options()
+    config = {
+        "api": api,
+        "detailUrl": reverse("hazard-detail", args=["__CODE__"]),
+        "urls": urls,
+        "countries": countries,
+        "initialCountry": initial,
+        "hazardLimit": HAZARD_LIMIT,
+        "boundarySimplify": BOUNDARY_SIMPLIFY,
+        "layers": layers,
+        "filters": filters,
+        "labels": {
+            "classes": {key: _(label) for key, label in Hazard.CLASS_CHOICES},
+            "statuses": {key: _(label) for key, label in Hazard.STATUS_CHOICES},
+            "code": _("Code"),
+            "class": _("Class"),
+            "status": _("Status"),
+            "area": _("Area"),
+            "ha": _("ha"),
+            "open": _("Open hazard page"),
+            # JS fills in {shown} and {total}; "countsOne" is used when one hazard is shown.
+            "counts": ngettext(
+                "%(shown)s hazard shown of %(total)s in view", "%(shown)s hazards shown of %(total)s in view", 2
+            )
+            % placeholders,
+            "countsOne": ngettext(
+                "%(shown)s hazard shown of %(total)s in view", "%(shown)s hazards shown of %(total)s in view", 1
+            )
+            % placeholders,
+            "loading": _("Loading hazards…"),
+            "failed": _("Could not load hazards from the API."),
+            "boundariesFailed": _("Could not load province boundaries from the API."),
+            "synthetic": _("Synthetic"),
+            **map_views.popup_labels(),
+        },
+    }
+    return render(
+        request,
+        "portal/home.html",
+        {
+            "map_config": config,
+            "countries": countries,
+            "layers": layers,
+            "filters": filters,
+            "has_synthetic": has_synthetic(),
+        },
+    )
