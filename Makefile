@@ -36,6 +36,7 @@ lint: venv
 # With CI=true a missing PostGIS is a failure, never a skip.
 test: setup
 	$(BIN)/ruff check .
+	$(BIN)/lint-imports
 	$(BIN)/mypy
 	$(BIN)/safeground makemigrations --check --dry-run
 	SAFEGROUND_DATABASE_URL=$(SQLITE_TEST_URL) $(BIN)/pytest -q

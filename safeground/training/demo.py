@@ -38,6 +38,9 @@ from safeground.training.models import (
     TrainingCentre,
 )
 
+#: The demo's "today" (safeground/demo/profiles.py AS_OF; demo sits above training, so it is not imported).
+AS_OF = dt.date(2026, 9, 30)
+
 KIND_METHOD = {
     "manual": "manual",
     "mixed": "manual",
@@ -416,8 +419,6 @@ def _training(rng, people) -> dict:
 
 
 def _progress(rng) -> int:
-    from safeground.demo.profiles import AS_OF
-
     acts = list(
         Activity.objects.filter(
             is_synthetic=True, activity_type__in=["clearance", "ts", "bac"], status__in=["ongoing", "completed"]
