@@ -12,7 +12,7 @@ pytest_plugins = ["safeground.core.tests.fixtures", "safeground.core.tests.live"
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
     """Load the real Cambodian and Azerbaijani gazetteer into the test database once."""
-    from safeground.gazetteer.loader import load_reference
+    from safeground.gazetteer.loaders import load_reference
 
     with django_db_blocker.unblock():
         load_reference(settings.SHARED_DATA_DIR, report=lambda message: None)

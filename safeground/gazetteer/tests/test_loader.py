@@ -13,7 +13,7 @@ from django.contrib.gis.geos import MultiPolygon, Polygon
 from django.core.management import CommandError, call_command
 from pyogrio import raw as ogr
 
-from safeground.gazetteer.loader import GazetteerLoadError, load_file, load_reference, match_names, name_key
+from safeground.gazetteer.loaders import GazetteerLoadError, load_file, load_reference, match_names, name_key
 from safeground.gazetteer.models import AdminArea, Place
 
 db = pytest.mark.django_db

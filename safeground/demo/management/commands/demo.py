@@ -48,7 +48,7 @@ class Command(BaseCommand):
         call_command("migrate", interactive=False, verbosity=0)
         if not AdminArea.objects.exists():
             out.write(f"Loading the reference gazetteer from {settings.SHARED_DATA_DIR} …")
-            from safeground.gazetteer.loader import load_reference
+            from safeground.gazetteer.loaders import load_reference
 
             load_reference(settings.SHARED_DATA_DIR, report=lambda message: out.write(f"  {_short(message)}"))
         out.write(f"Building the {scale} synthetic dataset (seed {seed}) …")

@@ -10,7 +10,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db.models import Count
 
 from safeground.core.geometry import GeometryError
-from safeground.gazetteer.loader import GazetteerLoadError, load_file, load_reference
+from safeground.gazetteer.loaders import GazetteerLoadError, load_file, load_reference
 from safeground.gazetteer.models import AdminArea, Place
 
 LEVELS = {0: "country", 1: "province/rayon", 2: "district", 3: "commune"}
