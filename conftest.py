@@ -6,7 +6,15 @@ Run the suite on either database by setting SAFEGROUND_DATABASE_URL (see the Mak
 import pytest
 from django.conf import settings
 
-pytest_plugins = ["safeground.core.tests.fixtures", "safeground.core.tests.live"]
+#: Fixture modules, one per app (as Saleor does): any test may use any fixture by name.
+pytest_plugins = [
+    "safeground.core.tests.fixtures",
+    "safeground.core.tests.live",
+    "safeground.core.tests.openapi",
+    "safeground.organisations.tests.fixtures",
+    "safeground.hazards.tests.fixtures",
+    "safeground.operations.tests.fixtures",
+]
 
 
 @pytest.fixture(scope="session")

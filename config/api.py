@@ -1,10 +1,9 @@
 """The Ninja API: one router per app, mounted under /api/v1/ (OpenAPI at /api/v1/openapi.json)."""
 
-from ninja import NinjaAPI
-
 from safeground.core.auth import read_auth
 from safeground.core.errors import ValidationFailed
 from safeground.core.geometry import GeometryError
+from safeground.core.openapi import SafeGroundAPI
 from safeground.dashboard.api import router as dashboard_router
 from safeground.eore.api import router as eore_router
 from safeground.gazetteer.api import router as gazetteer_router
@@ -21,7 +20,7 @@ from safeground.training.api import router as training_router
 from safeground.victims.api import router as victims_router
 from safeground.workbench.api import router as workbench_router
 
-api = NinjaAPI(
+api = SafeGroundAPI(
     auth=read_auth,  # sign-in (session) or bearer token; public routers say auth=None
     title="SafeGround API",
     version="1",
