@@ -3,7 +3,7 @@ from ninja import Query, Router, Schema
 
 from safeground.core.geojson import FeatureCollectionOut, FeatureOut, feature, page
 from safeground.core.history import history_entries
-from safeground.core.schemas import HistoryEntry
+from safeground.core.schemas import ErrorOut, HistoryEntry
 from safeground.operations import queries
 
 router = Router(tags=["activities"])
@@ -93,7 +93,7 @@ def progress_dict(r: ProgressReport) -> dict:
 
 @router.post(
     "/{code}/start",
-    response={200: dict, 403: dict, 422: dict},
+    response={200: dict, 403: ErrorOut, 422: ErrorOut},
     auth=needs("operations.change_activity"),
     summary="Start an activity (accreditation rule)",
 )
@@ -104,7 +104,7 @@ def start(request, code: str, body: StartIn):
 
 @router.post(
     "/{code}/teams",
-    response={200: dict, 403: dict, 422: dict},
+    response={200: dict, 403: ErrorOut, 422: ErrorOut},
     auth=needs("operations.change_activity"),
     summary="Assign a team (accreditation rule)",
 )
@@ -121,7 +121,7 @@ def assign_team(request, code: str, body: AssignTeamIn):
 
 @router.post(
     "/{code}/assets",
-    response={200: dict, 403: dict, 422: dict},
+    response={200: dict, 403: ErrorOut, 422: ErrorOut},
     auth=needs("operations.change_activity"),
     summary="Assign a dog, rat or machine (accreditation rule)",
 )
@@ -153,7 +153,7 @@ def list_progress(request, code: str):
 
 @router.post(
     "/{code}/progress-reports",
-    response={201: dict, 403: dict, 422: dict},
+    response={201: dict, 403: ErrorOut, 422: ErrorOut},
     auth=needs("operations.add_progressreport"),
     summary="Record a daily or weekly progress report",
 )

@@ -6,6 +6,7 @@ from ninja.errors import HttpError
 
 from safeground.core.auth import needs, write_auth
 from safeground.core.errors import ValidationFailed
+from safeground.core.schemas import ErrorOut
 from safeground.organisations import queries, services
 from safeground.organisations.models import Accreditation, AnimalAccreditation, Asset, Organisation, Personnel
 
@@ -113,7 +114,7 @@ def list_accreditations(
 
 @router.post(
     "/accreditations/{code}/renew",
-    response={201: dict, 403: dict, 422: dict},
+    response={201: dict, 403: ErrorOut, 422: ErrorOut},
     auth=needs("organisations.add_accreditation"),
     summary="Renew an organisation or animal accreditation",
 )
@@ -124,7 +125,7 @@ def renew(request, code: str, body: RenewIn):
 
 @router.post(
     "/animals/{identifier}/accreditations",
-    response={201: dict, 403: dict, 422: dict},
+    response={201: dict, 403: ErrorOut, 422: ErrorOut},
     auth=needs("organisations.add_animalaccreditation"),
     summary="Accredit a dog or rat with its handler",
 )
@@ -191,7 +192,7 @@ def get_person(request, code: str):
 
 @router.post(
     "/{acronym}/accreditations",
-    response={201: dict, 403: dict, 422: dict},
+    response={201: dict, 403: ErrorOut, 422: ErrorOut},
     auth=needs("organisations.add_accreditation"),
     summary="Accredit an organisation for a method",
 )

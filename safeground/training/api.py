@@ -5,6 +5,7 @@ from ninja import Router, Schema
 
 from safeground.core.auth import needs
 from safeground.core.errors import ValidationFailed
+from safeground.core.schemas import ErrorOut
 from safeground.organisations.models import Personnel
 from safeground.training import queries, services
 from safeground.training.models import Assessment, Certificate, Course, CourseSession
@@ -95,7 +96,7 @@ def session(request, code: str):
 
 @router.post(
     "/sessions/{code}/enrolments",
-    response={201: dict, 403: dict, 422: dict},
+    response={201: dict, 403: ErrorOut, 422: ErrorOut},
     auth=needs("training.add_enrolment"),
     summary="Enrol a trainee",
 )
@@ -110,7 +111,7 @@ def enrol(request, code: str, body: EnrolIn):
 
 @router.post(
     "/sessions/{code}/results",
-    response={201: dict, 403: dict, 422: dict},
+    response={201: dict, 403: ErrorOut, 422: ErrorOut},
     auth=needs("training.add_assessmentresult"),
     summary="Record an assessment result",
 )
@@ -128,7 +129,7 @@ def result(request, code: str, body: ResultIn):
 
 @router.post(
     "/sessions/{code}/close",
-    response={200: dict, 403: dict, 422: dict},
+    response={200: dict, 403: ErrorOut, 422: ErrorOut},
     auth=needs("training.change_coursesession"),
     summary="Close a session and issue certificates",
 )

@@ -85,7 +85,7 @@ def list_submissions(request, filters: Query[ListFilters]):
 
 @router.post(
     "/submissions",
-    response={201: dict, 403: dict, 422: ErrorOut},
+    response={201: dict, 403: ErrorOut, 422: ErrorOut},
     auth=needs("workbench.add_submission"),
     summary="Submit",
 )
@@ -122,7 +122,7 @@ def _decide(request, code: str, action: str, body: DecisionIn):
 
 @router.post(
     "/submissions/{code}/approve",
-    response={200: dict, 409: dict, 422: ErrorOut},
+    response={200: dict, 409: ErrorOut, 422: ErrorOut},
     auth=needs("workbench.review_submission"),
 )
 def approve(request, code: str, body: DecisionIn):
@@ -132,7 +132,7 @@ def approve(request, code: str, body: DecisionIn):
 
 @router.post(
     "/submissions/{code}/return",
-    response={200: dict, 409: dict, 422: ErrorOut},
+    response={200: dict, 409: ErrorOut, 422: ErrorOut},
     auth=needs("workbench.review_submission"),
 )
 def return_for_changes(request, code: str, body: DecisionIn):
@@ -141,7 +141,7 @@ def return_for_changes(request, code: str, body: DecisionIn):
 
 @router.post(
     "/submissions/{code}/withdraw",
-    response={200: dict, 409: dict, 422: ErrorOut},
+    response={200: dict, 409: ErrorOut, 422: ErrorOut},
     auth=needs("workbench.add_submission"),
 )
 def withdraw(request, code: str, body: DecisionIn):
