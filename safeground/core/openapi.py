@@ -64,7 +64,7 @@ def add_error_responses(document: dict[str, Any]) -> dict[str, Any]:
                 responses.setdefault(403, _json(error, "Forbidden: the account lacks the permission"))
             if "{" in template:
                 responses.setdefault(404, _json(error, "Not Found: no record with this code"))
-            if operation.get("parameters") or "requestBody" in operation:
+            if "requestBody" in operation or any(_can_fail(p) for p in operation.get("parameters", [])):
                 declared = responses.get(422) or responses.get("422")
                 if declared is None:
                     responses[422] = _json(bad_input, "Unprocessable Entity: the input is wrong (see detail)")
@@ -72,6 +72,11 @@ def add_error_responses(document: dict[str, Any]) -> dict[str, Any]:
                     content = declared.setdefault("content", {}).setdefault("application/json", {})
                     content["schema"] = {"anyOf": [content.get("schema", error), {"$ref": INPUT_ERROR_REF}]}
     return document
+
+
+def _can_fail(parameter: dict) -> bool:
+    """Whether Ninja can refuse this parameter's value: anything but a text path segment."""
+    return parameter.get("in") != "path" or parameter.get("schema", {}).get("type") != "string"
 
 
 class SafeGroundAPI(NinjaAPI):

@@ -39,3 +39,12 @@ def test_literal_segments_win_over_parameters():
     assert operation_for("/api/v1/organisations/accreditations/expiring", "get").template.endswith("/expiring")
     assert operation_for("/api/v1/organisations/CMAC", "get").template == "/api/v1/organisations/{acronym}"
     assert document()["openapi"].startswith("3.1")
+
+
+@pytest.mark.django_db
+def test_the_check_uses_the_document_the_api_serves(api):
+    served = api.get("/api/v1/openapi.json").json()
+    assert served == document()
+    errors = served["paths"]["/api/v1/organisations/{acronym}"]["get"]["responses"]
+    assert set(errors) == {"200", "401", "404"}  # 401 and 404 are the shared answers SafeGroundAPI adds
+    assert errors["404"]["content"]["application/json"]["schema"] == {"$ref": "#/components/schemas/ErrorOut"}
