@@ -13,11 +13,13 @@ import datetime as dt
 import json
 import uuid
 from collections.abc import Sequence
+from contextlib import contextmanager
 
 import numpy as np
 import shapely
 from django.contrib.gis.db.models import GeometryField
-from django.db import connection, models
+from django.db import IntegrityError, connection, models
+from django.db.models.expressions import RawSQL
 
 BATCH = 20_000
 
@@ -32,17 +34,14 @@ def _column(field: models.Field, values) -> list:
         values = values.tolist()
     if isinstance(field, GeometryField):
         # `values` is an array of WKB (bytes) or of Shapely geometries.
-        arr = np.asarray(values, dtype=object)
+        arr = np.empty(len(values), dtype=object)
+        arr[:] = list(values)
+        if is_postgres():
+            geoms = shapely.from_wkb(arr) if len(arr) and isinstance(arr[0], (bytes, bytearray)) else arr
+            return shapely.to_wkb(shapely.set_srid(geoms, 4326), hex=True, include_srid=True).tolist()
         if len(arr) and not isinstance(arr[0], (bytes, bytearray)):
             arr = shapely.to_wkb(arr)
-        if is_postgres():
-            return [
-                None if w is None else w
-                for w in shapely.to_wkb(
-                    shapely.set_srid(shapely.from_wkb(arr), 4326), hex=True, include_srid=True
-                ).tolist()
-            ]
-        return list(arr)
+        return arr.tolist()
     target = field.target_field if field.is_relation else field
     internal = target.get_internal_type()
     if is_postgres():
@@ -54,7 +53,9 @@ def _column(field: models.Field, values) -> list:
     if internal == "DateField":
         return [None if v is None else v.isoformat() for v in values]
     if internal == "DateTimeField":
-        return [None if v is None else connection.ops.adapt_datetimefield_value(v) for v in values]
+        # Bulk rows share a few timestamps: adapt each distinct one once.
+        adapted = {v: connection.ops.adapt_datetimefield_value(v) for v in set(values) if v is not None}
+        return [None if v is None else adapted[v] for v in values]
     if isinstance(field, models.JSONField):
         return [None if v is None else json.dumps(v) for v in values]
     return list(values)
@@ -128,3 +129,170 @@ def insert_with_history(model, data: dict[str, Sequence], *, when, user_id, reas
     hist["history_user"] = [user_id] * n
     insert(history, hist)
     return n
+
+
+def existing_values(model, field_name: str, values: Sequence) -> set:
+    """Which of `values` already exist in `model.field_name` (one set-based query, see `lookup_rows`)."""
+    return {row[0] for row in lookup_rows(model._default_manager.all(), field_name, values)}
+
+
+#: Rebuild secondary indexes after the load when it adds at least this many rows per row already there.
+REBUILD_RATIO = 0.5
+
+
+@contextmanager
+def loading(model, rows: int):
+    """Around a bulk insert of `rows` rows into `model`'s table, inside the caller's transaction (decision 0017).
+
+    What PostgreSQL's "Populating a Database" advises, done so that every rule still holds:
+
+    - a large load (at least REBUILD_RATIO rows per row already in the table) drops the table's
+      non-unique indexes and its foreign keys, and re-creates them after: one sorted index build
+      instead of a million insertions, and each foreign key checked by one join (PostgreSQL
+      re-validates the whole table when the constraint is added back) instead of a trigger per row.
+      The primary key, unique and CHECK constraints stay and check every row as it goes in;
+    - on SpatiaLite, the per-row geometry triggers (type/SRID check, last-insert time, spatial index)
+      are replaced by the same work done once over the new rows.
+
+    Everything happens inside the transaction: on any error it all rolls back, indexes included.
+    """
+    if is_postgres():
+        with _postgres_loading(model, rows):
+            yield
+    else:
+        with _spatialite_loading(model, rows):
+            yield
+
+
+def _large(cursor, table: str, rows: int) -> bool:
+    if is_postgres():
+        cursor.execute("SELECT greatest(reltuples, 0)::bigint FROM pg_class WHERE oid = %s::regclass", [table])
+    else:
+        cursor.execute(f'SELECT count(*) FROM "{table}"')
+    existing = cursor.fetchone()[0]
+    return rows >= REBUILD_RATIO * existing
+
+
+@contextmanager
+def _postgres_loading(model, rows: int):
+    table = model._meta.db_table
+    with connection.cursor() as cursor:
+        if not _large(cursor, table, rows):
+            yield
+            return
+        cursor.execute(
+            """SELECT i.relname, pg_get_indexdef(i.oid) FROM pg_index x JOIN pg_class i ON i.oid = x.indexrelid
+               WHERE x.indrelid = %s::regclass AND NOT x.indisunique AND NOT x.indisprimary""",
+            [table],
+        )
+        indexes = cursor.fetchall()
+        cursor.execute(
+            "SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint "
+            "WHERE conrelid = %s::regclass AND contype = 'f'",
+            [table],
+        )
+        foreign_keys = cursor.fetchall()
+        quoted = connection.ops.quote_name(table)
+        # ALTER TABLE refuses while deferred foreign-key checks of this transaction are pending: run them now.
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+        cursor.execute("SET CONSTRAINTS ALL DEFERRED")
+        for name, _definition in foreign_keys:
+            cursor.execute(f"ALTER TABLE {quoted} DROP CONSTRAINT {connection.ops.quote_name(name)}")
+        for name, _definition in indexes:
+            cursor.execute(f"DROP INDEX {connection.ops.quote_name(name)}")
+    yield
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL maintenance_work_mem = '256MB'")
+        for _name, definition in indexes:
+            cursor.execute(definition)
+        for name, definition in foreign_keys:
+            cursor.execute(f"ALTER TABLE {quoted} ADD CONSTRAINT {connection.ops.quote_name(name)} {definition}")
+        cursor.execute(f"ANALYZE {quoted}")
+
+
+@contextmanager
+def _spatialite_loading(model, rows: int):
+    table = model._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(f'SELECT coalesce(max(rowid), 0) FROM "{table}"')
+        last_rowid = cursor.fetchone()[0]
+        cursor.execute("SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name = %s", [table])
+        triggers = [(name, sql) for name, sql in cursor.fetchall() if name.split("_", 1)[0] in ("ggi", "tmi", "gii")]
+        indexes = []
+        if _large(cursor, table, rows):
+            cursor.execute(
+                "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = %s AND sql IS NOT NULL "
+                "AND sql NOT LIKE 'CREATE UNIQUE%%'",
+                [table],
+            )
+            indexes = cursor.fetchall()
+        for name, _sql in triggers:
+            cursor.execute(f'DROP TRIGGER "{name}"')
+        for name, _sql in indexes:
+            cursor.execute(f'DROP INDEX "{name}"')
+    yield
+    with connection.cursor() as cursor:
+        for _name, sql in indexes:
+            cursor.execute(sql)
+        cursor.execute(
+            "SELECT f_geometry_column, spatial_index_enabled FROM geometry_columns "
+            "WHERE lower(f_table_name) = lower(%s)",
+            [table],
+        )
+        timed = any(name.startswith("tmi_") for name, _sql in triggers)
+        for column, indexed in cursor.fetchall():
+            indexed = indexed == 1 and any(name.lower() == f"gii_{table}_{column}".lower() for name, _sql in triggers)
+            _spatialite_geometry_rules(cursor, table, column, indexed, timed, last_rowid)
+        for _name, sql in triggers:
+            cursor.execute(sql)
+
+
+def _spatialite_geometry_rules(cursor, table: str, column: str, indexed: bool, timed: bool, last_rowid: int) -> None:
+    """What SpatiaLite's per-row insert triggers do, once over the rows added after `last_rowid`."""
+    cursor.execute(
+        f"""SELECT count(*) FROM "{table}" t JOIN geometry_columns g
+            ON lower(g.f_table_name) = lower(%s) AND lower(g.f_geometry_column) = lower(%s)
+            WHERE t.rowid > %s AND t."{column}" IS NOT NULL
+            AND GeometryConstraints(t."{column}", g.geometry_type, g.srid) IS NOT 1""",
+        [table, column, last_rowid],
+    )
+    bad = cursor.fetchone()[0]
+    if bad:
+        raise IntegrityError(f"{table}.{column}: {bad} geometries violate the geometry constraint (type or SRID)")
+    if indexed:
+        cursor.execute(
+            f"""INSERT INTO "idx_{table}_{column}" (pkid, xmin, xmax, ymin, ymax)
+                SELECT rowid, MbrMinX("{column}"), MbrMaxX("{column}"), MbrMinY("{column}"), MbrMaxY("{column}")
+                FROM "{table}" WHERE rowid > %s AND "{column}" IS NOT NULL""",
+            [last_rowid],
+        )
+    if timed:
+        cursor.execute(
+            "UPDATE geometry_columns_time SET last_insert = strftime('%%Y-%%m-%%dT%%H:%%M:%%fZ', 'now') "
+            "WHERE lower(f_table_name) = lower(%s) AND lower(f_geometry_column) = lower(%s)",
+            [table, column],
+        )
+
+
+def lookup_rows(queryset, field_name: str, values: Sequence, *fields: str) -> list[tuple]:
+    """`queryset.filter(<field_name> IN values).values_list(field_name, *fields)` for any number of values.
+
+    One query: PostgreSQL takes the values as one array parameter; SQLite reads them from a temporary
+    table filled by one prepared INSERT. (A plain `__in` would cost a placeholder per value and, on
+    SQLite, one query per 900 values.)
+    """
+    field = queryset.model._meta.get_field(field_name)
+    wanted = [field.get_db_prep_value(v, connection) for v in {v for v in values if v is not None}]
+    if not wanted:
+        return []
+    if is_postgres():
+        subquery = RawSQL(f"SELECT unnest(%s::{field.db_type(connection)}[])", [wanted])
+        return list(queryset.filter(**{f"{field_name}__in": subquery}).values_list(field_name, *fields))
+    with connection.cursor() as cursor:
+        cursor.execute("CREATE TEMP TABLE IF NOT EXISTS sg_lookup (value PRIMARY KEY) WITHOUT ROWID")
+        cursor.execute("DELETE FROM sg_lookup")
+        cursor.executemany("INSERT INTO sg_lookup (value) VALUES (%s)", [(v,) for v in wanted])
+        subquery = RawSQL("SELECT value FROM sg_lookup", [])
+        rows = list(queryset.filter(**{f"{field_name}__in": subquery}).values_list(field_name, *fields))
+        cursor.execute("DELETE FROM sg_lookup")
+    return rows

@@ -106,7 +106,7 @@ def import_file(
             progress.close()
             result.layer, result.rows = table.layer, table.n
             result.notes += table.notes
-            ctx = Context(repair=repair, user=user, reason=f"import {name}"[:100])
+            ctx = Context(repair=repair, user=user, reason=f"import {name}"[:100], source=name)
             with transaction.atomic():
                 plan, rows = importer.validate(kind, table, mapping, ctx, progress)
                 unused = [c for c in rows.unused_columns() if c not in COMPUTED.get(kind, set())]

@@ -15,6 +15,18 @@ from safeground.core.geometry import GeometryError, area_m2
 from safeground.core.history import record_author
 from safeground.gazetteer.queries import place_polygon
 from safeground.hazards.models import Hazard
+
+# Set-based writes (importer, demo): the same rules over whole columns, one core.Batch, no per-row history.
+from safeground.landrelease.bulk import (  # noqa: F401 - part of this module's services
+    BulkError,
+    BulkResult,
+    BulkValidationFailed,
+    Checked,
+    bulk_create_devices,
+    bulk_create_products,
+    check_devices,
+    check_products,
+)
 from safeground.landrelease.ledger import store as ledger_store
 from safeground.landrelease.models import Device, Product
 from safeground.operations.models import Activity

@@ -491,6 +491,22 @@ class Context:
     repair: bool = False
     user: Any = None
     reason: str = "import"
+    source: str = ""  # the file's name, recorded on the batch
+
+
+def add_bulk_errors(rows: Rows, errors, row_of: list[int] | None = None, fields: dict[str, str] | None = None) -> None:
+    """Add a bulk service's errors to the report: rows mapped to file rows (`row_of`), fields renamed.
+
+    A field the parsing already reported for that row (e.g. "not a date", then "required") is not repeated.
+    """
+    fields = fields or {}
+    reported = {(e.row, e.field) for e in rows.errors}
+    for e in errors:
+        i = row_of[e.row - 1] if row_of is not None else e.row - 1
+        name = fields.get(e.field, e.field)
+        if (i + 1, name) not in reported:
+            rows.error(i, name, e.value or None, e.reason)
+            reported.add((i + 1, name))
 
 
 def history_rows(model, objs, ctx: Context) -> list:
