@@ -100,15 +100,17 @@ def check_response(method: str, path: str, response) -> None:
     if not path.startswith(API_PREFIX) or path.rstrip("/") in {p.rstrip("/") for p in NOT_OPERATIONS}:
         return
     op = operation_for(path, method)
-    where = f"{method.upper()} {path}"
     if op is None:
-        raise OpenAPIMismatch(f"{where}: no operation in the OpenAPI document matches this path and method")
-    status = str(response.status_code)
+        raise OpenAPIMismatch(
+            f"{method.upper()} {path}: no operation in the OpenAPI document matches this path and method"
+        )
+    where = f"{method.upper()} {path} ({op.method.upper()} {op.template})"
     responses = op.spec.get("responses", {})
+    status = str(response.status_code) if str(response.status_code) in responses else "default"
     if status not in responses:
         documented = ", ".join(sorted(responses)) or "none"
         raise OpenAPIMismatch(
-            f"{where} ({op.method.upper()} {op.template}) answered {status}, which the OpenAPI document does not "
+            f"{where} answered {response.status_code}, which the OpenAPI document does not "
             f"list for this operation (documented: {documented}). Body: {_excerpt(response)}"
         )
     content_type = response.get("Content-Type", "").split(";")[0].strip()
@@ -120,12 +122,11 @@ def check_response(method: str, path: str, response) -> None:
     if validator is None:
         return
     body: Any = json.loads(response.content or b"null")
-    errors = sorted(validator.iter_errors(body), key=lambda e: list(e.absolute_path))
+    errors = sorted(validator.iter_errors(body), key=lambda e: [str(p) for p in e.absolute_path])
     if errors:
         lines = [f"  at /{'/'.join(map(str, e.absolute_path))}: {e.message[:300]}" for e in errors[:5]]
         raise OpenAPIMismatch(
-            f"{where} ({op.method.upper()} {op.template}) {status}: the body does not match the documented schema:\n"
-            + "\n".join(lines)
+            f"{where} {response.status_code}: the body does not match the documented schema:\n" + "\n".join(lines)
         )
 
 
