@@ -85,8 +85,12 @@ def _blank_remaining() -> dict:
         "open_sha": 0,
         "open_cha": 0,
         "estimated_m2": 0.0,
+        "estimated_sum_m2": 0.0,
+        "estimated_overlap_m2": 0.0,
         "released_m2": 0.0,
         "remaining_m2": 0.0,
+        "remaining_sum_m2": 0.0,
+        "remaining_overlap_m2": 0.0,
         "remaining_sha_m2": 0.0,
         "remaining_cha_m2": 0.0,
     }
@@ -104,6 +108,12 @@ def remaining(country: str | None = None) -> dict:
     Remaining: the ledger's remaining m² of open or suspended hazards with more than TOLERANCE_M2
     left (a closed hazard's leftover is not contamination any more); estimated and released: all
     hazards. {"total": {...}, "by_country": [...], "by_province": [...], "by_class": [...]}.
+
+    Never counted twice (decision 0016): `remaining_m2` (and its SHA/CHA split) and `estimated_m2`
+    are unique figures, each hazard's share of the union of all hazards, so ground two overlapping
+    hazards record counts once, for the one recorded first. Beside them, `*_sum_m2` is the plain sum
+    of the hazards' own figures and `*_overlap_m2` = sum − unique. Released (cancelled + reduced +
+    cleared) is the sum of the hazards' ledgers.
     """
     ledgers = HazardLedger.objects.all()
     if country:
@@ -114,9 +124,11 @@ def remaining(country: str | None = None) -> dict:
         .annotate(
             hazards=Count("hazard"),
             open_hazards=Count("hazard", filter=still),
-            estimated_m2=Sum("estimated_m2", default=0.0),
+            estimated_sum_m2=Sum("estimated_m2", default=0.0),
+            estimated_overlap_m2=Sum("estimated_overlap_m2", default=0.0),
             released_m2=Sum(F("cancelled_m2") + F("reduced_m2") + F("cleared_m2"), default=0.0),
-            remaining_m2=Sum("remaining_m2", filter=still, default=0.0),
+            remaining_sum_m2=Sum("remaining_m2", filter=still, default=0.0),
+            remaining_overlap_m2=Sum("remaining_overlap_m2", filter=still, default=0.0),
         )
         .order_by()
     )
@@ -126,16 +138,21 @@ def remaining(country: str | None = None) -> dict:
     by_class = {c: {"hazard_class": c, **_blank_remaining()} for c in CLASSES}
     for r in rows:  # one row per country × province × class: a few hundred at most
         cls = r["hazard__hazard_class"]
+        unique = r["remaining_sum_m2"] - r["remaining_overlap_m2"]
         figures = {
             "hazards": r["hazards"],
             "open_hazards": r["open_hazards"],
             "open_sha": r["open_hazards"] if cls == "SHA" else 0,
             "open_cha": r["open_hazards"] if cls == "CHA" else 0,
-            "estimated_m2": r["estimated_m2"],
+            "estimated_m2": r["estimated_sum_m2"] - r["estimated_overlap_m2"],
+            "estimated_sum_m2": r["estimated_sum_m2"],
+            "estimated_overlap_m2": r["estimated_overlap_m2"],
             "released_m2": r["released_m2"],
-            "remaining_m2": r["remaining_m2"],
-            "remaining_sha_m2": r["remaining_m2"] if cls == "SHA" else 0.0,
-            "remaining_cha_m2": r["remaining_m2"] if cls == "CHA" else 0.0,
+            "remaining_m2": unique,
+            "remaining_sum_m2": r["remaining_sum_m2"],
+            "remaining_overlap_m2": r["remaining_overlap_m2"],
+            "remaining_sha_m2": unique if cls == "SHA" else 0.0,
+            "remaining_cha_m2": unique if cls == "CHA" else 0.0,
         }
         code = r["hazard__country"]
         province = (code, r["hazard__province__code"])

@@ -6,13 +6,21 @@ from ninja import Schema
 
 
 class RemainingFigures(Schema):
+    """`remaining_ha` (and its SHA/CHA split) and `estimated_ha` never count ground twice: where hazards
+    overlap, the shared ground counts once, for the hazard recorded first. `*_sum_ha` is the plain sum
+    of the hazards' own figures, `*_overlap_ha` = sum − unique."""
+
     hazards: int
     open_hazards: int
     open_sha: int
     open_cha: int
     estimated_ha: float
+    estimated_sum_ha: float
+    estimated_overlap_ha: float
     released_ha: float
     remaining_ha: float
+    remaining_sum_ha: float
+    remaining_overlap_ha: float
     remaining_sha_ha: float
     remaining_cha_ha: float
 

@@ -123,6 +123,8 @@ def _figures(data: dict, *, both: bool, public: bool) -> dict:
             "open_sha": r["open_sha"],
             "open_cha": r["open_cha"],
             "remaining": charts.area(r["remaining_m2"], unit_remaining),
+            "remaining_sum": charts.area(r["remaining_sum_m2"], unit_remaining),
+            "remaining_overlap": charts.area(r["remaining_overlap_m2"], unit_remaining),
             "estimated": charts.area(r["estimated_m2"], unit_remaining),
         }
         for r in remaining["by_province"]
@@ -220,6 +222,9 @@ def _figures(data: dict, *, both: bool, public: bool) -> dict:
         "year_text": year_text,
         "headline": {
             "remaining": charts.area(remaining["total"]["remaining_m2"]),
+            # Beside the unique figure: the plain sum over the hazards and the ground they share.
+            "remaining_sum": charts.area(remaining["total"]["remaining_sum_m2"]),
+            "remaining_overlap": charts.area(remaining["total"]["remaining_overlap_m2"]),
             "open_sha": remaining["total"]["open_sha"],
             "open_cha": remaining["total"]["open_cha"],
             "released": charts.area(released_total["released_m2"], head_released),
@@ -241,6 +246,8 @@ def _figures(data: dict, *, both: bool, public: bool) -> dict:
             "open_sha": remaining["total"]["open_sha"],
             "open_cha": remaining["total"]["open_cha"],
             "remaining": charts.area(remaining["total"]["remaining_m2"], unit_remaining),
+            "remaining_sum": charts.area(remaining["total"]["remaining_sum_m2"], unit_remaining),
+            "remaining_overlap": charts.area(remaining["total"]["remaining_overlap_m2"], unit_remaining),
             "estimated": charts.area(remaining["total"]["estimated_m2"], unit_remaining),
         },
         "by_class": [

@@ -199,8 +199,17 @@ def _headline(by_country: list[dict], by_year: list[dict]) -> dict:
     released = {o: _area(this_year.get(f"{o}_m2")) for o in OUTCOMES}
     return {
         "year": year,
-        "sha": {"count": int(total(by_country, "remaining_sha")), "area": _area(total(by_country, "remaining_sha_m2"))},
-        "cha": {"count": int(total(by_country, "remaining_cha")), "area": _area(total(by_country, "remaining_cha_m2"))},
+        # Remaining ground is counted once where hazards overlap; the plain sum is shown beside it.
+        "sha": {
+            "count": int(total(by_country, "remaining_sha")),
+            "area": _area(total(by_country, "remaining_sha_unique_m2")),
+            "sum": _area(total(by_country, "remaining_sha_m2")),
+        },
+        "cha": {
+            "count": int(total(by_country, "remaining_cha")),
+            "area": _area(total(by_country, "remaining_cha_unique_m2")),
+            "sum": _area(total(by_country, "remaining_cha_m2")),
+        },
         "released": _area(this_year.get("released_m2")),
         "released_by_outcome": [(o, _outcome_labels()[o], released[o]) for o in OUTCOMES],
         "devices_year": sum(year_devices),
@@ -211,10 +220,15 @@ def _headline(by_country: list[dict], by_year: list[dict]) -> dict:
 
 
 def _table(by: str, rows: list[dict], release: bool) -> dict:
+    overlap_figures = (
+        ["new_contamination_unique_m2", "new_contamination_overlap_m2"]
+        if release
+        else ["estimated_unique_m2", "estimated_overlap_m2", "remaining_unique_m2", "remaining_overlap_m2"]
+    )
     figures = [f"{o}_m2" for o in OUTCOMES] + (["released_m2"] if release else ["estimated_m2", "remaining_m2"])
     # One unit for the whole table, readable for its largest row (the totals use it too).
     unit = _unit(max((r.get(f) or 0 for r in rows for f in figures), default=0))
-    totals = {f: sum(r.get(f) or 0 for r in rows) for f in figures}
+    totals = {f: sum(r.get(f) or 0 for r in rows) for f in figures + overlap_figures}
     out = []
     for r in rows:
         label, secondary = _group_label(by, r)
@@ -237,6 +251,8 @@ def _table(by: str, rows: list[dict], release: bool) -> dict:
         else:
             item["estimated"] = _area(r.get("estimated_m2"), unit)
             item["remaining"] = _area(r.get("remaining_m2"), unit)
+        for f in overlap_figures:
+            item[f.removesuffix("_m2")] = _area(r.get(f), unit)
             item["released_pct"] = _released_pct(r)
             item["remaining_sha"] = r.get("remaining_sha", 0)
             item["remaining_cha"] = r.get("remaining_cha", 0)

@@ -276,7 +276,9 @@ def test_remaining_is_estimate_minus_released_and_matches_the_ledger(data):
     ledger = {r["group"]: r for r in ledger_queries.summary("province")}
     for p in figures["by_province"]:
         row = ledger[p["province_code"]]
-        assert p["remaining_m2"] == pytest.approx(row["remaining_sha_m2"] + row["remaining_cha_m2"], abs=TOL)
+        assert p["remaining_m2"] == pytest.approx(
+            row["remaining_sha_unique_m2"] + row["remaining_cha_unique_m2"], abs=TOL
+        )
         assert (p["open_sha"], p["open_cha"]) == (row["remaining_sha"], row["remaining_cha"])
 
 

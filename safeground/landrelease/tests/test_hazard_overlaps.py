@@ -188,3 +188,31 @@ def test_verify_reports_a_tampered_overlap_and_recompute_repairs_it(overlapping)
     ledger_store.recompute_all()
     assert ledger_store.verify() == []
     assert ledger_of(b).remaining_overlap_m2 == pytest.approx(5_000, rel=1e-6)
+
+
+def test_nearly_coincident_edges_do_not_invent_shared_ground():
+    """Two remaining geometries GEOS intersects wrongly in lon/lat (10,755 m²); in metres they share 0.003 m²."""
+    import json
+    from pathlib import Path
+
+    from safeground.core.geometry import project
+
+    pair = json.loads((Path(__file__).parent / "data" / "sliver_pair.json").read_text())
+    earlier, later = shapely.from_wkt(pair["earlier"]), shapely.from_wkt(pair["later"])
+    kept = float(shapely.area(project(later.difference(earlier), 32648)))
+    assert float(shapely.area(project(later, 32648))) - kept < 1.0  # the earlier one covers (almost) nothing of it
+    before = counted_before(["E", "L"], [earlier, later], [(1,), (2,)], [32648, 32648])
+    assert before["E"] == 0.0 and before["L"] < 1.0
+
+
+def test_ledger_page_shows_the_counted_once_figures_and_the_shared_ground(overlapping, client_for):
+    import re
+
+    html = client_for("viewer").get("/ledger/?by=province").content.decode()
+    assert "Estimated, counted once" in html and "Remaining, counted once" in html
+    row = re.search(r'<tr data-group="XT02">(.*?)</tr>', html, re.S)[1]
+    # Estimated 1.00 ha summed; counted once 0.50 ha, 0.50 ha shared with XT01's earlier hazard.
+    cell = r'class="num unique"[^>]*>([^<]*)<br><span class="muted small overlap">− ([^<]*)</span>'
+    assert re.findall(cell, row) == [("0.50", "0.50"), ("0.50", "0.50")]
+    first = re.search(r'<tr data-group="XT01">(.*?)</tr>', html, re.S)[1]
+    assert 'class="muted small overlap"' not in first  # the earlier hazard shares nothing already counted

@@ -56,7 +56,7 @@ from safeground.landrelease.ledger import queries
 queries.hazard_rows = lambda **filters: None
 queries.as_dicts = lambda rows: ({"code": f"XT-HAZ-{i:06d}", "estimated_m2": 1.5 * i} for i in range(200_000))
 from safeground.core.cli import main
-main(["safeground", "ledger", "--json", "--skip-checks"])
+main(["safeground", "ledger", "--json"])
 """
 
 
