@@ -1,14 +1,85 @@
-"""Human codes: `<prefix>-<KIND>-<000123>`, unique per programme, sequential per prefix."""
+"""Human codes: `<stem>-<KIND>-<000123>`, unique per programme, numbered per stem.
+
+One rule for every writer (services, bulk services, importer, demo): a new code takes the next number
+after the highest one already used by its stem and kind, in the table or among codes already taken
+in the same write. `next_code` asks for one; `allocate_codes` for many at once, reading the highest
+numbers of all their stems in one query per chunk of stems (an index range per stem, never a scan).
+"""
+
+from __future__ import annotations
 
 import re
+from collections.abc import Iterable, Sequence
 
-from django.db.models import Model
+from django.db import connections
+from django.db.models import Model, Q
+
+#: Stems per query: two parameters each on SQLite (under its 999-variable limit), one on PostgreSQL.
+STEMS_PER_QUERY = 400
+
+
+def format_code(stem: str, kind: str, number: int, width: int = 6) -> str:
+    return f"{stem}-{kind}-{number:0{width}d}"
+
+
+def highest_numbers(model: type[Model], kind: str, stems: Iterable[str], taken: Iterable[str] = ()) -> dict[str, int]:
+    """The highest number used by each stem's `<stem>-<KIND>-<n>` codes (0 for an unused stem).
+
+    Reads the table (one query per STEMS_PER_QUERY stems) and the `taken` codes (already chosen in this
+    write but not yet stored). Codes with a suffix after the number (`…-LR-001-2`) don't count.
+    """
+    wanted = sorted(set(stems))
+    highest = dict.fromkeys(wanted, 0)
+    if not wanted:
+        return highest
+    pattern = re.compile(r"^(.*)-" + re.escape(kind) + r"-(\d+)$")
+    db = model._default_manager.db
+    vendor = connections[db].vendor
+
+    def count(code: str) -> None:
+        m = pattern.match(code)
+        if m and m.group(1) in highest:
+            highest[m.group(1)] = max(highest[m.group(1)], int(m.group(2)))
+
+    for start in range(0, len(wanted), STEMS_PER_QUERY):
+        condition = Q()
+        for stem in wanted[start : start + STEMS_PER_QUERY]:
+            condition |= _starts_with(f"{stem}-{kind}-", vendor)
+        for code in model._default_manager.filter(condition).values_list("code", flat=True).iterator(chunk_size=5000):
+            count(code)
+    for code in taken:
+        count(code)
+    return highest
+
+
+def _starts_with(prefix: str, vendor: str) -> Q:
+    """Codes starting with `prefix`, in a form the unique index on `code` answers.
+
+    SQLite compares text bytewise (BINARY), so a range is an index range; its LIKE is case-insensitive
+    and can't use that index. PostgreSQL's LIKE 'prefix%' uses the pattern-ops index Django adds to
+    unique text columns, whatever the database's collation (where a range might not).
+    """
+    if vendor == "sqlite":
+        return Q(code__gte=prefix, code__lt=prefix[:-1] + chr(ord(prefix[-1]) + 1))
+    return Q(code__startswith=prefix)
+
+
+def allocate_codes(
+    model: type[Model], kind: str, stems: Sequence[str], width: int = 6, taken: Iterable[str] = ()
+) -> list[str]:
+    """One new code per entry of `stems`, in the order given: each stem numbered on from its highest number.
+
+    `stems` may repeat: ["KH02", "KH02", "KH05"] gives KH02-HAZ-000124, KH02-HAZ-000125, KH05-HAZ-000008.
+    `taken`: codes already chosen in the same write (given explicitly by the caller), never reused.
+    """
+    base = highest_numbers(model, kind, stems, taken)
+    out = []
+    for stem in stems:
+        base[stem] += 1
+        out.append(format_code(stem, kind, base[stem], width))
+    return out
 
 
 def next_code(model: type[Model], prefix: str, kind: str, width: int = 6) -> str:
     """The next free code for `prefix` and `kind` (e.g. KH02-HAZ-000124)."""
-    stem = f"{prefix}-{kind}-"
-    pattern = re.compile(re.escape(stem) + r"(\d+)$")
-    last = model.objects.filter(code__startswith=stem).order_by("-code").values_list("code", flat=True).first()
-    number = int(pattern.match(last).group(1)) + 1 if last and pattern.match(last) else 1
-    return f"{stem}{number:0{width}d}"
+    return allocate_codes(model, kind, [prefix], width)[0]

@@ -1,5 +1,7 @@
 """Errors that the API turns into 422 responses naming the field, the reason and the location."""
 
+from dataclasses import dataclass
+
 from safeground.core.geometry import GeometryError
 
 
@@ -21,3 +23,33 @@ class ValidationFailed(ValueError):
         if self.location:
             body["location"] = {"lon": self.location[0], "lat": self.location[1]}
         return body
+
+
+@dataclass(frozen=True)
+class BulkError:
+    """Why one row of a bulk write is refused: its number in the input (from 1), the field, the value, why."""
+
+    row: int
+    field: str
+    value: str
+    reason: str
+    kind: str = ""  # a short machine-readable reason ("wrong country"), as ValidationFailed.reason
+    location: tuple[float, float] | None = None
+
+    def as_error(self) -> ValidationFailed:
+        """The refusal a single write of this row raises."""
+        return ValidationFailed(self.reason, field=self.field, reason=self.kind, location=self.location)
+
+
+class BulkValidationFailed(ValidationFailed):
+    """One or more rows of a bulk write broke a rule; `errors` names every one. Nothing was written."""
+
+    def __init__(self, errors: list[BulkError]):
+        first = errors[0]
+        super().__init__(
+            f"{len(errors)} bad row(s); row {first.row}, {first.field} {first.value!r}: {first.reason}",
+            field=first.field,
+            reason=first.reason,
+            location=first.location,
+        )
+        self.errors = errors

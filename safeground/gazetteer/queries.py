@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+from collections import defaultdict
 from dataclasses import dataclass
 from functools import lru_cache
 from uuid import UUID
@@ -11,15 +13,42 @@ import shapely
 from django.conf import settings
 from shapely.geometry.base import BaseGeometry
 
-from safeground.core.errors import ValidationFailed
+from safeground.core.errors import BulkError
 from safeground.core.geometry import GeometryError, as_multipolygon, to_utm, utm_epsg_for, validate_polygonal
 from safeground.gazetteer.models import AdminArea
 
-COUNTRY_NAMES = {"KHM": "Cambodia", "AZE": "Azerbaijan"}
-
 
 def country_name(iso3: str) -> str:
-    return COUNTRY_NAMES.get(iso3, iso3)
+    """The country's name, from its level-0 admin area (the ISO3 code if the gazetteer has none)."""
+    return _country_facts().get(iso3, (iso3, iso3))[0]
+
+
+def country_prefix(iso3: str) -> str:
+    """The stem of a country's human codes when no province applies (KHM → KH, AZE → AZ).
+
+    Read from the gazetteer, never from code: the letters that begin every level-1 code of the country
+    (KH01…KH25 → KH; AZ-ABSHERON… → AZ). A country whose level-1 codes share no such letters, or has
+    none, uses its ISO3 code.
+    """
+    return _country_facts().get(iso3, (iso3, iso3))[1]
+
+
+@lru_cache(maxsize=1)
+def _country_facts() -> dict[str, tuple[str, str]]:
+    """{ISO3: (name, code prefix)} for every country in the gazetteer (one query; cached per process)."""
+    names = dict(AdminArea.objects.filter(level=0).values_list("country", "name"))
+    letters: dict[str, set[str]] = {}
+    for iso3, code in AdminArea.objects.filter(level=1).values_list("country", "code"):
+        letters.setdefault(iso3, set()).add(_LEADING_LETTERS.match(code).group(0))
+    out = {}
+    for iso3 in sorted(set(names) | set(letters)):
+        found = letters.get(iso3, set())
+        prefix = next(iter(found)) if len(found) == 1 and "" not in found else iso3
+        out[iso3] = (names.get(iso3, iso3), prefix)
+    return out
+
+
+_LEADING_LETTERS = re.compile(r"[A-Za-z]*")
 
 
 @lru_cache(maxsize=16)
@@ -36,6 +65,8 @@ def country_outline(country: str) -> BaseGeometry | None:
 def clear_caches() -> None:
     country_outline.cache_clear()
     _admin_index.cache_clear()
+    _country_facts.cache_clear()
+    _province_codes.cache_clear()
 
 
 def countries() -> list[str]:
@@ -44,12 +75,7 @@ def countries() -> list[str]:
 
 def country_at(geom: BaseGeometry) -> str | None:
     """The country whose outline holds the geometry's representative point, if any."""
-    point = geom.representative_point()
-    for iso3 in countries():
-        outline = country_outline(iso3)
-        if outline is not None and outline.contains(point):
-            return iso3
-    return None
+    return countries_at([geom])[0]
 
 
 def check_inside_country(geom: BaseGeometry, country: str, what: str = "geometry") -> None:
@@ -149,28 +175,141 @@ def locate(geoms: list[BaseGeometry], country: str) -> list[Location]:
     return [Location(country, found[1][i], found[2][i], found[3][i]) for i in range(len(geoms_arr))]
 
 
-def place_polygon(geom: shapely.Geometry, country: str | None, what: str) -> tuple[shapely.MultiPolygon, str]:
-    """Validate a polygon and settle its country; returns (multipolygon, country ISO3).
+def locate_all(geoms, countries_of: list[str | None]) -> list[Location | None]:
+    """`locate` for geometries of several countries (None where the country or the geometry is missing)."""
+    out: list[Location | None] = [None] * len(countries_of)
+    by_country: dict[str, list[int]] = defaultdict(list)
+    for i, c in enumerate(countries_of):
+        if c and geoms[i] is not None:
+            by_country[c].append(i)
+    for c, idx in by_country.items():
+        for i, where in zip(idx, locate([geoms[i] for i in idx], c), strict=True):
+            out[i] = where
+    return out
 
-    Shared by hazards and land release products: same validity, same border rule. Raises
-    ValidationFailed naming the `geometry` field.
+
+@lru_cache(maxsize=1)
+def _province_codes() -> dict:
+    return dict(AdminArea.objects.filter(level=1).values_list("id", "code"))
+
+
+def code_stems(locations: list[Location | None], countries_of: list[str]) -> list[str]:
+    """The stem of each record's code: its province's code (KH02, AZ-FUZULI), else its country's prefix."""
+    codes = _province_codes()
+    return [
+        codes.get(where.province_id) if where and where.province_id in codes else country_prefix(country)
+        for where, country in zip(locations, countries_of, strict=True)
+    ]
+
+
+def _where(exc: GeometryError) -> str:
+    return f"{exc.location[0]:.6f} {exc.location[1]:.6f}" if exc.location else exc.reason
+
+
+def countries_at(geoms) -> np.ndarray:
+    """Each geometry's country: the one whose outline holds its point on surface (None outside all, or None given)."""
+    geoms = np.asarray(geoms, dtype=object)
+    found = np.full(len(geoms), None, dtype=object)
+    present = np.array([g is not None for g in geoms], dtype=bool)
+    if not present.any():
+        return found
+    idx = np.flatnonzero(present)
+    reps = shapely.point_on_surface(geoms[idx])
+    for iso3 in countries():
+        outline = country_outline(iso3)
+        if outline is None:
+            continue
+        hit = shapely.contains(outline, reps) & (found[idx] == None)  # noqa: E711 - elementwise
+        found[idx[hit]] = iso3
+    return found
+
+
+def settle_countries(geoms, given: list[str | None], what: str) -> tuple[list[str | None], list[BulkError]]:
+    """The country of each geometry, set-based, and the problems that refuse a row: the one rule for every write.
+
+    A geometry belongs to the country whose outline holds its point on surface; a given country must
+    agree. Then the border rule (`check_inside_country`), tested only for geometries their outline
+    doesn't simply contain. Rows without a geometry keep the given country.
     """
-    try:
-        validate_polygonal(geom, what)
-        found = country_at(geom)
-        if country and found and found != country:
-            raise GeometryError(
-                f"{what} lies in {country_name(found)} ({found}), not in {country_name(country)} ({country})",
-                reason="wrong country",
-            )
-        country = country or found
-        if country is None:
-            raise GeometryError(
-                f"{what} lies outside every country in the gazetteer; check the coordinates "
-                "(longitude first, WGS 84 decimal degrees)",
-                reason="outside country",
-            )
-        check_inside_country(geom, country, what)
-    except GeometryError as exc:
-        raise ValidationFailed.from_geometry(exc, field="geometry") from exc
-    return as_multipolygon(geom), country
+    from django.utils.translation import gettext as _
+
+    geoms = np.asarray(geoms, dtype=object)
+    found = countries_at(geoms)
+    known = countries()
+    out: list[str | None] = []
+    problems: list[BulkError] = []
+    for i in range(len(geoms)):
+        want, got = given[i], found[i]
+        if geoms[i] is None:
+            out.append(want)
+            continue
+        if want and want not in known:
+            message = _("unknown country; the gazetteer has %(c)s") % {"c": ", ".join(known)}
+            problems.append(BulkError(i + 1, "country", want, message, "unknown country"))
+            out.append(None)
+        elif want and got and want != got:
+            message = _("%(what)s lies in %(got)s, not in %(want)s") % {
+                "what": what,
+                "got": f"{country_name(got)} ({got})",
+                "want": f"{country_name(want)} ({want})",
+            }
+            problems.append(BulkError(i + 1, "geometry", want, message, "wrong country"))
+            out.append(None)
+        elif not (want or got):
+            message = _("%(what)s lies outside every country in the gazetteer; check the coordinates and the CRS")
+            problems.append(BulkError(i + 1, "geometry", "", message % {"what": what}, "outside country"))
+            out.append(None)
+        else:
+            out.append(want or got)
+    by_country: dict[str, list[int]] = defaultdict(list)
+    for i, c in enumerate(out):
+        if c and geoms[i] is not None:
+            by_country[c].append(i)
+    for iso3, idx in by_country.items():
+        outline = country_outline(iso3)
+        arr = np.array(idx)
+        g = geoms[arr]
+        if outline is None:
+            inside = np.zeros(len(arr), dtype=bool)
+        elif (shapely.get_type_id(g) == 0).all():
+            inside = shapely.contains_xy(outline, shapely.get_x(g), shapely.get_y(g))
+        else:
+            inside = shapely.contains(outline, g)
+        for i in arr[~inside]:
+            try:
+                check_inside_country(geoms[i], iso3, what)
+            except GeometryError as exc:
+                problems.append(
+                    BulkError(int(i) + 1, "geometry", _where(exc), str(exc), exc.reason, location=exc.location)
+                )
+                out[i] = None
+    problems.sort(key=lambda p: p.row)
+    return out, problems
+
+
+def place_polygons(geoms, given: list[str | None], what: str) -> tuple[np.ndarray, list[str | None], list[BulkError]]:
+    """Validate polygons and settle their countries, set-based: (multipolygons, countries, problems).
+
+    The rule shared by hazards and land release products, single or bulk: same validity, same border
+    rule. A refused row has a problem (and None as its multipolygon or country).
+    """
+    geoms = np.asarray(geoms, dtype=object)
+    multis = np.full(len(geoms), None, dtype=object)
+    problems: list[BulkError] = []
+    for i, geom in enumerate(geoms):
+        try:
+            validate_polygonal(geom, what)
+        except GeometryError as exc:
+            problems.append(BulkError(i + 1, "geometry", _where(exc), str(exc), exc.reason, location=exc.location))
+            continue
+        multis[i] = as_multipolygon(geom)
+    settled, more = settle_countries(multis, given, what)
+    return multis, settled, sorted(problems + more, key=lambda p: p.row)
+
+
+def place_polygon(geom: shapely.Geometry, country: str | None, what: str) -> tuple[shapely.MultiPolygon, str]:
+    """`place_polygons` for one polygon; returns (multipolygon, country ISO3) or raises ValidationFailed."""
+    multis, settled, problems = place_polygons([geom], [country], what)
+    if problems:
+        raise problems[0].as_error()
+    return multis[0], settled[0]

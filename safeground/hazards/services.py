@@ -3,83 +3,276 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from typing import Any
 
 import shapely
 from django.contrib.gis.geos import MultiPolygon, Point, Polygon
 from django.db import transaction
+from django.utils import timezone
 
-from safeground.core.codes import next_code
-from safeground.core.errors import ValidationFailed
+from safeground.core import bulk, columns
+from safeground.core.codes import allocate_codes, next_code
+from safeground.core.columns import BulkResult, Checked
+from safeground.core.errors import BulkError, ValidationFailed
 from safeground.core.geojson import to_geos
-from safeground.core.geometry import GeometryError, area_m2, utm_epsg_for, validate_point
+from safeground.core.geometry import GeometryError, areas_m2, utm_epsg_for, validate_point
 from safeground.core.history import record_author
 from safeground.gazetteer import traverse as traverse_lib
 from safeground.gazetteer.coordinates import get_datum
-from safeground.gazetteer.models import AdminArea
-from safeground.gazetteer.queries import locate, place_polygon
-from safeground.hazards.models import Hazard, Traverse
+from safeground.gazetteer.queries import (
+    Location,
+    code_stems,
+    locate_all,
+    place_polygon,  # noqa: F401 - hazards.admin reads it here
+    place_polygons,
+)
+from safeground.hazards.models import Beneficiary, Evidence, Hazard, Traverse
 from safeground.hazards.signals import hazard_changed
 from safeground.ordnance.models import OrdnanceModel
 from safeground.organisations.models import Organisation
 
-COUNTRY_PREFIX = {"KHM": "KH", "AZE": "AZ"}
+CONTAMINATION = Hazard._meta.get_field("contamination_type").choices
 
 
-def _benchmark(value: shapely.Geometry | None):
-    if value is None:
-        return None
-    try:
-        validate_point(value, "benchmark")
-    except GeometryError as exc:
-        raise ValidationFailed.from_geometry(exc, field="benchmark") from exc
-    return to_geos(value)
+# ------------------------------------------------------------------------------------------------
+# The rules over whole columns (a single write checks columns of one row)
+# ------------------------------------------------------------------------------------------------
 
 
-def _organisation(acronym: str | None) -> Organisation | None:
-    if not acronym:
-        return None
-    org = Organisation.objects.filter(acronym=acronym).first()
-    if org is None:
-        raise ValidationFailed(f"unknown organisation {acronym!r}", field="reporting_organisation")
-    return org
+def _points(values: list, field: str = "benchmark") -> list[BulkError]:
+    errors = []
+    for i, value in enumerate(values):
+        if value is None:
+            continue
+        try:
+            validate_point(value, field)
+        except GeometryError as exc:
+            errors.append(BulkError(i + 1, field, exc.reason, str(exc), exc.reason, exc.location))
+    return errors
 
 
-def _models(names: list[str] | None) -> list[OrdnanceModel]:
-    names = names or []
-    found = {m.name: m for m in OrdnanceModel.objects.filter(name__in=names)}
-    missing = [n for n in names if n not in found]
+def _organisations(acronyms: list) -> tuple[list, list[BulkError]]:
+    """Reporting organisations by acronym (one query): their ids, and the unknown ones refused."""
+    found = columns.lookup(Organisation, "acronym", acronyms, "id")
+    errors = [
+        BulkError(i + 1, "reporting_organisation", a, f"unknown organisation {a!r}", "unknown")
+        for i, a in enumerate(acronyms)
+        if a and a not in found
+    ]
+    return [found.get(a) if a else None for a in acronyms], errors
+
+
+def _ordnance_models(names: list) -> tuple[list[list], list[BulkError]]:
+    """Suspected ordnance models by name (one query): their ids per row, and the unknown ones refused."""
+    names = [list(ns or []) for ns in names]
+    found = columns.lookup(OrdnanceModel, "name", [n for ns in names for n in ns], "id")
+    errors = []
+    for i, ns in enumerate(names):
+        missing = [n for n in ns if n not in found]
+        if missing:
+            message = f"unknown ordnance model(s): {', '.join(missing)}"
+            errors.append(BulkError(i + 1, "suspected_models", ", ".join(missing), message, "unknown"))
+    return [[found[n] for n in ns if n in found] for ns in names], errors
+
+
+def _placed(geometries: list, countries: list) -> tuple[dict, list, list[BulkError]]:
+    """Validate polygons and derive what they decide: country, admin areas, area and UTM zone."""
+    multis, settled, errors = place_polygons(geometries, countries, "hazard geometry")
+    if errors:
+        return {}, [], errors
+    where = locate_all(multis, settled)
+    placed = {
+        "geom": list(multis),
+        "country": settled,
+        "province": [w.province_id for w in where],
+        "district": [w.district_id for w in where],
+        "commune": [w.commune_id for w in where],
+        "area_m2": areas_m2(multis),
+        "utm_epsg": [utm_epsg_for(g) for g in multis],
+    }
+    return placed, where, []
+
+
+def check_hazards(rows: Mapping[str, Any], *, single: bool = False) -> Checked:
+    """Check hazards given column by column and derive what the services set, set-based.
+
+    Columns, as `create_hazard`'s arguments: geometry (Shapely polygons), hazard_class,
+    contamination_type, recorded_on (required); code, name, status, status_changed_on, country,
+    benchmark (Shapely point), reporting_organisation (acronym), suspected_models (names),
+    is_synthetic, id. Derived: the code (province or country stem, `core.codes`), country and admin
+    areas (`gazetteer.queries`), area and UTM zone. Raises BulkValidationFailed naming every bad row
+    (a single write: its first problem as ValidationFailed); nothing is written.
+    """
+    n = columns.row_count(rows, ["geometry"])
+
+    def col(name: str, default: Any = None) -> list:
+        return columns.column(rows, name, n, default)
+
+    codes, recorded_on, changed_on = col("code"), col("recorded_on"), col("status_changed_on")
+    status = col("status", "open")
+    errors = [
+        *columns.choices("hazard_class", col("hazard_class"), Hazard.CLASS_CHOICES),
+        *columns.choices("status", status, Hazard.STATUS_CHOICES),
+        *columns.choices("contamination_type", col("contamination_type"), CONTAMINATION),
+        *columns.dates("recorded_on", recorded_on),
+        *columns.dates("status_changed_on", changed_on, required=False),
+        *columns.not_before("status_changed_on", changed_on, "recorded_on", recorded_on),
+        *columns.new_codes(Hazard, codes, "a hazard"),
+        *_points(col("benchmark")),
+    ]
+    organisations, more = _organisations(col("reporting_organisation"))
+    models, more2 = _ordnance_models(col("suspected_models"))
+    placed, where, more3 = _placed(col("geometry"), col("country"))
+    columns.refuse([*errors, *more, *more2, *more3], single=single)
+    missing = [i for i, c in enumerate(codes) if not c]
     if missing:
-        raise ValidationFailed(f"unknown ordnance model(s): {', '.join(missing)}", field="suspected_models")
-    return [found[n] for n in names]
+        stems = code_stems([where[i] for i in missing], [placed["country"][i] for i in missing])
+        for i, code in zip(missing, allocate_codes(Hazard, "HAZ", stems, taken=[c for c in codes if c]), strict=True):
+            codes[i] = code
+    data = {
+        "code": codes,
+        "name": [v or "" for v in col("name", "")],
+        "hazard_class": col("hazard_class"),
+        "status": status,
+        "contamination_type": col("contamination_type"),
+        "recorded_on": recorded_on,
+        "status_changed_on": [b or a for a, b in zip(recorded_on, changed_on, strict=True)],
+        "benchmark": col("benchmark"),
+        "reporting_organisation": organisations,
+        "is_synthetic": [bool(v) for v in col("is_synthetic", False)],
+        **placed,
+    }
+    if "id" in rows:
+        data["id"] = col("id")
+    return Checked("hazards", n, data, {"suspected_models": models})
 
 
-def _check_choice(field: str, value: Any, choices) -> None:
-    allowed = [c[0] for c in choices]
-    if value not in allowed:
-        raise ValidationFailed(f"{field} must be one of {', '.join(allowed)}; got {value!r}", field=field)
+@transaction.atomic
+def bulk_create_hazards(
+    rows: Mapping[str, Any] | Checked, *, user=None, source: str = "", reason: str = "", progress=None
+) -> BulkResult:
+    """Check and write many hazards in one set-based write (columns as in `check_hazards`, or its result).
+
+    One `core.Batch(kind="hazards")` stamped on every row and no per-row history (decision 0015); the
+    suspected models in one insert. The land release ledger is the caller's to refresh (it sits above
+    hazards; single writes reach it through `hazard_changed`).
+    """
+    checked = rows if isinstance(rows, Checked) else check_hazards(rows)
+    batch, data = columns.stamp(checked, "hazards", user=user, source=source, reason=reason)
+    bulk.insert(Hazard, data, progress=progress)
+    through = Hazard.suspected_models.through
+    pairs = [(h, m) for h, ms in zip(data["id"], checked.extra["suspected_models"], strict=True) for m in ms]
+    bulk.insert(through, {"hazard": [h for h, _m in pairs], "ordnancemodel": [m for _h, m in pairs]})
+    return BulkResult(batch, list(data["code"]), list(data["id"]))
+
+
+def bulk_add_evidence(rows: Mapping[str, Any], *, reason: str = "") -> int:
+    """Evidence for many hazards, set-based. Columns: hazard (id), kind, evidence_type, point (Shapely
+    point or None), observed_on, description. Evidence is no `Record` (no batch): its "created" history
+    rows are written in bulk beside it."""
+    n = columns.row_count(rows, ["hazard"])
+    kind, etype = columns.column(rows, "kind", n), columns.column(rows, "evidence_type", n)
+    points = columns.column(rows, "point", n)
+    errors = [
+        *columns.choices("kind", kind, Evidence.KIND_CHOICES),
+        *columns.choices("evidence_type", etype, Evidence.TYPE_CHOICES),
+        *columns.dates("observed_on", columns.column(rows, "observed_on", n), required=False),
+        *_points(points, "point"),
+    ]
+    columns.refuse(errors)
+    objs = [
+        Evidence(
+            hazard_id=h,
+            kind=k,
+            evidence_type=t,
+            point=to_geos(p, Point) if p is not None else None,
+            observed_on=o,
+            description=d or "",
+        )
+        for h, k, t, p, o, d in zip(
+            rows["hazard"],
+            kind,
+            etype,
+            points,
+            columns.column(rows, "observed_on", n),
+            columns.column(rows, "description", n, ""),
+            strict=True,
+        )
+    ]
+    _with_history(Evidence, objs, reason)
+    return n
+
+
+def bulk_add_beneficiaries(rows: Mapping[str, Any], *, reason: str = "") -> int:
+    """Beneficiaries for many hazards, set-based. Columns: hazard (id), status, people, land_use."""
+    n = columns.row_count(rows, ["hazard"])
+    status, land_use = columns.column(rows, "status", n), columns.column(rows, "land_use", n)
+    people = columns.column(rows, "people", n)
+    errors = [
+        *columns.choices("status", status, Beneficiary.STATUS_CHOICES),
+        *columns.choices("land_use", land_use, Beneficiary.LAND_USE_CHOICES),
+        *[
+            BulkError(i + 1, "people", str(v), "people must be a whole number of 0 or more", "negative")
+            for i, v in enumerate(people)
+            if not isinstance(v, int) or v < 0
+        ],
+    ]
+    columns.refuse(errors)
+    objs = [
+        Beneficiary(hazard_id=h, status=s, people=p, land_use=u)
+        for h, s, p, u in zip(rows["hazard"], status, people, land_use, strict=True)
+    ]
+    _with_history(Beneficiary, objs, reason)
+    return n
+
+
+def _with_history(model, objs: list, reason: str) -> None:
+    model.objects.bulk_create(objs, batch_size=2000)
+    model.history.bulk_history_create(
+        objs, batch_size=2000, default_change_reason=reason[:100] or None, default_date=timezone.now()
+    )
 
 
 def apply_geometry(hazard: Hazard, geom: shapely.Geometry, country: str | None) -> None:
     """Validate the geometry and set it with everything derived from it: country, area, UTM zone, location."""
-    multi, country = place_polygon(geom, country, "hazard geometry")
-    where = locate([multi], country)[0]
-    hazard.geom = to_geos(multi, MultiPolygon)
-    hazard.country = country
-    hazard.area_m2 = area_m2(multi)
-    hazard.utm_epsg = utm_epsg_for(multi)
-    hazard.province_id, hazard.district_id, hazard.commune_id = (
-        where.province_id,
-        where.district_id,
-        where.commune_id,
-    )
+    placed, _where, errors = _placed([geom], [country])
+    columns.refuse(errors, single=True)
+    hazard.geom = to_geos(placed["geom"][0], MultiPolygon)
+    hazard.country = placed["country"][0]
+    hazard.area_m2 = placed["area_m2"][0]
+    hazard.utm_epsg = placed["utm_epsg"][0]
+    hazard.province_id = placed["province"][0]
+    hazard.district_id = placed["district"][0]
+    hazard.commune_id = placed["commune"][0]
 
 
 def hazard_code(hazard: Hazard) -> str:
-    prefix = COUNTRY_PREFIX.get(hazard.country, hazard.country)
-    if hazard.province_id:
-        prefix = AdminArea.objects.values_list("code", flat=True).get(pk=hazard.province_id)
-    return next_code(Hazard, prefix, "HAZ")
+    """The next code for a hazard placed by `apply_geometry`: its province's stem, else its country's."""
+    where = Location(hazard.country, hazard.province_id, hazard.district_id, hazard.commune_id)
+    return next_code(Hazard, code_stems([where], [hazard.country])[0], "HAZ")
+
+
+def _benchmark(value: shapely.Geometry | None):
+    columns.refuse(_points([value]), single=True)
+    return to_geos(value, Point) if value is not None else None
+
+
+def _organisation(acronym: str | None) -> Organisation | None:
+    ids, errors = _organisations([acronym])
+    columns.refuse(errors, single=True)
+    return Organisation.objects.get(pk=ids[0]) if ids[0] else None
+
+
+def _models(names: list[str] | None) -> list[OrdnanceModel]:
+    ids, errors = _ordnance_models([names])
+    columns.refuse(errors, single=True)
+    found = OrdnanceModel.objects.in_bulk(ids[0])
+    return [found[i] for i in ids[0]]
+
+
+def _check_choice(field: str, value: Any, choices) -> None:
+    columns.refuse(columns.choices(field, [value], choices), single=True)
 
 
 @transaction.atomic
@@ -98,27 +291,40 @@ def create_hazard(
     reporting_organisation: str | None = None,
     suspected_models: list[str] | None = None,
 ) -> Hazard:
-    _check_choice("hazard_class", hazard_class, Hazard.CLASS_CHOICES)
-    _check_choice("status", status, Hazard.STATUS_CHOICES)
-    _check_choice("contamination_type", contamination_type, Hazard._meta.get_field("contamination_type").choices)
-    if code and Hazard.objects.filter(code=code).exists():
-        raise ValidationFailed(f"a hazard with code {code!r} already exists", field="code")
-    hazard = Hazard(
-        name=name,
-        hazard_class=hazard_class,
-        status=status,
-        contamination_type=contamination_type,
-        recorded_on=recorded_on,
-        status_changed_on=recorded_on,
-        benchmark=_benchmark(benchmark),
-        reporting_organisation=_organisation(reporting_organisation),
+    """One hazard: `check_hazards` on a row of one (same rules, same derived fields), saved with its history."""
+    checked = check_hazards(
+        {
+            "geometry": [geometry],
+            "hazard_class": [hazard_class],
+            "contamination_type": [contamination_type],
+            "recorded_on": [recorded_on],
+            "code": [code],
+            "name": [name],
+            "status": [status],
+            "country": [country],
+            "benchmark": [benchmark],
+            "reporting_organisation": [reporting_organisation],
+            "suspected_models": [suspected_models or []],
+        },
+        single=True,
     )
-    models = _models(suspected_models)
-    apply_geometry(hazard, geometry, country)
-    hazard.code = code or hazard_code(hazard)
+    row = {k: v[0] for k, v in checked.data.items()}
+    hazard = Hazard(
+        **{k: row[k] for k in ("code", "name", "hazard_class", "status", "contamination_type", "recorded_on")},
+        status_changed_on=row["status_changed_on"],
+        geom=to_geos(row["geom"], MultiPolygon),
+        benchmark=to_geos(row["benchmark"], Point) if row["benchmark"] is not None else None,
+        reporting_organisation_id=row["reporting_organisation"],
+        country=row["country"],
+        province_id=row["province"],
+        district_id=row["district"],
+        commune_id=row["commune"],
+        area_m2=row["area_m2"],
+        utm_epsg=row["utm_epsg"],
+    )
     record_author(hazard, user)
     hazard.save()
-    hazard.suspected_models.set(models)
+    hazard.suspected_models.set(checked.extra["suspected_models"][0])
     hazard_changed.send(sender=Hazard, hazard=hazard, old_geom=None)
     return hazard
 

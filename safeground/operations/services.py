@@ -7,15 +7,28 @@ the work, and progress reports keep each method's running total within the activ
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections import defaultdict
+from collections.abc import Mapping, Sequence
+from typing import Any
 
+import shapely
+from django.contrib.gis.db.models.functions import PointOnSurface
+from django.contrib.gis.geos import Point
 from django.db import transaction
 from django.db.models import Sum
 
-from safeground.core.errors import ValidationFailed
+from safeground.core import bulk, columns
+from safeground.core.codes import allocate_codes
+from safeground.core.columns import BulkResult, Checked
+from safeground.core.errors import BulkError, ValidationFailed
+from safeground.core.geojson import to_geos, to_shapely
+from safeground.core.geometry import GeometryError, validate_point
 from safeground.core.history import record_author
+from safeground.gazetteer.queries import code_stems, locate_all, settle_countries
+from safeground.hazards.models import Hazard
 from safeground.operations.models import METHOD_CHOICES, Activity, ActivityAsset, ProgressReport
-from safeground.organisations.services import require_accreditation
+from safeground.organisations.models import Accreditation, AnimalAccreditation, Asset, Organisation, Team
+from safeground.organisations.services import ACCREDITATION_FOR, ANIMAL_METHODS, METHOD_LABELS, require_accreditation
 
 METHODS = dict(METHOD_CHOICES)
 #: Slack for rounding when comparing a reported total with the hazard area (m²).
@@ -143,6 +156,204 @@ def _next_code(activity: Activity) -> str:
 
 
 TYPE_CODES = {"nts": "NTS", "ts": "TS", "clearance": "CLR", "bac": "BAC", "eod": "EOD"}
+#: Statuses the accreditation gate applies to: work ahead or under way (as `create_activity` and
+#: `start_activity` gate it). Completed, cancelled and suspended rows record work already done.
+GATED_STATUSES = ("planned", "ongoing")
+
+
+# ------------------------------------------------------------------------------------------------
+# The rules over whole columns (a single write checks columns of one row)
+# ------------------------------------------------------------------------------------------------
+
+
+def _methods(values: list) -> list[BulkError]:
+    errors = []
+    for i, methods in enumerate(values):
+        unknown = [m for m in methods or [] if m not in METHODS]
+        if not methods or unknown:
+            detail = f"; unknown: {', '.join(map(str, unknown))}" if unknown else ""
+            message = f"methods must be one or more of {', '.join(METHODS)}{detail}"
+            errors.append(BulkError(i + 1, "methods", ", ".join(map(str, methods or [])), message, "not a choice"))
+    return errors
+
+
+def _references(field: str, model, key: str, values: list, what: str, many: bool = False):
+    """Rows' references by code/acronym (one query per chunk): ids (lists of ids with `many`), and the unknown."""
+    wanted = [v for vs in values for v in (vs or [])] if many else values
+    found = columns.lookup(model, key, wanted, "id")
+    errors = []
+    for i, vs in enumerate(values):
+        missing = [v for v in (vs or [] if many else [vs]) if v and v not in found]
+        if missing:
+            message = f"unknown {what}: {', '.join(missing)}"
+            errors.append(BulkError(i + 1, field, ", ".join(missing), message, "unknown"))
+    if many:
+        return [[found[v] for v in vs or [] if v in found] for vs in values], errors
+    return [found.get(v) if v else None for v in values], errors
+
+
+def accreditation_errors(
+    organisations: list, methods: list[list[str]], on: list, teams: list[list], rows: list[int]
+) -> list[BulkError]:
+    """The accreditation rule (`organisations.services`) for many rows at once, in three queries.
+
+    For each row index in `rows`: the organisation must hold a valid accreditation for every method
+    on the date, and the dogs and rats of its teams one of their own, as `require_accreditation` says.
+    """
+    if not rows:
+        return []
+    org_ids = {organisations[i] for i in rows}
+    held: dict = defaultdict(list)
+    for org, method, start, end in Accreditation.objects.filter(organisation_id__in=org_ids).values_list(
+        "organisation_id", "method", "valid_from", "valid_until"
+    ):
+        held[(org, method)].append((start, end))
+    team_ids = {t for i in rows for t in teams[i]}
+    animals: dict = defaultdict(list)
+    for team, asset, kind, identifier in Asset.objects.filter(
+        team_id__in=team_ids, kind__in=("dog", "rat")
+    ).values_list("team_id", "id", "kind", "identifier"):
+        animals[team].append((asset, kind, identifier))
+    valid: dict = defaultdict(list)
+    asset_ids = [a[0] for group in animals.values() for a in group]
+    for start in range(0, len(asset_ids), columns.CHUNK):
+        for asset, a, b in AnimalAccreditation.objects.filter(
+            asset_id__in=asset_ids[start : start + columns.CHUNK]
+        ).values_list("asset_id", "valid_from", "valid_until"):
+            valid[asset].append((a, b))
+    acronyms = dict(Organisation.objects.filter(id__in=org_ids).values_list("id", "acronym"))
+    errors = []
+    for i in rows:
+        day = on[i]
+        gaps = []
+        for method in methods[i]:
+            needed = ACCREDITATION_FOR.get(method, method)
+            if not any(a <= day <= b for a, b in held[(organisations[i], needed)]):
+                label = METHOD_LABELS.get(needed, needed)
+                gaps.append(
+                    f"{acronyms[organisations[i]]} holds no valid accreditation for {label} on {day.isoformat()}"
+                )
+        kinds = {ANIMAL_METHODS[m] for m in methods[i] if m in ANIMAL_METHODS}
+        for team in teams[i]:
+            for asset, kind, identifier in animals[team]:
+                if kind in kinds and not any(a <= day <= b for a, b in valid[asset]):
+                    gaps.append(f"{kind} {identifier} is not accredited on {day.isoformat()}")
+        if gaps:
+            message = "Not accredited: " + "; ".join(gaps) + "."
+            errors.append(BulkError(i + 1, "methods", ", ".join(methods[i]), message, "not_accredited"))
+    return errors
+
+
+def check_activities(rows: Mapping[str, Any], *, single: bool = False, gate: bool = True) -> Checked:
+    """Check activities given column by column and derive what the services set, set-based.
+
+    Columns: activity_type, organisation (acronym), methods (list), start_date, and hazards (codes) or
+    reference_point (Shapely point; default: the first hazard's point on surface); optional code,
+    teams (codes), end_date, status (default planned), country, is_synthetic, id. Derived: the country
+    (`gazetteer.queries.settle_countries`, border rule included) and the code (`<province or country
+    stem>-<NTS|TS|CLR|BAC|EOD>-000001`, `core.codes`). The accreditation gate applies to planned and
+    ongoing rows (`gate=False` only for callers that check it afterwards, see the demo). Raises
+    BulkValidationFailed naming every bad row (a single write: its first problem); nothing is written.
+    """
+    n = columns.row_count(rows, ["activity_type"])
+
+    def col(name: str, default: Any = None) -> list:
+        return columns.column(rows, name, n, default)
+
+    codes, start, end, status = col("code"), col("start_date"), col("end_date"), col("status", "planned")
+    activity_type, methods = col("activity_type"), [list(m or []) for m in col("methods")]
+    errors = [
+        *columns.choices("activity_type", activity_type, Activity.TYPE_CHOICES),
+        *columns.choices("status", status, Activity.STATUS_CHOICES),
+        *_methods(methods),
+        *columns.dates("start_date", start),
+        *columns.dates("end_date", end, required=False),
+        *columns.not_before("end_date", end, "start_date", start),
+        *columns.new_codes(Activity, codes, "an activity"),
+    ]
+    organisations, more = _references("organisation", Organisation, "acronym", col("organisation"), "organisation")
+    teams, more2 = _references("teams", Team, "code", col("teams"), "team(s)", many=True)
+    hazards, more3 = _references("hazards", Hazard, "code", col("hazards"), "hazard(s)", many=True)
+    errors += more + more2 + more3
+    errors += [
+        BulkError(i + 1, "organisation", "", "organisation is required", "required")
+        for i, o in enumerate(col("organisation"))
+        if not o
+    ]
+    points, given, named = col("reference_point"), col("country"), col("hazards")
+    first = {}
+    need = [hs[0] for hs, p in zip(hazards, points, strict=True) if p is None and hs]
+    for hid, country, point in (
+        Hazard.objects.filter(id__in=need).annotate(p=PointOnSurface("geom")).values_list("id", "country", "p")
+    ):
+        first[hid] = (country, shapely.from_wkb(bytes(point.wkb)))
+    for i, (hs, p) in enumerate(zip(hazards, points, strict=True)):
+        if p is None and hs and hs[0] in first:
+            given[i] = given[i] or first[hs[0]][0]
+            points[i] = first[hs[0]][1]
+        elif p is None and not named[i]:
+            message = "give the hazards the activity works on, or a reference point"
+            errors.append(BulkError(i + 1, "hazards", "", message, "required"))
+        elif p is not None:
+            try:
+                validate_point(p, "reference point")
+            except GeometryError as exc:
+                errors.append(BulkError(i + 1, "reference_point", exc.reason, str(exc), exc.reason, exc.location))
+                points[i] = None
+    settled, more4 = settle_countries(points, given, "reference point")
+    errors += more4
+    if gate and not errors:
+        gated = [i for i in range(n) if status[i] in GATED_STATUSES]
+        errors += accreditation_errors(organisations, methods, start, teams, gated)
+    columns.refuse(errors, single=single)
+    missing = [i for i, c in enumerate(codes) if not c]
+    if missing:
+        where = locate_all([points[i] for i in missing], [settled[i] for i in missing])
+        stems = code_stems(where, [settled[i] for i in missing])
+        kinds = [TYPE_CODES[activity_type[i]] for i in missing]
+        for kind in sorted(set(kinds)):
+            idx = [i for i, k in zip(missing, kinds, strict=True) if k == kind]
+            mine = [s for s, k in zip(stems, kinds, strict=True) if k == kind]
+            for i, code in zip(idx, allocate_codes(Activity, kind, mine, taken=[c for c in codes if c]), strict=True):
+                codes[i] = code
+    data = {
+        "code": codes,
+        "activity_type": activity_type,
+        "organisation": organisations,
+        "methods": methods,
+        "reference_point": points,
+        "country": settled,
+        "start_date": start,
+        "end_date": end,
+        "status": status,
+        "is_synthetic": [bool(v) for v in col("is_synthetic", False)],
+    }
+    if "id" in rows:
+        data["id"] = col("id")
+    return Checked("activities", n, data, {"teams": teams, "hazards": hazards})
+
+
+@transaction.atomic
+def bulk_create_activities(
+    rows: Mapping[str, Any] | Checked, *, user=None, source: str = "", reason: str = "", progress=None
+) -> BulkResult:
+    """Check and write many activities in one set-based write (columns as in `check_activities`, or its result).
+
+    One `core.Batch(kind="activities")` stamped on every row and no per-row history, teams and hazards
+    linked in one insert each (decision 0015).
+    """
+    checked = rows if isinstance(rows, Checked) else check_activities(rows)
+    batch, data = columns.stamp(checked, "activities", user=user, source=source, reason=reason)
+    bulk.insert(Activity, data, progress=progress)
+    for name, other in (("teams", "team"), ("hazards", "hazard")):
+        pairs = [(a, x) for a, xs in zip(data["id"], checked.extra[name], strict=True) for x in xs]
+        through = getattr(Activity, name).through
+        bulk.insert(through, {"activity": [a for a, _x in pairs], other: [x for _a, x in pairs]})
+    return BulkResult(batch, list(data["code"]), list(data["id"]))
+
+
+def _shapely(point):
+    return to_shapely(point) if point is not None and not isinstance(point, shapely.Geometry) else point
 
 
 @transaction.atomic
@@ -161,36 +372,28 @@ def create_activity(
 ) -> Activity:
     """A planned activity of one organisation on one or more hazards, its teams assigned.
 
-    The accreditation gate applies: the organisation (and each team) must be accredited for every
-    method on the start date. The reference point defaults to the first hazard's centroid."""
-    from safeground.core.codes import next_code
-
-    if activity_type not in TYPE_CODES:
-        raise ValidationFailed(f"activity_type must be one of {', '.join(TYPE_CODES)}", field="activity_type")
-    unknown = [m for m in methods if m not in METHODS]
-    if not methods or unknown:
-        detail = f"; unknown: {', '.join(unknown)}" if unknown else ""
-        raise ValidationFailed(f"methods must be one or more of {', '.join(METHODS)}{detail}", field="methods")
-    if not hazards and reference_point is None:
-        raise ValidationFailed("give the hazards the activity works on, or a reference point", field="hazards")
-    if end_date and end_date < start_date:
-        raise ValidationFailed("end_date is before start_date", field="end_date")
-    require_accreditation(organisation, methods, start_date, teams=list(teams))
-    country = hazards[0].country if hazards else organisation.country
-    point = reference_point if reference_point is not None else hazards[0].geom.point_on_surface
-    prefix = f"{country[:2]}-{organisation.acronym}"
-    if code and Activity.objects.filter(code=code).exists():
-        raise ValidationFailed(f"an activity with code {code!r} already exists", field="code")
+    `check_activities` on a row of one: the accreditation gate applies (the organisation and each
+    team's animals accredited for every method on the start date); the reference point defaults to the
+    first hazard's point on surface; the code's stem is the province of the reference point."""
+    checked = check_activities(
+        {
+            "organisation": [organisation.acronym],
+            "activity_type": [activity_type],
+            "methods": [list(methods)],
+            "hazards": [[h.code for h in hazards]],
+            "teams": [[t.code for t in teams]],
+            "start_date": [start_date],
+            "end_date": [end_date],
+            "reference_point": [_shapely(reference_point)],
+            "code": [code],
+        },
+        single=True,
+    )
+    row = {k: v[0] for k, v in checked.data.items()}
     activity = Activity(
-        code=code or next_code(Activity, prefix, TYPE_CODES[activity_type]),
-        activity_type=activity_type,
+        **{k: row[k] for k in ("code", "activity_type", "methods", "country", "start_date", "end_date", "status")},
         organisation=organisation,
-        methods=list(methods),
-        reference_point=point,
-        country=country,
-        start_date=start_date,
-        end_date=end_date,
-        status="planned",
+        reference_point=to_geos(row["reference_point"], Point),
     )
     record_author(activity, user)
     activity.save()

@@ -12,7 +12,6 @@ import numpy as np
 import shapely
 
 from safeground.core.geometry import area_m2
-from safeground.gazetteer import queries
 from safeground.gazetteer.loaders.common import Report, as_multipolygons, as_text, polygonal, read_layer
 from safeground.gazetteer.loaders.plan import AreaRow, Plan, report_repairs
 
@@ -76,7 +75,7 @@ def plan_azerbaijan(data_dir: Path, plan: Plan, report: Report):
         f"exclaves included); the boundaries are coarse (traced from a small-scale map); "
         f"{len(holes)} hole(s) covered by no rayon (water bodies or enclaves): {hole_text or 'none'}"
     )
-    plan.areas[("AZE", 0)] = [AreaRow("AZE", queries.country_name("AZE"), outline, None, SOURCE_OUTLINE)]
+    plan.areas[("AZE", 0)] = [AreaRow("AZE", "Azerbaijan", outline, None, SOURCE_OUTLINE)]
     order = sorted(range(len(names)), key=lambda i: codes[i])
     plan.areas[("AZE", 1)] = [AreaRow(codes[i], names[i], geoms[i], "AZE", SOURCE) for i in order]
     return outline, ([codes[i] for i in order], geoms[order])

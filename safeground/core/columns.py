@@ -1,0 +1,154 @@
+"""Checks over whole columns, shared by single and bulk writes: each returns the rows it refuses.
+
+A single write is a bulk write of one row: the services run these on one-row columns and raise the
+first problem; bulk services run them on every row and raise them all (`BulkValidationFailed`).
+Messages are the single writes' messages, so a row fails the same way whichever path it takes.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import Model
+from django.utils import timezone
+
+from safeground.core import bulk
+from safeground.core.errors import BulkError, BulkValidationFailed
+from safeground.core.models import Batch
+
+#: Keys per IN (...) query: under SQLite's default variable limit.
+CHUNK = 900
+
+
+@dataclass
+class Checked:
+    """Rows that went through every check of a bulk service, with their derived columns (field name →
+    values, ready for `core.bulk.insert`) and what goes elsewhere (`extra`: links, per-row lists)."""
+
+    kind: str
+    n: int
+    data: dict[str, list] = field(default_factory=dict)
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def codes(self) -> list[str]:
+        return self.data.get("code", [])
+
+
+@dataclass
+class BulkResult:
+    batch: Batch
+    codes: list[str]
+    ids: list
+
+
+def stamp(checked: Checked, kind: str, *, user=None, source: str = "", reason: str = "") -> tuple[Batch, dict]:
+    """Create the write's one `Batch` (decision 0015) and add what every row carries: id, timestamps, batch."""
+    if checked.kind != kind:
+        raise ValueError(f"a bulk write of {kind} got checked {checked.kind}")
+    batch = Batch.objects.create(kind=kind, source=source[:300], reason=reason[:300], user=user, rows=checked.n)
+    now = timezone.now()
+    data = dict(checked.data)
+    if "id" not in data:
+        data["id"] = bulk.sequential_uuids(checked.n)
+    data.update(created_at=[now] * checked.n, updated_at=[now] * checked.n, batch=[batch.id] * checked.n)
+    return batch, data
+
+
+def column(rows: dict[str, Any], name: str, n: int, default: Any = None) -> list:
+    """A column of `rows` as a list of n values: absent → `default` for every row; one scalar → repeated."""
+    value = rows.get(name, default)
+    if isinstance(value, (list, tuple)) or hasattr(value, "__array__"):
+        values = list(value)
+        if len(values) != n:
+            raise ValueError(f"column {name!r} has {len(values)} values for {n} rows")
+        return values
+    return [value] * n
+
+
+def row_count(rows: dict[str, Any], required: Sequence[str]) -> int:
+    lengths = {len(rows[name]) for name in required if name in rows}
+    if len(lengths) > 1:
+        raise ValueError(f"columns of different lengths: {sorted(lengths)}")
+    return lengths.pop() if lengths else 0
+
+
+def choices(field: str, values: Sequence, allowed_choices) -> list[BulkError]:
+    allowed = [c[0] for c in allowed_choices]
+    known = set(allowed)
+    return [
+        BulkError(i + 1, field, str(v), f"{field} must be one of {', '.join(allowed)}; got {v!r}", "not a choice")
+        for i, v in enumerate(values)
+        if v not in known
+    ]
+
+
+def required(field: str, values: Sequence) -> list[BulkError]:
+    return [
+        BulkError(i + 1, field, "", f"{field} is required", "required") for i, v in enumerate(values) if v in (None, "")
+    ]
+
+
+def dates(field: str, values: Sequence, required: bool = True) -> list[BulkError]:
+    out = []
+    for i, v in enumerate(values):
+        if v is None:
+            if required:
+                out.append(BulkError(i + 1, field, "", f"{field} is required", "required"))
+        elif not isinstance(v, dt.date) or isinstance(v, dt.datetime):
+            out.append(BulkError(i + 1, field, str(v), f"{field} must be a date (YYYY-MM-DD); got {v!r}", "not a date"))
+    return out
+
+
+def not_before(field: str, values: Sequence, earlier_field: str, earlier: Sequence) -> list[BulkError]:
+    return [
+        BulkError(
+            i + 1,
+            field,
+            b.isoformat(),
+            f"{field} {b.isoformat()} is before {earlier_field} {a.isoformat()}",
+            "dates_reversed",
+        )
+        for i, (a, b) in enumerate(zip(earlier, values, strict=True))
+        if isinstance(a, dt.date) and isinstance(b, dt.date) and b < a
+    ]
+
+
+def new_codes(model: type[Model], codes: Sequence[str | None], what: str) -> list[BulkError]:
+    """Given codes must be unique in the input and new to the table (one set-based query)."""
+    out = []
+    seen: dict[str, int] = {}
+    for i, c in enumerate(codes):
+        if not c:
+            continue
+        if c in seen:
+            out.append(BulkError(i + 1, "code", c, f"duplicate code {c!r} (also on row {seen[c] + 1})", "duplicate"))
+        else:
+            seen[c] = i
+    for c in sorted(bulk.existing_values(model, "code", list(seen))):
+        out.append(BulkError(seen[c] + 1, "code", c, f"{what} with code {c!r} already exists", "exists"))
+    return out
+
+
+def lookup(model: type[Model], key: str, values, *fields: str) -> dict:
+    """{key value: field value (or tuple of them)} for the distinct non-empty `values` (one query per chunk)."""
+    wanted = sorted({v for v in values if v not in (None, "")})
+    out: dict = {}
+    for start in range(0, len(wanted), CHUNK):
+        chunk = wanted[start : start + CHUNK]
+        for row in model._default_manager.filter(**{f"{key}__in": chunk}).values_list(key, *fields):
+            out[row[0]] = row[1:] if len(fields) > 1 else row[1]
+    return out
+
+
+def refuse(problems: list[BulkError], single: bool = False) -> None:
+    """Refuse the write when a row has a problem: a single write raises its first, a bulk write all of them."""
+    if not problems:
+        return
+    problems = sorted(problems, key=lambda p: p.row)
+    if single:
+        raise problems[0].as_error()
+    raise BulkValidationFailed(problems)
