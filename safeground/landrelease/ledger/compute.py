@@ -26,6 +26,8 @@ from __future__ import annotations
 
 import math
 from collections import defaultdict
+from collections.abc import Iterable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from uuid import UUID
 
@@ -98,6 +100,22 @@ class LedgerRow:
         return {name: getattr(self, name) for name in LEDGER_FIELDS}
 
 
+@dataclass
+class DevicePoints:
+    """Devices as columns (cheaper than one DeviceInput each): point `xy[k]` (lon/lat) is a device of
+    product `product_ids[group[k]]`. The store reads one multipoint per product."""
+
+    product_ids: list[RecordId]
+    group: np.ndarray  # int, one per device
+    xy: np.ndarray  # float, shape (devices, 2)
+
+    @classmethod
+    def of(cls, devices: list[DeviceInput]) -> DevicePoints:
+        points = np.array([d.point for d in devices], dtype=object)
+        xy = shapely.get_coordinates(points) if len(points) else np.empty((0, 2))
+        return cls([d.product_id for d in devices], np.arange(len(devices)), xy)
+
+
 def _polygonal(geom: BaseGeometry) -> BaseGeometry:
     """Keep only the areal part of an overlay result (drop touching lines and points)."""
     if geom.is_empty or geom.geom_type in ("Polygon", "MultiPolygon"):
@@ -106,35 +124,225 @@ def _polygonal(geom: BaseGeometry) -> BaseGeometry:
     return shapely.union_all(parts) if parts else shapely.MultiPolygon()
 
 
+def _polygonal_all(geoms: np.ndarray) -> np.ndarray:
+    """`_polygonal` over an array; only the rare non-polygonal results go through Python."""
+    odd = ~np.isin(shapely.get_type_id(geoms), (3, 6)) & ~shapely.is_empty(geoms)  # 3, 6: (Multi)Polygon
+    if odd.any():
+        geoms = geoms.copy()
+        geoms[odd] = [_polygonal(g) for g in geoms[odd]]
+    return geoms
+
+
+_MIN_SLICE = 256  # below this many elements per thread, threads cost more than they save
+
+
+def _threaded(fn, *arrays: np.ndarray, workers: int = 1, groups: np.ndarray | None = None) -> np.ndarray:
+    """`fn(*arrays)`, an element-wise Shapely call, run by `workers` threads on slices (GEOS releases the GIL).
+
+    `groups` (sorted): slices never split a group, so that a prepared geometry, which GEOS completes
+    lazily on first use, is only ever used by one thread.
+    """
+    n = len(arrays[0])
+    slices = min(4 * workers, n // _MIN_SLICE)
+    if workers <= 1 or slices < 2:
+        return fn(*arrays)
+    bounds = np.linspace(0, n, slices + 1).astype(np.int64)
+    if groups is not None:
+        bounds = np.unique(np.searchsorted(groups, groups[np.minimum(bounds, n - 1)]))
+        bounds = np.unique(np.concatenate([[0], bounds[bounds > 0], [n]]))
+    with ThreadPoolExecutor(workers) as pool:
+        parts = pool.map(lambda s, e: fn(*(a[s:e] for a in arrays)), bounds[:-1], bounds[1:])
+        return np.concatenate(list(parts))
+
+
 class _Areas:
     """Areas to measure, queued during the topology pass and measured in one projection per UTM zone."""
 
-    def __init__(self):
-        self.geoms: list[BaseGeometry] = []
-        self.epsg: list[int] = []
+    def __init__(self) -> None:
+        self.geoms: list[np.ndarray] = []
+        self.epsg: list[np.ndarray] = []
+        self.size = 0
 
-    def add(self, geom: BaseGeometry, epsg: int) -> int:
-        self.geoms.append(geom)
-        self.epsg.append(epsg)
-        return len(self.geoms) - 1
+    def add(self, geoms: np.ndarray, epsg) -> np.ndarray:
+        """Queue geometries, each with the EPSG of its zone; returns their slots in `measure()`'s array."""
+        geoms = np.asarray(geoms, dtype=object).reshape(-1)
+        self.geoms.append(geoms)
+        self.epsg.append(np.broadcast_to(np.asarray(epsg, dtype=np.int64), geoms.shape))
+        self.size += len(geoms)
+        return np.arange(self.size - len(geoms), self.size)
 
-    def measure(self) -> np.ndarray:
-        geoms = np.array(self.geoms, dtype=object)
-        zones = np.array(self.epsg)
-        out = np.zeros(len(geoms))
-        for epsg in np.unique(zones):
-            idx = zones == epsg
+    def measure(self, workers: int = 1) -> np.ndarray:
+        out = np.zeros(self.size)
+        if not self.size:
+            return out
+        geoms, zones = np.concatenate(self.geoms), np.concatenate(self.epsg)
+        for epsg in np.unique(zones).tolist():
+            idx = np.flatnonzero(zones == epsg)
             with np.errstate(all="ignore"):
-                out[idx] = shapely.area(project(geoms[idx], int(epsg)))
+                out[idx] = _threaded(lambda g, e=epsg: shapely.area(project(g, e)), geoms[idx], workers=workers)
         return out
+
+
+def _keys(ids: Iterable[RecordId]) -> list:
+    """Dictionary keys for ids: a UUID's integer hashes in C, a UUID's own hash is Python code (slow)."""
+    return [i.int if isinstance(i, UUID) else i for i in ids]
+
+
+def _precedence(products: list[ProductInput]) -> np.ndarray:
+    """Each product's rank in crediting order: outcome (cleared > reduced > cancelled), then the earliest."""
+    rank = {outcome: n for n, outcome in enumerate(OUTCOMES)}
+    keys = [(rank[p.outcome], p.order, str(p.id)) for p in products]
+    order = sorted(range(len(products)), key=keys.__getitem__)
+    out = np.empty(len(products), dtype=np.int64)
+    out[order] = np.arange(len(products))
+    return out
+
+
+def _ordered(pieces: list[BaseGeometry], products: list[int], meet: set[tuple[int, int]]) -> list[BaseGeometry | None]:
+    """Credit one hazard's pieces in precedence order: each keeps only ground no earlier piece kept.
+
+    `products[k]` is the product of `pieces[k]`; an earlier piece cuts a later one only where their
+    products' interiors meet (pair in `meet`, smaller index first). Deciding it on the pieces
+    themselves would let the rounding of the cut invent overlaps between products that merely
+    share an edge, and GEOS's difference of such near-coincident pieces can even add ground.
+    Returns the credited geometry of each piece (None when earlier pieces took all of it).
+    """
+    kept: list[tuple[int, BaseGeometry]] = []
+    out: list[BaseGeometry | None] = []
+    for j, piece in zip(products, pieces, strict=True):
+        clash = [g for i, g in kept if (min(i, j), max(i, j)) in meet]
+        if clash:
+            piece = _polygonal(piece.difference(shapely.union_all(clash)))
+        if piece.is_empty:
+            out.append(None)
+            continue
+        kept.append((j, piece))
+        out.append(piece)
+    return out
+
+
+def _meeting_products(p_geoms, hi, pj, home, workers) -> tuple[np.ndarray, np.ndarray]:
+    """Pairs (a < b) of products whose interiors meet, among pairs that matter: both cover ground of
+    one hazard (precedence between them), or both are filed under the same hazard (its overlaps)."""
+    relevant = np.union1d(pj, np.flatnonzero(home >= 0))
+    if len(relevant) < 2:
+        return np.empty(0, dtype=np.int64), np.empty(0, dtype=np.int64)
+    geoms = p_geoms[relevant]
+    qa, qb = shapely.STRtree(geoms).query(geoms, predicate="intersects")
+    a, b = relevant[qa[qa < qb]], relevant[qb[qa < qb]]
+    covers_n = np.bincount(pj, minlength=len(p_geoms))
+    covered = np.full(len(p_geoms), -1)
+    covered[pj] = hi  # the hazard a product covers, exact where it covers only one
+    may_share = (covers_n[a] > 1) | (covers_n[b] > 1) | ((covered[a] == covered[b]) & (covered[a] >= 0))
+    keep = may_share | ((home[a] == home[b]) & (home[a] >= 0))
+    a, b = a[keep], b[keep]
+    meet = _threaded(lambda x, y: shapely.relate_pattern(x, y, INTERIORS_MEET), p_geoms[a], p_geoms[b], workers=workers)
+    return a[meet], b[meet]
+
+
+def _with_overlapping_pieces(hi, pj, meet_a, meet_b) -> list[int]:
+    """Hazards holding pieces of two products whose interiors meet: only these need the ordered loop."""
+    involved = np.isin(pj, np.union1d(meet_a, meet_b))
+    covers: dict[int, set[int]] = defaultdict(set)
+    for h, j in zip(hi[involved].tolist(), pj[involved].tolist(), strict=True):
+        covers[j].add(h)
+    out: set[int] = set()
+    for a, b in zip(meet_a.tolist(), meet_b.tolist(), strict=True):
+        out |= covers[a] & covers[b]
+    return sorted(out)
+
+
+def _group_union(geoms: np.ndarray, group: np.ndarray, n: int, workers: int) -> np.ndarray:
+    """Union of `geoms` per group (`group` sorted, in 0..n-1); None for a group without any."""
+    out = np.full(n, None, dtype=object)
+    counts = np.bincount(group, minlength=n)
+    starts = np.concatenate([[0], np.cumsum(counts)[:-1]]).astype(np.int64)
+    one = np.flatnonzero(counts == 1)
+    out[one] = geoms[starts[one]]
+    many = np.flatnonzero((counts >= 2) & (counts <= _WIDEST))
+    if len(many):  # a padded table, one row per group: union_all along the rows is one vectorised call
+        row = np.full(n, -1)
+        row[many] = np.arange(len(many))
+        sel = row[group] >= 0
+        table = np.full((len(many), int(counts[many].max())), None, dtype=object)
+        table[row[group[sel]], (np.arange(len(group)) - starts[group])[sel]] = geoms[sel]
+        out[many] = _threaded(lambda t: shapely.union_all(t, axis=1), table, workers=workers)
+    for i in np.flatnonzero(counts > _WIDEST).tolist():
+        out[i] = shapely.union_all(geoms[starts[i] : starts[i] + counts[i]])
+    return out
+
+
+_WIDEST = 64  # groups with more pieces are unioned one at a time (keeps the padded table small)
+
+
+def _outside(p_geoms, own, home, all_hazards, index_of, hi, pj, whole, pieces, h_epsg, areas):
+    """Own products' area outside every hazard: (slot to add, slot to subtract or -1, hazard) per product.
+
+    Where the one hazard a product meets is computed here, its piece is already cut: outside =
+    area(product) − area(piece), no second overlay (nothing when the hazard covers the product).
+    Otherwise the product less the union of the hazards it meets is measured.
+    """
+    a_geoms = np.array([h.geom for h in all_hazards], dtype=object)
+    a_here = np.array([index_of.get(k, -1) for k in _keys(h.id for h in all_hazards)], dtype=np.int64)
+    pi, ai = shapely.STRtree(a_geoms).query(p_geoms[own], predicate="intersects")
+    count = np.bincount(pi, minlength=len(own))
+    only = np.full(len(own), -1)
+    only[pi] = a_here[ai]  # the hazard here, exact where a product meets just one
+    found = np.zeros(len(own), dtype=bool)  # the product meets one hazard, computed here: its piece k
+    k = np.zeros(len(own), dtype=np.int64)
+    if len(hi):
+        codes = hi * len(p_geoms) + pj
+        sorter = np.argsort(codes)
+        want = only * len(p_geoms) + own
+        k = sorter[np.minimum(np.searchsorted(codes, want, sorter=sorter), len(codes) - 1)]
+        found = (count == 1) & (only >= 0) & (codes[k] == want)
+    cut = found.copy()
+    cut[found] = ~whole[k[found]]
+    cut_p, cut_k = own[cut], k[cut]
+    diff_p = own[~found]
+    near: dict[int, list[int]] = defaultdict(list)
+    for n, a in zip(pi.tolist(), ai.tolist(), strict=True):
+        if not found[n]:
+            near[int(own[n])].append(a)
+    diffs = np.array(
+        [p_geoms[j].difference(shapely.union_all(a_geoms[near[j]])) if near.get(j) else p_geoms[j] for j in diff_p],
+        dtype=object,
+    )
+    measured = np.concatenate([cut_p, diff_p])
+    plus = areas.add(np.concatenate([p_geoms[cut_p], _polygonal_all(diffs)]), h_epsg[home[measured]])
+    minus = np.full(len(measured), -1)
+    minus[: len(cut_p)] = areas.add(pieces[cut_k], h_epsg[home[cut_p]])
+    return plus, minus, home[measured]
+
+
+def _devices_outside(devices: DevicePoints, products, p_geoms, own, home, n_h, workers) -> np.ndarray:
+    """Per hazard, how many devices of its own products lie outside their product (on the edge is inside)."""
+    out = np.zeros(n_h, dtype=np.int64)
+    index = {k: j for j, k in zip(own.tolist(), _keys(products[j].id for j in own.tolist()), strict=True)}
+    of_group = np.array([index.get(k, -1) for k in _keys(devices.product_ids)], dtype=np.int64)
+    j = of_group[devices.group] if len(devices.group) else np.empty(0, dtype=np.int64)
+    order = np.argsort(j[j >= 0], kind="stable")
+    j, xy = j[j >= 0][order], devices.xy[j >= 0][order]
+    if not len(j):
+        return out
+    geoms = p_geoms[j]
+    shapely.prepare(p_geoms[np.unique(j)])
+    inside = _threaded(shapely.contains_xy, geoms, xy[:, 0], xy[:, 1], workers=workers, groups=j)
+    edge = np.flatnonzero(~inside)
+    if len(edge):  # not strictly inside: on the boundary still counts as in the product
+        inside[edge] = shapely.covers(geoms[edge], shapely.points(xy[edge]))
+    np.add.at(out, home[j[~inside]], 1)
+    return out
 
 
 def compute(
     hazards: list[HazardInput],
     products: list[ProductInput],
-    devices: list[DeviceInput] | None = None,
+    devices: list[DeviceInput] | DevicePoints | None = None,
     all_hazards: list[HazardInput] | None = None,
     with_geometry: bool = True,
+    workers: int = 1,
+    batch: bool = True,
 ) -> list[LedgerRow]:
     """Ledger rows for `hazards`.
 
@@ -142,137 +350,116 @@ def compute(
     `all_hazards` (default: `hazards`) must hold every hazard those products intersect, so that the
     area outside every hazard is right.
 
-    Two passes: the topology (vectorised where it can be, per hazard where precedence needs order)
-    queues every area to measure; then one projection per UTM zone measures them all.
+    Two passes: the topology queues every area to measure; then one projection per UTM zone measures
+    them all. The topology is vectorised over all hazards at once; only a hazard holding products
+    whose interiors meet goes through the ordered loop that precedence needs (`batch=False` sends
+    every hazard through it; the tests check both give the same rows). `workers` threads share each
+    vectorised GEOS call; the rows do not depend on their number.
     """
     all_hazards = all_hazards or hazards
-    devices = devices or []
     if not hazards:
         return []
+    if not isinstance(devices, DevicePoints):
+        devices = DevicePoints.of(devices or [])
+    n_h = len(hazards)
     h_geoms = np.array([h.geom for h in hazards], dtype=object)
+    h_epsg = np.array([h.utm_epsg for h in hazards], dtype=np.int64)
     p_geoms = np.array([p.geom for p in products], dtype=object)
-    a_geoms = np.array([h.geom for h in all_hazards], dtype=object)
-    epsg_of = {h.id: h.utm_epsg for h in hazards}
-    index_of = {h.id: i for i, h in enumerate(hazards)}
+    index_of = {k: i for i, k in enumerate(_keys(h.id for h in hazards))}
+    home = np.array(
+        [index_of.get(k, -1) for k in _keys(p.hazard_id for p in products)], dtype=np.int64
+    )  # -1: elsewhere
+    own = np.flatnonzero(home >= 0)
     areas = _Areas()
+    estimated = areas.add(h_geoms, h_epsg)
 
-    # Pieces of each hazard covered by each product, all pairs in one vectorised intersection.
-    covering: dict[int, list[tuple[int, BaseGeometry]]] = defaultdict(list)
-    if len(p_geoms):
+    # 1. Pieces: the part of each hazard each product covers, every pair at once, in crediting order.
+    hi, pj = np.empty(0, dtype=np.int64), np.empty(0, dtype=np.int64)
+    if len(products):
         hi, pj = shapely.STRtree(p_geoms).query(h_geoms, predicate="intersects")
-        shapely.prepare(h_geoms)
-        inside = shapely.covers(h_geoms[hi], p_geoms[pj])  # the usual case: the piece is the product
-        pieces = p_geoms[pj].copy()
-        pieces[~inside] = shapely.intersection(p_geoms[pj][~inside], h_geoms[hi][~inside])
-        for i, j, piece in zip(hi.tolist(), pj.tolist(), pieces, strict=True):
-            covering[i].append((j, piece))
+        order = np.lexsort((_precedence(products)[pj], hi))
+        hi, pj = hi[order], pj[order]
+    shapely.prepare(h_geoms)
+    whole = _threaded(shapely.covers, h_geoms[hi], p_geoms[pj], workers=workers, groups=hi)  # often all of it
+    pieces = p_geoms[pj].copy()
+    cut = np.flatnonzero(~whole)
+    if len(cut):
+        pieces[cut] = _threaded(shapely.intersection, p_geoms[pj[cut]], h_geoms[hi[cut]], workers=workers)
+    pieces = _polygonal_all(pieces)
+    solid = ~shapely.is_empty(pieces)  # a product only touching the hazard's edge covers none of it
 
-    rank = {outcome: n for n, outcome in enumerate(OUTCOMES)}
-    estimated: list[int] = []
-    credits: list[list[tuple[int, str, int]]] = []
-    remaining_geoms: list[BaseGeometry] = []
-    for i, h in enumerate(hazards):
-        estimated.append(areas.add(h.geom, h.utm_epsg))
-        kept: list[BaseGeometry] = []
-        mine: list[tuple[int, str, int]] = []
-        ordered = sorted(
-            covering.get(i, []),
-            key=lambda jp: (rank[products[jp[0]].outcome], products[jp[0]].order, str(products[jp[0]].id)),
-        )
-        for j, piece in ordered:
-            piece = _polygonal(piece)
-            clash = [k for k in kept if shapely.relate_pattern(k, piece, INTERIORS_MEET)]
-            if clash and not piece.is_empty:
-                piece = _polygonal(piece.difference(shapely.union_all(clash)))
-            if piece.is_empty:
-                continue
-            kept.append(piece)
-            mine.append((j, products[j].outcome, areas.add(piece, h.utm_epsg)))
-        credits.append(mine)
-        remaining_geoms.append(_polygonal(h.geom.difference(shapely.union_all(kept))) if kept else h.geom)
+    # 2. Products whose interiors meet: a hazard holding two of them needs the ordered loop; the pairs
+    # filed under one hazard are its overlaps.
+    meet_a, meet_b = _meeting_products(p_geoms, hi[solid], pj[solid], home, workers)
 
-    # Product area outside every hazard, for products filed under these hazards.
-    own = [j for j, p in enumerate(products) if p.hazard_id in index_of]
-    outside: dict[int, list[int]] = defaultdict(list)
-    if own:
-        own_arr = np.array(own)
-        pi, ai = shapely.STRtree(a_geoms).query(p_geoms[own_arr], predicate="intersects")
-        near: dict[int, list[int]] = defaultdict(list)
-        for k, a in zip(pi.tolist(), ai.tolist(), strict=True):
-            near[own[k]].append(a)
-        single = [j for j in own if len(near.get(j, [])) == 1]
-        if single:  # a product its one hazard covers has nothing outside: skip the difference
-            shapely.prepare(a_geoms)
-            covered = shapely.covers(a_geoms[[near[j][0] for j in single]], p_geoms[single])
-            single = [j for j, ok in zip(single, covered, strict=True) if not ok]
-        if single:
-            diffs = shapely.difference(p_geoms[single], a_geoms[[near[j][0] for j in single]])
-            for j, d in zip(single, diffs, strict=True):
-                outside[index_of[products[j].hazard_id]].append(
-                    areas.add(_polygonal(d), epsg_of[products[j].hazard_id])
-                )
-        for j in own:
-            if len(near.get(j, [])) != 1:
-                d = p_geoms[j] if not near.get(j) else p_geoms[j].difference(shapely.union_all(a_geoms[near[j]]))
-                outside[index_of[products[j].hazard_id]].append(
-                    areas.add(_polygonal(d), epsg_of[products[j].hazard_id])
-                )
+    # 3. Credits: each piece as it is, except in hazards whose pieces overlap (the ordered loop).
+    credited = np.where(solid, pieces, None)
+    bounds = np.searchsorted(hi, np.arange(n_h + 1))
+    if batch:
+        loop = _with_overlapping_pieces(hi[solid], pj[solid], meet_a, meet_b)
+    else:
+        loop = np.unique(hi[solid]).tolist()
+    meet = set(zip(meet_a.tolist(), meet_b.tolist(), strict=True))
+    for i in loop:
+        ks = np.arange(bounds[i], bounds[i + 1])
+        ks = ks[solid[ks]]
+        credited[ks] = _ordered(list(pieces[ks]), pj[ks].tolist(), meet)
+    credit_slot = np.full(len(hi), -1)
+    has = np.flatnonzero(~shapely.is_missing(credited))
+    credit_slot[has] = areas.add(credited[has], h_epsg[hi[has]])
 
-    # Overlapping products of the same hazard, every pair once.
-    overlaps: dict[int, list[tuple[int, int, int]]] = defaultdict(list)
-    if own:
-        own_arr = np.array(own)
-        qa, qb = shapely.STRtree(p_geoms[own_arr]).query(p_geoms[own_arr], predicate="intersects")
-        pairs = [
-            (own[a], own[b])
-            for a, b in zip(qa.tolist(), qb.tolist(), strict=True)
-            if a < b and products[own[a]].hazard_id == products[own[b]].hazard_id
-        ]
-        if pairs:
-            first, second = (np.array(x) for x in zip(*pairs, strict=True))
-            meet = shapely.relate_pattern(p_geoms[first], p_geoms[second], INTERIORS_MEET)  # not just touching
-            first, second = first[meet], second[meet]
-            shared = shapely.intersection(p_geoms[first], p_geoms[second])
-            for a, b, g in zip(first.tolist(), second.tolist(), shared, strict=True):
-                hid = products[a].hazard_id
-                overlaps[index_of[hid]].append((a, b, areas.add(_polygonal(g), epsg_of[hid])))
+    # 4. Remaining: the hazard less the union of its pieces (the ground the credited pieces cover).
+    union = _group_union(pieces[solid], hi[solid], n_h, workers)
+    remaining = h_geoms.copy()
+    cover = np.flatnonzero(~shapely.is_missing(union))
+    if len(cover):
+        remaining[cover] = _polygonal_all(_threaded(shapely.difference, h_geoms[cover], union[cover], workers=workers))
 
-    # Devices whose point is not in their product, one vectorised test for all.
-    outside_devices: dict[int, int] = defaultdict(int)
-    product_index = {products[j].id: j for j in own}
-    listed = [(product_index[d.product_id], d.point) for d in devices if d.product_id in product_index]
-    if listed:
-        js = np.array([j for j, _ in listed])
-        inside = shapely.covers(p_geoms[js], np.array([pt for _, pt in listed], dtype=object))
-        for j in js[~inside].tolist():
-            outside_devices[index_of[products[j].hazard_id]] += 1
+    # 5. Own products' area outside every hazard.
+    outside = _outside(p_geoms, own, home, all_hazards, index_of, hi, pj, whole, pieces, h_epsg, areas)
 
-    measured = areas.measure()
+    # 6. Overlapping products filed under the same hazard, every pair once.
+    same = (home[meet_a] == home[meet_b]) & (home[meet_a] >= 0)
+    pair_a, pair_b = meet_a[same], meet_b[same]
+    shared = _threaded(shapely.intersection, p_geoms[pair_a], p_geoms[pair_b], workers=workers)
+    overlap_slot = areas.add(_polygonal_all(shared), h_epsg[home[pair_a]])
+
+    # 7. Devices of own products whose point is not in their product.
+    devices_outside = _devices_outside(devices, products, p_geoms, own, home, n_h, workers)
+
+    measured = areas.measure(workers)
+    m_outside = np.zeros(n_h)
+    plus, minus, where = outside
+    np.add.at(m_outside, where, np.maximum(measured[plus] - np.where(minus >= 0, measured[minus], 0.0), 0.0))
+    overlaps: dict[int, list[tuple[int, int, float]]] = defaultdict(list)
+    for a, b, slot in zip(pair_a.tolist(), pair_b.tolist(), overlap_slot.tolist(), strict=True):
+        overlaps[int(home[a])].append((a, b, float(measured[slot])))
+    remaining_empty = shapely.is_empty(remaining)
+
     rows: list[LedgerRow] = []
     for i, h in enumerate(hazards):
         row = LedgerRow(hazard_id=h.id, estimated_m2=float(measured[estimated[i]]))
+        rows.append(row)
         if not math.isfinite(row.estimated_m2):  # coordinates no projection can take (e.g. lat > 90)
-            rows.append(LedgerRow(hazard_id=h.id, estimated_m2=0.0))
+            row.estimated_m2 = 0.0
             continue
-        for j, outcome, k in credits[i]:
-            area = float(measured[k])
+        for k in range(bounds[i], bounds[i + 1]):
+            area = float(measured[credit_slot[k]]) if credit_slot[k] >= 0 else 0.0
             if area > 0:
-                setattr(row, f"{outcome}_m2", getattr(row, f"{outcome}_m2") + area)
-                row.credits.append((products[j].id, outcome, area))
+                product = products[pj[k]]
+                setattr(row, f"{product.outcome}_m2", getattr(row, f"{product.outcome}_m2") + area)
+                row.credits.append((product.id, product.outcome, area))
         # Remaining is what the release leaves of the estimate, so every ledger adds up exactly:
         # estimated = cancelled + reduced + cleared + remaining. (Measuring the remaining geometry
         # itself differs by about 1e-6: lon/lat-straight edges bend a little in UTM.)
         released = row.cleared_m2 + row.reduced_m2 + row.cancelled_m2
-        remaining = remaining_geoms[i]
-        row.remaining_m2 = 0.0 if remaining.is_empty else max(row.estimated_m2 - released, 0.0)
-        if with_geometry and not remaining.is_empty:
-            row.remaining_geom = remaining
-        row.outside_m2 = float(sum(measured[k] for k in outside.get(i, [])))
-        for a, b, k in overlaps.get(i, []):
-            area = float(measured[k])
+        row.remaining_m2 = 0.0 if remaining_empty[i] else max(row.estimated_m2 - released, 0.0)
+        if with_geometry and not remaining_empty[i]:
+            row.remaining_geom = remaining[i]
+        row.outside_m2 = float(m_outside[i])
+        for a, b, area in overlaps.get(i, []):
             if area > 0:
                 row.overlap_m2 += area
                 row.overlaps.append((products[a].id, products[b].id, area))
-        row.devices_outside = outside_devices.get(i, 0)
-        rows.append(row)
+        row.devices_outside = int(devices_outside[i])
     return rows

@@ -6,10 +6,13 @@ Inputs are read as WKB (`AsWKB`) and decoded in one vectorised call, never row b
 from __future__ import annotations
 
 import math
+import os
+import time
 from collections.abc import Iterable
 
 import numpy as np
 import shapely
+from django.contrib.gis.db.models import Collect
 from django.contrib.gis.db.models.functions import AsWKB
 from django.contrib.gis.geos import MultiPolygon
 from django.db import transaction
@@ -21,6 +24,9 @@ from safeground.hazards.models import Hazard
 from safeground.landrelease.ledger import compute as ledger
 from safeground.landrelease.ledger import overlap_store
 from safeground.landrelease.models import Device, HazardLedger, Product, ProductOverlap, ProductRelease
+
+#: Threads sharing the vectorised GEOS calls of a full recompute (GEOS releases the GIL; small inputs use one).
+WORKERS = min(os.cpu_count() or 1, 8)
 
 
 def _decode(rows: list[tuple], wkb_index: int) -> np.ndarray:
@@ -39,17 +45,38 @@ def _products(qs) -> list[ledger.ProductInput]:
     return [ledger.ProductInput(r[0], r[1], r[2], g, (r[3], r[4])) for r, g in zip(rows, geoms, strict=True)]
 
 
-def _devices(qs) -> list[ledger.DeviceInput]:
-    rows = list(qs.exclude(product_id=None).annotate(wkb=AsWKB("point")).values_list("product_id", "wkb"))
-    points = _decode(rows, 1)
-    return [ledger.DeviceInput(r[0], p) for r, p in zip(rows, points, strict=True)]
+def _devices(qs) -> ledger.DevicePoints:
+    """Devices with a product, as one multipoint per product (a few rows instead of one per device)."""
+    rows = list(
+        qs.exclude(product_id=None)
+        .values("product_id")
+        .annotate(wkb=AsWKB(Collect("point")))
+        .values_list("product_id", "wkb")
+    )
+    xy, group = shapely.get_coordinates(_decode(rows, 1), return_index=True)
+    return ledger.DevicePoints([r[0] for r in rows], group, xy)
 
 
-def compute_all(with_geometry: bool = True) -> list[ledger.LedgerRow]:
-    """The ledger of every hazard, from scratch (set-based: three reads, one computation)."""
+def compute_all(with_geometry: bool = True, phases: dict | None = None) -> list[ledger.LedgerRow]:
+    """The ledger of every hazard, from scratch (set-based: three reads, one computation).
+
+    `phases`, if given, receives the seconds spent reading, computing the ledger, and measuring the
+    hazard-overlap figures (bench/ledger.py reports them).
+    """
+    clock = [time.perf_counter()]
+
+    def lap(name: str) -> None:
+        clock.append(time.perf_counter())
+        if phases is not None:
+            phases[name] = clock[-1] - clock[-2]
+
     hazards = _hazards(Hazard.objects.order_by("id"))
-    rows = ledger.compute(hazards, _products(Product.objects.all()), _devices(Device.objects.all()))
+    products, devices = _products(Product.objects.all()), _devices(Device.objects.all())
+    lap("read")
+    rows = ledger.compute(hazards, products, devices, workers=WORKERS)
+    lap("ledger")
     overlap_store.fill(rows, hazards)  # ground shared between hazards: needs every remaining geometry
+    lap("hazard overlaps")
     if not with_geometry:
         for row in rows:
             row.remaining_geom = None
@@ -71,9 +98,7 @@ def _write(rows: list[ledger.LedgerRow], hazard_ids: Iterable | None) -> None:
             HazardLedger(
                 hazard_id=r.hazard_id,
                 remaining_geom=(
-                    to_geos(as_multipolygon(r.remaining_geom), MultiPolygon)
-                    if r.remaining_geom is not None
-                    else None
+                    to_geos(as_multipolygon(r.remaining_geom), MultiPolygon) if r.remaining_geom is not None else None
                 ),
                 **r.figures(),
             )
