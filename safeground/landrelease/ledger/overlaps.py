@@ -55,8 +55,7 @@ def counted_before(
     idx = np.flatnonzero(present)
     if len(idx) < 2:
         return out
-    rank = np.empty(n, dtype=np.int64)
-    rank[sorted(range(n), key=lambda i: (tuple(order[i]), str(ids[i])))] = np.arange(n)
+    rank = _rank(ids, order)
 
     g = arr[idx]
     later, earlier = shapely.STRtree(g).query(g, predicate="intersects")
@@ -72,6 +71,17 @@ def counted_before(
     for i, area in areas.items():
         out[ids[i]] = area
     return out
+
+
+def _rank(ids: Sequence[Hashable], order: Sequence[tuple]) -> np.ndarray:
+    """Each hazard's place in the order; ties (none when the key holds the unique code) go by id."""
+    keys = [tuple(k) for k in order]
+    perm = sorted(range(len(keys)), key=keys.__getitem__)
+    if any(keys[a] == keys[b] for a, b in zip(perm, perm[1:], strict=False)):
+        perm = sorted(range(len(keys)), key=lambda i: (keys[i], str(ids[i])))
+    rank = np.empty(len(keys), dtype=np.int64)
+    rank[perm] = np.arange(len(keys))
+    return rank
 
 
 def _shared_areas(arr: np.ndarray, later: np.ndarray, earlier: np.ndarray, zones: np.ndarray) -> dict[int, float]:
