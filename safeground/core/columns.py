@@ -125,7 +125,7 @@ def new_codes(model: type[Model], codes: Sequence[str | None], what: str) -> lis
         if not c:
             continue
         if c in seen:
-            out.append(BulkError(i + 1, "code", c, f"duplicate code {c!r} (also on row {seen[c] + 1})", "duplicate"))
+            out.append(BulkError(i + 1, "code", c, f"duplicate code (also on row {seen[c] + 1})", "duplicate"))
         else:
             seen[c] = i
     for c in sorted(bulk.existing_values(model, "code", list(seen))):

@@ -18,11 +18,11 @@ from safeground.core.geometry import project, utm_epsg_for
 from safeground.core.history import record_author
 from safeground.eore.models import PLACE_METHODS, Session
 from safeground.gazetteer.models import AdminArea
-from safeground.gazetteer.queries import locate
+from safeground.gazetteer.queries import country_prefix, locate
 from safeground.hazards.models import Hazard
 from safeground.organisations.models import Organisation, Team
 from safeground.organisations.roles import is_scoped, organisation_ids
-from safeground.victims.services import COUNTRY_PREFIX, check_point_in_country
+from safeground.victims.services import check_point_in_country
 
 #: Hazards within this distance of a session are linked to it (the people taught live near them).
 NEARBY_M = 5000.0
@@ -128,7 +128,7 @@ def create_session(
 
 
 def session_code(session: Session) -> str:
-    prefix = COUNTRY_PREFIX.get(session.country, session.country)
+    prefix = country_prefix(session.country)
     if session.province_id:
         prefix = AdminArea.objects.values_list("code", flat=True).get(pk=session.province_id)
     return next_code(Session, prefix, "EORE")

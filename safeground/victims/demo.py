@@ -34,18 +34,17 @@ import shapely
 from django.contrib.gis.db.models.functions import AsWKB
 from django.contrib.gis.geos import Point
 from django.db import transaction
-from django.utils import timezone
 
 from safeground.core import crypto
+from safeground.core.codes import allocate_codes
 from safeground.gazetteer.models import AdminArea, Place
-from safeground.gazetteer.queries import locate
+from safeground.gazetteer.queries import code_stems, country_prefix, locate_all
 from safeground.hazards.models import Hazard
 from safeground.landrelease.models import Product
 from safeground.ordnance.models import OrdnanceModel
 from safeground.organisations.models import Organisation
 from safeground.victims import services
 from safeground.victims.models import (
-    VICTIM_ENCRYPTED,
     AccessLog,
     Accident,
     Assessment,
@@ -450,17 +449,6 @@ def _notes(person: dict, details: dict) -> str:
     return "Synthetic record: " + ", ".join(parts[i] for i in details["injuries"]) + "; first aid, then hospital."
 
 
-def _code_offset(model, prefix: str, kind: str) -> int:
-    """The highest number of real (non-synthetic) codes `<prefix>-<kind>-N`, so demo codes follow them."""
-    last = (
-        model.objects.filter(code__startswith=f"{prefix}-{kind}-", is_synthetic=False)
-        .order_by("-code")
-        .values_list("code", flat=True)
-        .first()
-    )
-    return int(last.rsplit("-", 1)[1]) if last and last.rsplit("-", 1)[1].isdigit() else 0
-
-
 @transaction.atomic
 def build(seed: int = 1, scale: str = "small", report: Report = lambda message: None) -> dict:
     """Replace the synthetic accidents, victims and assistance records; returns counts by kind."""
@@ -478,25 +466,15 @@ def build(seed: int = 1, scale: str = "small", report: Report = lambda message: 
         key: [m for m in OrdnanceModel.objects.filter(name__in=names).order_by("name")] for key, names in MODELS.items()
     }
     orgs = dict(Organisation.objects.values_list("acronym", "pk"))
-    now = timezone.now()
-
     # Points, links and codes.
     points = [_place(rng, geo, a["province"], a["on"]) for a in plans]
-    located = {}
-    for country in ("KHM", "AZE"):
-        idx = [i for i, a in enumerate(plans) if a["country"] == country]
-        for i, where in zip(idx, locate([points[i] for i in idx], country), strict=True):
-            located[i] = where
-    prefixes = dict(AdminArea.objects.filter(level=1).values_list("id", "code"))
-    counters: dict[str, int] = {}
+    located = locate_all(points, [a["country"] for a in plans])
+    stems = code_stems([located[i] for i in range(len(plans))], [a["country"] for a in plans])
+    codes = allocate_codes(Accident, "ACC", stems)
     accidents, victims, assessments, referrals, follow_ups = [], [], [], [], []
     for i, (plan, point) in enumerate(zip(plans, points, strict=True)):
         where = located[i]
-        prefix = prefixes.get(where.province_id) or services.COUNTRY_PREFIX[plan["country"]]
-        if prefix not in counters:
-            counters[prefix] = _code_offset(Accident, prefix, "ACC")
-        counters[prefix] += 1
-        code = f"{prefix}-ACC-{counters[prefix]:06d}"
+        prefix, code = stems[i], codes[i]
         hazard, product, status = geo.link(point, plan["on"])
         choices = models.get((plan["country"], plan["category"])) or []
         model = choices[int(rng.integers(len(choices)))] if choices and rng.random() < 0.7 else None
@@ -525,27 +503,24 @@ def build(seed: int = 1, scale: str = "small", report: Report = lambda message: 
         area_name = geo.province_names.get(prefix, plan["province"])
         for person in plan["people"]:
             victims.append(_victim(rng, accident, person, point, geo, prefix, area_name))
-    victim_codes: dict[str, int] = {}
-    for v in victims:  # codes in accident order, per country
-        prefix = v.code
-        if prefix not in victim_codes:
-            victim_codes[prefix] = _code_offset(Victim, prefix, "VIC")
-        victim_codes[prefix] += 1
-        v.code = f"{prefix}-VIC-{victim_codes[prefix]:06d}"
+    # Victim codes in accident order, per country (the stem each victim was given: its country's prefix).
+    for v, code in zip(victims, allocate_codes(Victim, "VIC", [v.code for v in victims]), strict=True):
+        v.code = code
         v.id = uid("victim", v.code)
-        for f in VICTIM_ENCRYPTED:
-            services._seal(v, f, v._plain[f], ring)
     for v in victims:
         a, r, f = _assistance(rng, ring, v, geo)
         assessments += a
         referrals += r
         follow_ups += f
-    for model, objs in ((Accident, accidents), (Victim, victims), (Assessment, assessments)):
-        model.objects.bulk_create(objs, batch_size=1000)
-        model.history.bulk_history_create(objs, batch_size=1000, default_change_reason=CHANGE_REASON, default_date=now)
-    for model, objs in ((Referral, referrals), (FollowUp, follow_ups)):
-        model.objects.bulk_create(objs, batch_size=1000)
-        model.history.bulk_history_create(objs, batch_size=1000, default_change_reason=CHANGE_REASON, default_date=now)
+    for model, objs in (
+        (Accident, accidents),
+        (Victim, victims),
+        (Assessment, assessments),
+        (Referral, referrals),
+        (FollowUp, follow_ups),
+    ):
+        personal = [getattr(o, "_plain", {}) for o in objs]
+        services.bulk_create_sealed(model, objs, personal, ring=ring, reason=CHANGE_REASON)
     counts = {
         "accidents": len(accidents),
         "victims": len(victims),
@@ -578,7 +553,7 @@ def _victim(rng, accident: Accident, person: dict, point, geo: _Geo, province: s
         address = f"{rng.choice(AZ_STREETS)} street {int(rng.integers(1, 80))}, {town}"
     victim = Victim(
         accident=accident,
-        code=services.COUNTRY_PREFIX[accident.country],  # replaced by the final code in build()
+        code=country_prefix(accident.country),  # the stem: replaced by the final code in build()
         is_synthetic=True,
         sex=person["sex"],
         age_years=details["age"],
@@ -613,7 +588,7 @@ def _assistance(rng, ring, victim: Victim, geo: _Geo):
         needs=list(victim.needs),
         is_synthetic=True,
     )
-    services._seal(a, "notes", f"Synthetic assessment: needs {', '.join(victim.needs)}.", ring)
+    a._plain = {"notes": f"Synthetic assessment: needs {', '.join(victim.needs)}."}
     area = geo.province_names.get(geo.province_of.get(victim.accident.province_id), victim.accident.country)
     referrals, follow_ups = [], []
     for k, need in enumerate(victim.needs):
@@ -642,7 +617,7 @@ def _assistance(rng, ring, victim: Victim, geo: _Geo):
             outcome_on=outcome_on,
             is_synthetic=True,
         )
-        services._seal(r, "notes", f"Synthetic referral for {need}.", ring)
+        r._plain = {"notes": f"Synthetic referral for {need}."}
         referrals.append(r)
         if rng.random() < 0.7:
             f = FollowUp(
@@ -652,6 +627,6 @@ def _assistance(rng, ring, victim: Victim, geo: _Geo):
                 followed_up_on=min(referred + dt.timedelta(days=int(rng.integers(30, 120))), AS_OF),
                 is_synthetic=True,
             )
-            services._seal(f, "notes", "Synthetic follow-up call: service under way.", ring)
+            f._plain = {"notes": "Synthetic follow-up call: service under way."}
             follow_ups.append(f)
     return [a], referrals, follow_ups

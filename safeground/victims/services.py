@@ -24,8 +24,15 @@ from safeground.core.errors import ValidationFailed
 from safeground.core.geojson import to_geos
 from safeground.core.geometry import GeometryError, project, to_utm, unproject, utm_epsg_for, validate_point
 from safeground.core.history import record_author
-from safeground.gazetteer.models import AdminArea
-from safeground.gazetteer.queries import country_at, country_name, country_outline, locate
+from safeground.gazetteer.queries import (
+    Location,
+    code_stems,
+    country_at,
+    country_name,
+    country_outline,
+    country_prefix,
+    locate,
+)
 from safeground.hazards.models import Evidence, Hazard
 from safeground.landrelease.models import Product
 from safeground.operations.models import Activity
@@ -43,7 +50,6 @@ from safeground.victims.models import (
     Victim,
 )
 
-COUNTRY_PREFIX = {"KHM": "KH", "AZE": "AZ"}
 CHILD_UNDER = 18
 CONTAMINATION_OF = {
     "ap_mine": "ap_mines",
@@ -241,10 +247,8 @@ def create_accident(
 
 
 def accident_code(accident: Accident) -> str:
-    prefix = COUNTRY_PREFIX.get(accident.country, accident.country)
-    if accident.province_id:
-        prefix = AdminArea.objects.values_list("code", flat=True).get(pk=accident.province_id)
-    return next_code(Accident, prefix, "ACC")
+    where = Location(accident.country, accident.province_id, accident.district_id, accident.commune_id)
+    return next_code(Accident, code_stems([where], [accident.country])[0], "ACC")
 
 
 @transaction.atomic
@@ -409,7 +413,7 @@ def _record_victim(*, accident, outcome, actor, personal, code, is_synthetic, ri
     plain["age_years"] = _age(plain.get("age_years"), dob, acc.occurred_on)
     _apply_plain(victim, plain)
     victim.age_group = _age_group(victim.age_years)
-    victim.code = code or next_code(Victim, COUNTRY_PREFIX.get(acc.country, acc.country), "VIC")
+    victim.code = code or next_code(Victim, country_prefix(acc.country), "VIC")
     personal = {**personal, "date_of_birth": dob.isoformat() if dob else ""}
     for f in VICTIM_ENCRYPTED:
         _seal(victim, f, personal[f], ring)
@@ -720,3 +724,30 @@ def reencrypt_all(ring: crypto.Keyring | None = None, batch: int = 500) -> dict[
         if pending:
             model._default_manager.bulk_update(pending, columns)
     return dict(changed)
+
+
+@transaction.atomic
+def bulk_create_sealed(
+    model, objs: list, personal: list[dict[str, str]], *, ring: crypto.Keyring | None = None, reason: str = ""
+) -> int:
+    """Write many accidents, victims or assistance records at once, their personal fields sealed here.
+
+    `personal[i]` holds objs[i]'s personal fields in clear (a victim's `VICTIM_ENCRYPTED`, the `notes` of
+    an assessment, referral or follow-up); each is encrypted with the key ring, bound to its row and
+    field, and never stored in clear. The rows and their "created" history rows go in bulk (these
+    tables carry no batch). For synthetic and migrated records: single writes go through `record_victim`
+    and the assistance functions, which check the caller's role.
+    """
+    sealed = ENCRYPTED.get(model, ())
+    ring = check_key(ring)
+    for obj, fields in zip(objs, personal, strict=True):
+        unknown = set(fields) - set(sealed)
+        if unknown:
+            raise ValidationFailed(f"{model.__name__} has no personal field(s) {', '.join(sorted(unknown))}")
+        for f in sealed:
+            _seal(obj, f, fields.get(f), ring)
+    model._default_manager.bulk_create(objs, batch_size=1000)
+    model.history.bulk_history_create(
+        objs, batch_size=1000, default_change_reason=reason[:100] or None, default_date=timezone.now()
+    )
+    return len(objs)

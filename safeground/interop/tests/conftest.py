@@ -11,8 +11,10 @@ from safeground.core.tests.fixtures import BATTAMBANG, FUZULI, square
 
 
 @pytest.fixture
-def dataset(user, organisation, hazard, activity):
-    """Three hazards (two in Battambang, one in Fuzuli), two activities, three products, four devices."""
+def dataset(user, organisation, accredited, hazard, activity):
+    """Three hazards (two in Battambang, one in Fuzuli), two activities, three products, four devices.
+
+    CMAC is accredited for manual clearance (the ongoing activity passes the import's accreditation gate)."""
     from safeground.hazards import services as hazard_services
     from safeground.landrelease import services as product_services
     from safeground.landrelease.models import Device
