@@ -8,7 +8,7 @@ Messages are the single writes' messages, so a row fails the same way whichever 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -58,7 +58,7 @@ def stamp(checked: Checked, kind: str, *, user=None, source: str = "", reason: s
     return batch, data
 
 
-def column(rows: dict[str, Any], name: str, n: int, default: Any = None) -> list:
+def column(rows: Mapping[str, Any], name: str, n: int, default: Any = None) -> list:
     """A column of `rows` as a list of n values: absent → `default` for every row; one scalar → repeated."""
     value = rows.get(name, default)
     if isinstance(value, (list, tuple)) or hasattr(value, "__array__"):
@@ -69,7 +69,7 @@ def column(rows: dict[str, Any], name: str, n: int, default: Any = None) -> list
     return [value] * n
 
 
-def row_count(rows: dict[str, Any], required: Sequence[str]) -> int:
+def row_count(rows: Mapping[str, Any], required: Sequence[str]) -> int:
     lengths = {len(rows[name]) for name in required if name in rows}
     if len(lengths) > 1:
         raise ValueError(f"columns of different lengths: {sorted(lengths)}")

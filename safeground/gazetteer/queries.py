@@ -6,6 +6,7 @@ import re
 from collections import defaultdict
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import cast
 from uuid import UUID
 
 import numpy as np
@@ -39,7 +40,7 @@ def _country_facts() -> dict[str, tuple[str, str]]:
     names = dict(AdminArea.objects.filter(level=0).values_list("country", "name"))
     letters: dict[str, set[str]] = {}
     for iso3, code in AdminArea.objects.filter(level=1).values_list("country", "code"):
-        letters.setdefault(iso3, set()).add(_LEADING_LETTERS.match(code).group(0))
+        letters.setdefault(iso3, set()).add(_LEADING_LETTERS.findall(code)[0])  # [A-Za-z]* always matches
     out = {}
     for iso3 in sorted(set(names) | set(letters)):
         found = letters.get(iso3, set())
@@ -197,7 +198,7 @@ def code_stems(locations: list[Location | None], countries_of: list[str]) -> lis
     """The stem of each record's code: its province's code (KH02, AZ-FUZULI), else its country's prefix."""
     codes = _province_codes()
     return [
-        codes.get(where.province_id) if where and where.province_id in codes else country_prefix(country)
+        codes[where.province_id] if where and where.province_id in codes else country_prefix(country)
         for where, country in zip(locations, countries_of, strict=True)
     ]
 
@@ -312,4 +313,4 @@ def place_polygon(geom: shapely.Geometry, country: str | None, what: str) -> tup
     multis, settled, problems = place_polygons([geom], [country], what)
     if problems:
         raise problems[0].as_error()
-    return multis[0], settled[0]
+    return multis[0], cast(str, settled[0])  # settled: a row whose country is not settled is a problem

@@ -7,7 +7,7 @@ included) and its admin area is the deepest one holding it (commune, else distri
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import numpy as np
@@ -95,6 +95,6 @@ def _deepest_areas(points: list, countries: list) -> list:
 def bulk_create_places(rows: Mapping[str, Any] | columns.Checked) -> int:
     """Check and write many places (columns as in `check_places`, or its result) in one set-based insert."""
     checked = rows if isinstance(rows, columns.Checked) else check_places(rows)
-    data = dict(checked.data)
+    data: dict[str, Sequence[Any]] = dict(checked.data)
     data["id"] = bulk.sequential_uuids(checked.n)
     return bulk.insert(Place, data)

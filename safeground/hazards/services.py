@@ -85,9 +85,9 @@ def _placed(geometries: list, countries: list) -> tuple[dict, list, list[BulkErr
     placed = {
         "geom": list(multis),
         "country": settled,
-        "province": [w.province_id for w in where],
-        "district": [w.district_id for w in where],
-        "commune": [w.commune_id for w in where],
+        "province": [w.province_id if w else None for w in where],
+        "district": [w.district_id if w else None for w in where],
+        "commune": [w.commune_id if w else None for w in where],
         "area_m2": areas_m2(multis),
         "utm_epsg": [utm_epsg_for(g) for g in multis],
     }

@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
-from typing import Any
+from typing import Any, cast
 
 import shapely
 from django.contrib.gis.db.models.functions import PointOnSurface
@@ -216,9 +216,9 @@ def accreditation_errors(
         animals[team].append((asset, kind, identifier))
     valid: dict = defaultdict(list)
     asset_ids = [a[0] for group in animals.values() for a in group]
-    for start in range(0, len(asset_ids), columns.CHUNK):
+    for offset in range(0, len(asset_ids), columns.CHUNK):
         for asset, a, b in AnimalAccreditation.objects.filter(
-            asset_id__in=asset_ids[start : start + columns.CHUNK]
+            asset_id__in=asset_ids[offset : offset + columns.CHUNK]
         ).values_list("asset_id", "valid_from", "valid_until"):
             valid[asset].append((a, b))
     acronyms = dict(Organisation.objects.filter(id__in=org_ids).values_list("id", "acronym"))
@@ -309,7 +309,7 @@ def check_activities(rows: Mapping[str, Any], *, single: bool = False, gate: boo
     missing = [i for i, c in enumerate(codes) if not c]
     if missing:
         where = locate_all([points[i] for i in missing], [settled[i] for i in missing])
-        stems = code_stems(where, [settled[i] for i in missing])
+        stems = code_stems(where, [cast(str, settled[i]) for i in missing])  # refuse() ran: all settled
         kinds = [TYPE_CODES[activity_type[i]] for i in missing]
         for kind in sorted(set(kinds)):
             idx = [i for i, k in zip(missing, kinds, strict=True) if k == kind]
