@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
+import struct
 import uuid
 from collections.abc import Sequence
 from contextlib import contextmanager
@@ -37,8 +39,7 @@ def _column(field: models.Field, values) -> list:
         arr = np.empty(len(values), dtype=object)
         arr[:] = list(values)
         if is_postgres():
-            geoms = shapely.from_wkb(arr) if len(arr) and isinstance(arr[0], (bytes, bytearray)) else arr
-            return shapely.to_wkb(shapely.set_srid(geoms, 4326), hex=True, include_srid=True).tolist()
+            return _ewkb_hex(shapely.from_wkb(arr) if len(arr) and isinstance(arr[0], (bytes, bytearray)) else arr)
         if len(arr) and not isinstance(arr[0], (bytes, bytearray)):
             arr = shapely.to_wkb(arr)
         return arr.tolist()
@@ -61,27 +62,38 @@ def _column(field: models.Field, values) -> list:
     return list(values)
 
 
-def _escape(value: str) -> str:
-    return value.replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n").replace("\r", "\\r")
+_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
+_SRID_4326 = struct.pack("<I", 4326).hex().upper()
 
 
 def _text(values: list) -> list[str]:
-    """A column in COPY's text format: \\N for NULL, booleans as t/f, text escaped."""
+    """A column in COPY's text format: \\N for NULL, booleans as t/f, text escaped.
+
+    A column holds one type; values other than text repeat a lot in bulk rows (dates, ids of the
+    referenced rows, the batch), so each distinct one is formatted once.
+    """
+    sample = next((v for v in values if v is not None), None)
+    if isinstance(sample, str):
+        return ["\\N" if v is None else v.translate(_ESCAPES) for v in values]
+    if isinstance(sample, bool):
+        return ["\\N" if v is None else ("t" if v else "f") for v in values]
+    memo: dict = {}
     out = []
     for v in values:
         if v is None:
             out.append("\\N")
-        elif v is True:
-            out.append("t")
-        elif v is False:
-            out.append("f")
-        elif isinstance(v, str):
-            out.append(_escape(v))
-        elif isinstance(v, (dt.datetime, dt.date)):
-            out.append(v.isoformat())
-        else:
-            out.append(str(v))
+            continue
+        text = memo.get(v)
+        if text is None:
+            text = memo[v] = v.isoformat() if isinstance(v, (dt.datetime, dt.date)) else str(v)
+        out.append(text)
     return out
+
+
+def _ewkb_hex(geoms: np.ndarray) -> list:
+    """Geometries as PostGIS's hex EWKB with SRID 4326: little-endian WKB with the SRID flag and value spliced in."""
+    hexes = shapely.to_wkb(geoms, hex=True, byte_order=1, include_srid=False).tolist()
+    return [None if h is None else f"{h[:8]}{int(h[8:10], 16) | 0x20:02X}{_SRID_4326}{h[10:]}" for h in hexes]
 
 
 def sequential_uuids(n: int) -> list[uuid.UUID]:
@@ -104,18 +116,26 @@ def insert(model, data: dict[str, Sequence], progress=None) -> int:
     table = connection.ops.quote_name(model._meta.db_table)
     columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
     with connection.cursor() as cursor:
-        for start in range(0, n, BATCH):
-            stop = min(n, start + BATCH)
-            cols = [_column(f, data[name][start:stop]) for f, name in zip(fields, names, strict=True)]
-            if is_postgres():
-                with cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
+        if is_postgres():
+            with cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
+                for start, stop, cols in _chunks(fields, names, data, n):
                     copy.write("".join("\t".join(row) + "\n" for row in zip(*[_text(c) for c in cols], strict=True)))
-            else:
-                marks = ", ".join("GeomFromWKB(%s, 4326)" if isinstance(f, GeometryField) else "%s" for f in fields)
-                cursor.executemany(f"INSERT INTO {table} ({columns}) VALUES ({marks})", list(zip(*cols, strict=True)))
+                    if progress is not None:
+                        progress.update(stop - start)
+            return n
+        marks = ", ".join("GeomFromWKB(%s, 4326)" if isinstance(f, GeometryField) else "%s" for f in fields)
+        for start, stop, cols in _chunks(fields, names, data, n):
+            cursor.executemany(f"INSERT INTO {table} ({columns}) VALUES ({marks})", list(zip(*cols, strict=True)))
             if progress is not None:
                 progress.update(stop - start)
     return n
+
+
+def _chunks(fields, names, data, n):
+    """(start, stop, columns adapted for the driver) per BATCH rows."""
+    for start in range(0, n, BATCH):
+        stop = min(n, start + BATCH)
+        yield start, stop, [_column(f, data[name][start:stop]) for f, name in zip(fields, names, strict=True)]
 
 
 def insert_with_history(model, data: dict[str, Sequence], *, when, user_id, reason: str, progress=None) -> int:
@@ -286,8 +306,18 @@ def lookup_rows(queryset, field_name: str, values: Sequence, *fields: str) -> li
     if not wanted:
         return []
     if is_postgres():
-        subquery = RawSQL(f"SELECT unnest(%s::{field.db_type(connection)}[])", [wanted])
-        return list(queryset.filter(**{f"{field_name}__in": subquery}).values_list(field_name, *fields))
+        kind = field.db_type(connection)
+        temp = "sg_lookup_" + re.sub(r"\W", "_", kind)
+        with connection.cursor() as cursor:
+            cursor.execute(f"CREATE TEMP TABLE IF NOT EXISTS {temp} (value {kind})")
+            cursor.execute(f"TRUNCATE {temp}")
+            with cursor.cursor.copy(f"COPY {temp} (value) FROM STDIN") as copy:
+                copy.write("".join(f"{v}\n" for v in _text(wanted)))
+            cursor.execute(f"ANALYZE {temp}")
+            subquery = RawSQL(f"SELECT value FROM {temp}", [])
+            rows = list(queryset.filter(**{f"{field_name}__in": subquery}).values_list(field_name, *fields))
+            cursor.execute(f"TRUNCATE {temp}")
+        return rows
     with connection.cursor() as cursor:
         cursor.execute("CREATE TEMP TABLE IF NOT EXISTS sg_lookup (value PRIMARY KEY) WITHOUT ROWID")
         cursor.execute("DELETE FROM sg_lookup")
