@@ -4,13 +4,14 @@ Deterministic per seed: every random draw comes from `numpy.random.default_rng([
 are read sorted by code, and primary keys are UUID5s of the human codes, so a rebuild with the same
 seed yields identical rows (codes, geometries, areas) on SpatiaLite and PostGIS alike.
 
-Set-based throughout: geometry is vectorised Shapely, rows go in with `bulk_create` in batches, and
-the "created" history rows are written in bulk too (simple_history's `bulk_history_create`).
+Set-based throughout: geometry is vectorised Shapely; hazards, activities, products and devices are written
+by their apps' bulk services (`bulk_create_hazards`, `bulk_create_activities`, `bulk_create_products`,
+`bulk_create_devices`: the single writes' checks, codes from `core.codes`, country and admin areas from
+the gazetteer's rule, one `core.Batch` per write and no per-row history, decision 0015).
 """
 
 from __future__ import annotations
 
-import re
 import time
 import uuid
 from collections.abc import Callable
@@ -19,19 +20,20 @@ from dataclasses import dataclass, field
 import numpy as np
 import shapely
 from django.apps import apps
-from django.conf import settings
-from django.contrib.gis.geos import GEOSGeometry, Point
-from django.db import connection, connections, models, transaction
+from django.db import connection, models, transaction
 from django.db.models import Count, Sum
-from django.db.models.fields import AutoFieldMixin
 from django.utils import timezone
 
+from safeground.core.models import Batch
 from safeground.demo import evidence as evidence_mod
 from safeground.demo import geography, hazards, organisations, release
 from safeground.demo.profiles import AUTHORITY, SCALES
+from safeground.hazards import services as hazard_services
 from safeground.hazards.models import Beneficiary, Evidence, Hazard
+from safeground.landrelease import services as release_services
 from safeground.landrelease.ledger import store as ledger_store
 from safeground.landrelease.models import Device, Product
+from safeground.operations import services as operation_services
 from safeground.operations.models import Activity
 from safeground.ordnance.models import OrdnanceModel
 from safeground.organisations.models import Asset, Organisation, Team
@@ -39,16 +41,11 @@ from safeground.organisations.models import Asset, Organisation, Team
 #: Namespace of the demo's UUID5 primary keys (uuid5(NAMESPACE, "<table>:<code>")).
 NAMESPACE = uuid.UUID("5a7e6f0e-2d4b-5c1a-9e3f-0d3e1b5a6c00")
 BATCH = 2000
-#: Activities, products and devices are written (and their history) in chunks of this many rows, to bound memory.
+#: Devices are written in chunks of this many rows, to bound memory.
 CHUNK = 50_000
-#: Whether devices get their "created" history rows (like every other domain record).
-DEVICE_HISTORY = True
-#: Activities, products and devices (a million at the national scale) go in with set-based INSERTs (values
-#: prepared by each field's own get_db_prep_save, geometry as WKB; see _insert) instead of bulk_create, which
-#: spends most of its time compiling SQL per object; the rows are the same (tests compare both paths).
-FAST_INSERT = True
-GEOM_FROM_WKB = {"sqlite": "GeomFromWKB(%s, {srid})", "postgresql": "ST_GeomFromWKB(%s, {srid})"}
 CHANGE_REASON = "synthetic demo data (safeground demo)"
+#: The source of the demo's batches (core.Batch); a rebuild deletes the previous ones.
+BATCH_SOURCE = "safeground demo"
 
 Report = Callable[[str], None]
 
@@ -102,19 +99,17 @@ def build(scale: str = "small", seed: int = 1, report: Report = _noop) -> BuildR
     for stage, (country, k) in enumerate(hazards.countries_of(n).items()):
         placed.append(hazards.place(_rng(seed, 10 + stage), geo, country, k))
     result.short = sum(p["short"] for p in placed)
-    hz = hazards.finish(_rng(seed, 20), geo, placed, _code_offsets(Hazard, "HAZ"))
+    hz = hazards.finish(_rng(seed, 20), geo, placed)
     clock.lap("place hazards", f"{len(hz):,}")
 
-    acts, products, last_piece = release.plan_release(
-        _rng(seed, 30), hz, teams, geo, _code_offsets(Activity, *release.TYPE_CODES.values())
-    )
+    acts, products, last_piece = release.plan_release(_rng(seed, 30), hz, teams, geo)
     clock.lap("plan land release", f"{len(acts):,} activities, {len(products):,} products")
     devices = release.plan_devices(_rng(seed, 40), hz, acts, products, geo.inner)
     ev = evidence_mod.evidence(_rng(seed, 50), hz, last_piece)
     ben = evidence_mod.beneficiaries(_rng(seed, 60), hz)
     clock.lap("plan devices, evidence, beneficiaries", f"{len(devices):,} devices")
 
-    writer = _Writer(_rng(seed, 70), report)
+    writer = _Writer(_rng(seed, 70), report, f"{BATCH_SOURCE} --scale {scale} --seed {seed}")
     writer.organisations(orgs, teams, assets)
     writer.hazards(hz)
     writer.evidence(hz, ev, ben)
@@ -155,18 +150,6 @@ class _Clock:
         self.result.timings[what] = now - self.last
         self.report(f"  {what}: {now - self.last:.1f} s" + (f" ({detail})" if detail else ""))
         self.last = now
-
-
-def _code_offsets(model, *kinds: str) -> dict:
-    """Highest number per (prefix[, kind]) already used by real records, so demo codes never collide."""
-    pattern = re.compile(r"^(.+)-(" + "|".join(map(re.escape, kinds)) + r")-(\d+)$")
-    out: dict = {}
-    for code in model.objects.filter(is_synthetic=False).values_list("code", flat=True).iterator():
-        m = pattern.match(code)
-        if m:
-            key = m.group(1) if len(kinds) == 1 else (m.group(1), m.group(2))
-            out[key] = max(out.get(key, 0), int(m.group(3)))
-    return out
 
 
 # ------------------------------------------------------------------------------------------------
@@ -253,6 +236,8 @@ def delete_synthetic() -> dict[str, int]:
         for model in (Asset, Team, Organisation):
             dependents(model)
             counts[model._meta.verbose_name_plural] = _delete(c, model, synthetic(model), syn)
+    # The batches the demo's bulk writes recorded, now that no row points at them.
+    counts["batches"] = Batch.objects.filter(source__startswith=BATCH_SOURCE).delete()[0]
     return counts
 
 
@@ -266,14 +251,11 @@ def _historical_m2m(field_name: str):
 # ------------------------------------------------------------------------------------------------
 
 
-def _geos(geoms: np.ndarray) -> list[GEOSGeometry]:
-    return [GEOSGeometry(memoryview(w), srid=4326) for w in shapely.to_wkb(geoms)]
-
-
 class _Writer:
-    def __init__(self, rng: np.random.Generator, report: Report):
+    def __init__(self, rng: np.random.Generator, report: Report, source: str = BATCH_SOURCE):
         self.rng = rng
         self.report = report
+        self.source = source
         self.now = timezone.now()
         self.org_ids: dict[str, uuid.UUID] = {}
         self.team_ids: dict[str, uuid.UUID] = {}
@@ -282,15 +264,6 @@ class _Writer:
         self.product_ids: list[uuid.UUID] = []
         self.model_ids: dict[str, uuid.UUID] = {}
         self.missing_models: set[str] = set()
-
-    def _history(self, model, objs) -> list:
-        return model.history.bulk_history_create(
-            objs, batch_size=BATCH, default_change_reason=CHANGE_REASON, default_date=self.now
-        )
-
-    def _create_with_history(self, model, objs) -> list:
-        model.objects.bulk_create(objs, batch_size=BATCH)
-        return self._history(model, objs)
 
     def organisations(self, orgs, teams, assets) -> None:
         real_orgs = dict(Organisation.objects.filter(is_synthetic=False).values_list("acronym", "id"))
@@ -356,335 +329,128 @@ class _Writer:
         return found
 
     def hazards(self, hz) -> None:
-        geoms = _geos(hz.geom)
+        """Through hazards.services.bulk_create_hazards: its checks, its derived fields, one batch."""
         authority = self.rng.uniform(0, 1, len(hz)) < 0.2
-        objs = []
-        for i in range(len(hz)):
-            reporter = AUTHORITY[hz.country[i]] if authority[i] else hz.operator[i]
-            objs.append(
-                Hazard(
-                    id=uid("hazard", hz.code[i]),
-                    code=hz.code[i],
-                    is_synthetic=True,
-                    name=hz.name[i],
-                    hazard_class=hz.hazard_class[i],
-                    status=hz.status[i],
-                    contamination_type=hz.contamination[i],
-                    geom=geoms[i],
-                    benchmark=Point(hz.benchmark[i].x, hz.benchmark[i].y, srid=4326),
-                    country=hz.country[i],
-                    province_id=hz.province_id[i],
-                    district_id=hz.district_id[i],
-                    commune_id=hz.commune_id[i],
-                    reporting_organisation_id=self.org_ids[reporter],
-                    recorded_on=hz.recorded_on[i],
-                    status_changed_on=hz.status_changed_on[i],
-                    area_m2=float(hz.area_m2[i]),
-                    utm_epsg=int(hz.utm_epsg[i]),
-                )
-            )
-        self.hazard_ids = [o.id for o in objs]
-        self._create_with_history(Hazard, objs)
-        through = Hazard.suspected_models.through
-        rows = []
-        for i, names in enumerate(hz.suspected):
-            for name in names:
-                model_id = self._model(name)
-                if model_id is not None:
-                    rows.append(through(hazard_id=self.hazard_ids[i], ordnancemodel_id=model_id))
-        through.objects.bulk_create(rows, batch_size=BATCH)
+        reporters = [AUTHORITY[hz.country[i]] if authority[i] else hz.operator[i] for i in range(len(hz))]
+        models = [[name for name in names if self._model(name) is not None] for names in hz.suspected]
+        result = hazard_services.bulk_create_hazards(
+            {
+                "id": [uid("hazard", code) for code in hz.code],
+                "code": list(hz.code),
+                "is_synthetic": True,
+                "name": list(hz.name),
+                "hazard_class": list(hz.hazard_class),
+                "status": list(hz.status),
+                "contamination_type": list(hz.contamination),
+                "geometry": list(hz.geom),
+                "benchmark": list(hz.benchmark),
+                "country": list(hz.country),
+                "reporting_organisation": reporters,
+                "suspected_models": models,
+                "recorded_on": list(hz.recorded_on),
+                "status_changed_on": list(hz.status_changed_on),
+            },
+            source=self.source,
+            reason=CHANGE_REASON,
+        )
+        self.hazard_ids = result.ids
 
     def evidence(self, hz, ev, ben) -> None:
-        objs = [
-            Evidence(
-                hazard_id=self.hazard_ids[h],
-                kind=ev.kind[j],
-                evidence_type=ev.evidence_type[j],
-                point=Point(ev.point[j].x, ev.point[j].y, srid=4326) if ev.point[j] is not None else None,
-                observed_on=ev.observed_on[j],
-                description=ev.description[j],
-            )
-            for j, h in enumerate(ev.hazard)
-        ]
-        self._create_with_history(Evidence, objs)
-        objs = [
-            Beneficiary(
-                hazard_id=self.hazard_ids[h], status=ben.status[j], people=ben.people[j], land_use=ben.land_use[j]
-            )
-            for j, h in enumerate(ben.hazard)
-        ]
-        self._create_with_history(Beneficiary, objs)
-
-    def _fast(self) -> bool:
-        return FAST_INSERT and connection.vendor in GEOM_FROM_WKB
-
-    def _write(self, model, columns, n: int) -> None:
-        """Rows and their "created" history, set-based (see _insert), in chunks of CHUNK rows.
-
-        `columns`: field name -> list of n values or one value for all, or a function (start, stop) -> such a
-        dict for rows start:stop (so that a million devices are never all converted at once).
-        """
-        history = {
-            "history_date": self.now,
-            "history_change_reason": CHANGE_REASON,
-            "history_type": "+",
-            "history_user": None,
-        }
-        for start in range(0, n, CHUNK):
-            stop = min(n, start + CHUNK)
-            if callable(columns):
-                part = columns(start, stop)
-            else:
-                part = {k: v[start:stop] if isinstance(v, list) else v for k, v in columns.items()}
-            _insert(model, part, stop - start)
-            if getattr(settings, "SIMPLE_HISTORY_ENABLED", True) and (model is not Device or DEVICE_HISTORY):
-                _insert(model.history.model, {**part, **history}, stop - start)
-            if n > CHUNK:
-                self.report(f"    {model._meta.verbose_name_plural} {stop:,}/{n:,}")
-
-    def _record_columns(self, kind: str, codes: list[str]) -> dict:
-        return {
-            "id": [uid(kind, code) for code in codes],
-            "code": list(codes),
-            "created_at": self.now,
-            "updated_at": self.now,
-            "is_synthetic": True,
-        }
+        hazard_services.bulk_add_evidence(
+            {
+                "hazard": [self.hazard_ids[h] for h in ev.hazard],
+                "kind": list(ev.kind),
+                "evidence_type": list(ev.evidence_type),
+                "point": list(ev.point),
+                "observed_on": list(ev.observed_on),
+                "description": list(ev.description),
+            },
+            reason=CHANGE_REASON,
+        )
+        hazard_services.bulk_add_beneficiaries(
+            {
+                "hazard": [self.hazard_ids[h] for h in ben.hazard],
+                "status": list(ben.status),
+                "people": [int(p) for p in ben.people],
+                "land_use": list(ben.land_use),
+            },
+            reason=CHANGE_REASON,
+        )
 
     def activities(self, hz, acts) -> None:
-        if self._fast():
-            self._activities_fast(acts)
-        else:
-            self._activities_orm(acts)
+        """Through operations.services: its checks and codes rule, one batch, teams and hazards linked.
 
-    def _activities_fast(self, acts) -> None:
-        n = len(acts)
-        columns = self._record_columns("activity", acts.code)
-        self.activity_ids = columns["id"]
-        ref = np.empty(n, dtype=object)
-        ref[:] = acts.reference_point
-        columns.update(
-            activity_type=list(acts.activity_type),
-            organisation=[self.org_ids[o] for o in acts.organisation],
-            methods=list(acts.methods),
-            reference_point=shapely.to_wkb(ref).tolist() if n else [],
-            country=list(acts.country),
-            start_date=list(acts.start),
-            end_date=list(acts.end),
-            status=list(acts.status),
+        The accreditation gate is checked after the build instead (`gate=False`): the demo's accreditations
+        are generated from its activities (training demo), in the same transaction; a test checks that
+        every planned and ongoing demo activity passes the gate then.
+        """
+        checked = operation_services.check_activities(
+            {
+                "id": [uid("activity", code) for code in acts.code],
+                "code": list(acts.code),
+                "is_synthetic": True,
+                "activity_type": list(acts.activity_type),
+                "organisation": list(acts.organisation),
+                "teams": list(acts.teams),
+                "methods": list(acts.methods),
+                "hazards": [[hz.code[h]] if h >= 0 else [] for h in acts.hazard],
+                "reference_point": list(acts.reference_point),
+                "country": list(acts.country),
+                "start_date": list(acts.start),
+                "end_date": list(acts.end),
+                "status": list(acts.status),
+            },
+            gate=False,
         )
-        self._write(Activity, columns, n)
-        ids = self.activity_ids
-        links = {
-            "teams": ("team", [(ids[j], self.team_ids[t]) for j in range(n) for t in acts.teams[j]]),
-            "hazards": ("hazard", [(ids[j], self.hazard_ids[acts.hazard[j]]) for j in range(n) if acts.hazard[j] >= 0]),
-        }
-        history_ids = dict(Activity.history.filter(is_synthetic=True).values_list("id", "history_id"))
-        for field_name, (other, pairs) in links.items():
-            through = getattr(Activity, field_name).through
-            _insert(through, {"activity": [a for a, _o in pairs], other: [o for _a, o in pairs]}, len(pairs))
-            rows = list(
-                through.objects.filter(activity__is_synthetic=True).values_list("id", "activity_id", f"{other}_id")
-            )
-            _insert(
-                _historical_m2m(field_name),
-                {
-                    "id": [r[0] for r in rows],
-                    "activity": [r[1] for r in rows],
-                    other: [r[2] for r in rows],
-                    "history": [history_ids[r[1]] for r in rows],
-                },
-                len(rows),
-            )
-
-    def _activities_orm(self, acts) -> None:
-        objs = []
-        for j in range(len(acts)):
-            p = acts.reference_point[j]
-            objs.append(
-                Activity(
-                    id=uid("activity", acts.code[j]),
-                    code=acts.code[j],
-                    is_synthetic=True,
-                    activity_type=acts.activity_type[j],
-                    organisation_id=self.org_ids[acts.organisation[j]],
-                    methods=acts.methods[j],
-                    reference_point=Point(p.x, p.y, srid=4326),
-                    country=acts.country[j],
-                    start_date=acts.start[j],
-                    end_date=acts.end[j],
-                    status=acts.status[j],
-                )
-            )
-        self.activity_ids = [o.id for o in objs]
-        Activity.objects.bulk_create(objs, batch_size=BATCH)
-        team_through = Activity.teams.through
-        hazard_through = Activity.hazards.through
-        team_rows = [
-            team_through(activity_id=self.activity_ids[j], team_id=self.team_ids[t])
-            for j in range(len(acts))
-            for t in acts.teams[j]
-        ]
-        hazard_rows = [
-            hazard_through(activity_id=self.activity_ids[j], hazard_id=self.hazard_ids[acts.hazard[j]])
-            for j in range(len(acts))
-            if acts.hazard[j] >= 0
-        ]
-        team_rows = team_through.objects.bulk_create(team_rows, batch_size=BATCH)
-        hazard_rows = hazard_through.objects.bulk_create(hazard_rows, batch_size=BATCH)
-        # "Created" history, with the teams and hazards each activity had (as simple_history records them).
-        history = self._history(Activity, objs)
-        by_activity = {h.id: h for h in history}
-        for field_name, rows, other in (("teams", team_rows, "team_id"), ("hazards", hazard_rows, "hazard_id")):
-            hist_model = _historical_m2m(field_name)
-            hist_model.objects.bulk_create(
-                [
-                    hist_model(
-                        id=r.id,
-                        activity_id=r.activity_id,
-                        history=by_activity[r.activity_id],
-                        **{other: getattr(r, other)},
-                    )
-                    for r in rows
-                ],
-                batch_size=BATCH,
-            )
+        result = operation_services.bulk_create_activities(checked, source=self.source, reason=CHANGE_REASON)
+        self.activity_ids = result.ids
 
     def products(self, hz, products) -> None:
-        if not self._fast():
-            return self._products_orm(products)
-        n = len(products)
-        columns = self._record_columns("product", products.code)
-        self.product_ids = columns["id"]
-        columns.update(
-            activity=[self.activity_ids[a] for a in products.activity.tolist()],
-            hazard=[self.hazard_ids[h] for h in products.hazard.tolist()],
-            outcome=products.outcome.tolist(),
-            geom=shapely.to_wkb(products.geom).tolist() if n else [],
-            released_on=list(products.released_on),
-            clearance_depth_cm=list(products.depth_cm),
-            reported_area_m2=list(products.reported_area_m2),
-            area_m2=[float(a) for a in products.area_m2],
+        """Through landrelease.services.bulk_create_products: its checks, codes and areas, one batch."""
+        result = release_services.bulk_create_products(
+            {
+                "id": [uid("product", code) for code in products.code],
+                "code": list(products.code),
+                "is_synthetic": [True] * len(products),
+                "activity_id": [self.activity_ids[a] for a in products.activity.tolist()],
+                "hazard_id": [self.hazard_ids[h] for h in products.hazard.tolist()],
+                "outcome": products.outcome.tolist(),
+                "geom": list(products.geom),
+                "released_on": list(products.released_on),
+                "clearance_depth_cm": list(products.depth_cm),
+                "reported_area_m2": list(products.reported_area_m2),
+            },
+            source=self.source,
+            reason=CHANGE_REASON,
         )
-        self._write(Product, columns, n)
-
-    def _products_orm(self, products) -> None:
-        geoms = _geos(products.geom)
-        objs = [
-            Product(
-                id=uid("product", products.code[j]),
-                code=products.code[j],
-                is_synthetic=True,
-                activity_id=self.activity_ids[products.activity[j]],
-                hazard_id=self.hazard_ids[products.hazard[j]],
-                outcome=products.outcome[j],
-                geom=geoms[j],
-                released_on=products.released_on[j],
-                clearance_depth_cm=products.depth_cm[j],
-                reported_area_m2=products.reported_area_m2[j],
-                area_m2=float(products.area_m2[j]),
-            )
-            for j in range(len(products))
-        ]
-        self.product_ids = [o.id for o in objs]
-        self._create_with_history(Product, objs)
+        self.product_ids = [uid("product", code) for code in result.codes]
 
     def devices(self, d) -> None:
-        if self._fast():
-            self._devices_fast(d)
-        else:
-            self._devices_orm(d)
-
-    def _devices_fast(self, d) -> None:
-        def columns(start: int, stop: int) -> dict:
-            part = self._record_columns("device", d.code[start:stop])
-            part.update(
-                product=[self.product_ids[p] if p >= 0 else None for p in d.product[start:stop].tolist()],
-                activity=[self.activity_ids[a] for a in d.activity[start:stop].tolist()],
-                point=shapely.to_wkb(shapely.points(d.x[start:stop], d.y[start:stop])).tolist(),
-                category=d.category[start:stop].tolist(),
-                model=[self._model(name) for name in d.model[start:stop]],
-                condition=d.condition[start:stop].tolist(),
-                depth_cm=d.depth_cm[start:stop].tolist(),
-                disposal=d.disposal[start:stop].tolist(),
-                found_on=d.found_on[start:stop],
-                count=d.count[start:stop].tolist(),
-            )
-            return part
-
-        self._write(Device, columns, len(d))
-
-    def _devices_orm(self, d) -> None:
+        """Through landrelease.services.bulk_create_devices, in chunks of CHUNK rows (bounded memory)."""
         n = len(d)
         for start in range(0, n, CHUNK):
             stop = min(n, start + CHUNK)
-            objs = [
-                Device(
-                    id=uid("device", d.code[j]),
-                    code=d.code[j],
-                    is_synthetic=True,
-                    product_id=self.product_ids[d.product[j]] if d.product[j] >= 0 else None,
-                    activity_id=self.activity_ids[d.activity[j]],
-                    point=Point(float(d.x[j]), float(d.y[j]), srid=4326),
-                    category=d.category[j],
-                    model_id=self._model(d.model[j]),
-                    condition=d.condition[j],
-                    depth_cm=int(d.depth_cm[j]),
-                    disposal=d.disposal[j],
-                    found_on=d.found_on[j],
-                    count=int(d.count[j]),
-                )
-                for j in range(start, stop)
-            ]
-            if DEVICE_HISTORY:
-                self._create_with_history(Device, objs)
-            else:
-                Device.objects.bulk_create(objs, batch_size=BATCH)
+            release_services.bulk_create_devices(
+                {
+                    "id": [uid("device", code) for code in d.code[start:stop]],
+                    "code": d.code[start:stop],
+                    "is_synthetic": [True] * (stop - start),
+                    "product_id": [self.product_ids[p] if p >= 0 else None for p in d.product[start:stop].tolist()],
+                    "activity_id": [self.activity_ids[a] for a in d.activity[start:stop].tolist()],
+                    "point": list(shapely.points(d.x[start:stop], d.y[start:stop])),
+                    "category": d.category[start:stop].tolist(),
+                    "model": [m if self._model(m) is not None else None for m in d.model[start:stop]],
+                    "condition": d.condition[start:stop].tolist(),
+                    "depth_cm": d.depth_cm[start:stop].tolist(),
+                    "disposal": d.disposal[start:stop].tolist(),
+                    "found_on": list(d.found_on[start:stop]),
+                    "count": d.count[start:stop].tolist(),
+                },
+                source=self.source,
+                reason=CHANGE_REASON,
+            )
             if n > CHUNK:
                 self.report(f"    devices {stop:,}/{n:,}")
-
-
-def _insert(model, columns: dict, n: int) -> None:
-    """INSERT n rows into `model`'s table, set-based. `columns`: field name -> list of n values or one value for
-    every row (geometry fields: WKB). Every concrete field but an auto primary key must be given.
-
-    Values are prepared by each field's get_db_prep_save, as bulk_create would; constants once. PostgreSQL:
-    executemany. SQLite: executemany into a temporary table, then one INSERT … SELECT: row-by-row statements
-    on a SpatiaLite table (geometry triggers) slow down tenfold inside savepoints, after a rebuild's DELETEs.
-    """
-    conn = connections[model.objects.db]  # the backend itself (not the thread-local proxy): prepared per value
-    fields = [f for f in model._meta.concrete_fields if not isinstance(f, AutoFieldMixin)]
-    missing = [f.name for f in fields if f.name not in columns and not f.null]
-    if missing:
-        raise ValueError(f"{model.__name__}: no values for {', '.join(missing)}")
-    names, expressions, values = [], [], []
-    for f in fields:
-        v = columns.get(f.name)
-        names.append(conn.ops.quote_name(f.column))
-        geom = GEOM_FROM_WKB[conn.vendor].format(srid=f.srid) if getattr(f, "geom_type", None) else None
-        expressions.append(geom or "%s")
-        if geom:
-            values.append(v)
-        elif isinstance(v, list):
-            prep = f.get_db_prep_save
-            values.append([None if x is None else prep(x, conn) for x in v])
-        else:
-            values.append([f.get_db_prep_save(v, conn)] * n)
-    rows = list(zip(*values, strict=True))
-    table = _table(model)
-    with conn.cursor() as cursor:
-        if conn.vendor != "sqlite":
-            sql = f"INSERT INTO {table} ({', '.join(names)}) VALUES ({', '.join(expressions)})"
-            for start in range(0, n, 10_000):
-                cursor.executemany(sql, rows[start : start + 10_000])
-            return
-        stage = [f"c{k}" for k in range(len(fields))]
-        cursor.execute("DROP TABLE IF EXISTS temp.safeground_demo_stage")
-        cursor.execute(f"CREATE TEMP TABLE safeground_demo_stage ({', '.join(stage)})")
-        cursor.executemany(f"INSERT INTO temp.safeground_demo_stage VALUES ({', '.join(['%s'] * len(stage))})", rows)
-        select = ", ".join(e.replace("%s", c) for e, c in zip(expressions, stage, strict=True))
-        cursor.execute(f"INSERT INTO {table} ({', '.join(names)}) SELECT {select} FROM temp.safeground_demo_stage")
-        cursor.execute("DROP TABLE temp.safeground_demo_stage")
 
 
 # ------------------------------------------------------------------------------------------------

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import shapely
 
+from safeground.core.codes import allocate_codes
 from safeground.core.geometry import areas_m2, utm_epsg
 from safeground.demo import shapes
 from safeground.demo.geography import Geography, GroupArea, sample_centres
@@ -21,7 +22,8 @@ from safeground.demo.profiles import (
     SUSPECTED_CATEGORIES,
     Group,
 )
-from safeground.gazetteer.queries import locate
+from safeground.gazetteer.queries import code_stems, locate_all
+from safeground.hazards.models import Hazard
 
 #: A clipped candidate must keep this share of its intended area, or it is drawn again.
 MIN_KEPT_SHARE = 0.6
@@ -226,7 +228,7 @@ def place(rng: np.random.Generator, geo: Geography, country: str, n: int) -> dic
     return {"country": country, "items": accepted, "short": sum(v for v in need.values() if v > 0)}
 
 
-def finish(rng: np.random.Generator, geo: Geography, placed: list[dict], code_offsets: dict[str, int]) -> Hazards:
+def finish(rng: np.random.Generator, geo: Geography, placed: list[dict]) -> Hazards:
     """Location, area, codes, names, benchmarks, operators and suspected models, in code order."""
     countries, items = [], []
     for block in placed:
@@ -235,24 +237,17 @@ def finish(rng: np.random.Generator, geo: Geography, placed: list[dict], code_of
     geoms = np.empty(len(items), dtype=object)
     geoms[:] = [it["geom"] for it in items]
     country = np.array(countries, dtype=object)
-    prov_code = {p.id: p.code for p in geo.provinces.values()}
-    province_id = [None] * len(items)
-    district_id = [None] * len(items)
-    commune_id = [None] * len(items)
-    for c in ("KHM", "AZE"):
-        idx = np.flatnonzero(country == c)
-        if not len(idx):
-            continue
-        for i, loc in zip(idx, locate(list(geoms[idx]), c), strict=True):
-            province_id[i], district_id[i], commune_id[i] = loc.province_id, loc.district_id, loc.commune_id
-    province_code = [prov_code.get(p, "KH" if c == "KHM" else "AZ") for p, c in zip(province_id, country, strict=True)]
-    # Code order: province, then recorded date, then draw order.
+    # Where each hazard lies and its code's stem: the one country rule (bulk_create_hazards derives the same).
+    where = locate_all(list(geoms), list(country))
+    province_id = [w.province_id for w in where]
+    district_id = [w.district_id for w in where]
+    commune_id = [w.commune_id for w in where]
+    province_code = code_stems(where, list(country))
+    # Code order: province, then recorded date, then draw order; numbers from the one code rule.
     order = sorted(range(len(items)), key=lambda i: (province_code[i], items[i]["recorded_on"], i))
-    counters: dict[str, int] = {}
     codes = [""] * len(items)
-    for i in order:
-        counters[province_code[i]] = counters.get(province_code[i], code_offsets.get(province_code[i], 0)) + 1
-        codes[i] = f"{province_code[i]}-HAZ-{counters[province_code[i]]:06d}"
+    for i, code in zip(order, allocate_codes(Hazard, "HAZ", [province_code[i] for i in order]), strict=True):
+        codes[i] = code
     o = np.array(order, dtype=int)
     geoms = geoms[o]
     hz = Hazards(

@@ -18,6 +18,7 @@ from statistics import NormalDist
 import numpy as np
 import shapely
 
+from safeground.core.codes import allocate_codes
 from safeground.core.geometry import areas_m2
 from safeground.demo import shapes
 from safeground.demo.geography import COUNTRY_EPSG, Geography
@@ -54,9 +55,11 @@ from safeground.demo.profiles import (
     TIMELINE_START,
     TS_SPEEDUP,
 )
+from safeground.landrelease.models import Device, Product
+from safeground.operations.models import Activity
+from safeground.operations.services import TYPE_CODES
 
 LEAD_OPERATOR = {"KHM": "CMAC", "AZE": "ANAMA"}
-TYPE_CODES = {"nts": "NTS", "ts": "TS", "clearance": "CLR", "bac": "BAC", "eod": "EOD"}
 
 #: Scenario probabilities (tuned so that Cambodia's release mix by area is ≈ 45 % cancelled,
 #: 20 % reduced, 35 % cleared; domain-facts 9).
@@ -353,13 +356,13 @@ def _country_of(org: str) -> str:
 
 
 def plan_release(
-    rng: np.random.Generator, hz: Hazards, teams: list[TeamRow], geo: Geography, code_offsets: dict
+    rng: np.random.Generator, hz: Hazards, teams: list[TeamRow], geo: Geography
 ) -> tuple[Activities, Products, dict[int, object]]:
     """Activities, products and each hazard's final status (set on `hz`).
 
     `geo`: the geography (national outlines shrunk by the border margin, provinces, the villages and towns
-    call-outs come from); `code_offsets`: highest number already used by real activities per (prefix, type
-    code). Also returns the last piece of each cut hazard (where its direct evidence lies).
+    call-outs come from). Codes come from the one code rule (`core.codes`), numbered on from real records'.
+    Also returns the last piece of each cut hazard (where its direct evidence lies).
     """
     planner = Planner(rng, hz, teams, geo.inner)
     all_segs: list[list[Segment]] = []
@@ -403,10 +406,7 @@ def plan_release(
         area_m2=np.asarray(areas_m2(geoms)) if len(rows) else np.zeros(0),
         code=[],
     )
-    counters: dict[int, int] = {}
-    for i in products.hazard:
-        counters[i] = counters.get(i, 0) + 1
-        products.code.append(f"{hz.code[i]}-LR-{counters[i]:03d}")
+    products.code = allocate_codes(Product, "LR", [hz.code[i] for i in products.hazard], width=3)
     u = rng.uniform(0, 1, len(products))
     noise = rng.normal(0, 0.015, len(products))
     off = rng.uniform(0.06, 0.2, len(products)) * rng.choice([-1, 1], len(products))
@@ -416,7 +416,7 @@ def plan_release(
         elif u[j] < REPORTED_OFF + REPORTED_CLOSE:
             products.reported_area_m2[j] = float(round(products.area_m2[j] * (1 + np.clip(noise[j], -0.04, 0.04))))
     eod_spot_tasks(rng, planner, geo)
-    _number_activities(planner.acts, hz, code_offsets)
+    _number_activities(planner.acts, hz)
     return planner.acts, products, last_piece
 
 
@@ -542,7 +542,7 @@ def _ordinals(dates) -> np.ndarray:
     return np.array([d.toordinal() for d in dates], dtype=np.int64)
 
 
-def _number_activities(acts: Activities, hz: Hazards, offsets: dict) -> None:
+def _number_activities(acts: Activities, hz: Hazards) -> None:
     order = sorted(
         range(len(acts)),
         key=lambda j: (
@@ -553,11 +553,10 @@ def _number_activities(acts: Activities, hz: Hazards, offsets: dict) -> None:
             j,
         ),
     )
-    counters: dict[tuple[str, str], int] = {}
-    for j in order:
-        key = (acts.province_code[j], TYPE_CODES[acts.activity_type[j]])
-        counters[key] = counters.get(key, offsets.get(key, 0)) + 1
-        acts.code[j] = f"{key[0]}-{key[1]}-{counters[key]:06d}"
+    for kind in sorted(set(TYPE_CODES.values())):
+        mine = [j for j in order if TYPE_CODES[acts.activity_type[j]] == kind]
+        for j, code in zip(mine, allocate_codes(Activity, kind, [acts.province_code[j] for j in mine]), strict=True):
+            acts.code[j] = code
 
 
 # ------------------------------------------------------------------------------------------------
@@ -753,11 +752,14 @@ def _number_devices(d: Devices, hz: Hazards, acts: Activities, products: Product
     in_product = d.product >= 0
     # One group per prefix: a hazard (index) or, after all hazards, an activity.
     group = np.where(in_product, d.hazard, len(hz) + d.activity)
-    order = np.lexsort((np.arange(m), found, d.product, group))
-    number = np.empty(m, dtype=int)
-    number[order] = shapes.rank_within(group[order]) + 1
-    hz_code, act_code = hz.code, acts.code
-    d.code = [
-        f"{hz_code[h]}-EO-{k:05d}" if p >= 0 else f"{act_code[a]}-EO-{k:03d}"
-        for h, a, p, k in zip(d.hazard.tolist(), d.activity.tolist(), d.product.tolist(), number.tolist(), strict=True)
-    ]
+    order = np.lexsort((np.arange(m), found, d.product, group)).tolist()
+    hz_code, act_code, hazard, activity = hz.code, acts.code, d.hazard.tolist(), d.activity.tolist()
+    d.code = [""] * m
+    finds = [j for j in order if in_product[j]]
+    spot = [j for j in order if not in_product[j]]
+    for rows, stems, width in (
+        (finds, [hz_code[hazard[j]] for j in finds], 5),
+        (spot, [act_code[activity[j]] for j in spot], 3),
+    ):
+        for j, code in zip(rows, allocate_codes(Device, "EO", stems, width=width), strict=True):
+            d.code[j] = code

@@ -344,6 +344,8 @@ def check_devices(devices: Mapping[str, Sequence] | Sequence[Mapping[str, Any]])
         is_synthetic=synthetic,
     )
     checked.hazard_ids = {p[3] for p in products if p}
+    if cols.has("id"):  # stable ids given by the caller (the demo's UUID5s of the codes)
+        checked.data["id"] = cols.get("id")
     return checked
 
 
@@ -399,7 +401,7 @@ def bulk_create_devices(
     now = timezone.now()
     data = dict(checked.data)
     data.update(
-        id=bulk.sequential_uuids(checked.n),
+        id=data.get("id") or bulk.sequential_uuids(checked.n),
         created_at=[now] * checked.n,
         updated_at=[now] * checked.n,
         batch=[batch.id] * checked.n,
@@ -514,6 +516,8 @@ def check_products(products: Mapping[str, Sequence] | Sequence[Mapping[str, Any]
         is_synthetic=synthetic,
     )
     checked.hazard_ids = {h[0] for h in hazards}
+    if cols.has("id"):  # stable ids given by the caller (the demo's UUID5s of the codes)
+        checked.data["id"] = cols.get("id")
     return checked
 
 
@@ -540,7 +544,7 @@ def bulk_create_products(
     now = timezone.now()
     data = dict(checked.data)
     data.update(
-        id=bulk.sequential_uuids(checked.n),
+        id=data.get("id") or bulk.sequential_uuids(checked.n),
         created_at=[now] * checked.n,
         updated_at=[now] * checked.n,
         batch=[batch.id] * checked.n,

@@ -1,5 +1,6 @@
 """What every kind's importer shares: column access with a per-row error list, parsing, references,
-geometry checks over whole columns (the services' rules), code allocation and the ledger refresh.
+geometry parsing over whole columns, the mapping of the services' row errors, and the ledger refresh.
+Codes, countries and the rules themselves are the services' (`core.codes`, `gazetteer.queries`).
 
 Checks run over whole columns (NumPy, vectorised Shapely, one query per chunk of codes), never a query
 per row; every check appends to `Rows.errors` so one report names every bad row (row, field, value, reason).
@@ -10,14 +11,12 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
-from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 import shapely
 from django.db import connection
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from safeground.core.geometry import (
@@ -26,11 +25,9 @@ from safeground.core.geometry import (
     validate_point,
     validate_polygonal,
 )
-from safeground.gazetteer.queries import check_inside_country, countries, country_outline
 from safeground.interop.reader import Mapping, Table
 from safeground.landrelease.ledger import store as ledger_store
 
-COUNTRY_PREFIX = {"KHM": "KH", "AZE": "AZ"}
 #: Above this many touched hazards the ledger is recomputed in full rather than incrementally.
 LEDGER_FULL_RECOMPUTE = 300
 CHUNK = 900  # codes per IN (...) query: under SQLite's default variable limit
@@ -370,115 +367,6 @@ def location(exc: GeometryError) -> str:
     return f"{exc.location[0]:.6f} {exc.location[1]:.6f}" if exc.location else exc.reason
 
 
-def settle_countries(rows: Rows, geoms: np.ndarray, given: list[str | None], what: str) -> list[str | None]:
-    """Each geometry's country (the one holding its representative point); must match a given one.
-
-    Then the border rule: anything reaching more than the tolerance beyond the border is refused
-    (check_inside_country), tested only for geometries the outline doesn't simply contain.
-    """
-    present = np.array([g is not None for g in geoms], dtype=bool)
-    found = np.full(rows.n, None, dtype=object)
-    iso3s = countries()
-    if present.any():
-        reps = shapely.point_on_surface(geoms[present])
-        idx = np.flatnonzero(present)
-        for iso3 in iso3s:
-            outline = country_outline(iso3)
-            if outline is None:
-                continue
-            hit = shapely.contains(outline, reps) & (found[idx] == None)  # noqa: E711 - elementwise
-            found[idx[hit]] = iso3
-    out: list[str | None] = []
-    for i in range(rows.n):
-        want, got = given[i], found[i]
-        if not present[i]:
-            out.append(want)
-            continue
-        if want and want not in iso3s:
-            rows.error(i, "country", want, _("unknown country; the gazetteer has %(c)s") % {"c": ", ".join(iso3s)})
-            out.append(None)
-            continue
-        if want and got and want != got:
-            rows.error(
-                i,
-                "geometry",
-                want,
-                _("%(what)s lies in %(got)s, not in %(want)s") % {"what": what, "got": got, "want": want},
-            )
-            out.append(None)
-            continue
-        country = want or got
-        if country is None:
-            rows.error(
-                i,
-                "geometry",
-                "",
-                _("%(what)s lies outside every country in the gazetteer; check the coordinates and the CRS")
-                % {"what": what},
-            )
-        out.append(country)
-    # Border rule, vectorised first: rows fully inside their outline need no further test.
-    by_country: dict[str, list[int]] = defaultdict(list)
-    for i, c in enumerate(out):
-        if c and present[i] and not rows.bad[i]:
-            by_country[c].append(i)
-    for iso3, idx in by_country.items():
-        outline = country_outline(iso3)
-        arr = np.array(idx)
-        g = geoms[arr]
-        if all(x.geom_type == "Point" for x in g[:1]):
-            inside = shapely.contains_xy(outline, shapely.get_x(g), shapely.get_y(g))
-        else:
-            inside = shapely.contains(outline, g)
-        for i in arr[~inside]:
-            try:
-                check_inside_country(geoms[i], iso3, what)
-            except GeometryError as exc:
-                rows.error(i, "geometry", location(exc), str(exc))
-    return out
-
-
-# ------------------------------------------------------------------------------------------------
-# Codes
-# ------------------------------------------------------------------------------------------------
-
-
-class CodeAllocator:
-    """Next free `<stem>-<KIND>-<n>` codes, reading the highest number per stem in one query per stem."""
-
-    def __init__(self, model, kind: str, width: int, taken: set[str]):
-        self.model, self.kind, self.width = model, kind, width
-        self.taken = taken
-        self.next: dict[str, int] = {}
-
-    def prime(self, stems: set[str], existing: list[str] | None = None) -> None:
-        """Read the highest number of each stem: from `existing` codes if given, else one query per stem."""
-        pattern = re.compile(r"^(.*)-" + re.escape(self.kind) + r"-(\d+)$")
-        highest: dict[str, int] = {}
-        if existing is None:
-            existing = []
-            for stem in stems:
-                existing += list(
-                    self.model.objects.filter(code__startswith=f"{stem}-{self.kind}-").values_list("code", flat=True)
-                )
-        for code in list(existing) + list(self.taken):
-            m = pattern.match(code)
-            if m and m.group(1) in stems:
-                highest[m.group(1)] = max(highest.get(m.group(1), 0), int(m.group(2)))
-        for stem in stems:
-            self.next[stem] = highest.get(stem, 0) + 1
-
-    def code(self, stem: str) -> str:
-        n = self.next.get(stem, 1)
-        while True:
-            code = f"{stem}-{self.kind}-{n:0{self.width}d}"
-            n += 1
-            if code not in self.taken:
-                self.next[stem] = n
-                self.taken.add(code)
-                return code
-
-
 # ------------------------------------------------------------------------------------------------
 # The import's context, history and ledger
 # ------------------------------------------------------------------------------------------------
@@ -507,17 +395,6 @@ def add_bulk_errors(rows: Rows, errors, row_of: list[int] | None = None, fields:
         if (i + 1, name) not in reported:
             rows.error(i, name, e.value or None, e.reason)
             reported.add((i + 1, name))
-
-
-def history_rows(model, objs, ctx: Context) -> list:
-    """One "created" history row per object (django-simple-history), written in bulk."""
-    return model.history.bulk_history_create(
-        objs,
-        batch_size=2000,
-        default_user=ctx.user,
-        default_change_reason=ctx.reason[:100],
-        default_date=timezone.now(),
-    )
 
 
 def refresh_ledger(hazard_ids: set, extra_geoms=()) -> str:
