@@ -1,7 +1,7 @@
 import datetime as dt
 
 from django.shortcuts import get_object_or_404
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
 from ninja.errors import HttpError
 
 from safeground.core.auth import needs, write_auth
@@ -35,6 +35,83 @@ class OrganisationDetail(OrganisationOut):
 class OrganisationPage(Schema):
     count: int
     items: list[OrganisationOut]
+
+
+class AccreditationOut(Schema):
+    """An organisation's accreditation (kind "organisation") or a dog's or rat's (kind "dog"/"rat")."""
+
+    code: str
+    kind: str
+    organisation: str | None = None
+    method: str | None = None
+    conditions: str | None = None
+    asset: str | None = None
+    handler: str | None = None
+    tests_passed: list[str] | None = None
+    issuing_authority: str
+    valid_from: dt.date
+    valid_until: dt.date
+
+
+class AccreditationPage(Schema):
+    count: int
+    items: list[AccreditationOut]
+
+
+class AnimalAccreditations(Schema):
+    asset: str
+    kind: str
+    items: list[AccreditationOut]
+
+
+class ExpiringRow(Schema):
+    kind: str
+    code: str
+    holder: str
+    organisation: str
+    method: str
+    valid_until: dt.date
+    days_left: int
+    issuing_authority: str
+
+
+class Expiring(Schema):
+    on: dt.date
+    days: int
+    items: list[ExpiringRow]
+
+
+class PersonOut(Schema):
+    """Personal fields are null unless the account may see them (organisations.see_personal_details)."""
+
+    code: str
+    organisation: str
+    team: str | None
+    role: str
+    nationality: str
+    full_name: str | None
+    date_of_birth: dt.date | None
+    phone: str | None
+
+
+class PersonnelPage(Schema):
+    count: int
+    personal_details: bool
+    items: list[PersonOut]
+
+
+class CertificationOut(Schema):
+    code: str
+    title: str
+    method: str
+    course_code: str
+    issued_by: str
+    issued_on: dt.date
+    valid_until: dt.date | None
+
+
+class PersonDetail(PersonOut):
+    certifications: list[CertificationOut]
 
 
 class AccreditationIn(Schema):
@@ -88,7 +165,7 @@ def accreditation_dict(a) -> dict:
 
 
 @router.get(
-    "/accreditations/expiring", response=dict, summary="Accreditations ending in the next N days, not yet renewed"
+    "/accreditations/expiring", response=Expiring, summary="Accreditations ending in the next N days, not yet renewed"
 )
 def expiring(request, days: int = 30, on: dt.date | None = None, country: str | None = None):
     on = on or dt.date.today()
@@ -98,7 +175,7 @@ def expiring(request, days: int = 30, on: dt.date | None = None, country: str | 
     return {"on": on.isoformat(), "days": days, "items": rows}
 
 
-@router.get("/accreditations", response=dict, summary="Organisation accreditations")
+@router.get("/accreditations", response=AccreditationPage, exclude_unset=True, summary="Organisation accreditations")
 def list_accreditations(
     request, organisation: str | None = None, method: str | None = None, valid_on: dt.date | None = None
 ):
@@ -114,18 +191,20 @@ def list_accreditations(
 
 @router.post(
     "/accreditations/{code}/renew",
-    response={201: dict, 403: ErrorOut, 422: ErrorOut},
+    response={201: AccreditationOut, 403: ErrorOut, 422: ErrorOut},
+    exclude_unset=True,
     auth=needs("organisations.add_accreditation"),
     summary="Renew an organisation or animal accreditation",
 )
 def renew(request, code: str, body: RenewIn):
     old = Accreditation.objects.filter(code=code).first() or get_object_or_404(AnimalAccreditation, code=code)
-    return 201, accreditation_dict(services.renew(old, body.valid_until, valid_from=body.valid_from))
+    return Status(201, accreditation_dict(services.renew(old, body.valid_until, valid_from=body.valid_from)))
 
 
 @router.post(
     "/animals/{identifier}/accreditations",
-    response={201: dict, 403: ErrorOut, 422: ErrorOut},
+    response={201: AccreditationOut, 403: ErrorOut, 422: ErrorOut},
+    exclude_unset=True,
     auth=needs("organisations.add_animalaccreditation"),
     summary="Accredit a dog or rat with its handler",
 )
@@ -139,10 +218,15 @@ def accredit_animal(request, identifier: str, body: AnimalAccreditationIn):
     a = services.accredit_animal(
         asset, body.valid_from, body.valid_until, body.issuing_authority, body.tests_passed, handler=handler
     )
-    return 201, accreditation_dict(a)
+    return Status(201, accreditation_dict(a))
 
 
-@router.get("/animals/{identifier}/accreditations", response=dict, summary="A dog's or rat's accreditations")
+@router.get(
+    "/animals/{identifier}/accreditations",
+    response=AnimalAccreditations,
+    exclude_unset=True,
+    summary="A dog's or rat's accreditations",
+)
 def animal_accreditations(request, identifier: str):
     asset = get_object_or_404(Asset, identifier=identifier)
     return {
@@ -154,7 +238,7 @@ def animal_accreditations(request, identifier: str):
 
 @router.get(
     "/personnel",
-    response=dict,
+    response=PersonnelPage,
     auth=write_auth,
     summary="Personnel (names and contacts only for roles allowed to see them)",
 )
@@ -181,7 +265,7 @@ def list_personnel(
     }
 
 
-@router.get("/personnel/{code}", response=dict, auth=write_auth, summary="One person with their certifications")
+@router.get("/personnel/{code}", response=PersonDetail, auth=write_auth, summary="One person with their certifications")
 def get_person(request, code: str):
     p = get_object_or_404(Personnel.objects.select_related("organisation", "team"), code=code)
     return {
@@ -192,7 +276,8 @@ def get_person(request, code: str):
 
 @router.post(
     "/{acronym}/accreditations",
-    response={201: dict, 403: ErrorOut, 422: ErrorOut},
+    response={201: AccreditationOut, 403: ErrorOut, 422: ErrorOut},
+    exclude_unset=True,
     auth=needs("organisations.add_accreditation"),
     summary="Accredit an organisation for a method",
 )
@@ -201,7 +286,7 @@ def accredit(request, acronym: str, body: AccreditationIn):
     a = services.accredit_organisation(
         org, body.method, body.valid_from, body.valid_until, body.issuing_authority, body.conditions
     )
-    return 201, accreditation_dict(a)
+    return Status(201, accreditation_dict(a))
 
 
 @router.get("", response=OrganisationPage, summary="Organisations")
