@@ -1,7 +1,7 @@
 """Benchmark: full ledger recompute in SafeGround (Shapely) vs the same computation as PostGIS SQL.
 
     SAFEGROUND_DATABASE_URL=postgis://postgres@127.0.0.1:5432/sg_bench \
-        python bench/ledger.py [--multiplier 4] [--saves 1000]
+        python bench/ledger.py [--multiplier 4] [--saves 1000] [--repeat 3]
 
 Run against a PostGIS database holding a demo (`safeground demo --scale national --no-serve`).
 With --multiplier N the data are replicated N times (copies shifted north by 0.4° per copy) into
@@ -177,10 +177,17 @@ def incremental(saves: int) -> list[float]:
     return latencies
 
 
+def _runs(seconds: list[float]) -> str:
+    if len(seconds) == 1:
+        return f"{seconds[0]:.1f} s"
+    return f"min {min(seconds):.1f} s, median {statistics.median(seconds):.1f} s of {len(seconds)}"
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--multiplier", type=int, nargs="*", default=[1, 4])
     parser.add_argument("--saves", type=int, default=1000)
+    parser.add_argument("--repeat", type=int, default=1, help="runs of each side, interleaved (min and median)")
     args = parser.parse_args()
     if connection.vendor != "postgresql":
         sys.exit("bench/ledger.py needs SAFEGROUND_DATABASE_URL=postgis://... (the reference is PostGIS)")
@@ -196,17 +203,25 @@ def main() -> None:
     for n in args.multiplier:
         if n > 1:
             replicate_tables(n)
+        ours_runs, theirs_runs, cpu_runs = [], [], []
         try:
-            ours_t, phases, ours = shapely_ledger()
-            peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # MiB, whole process so far
-            theirs_t, theirs = postgis_ledger()
+            for _ in range(args.repeat):  # interleaved, so that both sides see the same machine load
+                cpu = time.process_time()
+                ours_t, phases, ours = shapely_ledger()
+                cpu_runs.append(time.process_time() - cpu)
+                ours_runs.append(ours_t)
+                theirs_t, theirs = postgis_ledger()
+                theirs_runs.append(theirs_t)
         finally:
             drop_copies()
+        peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # MiB, whole process so far
         worst, where = largest_difference(ours, theirs)
         split = ", ".join(f"{name} {seconds:.1f}" for name, seconds in phases.items())
         print(
-            f"x{n}: {len(ours):,} hazards | SafeGround {ours_t:7.1f} s ({split}), process peak RSS {peak:,.0f} MiB "
-            f"| PostGIS SQL {theirs_t:7.1f} s | ratio {ours_t / theirs_t:.2f} "
+            f"x{n}: {len(ours):,} hazards | SafeGround {_runs(ours_runs)} (last run: {split}; "
+            f"CPU {min(cpu_runs):.1f} s all threads), process peak RSS {peak:,.0f} MiB "
+            f"| PostGIS SQL {_runs(theirs_runs)} | ratio {min(ours_runs) / min(theirs_runs):.2f} (min), "
+            f"{statistics.median(ours_runs) / statistics.median(theirs_runs):.2f} (median) "
             f"| largest relative area difference {worst:.2e} ({where})"
         )
     print(f"process peak RSS: {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:,.0f} MiB")

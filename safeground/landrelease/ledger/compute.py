@@ -235,9 +235,12 @@ def _meeting_products(p_geoms, hi, pj, home, workers) -> tuple[np.ndarray, np.nd
     covered[pj] = hi  # the hazard a product covers, exact where it covers only one
     may_share = (covers_n[a] > 1) | (covers_n[b] > 1) | ((covered[a] == covered[b]) & (covered[a] >= 0))
     keep = may_share | ((home[a] == home[b]) & (home[a] >= 0))
-    a, b = a[keep], b[keep]
-    meet = _threaded(lambda x, y: shapely.relate_pattern(x, y, INTERIORS_MEET), p_geoms[a], p_geoms[b], workers=workers)
-    return a[meet], b[meet]
+    order = np.lexsort((b[keep], a[keep]))  # grouped by the first product: it may be prepared
+    a, b = a[keep][order], b[keep][order]
+    relate = _threaded(
+        lambda x, y: shapely.relate_pattern(x, y, INTERIORS_MEET), p_geoms[a], p_geoms[b], workers=workers, groups=a
+    )
+    return a[relate], b[relate]
 
 
 def _with_overlapping_pieces(hi, pj, meet_a, meet_b) -> list[int]:
@@ -275,7 +278,7 @@ def _group_union(geoms: np.ndarray, group: np.ndarray, n: int, workers: int) -> 
 _WIDEST = 64  # groups with more pieces are unioned one at a time (keeps the padded table small)
 
 
-def _outside(p_geoms, own, home, all_hazards, index_of, hi, pj, whole, pieces, h_epsg, areas):
+def _outside(p_geoms, own, home, all_hazards, same, index_of, hi, pj, whole, pieces, h_epsg, areas):
     """Own products' area outside every hazard: (slot to add, slot to subtract or -1, hazard) per product.
 
     Where the one hazard a product meets is computed here, its piece is already cut: outside =
@@ -284,7 +287,12 @@ def _outside(p_geoms, own, home, all_hazards, index_of, hi, pj, whole, pieces, h
     """
     a_geoms = np.array([h.geom for h in all_hazards], dtype=object)
     a_here = np.array([index_of.get(k, -1) for k in _keys(h.id for h in all_hazards)], dtype=np.int64)
-    pi, ai = shapely.STRtree(a_geoms).query(p_geoms[own], predicate="intersects")
+    if same:  # all_hazards are the hazards here: the pairs are the pieces' pairs
+        position = np.full(len(p_geoms), -1)
+        position[own] = np.arange(len(own))
+        pi, ai = position[pj[position[pj] >= 0]], hi[position[pj] >= 0]
+    else:
+        pi, ai = shapely.STRtree(a_geoms).query(p_geoms[own], predicate="intersects")
     count = np.bincount(pi, minlength=len(own))
     only = np.full(len(own), -1)
     only[pi] = a_here[ai]  # the hazard here, exact where a product meets just one
@@ -416,7 +424,8 @@ def compute(
         remaining[cover] = _polygonal_all(_threaded(shapely.difference, h_geoms[cover], union[cover], workers=workers))
 
     # 5. Own products' area outside every hazard.
-    outside = _outside(p_geoms, own, home, all_hazards, index_of, hi, pj, whole, pieces, h_epsg, areas)
+    same = all_hazards is hazards
+    outside = _outside(p_geoms, own, home, all_hazards, same, index_of, hi, pj, whole, pieces, h_epsg, areas)
 
     # 6. Overlapping products filed under the same hazard, every pair once.
     same = (home[meet_a] == home[meet_b]) & (home[meet_a] >= 0)
@@ -428,6 +437,8 @@ def compute(
     devices_outside = _devices_outside(devices, products, p_geoms, own, home, n_h, workers)
 
     measured = areas.measure(workers)
+    shapely.destroy_prepared(h_geoms)  # no prepared state left on the callers' geometries
+    shapely.destroy_prepared(p_geoms)
     m_outside = np.zeros(n_h)
     plus, minus, where = outside
     np.add.at(m_outside, where, np.maximum(measured[plus] - np.where(minus >= 0, measured[minus], 0.0), 0.0))
