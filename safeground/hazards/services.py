@@ -160,7 +160,8 @@ def bulk_create_hazards(
     """
     checked = rows if isinstance(rows, Checked) else check_hazards(rows)
     batch, data = columns.stamp(checked, "hazards", user=user, source=source, reason=reason)
-    bulk.insert(Hazard, data, progress=progress)
+    with bulk.loading(Hazard, checked.n):
+        bulk.insert(Hazard, data, progress=progress)
     through = Hazard.suspected_models.through
     pairs = [(h, m) for h, ms in zip(data["id"], checked.extra["suspected_models"], strict=True) for m in ms]
     bulk.insert(through, {"hazard": [h for h, _m in pairs], "ordnancemodel": [m for _h, m in pairs]})

@@ -344,7 +344,8 @@ def bulk_create_activities(
     """
     checked = rows if isinstance(rows, Checked) else check_activities(rows)
     batch, data = columns.stamp(checked, "activities", user=user, source=source, reason=reason)
-    bulk.insert(Activity, data, progress=progress)
+    with bulk.loading(Activity, checked.n):
+        bulk.insert(Activity, data, progress=progress)
     for name, other in (("teams", "team"), ("hazards", "hazard")):
         pairs = [(a, x) for a, xs in zip(data["id"], checked.extra[name], strict=True) for x in xs]
         through = getattr(Activity, name).through

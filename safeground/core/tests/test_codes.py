@@ -48,10 +48,13 @@ def test_taken_codes_and_odd_codes(teams):
     assert highest_numbers(Team, "TM", ["KH02", "KH07", "KH99"]) == {"KH02": 0, "KH07": 1000000, "KH99": 0}
 
 
-def test_many_stems_take_one_query_per_chunk(teams):
-    teams(*[f"S{k:03d}-TM-000002" for k in range(0, 300, 3)])
-    stems = [f"S{k:03d}" for k in range(300)]
+@pytest.mark.parametrize("n", [300, 900])
+def test_many_stems_take_one_query(teams, n):
+    """Index ranges per stem up to STEMS_PER_QUERY stems; beyond, one ordered read between the first and last."""
+    teams(*[f"S{k:03d}-TM-000002" for k in range(0, n, 3)], "S-TM-000050", "T000-TM-000009", "S001X-TM-000004")
+    stems = [f"S{k:03d}" for k in range(n)]
     with CaptureQueriesContext(connection) as queries:
         codes = allocate_codes(Team, "TM", stems)
     assert len(queries) == 1
-    assert codes[0] == "S000-TM-000003" and codes[1] == "S001-TM-000001"
+    assert codes[0] == "S000-TM-000003" and codes[1] == "S001-TM-000001" and codes[3] == "S003-TM-000003"
+    assert len(set(codes)) == n
