@@ -75,3 +75,31 @@ def accredited(organisation):
     return services.accredit_organisation(
         organisation, "manual", dt.date(2024, 1, 1), dt.date(2024, 12, 31), issuing_authority="CMAA"
     )
+
+
+@pytest.fixture
+def accounts(db, settings, user, organisation):
+    """The demo sign-ins (admin, im-officer, …, va-officer) by username; the `user` fixture (im-officer) comes first."""
+    from safeground.organisations.models import Organisation
+    from safeground.organisations.roles import ensure_demo_accounts
+
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # seven hashes: keep them fast
+    Organisation.objects.get_or_create(
+        acronym="ANAMA", defaults={"name": "ANAMA", "kind": "authority", "country": "AZE"}
+    )
+    return ensure_demo_accounts()
+
+
+@pytest.fixture
+def client_as(accounts):
+    """client_as("viewer") → a test client sending that demo account's bearer token."""
+    from django.test import Client
+
+    from safeground.core.models import ApiToken
+
+    def make(username: str) -> Client:
+        c = Client()
+        c.defaults["HTTP_AUTHORIZATION"] = f"Bearer {ApiToken.issue(accounts[username], name='tests')[1]}"
+        return c
+
+    return make

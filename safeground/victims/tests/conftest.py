@@ -1,4 +1,4 @@
-"""Fixtures of the victims tests: a field key from the environment, the demo accounts, an accident and victims."""
+"""Fixtures of the victims tests: a field key from the environment, an accident and victims."""
 
 import base64
 import datetime as dt
@@ -8,7 +8,6 @@ import pytest
 import shapely
 
 from safeground.core import crypto
-from safeground.core.models import ApiToken
 from safeground.core.tests.fixtures import BATTAMBANG
 
 NAME = "Sokhim Vannaroth"  # distinctive, so a byte search can't find it by chance
@@ -37,33 +36,6 @@ def field_key(monkeypatch, tmp_path):
 def fast_passwords(settings):
     """The demo accounts hash seven passwords per test: a fast hasher keeps the suite quick."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
-@pytest.fixture
-def accounts(db, user, organisation):
-    """The demo sign-ins (admin, im-officer, …, va-officer); the core `user` fixture (im-officer) comes first."""
-    from safeground.organisations.models import Organisation
-    from safeground.organisations.roles import ensure_demo_accounts
-
-    Organisation.objects.get_or_create(
-        acronym="ANAMA", defaults={"name": "ANAMA", "kind": "authority", "country": "AZE"}
-    )
-    return ensure_demo_accounts()
-
-
-@pytest.fixture
-def client_as(client, accounts):
-    """client_as("viewer") → a test client sending that account's bearer token."""
-
-    def make(username: str):
-        from django.test import Client
-
-        c = Client()
-        token = ApiToken.issue(accounts[username], name="tests")[1]
-        c.defaults["HTTP_AUTHORIZATION"] = f"Bearer {token}"
-        return c
-
-    return make
 
 
 @pytest.fixture
