@@ -400,8 +400,9 @@ def compute(
     # filed under one hazard are its overlaps.
     meet_a, meet_b = _meeting_products(p_geoms, hi[solid], pj[solid], home, workers)
 
-    # 3. Credits: each piece as it is, except in hazards whose pieces overlap (the ordered loop).
-    credited = np.where(solid, pieces, None)
+    # 3. Credits: each piece as it is, except in hazards holding products that overlap (the ordered loop).
+    credited = pieces.copy()
+    credited[~solid] = None
     bounds = np.searchsorted(hi, np.arange(n_h + 1))
     if batch:
         loop = _with_overlapping_pieces(hi[solid], pj[solid], meet_a, meet_b)
