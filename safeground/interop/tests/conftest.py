@@ -206,11 +206,12 @@ def delete_records() -> None:
 
 
 def counts() -> dict:
+    from safeground.core.models import Batch
     from safeground.gazetteer.models import Place
     from safeground.hazards.models import Hazard
     from safeground.landrelease.models import Device, Product
     from safeground.operations.models import Activity
 
-    return {m.__name__: m.objects.count() for m in (Hazard, Activity, Product, Device, Place)} | {
+    return {m.__name__: m.objects.count() for m in (Hazard, Activity, Product, Device, Place, Batch)} | {
         "history": sum(m.history.count() for m in (Hazard, Activity, Product, Device))
     }
