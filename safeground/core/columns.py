@@ -12,6 +12,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.db.models import Model
 from django.utils import timezone
 
@@ -152,3 +153,58 @@ def refuse(problems: list[BulkError], single: bool = False) -> None:
     if single:
         raise problems[0].as_error()
     raise BulkValidationFailed(problems)
+
+
+def instances(model: type[Model], objs: Sequence[Model], what: str, label: str = "code") -> list[BulkError]:
+    """The single-write field checks on unsaved `objs` of `model`, set-based where they need the database.
+
+    Each row: Django's field validation (choices, blank, lengths, numbers) without its per-row queries;
+    unique fields unique in the input and new to the table; every foreign key set when required and
+    pointing at an existing row (one query per key and chunk). Messages name the row's `label` value.
+    """
+    out: list[BulkError] = []
+    fks = [f for f in model._meta.concrete_fields if f.is_relation]
+    unique = [f for f in model._meta.concrete_fields if f.unique and not f.primary_key]
+    skip = [f.name for f in fks + unique]
+    defaulted = [f for f in model._meta.concrete_fields if f.has_default()]
+    for i, obj in enumerate(objs):
+        name = f"{what} {getattr(obj, label, '') or i + 1}"
+        # A field with a default may be left empty, as the single writes (objects.create) allow.
+        empty = [f.name for f in defaulted if getattr(obj, f.attname) in f.empty_values]
+        try:
+            obj.clean_fields(exclude=skip + empty)
+        except ValidationError as exc:
+            for field_name, messages in sorted(exc.message_dict.items()):
+                value = getattr(obj, field_name, "")
+                out.append(
+                    BulkError(i + 1, field_name, str(value), f"{name}: {field_name} {' '.join(messages)}", "invalid")
+                )
+        for f in fks:
+            if getattr(obj, f.attname) is None and not f.null:
+                out.append(BulkError(i + 1, f.name, "", f"{name}: {f.name} is required", "required"))
+    for f in unique:
+        values = [getattr(obj, f.attname) for obj in objs]
+        seen: dict = {}
+        for i, v in enumerate(values):
+            if v in (None, ""):
+                continue
+            if v in seen:
+                out.append(
+                    BulkError(
+                        i + 1, f.name, str(v), f"duplicate {f.name} {v!r} (also on row {seen[v] + 1})", "duplicate"
+                    )
+                )
+            else:
+                seen[v] = i
+        for v in sorted(bulk.existing_values(model, f.attname, list(seen)), key=str):
+            out.append(BulkError(seen[v] + 1, f.name, str(v), f"{what} with {f.name} {v!r} already exists", "exists"))
+    for f in fks:
+        target = f.related_model
+        wanted = {getattr(obj, f.attname) for obj in objs} - {None}
+        found = set(bulk.existing_values(target, f.target_field.attname, list(wanted))) if wanted else set()
+        for i, obj in enumerate(objs):
+            v = getattr(obj, f.attname)
+            if v is not None and v not in found:
+                name = f"{what} {getattr(obj, label, '') or i + 1}"
+                out.append(BulkError(i + 1, f.name, str(v), f"{name}: no {target._meta.verbose_name} {v}", "unknown"))
+    return out

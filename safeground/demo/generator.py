@@ -4,7 +4,8 @@ Deterministic per seed: every random draw comes from `numpy.random.default_rng([
 are read sorted by code, and primary keys are UUID5s of the human codes, so a rebuild with the same
 seed yields identical rows (codes, geometries, areas) on SpatiaLite and PostGIS alike.
 
-Set-based throughout: geometry is vectorised Shapely; hazards, activities, products and devices are written
+Set-based throughout: geometry is vectorised Shapely; organisations, teams and assets are written by
+`organisations.services.bulk_create_organisation_structure`; hazards, activities, products and devices
 by their apps' bulk services (`bulk_create_hazards`, `bulk_create_activities`, `bulk_create_products`,
 `bulk_create_devices`: the single writes' checks, codes from `core.codes`, country and admin areas from
 the gazetteer's rule, one `core.Batch` per write and no per-row history, decision 0015).
@@ -36,11 +37,11 @@ from safeground.landrelease.models import Device, Product
 from safeground.operations import services as operation_services
 from safeground.operations.models import Activity
 from safeground.ordnance.models import OrdnanceModel
+from safeground.organisations import services as organisation_services
 from safeground.organisations.models import Asset, Organisation, Team
 
 #: Namespace of the demo's UUID5 primary keys (uuid5(NAMESPACE, "<table>:<code>")).
 NAMESPACE = uuid.UUID("5a7e6f0e-2d4b-5c1a-9e3f-0d3e1b5a6c00")
-BATCH = 2000
 #: Devices are written in chunks of this many rows, to bound memory.
 CHUNK = 50_000
 CHANGE_REASON = "synthetic demo data (safeground demo)"
@@ -171,7 +172,8 @@ def _delete(cursor, model, where: str, params=()) -> int:
 
 
 def delete_synthetic() -> dict[str, int]:
-    """Remove every synthetic record and its history, children first (raw set-based DELETEs).
+    """Remove every synthetic record and its history, children first (raw set-based DELETEs; the
+    organisations, teams and assets through `organisations.services.delete_synthetic_structure`).
 
     The demo's own rows only: nothing real is touched. Rows are purged rather than marked deleted because
     they never described anything real. Rows of other tables that cascade from demo rows (the stored
@@ -233,9 +235,7 @@ def delete_synthetic() -> dict[str, int]:
         dependents(Hazard)  # evidence, beneficiaries, the stored ledger, ...
         counts["hazard history"] = _delete(c, Hazard.history.model, synthetic(Hazard.history.model), syn)
         counts["hazards"] = _delete(c, Hazard, synthetic(Hazard), syn)
-        for model in (Asset, Team, Organisation):
-            dependents(model)
-            counts[model._meta.verbose_name_plural] = _delete(c, model, synthetic(model), syn)
+    counts.update(organisation_services.delete_synthetic_structure())
     # The batches the demo's bulk writes recorded, now that no row points at them.
     counts["batches"] = Batch.objects.filter(source__startswith=BATCH_SOURCE).delete()[0]
     return counts
@@ -266,6 +266,8 @@ class _Writer:
         self.missing_models: set[str] = set()
 
     def organisations(self, orgs, teams, assets) -> None:
+        """Through organisations.services.bulk_create_organisation_structure (its checks); a real
+        organisation, team or asset with the demo's acronym, code or identifier is used instead."""
         real_orgs = dict(Organisation.objects.filter(is_synthetic=False).values_list("acronym", "id"))
         new = []
         for o in orgs:
@@ -283,7 +285,6 @@ class _Writer:
                     is_synthetic=True,
                 )
             )
-        Organisation.objects.bulk_create(new, batch_size=BATCH)
         real_teams = dict(Team.objects.filter(is_synthetic=False).values_list("code", "id"))
         new_teams = []
         for t in teams:
@@ -301,23 +302,20 @@ class _Writer:
                     is_synthetic=True,
                 )
             )
-        Team.objects.bulk_create(new_teams, batch_size=BATCH)
         real_assets = set(Asset.objects.filter(is_synthetic=False).values_list("identifier", flat=True))
-        Asset.objects.bulk_create(
-            [
-                Asset(
-                    id=uid("asset", a.identifier),
-                    kind=a.kind,
-                    identifier=a.identifier,
-                    name=a.name,
-                    team_id=self.team_ids[a.team],
-                    is_synthetic=True,
-                )
-                for a in assets
-                if a.identifier not in real_assets
-            ],
-            batch_size=BATCH,
-        )
+        new_assets = [
+            Asset(
+                id=uid("asset", a.identifier),
+                kind=a.kind,
+                identifier=a.identifier,
+                name=a.name,
+                team_id=self.team_ids[a.team],
+                is_synthetic=True,
+            )
+            for a in assets
+            if a.identifier not in real_assets
+        ]
+        organisation_services.bulk_create_organisation_structure(new, new_teams, new_assets)
         self.model_ids = dict(OrdnanceModel.objects.values_list("name", "id"))
 
     def _model(self, name: str | None):

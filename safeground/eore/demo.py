@@ -19,9 +19,9 @@ import numpy as np
 import shapely
 from django.contrib.gis.geos import Point
 from django.db import transaction
-from django.utils import timezone
 
 from safeground.core.geometry import project, utm_epsg_for
+from safeground.eore import services
 from safeground.eore.models import Session
 from safeground.eore.services import NEARBY_M
 from safeground.gazetteer.models import AdminArea
@@ -70,6 +70,8 @@ REACH = {
     "digital": ((200, 8000), (0.12, 0.13, 0.35, 0.4)),
 }
 CHANGE_REASON = "synthetic demo data (eore demo)"
+#: Starts as the demo generator's BATCH_SOURCE, so its rebuild removes these batches with its own.
+BATCH_SOURCE = "safeground demo: eore sessions"
 
 Report = Callable[[str], None]
 
@@ -79,22 +81,8 @@ def uid(code: str) -> uuid.UUID:
 
 
 def delete_synthetic() -> dict[str, int]:
-    """Remove every synthetic session with its hazard links and history (before the demo hazards go)."""
-    from django.apps import apps
-
-    counts = {}
-    # Set-based DELETEs, children first: no per-row signals, so no "deleted" history rows.
-    for name, qs in (
-        (
-            "session hazard history",
-            apps.get_model("eore", "HistoricalSession_hazards").objects.filter(history__is_synthetic=True),
-        ),
-        ("session hazards", Session.hazards.through.objects.filter(session__is_synthetic=True)),
-        ("sessions", Session.objects.filter(is_synthetic=True)),
-        ("session history", Session.history.filter(is_synthetic=True)),
-    ):
-        counts[name] = qs._raw_delete(qs.db)
-    return counts
+    """Remove every synthetic session with its hazard links and history (eore.services.delete_synthetic)."""
+    return services.delete_synthetic()
 
 
 def _split(rng, total: int, shares) -> list[int]:
@@ -117,7 +105,6 @@ def build(seed: int = 1, scale: str = "small", report: Report = lambda message: 
     orgs = dict(Organisation.objects.values_list("acronym", "pk"))
     prefixes = dict(AdminArea.objects.filter(level=1).values_list("id", "code"))
     n_total = SESSIONS[scale]
-    now = timezone.now()
     plans = []
     for country, share in COUNTRY_SHARE.items():
         candidates = {o: w for o, w in ORGANISATIONS[country].items() if o in orgs}
@@ -208,17 +195,14 @@ def build(seed: int = 1, scale: str = "small", report: Report = lambda message: 
         )
         sessions.append(s)
         if p["point"] is not None:
-            links += [(s.id, pk) for pk in _nearby(p["point"], *trees[p["country"]])]
-    Session.objects.bulk_create(sessions, batch_size=1000)
-    Session.history.bulk_history_create(
-        sessions, batch_size=1000, default_change_reason=CHANGE_REASON, default_date=now
-    )
-    through = Session.hazards.through
-    through.objects.bulk_create([through(session_id=s, hazard_id=h) for s, h in links], batch_size=2000)
+            links.append(_nearby(p["point"], *trees[p["country"]]))
+        else:
+            links.append([])
+    services.bulk_create_sessions(sessions, links, source=BATCH_SOURCE, reason=CHANGE_REASON)
     counts = {
         "sessions": len(sessions),
         "people": sum(s.beneficiaries for s in sessions),
-        "hazard_links": len(links),
+        "hazard_links": sum(len(hs) for hs in links),
     }
     report(
         f"  eore: {counts['sessions']:,} risk education sessions reaching {counts['people']:,} people; "

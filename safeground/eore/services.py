@@ -11,11 +11,13 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 
+from safeground.core import bulk, columns
 from safeground.core.codes import next_code
-from safeground.core.errors import ValidationFailed
+from safeground.core.errors import BulkError, ValidationFailed
 from safeground.core.geojson import to_geos
 from safeground.core.geometry import project, utm_epsg_for
 from safeground.core.history import record_author
+from safeground.core.models import Batch
 from safeground.eore.models import PLACE_METHODS, Session
 from safeground.gazetteer.models import AdminArea
 from safeground.gazetteer.queries import country_prefix, locate
@@ -132,3 +134,80 @@ def session_code(session: Session) -> str:
     if session.province_id:
         prefix = AdminArea.objects.values_list("code", flat=True).get(pk=session.province_id)
     return next_code(Session, prefix, "EORE")
+
+
+@transaction.atomic
+def bulk_create_sessions(
+    sessions: list[Session], hazards: list[list] | None = None, *, user=None, source: str = "", reason: str = ""
+) -> int:
+    """Write many sessions (unsaved, codes, countries and admin areas set) and their hazard links at once.
+
+    `create_session`'s checks on every row: method and audience among the choices, not in the future,
+    an existing organisation, head counts whole numbers with at least one person, a point for the
+    methods held at a place, new codes; any problem refuses the whole write, naming the row. `hazards[i]`
+    are the ids of the hazards near session i (the caller measured them as `nearby_hazards` does).
+    One `core.Batch(kind="eore sessions")` on every row and no per-row history (decision 0015).
+    """
+    hazards = hazards if hazards is not None else [[] for _ in sessions]
+    if len(hazards) != len(sessions):
+        raise ValueError(f"{len(hazards)} hazard lists for {len(sessions)} sessions")
+    problems = columns.instances(Session, sessions, "session")
+    today = timezone.localdate()
+    for i, s in enumerate(sessions):
+        people = [getattr(s, f) for f in ("girls", "boys", "women", "men")]
+        if s.held_on and s.held_on > today:
+            problems.append(
+                BulkError(i + 1, "held_on", str(s.held_on), f"session {s.code}: held_on {s.held_on} is in the future")
+            )
+        for f, v in zip(("girls", "boys", "women", "men"), people, strict=True):
+            if not isinstance(v, int) or isinstance(v, bool) or not 0 <= v <= MAX_BENEFICIARIES:
+                message = f"session {s.code}: {f} must be a whole number from 0 to {MAX_BENEFICIARIES:,}; got {v!r}"
+                problems.append(BulkError(i + 1, f, str(v), message))
+        if all(isinstance(v, int) for v in people) and not sum(people):
+            message = f"session {s.code}: a session reaches at least one person: give girls, boys, women or men"
+            problems.append(BulkError(i + 1, "girls", "0", message))
+        if s.point is None and s.method in PLACE_METHODS:
+            message = (
+                f"session {s.code}: a {s.method} session needs its point (only mass media and digital may omit it)"
+            )
+            problems.append(BulkError(i + 1, "point", "", message))
+    known = set(bulk.existing_values(Hazard, "id", [h for hs in hazards for h in hs]))
+    for i, hs in enumerate(hazards):
+        missing = [str(h) for h in hs if h not in known]
+        if missing:
+            problems.append(
+                BulkError(i + 1, "hazards", ", ".join(missing), f"session {sessions[i].code}: unknown hazards")
+            )
+    columns.refuse(problems)
+    batch = Batch.objects.create(
+        kind="eore sessions", source=source[:300], reason=reason[:300], user=user, rows=len(sessions)
+    )
+    for s in sessions:
+        s.batch = batch
+    Session.objects.bulk_create(sessions, batch_size=1000)
+    through = Session.hazards.through
+    through.objects.bulk_create(
+        [through(session_id=s.pk, hazard_id=h) for s, hs in zip(sessions, hazards, strict=True) for h in hs],
+        batch_size=2000,
+    )
+    return len(sessions)
+
+
+def delete_synthetic() -> dict[str, int]:
+    """Remove every synthetic session with its hazard links and history (the demo's rebuild, before the
+    demo hazards go). The only hard delete here, limited to `is_synthetic` rows: set-based, no signals,
+    no "deleted" history rows for sessions that never happened."""
+    from django.apps import apps
+
+    counts = {}
+    for name, qs in (
+        (
+            "session hazard history",
+            apps.get_model("eore", "HistoricalSession_hazards").objects.filter(history__is_synthetic=True),
+        ),
+        ("session hazards", Session.hazards.through.objects.filter(session__is_synthetic=True)),
+        ("sessions", Session.objects.filter(is_synthetic=True)),
+        ("session history", Session.history.filter(is_synthetic=True)),
+    ):
+        counts[name] = qs._raw_delete(qs.db)
+    return counts

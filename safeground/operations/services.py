@@ -24,6 +24,7 @@ from safeground.core.errors import BulkError, ValidationFailed
 from safeground.core.geojson import to_geos, to_shapely
 from safeground.core.geometry import GeometryError, validate_point
 from safeground.core.history import record_author
+from safeground.core.models import Batch
 from safeground.gazetteer.queries import code_stems, locate_all, settle_countries
 from safeground.hazards.models import Hazard
 from safeground.operations.models import METHOD_CHOICES, Activity, ActivityAsset, ProgressReport
@@ -401,3 +402,98 @@ def create_activity(
     activity.hazards.set(hazards)
     activity.teams.set(teams)
     return activity
+
+
+@transaction.atomic
+def bulk_record_progress(reports: list, *, user=None, source: str = "", reason: str = "") -> int:
+    """Record many progress reports (unsaved `ProgressReport`s, codes set) with `record_progress`'s checks.
+
+    Set-based: the method is the activity's, the team is on it, the date within its dates, area not
+    negative, days worked above 0, the team's organisation and animals accredited that day, and each
+    method's total (already reported + these rows) within the activity's hazard area. Any problem
+    refuses the whole write, naming the row. One `core.Batch(kind="progress reports")` on every row and
+    no per-row history (decision 0015). A report without a hazard gets its activity's only hazard.
+    """
+    n = len(reports)
+    problems = columns.instances(ProgressReport, reports, "progress report")
+    for name in _REQUIRED:
+        problems += [
+            BulkError(i + 1, name, "", f"progress report {r.code}: {name} is required", "required")
+            for i, r in enumerate(reports)
+            if getattr(r, name) in (None, "")
+        ]
+    activity_ids = {r.activity_id for r in reports}
+    acts = {
+        a.pk: a
+        for a in Activity.objects.filter(pk__in=activity_ids)
+        .annotate(hazard_area=Sum("hazards__area_m2"))
+        .only("id", "code", "methods", "start_date", "end_date")
+    }
+    assigned = set(
+        Activity.teams.through.objects.filter(activity_id__in=activity_ids).values_list("activity_id", "team_id")
+    )
+    only_hazard: dict = {}
+    for activity_id, hazard in Activity.hazards.through.objects.filter(activity_id__in=activity_ids).values_list(
+        "activity_id", "hazard_id"
+    ):
+        only_hazard[activity_id] = hazard if activity_id not in only_hazard else None
+    done: dict = defaultdict(float)
+    for activity_id, method, total in (
+        ProgressReport.objects.filter(activity_id__in=activity_ids)
+        .values_list("activity_id", "method")
+        .annotate(s=Sum("area_m2"))
+        .values_list("activity_id", "method", "s")
+    ):
+        done[(activity_id, method)] = float(total or 0)
+    team_org = columns.lookup(Team, "id", [r.team_id for r in reports], "organisation_id")
+    gated = []
+    for i, r in enumerate(reports):
+        act = acts.get(r.activity_id)
+        if act is None or r.date is None or r.method in (None, "") or r.area_m2 is None:
+            continue
+        what = f"progress report {r.code}"
+        if r.method not in act.methods:
+            message = f"{what}: {act.code} uses {', '.join(act.methods) or 'no method'}, not {r.method}"
+            problems.append(BulkError(i + 1, "method", r.method, message, "not_the_activitys_method"))
+        if (act.pk, r.team_id) not in assigned:
+            message = f"{what}: team {r.team_id} is not assigned to {act.code}"
+            problems.append(BulkError(i + 1, "team", str(r.team_id), message, "not_assigned"))
+        if r.date < act.start_date or (act.end_date and r.date > act.end_date):
+            message = f"{what}: {r.date.isoformat()} is outside {act.code}'s dates"
+            problems.append(BulkError(i + 1, "date", r.date.isoformat(), message, "outside_activity"))
+        if float(r.area_m2) < 0:
+            problems.append(
+                BulkError(i + 1, "area_m2", str(r.area_m2), f"{what}: area_m2 cannot be negative", "negative")
+            )
+        if float(r.days_worked if r.days_worked is not None else 1) <= 0:
+            message = f"{what}: days_worked must be more than 0"
+            problems.append(BulkError(i + 1, "days_worked", str(r.days_worked), message, "not_positive"))
+        if r.team_id in team_org:
+            gated.append(i)
+        key = (act.pk, r.method)
+        done[key] += float(r.area_m2)
+        limit = float(act.hazard_area or 0)
+        if done[key] > limit + AREA_TOLERANCE_M2:
+            message = (
+                f"{what}: {act.code}: {METHODS.get(r.method, r.method)} would total {done[key]:,.0f} m², "
+                f"more than its hazard area of {limit:,.0f} m²"
+            )
+            problems.append(BulkError(i + 1, "area_m2", str(r.area_m2), message, "exceeds_hazard_area"))
+        if r.hazard_id is None:
+            r.hazard_id = only_hazard.get(act.pk)
+    problems += [
+        BulkError(e.row, "method", e.value, f"progress report {reports[e.row - 1].code}: {e.reason}", e.kind)
+        for e in accreditation_errors(
+            [team_org.get(r.team_id) for r in reports],
+            [[r.method] for r in reports],
+            [r.date for r in reports],
+            [[r.team_id] for r in reports],
+            gated,
+        )
+    ]
+    columns.refuse(problems)
+    batch = Batch.objects.create(kind="progress reports", source=source[:300], reason=reason[:300], user=user, rows=n)
+    for r in reports:
+        r.batch = batch
+    ProgressReport.objects.bulk_create(reports, batch_size=2000)
+    return n

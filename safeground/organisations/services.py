@@ -10,15 +10,19 @@ from __future__ import annotations
 import datetime as dt
 
 from django.db import transaction
+from django.utils import timezone
 
-from safeground.core.errors import ValidationFailed
+from safeground.core import columns
+from safeground.core.errors import BulkError, ValidationFailed
 from safeground.organisations.models import (
     ACCREDITATION_METHODS,
     Accreditation,
     AnimalAccreditation,
     Asset,
+    Certification,
     Organisation,
     Personnel,
+    Team,
 )
 
 METHOD_LABELS = dict(ACCREDITATION_METHODS)
@@ -182,3 +186,125 @@ def renew(accreditation, valid_until: dt.date, valid_from: dt.date | None = None
         accreditation.issuing_authority,
         accreditation.conditions,
     )
+
+
+# ------------------------------------------------------------------------------------------------
+# Bulk writes (the demo, migrations): the single writes' checks on every row, then set-based inserts
+# ------------------------------------------------------------------------------------------------
+
+
+def _bulk_insert(model, objs: list, problems: list, reason: str) -> int:
+    """Refuse when a row has a problem (nothing written); otherwise insert the rows and, for models with
+    history, their "created" history rows beside them (these tables carry no batch, decision 0015)."""
+    columns.refuse(problems)
+    model._default_manager.bulk_create(objs, batch_size=2000)
+    if hasattr(model, "history"):
+        model.history.bulk_history_create(
+            objs, batch_size=2000, default_change_reason=reason[:100] or None, default_date=timezone.now()
+        )
+    return len(objs)
+
+
+def _dates_in_order(objs: list, what: str) -> list[BulkError]:
+    return [
+        BulkError(
+            i + 1,
+            "valid_until",
+            o.valid_until.isoformat(),
+            f"{what} {o.code}: valid_until {o.valid_until.isoformat()} is before valid_from {o.valid_from.isoformat()}",
+            "dates_reversed",
+        )
+        for i, o in enumerate(objs)
+        if o.valid_from and o.valid_until and o.valid_until < o.valid_from
+    ]
+
+
+@transaction.atomic
+def bulk_create_organisation_structure(organisations: list, teams: list, assets: list) -> dict[str, int]:
+    """Write many organisations, their teams and the teams' assets (unsaved model instances) at once.
+
+    Every row gets the checks a form would make (choices, required fields, lengths, unique acronyms,
+    codes and identifiers, existing parents); any problem refuses the whole write, naming the row.
+    """
+    written = {
+        "organisations": _bulk_insert(
+            Organisation, organisations, columns.instances(Organisation, organisations, "organisation", "acronym"), ""
+        )
+    }
+    written["teams"] = _bulk_insert(Team, teams, columns.instances(Team, teams, "team"), "")
+    written["assets"] = _bulk_insert(Asset, assets, columns.instances(Asset, assets, "asset", "identifier"), "")
+    return written
+
+
+@transaction.atomic
+def bulk_accredit_organisations(accreditations: list, reason: str = "") -> int:
+    """Write many organisation accreditations (unsaved `Accreditation`s) with `accredit_organisation`'s checks."""
+    problems = columns.instances(Accreditation, accreditations, "accreditation")
+    problems += _dates_in_order(accreditations, "accreditation")
+    return _bulk_insert(Accreditation, accreditations, problems, reason)
+
+
+@transaction.atomic
+def bulk_accredit_animals(accreditations: list, reason: str = "") -> int:
+    """Write many animal accreditations (unsaved `AnimalAccreditation`s) with `accredit_animal`'s checks:
+    dogs and rats only, the tests passed named, valid_until not before valid_from."""
+    problems = columns.instances(AnimalAccreditation, accreditations, "animal accreditation")
+    problems += _dates_in_order(accreditations, "animal accreditation")
+    kinds = columns.lookup(Asset, "id", [a.asset_id for a in accreditations], "kind")
+    for i, a in enumerate(accreditations):
+        kind = kinds.get(a.asset_id)
+        if kind is not None and kind not in ("dog", "rat"):
+            problems.append(
+                BulkError(
+                    i + 1,
+                    "asset",
+                    str(a.asset_id),
+                    f"animal accreditation {a.code}: the asset is a {kind}: only dogs and rats get one",
+                    "not_an_animal",
+                )
+            )
+        if not a.tests_passed:
+            problems.append(
+                BulkError(
+                    i + 1, "tests_passed", "", f"animal accreditation {a.code}: name the tests passed", "required"
+                )
+            )
+    return _bulk_insert(AnimalAccreditation, accreditations, problems, reason)
+
+
+@transaction.atomic
+def bulk_create_personnel(people: list, reason: str = "") -> int:
+    """Write many staff records (unsaved `Personnel`), checked like a form's, with their "created" history."""
+    return _bulk_insert(Personnel, people, columns.instances(Personnel, people, "person"), reason)
+
+
+def delete_synthetic_credentials() -> dict[str, int]:
+    """Remove the synthetic accreditations, certifications and personnel with their history (demo rebuild).
+
+    The only hard delete of these tables, limited to `is_synthetic` rows: they never described anything
+    real, so set-based DELETEs, children first, with no per-row signals and no "deleted" history rows.
+    Run after the rows that point at personnel (training, progress reports) are gone.
+    """
+    counts: dict[str, int] = {}
+    for model in (AnimalAccreditation, Certification, Personnel, Accreditation):
+        qs = model.objects.filter(is_synthetic=True)
+        counts[str(model._meta.verbose_name_plural)] = qs._raw_delete(qs.db)
+        if hasattr(model, "history"):
+            h = model.history.model.objects.filter(is_synthetic=True)
+            counts[f"{model._meta.model_name} history"] = h._raw_delete(h.db)
+    return counts
+
+
+def delete_synthetic_structure() -> dict[str, int]:
+    """Remove the synthetic assets, teams and organisations (the demo's rebuild), after the rows that
+    point at them (activities, hazards, credentials) are gone.
+
+    The only hard delete of these tables, limited to `is_synthetic` rows. Through Django's collector:
+    what cascades from them goes too, what they are SET_NULL on is cleared, and a real record that
+    PROTECTs one makes the rebuild fail rather than lose it.
+    """
+    counts: dict[str, int] = {}
+    for model in (Asset, Team, Organisation):
+        for label, n in model.objects.filter(is_synthetic=True).delete()[1].items():
+            counts[label] = counts.get(label, 0) + n
+    return counts

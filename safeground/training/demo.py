@@ -12,25 +12,27 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+from decimal import Decimal
 
 import numpy as np
 from django.db import transaction
 from django.db.models import Count, Sum
 
+from safeground.operations import services as operation_services
 from safeground.operations.models import Activity, ActivityAsset, ProgressReport
+from safeground.organisations import services as organisation_services
 from safeground.organisations.models import (
     Accreditation,
     AnimalAccreditation,
     Asset,
-    Certification,
     Organisation,
     Personnel,
     Team,
 )
+from safeground.training import services
 from safeground.training.models import (
     Assessment,
     AssessmentResult,
-    Certificate,
     Course,
     CourseSession,
     Enrolment,
@@ -84,6 +86,9 @@ NAMES = {
     ),
 }
 SYN = {"is_synthetic": True}
+CHANGE_REASON = "synthetic demo data (safeground demo)"
+#: Starts as the demo generator's BATCH_SOURCE, so its rebuild removes these batches with its own.
+BATCH_SOURCE = "safeground demo: progress reports"
 
 
 def _pick(rng, weights: dict) -> str:
@@ -93,34 +98,19 @@ def _pick(rng, weights: dict) -> str:
 
 
 def delete_synthetic() -> None:
-    """Remove this module's synthetic rows, children first (call before the main demo deletes teams)."""
-    for through, fk in (
-        (CourseSession.instructors.through, "coursesession"),
-        (Course.prerequisites.through, "from_course"),
-    ):
-        qs = through.objects.filter(**{f"{fk}__is_synthetic": True})
-        qs._raw_delete(qs.db)
-    for model in (
-        Certificate,
-        Certification,
-        AssessmentResult,
-        Assessment,
-        Enrolment,
-        CourseSession,
-        Course,
-        Instructor,
-        TrainingCentre,
-        AnimalAccreditation,
-        ActivityAsset,
-        ProgressReport,
-        Personnel,
-        Accreditation,
-    ):
+    """Remove this module's synthetic rows, children first (call before the main demo deletes teams).
+
+    Through the owning apps' services (training, organisations); progress reports and asset assignments
+    belong to operations, whose services have no delete yet, so they are purged here (synthetic rows only).
+    """
+    services.delete_synthetic()
+    for model in (ActivityAsset, ProgressReport):
         qs = model.objects.filter(is_synthetic=True)
         qs._raw_delete(qs.db)
         if hasattr(model, "history"):
             h = model.history.model.objects.filter(is_synthetic=True)
             h._raw_delete(h.db)
+    organisation_services.delete_synthetic_credentials()
 
 
 @transaction.atomic
@@ -175,8 +165,7 @@ def _accreditations() -> int:
                         **SYN,
                     )
                 )
-    Accreditation.objects.bulk_create(rows, batch_size=2000)
-    return len(rows)
+    return organisation_services.bulk_accredit_organisations(rows, reason=CHANGE_REASON)
 
 
 ROLE_BY_KIND = {
@@ -218,7 +207,7 @@ def _personnel(rng) -> list[Personnel]:
                 role = ("eod3", "eod2", "eod1")[min(k, 2)]
             counters[org.acronym] = counters.get(org.acronym, 0) + 1
             rows.append(_person(rng, f"{org.acronym}-P-{counters[org.acronym]:05d}", org, team, role, org.country))
-    Personnel.objects.bulk_create(rows, batch_size=2000)
+    organisation_services.bulk_create_personnel(rows, reason=CHANGE_REASON)
     return rows
 
 
@@ -256,8 +245,7 @@ def _animals(rng, people) -> int:
                     **SYN,
                 )
             )
-    AnimalAccreditation.objects.bulk_create(rows, batch_size=2000)
-    return len(rows)
+    return organisation_services.bulk_accredit_animals(rows, reason=CHANGE_REASON)
 
 
 COURSES = [  # code, title, method, IMAS, days, capacity, prerequisites, modules, validity (days)
@@ -345,17 +333,18 @@ def _training(rng, people) -> dict:
     cmac = Organisation.objects.filter(acronym="CMAC").first()
     if cmac is None:
         return {}
-    centre = TrainingCentre.objects.create(
+    centre = TrainingCentre(
         code="CMAC-TC", name="CMAC Training Centre", organisation=cmac, country="KHM", place="Kampong Chhnang", **SYN
     )
-    instructors = []
+    staff, instructors = [], []
     for k, methods in enumerate([["manual"], ["mdd"], ["mdr"], ["eod"], ["eod", "manual"], ["nts"]]):
-        p = _person(rng, f"CMAC-I-{k + 1:03d}", cmac, None, "instructor", "KHM")
-        p.save()
-        instructors.append(Instructor.objects.create(person=p, centre=centre, methods=methods, **SYN))
+        staff.append(_person(rng, f"CMAC-I-{k + 1:03d}", cmac, None, "instructor", "KHM"))
+        instructors.append(Instructor(person=staff[-1], centre=centre, methods=methods, **SYN))
+    organisation_services.bulk_create_personnel(staff, reason=CHANGE_REASON)
+    services.bulk_create_centres([centre], instructors)
     courses = {}
-    for code, title, method, imas, days, cap, pre, modules, valid in COURSES:
-        courses[code] = Course.objects.create(
+    for code, title, method, imas, days, cap, _pre, modules, valid in COURSES:
+        courses[code] = Course(
             centre=centre,
             code=f"CMAC-{code}",
             title=title,
@@ -367,10 +356,11 @@ def _training(rng, people) -> dict:
             certificate_valid_days=valid,
             **SYN,
         )
-        courses[code].prerequisites.set([courses[p] for p in pre])
+    services.bulk_create_courses(
+        list(courses.values()), [(courses[code], courses[p]) for code, *_, pre, _m, _v in COURSES for p in pre]
+    )
     anama = [p for p in people if p.organisation.acronym == "ANAMA"]
     kh = [p for p in people if p.organisation.country == "KHM"]
-    from safeground.training import services
 
     plan = [
         ("MAN-101", dt.date(2026, 1, 12), kh[:20] + anama[:4]),
@@ -380,10 +370,10 @@ def _training(rng, people) -> dict:
         ("NTS-101", dt.date(2026, 6, 1), anama[12:18] + kh[42:50]),
         ("EOD-2", dt.date(2026, 11, 16), kh[50:58]),
     ]
-    n_cert = 0
+    sessions, teaching, enrolments, tests, results = [], [], [], [], []
     for i, (course_code, start, trainees) in enumerate(plan):
         c = courses[course_code]
-        s = CourseSession.objects.create(
+        s = CourseSession(
             course=c,
             code=f"CMAC-TC-{start.year}-{i + 1:02d}",
             start_date=start,
@@ -392,29 +382,31 @@ def _training(rng, people) -> dict:
             status="running",
             **SYN,
         )
-        s.instructors.set([x for x in instructors if c.method in x.methods])
-        trainees = trainees[: c.capacity]
-        enrol = Enrolment.objects.bulk_create([Enrolment(session=s, person=p, **SYN) for p in trainees])
+        sessions.append(s)
+        teaching += [(s, x) for x in instructors if c.method in x.methods]
+        enrol = [Enrolment(session=s, person=p, **SYN) for p in trainees[: c.capacity]]
+        enrolments += enrol
         if s.end_date >= dt.date.today():
             continue
-        tests = [
-            Assessment.objects.create(session=s, title=t, kind=k, pass_mark=70, **SYN)
+        session_tests = [
+            Assessment(session=s, title=t, kind=k, pass_mark=70, **SYN)
             for t, k in (("Theory", "theory"), ("Practical", "practical"))
         ]
-        AssessmentResult.objects.bulk_create(
-            [
-                AssessmentResult(
-                    assessment=a,
-                    enrolment=e,
-                    score=(sc := int(np.clip(rng.normal(82, 9), 40, 100))),
-                    passed=sc >= 70,
-                    **SYN,
-                )
-                for e in enrol
-                for a in tests
-            ]
-        )
-        n_cert += len(services.close_session(s))
+        tests += session_tests
+        results += [
+            AssessmentResult(assessment=a, enrolment=e, score=int(np.clip(rng.normal(82, 9), 40, 100)), **SYN)
+            for e in enrol
+            for a in session_tests
+        ]
+    services.bulk_schedule_sessions(sessions, teaching)
+    # The demo's trainees took their earlier courses before the system existed: no certificates to check.
+    services.bulk_enrol(enrolments, check_prerequisites=False)
+    services.bulk_add_assessments(tests)
+    services.bulk_record_results(results)
+    n_cert = 0
+    for s in sessions:
+        if s.end_date < dt.date.today():
+            n_cert += len(services.close_session(s))
     return {"training courses": len(courses), "course sessions": len(plan), "certificates": n_cert}
 
 
@@ -484,7 +476,11 @@ def _progress(rng) -> int:
                     rain = act.country == "KHM" and 5 <= day.month <= 10 and rng.random() < 0.4
                     snow = act.country == "AZE" and day.month in (12, 1, 2) and rng.random() < 0.3
                     days = team_days / n
-                    cost = round(days * TEAM_DAY_COST[method], 2) if act.organisation.acronym in COSTED else None
+                    cost = (
+                        Decimal(str(round(days * TEAM_DAY_COST[method], 2)))
+                        if act.organisation.acronym in COSTED
+                        else None
+                    )
                     rows.append(
                         ProgressReport(
                             code=f"{act.code}-PR-{mi}{ti}{k + 1:04d}",
@@ -514,5 +510,4 @@ def _progress(rng) -> int:
                             **SYN,
                         )
                     )
-    ProgressReport.objects.bulk_create(rows, batch_size=5000)
-    return len(rows)
+    return operation_services.bulk_record_progress(rows, source=BATCH_SOURCE, reason=CHANGE_REASON)

@@ -45,7 +45,6 @@ from safeground.ordnance.models import OrdnanceModel
 from safeground.organisations.models import Organisation
 from safeground.victims import services
 from safeground.victims.models import (
-    AccessLog,
     Accident,
     Assessment,
     FollowUp,
@@ -123,23 +122,8 @@ def _rng(seed: int, stage: int) -> np.random.Generator:
 
 
 def delete_synthetic() -> dict[str, int]:
-    """Remove every synthetic accident, victim and assistance record, with their history.
-
-    Run it before the synthetic hazards, products and organisations it points at are deleted (the
-    demo generator's delete_synthetic). Access audit entries are kept; their link to a removed
-    synthetic victim is cleared, the victim code stays.
-    """
-    counts: dict[str, int] = {}
-    AccessLog.objects.filter(victim__is_synthetic=True).update(victim=None)
-    for model in (FollowUp, Referral, Assessment, Victim, Accident):
-        # Set-based DELETEs, children first: no per-row signals, so no "deleted" history rows for
-        # records that never described anyone real.
-        for name, qs in (
-            (str(model._meta.verbose_name_plural), model.objects.filter(is_synthetic=True)),
-            (f"{model._meta.model_name} history", model.history.filter(is_synthetic=True)),
-        ):
-            counts[name] = qs._raw_delete(qs.db)
-    return counts
+    """Remove every synthetic accident, victim and assistance record (victims.services.delete_synthetic)."""
+    return services.delete_synthetic()
 
 
 def _date_in(rng: np.random.Generator, start: dt.date, end: dt.date) -> dt.date:

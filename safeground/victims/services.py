@@ -43,6 +43,7 @@ from safeground.victims.access import Actor
 from safeground.victims.models import (
     NEED_CHOICES,
     VICTIM_ENCRYPTED,
+    AccessLog,
     Accident,
     Assessment,
     FollowUp,
@@ -751,3 +752,22 @@ def bulk_create_sealed(
         objs, batch_size=1000, default_change_reason=reason[:100] or None, default_date=timezone.now()
     )
     return len(objs)
+
+
+def delete_synthetic() -> dict[str, int]:
+    """Remove every synthetic accident, victim and assistance record, with their history (the demo's rebuild).
+
+    The only hard delete of these tables, limited to `is_synthetic` rows: they never described anyone
+    real, so set-based DELETEs, children first, with no per-row signals and no "deleted" history rows.
+    Run it before the synthetic hazards, products and organisations they point at are deleted. Access
+    audit entries are kept; their link to a removed synthetic victim is cleared, the victim code stays.
+    """
+    counts: dict[str, int] = {}
+    AccessLog.objects.filter(victim__is_synthetic=True).update(victim=None)
+    for model in (FollowUp, Referral, Assessment, Victim, Accident):
+        for name, qs in (
+            (str(model._meta.verbose_name_plural), model.objects.filter(is_synthetic=True)),
+            (f"{model._meta.model_name} history", model.history.filter(is_synthetic=True)),
+        ):
+            counts[name] = qs._raw_delete(qs.db)
+    return counts

@@ -14,11 +14,10 @@ from safeground.core.errors import ValidationFailed
 from safeground.core.geojson import to_shapely
 from safeground.hazards.models import Hazard
 from safeground.workbench import services
-from safeground.workbench.models import Submission
 
 
 def delete_synthetic() -> int:
-    return Submission.objects.filter(is_synthetic=True).delete()[0]
+    return services.delete_synthetic()
 
 
 def _beside(hazard: Hazard) -> dict:
@@ -54,6 +53,6 @@ def build(accounts: dict, report=lambda message: None) -> int:
                     services.submit(kind="hazard", action="update", target_code=hazard.code, payload=change, user=user)
                 )
             break
-    Submission.objects.filter(pk__in=[s.pk for s in made]).update(is_synthetic=True)
+    services.mark_synthetic(made)
     report(f"  workbench: {len(made)} submissions waiting for review")
     return len(made)

@@ -233,3 +233,18 @@ def return_for_changes(submission: Submission, *, user, comment: str, revision: 
         record_author(row, user)
         row.save()
         return row
+
+
+def mark_synthetic(submissions: list[Submission]) -> int:
+    """Flag demo submissions as synthetic (made through `submit`, so checked like any other), so the demo's
+    rebuild can find and remove them. One set-based UPDATE; the flag is bookkeeping, not a review step."""
+    return Submission.objects.filter(pk__in=[s.pk for s in submissions]).update(is_synthetic=True)
+
+
+def delete_synthetic() -> int:
+    """Remove the demo's synthetic submissions and their history (the only hard delete of submissions;
+    `is_synthetic` rows only, which never came from anyone real)."""
+    n = Submission.objects.filter(is_synthetic=True).delete()[0]
+    history = Submission.history.filter(is_synthetic=True)
+    history._raw_delete(history.db)
+    return n
