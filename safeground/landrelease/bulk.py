@@ -181,6 +181,10 @@ class _Columns:
         if by == "id":
             values = [_as_uuid(v) for v in values]
         found = _lookup(model, by, [v for v in values if by != "id" or isinstance(v, uuid.UUID)], *fields)
+        given = set(values)
+        given.discard(None)
+        if given <= found.keys():  # every value known: the rows in one pass in C
+            return list(map(found.get, values)), given_as
         out = []
         for i, v in enumerate(values):
             if v is None:
@@ -201,7 +205,13 @@ class _Columns:
     def codes(self, model) -> list:
         """Given codes: at most 40 characters, unique in the batch, new to the database."""
         codes = self.get("code")
-        seen: dict[str, int] = {}
+        seen: dict[str, int] = dict(zip(codes, range(self.n), strict=True))
+        seen.pop(None, None)  # type: ignore[call-overload]
+        if len(seen) == self.n - codes.count(None) and max(map(len, seen), default=0) <= 40:
+            for c in sorted(bulk.existing_values(model, "code", list(seen))):
+                self.error(seen[c], "code", c, _("a record with this code already exists"))
+            return codes  # all unique and short enough: no row-by-row pass
+        seen = {}
         for i, c in enumerate(codes):
             if c is None:
                 continue
@@ -343,7 +353,8 @@ def check_devices(devices: Mapping[str, Sequence] | Sequence[Mapping[str, Any]])
         count=count,
         is_synthetic=synthetic,
     )
-    checked.hazard_ids = {p[3] for p in products if p}
+    # Rows of one product share its row object: hash each object's hazard id once, not once per device.
+    checked.hazard_ids = {p[3] for p in dict(zip(map(id, products), products, strict=True)).values() if p}
     if cols.has("id"):  # stable ids given by the caller (the demo's UUID5s of the codes)
         checked.data["id"] = cols.get("id")
     return checked
@@ -401,48 +412,73 @@ def bulk_create_devices(
     now = timezone.now()
     data = dict(checked.data)
     data.update(
-        id=data.get("id") or bulk.sequential_uuids(checked.n),
+        id=data.get("id") or bulk.sequential_ids(checked.n),
         created_at=[now] * checked.n,
         updated_at=[now] * checked.n,
         batch=[batch.id] * checked.n,
     )
     with bulk.loading(Device, checked.n):
         bulk.insert(Device, data, progress=progress)
-    notes = [note for note in [_devices_outside(data)] if note]
+    notes = [note for note in [_devices_outside(data, batch.id)] if note]
     return BulkResult(batch, list(data["code"]), notes)
 
 
-def _devices_outside(data: dict) -> str:
+def _devices_outside(data: dict, batch_id) -> str:
     """Add the new devices lying outside their product to the ledger's `devices_outside` (exact, set-based).
 
     The ledger counts a device outside when its product doesn't cover its point; only the new devices
     change that figure, so it is updated in place (one statement) instead of recomputing the hazards.
+    PostGIS tests the batch's rows where they are (one join, `ST_Covers`); SpatiaLite, with vectorised Shapely.
     """
+    if bulk.is_postgres():
+        return _note_outside(_outside_per_hazard_sql(batch_id))
     product = np.asarray(data["product"], dtype=object)
     with_product = np.flatnonzero(product != None)  # noqa: E711 - elementwise
     if not len(with_product):
         return ""
-    prod_ids = list({product[i] for i in with_product})
+    # Rows share their product's id object: each object is hashed once, then rows map by object in C.
+    given = product[with_product].tolist()
+    objects = dict(zip(map(id, given), given, strict=True))
+    prod_ids = list(set(objects.values()))
     rows = _lookup_geometries(prod_ids)
     index = {pid: k for k, pid in enumerate(prod_ids)}
     geoms = shapely.from_wkb([rows[p][0] for p in prod_ids])
     shapely.prepare(geoms)
-    which = np.fromiter((index[product[i]] for i in with_product), dtype=np.int64, count=len(with_product))
+    by_object = {key: index[pid] for key, pid in objects.items()}
+    which = np.fromiter(map(by_object.__getitem__, map(id, given)), dtype=np.int64, count=len(given))
     pts = np.asarray(data["point"], dtype=object)[with_product]
     inside = shapely.covers(geoms[which], pts)
     outside = Counter(which[~inside].tolist())
-    if not outside:
-        return _("every device lies inside its product")
     per_hazard: Counter = Counter()
     for k, n in outside.items():
         per_hazard[rows[prod_ids[k]][1]] += n
+    return _note_outside(per_hazard)
+
+
+def _outside_per_hazard_sql(batch_id) -> Counter:
+    """{hazard id: devices of the batch its products don't cover}, counted by PostGIS in one query."""
+    q = connection.ops.quote_name
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"""SELECT p.hazard_id, count(*) FROM {q(Device._meta.db_table)} d
+                JOIN {q(Product._meta.db_table)} p ON p.id = d.product_id
+                WHERE d.batch_id = %s AND NOT ST_Covers(p.geom, d.point) GROUP BY p.hazard_id""",
+            [batch_id],
+        )
+        return Counter(dict(cursor.fetchall()))
+
+
+def _note_outside(per_hazard: Counter) -> str:
+    """Add the counts to the ledger's `devices_outside`; the note for the report."""
+    if not per_hazard:
+        return _("every device lies inside its product")
     table = connection.ops.quote_name(HazardLedger._meta.db_table)
     with connection.cursor() as cursor:
         cursor.executemany(
             f"UPDATE {table} SET devices_outside = devices_outside + %s WHERE hazard_id = %s",
             [(n, hid if connection.vendor == "postgresql" else hid.hex) for hid, n in per_hazard.items()],
         )
-    return _("%(n)d device(s) lie outside their product (counted in the ledger)") % {"n": sum(outside.values())}
+    return _("%(n)d device(s) lie outside their product (counted in the ledger)") % {"n": sum(per_hazard.values())}
 
 
 def _lookup_geometries(prod_ids: list) -> dict:
