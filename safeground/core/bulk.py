@@ -357,7 +357,7 @@ def lookup_rows(queryset, field_name: str, values: Sequence, *fields: str) -> li
     field = queryset.model._meta.get_field(field_name)
     distinct = set(values)
     distinct.discard(None)
-    if field.get_internal_type() in ("CharField", "TextField") and all(isinstance(v, str) for v in distinct):
+    if field.get_internal_type() in ("CharField", "TextField") and set(map(type, distinct)) <= {str}:
         wanted = list(distinct)  # text needs no preparing (a million calls saved for a million codes)
     else:
         wanted = [field.get_db_prep_value(v, connection) for v in distinct]
@@ -370,7 +370,7 @@ def lookup_rows(queryset, field_name: str, values: Sequence, *fields: str) -> li
             cursor.execute(f"CREATE TEMP TABLE IF NOT EXISTS {temp} (value {kind})")
             cursor.execute(f"TRUNCATE {temp}")
             with cursor.cursor.copy(f"COPY {temp} (value) FROM STDIN") as copy:
-                copy.write("".join(f"{v}\n" for v in _text(wanted)))
+                copy.write("\n".join(_text(wanted)) + "\n")
             cursor.execute(f"ANALYZE {temp}")
             subquery = RawSQL(f"SELECT value FROM {temp}", [])
             rows = list(queryset.filter(**{f"{field_name}__in": subquery}).values_list(field_name, *fields))

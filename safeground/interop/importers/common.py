@@ -93,8 +93,14 @@ class Rows:
         return values
 
     def text(self, name: str, required: bool = False, max_length: int | None = None) -> list[str | None]:
+        values = self.raw(name)
+        if set(map(type, values)) <= {str, type(None)}:  # text as read: no per-row checks unless one fails
+            out = [None if v is None else v.strip() for v in values]
+            too_long = max_length and max(map(len, filter(None, out)), default=0) > max_length
+            if not too_long and not (required and None in out):
+                return out
         out = []
-        for i, v in enumerate(self.raw(name)):
+        for i, v in enumerate(values):
             s = _key(v) if v is not None else None
             if s is None and required:
                 self.error(i, name, v, _("required"))
