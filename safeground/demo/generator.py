@@ -20,17 +20,17 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import shapely
-from django.apps import apps
-from django.db import connection, models, transaction
+from django.db import transaction
 from django.db.models import Count, Sum
 from django.utils import timezone
 
 from safeground.core.models import Batch
+from safeground.core.purge import delete_unused_batches
 from safeground.demo import evidence as evidence_mod
 from safeground.demo import geography, hazards, organisations, release
 from safeground.demo.profiles import AUTHORITY, SCALES
 from safeground.hazards import services as hazard_services
-from safeground.hazards.models import Beneficiary, Evidence, Hazard
+from safeground.hazards.models import Hazard
 from safeground.landrelease import services as release_services
 from safeground.landrelease.ledger import store as ledger_store
 from safeground.landrelease.models import Device, Product
@@ -158,92 +158,29 @@ class _Clock:
 # ------------------------------------------------------------------------------------------------
 
 
-def _table(model) -> str:
-    return connection.ops.quote_name(model._meta.db_table)
-
-
-def _col(model, field_name: str) -> str:
-    return connection.ops.quote_name(model._meta.get_field(field_name).column)
-
-
-def _delete(cursor, model, where: str, params=()) -> int:
-    cursor.execute(f"DELETE FROM {_table(model)} WHERE {where}", params)
-    return max(cursor.rowcount, 0)
-
-
 def delete_synthetic() -> dict[str, int]:
-    """Remove every synthetic record and its history, children first (raw set-based DELETEs; the
-    organisations, teams and assets through `organisations.services.delete_synthetic_structure`).
+    """Remove every synthetic record and its history through the owning apps' services, higher apps
+    first since their rows point at the lower ones': land release (devices, products, the stored ledger),
+    operations (activities), hazards, then the organisations, teams and assets.
 
     The demo's own rows only: nothing real is touched. Rows are purged rather than marked deleted because
-    they never described anything real. Rows of other tables that cascade from demo rows (the stored
-    land release ledger, for one) go too; real records that PROTECT a demo row make this fail.
+    they never described anything real; a real record that depends on a demo row makes this fail
+    (`core.purge.PurgeRefused`) before anything is deleted.
     """
     counts: dict[str, int] = {}
-    syn = (True,)
-
-    def synthetic(model) -> str:
-        return f"{_col(model, 'is_synthetic')} = %s"
-
-    def of_synthetic(model, fk: str, parent, parent_key: str = "id") -> str:
-        return (
-            f"{_col(model, fk)} IN (SELECT {_col(parent, parent_key)} FROM {_table(parent)} WHERE {synthetic(parent)})"
-        )
-
-    hist_activity = Activity.history.model
-    with connection.cursor() as c:
-
-        def delete_links(through, parent) -> None:
-            fk = next(f for f in through._meta.fields if f.related_model is parent)
-            key = f"{through._meta.db_table} ({fk.name})"
-            counts[key] = counts.get(key, 0) + _delete(c, through, of_synthetic(through, fk.name, parent), syn)
-
-        def dependents(parent) -> None:
-            """Rows of other tables that cascade from (or are nulled by) synthetic `parent` rows."""
-            for m2m in parent._meta.local_many_to_many:
-                if m2m.remote_field.through._meta.auto_created:
-                    delete_links(m2m.remote_field.through, parent)
-            for rel in parent._meta.related_objects:
-                model = rel.related_model
-                if hasattr(model, "instance_type"):
-                    continue  # simple_history's historical tables: purged explicitly
-                if rel.many_to_many:
-                    if rel.through._meta.auto_created:
-                        delete_links(rel.through, parent)
-                    continue
-                where = of_synthetic(model, rel.field.name, parent)
-                if rel.on_delete is models.CASCADE:
-                    key = f"{model._meta.db_table} ({rel.field.name})"
-                    counts[key] = counts.get(key, 0) + _delete(c, model, where, syn)
-                elif rel.on_delete is models.SET_NULL:
-                    c.execute(f"UPDATE {_table(model)} SET {_col(model, rel.field.name)} = NULL WHERE {where}", syn)
-
-        for model in (Device, Product):
-            dependents(model)
-            counts[f"{model._meta.model_name} history"] = _delete(c, model.history.model, synthetic(model), syn)
-            counts[model._meta.verbose_name_plural] = _delete(c, model, synthetic(model), syn)
-        for field_name in ("teams", "hazards"):
-            hist_through = _historical_m2m(field_name)
-            where = of_synthetic(hist_through, "history", hist_activity, "history_id")
-            counts[f"activity {field_name} history"] = _delete(c, hist_through, where, syn)
-        dependents(Activity)
-        counts["activity history"] = _delete(c, hist_activity, synthetic(hist_activity), syn)
-        counts["activities"] = _delete(c, Activity, synthetic(Activity), syn)
-        for model in (Evidence, Beneficiary):
-            hist = model.history.model
-            counts[f"{model._meta.model_name} history"] = _delete(c, hist, of_synthetic(hist, "hazard", Hazard), syn)
-        dependents(Hazard)  # evidence, beneficiaries, the stored ledger, ...
-        counts["hazard history"] = _delete(c, Hazard.history.model, synthetic(Hazard.history.model), syn)
-        counts["hazards"] = _delete(c, Hazard, synthetic(Hazard), syn)
-    counts.update(organisation_services.delete_synthetic_structure())
-    # The batches the demo's bulk writes recorded, now that no row points at them.
-    counts["batches"] = Batch.objects.filter(source__startswith=BATCH_SOURCE).delete()[0]
+    for delete in (
+        release_services.delete_synthetic,
+        operation_services.delete_synthetic,
+        hazard_services.delete_synthetic,
+        organisation_services.delete_synthetic_structure,
+    ):
+        for table, n in delete().items():
+            counts[table] = counts.get(table, 0) + n
+    # The batches the demo's bulk writes recorded that no row points at any more (organisations, credentials).
+    counts["core_batch"] = counts.get("core_batch", 0) + delete_unused_batches(
+        Batch.objects.filter(source__startswith=BATCH_SOURCE)
+    )
     return counts
-
-
-def _historical_m2m(field_name: str):
-    """simple_history's table of an activity's teams/hazards as they were at each historical version."""
-    return apps.get_model("operations", f"HistoricalActivity_{field_name}")
 
 
 # ------------------------------------------------------------------------------------------------

@@ -9,6 +9,7 @@ from typing import Any
 import shapely
 from django.contrib.gis.geos import MultiPolygon, Point, Polygon
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from safeground.core import bulk, columns
@@ -18,6 +19,7 @@ from safeground.core.errors import BulkError, ValidationFailed
 from safeground.core.geojson import to_geos
 from safeground.core.geometry import GeometryError, areas_m2, utm_epsg_for, validate_point
 from safeground.core.history import record_author
+from safeground.core.purge import purge, purge_synthetic
 from safeground.gazetteer import traverse as traverse_lib
 from safeground.gazetteer.coordinates import get_datum
 from safeground.gazetteer.queries import (
@@ -450,3 +452,29 @@ def update_hazard_from_input(hazard: Hazard, changes: dict, *, user=None) -> Haz
         if changes.get(field) is not None:
             changes[field] = input_geometry(changes[field], field)
     return update_hazard(hazard, user=user, **changes)
+
+
+def delete_synthetic_traverses() -> dict[str, int]:
+    """Remove the traverses of synthetic hazards or products (the demo's rebuild; before products go,
+    since a traverse protects its product). Set-based, through `core.purge`."""
+    return purge(Traverse, Q(hazard__is_synthetic=True) | Q(product__is_synthetic=True))
+
+
+def delete_synthetic() -> dict[str, int]:
+    """Remove every synthetic hazard with its evidence, beneficiaries, traverses and history (the demo's
+    rebuild, after the higher apps' synthetic rows that point at hazards are gone).
+
+    The only hard delete of hazards, limited to `is_synthetic` rows, which never described anything real:
+    set-based through `core.purge`, which refuses (deleting nothing) if a real record depends on one.
+    """
+    counts = delete_synthetic_traverses()
+    for rows in (
+        purge(Evidence, hazard__is_synthetic=True),
+        purge(Evidence.history.model, hazard__is_synthetic=True),
+        purge(Beneficiary, hazard__is_synthetic=True),
+        purge(Beneficiary.history.model, hazard__is_synthetic=True),
+        purge_synthetic(Hazard),
+    ):
+        for table, n in rows.items():
+            counts[table] = counts.get(table, 0) + n
+    return counts

@@ -13,7 +13,9 @@ from safeground.core.errors import ValidationFailed
 from safeground.core.geojson import to_geos
 from safeground.core.geometry import GeometryError, area_m2
 from safeground.core.history import record_author
+from safeground.core.purge import purge, purge_synthetic
 from safeground.gazetteer.queries import place_polygon
+from safeground.hazards import services as hazard_services
 from safeground.hazards.models import Hazard
 
 # Set-based writes (importer, demo): the same rules over whole columns, one core.Batch, no per-row history.
@@ -28,7 +30,7 @@ from safeground.landrelease.bulk import (  # noqa: F401 - part of this module's 
     check_products,
 )
 from safeground.landrelease.ledger import store as ledger_store
-from safeground.landrelease.models import Device, Product
+from safeground.landrelease.models import Device, HazardLedger, Product, ProductOverlap, ProductRelease
 from safeground.operations.models import Activity
 from safeground.ordnance.models import CATEGORY_CHOICES
 
@@ -165,3 +167,25 @@ def record_devices(product: Product, devices: list[dict], *, user=None) -> list[
     if rows:
         ledger_store.refresh([product.hazard_id])
     return rows
+
+
+def delete_synthetic() -> dict[str, int]:
+    """Remove every synthetic device and product with their history, the traverses of synthetic hazards
+    and products, and the stored ledger rows (`ledger.store`: keyed by hazard) of synthetic hazards (the
+    demo's rebuild, before the operations and hazards go, which these rows point at).
+
+    The only hard delete of these tables, limited to `is_synthetic` rows: set-based through `core.purge`,
+    which refuses (deleting nothing) if a real record depends on one. The real hazards' ledger rows are
+    left as stored; the demo recomputes the whole ledger after its build.
+    """
+    counts = hazard_services.delete_synthetic_traverses()
+    for rows in (
+        purge_synthetic(Device),
+        purge_synthetic(Product),
+        purge(HazardLedger, hazard__is_synthetic=True),
+        purge(ProductOverlap, hazard__is_synthetic=True),
+        purge(ProductRelease, hazard__is_synthetic=True),
+    ):
+        for table, n in rows.items():
+            counts[table] = counts.get(table, 0) + n
+    return counts

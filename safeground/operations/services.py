@@ -25,6 +25,7 @@ from safeground.core.geojson import to_geos, to_shapely
 from safeground.core.geometry import GeometryError, validate_point
 from safeground.core.history import record_author
 from safeground.core.models import Batch
+from safeground.core.purge import purge_synthetic
 from safeground.gazetteer.queries import code_stems, locate_all, settle_countries
 from safeground.hazards.models import Hazard
 from safeground.operations.models import METHOD_CHOICES, Activity, ActivityAsset, ProgressReport
@@ -497,3 +498,27 @@ def bulk_record_progress(reports: list, *, user=None, source: str = "", reason: 
         r.batch = batch
     ProgressReport.objects.bulk_create(reports, batch_size=2000)
     return n
+
+
+def delete_synthetic_reports() -> dict[str, int]:
+    """Remove the synthetic progress reports and asset assignments with their history (the demo's rebuild,
+    before the synthetic personnel and assets they name go). Set-based through `core.purge`."""
+    counts: dict[str, int] = {}
+    for model in (ProgressReport, ActivityAsset):
+        for table, n in purge_synthetic(model).items():
+            counts[table] = counts.get(table, 0) + n
+    return counts
+
+
+def delete_synthetic() -> dict[str, int]:
+    """Remove every synthetic activity with its progress reports, asset and team links and history (the
+    demo's rebuild, after the land release rows that point at activities are gone).
+
+    The only hard delete of these tables, limited to `is_synthetic` rows: set-based through `core.purge`,
+    which refuses (deleting nothing) if a real record depends on one.
+    """
+    counts = delete_synthetic_reports()
+    for model in (Activity,):
+        for table, n in purge_synthetic(model).items():
+            counts[table] = counts.get(table, 0) + n
+    return counts

@@ -19,7 +19,7 @@ from django.db import transaction
 from django.db.models import Count, Sum
 
 from safeground.operations import services as operation_services
-from safeground.operations.models import Activity, ActivityAsset, ProgressReport
+from safeground.operations.models import Activity, ProgressReport
 from safeground.organisations import services as organisation_services
 from safeground.organisations.models import (
     Accreditation,
@@ -100,16 +100,11 @@ def _pick(rng, weights: dict) -> str:
 def delete_synthetic() -> None:
     """Remove this module's synthetic rows, children first (call before the main demo deletes teams).
 
-    Through the owning apps' services (training, organisations); progress reports and asset assignments
-    belong to operations, whose services have no delete yet, so they are purged here (synthetic rows only).
+    Through the owning apps' services: training, operations (progress reports and asset assignments),
+    organisations (credentials and personnel).
     """
     services.delete_synthetic()
-    for model in (ActivityAsset, ProgressReport):
-        qs = model.objects.filter(is_synthetic=True)
-        qs._raw_delete(qs.db)
-        if hasattr(model, "history"):
-            h = model.history.model.objects.filter(is_synthetic=True)
-            h._raw_delete(h.db)
+    operation_services.delete_synthetic_reports()
     organisation_services.delete_synthetic_credentials()
 
 
