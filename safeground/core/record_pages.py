@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from types import SimpleNamespace
 
 from django.contrib.gis.db.models import GeometryField
 from django.db.models import ForeignKey, ManyToManyField
@@ -57,7 +58,21 @@ def history_rows(record, limit: int = HISTORY_LIMIT) -> list[dict]:
         row["changes"] = [
             {"label": field.verbose_name, **_describe(field, old, new, names)} for field, old, new in row["changes"]
         ]
+    if getattr(record, "batch_id", None) and len(records) <= limit and all(r.history_type != "+" for r in records):
+        rows.append({"record": _created_by_batch(record.batch), "changes": []})
     return rows
+
+
+def _created_by_batch(batch) -> SimpleNamespace:
+    """The "created" row of a record written in bulk: it has no history row of its own (decision 0015)."""
+    reason = _("Written in bulk: %(kind)s, %(rows)s rows, from %(source)s") % {
+        "kind": batch.kind,
+        "rows": batch.rows,
+        "source": batch.source or batch.reason or "—",
+    }
+    return SimpleNamespace(
+        history_date=batch.created_at, history_user=batch.user, history_type="+", history_change_reason=reason
+    )
 
 
 def _related_pks(field, value) -> list:

@@ -162,3 +162,17 @@ def test_queries_do_not_grow_with_the_rows():
 
     count(1, 0.02)  # the gazetteer's caches fill on the first write
     assert count(3, 0.05) == count(40, 0.1)
+
+
+def test_the_page_history_of_a_bulk_hazard_is_its_batch_then_its_edits(user):
+    from safeground.core.record_pages import history_rows
+
+    lon, lat = BATTAMBANG
+    result = services.bulk_create_hazards(rows([box(lon + 0.03, lat)]), user=user, source="national.gpkg")
+    hazard = Hazard.objects.get(id=result.ids[0])
+    [created] = history_rows(hazard)
+    assert created["record"].history_type == "+" and created["record"].history_user == user
+    assert "national.gpkg" in created["record"].history_change_reason
+    services.update_hazard(hazard, name="renamed", user=user)
+    changed, created = history_rows(Hazard.objects.get(id=hazard.id))
+    assert changed["record"].history_type == "~" and created["record"].history_type == "+"
