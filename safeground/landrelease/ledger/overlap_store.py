@@ -84,8 +84,10 @@ def refresh(hazard_ids: Iterable, extra_geoms: Iterable = ()) -> set:
     base = list(Hazard.objects.filter(id__in=ids).values_list("geom", flat=True)) + old
     affected = ids | set(Hazard.objects.filter(_intersecting(base)).values_list("id", flat=True))
     # Every hazard overlapping an affected one, so that each affected hazard sees all its earlier neighbours.
+    # Ids first, then one read by primary key: an OR with a spatial subquery made the planner scan the ledger.
     near = list(Hazard.objects.filter(id__in=affected).values_list("geom", flat=True))
-    return _store(_read(Q(hazard_id__in=affected) | Q(hazard__in=Hazard.objects.filter(_intersecting(near)))), affected)
+    neighbours = set(Hazard.objects.filter(_intersecting(near)).values_list("id", flat=True))
+    return _store(_read(Q(hazard_id__in=affected | neighbours)), affected)
 
 
 def _read(where: Q) -> list[tuple]:
