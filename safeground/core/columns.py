@@ -8,7 +8,7 @@ Messages are the single writes' messages, so a row fails the same way whichever 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -46,15 +46,24 @@ class BulkResult:
     ids: list
 
 
-def stamp(checked: Checked, kind: str, *, user=None, source: str = "", reason: str = "") -> tuple[Batch, dict]:
-    """Create the write's one `Batch` (decision 0015) and add what every row carries: id, timestamps, batch."""
+def stamp(
+    checked: Checked,
+    kind: str,
+    *,
+    user=None,
+    source: str = "",
+    reason: str = "",
+    new_ids: Callable[[int], list] = bulk.sequential_uuids,
+) -> tuple[Batch, dict]:
+    """Create the write's one `Batch` (decision 0015) and add what every row carries: id (the caller's,
+    else `new_ids(n)`), timestamps, batch."""
     if checked.kind != kind:
         raise ValueError(f"a bulk write of {kind} got checked {checked.kind}")
     batch = Batch.objects.create(kind=kind, source=source[:300], reason=reason[:300], user=user, rows=checked.n)
     now = timezone.now()
     data = dict(checked.data)
     if "id" not in data:
-        data["id"] = bulk.sequential_uuids(checked.n)
+        data["id"] = new_ids(checked.n)
     data.update(created_at=[now] * checked.n, updated_at=[now] * checked.n, batch=[batch.id] * checked.n)
     return batch, data
 

@@ -47,7 +47,8 @@ class BulkValidationFailed(ValidationFailed):
     def __init__(self, errors: list[BulkError]):
         first = errors[0]
         super().__init__(
-            f"{len(errors)} bad row(s); row {first.row}, {first.field} {first.value!r}: {first.reason}",
+            f"{len(errors)} error(s) in {len({e.row for e in errors})} row(s); "
+            f"row {first.row}, {first.field} {first.value!r}: {first.reason}",
             field=first.field,
             reason=first.reason,
             location=first.location,

@@ -26,12 +26,11 @@ import shapely
 from django.conf import settings
 from django.contrib.gis.db.models.functions import AsWKB
 from django.db import connection, transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from safeground.core import bulk
+from safeground.core import bulk, columns
 from safeground.core.codes import allocate_codes
-from safeground.core.errors import ValidationFailed
+from safeground.core.errors import BulkError, BulkValidationFailed, ValidationFailed
 from safeground.core.geojson import to_geos
 from safeground.core.geometry import (
     GeometryError,
@@ -58,43 +57,14 @@ FIRST_DATE = dt.date(1900, 1, 1)
 
 
 @dataclass
-class BulkError:
-    row: int  # the row's number in the input, counting from 1 (a file's feature number)
-    field: str
-    value: str
-    reason: str
-
-
-class BulkValidationFailed(ValidationFailed):
-    """One or more rows broke a rule; `errors` names every one. Nothing was written."""
-
-    def __init__(self, errors: list[BulkError]):
-        first = errors[0]
-        super().__init__(
-            f"{len(errors)} error(s) in {len({e.row for e in errors})} row(s); "
-            f"row {first.row}, {first.field} {first.value!r}: {first.reason}",
-            field=first.field,
-            reason=first.reason,
-        )
-        self.errors = errors
-
-
-@dataclass
-class Checked:
+class Checked(columns.Checked):
     """Rows that went through every check, with their derived columns: what `bulk_create_*` writes.
 
     Only `check_products` / `check_devices` make one, so a write of a `Checked` is always validated.
     """
 
-    kind: str
-    n: int
-    data: dict[str, list] = field(default_factory=dict)
     errors: list[BulkError] = field(default_factory=list)
     hazard_ids: set = field(default_factory=set)
-
-    @property
-    def codes(self) -> list[str]:
-        return self.data.get("code", [])
 
 
 @dataclass
@@ -404,18 +374,10 @@ def bulk_create_devices(
     devices outside their product (set-based). Raises BulkValidationFailed, writing nothing, on a bad row.
     """
     checked = devices if isinstance(devices, Checked) else check_devices(devices)
-    if checked.kind != "devices":
-        raise ValueError(f"bulk_create_devices got checked {checked.kind}")
     if checked.errors:
         raise BulkValidationFailed(checked.errors)
-    batch = Batch.objects.create(kind="devices", source=source[:300], reason=reason[:300], user=user, rows=checked.n)
-    now = timezone.now()
-    data = dict(checked.data)
-    data.update(
-        id=data.get("id") or bulk.sequential_ids(checked.n),
-        created_at=[now] * checked.n,
-        updated_at=[now] * checked.n,
-        batch=[batch.id] * checked.n,
+    batch, data = columns.stamp(
+        checked, "devices", user=user, source=source, reason=reason, new_ids=bulk.sequential_ids
     )
     with bulk.loading(Device, checked.n):
         bulk.insert(Device, data, progress=progress)
@@ -572,19 +534,9 @@ def bulk_create_products(
     above LEDGER_FULL_RECOMPUTE hazards). Raises BulkValidationFailed, writing nothing, on a bad row.
     """
     checked = products if isinstance(products, Checked) else check_products(products)
-    if checked.kind != "products":
-        raise ValueError(f"bulk_create_products got checked {checked.kind}")
     if checked.errors:
         raise BulkValidationFailed(checked.errors)
-    batch = Batch.objects.create(kind="products", source=source[:300], reason=reason[:300], user=user, rows=checked.n)
-    now = timezone.now()
-    data = dict(checked.data)
-    data.update(
-        id=data.get("id") or bulk.sequential_uuids(checked.n),
-        created_at=[now] * checked.n,
-        updated_at=[now] * checked.n,
-        batch=[batch.id] * checked.n,
-    )
+    batch, data = columns.stamp(checked, "products", user=user, source=source, reason=reason)
     with bulk.loading(Product, checked.n):
         bulk.insert(Product, data, progress=progress)
     return BulkResult(batch, list(data["code"]), [_refresh_ledger(checked.hazard_ids, data["geom"])])
