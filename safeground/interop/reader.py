@@ -17,6 +17,7 @@ import shapely
 import yaml
 from django.utils.translation import gettext as _
 from pyogrio.raw import read as ogr_read
+from pyogrio.raw import read_arrow as ogr_read_arrow
 from pyproj import CRS, Transformer
 
 from safeground.interop.formats import Opened, UnsafeFile
@@ -149,15 +150,56 @@ def to_wgs84(geoms: np.ndarray, crs: str) -> np.ndarray:
     return shapely.transform(geoms, move)
 
 
+DATE_TYPES = ("OFTDate", "OFTDateTime", "OFTTime")
+
+
+def read_columns(path: Path, layer: str, fmt: str) -> tuple[dict, np.ndarray | None, list]:
+    """The layer's fields and WKB as NumPy columns, read through GDAL's Arrow stream (decision 0017).
+
+    Arrow reads a million features in well under a second where the feature-by-feature read takes
+    seconds per column. Dates are the exception: the Arrow stream turns an impossible date into another
+    day (2024-02-30 becomes 2024-03-01) or 1970-01-01, so date fields are read as their stored text
+    (SQLite's own text in a GeoPackage; GDAL's text of the field elsewhere, which fails on a date it
+    can't hold) and an impossible date stays a row error.
+    """
+    options = _open_options(fmt)
+    meta, table = ogr_read_arrow(path, layer=layer, **options)
+    names = [str(n) for n in meta["fields"]]
+    geometry = meta.get("geometry_name") or "wkb_geometry"
+    wkb = table.column(geometry).to_numpy(zero_copy_only=False) if geometry in table.column_names else None
+    if meta.get("geometry_type") is None:
+        wkb = None
+    field_data = [table.column(n).to_numpy(zero_copy_only=False) for n in names]
+    dates = [k for k, kind in enumerate(meta["ogr_types"]) if kind in DATE_TYPES]
+    if dates:
+        texts = _date_texts(path, layer, fmt, [names[k] for k in dates], meta.get("fid_column"), options)
+        for k, values in zip(dates, texts, strict=True):
+            field_data[k] = values
+    return meta, wkb, field_data
+
+
+def _date_texts(path: Path, layer: str, fmt: str, names: list[str], fid: str | None, options: dict) -> list:
+    """Date fields as the text the file holds, in feature order."""
+    if fmt == "GeoPackage":
+        q = '"{}"'.format
+        order = f" ORDER BY {q(fid)}" if fid else ""
+        columns = ", ".join(f"CAST({q(n)} AS TEXT) AS {q(n)}" for n in names)
+        _meta, table = ogr_read_arrow(
+            path, sql=f"SELECT {columns} FROM {q(layer)}{order}", sql_dialect="SQLITE", read_geometry=False
+        )
+        return [table.column(k).to_numpy(zero_copy_only=False) for k in range(len(names))]
+    _meta, _fids, _wkb, values = ogr_read(
+        path, layer=layer, columns=names, read_geometry=False, datetime_as_string=True, **options
+    )
+    return list(values)
+
+
 def read(opened: Opened, kind: str, mapping: Mapping, layer: str | None = None, crs: str | None = None) -> Table:
     """Read the layer to import; rename columns; reproject to EPSG:4326; parse coordinate columns."""
     path = opened.path
     name = choose_layer(path, layer or mapping.layer, kind)
     try:
-        # Dates as text: one impossible date (2024-02-30) is then a row error, not an unreadable file.
-        meta, _fids, wkb, field_data = ogr_read(
-            path, layer=name, force_2d=True, datetime_as_string=True, **_open_options(opened.format)
-        )
+        meta, wkb, field_data = read_columns(path, name, opened.format)
     except Exception as exc:
         raise UnsafeFile(
             _("%(name)s could not be read as %(format)s: %(error)s")
@@ -184,6 +226,8 @@ def read(opened: Opened, kind: str, mapping: Mapping, layer: str | None = None, 
     source_crs = crs or mapping.crs or meta.get("crs")
     if wkb is not None and n:
         geoms = shapely.from_wkb(wkb, on_invalid="ignore")
+        if shapely.has_z(geoms).any():
+            geoms = shapely.force_2d(geoms)
         present = ~shapely.is_missing(geoms)
         if source_crs is None:
             bounds = shapely.total_bounds(geoms[present]) if present.any() else (0, 0, 0, 0)

@@ -125,8 +125,13 @@ class Rows:
         formats = self.mapping.dates
         today = dt.date(2100, 1, 1) if future else dt.date.today()
         out: list[dt.date | None] = []
-        for i, v in enumerate(self.raw(name)):
-            d = _to_date(v, formats)
+        values = self.raw(name)
+        parsed = {v: _to_date(v, formats) for v in set(values)}  # dates repeat: each distinct text parsed once
+        good = {v for v, d in parsed.items() if d is not None and dt.date(1900, 1, 1) <= d <= today}
+        if len(good) == len(parsed):
+            return list(map(parsed.__getitem__, values))
+        for i, v in enumerate(values):
+            d = parsed[v]
             if v is not None and d is None:
                 self.error(i, name, v, _("not a date (YYYY-MM-DD)"))
             elif d is None and required:
