@@ -399,8 +399,13 @@ def lookup_rows(queryset, field_name: str, values: Sequence, *fields: str) -> li
         with connection.cursor() as cursor:
             cursor.execute(f"CREATE TEMP TABLE IF NOT EXISTS {temp} (value {kind})")
             cursor.execute(f"TRUNCATE {temp}")
-            with cursor.cursor.copy(f"COPY {temp} (value) FROM STDIN") as copy:
-                copy.write("\n".join(_text(wanted)) + "\n")
+            binary = copy_binary.encoder_for([field])
+            if binary is not None:
+                with cursor.cursor.copy(f"COPY {temp} (value) FROM STDIN WITH (FORMAT binary)") as copy:
+                    copy.write(copy_binary.HEADER + binary([wanted]) + copy_binary.TRAILER)
+            else:
+                with cursor.cursor.copy(f"COPY {temp} (value) FROM STDIN") as copy:
+                    copy.write("\n".join(_text(wanted)) + "\n")
             cursor.execute(f"ANALYZE {temp}")
             subquery = RawSQL(f"SELECT value FROM {temp}", [])
             rows = list(queryset.filter(**{f"{field_name}__in": subquery}).values_list(field_name, *fields))

@@ -84,7 +84,9 @@ class Rows:
             values = col.tolist()
         else:
             values = list(col)
-        values = [None if (isinstance(v, str) and not v.strip()) else v for v in values]
+        kinds = set(map(type, values))
+        if str in kinds and (kinds != {str} or "" in values or any(map(str.isspace, values))):
+            values = [None if (isinstance(v, str) and not v.strip()) else v for v in values]
         vocab = self.mapping.values.get(name)
         if vocab:
             values = [vocab.get(_key(v), v) if v is not None else None for v in values]
@@ -95,7 +97,11 @@ class Rows:
     def text(self, name: str, required: bool = False, max_length: int | None = None) -> list[str | None]:
         values = self.raw(name)
         if set(map(type, values)) <= {str, type(None)}:  # text as read: no per-row checks unless one fails
-            out = [None if v is None else v.strip() for v in values]
+            out = (
+                list(map(str.strip, values))
+                if _all_text(values)
+                else [None if v is None else v.strip() for v in values]
+            )
             too_long = max_length and max(map(len, filter(None, out)), default=0) > max_length
             if not too_long and not (required and None in out):
                 return out
@@ -246,6 +252,11 @@ def _key(v) -> str:
     if isinstance(v, float) and v.is_integer():
         return str(int(v))
     return str(v).strip()
+
+
+def _all_text(values: list) -> bool:
+    """Whether every value is a str (checked in C: the cheap paths above then apply)."""
+    return bool(values) and type(values[0]) is str and set(map(type, values)) == {str}
 
 
 def _to_date(v, formats: list[str]) -> dt.date | None:
