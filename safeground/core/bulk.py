@@ -171,7 +171,7 @@ def insert(model, data: dict[str, Sequence], progress=None) -> int:
         return 0
     table = connection.ops.quote_name(model._meta.db_table)
     columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
-    with connection.cursor() as cursor:
+    with connection.cursor() as cursor, connection.wrap_database_errors:  # Django's errors, as the ORM raises
         if is_postgres() and (rows := copy_binary.encoder_for(fields)) is not None:
             # COPY's binary form (the server copies bytes instead of parsing text), sent by a writer
             # thread while the next chunk is encoded.

@@ -24,7 +24,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import shapely
 from django.contrib.gis.db.models import GeometryField
-from django.db import connection, models
+from django.db import DataError, connection, models
 
 HEADER = b"PGCOPY\n\xff\r\n\x00" + bytes(8)  # signature, flags, header extension length
 TRAILER = b"\xff\xff"
@@ -143,7 +143,23 @@ def _number(values: Sequence, dtype: str) -> Encoded:
     null = _nulls(values)
     if null.any():
         values = [0 if v is None else v for v in values]
-    return _fixed(np.asarray(values).astype(dtype), null)
+    try:
+        column = np.asarray(values)
+    except OverflowError as exc:
+        raise DataError("integer out of range") from exc
+    kind = np.dtype(dtype)
+    if kind.kind == "i":  # the server would refuse a value its type can't hold: so does this, never wrapping
+        if column.dtype.kind == "f" and not np.array_equal(column, np.trunc(column)):
+            raise DataError("a fraction in an integer column")
+        if column.dtype.kind not in "iu":
+            try:
+                column = column.astype(np.int64)
+            except OverflowError as exc:  # Python integers beyond 64 bits
+                raise DataError("integer out of range") from exc
+        limits = np.iinfo(kind)
+        if len(column) and (column.min() < limits.min or column.max() > limits.max):
+            raise DataError(f"integer out of range for a {limits.bits}-bit column")
+    return _fixed(column.astype(dtype), null)
 
 
 def _date(values: Sequence) -> Encoded:

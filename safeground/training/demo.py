@@ -420,6 +420,14 @@ def _progress(rng) -> int:
         .annotate(s=Sum("products__area_m2"))
         .values_list("pk", "s")
     )
+    # Progress can't exceed the ground of the activity's hazards (the service refuses it): a product
+    # running a few m² past its hazard's edge must not push the reports over.
+    hazard_area = dict(
+        Activity.objects.filter(pk__in=[a.pk for a in acts])
+        .values_list("pk")
+        .annotate(s=Sum("hazards__area_m2"))
+        .values_list("pk", "s")
+    )
     devices = dict(
         Activity.objects.filter(pk__in=[a.pk for a in acts])
         .values_list("pk")
@@ -428,7 +436,7 @@ def _progress(rng) -> int:
     )
     rows = []
     for act in acts:
-        total = float(area.get(act.pk) or 0)
+        total = min(float(area.get(act.pk) or 0), float(hazard_area.get(act.pk) or 0))
         if total <= 0:
             continue
         tw, vw, mw = GROUND_WEIGHTS.get(act.country, GROUND_WEIGHTS["KHM"])
