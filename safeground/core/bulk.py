@@ -172,29 +172,8 @@ def insert(model, data: dict[str, Sequence], progress=None) -> int:
     table = connection.ops.quote_name(model._meta.db_table)
     columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
     with connection.cursor() as cursor, connection.wrap_database_errors:  # Django's errors, as the ORM raises
-        if is_postgres() and (rows := copy_binary.encoder_for(fields)) is not None:
-            # COPY's binary form (the server copies bytes instead of parsing text), sent by a writer
-            # thread while the next chunk is encoded.
-            writer = QueuedLibpqWriter(cursor.cursor)
-            with cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN WITH (FORMAT binary)", writer=writer) as copy:
-                copy.write(copy_binary.HEADER)
-                for start in range(0, n, BATCH):
-                    stop = min(n, start + BATCH)
-                    copy.write(rows([data[name][start:stop] for name in names]))
-                    if progress is not None:
-                        progress.update(stop - start)
-                copy.write(copy_binary.TRAILER)
-            return n
         if is_postgres():
-            # A writer thread sends each chunk while the next one is formatted (the server parses in parallel).
-            writer = QueuedLibpqWriter(cursor.cursor)
-            with cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN", writer=writer) as copy:
-                known: list[dict] = [{} for _name in names]  # per column, across chunks (see `_text`)
-                for start, stop, cols in _chunks(fields, names, data, n):
-                    texts = [_text(c, memo) for c, memo in zip(cols, known, strict=True)]
-                    copy.write("\n".join(map("\t".join, zip(*texts, strict=True))) + "\n")
-                    if progress is not None:
-                        progress.update(stop - start)
+            copy_rows(cursor, table, columns, fields, [data[name] for name in names], progress)
             return n
         marks = ", ".join("GeomFromWKB(%s, 4326)" if isinstance(f, GeometryField) else "%s" for f in fields)
         for start, stop, cols in _chunks(fields, names, data, n):
@@ -202,6 +181,40 @@ def insert(model, data: dict[str, Sequence], progress=None) -> int:
             if progress is not None:
                 progress.update(stop - start)
     return n
+
+
+def copy_rows(cursor, table: str, columns: str, fields: list, values: list[Sequence], progress=None) -> None:
+    """COPY rows (one sequence per field) into `table (columns)`, BATCH rows a chunk.
+
+    In COPY's binary form where `core.copy_binary` encodes every field (the server copies bytes
+    instead of parsing text), else in its text form; a writer thread sends each chunk while the next
+    one is encoded, so Python and the server work at the same time.
+    """
+    n = len(values[0])
+    binary = copy_binary.encoder_for(fields)
+    if binary is not None:
+        statement = f"COPY {table} ({columns}) FROM STDIN WITH (FORMAT binary)"
+
+        def chunk(start: int, stop: int) -> bytes | str:
+            return binary([column[start:stop] for column in values])
+    else:
+        statement = f"COPY {table} ({columns}) FROM STDIN"
+        known: list[dict] = [{} for _field in fields]  # per column, across chunks (see `_text`)
+
+        def chunk(start: int, stop: int) -> bytes | str:
+            texts = [_text(_column(f, c[start:stop]), memo) for f, c, memo in zip(fields, values, known, strict=True)]
+            return "\n".join(map("\t".join, zip(*texts, strict=True))) + "\n"
+
+    with cursor.cursor.copy(statement, writer=QueuedLibpqWriter(cursor.cursor)) as copy:
+        if binary is not None:
+            copy.write(copy_binary.HEADER)
+        for start in range(0, n, BATCH):
+            stop = min(n, start + BATCH)
+            copy.write(chunk(start, stop))
+            if progress is not None:
+                progress.update(stop - start)
+        if binary is not None:
+            copy.write(copy_binary.TRAILER)
 
 
 def _chunks(fields, names, data, n):
@@ -399,13 +412,7 @@ def lookup_rows(queryset, field_name: str, values: Sequence, *fields: str) -> li
         with connection.cursor() as cursor:
             cursor.execute(f"CREATE TEMP TABLE IF NOT EXISTS {temp} (value {kind})")
             cursor.execute(f"TRUNCATE {temp}")
-            binary = copy_binary.encoder_for([field])
-            if binary is not None:
-                with cursor.cursor.copy(f"COPY {temp} (value) FROM STDIN WITH (FORMAT binary)") as copy:
-                    copy.write(copy_binary.HEADER + binary([wanted]) + copy_binary.TRAILER)
-            else:
-                with cursor.cursor.copy(f"COPY {temp} (value) FROM STDIN") as copy:
-                    copy.write("\n".join(_text(wanted)) + "\n")
+            copy_rows(cursor, temp, "value", [field], [wanted])
             cursor.execute(f"ANALYZE {temp}")
             subquery = RawSQL(f"SELECT value FROM {temp}", [])
             rows = list(queryset.filter(**{f"{field_name}__in": subquery}).values_list(field_name, *fields))

@@ -143,6 +143,17 @@ def new_codes(model: type[Model], codes: Sequence[str | None], what: str) -> lis
     return out
 
 
+def dates_in_order(objs: Sequence, start: str, end: str, what: str) -> list[BulkError]:
+    """Rows whose `end` date comes before their `start` date (either may be empty)."""
+    problems = []
+    for i, o in enumerate(objs):
+        first, last = getattr(o, start), getattr(o, end)
+        if first and last and last < first:
+            message = f"{what} {o.code}: {end} {last.isoformat()} is before {start} {first.isoformat()}"
+            problems.append(BulkError(i + 1, end, last.isoformat(), message, "dates_reversed"))
+    return problems
+
+
 def lookup(model: type[Model], key: str, values, *fields: str) -> dict:
     """{key value: field value (or tuple of them)} for the distinct non-empty `values` (one query per chunk)."""
     wanted = sorted({v for v in values if v not in (None, "")})

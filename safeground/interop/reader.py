@@ -166,9 +166,8 @@ def read_columns(path: Path, layer: str, fmt: str) -> tuple[dict, np.ndarray | N
     meta, table = ogr_read_arrow(path, layer=layer, **options)
     names = [str(n) for n in meta["fields"]]
     geometry = meta.get("geometry_name") or "wkb_geometry"
-    wkb = table.column(geometry).to_numpy(zero_copy_only=False) if geometry in table.column_names else None
-    if meta.get("geometry_type") is None:
-        wkb = None
+    has_geometry = meta.get("geometry_type") is not None and geometry in table.column_names
+    wkb = table.column(geometry).to_numpy(zero_copy_only=False) if has_geometry else None
     field_data = [table.column(n).to_numpy(zero_copy_only=False) for n in names]
     dates = [k for k, kind in enumerate(meta["ogr_types"]) if kind in DATE_TYPES]
     if dates:

@@ -205,20 +205,6 @@ def _bulk_insert(model, objs: list, problems: list, reason: str) -> int:
     return len(objs)
 
 
-def _dates_in_order(objs: list, what: str) -> list[BulkError]:
-    return [
-        BulkError(
-            i + 1,
-            "valid_until",
-            o.valid_until.isoformat(),
-            f"{what} {o.code}: valid_until {o.valid_until.isoformat()} is before valid_from {o.valid_from.isoformat()}",
-            "dates_reversed",
-        )
-        for i, o in enumerate(objs)
-        if o.valid_from and o.valid_until and o.valid_until < o.valid_from
-    ]
-
-
 @transaction.atomic
 def bulk_create_organisation_structure(organisations: list, teams: list, assets: list) -> dict[str, int]:
     """Write many organisations, their teams and the teams' assets (unsaved model instances) at once.
@@ -240,7 +226,7 @@ def bulk_create_organisation_structure(organisations: list, teams: list, assets:
 def bulk_accredit_organisations(accreditations: list, reason: str = "") -> int:
     """Write many organisation accreditations (unsaved `Accreditation`s) with `accredit_organisation`'s checks."""
     problems = columns.instances(Accreditation, accreditations, "accreditation")
-    problems += _dates_in_order(accreditations, "accreditation")
+    problems += columns.dates_in_order(accreditations, "valid_from", "valid_until", "accreditation")
     return _bulk_insert(Accreditation, accreditations, problems, reason)
 
 
@@ -249,7 +235,7 @@ def bulk_accredit_animals(accreditations: list, reason: str = "") -> int:
     """Write many animal accreditations (unsaved `AnimalAccreditation`s) with `accredit_animal`'s checks:
     dogs and rats only, the tests passed named, valid_until not before valid_from."""
     problems = columns.instances(AnimalAccreditation, accreditations, "animal accreditation")
-    problems += _dates_in_order(accreditations, "animal accreditation")
+    problems += columns.dates_in_order(accreditations, "valid_from", "valid_until", "animal accreditation")
     kinds = columns.lookup(Asset, "id", [a.asset_id for a in accreditations], "kind")
     for i, a in enumerate(accreditations):
         kind = kinds.get(a.asset_id)

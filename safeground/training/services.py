@@ -192,17 +192,7 @@ def bulk_create_courses(courses: list, prerequisites: Sequence[tuple] = ()) -> i
 def bulk_schedule_sessions(sessions: list, instructors: Sequence[tuple] = ()) -> int:
     """Write course sessions (unsaved, their end date set) and who teaches them ((session, instructor) pairs)."""
     problems = columns.instances(CourseSession, sessions, "session")
-    problems += [
-        BulkError(
-            i + 1,
-            "end_date",
-            s.end_date.isoformat(),
-            f"session {s.code}: end_date {s.end_date.isoformat()} is before start_date {s.start_date.isoformat()}",
-            "dates_reversed",
-        )
-        for i, s in enumerate(sessions)
-        if s.start_date and s.end_date and s.end_date < s.start_date
-    ]
+    problems += columns.dates_in_order(sessions, "start_date", "end_date", "session")
     n = _insert(CourseSession, sessions, problems)
     _link(CourseSession.instructors.through, list(instructors), ("coursesession", "instructor"))
     return n

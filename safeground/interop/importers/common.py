@@ -16,9 +16,9 @@ from typing import Any
 
 import numpy as np
 import shapely
-from django.db import connection
 from django.utils.translation import gettext as _
 
+from safeground.core import bulk
 from safeground.core.geometry import (
     GeometryError,
     as_multipolygon,
@@ -30,7 +30,6 @@ from safeground.landrelease.ledger import store as ledger_store
 
 #: Above this many touched hazards the ledger is recomputed in full rather than incrementally.
 LEDGER_FULL_RECOMPUTE = 300
-CHUNK = 900  # codes per IN (...) query: under SQLite's default variable limit
 
 
 @dataclass
@@ -218,18 +217,6 @@ class Rows:
 
     # -- references --------------------------------------------------------------------------------
 
-    def reference(self, name: str, values: list[str | None], lookup: dict, what: str) -> list:
-        out = []
-        for i, v in enumerate(values):
-            if v is None:
-                out.append(None)
-            elif v in lookup:
-                out.append(lookup[v])
-            else:
-                self.error(i, name, v, _("no %(what)s with this code") % {"what": what})
-                out.append(None)
-        return out
-
     def unique_codes(self, model, codes: list[str | None], field_name: str = "code") -> None:
         """Codes must be unique in the file and new to the database."""
         seen: dict[str, int] = {}
@@ -240,7 +227,7 @@ class Rows:
                 self.error(i, field_name, c, _("duplicate code (also on row %(row)d)") % {"row": seen[c] + 1})
             else:
                 seen[c] = i
-        existing = existing_values(model, "code", list(seen))
+        existing = bulk.existing_values(model, "code", list(seen))
         for c in sorted(existing):
             self.error(seen[c], field_name, c, _("a record with this code already exists"))
 
@@ -277,38 +264,6 @@ def _to_date(v, formats: list[str]) -> dt.date | None:
         except ValueError:
             continue
     return None
-
-
-def existing_values(model, field_name: str, values: list) -> set:
-    """Which of `values` already exist in `model.field_name` (one query per chunk)."""
-    found: set = set()
-    values = [v for v in values if v is not None]
-    if connection.vendor == "postgresql" and values:
-        # One array parameter instead of thousands of placeholders.
-        table = connection.ops.quote_name(model._meta.db_table)
-        column = connection.ops.quote_name(model._meta.get_field(field_name).column)
-        with connection.cursor() as cursor:
-            for start in range(0, len(values), 200_000):
-                cursor.execute(
-                    f"SELECT {column} FROM {table} WHERE {column} = ANY(%s)", [values[start : start + 200_000]]
-                )
-                found.update(r[0] for r in cursor.fetchall())
-        return found
-    for start in range(0, len(values), CHUNK):
-        chunk = values[start : start + CHUNK]
-        found.update(model.objects.filter(**{f"{field_name}__in": chunk}).values_list(field_name, flat=True))
-    return found
-
-
-def lookup(model, key: str, values, *fields: str) -> dict:
-    """{key value: row values} for the distinct `values` present (one query per chunk)."""
-    wanted = sorted({v for v in values if v is not None})
-    out: dict = {}
-    for start in range(0, len(wanted), CHUNK):
-        chunk = wanted[start : start + CHUNK]
-        for row in model.objects.filter(**{f"{key}__in": chunk}).values_list(key, *fields):
-            out[row[0]] = row[1:] if len(fields) > 1 else row[1]
-    return out
 
 
 # ------------------------------------------------------------------------------------------------

@@ -9,6 +9,7 @@ import shapely
 from django.contrib.gis.db.models.functions import AsWKB
 from django.utils.translation import gettext as _
 
+from safeground.core import bulk
 from safeground.core.geojson import to_geos
 from safeground.core.geometry import (
     areas_m2,
@@ -20,7 +21,6 @@ from safeground.interop.importers.common import (
     Plan,
     Rows,
     add_bulk_errors,
-    existing_values,
     polygonal_part,
     polygons,
 )
@@ -94,6 +94,11 @@ def validate(rows: Rows, ctx: Context, progress) -> Plan:
             else:
                 pieces[i] = [(code, piece) for _hid, code, _country, piece in split]
     rows.unique_codes(Product, codes)
+    # A split product's pieces are numbered <code>-1, -2, …; one query says which of those are taken.
+    numbered = {
+        f"{codes[i]}-{k + 1}" for i in range(rows.n) if codes[i] and len(pieces[i]) > 1 for k in range(len(pieces[i]))
+    }
+    taken = set(codes) | bulk.existing_values(Product, "code", list(numbered))
     columns: dict[str, list] = defaultdict(list)
     row_of: list[int] = []
     for i in range(rows.n):
@@ -101,7 +106,7 @@ def validate(rows: Rows, ctx: Context, progress) -> Plan:
             code = codes[i]
             if code and len(pieces[i]) > 1:
                 code = f"{codes[i]}-{k + 1}"
-                if code in codes or existing_values(Product, "code", [code]):
+                if code in taken:
                     code = None  # numbered by the service
             row_of.append(i)
             columns["code"].append(code)
