@@ -27,7 +27,7 @@ from __future__ import annotations
 import math
 from collections import defaultdict
 from collections.abc import Iterable
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from uuid import UUID
 
@@ -134,6 +134,7 @@ def _polygonal_all(geoms: np.ndarray) -> np.ndarray:
 
 
 _MIN_SLICE = 256  # below this many elements per thread, threads cost more than they save
+_MIN_ITEMS = 16  # the same for loops whose every item is a few GEOS calls
 
 
 def _threaded(fn, *arrays: np.ndarray, workers: int = 1, groups: np.ndarray | None = None) -> np.ndarray:
@@ -153,6 +154,35 @@ def _threaded(fn, *arrays: np.ndarray, workers: int = 1, groups: np.ndarray | No
     with ThreadPoolExecutor(workers) as pool:
         parts = pool.map(lambda s, e: fn(*(a[s:e] for a in arrays)), bounds[:-1], bounds[1:])
         return np.concatenate(list(parts))
+
+
+def _query(tree_geoms: np.ndarray, geoms: np.ndarray, workers: int = 1) -> np.ndarray:
+    """`STRtree(tree_geoms).query(geoms, predicate="intersects")`, `workers` threads on slices of `geoms`.
+
+    The pairs come out as one query gives them (sorted by input index); the tree is only read.
+    """
+    tree = shapely.STRtree(tree_geoms)
+    n = len(geoms)
+    slices = min(4 * workers, n // _MIN_SLICE)
+    if workers <= 1 or slices < 2:
+        return tree.query(geoms, predicate="intersects")
+    bounds = np.linspace(0, n, slices + 1).astype(np.int64)
+    with ThreadPoolExecutor(workers) as pool:
+        parts = pool.map(
+            lambda s, e: tree.query(geoms[s:e], predicate="intersects") + np.array([[s], [0]]), bounds[:-1], bounds[1:]
+        )
+        return np.concatenate(list(parts), axis=1)
+
+
+def _threaded_map(fn, items: list, workers: int = 1) -> list:
+    """`[fn(x) for x in items]`, `workers` threads on slices: for loops whose items spend their time in GEOS."""
+    slices = min(4 * workers, len(items) // _MIN_ITEMS)
+    if workers <= 1 or slices < 2:
+        return [fn(x) for x in items]
+    bounds = np.linspace(0, len(items), slices + 1).astype(np.int64).tolist()
+    with ThreadPoolExecutor(workers) as pool:
+        parts = pool.map(lambda s, e: [fn(x) for x in items[s:e]], bounds[:-1], bounds[1:])
+        return [y for part in parts for y in part]
 
 
 class _Areas:
@@ -228,7 +258,7 @@ def _meeting_products(p_geoms, hi, pj, home, workers) -> tuple[np.ndarray, np.nd
     if len(relevant) < 2:
         return np.empty(0, dtype=np.int64), np.empty(0, dtype=np.int64)
     geoms = p_geoms[relevant]
-    qa, qb = shapely.STRtree(geoms).query(geoms, predicate="intersects")
+    qa, qb = _query(geoms, geoms, workers)
     a, b = relevant[qa[qa < qb]], relevant[qb[qa < qb]]
     covers_n = np.bincount(pj, minlength=len(p_geoms))
     covered = np.full(len(p_geoms), -1)
@@ -278,7 +308,7 @@ def _group_union(geoms: np.ndarray, group: np.ndarray, n: int, workers: int) -> 
 _WIDEST = 64  # groups with more pieces are unioned one at a time (keeps the padded table small)
 
 
-def _outside(p_geoms, own, home, all_hazards, same, index_of, hi, pj, whole, pieces, h_epsg, areas):
+def _outside(p_geoms, own, home, all_hazards, same, index_of, hi, pj, whole, pieces, h_epsg, areas, workers):
     """Own products' area outside every hazard: (slot to add, slot to subtract or -1, hazard) per product.
 
     Where the one hazard a product meets is computed here, its piece is already cut: outside =
@@ -292,7 +322,7 @@ def _outside(p_geoms, own, home, all_hazards, same, index_of, hi, pj, whole, pie
         position[own] = np.arange(len(own))
         pi, ai = position[pj[position[pj] >= 0]], hi[position[pj] >= 0]
     else:
-        pi, ai = shapely.STRtree(a_geoms).query(p_geoms[own], predicate="intersects")
+        pi, ai = _query(a_geoms, p_geoms[own], workers)
     count = np.bincount(pi, minlength=len(own))
     only = np.full(len(own), -1)
     only[pi] = a_here[ai]  # the hazard here, exact where a product meets just one
@@ -313,7 +343,11 @@ def _outside(p_geoms, own, home, all_hazards, same, index_of, hi, pj, whole, pie
         if not found[n]:
             near[int(own[n])].append(a)
     diffs = np.array(
-        [p_geoms[j].difference(shapely.union_all(a_geoms[near[j]])) if near.get(j) else p_geoms[j] for j in diff_p],
+        _threaded_map(
+            lambda j: p_geoms[j].difference(shapely.union_all(a_geoms[near[j]])) if near.get(j) else p_geoms[j],
+            diff_p.tolist(),
+            workers,
+        ),
         dtype=object,
     )
     measured = np.concatenate([cut_p, diff_p])
@@ -346,7 +380,7 @@ def _devices_outside(devices: DevicePoints, products, p_geoms, own, home, n_h, w
 def compute(
     hazards: list[HazardInput],
     products: list[ProductInput],
-    devices: list[DeviceInput] | DevicePoints | None = None,
+    devices: list[DeviceInput] | DevicePoints | Future | None = None,
     all_hazards: list[HazardInput] | None = None,
     with_geometry: bool = True,
     workers: int = 1,
@@ -362,13 +396,12 @@ def compute(
     them all. The topology is vectorised over all hazards at once; only a hazard holding products
     whose interiors meet goes through the ordered loop that precedence needs (`batch=False` sends
     every hazard through it; the tests check both give the same rows). `workers` threads share each
-    vectorised GEOS call; the rows do not depend on their number.
+    vectorised GEOS call; the rows do not depend on their number. `devices` may be a Future: it is
+    only needed at the end, so the store reads them while the topology runs.
     """
     all_hazards = all_hazards or hazards
     if not hazards:
         return []
-    if not isinstance(devices, DevicePoints):
-        devices = DevicePoints.of(devices or [])
     n_h = len(hazards)
     h_geoms = np.array([h.geom for h in hazards], dtype=object)
     h_epsg = np.array([h.utm_epsg for h in hazards], dtype=np.int64)
@@ -384,7 +417,7 @@ def compute(
     # 1. Pieces: the part of each hazard each product covers, every pair at once, in crediting order.
     hi, pj = np.empty(0, dtype=np.int64), np.empty(0, dtype=np.int64)
     if len(products):
-        hi, pj = shapely.STRtree(p_geoms).query(h_geoms, predicate="intersects")
+        hi, pj = _query(p_geoms, h_geoms, workers)
         order = np.lexsort((_precedence(products)[pj], hi))
         hi, pj = hi[order], pj[order]
     shapely.prepare(h_geoms)
@@ -409,10 +442,14 @@ def compute(
     else:
         loop = np.unique(hi[solid]).tolist()
     meet = set(zip(meet_a.tolist(), meet_b.tolist(), strict=True))
-    for i in loop:
+
+    def ordered(i: int) -> tuple[np.ndarray, list]:
         ks = np.arange(bounds[i], bounds[i + 1])
         ks = ks[solid[ks]]
-        credited[ks] = _ordered(list(pieces[ks]), pj[ks].tolist(), meet)
+        return ks, _ordered(list(pieces[ks]), pj[ks].tolist(), meet)
+
+    for ks, kept in _threaded_map(ordered, loop, workers):
+        credited[ks] = kept
     credit_slot = np.full(len(hi), -1)
     has = np.flatnonzero(~shapely.is_missing(credited))
     credit_slot[has] = areas.add(credited[has], h_epsg[hi[has]])
@@ -426,7 +463,7 @@ def compute(
 
     # 5. Own products' area outside every hazard.
     same = all_hazards is hazards
-    outside = _outside(p_geoms, own, home, all_hazards, same, index_of, hi, pj, whole, pieces, h_epsg, areas)
+    outside = _outside(p_geoms, own, home, all_hazards, same, index_of, hi, pj, whole, pieces, h_epsg, areas, workers)
 
     # 6. Overlapping products filed under the same hazard, every pair once.
     same = (home[meet_a] == home[meet_b]) & (home[meet_a] >= 0)
@@ -435,7 +472,9 @@ def compute(
     overlap_slot = areas.add(_polygonal_all(shared), h_epsg[home[pair_a]])
 
     # 7. Devices of own products whose point is not in their product.
-    devices_outside = _devices_outside(devices, products, p_geoms, own, home, n_h, workers)
+    given = devices.result() if isinstance(devices, Future) else devices  # the store reads them meanwhile
+    points = given if isinstance(given, DevicePoints) else DevicePoints.of(given or [])
+    devices_outside = _devices_outside(points, products, p_geoms, own, home, n_h, workers)
 
     measured = areas.measure(workers)
     shapely.destroy_prepared(h_geoms)  # no prepared state left on the callers' geometries

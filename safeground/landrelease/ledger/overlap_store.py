@@ -41,23 +41,32 @@ def _figures(ids, geoms, remaining, order, epsg, estimated_m2, remaining_m2, onl
     }
 
 
-def fill(rows: list[LedgerRow], hazards: list[HazardInput]) -> None:
-    """Set both figures on `rows`, computed for every hazard in `hazards` (rows need their remaining_geom)."""
-    order = order_keys()
-    by_id = {r.hazard_id: r for r in rows}
-    ids = [h.id for h in hazards if h.id in by_id]
-    geoms = {h.id: h for h in hazards}
-    figures = _figures(
-        ids,
-        [geoms[i].geom for i in ids],
-        [by_id[i].remaining_geom for i in ids],
-        [order.get(i, (None, "")) for i in ids],
-        [geoms[i].utm_epsg for i in ids],
-        {i: by_id[i].estimated_m2 for i in ids},
-        {i: by_id[i].remaining_m2 for i in ids},
+def estimated_before(hazards: list[HazardInput], order: dict) -> dict:
+    """{hazard id: m² of its polygon already counted by earlier hazards}: needs no ledger row, so a full
+    recompute measures it while the ledger is computed."""
+    return counted_before(
+        [h.id for h in hazards],
+        [h.geom for h in hazards],
+        [order.get(h.id, (None, "")) for h in hazards],
+        [h.utm_epsg for h in hazards],
     )
-    for i, (est, rem) in figures.items():
-        by_id[i].estimated_overlap_m2, by_id[i].remaining_overlap_m2 = est, rem
+
+
+def fill(rows: list[LedgerRow], hazards: list[HazardInput], order: dict, estimated: dict) -> None:
+    """Set both figures on `rows`, for every hazard in `hazards` (rows need their remaining_geom);
+    `estimated` is `estimated_before(hazards, order)`."""
+    by_id = {r.hazard_id: r for r in rows}
+    here = [h for h in hazards if h.id in by_id]
+    remaining = counted_before(
+        [h.id for h in here],
+        [by_id[h.id].remaining_geom for h in here],
+        [order.get(h.id, (None, "")) for h in here],
+        [h.utm_epsg for h in here],
+    )
+    for h in here:
+        row = by_id[h.id]
+        row.estimated_overlap_m2 = min(estimated[h.id], row.estimated_m2)
+        row.remaining_overlap_m2 = min(remaining[h.id], row.remaining_m2) if row.remaining_m2 > 0 else 0.0
 
 
 def _intersecting(geoms: list) -> Q:

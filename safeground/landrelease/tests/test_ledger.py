@@ -2,6 +2,8 @@
 
 import datetime as dt
 import random
+import threading
+from concurrent.futures import Future
 from itertools import combinations
 
 import pytest
@@ -267,11 +269,16 @@ def test_vectorised_batch_gives_the_rows_of_the_ordered_loop_on_random_overlaps(
 def test_threads_and_device_columns_give_the_same_rows(seed, monkeypatch):
     hazards, products, devices = _random_case(seed, hazards=30, products=400)
     monkeypatch.setattr(ledger, "_MIN_SLICE", 8)  # small enough for this case to be cut into slices
+    monkeypatch.setattr(ledger, "_MIN_ITEMS", 1)
     single = ledger.compute(hazards, products, devices, workers=1)
     threaded = ledger.compute(hazards, products, devices, workers=3)
     columns = ledger.compute(hazards, products, ledger.DevicePoints.of(devices), workers=3)
+    later: Future = Future()  # the devices arriving while the topology runs, as the full recompute reads them
+    threading.Timer(0.05, later.set_result, [ledger.DevicePoints.of(devices)]).start()
+    pending = ledger.compute(hazards, products, later, workers=3, batch=False)
     _same_rows(single, threaded)
     _same_rows(single, columns)
+    _same_rows(single, pending)
     assert sum(r.devices_outside for r in single) > 0
 
 
