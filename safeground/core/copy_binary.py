@@ -165,7 +165,8 @@ def _date(values: Sequence) -> Encoded:
         return _fixed((days - DAY_ZERO).astype(">i4"), np.isnat(days))
     distinct = set(values)
     distinct.discard(None)
-    number = {d: (np.datetime64(d, "D") - DAY_ZERO).astype(np.int64) for d in distinct}
+    days = (np.array(list(distinct), dtype="datetime64[D]") - DAY_ZERO).astype(np.int64).tolist()
+    number = dict(zip(distinct, days, strict=True))
     number[None] = 0
     return _fixed(
         np.fromiter(map(number.__getitem__, values), dtype=np.int64, count=len(values)).astype(">i4"), _nulls(values)

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+import pyarrow as pa
 import pyogrio
 import shapely
 import yaml
@@ -167,7 +168,7 @@ def read_columns(path: Path, layer: str, fmt: str) -> tuple[dict, np.ndarray | N
     names = [str(n) for n in meta["fields"]]
     geometry = meta.get("geometry_name") or "wkb_geometry"
     has_geometry = meta.get("geometry_type") is not None and geometry in table.column_names
-    wkb = table.column(geometry).to_numpy(zero_copy_only=False) if has_geometry else None
+    wkb = table.column(geometry).combine_chunks() if has_geometry else None
     field_data = [table.column(n).to_numpy(zero_copy_only=False) for n in names]
     dates = [k for k, kind in enumerate(meta["ogr_types"]) if kind in DATE_TYPES]
     if dates:
@@ -175,6 +176,32 @@ def read_columns(path: Path, layer: str, fmt: str) -> tuple[dict, np.ndarray | N
         for k, values in zip(dates, texts, strict=True):
             field_data[k] = values
     return meta, wkb, field_data
+
+
+#: ISO WKB of a 2D point, little-endian: byte order 1, type 1 (uint32), then x and y (float64).
+_WKB_POINT = np.frombuffer(b"\x01\x01\x00\x00\x00", dtype=np.uint8)
+
+
+def decode_wkb(wkb) -> np.ndarray:
+    """Shapely geometries from a WKB column (an Arrow binary array or a sequence of bytes).
+
+    A column of plain 2D points (a million devices) is decoded from its bytes with NumPy: about
+    a tenth of the time of parsing each value; anything else, or anything unusual (NULL, empty
+    or 3D points, big-endian), goes through GEOS as usual. Unreadable WKB becomes None.
+    """
+    if isinstance(wkb, (pa.BinaryArray, pa.LargeBinaryArray)) and len(wkb) and not wkb.null_count:
+        offsets = np.frombuffer(wkb.buffers()[1], dtype=np.int64 if wkb.type == pa.large_binary() else np.int32)
+        offsets = offsets[wkb.offset : wkb.offset + len(wkb) + 1]
+        data = np.frombuffer(wkb.buffers()[2], dtype=np.uint8)[offsets[0] : offsets[-1]]
+        if (np.diff(offsets) == 21).all():
+            rows = data.reshape(-1, 21)
+            if (rows[:, :5] == _WKB_POINT).all():
+                xy = np.ascontiguousarray(rows[:, 5:]).view("<f8")
+                if np.isfinite(xy).all():
+                    return shapely.points(xy)
+    if isinstance(wkb, (pa.Array, pa.ChunkedArray)):
+        wkb = wkb.to_numpy(zero_copy_only=False)
+    return shapely.from_wkb(wkb, on_invalid="ignore")
 
 
 def _date_texts(path: Path, layer: str, fmt: str, names: list[str], fid: str | None, options: dict) -> list:
@@ -224,7 +251,7 @@ def read(opened: Opened, kind: str, mapping: Mapping, layer: str | None = None, 
         table.columns[target] = values
     source_crs = crs or mapping.crs or meta.get("crs")
     if wkb is not None and n:
-        geoms = shapely.from_wkb(wkb, on_invalid="ignore")
+        geoms = decode_wkb(wkb)
         if shapely.has_z(geoms).any():
             geoms = shapely.force_2d(geoms)
         present = ~shapely.is_missing(geoms)

@@ -162,9 +162,9 @@ class _Columns:
         by = "id" if given_as.endswith("_id") else key
         if by == "id":
             values = [_as_uuid(v) for v in values]
-        found = _lookup(model, by, [v for v in values if by != "id" or isinstance(v, uuid.UUID)], *fields)
         given = set(values)
         given.discard(None)
+        found = _lookup(model, by, [v for v in given if by != "id" or isinstance(v, uuid.UUID)], *fields)
         if given <= found.keys():  # every value known: the rows in one pass in C
             return list(map(found.get, values)), given_as
         out = []

@@ -113,3 +113,20 @@ def test_the_binary_form_refuses_a_number_its_column_cannot_hold(values, dtype, 
     """The server refuses such a value in COPY's text form; the binary form must never wrap it."""
     with pytest.raises(DataError, match=message):
         copy_binary._number(values, dtype)
+
+
+@pytest.mark.parametrize("at_most", [2, 1, 10_000])
+def test_existing_codes_found_by_range_or_by_lookup(product, monkeypatch, at_most):  # noqa: F811
+    """The range shortcut and the full lookup find the same stored codes, in code-point order ("Z" < "a")."""
+    stored = ["B-1", "B-5", "Z-9", "a-1", "ខ-1"]
+    assert bulk.insert(Device, rows(product, len(stored), code=stored)) == len(stored)
+    monkeypatch.setattr(bulk, "IN_RANGE_AT_MOST", at_most)
+    looked_up = []
+    lookup_rows = bulk.lookup_rows
+    monkeypatch.setattr(bulk, "lookup_rows", lambda *a, **k: looked_up.append(a) or lookup_rows(*a, **k))
+    given = ["B-0", "B-5", "B-9", "C-1", None]
+    assert bulk.existing_values(Device, "code", given) == {"B-5"}  # 2 stored in the range: by range when at_most ≥ 2
+    assert bulk.existing_values(Device, "code", ["Y-0", "Z-9", "a-1", "a-2"]) == {"Z-9", "a-1"}
+    assert bulk.existing_values(Device, "code", ["ក-0", "ខ-1", "ខ-2"]) == {"ខ-1"}
+    assert bulk.existing_values(Device, "code", ["C-0", "C-1", "C-2"]) == set()
+    assert bool(looked_up) == (at_most != 2)  # the shortcut answered every call only when it could
