@@ -14,7 +14,7 @@ def _same(a: np.ndarray, b: np.ndarray) -> bool:
     if len(a) != len(b):
         return False
     pairs = zip(a, b, strict=True)
-    return all((x is None and y is None) or (x is not None and y is not None and x.equals_exact(y, 0)) for x, y in pairs)
+    return all((x is None) == (y is None) and (x is None or x.equals_exact(y, 0)) for x, y in pairs)
 
 
 def test_plain_points_are_decoded_from_their_bytes_exactly():
