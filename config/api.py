@@ -7,6 +7,7 @@ from safeground.core.openapi import SafeGroundAPI
 from safeground.dashboard.api import router as dashboard_router
 from safeground.eore.api import router as eore_router
 from safeground.gazetteer.api import router as gazetteer_router
+from safeground.gazetteer.programmes_api import router as programmes_router
 from safeground.hazards.api import router as hazards_router
 from safeground.interop.api import router as interop_router
 from safeground.landrelease.api import devices_router, products_router
@@ -45,6 +46,7 @@ api.add_router("/products", products_router)
 api.add_router("/devices", devices_router)
 api.add_router("/ledger", ledger_router)
 api.add_router("/organisations", organisations_router)
+api.add_router("/programmes", programmes_router)
 api.add_router("/ordnance-models", ordnance_router)
 api.add_router("/interop", interop_router)
 api.add_router("/quality", quality_router)

@@ -1,9 +1,12 @@
 """Back-office for the gazetteer's reference data."""
 
+from django import forms
 from django.contrib import admin
 from django.contrib.gis.admin import GISModelAdmin
 
-from safeground.gazetteer.models import AdminArea, Place
+from safeground.core.errors import ValidationFailed
+from safeground.gazetteer import programmes
+from safeground.gazetteer.models import AdminArea, Place, Programme
 
 
 @admin.register(AdminArea)
@@ -24,3 +27,41 @@ class PlaceAdmin(GISModelAdmin):
     list_select_related = ("admin_area",)
     autocomplete_fields = ("admin_area",)
     ordering = ("country", "kind", "code")
+
+
+class ProgrammeForm(forms.ModelForm):
+    class Meta:
+        model = Programme
+        fields = ("iso3", *programmes.FIELDS)
+
+    def clean(self):
+        """The service's checks, shown on the field they concern (never a server error)."""
+        data = super().clean()
+        try:
+            if not self.instance.pk:
+                programmes.iso3_of(data.get("iso3"))
+            programmes.check({name: data.get(name) for name in programmes.FIELDS if name in data})
+        except ValidationFailed as exc:
+            raise forms.ValidationError({exc.field if exc.field in self.fields else None: str(exc)}) from exc
+        return data
+
+
+@admin.register(Programme)
+class ProgrammeAdmin(admin.ModelAdmin):
+    """Saves go through `gazetteer.programmes` (the same checks as the CLI and the API)."""
+
+    form = ProgrammeForm
+    list_display = ("iso3", "name", "apmbc_party", "ccm_party", "article5_deadline")
+    search_fields = ("iso3", "name")
+    ordering = ("iso3",)
+
+    def get_readonly_fields(self, request, obj=None):
+        return ("iso3",) if obj else ()
+
+    def save_model(self, request, obj, form, change):
+        values = {name: form.cleaned_data[name] for name in programmes.FIELDS if name in form.cleaned_data}
+        if change:
+            saved = programmes.edit_programme(obj.iso3, **values)
+        else:
+            saved = programmes.add_programme(form.cleaned_data["iso3"], **values)
+        obj.pk = saved.pk

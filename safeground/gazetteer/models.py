@@ -4,6 +4,7 @@ import uuid
 
 from django.contrib.gis.db import models
 from django.utils.translation import gettext_noop as N_
+from simple_history.models import HistoricalRecords
 
 
 class AdminArea(models.Model):
@@ -50,3 +51,38 @@ class Place(models.Model):
 
     def __str__(self) -> str:
         return f"{self.code} {self.name}"
+
+
+class Programme(models.Model):
+    """A national mine action programme's profile: what SafeGround needs to know about a country.
+
+    Countries are data, not code: every country list, filter and label (admin-level names) comes
+    from these rows. `admin_levels` names levels 1, 2, 3 (e.g. Departamento, Municipio);
+    `local_crs` is the national projected CRS (empty: the UTM zone of each record's location);
+    `legacy_datums` are CRSs old records may use; `map_bbox` is the default map view (lon/lat).
+    """
+
+    iso3 = models.CharField(max_length=3, unique=True, help_text="ISO 3166-1 alpha-3")
+    name = models.CharField(max_length=200)
+    admin_levels = models.JSONField(default=list, blank=True)
+    local_crs = models.CharField(max_length=40, blank=True)
+    legacy_datums = models.JSONField(default=list, blank=True)
+    languages = models.JSONField(default=list, blank=True)
+    apmbc_party = models.BooleanField(default=False, help_text="party to the Anti-Personnel Mine Ban Convention")
+    ccm_party = models.BooleanField(default=False, help_text="party to the Convention on Cluster Munitions")
+    article5_deadline = models.DateField(null=True, blank=True, help_text="APMBC Article 5 clearance deadline")
+    map_bbox = models.JSONField(null=True, blank=True, help_text="default map view: [west, south, east, north]")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["iso3"]
+
+    def __str__(self) -> str:
+        return f"{self.iso3} {self.name}"
+
+    def level_name(self, level: int) -> str:
+        """The name of admin level 1–3 in this programme ("Level N" when the profile names none)."""
+        names = list(self.admin_levels or [])
+        return names[level - 1] if 1 <= level <= len(names) else f"Level {level}"

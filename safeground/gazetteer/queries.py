@@ -16,7 +16,7 @@ from shapely.geometry.base import BaseGeometry
 
 from safeground.core.errors import BulkError
 from safeground.core.geometry import GeometryError, as_multipolygon, to_utm, utm_epsg_for, validate_polygonal
-from safeground.gazetteer.models import AdminArea
+from safeground.gazetteer.models import AdminArea, Programme
 
 
 def country_name(iso3: str) -> str:
@@ -314,3 +314,8 @@ def place_polygon(geom: shapely.Geometry, country: str | None, what: str) -> tup
     if problems:
         raise problems[0].as_error()
     return multis[0], cast(str, settled[0])  # settled: a row whose country is not settled is a problem
+
+
+def programmes() -> list:
+    """Every programme's profile, by ISO3: the countries SafeGround serves (see gazetteer.programmes)."""
+    return list(Programme.objects.order_by("iso3"))

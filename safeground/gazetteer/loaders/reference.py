@@ -12,6 +12,7 @@ import numpy as np
 import shapely
 
 from safeground.core.geometry import area_m2
+from safeground.gazetteer import programmes
 from safeground.gazetteer.loaders.aze_rayons import plan_azerbaijan
 from safeground.gazetteer.loaders.common import Report, as_multipolygons, as_text, noop, polygonal, read_layer
 from safeground.gazetteer.loaders.khm_communes import plan_communes
@@ -20,6 +21,7 @@ from safeground.gazetteer.loaders.khm_provinces import plan_provinces
 from safeground.gazetteer.loaders.khm_villages import plan_villages, read_villages
 from safeground.gazetteer.loaders.ne_towns import plan_towns
 from safeground.gazetteer.loaders.plan import AreaRow, Plan, report_repairs, write_plan
+from safeground.gazetteer.models import Programme
 
 SOURCE_KHM_OUTLINE = "geoBoundaries KHM ADM0 (OpenStreetMap 2017), ODbL 1.0"
 
@@ -43,7 +45,41 @@ def load_reference(data_dir: Path | str, report: Report = noop) -> dict:
     read = sum(n for n, _ in plan.repairs.values())
     repaired = sum(r for _, r in plan.repairs.values())
     report(f"source polygons: {read} read, {repaired} invalid ones repaired with make_valid")
-    return write_plan(plan, report)
+    summary = write_plan(plan, report)
+    add_reference_programmes(report)
+    return summary
+
+
+#: The two reference programmes' profiles (shared/docs/domain-facts.md: treaties, CRSs, admin levels).
+REFERENCE_PROGRAMMES = {
+    "KHM": {
+        "name": "Cambodia",
+        "admin_levels": ["Province", "District", "Commune"],
+        "local_crs": "EPSG:32648",
+        "legacy_datums": ["EPSG:3148"],
+        "languages": ["km"],
+        "apmbc_party": True,
+        "ccm_party": False,
+        "article5_deadline": "2030-12-31",
+    },
+    "AZE": {
+        "name": "Azerbaijan",
+        "admin_levels": ["Rayon"],
+        "local_crs": "EPSG:32638",
+        "legacy_datums": ["EPSG:4284", "EPSG:28408", "EPSG:28409"],
+        "languages": ["az"],
+        "apmbc_party": False,
+        "ccm_party": False,
+    },
+}
+
+
+def add_reference_programmes(report: Report = noop) -> None:
+    """Profiles for the reference countries, through the service; an existing profile is left as its users edited it."""
+    for iso3, values in REFERENCE_PROGRAMMES.items():
+        if not Programme.objects.filter(iso3=iso3).exists():
+            programmes.add_programme(iso3, **values)
+            report(f"programme profile added: {iso3} {values['name']}")
 
 
 def plan_cambodia(data_dir: Path, plan: Plan, report: Report):
