@@ -125,6 +125,10 @@ API: list[tuple[str, str, set]] = [
     ("GET", "/organisations/personnel/{code}", SIGNED_IN),
     ("POST", "/organisations/{acronym}/accreditations", NATIONAL_WRITE),
     ("GET", "/organisations", SIGNED_IN),
+    ("GET", "/programmes", SIGNED_IN),
+    ("GET", "/programmes/{iso3}", SIGNED_IN),
+    ("POST", "/programmes", NATIONAL_WRITE),
+    ("PATCH", "/programmes/{iso3}", NATIONAL_WRITE),
     ("GET", "/organisations/{acronym}", SIGNED_IN),
     ("GET", "/ordnance-models", PUBLIC),
     ("GET", "/ordnance-models/{name}", PUBLIC),
@@ -255,7 +259,7 @@ def _api_path(template: str, codes: dict) -> str:
         "/workbench/": "submission",
     }
     owner = next((v for k, v in kind.items() if template.startswith(k)), None)
-    path = template.replace("{identifier}", codes["animal"]).replace("{acronym}", "CMAC")
+    path = template.replace("{identifier}", codes["animal"]).replace("{acronym}", "CMAC").replace("{iso3}", "KHM")
     path = path.replace("{name}", "PMN-2").replace("{referral_id}", codes["referral"])
     path = path.replace("{country}/{level}/{code}", "KHM/1/KH02")
     return "/api/v1" + (path.replace("{code}", codes[owner]) if owner else path) + QUERY.get(template, "")
