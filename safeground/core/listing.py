@@ -45,9 +45,6 @@ FILTER_FORM_ID = "list-filters"
 #: Cells starting with these are read as formulas by spreadsheets: such text is prefixed with "'".
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
-COUNTRY_CHOICES = [("KHM", _("Cambodia")), ("AZE", _("Azerbaijan"))]
-
-
 # ------------------------------------------------------------------------------------------ columns
 
 
@@ -190,9 +187,9 @@ def organisation_choices(organisations: QuerySet) -> list[tuple[str, str]]:
     return [(acronym, f"{acronym} · {name}") for acronym, name in rows]
 
 
-def area_choices(areas: QuerySet) -> list[tuple[str, list[tuple[str, str]]]]:
-    """Admin areas as select options grouped by country: value = code, label = "name (code)"."""
-    names = dict(COUNTRY_CHOICES)
+def area_choices(areas: QuerySet, names: dict[str, str]) -> list[tuple[str, list[tuple[str, str]]]]:
+    """Admin areas as select options grouped by country (`names`: ISO3 → the country's name):
+    value = code, label = "name (code)"."""
     groups: dict[str, list[tuple[str, str]]] = {}
     for area in areas.only("country", "code", "name").order_by("country", "code"):
         groups.setdefault(area.country, []).append((area.code, f"{area.name} ({area.code})"))

@@ -53,8 +53,8 @@ def _figures(year: int | None, country: str | None, public: bool) -> dict:
     summary="Dashboard figures: remaining contamination, land released, devices destroyed",
 )
 def dashboard(request, year: int | None = None, country: str | None = None):
-    """`year` (default: the current one) selects the released land and the devices; `country`: KHM, AZE
-    or empty for both. Areas in hectares. Includes the open hazards with the most ground left (codes)."""
+    """`year` (default: the current one) selects the released land and the devices; `country`: the ISO3 of a programme
+    or empty for all. Areas in hectares. Includes the open hazards with the most ground left (codes)."""
     return _figures(year, country, public=False)
 
 

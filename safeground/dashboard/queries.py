@@ -22,13 +22,13 @@ from django.db.models import Count, F, Max, Min, Q, Sum
 from django.db.models.functions import Coalesce
 
 from safeground.gazetteer.models import AdminArea
+from safeground.gazetteer.queries import country_names
 from safeground.hazards.models import Hazard
 from safeground.landrelease.ledger.queries import OPEN_STATUSES
 from safeground.landrelease.models import Device, HazardLedger, Product, ProductRelease
 from safeground.operations.models import Activity
 from safeground.ordnance.models import CATEGORY_CHOICES
 
-COUNTRIES = ("KHM", "AZE")
 OUTCOMES = tuple(o for o, _label in Product.OUTCOME_CHOICES)  # cancelled, reduced, cleared
 CLASSES = ("SHA", "CHA")
 CLOSED_STATUSES = ("closed", "handed_over")
@@ -41,12 +41,13 @@ LARGEST_HAZARDS = 10
 
 
 def check_country(country: str | None) -> str | None:
-    """None (both countries) or one of COUNTRIES; ValueError naming the choices otherwise."""
+    """None (every country) or the ISO3 of a programme; ValueError naming the choices otherwise."""
     if not country:
         return None
     code = country.strip().upper()
-    if code not in COUNTRIES:
-        raise ValueError(f"country must be one of {', '.join(COUNTRIES)} (or empty for both); got {country!r}")
+    codes = sorted(country_names())
+    if code not in codes:
+        raise ValueError(f"country must be one of {', '.join(codes)} (or empty for all); got {country!r}")
     return code
 
 

@@ -15,9 +15,9 @@ from django.utils.translation import gettext_lazy
 
 from safeground.core.access import page
 from safeground.dashboard import charts, queries
+from safeground.gazetteer.queries import country_choices, country_names
 from safeground.hazards.models import Hazard
 
-COUNTRY_NAMES = {"KHM": gettext_lazy("Cambodia"), "AZE": gettext_lazy("Azerbaijan")}
 OUTCOME_NAMES = {
     "cancelled": gettext_lazy("Cancelled"),
     "reduced": gettext_lazy("Reduced"),
@@ -65,9 +65,7 @@ def _render(request: HttpRequest, *, public: bool) -> HttpResponse:
         country = queries.check_country(raw_country)
     except ValueError:
         country = None
-        errors.append(
-            _("Unknown country “%(country)s”. Choose Cambodia, Azerbaijan or both.") % {"country": raw_country}
-        )
+        errors.append(_("Unknown country “%(country)s”. Choose one from the list.") % {"country": raw_country})
     try:
         year = queries.check_year(raw_year)
     except ValueError:
@@ -80,8 +78,8 @@ def _render(request: HttpRequest, *, public: bool) -> HttpResponse:
         "public": public,
         "year": year,
         "country": country,
-        "country_name": str(COUNTRY_NAMES[country]) if country else _("Cambodia and Azerbaijan"),
-        "country_choices": [("", _("Both countries"))] + [(c, str(n)) for c, n in COUNTRY_NAMES.items()],
+        "country_name": country_names().get(country, country) if country else _("All countries"),
+        "country_choices": [("", _("All countries")), *country_choices()],
         "year_choices": years,
         "has_synthetic": Hazard.objects.filter(is_synthetic=True).exists(),
         "other_url": reverse("dashboard" if public else "public-dashboard"),
@@ -322,5 +320,5 @@ def _country_rows(data: dict, unit_remaining, unit_released) -> list[dict]:
             "released": charts.area(released.get(code, {}).get("released_m2", 0), unit_released),
             "destroyed": destroyed.get(code, 0),
         }
-        for code, name in COUNTRY_NAMES.items()
+        for code, name in country_choices()
     ]

@@ -7,14 +7,13 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import get_script_prefix
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from safeground.core.access import page
 from safeground.eore import queries
 from safeground.eore.models import Session
 from safeground.gazetteer.models import AdminArea
+from safeground.gazetteer.queries import country_choices, country_names
 
-COUNTRIES = [("KHM", gettext_lazy("Cambodia")), ("AZE", gettext_lazy("Azerbaijan"))]
 GROUPS = queries.GROUPS
 TABLES = ["method", "province", "organisation", "audience"]
 LATEST = 25
@@ -57,7 +56,7 @@ def _rows(dim: str, data: dict, names: dict | None = None) -> list[dict]:
 @page()
 def home(request: HttpRequest) -> HttpResponse:
     value = (request.GET.get("country") or "").strip().upper()
-    country = value if value in dict(COUNTRIES) else None
+    country = value if value in country_names() else None
     by_year = queries.beneficiaries("year", country=country)
     names = dict(AdminArea.objects.filter(level=1).values_list("code", "name"))
     tables = []
@@ -81,11 +80,11 @@ def home(request: HttpRequest) -> HttpResponse:
     total = by_year["total"]
     context = {
         "country": country,
-        "country_name": str(dict(COUNTRIES).get(country, _("All countries"))) if country else _("All countries"),
+        "country_name": country_names().get(country, _("All countries")) if country else _("All countries"),
         "country_links": [{"label": _("All"), "url": request.path, "current": country is None}]
         + [
             {"label": str(name), "url": f"{request.path}?country={code}", "current": country == code}
-            for code, name in COUNTRIES
+            for code, name in country_choices()
         ],
         "unknown_country": value if value and country is None else "",
         "total": total,

@@ -41,7 +41,7 @@ def _admin_properties(a: AdminArea) -> dict:
 
 @router.get("/admin-areas", response=FeatureCollectionOut, summary="Administrative areas (GeoJSON)")
 def list_admin_areas(request, filters: Query[AdminAreaFilters]):
-    """`/admin-areas?country=KHM&level=1` lists Cambodia's 25 provinces (KH01–KH25).
+    """`/admin-areas?country=<ISO3>&level=1` lists a country's level-1 areas (provinces, departments, rayons).
     `simplify` (degrees) thins the boundaries for small-scale maps."""
     qs = AdminArea.objects.select_related("parent").order_by("country", "level", "code")
     if filters.country:

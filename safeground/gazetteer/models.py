@@ -11,7 +11,7 @@ class AdminArea(models.Model):
     """One administrative unit. Level 0 = country outline, 1 = province/rayon, 2 = district, 3 = commune."""
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    country = models.CharField(max_length=3, help_text="ISO 3166-1 alpha-3, e.g. KHM, AZE")
+    country = models.CharField(max_length=3, help_text="ISO 3166-1 alpha-3")
     level = models.PositiveSmallIntegerField()
     code = models.CharField(max_length=20)
     name = models.CharField(max_length=200)

@@ -25,7 +25,7 @@ def country_name(iso3: str) -> str:
 
 
 def country_prefix(iso3: str) -> str:
-    """The stem of a country's human codes when no province applies (KHM → KH, AZE → AZ).
+    """The stem of a country's human codes when no province applies (its level-1 codes XT01… → XT).
 
     Read from the gazetteer, never from code: the letters that begin every level-1 code of the country
     (KH01…KH25 → KH; AZ-ABSHERON… → AZ). A country whose level-1 codes share no such letters, or has
@@ -319,3 +319,31 @@ def place_polygon(geom: shapely.Geometry, country: str | None, what: str) -> tup
 def programmes() -> list:
     """Every programme's profile, by ISO3: the countries SafeGround serves (see gazetteer.programmes)."""
     return list(Programme.objects.order_by("iso3"))
+
+
+def country_choices() -> list[tuple[str, str]]:
+    """(ISO3, name) of every programme, by name: what every country filter, list and selector offers."""
+    return list(Programme.objects.order_by("name", "iso3").values_list("iso3", "name"))
+
+
+def country_names() -> dict[str, str]:
+    """{ISO3: name} of every programme."""
+    return dict(country_choices())
+
+
+def map_extents() -> dict[str, list[float]]:
+    """{ISO3: [west, south, east, north]} of every programme: its profile's map view, else the
+    extent of its national outline in the gazetteer, else the whole world."""
+    out = {}
+    for iso3, bbox in Programme.objects.values_list("iso3", "map_bbox"):
+        if not bbox:
+            outline = country_outline(iso3)
+            bbox = [round(v, 4) for v in outline.bounds] if outline is not None else [-180.0, -85.0, 180.0, 85.0]
+        out[iso3] = [float(v) for v in bbox]
+    return out
+
+
+def map_countries() -> list[dict]:
+    """[{"code", "name", "bbox"}] of every programme, by name: what the maps' country selectors offer."""
+    extents = map_extents()
+    return [{"code": code, "name": name, "bbox": extents[code]} for code, name in country_choices()]

@@ -18,7 +18,6 @@ from django.utils.translation import ngettext
 
 from safeground.core.access import page
 from safeground.core.listing import (
-    COUNTRY_CHOICES,
     Column,
     CsvField,
     ListFilterForm,
@@ -31,6 +30,7 @@ from safeground.core.listing import (
     total,
 )
 from safeground.gazetteer.models import AdminArea
+from safeground.gazetteer.queries import country_choices, country_names
 from safeground.hazards.models import Hazard
 from safeground.landrelease.models import Device, Product
 from safeground.ordnance.models import CATEGORY_CHOICES
@@ -38,7 +38,7 @@ from safeground.organisations.models import Organisation
 
 
 def provinces():
-    return area_choices(AdminArea.objects.filter(level=1))
+    return area_choices(AdminArea.objects.filter(level=1), country_names())
 
 
 def organisations():
@@ -53,7 +53,7 @@ def _coordinate(value: float | None) -> str | None:
 
 
 class ProductFilterForm(ListFilterForm):
-    country = optional_choice(_("Country"), COUNTRY_CHOICES)
+    country = optional_choice(_("Country"), country_choices)
     province = optional_choice(_("Province"), provinces)
     outcome = optional_choice(_("Outcome"), Product.OUTCOME_CHOICES)
     hazard_status = optional_choice(_("Hazard status"), Hazard.STATUS_CHOICES)
@@ -136,7 +136,7 @@ def product_list(request: HttpRequest) -> HttpResponse:
 
 
 class DeviceFilterForm(ListFilterForm):
-    country = optional_choice(_("Country"), COUNTRY_CHOICES)
+    country = optional_choice(_("Country"), country_choices)
     province = optional_choice(_("Province"), provinces)
     category = optional_choice(_("Category"), CATEGORY_CHOICES)
     condition = optional_choice(_("Condition"), Device.CONDITION_CHOICES)

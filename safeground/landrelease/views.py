@@ -17,11 +17,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
 from safeground.core.access import page
+from safeground.gazetteer.queries import country_choices, country_names
 from safeground.hazards.models import CONTAMINATION_CHOICES, Hazard
 from safeground.landrelease.ledger import queries as ledger_queries
 from safeground.operations.models import METHOD_CHOICES
 
-COUNTRIES = [("KHM", gettext_lazy("Cambodia")), ("AZE", gettext_lazy("Azerbaijan"))]
 # ?by= value → (ledger_queries grouping, label of the choice, heading of the group column)
 GROUPINGS = {
     "province": ("province", gettext_lazy("Province"), gettext_lazy("Province")),
@@ -113,7 +113,7 @@ def _group_label(by: str, item: dict) -> tuple[str, str]:
 def _links(path: str, by: str, country: str | None) -> tuple[list, list]:
     """The selector links; each keeps the other selection (an invalid one is dropped)."""
     keep_by = by if by in GROUPINGS else DEFAULT_GROUPING
-    keep_country = country if country in dict(COUNTRIES) else None
+    keep_country = country if country in country_names() else None
 
     def url(**params) -> str:
         query = {k: v for k, v in params.items() if v and not (k == "by" and v == DEFAULT_GROUPING)}
@@ -122,7 +122,7 @@ def _links(path: str, by: str, country: str | None) -> tuple[list, list]:
     countries = [{"label": _("All"), "url": url(by=keep_by), "current": country is None}]
     countries += [
         {"label": str(name), "url": url(by=keep_by, country=code), "current": country == code}
-        for code, name in COUNTRIES
+        for code, name in country_choices()
     ]
     groupings = [
         {"label": str(label), "url": url(by=key, country=keep_country), "current": by == key}
@@ -140,7 +140,7 @@ def summary(request: HttpRequest) -> HttpResponse:
     context = {
         "by": by,
         "country": country,
-        "country_name": str(dict(COUNTRIES).get(country, _("All countries"))) if country else _("All countries"),
+        "country_name": country_names().get(country, _("All countries")) if country else _("All countries"),
         "country_links": countries,
         "grouping_links": groupings,
         "has_synthetic": Hazard.objects.filter(is_synthetic=True).exists(),
@@ -150,10 +150,10 @@ def summary(request: HttpRequest) -> HttpResponse:
         errors.append(
             _("Unknown grouping “%(by)s”. Choose one of: %(choices)s.") % {"by": by, "choices": ", ".join(GROUPINGS)}
         )
-    if country and country not in dict(COUNTRIES):
+    if country and country not in country_names():
         errors.append(
             _("Unknown country “%(country)s”. Choose one of: %(choices)s.")
-            % {"country": country, "choices": ", ".join(code for code, _n in COUNTRIES)}
+            % {"country": country, "choices": ", ".join(country_names())}
         )
     if errors:
         return render(request, "landrelease/summary.html", {**context, "errors": errors}, status=400)

@@ -12,6 +12,7 @@ import datetime as dt
 from django.db.models import Case, Count, F, FloatField, Q, Sum, Value, When
 from django.db.models.functions import Cast, ExtractYear
 
+from safeground.gazetteer.queries import country_names
 from safeground.operations.models import (
     METHOD_CHOICES,
     SOIL_METAL_CHOICES,
@@ -20,8 +21,7 @@ from safeground.operations.models import (
     ProgressReport,
 )
 
-COUNTRY_NAMES = {"KHM": "Cambodia", "AZE": "Azerbaijan"}
-#: group_by key → (ORM expression, label lookup)
+#: group_by key → (ORM expression, label lookup, or a function giving it)
 GROUPINGS = {
     "method": ("method", dict(METHOD_CHOICES)),
     "terrain": ("terrain", dict(TERRAIN_CHOICES)),
@@ -29,7 +29,7 @@ GROUPINGS = {
     "soil_metal": ("soil_metal", dict(SOIL_METAL_CHOICES)),
     "province": ("hazard__province__name", None),
     "organisation": ("activity__organisation__acronym", None),
-    "programme": ("activity__country", COUNTRY_NAMES),
+    "programme": ("activity__country", country_names),
     "team": ("team__code", None),
     "year": ("year", None),
 }
@@ -112,10 +112,12 @@ def productivity(group_by: str | list[str] = "method", **filters) -> list[dict]:
         )
         .order_by(*exprs.values())
     )
+    lookups = {k: GROUPINGS[k][1] for k in keys}
+    lookups = {k: (found() if callable(found) else found) or {} for k, found in lookups.items()}
     out = []
     for r in rows:
         group = {k: r[e] for k, e in exprs.items()}
-        labels = {k: (GROUPINGS[k][1] or {}).get(v, v) for k, v in group.items()}
+        labels = {k: lookups[k].get(v, v) for k, v in group.items()}
         area = float(r["area_sum"] or 0)
         cost = r["cost_sum"]
         out.append(

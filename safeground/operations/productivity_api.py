@@ -39,6 +39,6 @@ def compare_methods(request, a: str, b: str, country: str | None = None):
     return productivity.compare_methods(a, b, country=country)
 
 
-@router.get("/compare/programmes", response=dict, summary="One method across programmes (Cambodia vs Azerbaijan)")
+@router.get("/compare/programmes", response=dict, summary="One method across programmes (countries)")
 def compare_programmes(request, method: str):
     return productivity.compare_programmes(method)

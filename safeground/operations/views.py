@@ -15,14 +15,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from safeground.core.access import page
+from safeground.gazetteer.queries import country_choices, country_names
 from safeground.operations import productivity
 from safeground.organisations import queries as org_queries
 
-COUNTRIES = [
-    ("", gettext_lazy("Both programmes")),
-    ("KHM", gettext_lazy("Cambodia")),
-    ("AZE", gettext_lazy("Azerbaijan")),
-]
 GROUP_LABELS = {
     "method": gettext_lazy("Method"),
     "terrain": gettext_lazy("Terrain"),
@@ -103,7 +99,7 @@ def productivity_page(request):
     programmes = [productivity.compare_programmes(m) for m in ("manual", "mdd", "mechanical")]
     api = "/api/v1/productivity"
     context = {
-        "country_links": _links(request, "country", COUNTRIES, country),
+        "country_links": _links(request, "country", [("", _("All")), *country_choices()], country),
         "group_links": _links(request, "group_by", list(GROUP_LABELS.items()), group),
         "metric_links": _links(request, "metric", list(METRICS.items()), metric),
         "heading": GROUP_LABELS[group],
@@ -114,7 +110,7 @@ def productivity_page(request):
         "compare_a": dict(productivity.GROUPINGS["method"][1]).get(a, a),
         "compare_b": dict(productivity.GROUPINGS["method"][1]).get(b, b),
         "programmes": programmes,
-        "country_names": productivity.COUNTRY_NAMES,
+        "country_names": country_names(),
         "expiring": org_queries.expiring(days=60),
         "api_url": api + "?" + urlencode({"group_by": group, **({"country": country} if country else {})}),
     }

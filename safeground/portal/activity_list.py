@@ -16,7 +16,6 @@ from django.utils.translation import ngettext
 
 from safeground.core.access import page
 from safeground.core.listing import (
-    COUNTRY_CHOICES,
     Column,
     CsvField,
     ListFilterForm,
@@ -29,6 +28,7 @@ from safeground.core.listing import (
     total,
 )
 from safeground.gazetteer.models import AdminArea
+from safeground.gazetteer.queries import country_choices, country_names
 from safeground.hazards.models import Hazard
 from safeground.landrelease.models import Device, Product
 from safeground.operations.models import Activity
@@ -38,7 +38,7 @@ HazardLink = Activity.hazards.through
 
 
 def provinces():
-    return area_choices(AdminArea.objects.filter(level=1))
+    return area_choices(AdminArea.objects.filter(level=1), country_names())
 
 
 def organisations():
@@ -60,7 +60,7 @@ def in_period(start: dt.date | None, end: dt.date | None) -> Q:
 
 
 class ActivityFilterForm(ListFilterForm):
-    country = optional_choice(_("Country"), COUNTRY_CHOICES)
+    country = optional_choice(_("Country"), country_choices)
     province = optional_choice(_("Province"), provinces)
     activity_type = optional_choice(_("Type"), Activity.TYPE_CHOICES)
     status = optional_choice(_("Status"), Activity.STATUS_CHOICES)

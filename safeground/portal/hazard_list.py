@@ -14,7 +14,6 @@ from django.utils.translation import ngettext
 
 from safeground.core.access import page
 from safeground.core.listing import (
-    COUNTRY_CHOICES,
     Column,
     CsvField,
     ListFilterForm,
@@ -27,6 +26,7 @@ from safeground.core.listing import (
     total,
 )
 from safeground.gazetteer.models import AdminArea
+from safeground.gazetteer.queries import country_choices, country_names
 from safeground.hazards.models import CONTAMINATION_CHOICES, Hazard
 from safeground.landrelease.models import Device, Product
 from safeground.operations.models import Activity
@@ -34,7 +34,7 @@ from safeground.organisations.models import Organisation
 
 
 def provinces():
-    return area_choices(AdminArea.objects.filter(level=1))
+    return area_choices(AdminArea.objects.filter(level=1), country_names())
 
 
 def organisations():
@@ -42,7 +42,7 @@ def organisations():
 
 
 class HazardFilterForm(ListFilterForm):
-    country = optional_choice(_("Country"), COUNTRY_CHOICES)
+    country = optional_choice(_("Country"), country_choices)
     province = optional_choice(_("Province"), provinces)
     hazard_class = optional_choice(_("Class"), Hazard.CLASS_CHOICES)
     status = optional_choice(_("Status"), Hazard.STATUS_CHOICES)

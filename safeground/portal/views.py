@@ -13,22 +13,26 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from safeground.core.access import page
+from safeground.gazetteer import queries as gazetteer_queries
 from safeground.hazards.models import Hazard
 from safeground.hazards.queries import has_synthetic
 from safeground.portal import map_views
 
-# Country extents as [min lon, min lat, max lon, max lat]; the map's country switcher flies to them.
-COUNTRIES = [
-    {"code": "KHM", "name": "Cambodia", "bbox": [102.3, 10.4, 107.7, 14.7]},
-    {"code": "AZE", "name": "Azerbaijan", "bbox": [44.7, 38.3, 50.4, 41.95]},
-]
 API_PREFIX = "api/v1"  # config/urls.py mounts the Ninja API here
 HAZARD_LIMIT = 5000  # most hazards the map asks for in one request
 BOUNDARY_SIMPLIFY = 0.002  # degrees; province outlines on the overview map
 
 
 def country_name(code: str) -> str:
-    return next((_(c["name"]) for c in COUNTRIES if c["code"] == code), code)
+    return gazetteer_queries.country_names().get(code, code)
+
+
+def map_countries() -> list[dict]:
+    """The programmes with their extents ([west, south, east, north]): the map's country switcher flies to them.
+    Before any programme exists, one entry for the whole world."""
+    return gazetteer_queries.map_countries() or [
+        {"code": "", "name": str(_("All countries")), "bbox": [-180.0, -85.0, 180.0, 85.0]}
+    ]
 
 
 @page()
@@ -38,9 +42,9 @@ def home(request: HttpRequest) -> HttpResponse:
     Everything it draws is fetched by static/js/map.js for the visible bbox (docs/decisions/0011);
     the layers, filters and every label come from portal/map_views.py through the JSON config.
     """
-    countries = [{**c, "name": _(c["name"])} for c in COUNTRIES]
+    countries = map_countries()
     requested = request.GET.get("country", "").upper()
-    initial = requested if requested in {c["code"] for c in COUNTRIES} else COUNTRIES[0]["code"]
+    initial = requested if requested in {c["code"] for c in countries} else countries[0]["code"]
     placeholders = {"shown": "{shown}", "total": "{total}"}
     api = get_script_prefix() + API_PREFIX
     urls = map_views.record_urls()

@@ -59,7 +59,7 @@ class FindingCollection(Schema):
 class FindingFilters(Schema):
     severity: str | None = Field(None, description="must_fix or advisory")
     check: str | None = Field(None, description="a check id, see /quality/checks")
-    country: str | None = Field(None, description="ISO alpha-3, e.g. KHM")
+    country: str | None = Field(None, description="ISO 3166-1 alpha-3 of a programme")
     record_type: str | None = Field(None, description="hazard, product, device or activity")
     code: str | None = Field(None, description="a record code; a hazard code also gives its products' findings")
     limit: int = 1000

@@ -14,17 +14,16 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import get_script_prefix, reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 
 from safeground.core import crypto
 from safeground.core.access import page
 from safeground.core.errors import ValidationFailed
+from safeground.gazetteer.queries import country_choices, country_names
 from safeground.victims import access, disclosure, queries, services
 from safeground.victims.access import Actor
 from safeground.victims.models import NEED_CHOICES, Accident, Referral, Victim
 
-COUNTRIES = [("KHM", gettext_lazy("Cambodia")), ("AZE", gettext_lazy("Azerbaijan"))]
 #: The one-dimension tables of the statistics page, in order.
 TABLES = ["province", "sex", "age_group", "victim_type", "device_category", "accident_type", "amputation"]
 REGISTER_PAGE = 50
@@ -127,7 +126,7 @@ def _year_chart(table: disclosure.Table) -> list[dict]:
 
 def _country(request) -> str | None:
     value = (request.GET.get("country") or "").strip().upper()
-    return value if value in dict(COUNTRIES) else None
+    return value if value in country_names() else None
 
 
 def _login_url(request) -> str:
@@ -151,11 +150,11 @@ def home(request: HttpRequest) -> HttpResponse:
     user = request.user
     context = {
         "country": country,
-        "country_name": str(dict(COUNTRIES).get(country, _("All countries"))) if country else _("All countries"),
+        "country_name": country_names().get(country, _("All countries")) if country else _("All countries"),
         "country_links": [{"label": _("All"), "url": request.path, "current": country is None}]
         + [
             {"label": str(name), "url": f"{request.path}?country={code}", "current": country == code}
-            for code, name in COUNTRIES
+            for code, name in country_choices()
         ],
         "unknown_country": requested if requested and country is None else "",
         "years": _year_chart(by_year),

@@ -20,6 +20,7 @@ from django.views.decorators.http import require_POST
 from safeground.core import formtokens
 from safeground.core.access import page
 from safeground.core.errors import ValidationFailed
+from safeground.gazetteer.queries import map_countries
 from safeground.hazards.models import Hazard
 from safeground.organisations.models import Organisation
 from safeground.organisations.roles import is_scoped, organisation_ids
@@ -210,6 +211,7 @@ def new(request: HttpRequest, kind: str) -> HttpResponse:
         "organisations": organisations,
         "error": error,
         "draw": kind in ("hazard", "product"),
+        "countries": [{**c, "bbox": ",".join(map(str, c["bbox"]))} for c in map_countries()],
         "api": get_script_prefix() + "api/v1",
         "queue_url": reverse("workbench"),
     }

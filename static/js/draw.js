@@ -9,7 +9,13 @@
   const target = document.getElementById(container.dataset.target);
   const status = document.getElementById("draw-status");
   const countrySelect = document.getElementById("draw-country");
-  const EXTENTS = { KHM: [102.3, 10.4, 107.7, 14.7], AZE: [44.7, 38.3, 50.4, 41.95] };
+  const WORLD = [-180, -85, 180, 85];
+  // The selected programme's extent (data-bbox="west,south,east,north", from its profile or its outline).
+  const extent = () => {
+    const option = countrySelect && countrySelect.selectedOptions[0];
+    return option ? option.dataset.bbox.split(",").map(Number) : WORLD;
+  };
+  const selected = () => (countrySelect && countrySelect.value) || "";
   const empty = { type: "FeatureCollection", features: [] };
   let vertices = [];
   let closed = false;
@@ -17,7 +23,7 @@
   const map = new maplibregl.Map({
     container,
     style: { version: 8, sources: {}, layers: [{ id: "bg", type: "background", paint: { "background-color": "#eef1ec" } }] },
-    bounds: EXTENTS[countrySelect ? countrySelect.value : "KHM"],
+    bounds: extent(),
     doubleClickZoom: false,
     dragRotate: false,
     attributionControl: false,
@@ -71,8 +77,9 @@
     map.addLayer({ id: "sketch-fill", type: "fill", source: "sketch", filter: ["==", ["geometry-type"], "Polygon"], paint: { "fill-color": "#1f6feb", "fill-opacity": 0.3 } });
     map.addLayer({ id: "sketch-line", type: "line", source: "sketch", filter: ["!=", ["geometry-type"], "Point"], paint: { "line-color": "#1f6feb", "line-width": 2 } });
     map.addLayer({ id: "sketch-points", type: "circle", source: "sketch", filter: ["==", ["geometry-type"], "Point"], paint: { "circle-radius": ["case", ["get", "first"], 6, 4], "circle-color": "#fff", "circle-stroke-color": "#1f6feb", "circle-stroke-width": 2 } });
-    const country = countrySelect ? countrySelect.value : "KHM";
-    map.getSource("provinces").setData(await loadJSON(`${api}/admin-areas?country=${country}&level=1&simplify=0.002`));
+    if (selected()) {
+      map.getSource("provinces").setData(await loadJSON(`${api}/admin-areas?country=${selected()}&level=1&simplify=0.002`));
+    }
     loadInitial();
     await loadContext();
     update();
@@ -141,7 +148,7 @@
   document.getElementById("draw-clear").addEventListener("click", () => { vertices = []; closed = false; update(); });
   if (countrySelect) {
     countrySelect.addEventListener("change", async () => {
-      map.fitBounds(EXTENTS[countrySelect.value], { duration: 0 });
+      map.fitBounds(extent(), { duration: 0 });
       map.getSource("provinces").setData(await loadJSON(`${api}/admin-areas?country=${countrySelect.value}&level=1&simplify=0.002`));
     });
   }

@@ -20,7 +20,7 @@ class Command(BaseCommand):
             "--datum", default="WGS84", help="datum of the input: WGS84 (default), 'Indian 1960', 'Pulkovo 1942'"
         )
         parser.add_argument("--crs", help="read TEXT as 'x y' in this CRS instead, e.g. EPSG:3148 or EPSG:28408")
-        parser.add_argument("--country", help="check that the position lies in this country (ISO3, e.g. KHM)")
+        parser.add_argument("--country", help="check that the position lies in this country (ISO 3166-1 alpha-3)")
         parser.add_argument("--json", dest="as_json", action="store_true", help="print JSON")
 
     def handle(self, *args, text, to, fmt, datum, crs, country, as_json: bool, **options):

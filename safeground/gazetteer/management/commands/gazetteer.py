@@ -32,7 +32,7 @@ class Command(BaseCommand):
             ),
         )
         load.add_argument("file", nargs="?", help="boundary or place file; omit to load the reference data")
-        load.add_argument("--country", help="ISO 3166-1 alpha-3 code, e.g. KHM")
+        load.add_argument("--country", help="ISO 3166-1 alpha-3 code of the programme (`safeground programme add`)")
         load.add_argument(
             "--level", type=int, choices=sorted(LEVELS), help="0 country, 1 province, 2 district, 3 commune"
         )

@@ -59,7 +59,7 @@ class Command(BaseCommand):
         )
         parser.add_argument("code", nargs="?", help="hazard code (for confirm)")
         parser.add_argument("--by", choices=BY_CHOICES, help="aggregate by this grouping instead of per hazard")
-        parser.add_argument("--country", help="ISO alpha-3, e.g. KHM or AZE")
+        parser.add_argument("--country", help="ISO 3166-1 alpha-3 of a programme")
         parser.add_argument("--json", action="store_true", help="a JSON array, streamed one row per line")
         parser.add_argument("--json-lines", action="store_true", help="one JSON object per line")
         parser.add_argument("--tolerance", type=float, default=0.05, help="relative, for discrepancies")
