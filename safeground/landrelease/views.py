@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
 from safeground.core.access import page
-from safeground.gazetteer.queries import country_choices, country_names
+from safeground.gazetteer.queries import country_names
 from safeground.hazards.models import CONTAMINATION_CHOICES, Hazard
 from safeground.landrelease.ledger import queries as ledger_queries
 from safeground.operations.models import METHOD_CHOICES
@@ -110,10 +110,10 @@ def _group_label(by: str, item: dict) -> tuple[str, str]:
     return str(label or group), ""
 
 
-def _links(path: str, by: str, country: str | None) -> tuple[list, list]:
+def _links(path: str, by: str, country: str | None, names: dict[str, str]) -> tuple[list, list]:
     """The selector links; each keeps the other selection (an invalid one is dropped)."""
     keep_by = by if by in GROUPINGS else DEFAULT_GROUPING
-    keep_country = country if country in country_names() else None
+    keep_country = country if country in names else None
 
     def url(**params) -> str:
         query = {k: v for k, v in params.items() if v and not (k == "by" and v == DEFAULT_GROUPING)}
@@ -122,7 +122,7 @@ def _links(path: str, by: str, country: str | None) -> tuple[list, list]:
     countries = [{"label": _("All"), "url": url(by=keep_by), "current": country is None}]
     countries += [
         {"label": str(name), "url": url(by=keep_by, country=code), "current": country == code}
-        for code, name in country_choices()
+        for code, name in names.items()
     ]
     groupings = [
         {"label": str(label), "url": url(by=key, country=keep_country), "current": by == key}
@@ -136,11 +136,12 @@ def summary(request: HttpRequest) -> HttpResponse:
     """National land release summary: headline figures, one grouping's table and chart, checks to do."""
     by = (request.GET.get("by") or DEFAULT_GROUPING).strip().lower()
     country = (request.GET.get("country") or "").strip().upper() or None
-    countries, groupings = _links(request.path, by, country)
+    names = country_names()  # the programmes, by name
+    countries, groupings = _links(request.path, by, country, names)
     context = {
         "by": by,
         "country": country,
-        "country_name": country_names().get(country, _("All countries")) if country else _("All countries"),
+        "country_name": names.get(country, _("All countries")) if country else _("All countries"),
         "country_links": countries,
         "grouping_links": groupings,
         "has_synthetic": Hazard.objects.filter(is_synthetic=True).exists(),
@@ -150,10 +151,10 @@ def summary(request: HttpRequest) -> HttpResponse:
         errors.append(
             _("Unknown grouping “%(by)s”. Choose one of: %(choices)s.") % {"by": by, "choices": ", ".join(GROUPINGS)}
         )
-    if country and country not in country_names():
+    if country and country not in names:
         errors.append(
             _("Unknown country “%(country)s”. Choose one of: %(choices)s.")
-            % {"country": country, "choices": ", ".join(country_names())}
+            % {"country": country, "choices": ", ".join(sorted(names))}
         )
     if errors:
         return render(request, "landrelease/summary.html", {**context, "errors": errors}, status=400)

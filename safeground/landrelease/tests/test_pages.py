@@ -20,8 +20,9 @@ from safeground.landrelease.views import GROUPINGS
 pytestmark = pytest.mark.django_db
 
 
-#: The page's own queries (≈ 10) plus the signed-in account's session, user and permissions.
-PAGE_QUERIES = 16
+#: The page's own queries (≈ 10, the country's name from its programme profile included) plus the
+#: signed-in account's session, user and permissions.
+PAGE_QUERIES = 17
 
 
 def release_parts(hazard, activity, *, whole: bool = False) -> list[Product]:
@@ -67,7 +68,7 @@ def test_summary_by_province_has_the_row_the_chart_and_the_checks(
 ):
     west, _east = release_parts(hazard, activity)
     ledger = HazardLedger.objects.get(hazard=hazard)
-    with django_assert_max_num_queries(15):
+    with django_assert_max_num_queries(16):  # one reads the programmes (the country links)
         html = html_of(signed_in.get("/ledger/"))
     assert reverse("ledger-summary") == "/ledger/"
     # The province row, with its name, code and figures (one unit for the table, with separators).

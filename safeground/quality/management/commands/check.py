@@ -39,7 +39,9 @@ class Command(SystemCheckCommand):
         parser.add_argument("--system", action="store_true", help="run Django's system checks instead")
         parser.add_argument("--json", action="store_true", help="print one JSON document instead of text")
         parser.add_argument("--gpkg", metavar="OUT", help="also write the findings as a GeoPackage point layer")
-        parser.add_argument("--country", metavar="ISO3", help="only records of this country (ISO 3166-1 alpha-3; see `safeground programme list`)")
+        parser.add_argument(
+            "--country", metavar="ISO3", help="only records of this country (ISO3; see `safeground programme list`)"
+        )
         parser.add_argument("--only", nargs="+", metavar="CHECK", choices=list(CHECKS), help="only these checks")
         parser.add_argument(
             "--fresh", action="store_true", help="ignore the stored ledger: check every product pair and device"
