@@ -12,6 +12,7 @@ from uuid import UUID
 import numpy as np
 import shapely
 from django.conf import settings
+from django.utils.translation import gettext_noop as N_
 from shapely.geometry.base import BaseGeometry
 
 from safeground.core.errors import BulkError
@@ -105,11 +106,8 @@ def check_inside_country(geom: BaseGeometry, country: str, what: str = "geometry
     share = outside.area / local.area if local.area else 1.0
     where = outside.representative_point()
     lon, lat = _lonlat(where, epsg)
-    hint = ""
-    if _lands_inside(geom, country, lambda xy: xy[:, ::-1]):
-        hint = " (latitude and longitude look swapped)"
-    elif _lands_inside(geom, country, lambda xy: -xy):
-        hint = " (wrong hemisphere: the signs of longitude and latitude look flipped)"
+    found = coordinate_hint(geom, country)
+    hint = f" ({found})" if found else ""
     raise GeometryError(
         f"{what} lies outside {country_name(country)} ({country}): {outside.area:,.0f} m² "
         f"({share:.0%} of it) is beyond the national border, e.g. at lon {lon:.6f}, lat {lat:.6f}{hint}",
@@ -118,11 +116,51 @@ def check_inside_country(geom: BaseGeometry, country: str, what: str = "geometry
     )
 
 
-def _lands_inside(geom: BaseGeometry, country: str, change) -> bool:
-    """Whether the geometry, with its coordinates changed (swapped, negated), falls inside the country."""
-    outline = country_outline(country)
-    moved = shapely.transform(geom, change)
-    return bool(outline is not None and outline.intersects(moved.representative_point()))
+#: Coordinate mistakes seen in real files, tried in this order: (change to the lon/lat array, what it means).
+COORDINATE_MISTAKES = (
+    (lambda xy: xy[:, ::-1], N_("latitude and longitude look swapped")),
+    (lambda xy: xy * np.array([-1.0, 1.0]), N_("the sign of the longitude looks flipped")),
+    (lambda xy: xy * np.array([1.0, -1.0]), N_("the sign of the latitude looks flipped")),
+    (lambda xy: -xy, N_("the signs of longitude and latitude look flipped")),
+)
+
+
+@dataclass(frozen=True)
+class CoordinateHint:
+    """A coordinate mistake that would put a geometry inside a country: what, where it would lie."""
+
+    mistake: str
+    country: str
+    lon: float
+    lat: float
+
+    def __str__(self) -> str:
+        from django.utils.translation import gettext as _
+
+        return _("%(mistake)s: corrected, it lies in %(country)s at lon %(lon).6f, lat %(lat).6f") % {
+            "mistake": _(self.mistake),
+            "country": f"{country_name(self.country)} ({self.country})",
+            "lon": self.lon,
+            "lat": self.lat,
+        }
+
+
+def coordinate_hint(geom: BaseGeometry, country: str | None = None) -> CoordinateHint | None:
+    """Whether swapping latitude and longitude, or flipping a sign, lands the geometry in `country`
+    (or, when None, in any programme's country in the gazetteer): the first such mistake, or None."""
+    if geom is None or geom.is_empty:
+        return None
+    point = geom.representative_point()
+    candidates = [country] if country else countries()
+    for change, mistake in COORDINATE_MISTAKES:
+        moved = shapely.transform(point, change)
+        if not (-180 <= moved.x <= 180 and -90 <= moved.y <= 90):
+            continue
+        for iso3 in candidates:
+            outline = country_outline(iso3)
+            if outline is not None and outline.contains(moved):
+                return CoordinateHint(mistake, iso3, moved.x, moved.y)
+    return None
 
 
 def _lonlat_bounds(geom: BaseGeometry, pad: float) -> tuple[float, float, float, float]:
@@ -257,8 +295,17 @@ def settle_countries(geoms, given: list[str | None], what: str) -> tuple[list[st
             problems.append(BulkError(i + 1, "geometry", want, message, "wrong country"))
             out.append(None)
         elif not (want or got):
-            message = _("%(what)s lies outside every country in the gazetteer; check the coordinates and the CRS")
-            problems.append(BulkError(i + 1, "geometry", "", message % {"what": what}, "outside country"))
+            where = geoms[i].representative_point() if not geoms[i].is_empty else None
+            lon, lat = (where.x, where.y) if where is not None else (float("nan"), float("nan"))
+            message = _(
+                "%(what)s lies outside every country in the gazetteer, at lon %(lon).6f, lat %(lat).6f; "
+                "check the coordinates and the CRS"
+            ) % {"what": what, "lon": lon, "lat": lat}
+            hint = coordinate_hint(geoms[i])
+            if hint:
+                message += f" ({hint})"
+            location = (lon, lat) if where is not None else None
+            problems.append(BulkError(i + 1, "geometry", "", message, "outside country", location=location))
             out.append(None)
         else:
             out.append(want or got)

@@ -27,6 +27,7 @@ from safeground.core.history import record_author
 from safeground.gazetteer.queries import (
     Location,
     code_stems,
+    coordinate_hint,
     country_at,
     country_name,
     country_outline,
@@ -132,8 +133,8 @@ def check_point_in_country(point: shapely.Point, country: str | None, what: str)
         )
     if found:
         return found
-    swapped = shapely.Point(point.y, point.x)
-    hint = " (latitude and longitude look swapped)" if -180 <= point.y <= 180 and country_at(swapped) else ""
+    found_hint = coordinate_hint(point, country or None)
+    hint = f" ({found_hint})" if found_hint else ""
     if country and country_outline(country) is not None:
         epsg = utm_epsg_for(point)
         outline = country_outline(country)

@@ -75,3 +75,31 @@ def test_admin_areas_by_largest_share_and_code_stems():
     stems = code_stems(where, settled)
     assert stems[:2] == ["XT02", "XT"]
     assert stems[2] == AdminArea.objects.get(id=where[2].province_id).code and stems[2].startswith("KH")
+
+
+@pytest.mark.parametrize(
+    ("point", "mistake"),
+    [
+        ((19.5, -29.5), "the sign of the longitude looks flipped"),
+        ((-19.5, 29.5), "the sign of the latitude looks flipped"),
+        ((19.5, 29.5), "the signs of longitude and latitude look flipped"),
+        ((-29.5, -19.5), "latitude and longitude look swapped"),
+    ],
+)
+def test_a_position_outside_every_country_is_named_with_the_mistake_that_explains_it(point, mistake):
+    build_testland()
+    countries, problems = settle_countries([shapely.Point(*point), box(-19.5, -29.5)], [None, None], "hazard")
+    assert countries == [None, ISO3]  # the good row is kept
+    [problem] = problems
+    lon, lat = point
+    assert (problem.row, problem.field, problem.kind, problem.location) == (1, "geometry", "outside country", point)
+    assert problem.reason == (
+        f"hazard lies outside every country in the gazetteer, at lon {lon:.6f}, lat {lat:.6f}; check the coordinates "
+        f"and the CRS ({mistake}: corrected, it lies in Testland (XTL) at lon -19.500000, lat -29.500000)"
+    )
+
+
+def test_no_hint_when_no_mistake_explains_the_position():
+    build_testland()
+    _countries, [problem] = settle_countries([shapely.Point(60.5, -70.5)], [None], "hazard")
+    assert problem.reason.endswith("at lon 60.500000, lat -70.500000; check the coordinates and the CRS")

@@ -194,7 +194,7 @@ def test_verify_reports_a_tampered_row_and_recompute_repairs_it(hazard):
     [
         (shapely.Polygon([(103.05, 13.05), (103.06, 13.06), (103.06, 13.05), (103.05, 13.06)]), "Self-intersection"),
         (shapely.Polygon(), "empty"),
-        (shapely.box(-103.06, -13.06, -103.05, -13.05), "wrong hemisphere"),
+        (shapely.box(-103.06, -13.06, -103.05, -13.05), "the signs of longitude and latitude look flipped"),
     ],
 )
 def test_bad_product_polygons_are_refused_and_nothing_is_written(hazard, activity, geometry, message):
