@@ -1,5 +1,6 @@
 import datetime as dt
 
+from django.db import transaction
 from django.shortcuts import get_object_or_404
 from ninja import Router, Schema, Status
 from ninja.errors import HttpError
@@ -7,7 +8,7 @@ from ninja.errors import HttpError
 from safeground.core.auth import needs, write_auth
 from safeground.core.errors import ValidationFailed
 from safeground.core.schemas import ErrorOut
-from safeground.organisations import queries, services
+from safeground.organisations import queries, services, structure
 from safeground.organisations.models import Accreditation, AnimalAccreditation, Asset, Organisation, Personnel
 
 router = Router(tags=["organisations"])
@@ -25,7 +26,44 @@ class OrganisationOut(Schema):
     name: str
     kind: str
     country: str
+    is_active: bool
     is_synthetic: bool
+
+
+class OrganisationIn(Schema):
+    acronym: str
+    name: str
+    kind: str
+    country: str
+
+
+class OrganisationChange(Schema):
+    """Fields to set; those left out stay. `is_active: false` deactivates (organisations are never deleted)."""
+
+    name: str | None = None
+    kind: str | None = None
+    country: str | None = None
+    is_active: bool | None = None
+
+
+class TeamIn(Schema):
+    code: str
+    kind: str
+    size: int
+
+
+class AssetIn(Schema):
+    kind: str
+    identifier: str
+    name: str = ""
+    team: str | None = None
+
+
+class AssetOut(Schema):
+    kind: str
+    identifier: str
+    name: str
+    team: str | None
 
 
 class OrganisationDetail(OrganisationOut):
@@ -301,6 +339,19 @@ def list_organisations(
     return {"count": qs.count(), "items": list(qs[offset : offset + min(limit, 10000)])}
 
 
+@router.post(
+    "/assets",
+    response={201: AssetOut, 403: ErrorOut, 422: ErrorOut},
+    auth=needs("organisations.add_asset"),
+    summary="Add an asset (dog, rat, machine, detector), optionally to a team",
+)
+def add_asset(request, body: AssetIn):
+    asset = structure.create_asset(body.kind, body.identifier, body.name, body.team)
+    return Status(
+        201, {"kind": asset.kind, "identifier": asset.identifier, "name": asset.name, "team": body.team or None}
+    )
+
+
 @router.get("/{acronym}", response=OrganisationDetail, summary="One organisation with its teams and assets")
 def get_organisation(request, acronym: str):
     org = get_object_or_404(Organisation.objects.prefetch_related("teams__assets"), acronym=acronym)
@@ -314,3 +365,42 @@ def get_organisation(request, acronym: str):
         for t in org.teams.all()
     ]
     return {**OrganisationOut.from_orm(org).dict(), "teams": teams}
+
+
+@router.post(
+    "",
+    response={201: OrganisationOut, 403: ErrorOut, 422: ErrorOut},
+    auth=needs("organisations.add_organisation"),
+    summary="Add an organisation",
+)
+def add_organisation(request, body: OrganisationIn):
+    return Status(201, structure.create_organisation(body.acronym, body.name, body.kind, body.country))
+
+
+@router.patch(
+    "/{acronym}",
+    response={200: OrganisationOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut},
+    auth=needs("organisations.change_organisation"),
+    summary="Change or deactivate an organisation",
+)
+def change_organisation(request, acronym: str, body: OrganisationChange):
+    get_object_or_404(Organisation, acronym=acronym)
+    changes = body.dict(exclude_unset=True)
+    active = changes.pop("is_active", None)
+    with transaction.atomic():
+        org = structure.edit_organisation(acronym, **changes) if changes else Organisation.objects.get(acronym=acronym)
+        if active is not None:
+            org = structure.set_organisation_active(acronym, active)
+    return org
+
+
+@router.post(
+    "/{acronym}/teams",
+    response={201: TeamOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut},
+    auth=needs("organisations.add_team"),
+    summary="Add a team to an organisation",
+)
+def add_team(request, acronym: str, body: TeamIn):
+    get_object_or_404(Organisation, acronym=acronym)
+    team = structure.create_team(acronym, body.code, body.kind, body.size)
+    return Status(201, {"code": team.code, "kind": team.kind, "size": team.size, "assets": []})

@@ -22,7 +22,11 @@ class Organisation(models.Model):
     acronym = models.CharField(max_length=20, unique=True)
     kind = models.CharField(max_length=20, choices=KIND_CHOICES)
     country = models.CharField(max_length=3, help_text="ISO alpha-3 of the programme it works in")
+    is_active = models.BooleanField(
+        default=True, help_text="deactivated: kept in the records, not offered for new work"
+    )
     is_synthetic = models.BooleanField(default=False)
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["country", "acronym"]

@@ -1,0 +1,130 @@
+"""Organisations, teams and assets from the CLI and the API, in a country the test builds (Testland)."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from safeground.gazetteer import programmes
+from safeground.organisations.models import Asset, Organisation, Team
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def testland():
+    return programmes.add_programme("XTL", name="Testland", admin_levels=["Region"])
+
+
+def cli(*args: str) -> str:
+    out = io.StringIO()
+    call_command(*args, stdout=out)
+    return out.getvalue().strip()
+
+
+def test_an_organisation_its_team_and_a_dog_from_the_cli(testland):
+    assert cli("org", "add", "TMA", "--name", "Testland Mine Action", "--kind", "authority", "--country", "xtl") == (
+        "added organisation TMA (XTL)"
+    )
+    assert cli("org", "add", "TDO", "--name", "Testland Deminers", "--kind", "operator", "--country", "XTL")
+    assert cli("team", "add", "TDO-MDD-01", "--org", "TDO", "--kind", "mdd", "--size", "6") == (
+        "added team TDO-MDD-01 of TDO"
+    )
+    assert cli("asset", "add", "DOG-0001", "--kind", "dog", "--name", "Rex", "--team", "TDO-MDD-01") == (
+        "added dog DOG-0001 to team TDO-MDD-01"
+    )
+    assert cli("org", "edit", "TDO", "--name", "Testland Demining Org") == "changed name of TDO"
+    assert cli("org", "deactivate", "TMA") == "TMA deactivated"
+    listed = cli("org", "list", "--country", "XTL")
+    assert listed.splitlines() == [
+        "TDO  Testland Demining Org  operator  XTL",
+        "TMA  Testland Mine Action  authority  XTL  (inactive)",
+    ]
+    tdo = Organisation.objects.get(acronym="TDO")
+    assert tdo.history.count() == 2  # created, renamed
+    assert Asset.objects.get(identifier="DOG-0001").team.organisation == tdo
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (
+            ("org", "add", "NEW", "--name", "N", "--kind", "operator", "--country", "ZZZ"),
+            "country 'ZZZ' is not a programme",
+        ),
+        (("org", "add", "NEW", "--name", "", "--kind", "operator", "--country", "XTL"), "organisation NEW: name"),
+        (("org", "add", "TDO", "--name", "Again", "--kind", "operator", "--country", "XTL"), "TDO"),
+        (("org", "edit", "NOPE", "--name", "N"), "no organisation 'NOPE'"),
+        (("org", "edit", "TDO", "--country", "ZZZ"), "country 'ZZZ' is not a programme"),
+        (("team", "add", "T-1", "--org", "NOPE", "--kind", "manual", "--size", "4"), "no organisation 'NOPE'"),
+        (("team", "add", "T-1", "--org", "OLD", "--kind", "manual", "--size", "4"), "OLD is deactivated"),
+        (("asset", "add", "M-1", "--kind", "machine", "--team", "NOPE"), "no team 'NOPE'"),
+    ],
+)
+def test_bad_input_is_refused_with_the_reason_and_nothing_is_written(testland, args, message):
+    cli("org", "add", "TDO", "--name", "Testland Deminers", "--kind", "operator", "--country", "XTL")
+    cli("org", "add", "OLD", "--name", "Old operator", "--kind", "operator", "--country", "XTL")
+    cli("org", "deactivate", "OLD")
+    before = (
+        list(Organisation.objects.values_list("acronym", "name", "country", "is_active")),
+        Team.objects.count(),
+        Asset.objects.count(),
+    )
+    with pytest.raises(CommandError, match=message):
+        cli(*args)
+    after = (
+        list(Organisation.objects.values_list("acronym", "name", "country", "is_active")),
+        Team.objects.count(),
+        Asset.objects.count(),
+    )
+    assert after == before
+
+
+def test_the_api_creates_changes_and_deactivates_by_role(testland, api, client_for):
+    made = api.post(
+        "/api/v1/organisations",
+        {"acronym": "TDO", "name": "Testland Deminers", "kind": "operator", "country": "XTL"},
+        content_type="application/json",
+    )
+    assert made.status_code == 201, made.content
+    assert made.json() == {
+        "acronym": "TDO", "name": "Testland Deminers", "kind": "operator", "country": "XTL",
+        "is_active": True, "is_synthetic": False,
+    }  # fmt: skip
+    team = api.post(
+        "/api/v1/organisations/TDO/teams",
+        {"code": "TDO-M-01", "kind": "manual", "size": 8},
+        content_type="application/json",
+    )
+    assert team.status_code == 201 and team.json()["code"] == "TDO-M-01"
+    asset = api.post(
+        "/api/v1/organisations/assets",
+        {"kind": "detector", "identifier": "DET-1", "team": "TDO-M-01"},
+        content_type="application/json",
+    )
+    assert asset.status_code == 201 and asset.json()["team"] == "TDO-M-01"
+    assert [t["code"] for t in api.get("/api/v1/organisations/TDO").json()["teams"]] == ["TDO-M-01"]
+
+    bad = api.post(
+        "/api/v1/organisations",
+        {"acronym": "X1", "name": "X", "kind": "operator", "country": "ZZZ"},
+        content_type="application/json",
+    )
+    assert bad.status_code == 422 and bad.json()["field"] == "country"
+    wrong_kind = api.patch("/api/v1/organisations/TDO", {"kind": "pirate"}, content_type="application/json")
+    assert wrong_kind.status_code == 422 and wrong_kind.json()["field"] == "kind"
+    off = api.patch("/api/v1/organisations/TDO", {"is_active": False}, content_type="application/json")
+    assert off.status_code == 200 and off.json()["is_active"] is False
+    assert api.patch("/api/v1/organisations/NOPE", {"name": "N"}, content_type="application/json").status_code == 404
+
+    viewer = client_for("viewer")
+    refused = viewer.post(
+        "/api/v1/organisations",
+        {"acronym": "V1", "name": "V", "kind": "operator", "country": "XTL"},
+        content_type="application/json",
+    )
+    assert refused.status_code == 403
+    assert not Organisation.objects.filter(acronym__in=["X1", "V1"]).exists()
+    assert Organisation.objects.get(acronym="TDO").kind == "operator"
