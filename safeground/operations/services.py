@@ -282,6 +282,18 @@ def check_activities(rows: Mapping[str, Any], *, single: bool = False, gate: boo
         for i, o in enumerate(col("organisation"))
         if not o
     ]
+    inactive = set(
+        Organisation.objects.filter(id__in={o for o in organisations if o}, is_active=False).values_list(
+            "id", flat=True
+        )
+    )
+    errors += [  # deactivated organisations keep their past work but take no new work
+        BulkError(
+            i + 1, "organisation", acronym, f"{acronym} is deactivated: no new planned or ongoing work", "inactive"
+        )
+        for i, (o, acronym, s) in enumerate(zip(organisations, col("organisation"), status, strict=True))
+        if o in inactive and s in ("planned", "ongoing")
+    ]
     points, given, named = col("reference_point"), col("country"), col("hazards")
     first = {}
     need = [hs[0] for hs, p in zip(hazards, points, strict=True) if p is None and hs]

@@ -102,3 +102,21 @@ def test_bad_columns_are_refused_row_by_row(cmac_manual, hazard):
         (3, "hazards"),
         (4, "activity_type"),
     ]
+
+
+def test_a_deactivated_organisation_takes_no_new_work_but_keeps_its_past(cmac_manual, hazard):
+    from safeground.organisations import structure
+
+    structure.set_organisation_active("CMAC", False)
+    before = Activity.objects.count()
+    with pytest.raises(BulkValidationFailed) as refused:
+        services.bulk_create_activities(columns(2, hazards=[[hazard.code]] * 2, status=["planned", "ongoing"]))
+    assert [(e.row, e.field, e.reason) for e in refused.value.errors] == [
+        (1, "organisation", "CMAC is deactivated: no new planned or ongoing work"),
+        (2, "organisation", "CMAC is deactivated: no new planned or ongoing work"),
+    ]
+    assert Activity.objects.count() == before
+    done = services.bulk_create_activities(
+        columns(1, hazards=[[hazard.code]], status=["completed"], end_date=[dt.date(2025, 4, 1)])
+    )
+    assert len(done.ids) == 1  # past work of a deactivated organisation is still recorded
