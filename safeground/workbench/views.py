@@ -154,9 +154,10 @@ def _changes(target, payload: dict) -> dict:
 
 
 def _organisations_for(user):
+    """The organisations a new submission may be made for: the user's own, or every operator; active ones only."""
     if is_scoped(user):
-        return Organisation.objects.filter(pk__in=organisation_ids(user))
-    return Organisation.objects.filter(kind="operator").order_by("acronym")
+        return Organisation.objects.filter(pk__in=organisation_ids(user), is_active=True)
+    return Organisation.objects.filter(kind="operator", is_active=True).order_by("acronym")
 
 
 @page("workbench.add_submission")
