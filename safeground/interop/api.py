@@ -62,11 +62,14 @@ def import_upload(
     repair: Form[bool] = False,
     layer: Form[str | None] = None,
     crs: Form[str | None] = None,
+    encoding: Form[str | None] = None,
+    decimal: Form[str] = ".",
     mapping: File[UploadedFile | None] = None,
 ):
     """Multipart upload: `file` (GeoPackage, GeoJSON, zipped Shapefile, KML/KMZ, FlatGeobuf, CSV, XLSX),
     `kind` (hazards, activities, products, devices, places), optional `layer`, `crs`, `mapping` (YAML),
-    `dry_run`, `repair`. 201: written; 200: dry run passed; 422: refused — the body lists every bad row
+    `dry_run`, `repair`, and for CSV `encoding` (default: UTF-8, else detected) and `decimal` ("." or ",").
+    201: written; 200: dry run passed; 422: refused — the body lists every bad row
     (row, field, value, reason) or names what is wrong with the file; nothing is written."""
     if kind not in KINDS:
         return Status(422, {"detail": f"kind must be one of {', '.join(KINDS)}", "field": "kind", "reason": "choice"})
@@ -88,6 +91,8 @@ def import_upload(
                 repair=repair,
                 user=request.user,
                 source_name=file.name,
+                encoding=encoding or None,
+                decimal=decimal,
             )
         except ImportFailed as exc:
             return Status(422, {"detail": f"{exc}. Nothing was written.", "field": "file", "reason": "refused"})

@@ -7,6 +7,7 @@ devices are read with one GDAL call and never become a million Python objects wi
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -220,8 +221,43 @@ def _date_texts(path: Path, layer: str, fmt: str, names: list[str], fid: str | N
     return list(values)
 
 
-def read(opened: Opened, kind: str, mapping: Mapping, layer: str | None = None, crs: str | None = None) -> Table:
-    """Read the layer to import; rename columns; reproject to EPSG:4326; parse coordinate columns."""
+#: A number written with a decimal comma: "4,5678", "-0,5", "1.234,5" (points group thousands).
+DECIMAL_COMMA = re.compile(r"^\s*[+-]?(\d+|\d{1,3}(\.\d{3})+),\d+\s*$")
+DECIMAL_MARKS = (".", ",")
+
+
+def decimal_commas(columns: dict) -> int:
+    """Rewrite values written with a decimal comma as numbers with a point, in place; how many changed.
+
+    Only values of that exact shape change ("4,5678" → "4.5678", "1.234,5" → "1234.5"): codes,
+    names and numbers without a comma stay as written.
+    """
+    changed = 0
+    for name, values in columns.items():
+        texts = values.tolist() if isinstance(values, np.ndarray) else list(values)
+        hits = [i for i, v in enumerate(texts) if isinstance(v, str) and DECIMAL_COMMA.match(v)]
+        if not hits:
+            continue
+        for i in hits:
+            texts[i] = texts[i].strip().replace(".", "").replace(",", ".")
+        columns[name] = np.array(texts, dtype=object)
+        changed += len(hits)
+    return changed
+
+
+def read(
+    opened: Opened,
+    kind: str,
+    mapping: Mapping,
+    layer: str | None = None,
+    crs: str | None = None,
+    decimal: str = ".",
+) -> Table:
+    """Read the layer to import; rename columns; reproject to EPSG:4326; parse coordinate columns.
+
+    `decimal` "," reads values written with a decimal comma as numbers (see `decimal_commas`)."""
+    if decimal not in DECIMAL_MARKS:
+        raise ImportError_(_("the decimal mark must be . or , (got %(mark)s)") % {"mark": decimal})
     path = opened.path
     name = choose_layer(path, layer or mapping.layer, kind)
     try:
@@ -249,6 +285,9 @@ def read(opened: Opened, kind: str, mapping: Mapping, layer: str | None = None, 
             continue
         renamed[target] = src
         table.columns[target] = values
+    if decimal == ",":
+        changed = decimal_commas(table.columns)
+        table.notes.append(_("%(n)d value(s) read with a decimal comma") % {"n": changed})
     source_crs = crs or mapping.crs or meta.get("crs")
     if wkb is not None and n:
         geoms = decode_wkb(wkb)

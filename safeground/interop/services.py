@@ -10,13 +10,14 @@ import csv
 import io
 import tempfile
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from django.db import DatabaseError, IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from safeground.interop import importers as importer
+from safeground.interop.csv_text import utf8_copy
 from safeground.interop.formats import UnsafeFile, prepare
 from safeground.interop.importers import KINDS, Context, RowError
 from safeground.interop.layers import COMPUTED
@@ -84,6 +85,8 @@ def import_file(
     user=None,
     source_name: str | None = None,
     progress=None,
+    encoding: str | None = None,
+    decimal: str = ".",
 ) -> ImportResult:
     """Import one layer of `path` as `kind`. Row problems come back in `errors` (nothing written);
     a file refused as a whole raises ImportFailed (nothing written either)."""
@@ -100,8 +103,12 @@ def import_file(
         mapping = mapping if isinstance(mapping, Mapping) else Mapping.load(mapping)
         with tempfile.TemporaryDirectory(prefix="safeground-import-") as work:
             opened = prepare(path, Path(work))
+            if opened.format == "CSV":  # GDAL reads UTF-8: other encodings through a UTF-8 copy
+                text_path, note = utf8_copy(opened.path, Path(work), encoding)
+                opened = replace(opened, path=text_path)
+                result.notes += [note] if note else []
             progress.stage(_("reading %(name)s") % {"name": name}, 0)
-            table = read(opened, kind, mapping, layer=layer, crs=crs)
+            table = read(opened, kind, mapping, layer=layer, crs=crs, decimal=decimal)
             progress.update(table.n)
             progress.close()
             result.layer, result.rows = table.layer, table.n

@@ -34,6 +34,10 @@ class Command(BaseCommand):
         parser.add_argument("--errors", help="where to write the error report (default: FILE.errors.csv)")
         parser.add_argument("--user", help="username the history records as the author")
         parser.add_argument("--no-progress", action="store_true")
+        parser.add_argument("--encoding", help="CSV text encoding, e.g. latin-1 (default: UTF-8, else detected)")
+        parser.add_argument(
+            "--decimal", default=".", choices=[".", ","], help="decimal mark of numbers and coordinates (CSV, XLSX)"
+        )
 
     def handle(self, *args, **opts):
         user = None
@@ -55,6 +59,8 @@ class Command(BaseCommand):
                 repair=opts["repair"],
                 user=user,
                 progress=progress,
+                encoding=opts["encoding"],
+                decimal=opts["decimal"],
             )
         except ImportFailed as exc:
             raise CommandError(f"{opts['file']}: {exc}. Nothing was written.") from exc
