@@ -157,7 +157,7 @@ class ListFilterForm(forms.Form):
         for term in (data.get("q") or "").split():
             match = Q()
             for name in self.search_fields:
-                match |= Q(**{f"{name}__icontains": term})
+                match |= Q(**{f"{name}__folded_contains": term})  # accents and case ignored
             qs = qs.filter(match)
         return qs
 

@@ -99,7 +99,7 @@ def list_places(request, filters: Query[PlaceFilters]):
     if filters.admin_area:
         qs = qs.filter(admin_area__code=filters.admin_area)
     if filters.q:
-        qs = qs.filter(name__icontains=filters.q)
+        qs = qs.filter(name__folded_contains=filters.q)
     box = parse_bbox(filters.bbox)
     if box is not None:
         qs = qs.filter(point__intersects=box)

@@ -23,7 +23,7 @@ def list_models(request, category: str | None = None, q: str | None = None, limi
     if category:
         qs = qs.filter(category=category)
     if q:
-        qs = qs.filter(name__icontains=q)
+        qs = qs.filter(name__folded_contains=q)
     return {"count": qs.count(), "items": list(qs[offset : offset + min(limit, 10000)])}
 
 

@@ -199,3 +199,19 @@ def test_clear_filters_link_keeps_the_sort(viewer, world):
     html = html_of(viewer.get(URL + "?country=AZE&sort=-area"))
     assert 'href="/hazards/?sort=-area">Clear filters</a>' in html
     assert "Clear filters" not in html_of(viewer.get(URL + "?sort=-area"))
+
+
+@pytest.mark.parametrize("query", ["samana", "SAMANA", "Samaná", "peñas", "PENAS blanc"])
+def test_search_ignores_accents_and_case(viewer, world, query):
+    """A name typed without its accents, or in another case, finds the record (on both databases)."""
+    Hazard.objects.filter(pk=world.temple.pk).update(name="SAMANÁ – Peñas Blancas")
+    assert codes(viewer, f"q={query}") == [world.temple.code]
+
+
+def test_search_keeps_other_scripts_and_like_characters_literal(viewer, world):
+    Hazard.objects.filter(pk=world.temple.pk).update(name="ប្រាសាទ 100% Ağdam_1")
+    assert codes(viewer, "q=ប្រាសាទ") == [world.temple.code]
+    assert codes(viewer, "q=agdam_1") == [world.temple.code]
+    assert codes(viewer, "q=100%25") == [world.temple.code]  # "%" is a character, not a wildcard
+    assert codes(viewer, "q=10_%25") == []
+    assert codes(viewer, "q=ប្រាស់") == []  # Khmer marks are kept, not dropped like Latin accents

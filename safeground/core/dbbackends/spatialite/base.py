@@ -17,3 +17,11 @@ class DatabaseWrapper(SpatiaLiteWrapper):
             cursor.execute("PRAGMA table_info(geometry_columns);")
             if cursor.fetchall() == []:
                 cursor.execute("SELECT InitSpatialMetaData(1)")
+
+    def get_new_connection(self, conn_params):
+        """Also the text folding that accent- and case-insensitive search uses (core/folding.py)."""
+        from safeground.core.folding import fold
+
+        conn = super().get_new_connection(conn_params)
+        conn.create_function("sg_fold", 1, fold, deterministic=True)
+        return conn
