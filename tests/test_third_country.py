@@ -84,3 +84,14 @@ def test_a_third_country_from_nothing_from_the_cli_alone(tmp_path, api, client_f
     assert '"initialCountry": "XTL"' in page and '"name": "Testland"' in page
     listed = viewer.get(reverse("hazard-list"), {"q": "campo 1", "country": "XTL"}).content.decode()
     assert "Campo 12" in listed and "Testland" in listed  # the country filter offers the new programme
+
+    # The country's own names for its admin levels, wherever one country is shown.
+    code = rows[0]["code"]
+    record = viewer.get(reverse("hazard-detail", args=[code])).content.decode()
+    assert "<dt>Departamento</dt>" in record and "<dt>Municipio</dt>" in record and "<dt>Province</dt>" not in record
+    dashboard_page = viewer.get(reverse("dashboard"), {"country": "XTL"}).content.decode()
+    assert '<h3 class="card-sub">Departamento</h3>' in dashboard_page and "<th>Province</th>" not in dashboard_page
+    ledger_page = viewer.get(reverse("ledger-summary"), {"country": "XTL", "by": "province"}).content.decode()
+    assert ">Departamento<" in ledger_page and ">Province<" not in ledger_page
+    both = viewer.get(reverse("ledger-summary"), {"by": "province"}).content.decode()
+    assert ">Province<" in both  # several countries at once: the generic label

@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy
 
 from safeground.core.access import page
 from safeground.dashboard import charts, queries
-from safeground.gazetteer.queries import country_choices, country_names
+from safeground.gazetteer.queries import admin_level_labels, country_choices, country_names
 from safeground.hazards.models import Hazard
 
 OUTCOME_NAMES = {
@@ -80,6 +80,7 @@ def _render(request: HttpRequest, *, public: bool) -> HttpResponse:
         "country": country,
         "country_name": country_names().get(country, country) if country else _("All countries"),
         "country_choices": [("", _("All countries")), *country_choices()],
+        "level1": admin_level_labels(country)[1],  # the country's own name for its provinces
         "year_choices": years,
         "has_synthetic": Hazard.objects.filter(is_synthetic=True).exists(),
         "other_url": reverse("dashboard" if public else "public-dashboard"),

@@ -394,3 +394,28 @@ def map_countries() -> list[dict]:
     """[{"code", "name", "bbox"}] of every programme, by name: what the maps' country selectors offer."""
     extents = map_extents()
     return [{"code": code, "name": name, "bbox": extents[code]} for code, name in country_choices()]
+
+
+#: What pages call admin levels 1–3 when no single programme applies (several countries at once).
+GENERIC_LEVELS = {1: N_("Province"), 2: N_("District"), 3: N_("Commune")}
+
+
+def admin_level_labels(iso3: str | None) -> dict[int, str]:
+    """{level: label} for admin levels 1–3 of a programme, in the user's language where the catalogue
+    knows the name ("Province" is translated, "Departamento" shown as the profile writes it); the
+    generic labels when `iso3` is None or has no profile."""
+    return _levels(Programme.objects.filter(iso3=iso3).first() if iso3 else None)
+
+
+def country_and_levels(iso3: str) -> tuple[str, dict[int, str]]:
+    """A record page's country: its name and its admin-level labels, from one read of its profile."""
+    found = Programme.objects.filter(iso3=iso3).first()
+    return (found.name if found else iso3), _levels(found)
+
+
+def _levels(found: Programme | None) -> dict[int, str]:
+    from django.utils.translation import gettext as _
+
+    if found is None:
+        return {level: _(name) for level, name in GENERIC_LEVELS.items()}
+    return {level: _(found.level_name(level)) for level in GENERIC_LEVELS}

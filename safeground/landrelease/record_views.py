@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from safeground.core.access import page
 from safeground.core.record_pages import HISTORY_LIMIT, collection, feature, history_rows
+from safeground.gazetteer.queries import admin_level_labels
 from safeground.landrelease.models import Product, ProductRelease
 
 
@@ -47,6 +48,7 @@ def product_detail(request: HttpRequest, code: str) -> HttpResponse:
         {
             "product": product,
             "hazard": hazard,
+            "levels": admin_level_labels(hazard.country),
             "area_ha": product.area_m2 / 10_000,
             "reported_ha": product.reported_area_m2 / 10_000 if product.reported_area_m2 is not None else None,
             "reported_diff_pct": (

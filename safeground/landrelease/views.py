@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
 from safeground.core.access import page
-from safeground.gazetteer.queries import country_names
+from safeground.gazetteer.queries import admin_level_labels, country_names
 from safeground.hazards.models import CONTAMINATION_CHOICES, Hazard
 from safeground.landrelease.ledger import queries as ledger_queries
 from safeground.operations.models import METHOD_CHOICES
@@ -110,8 +110,17 @@ def _group_label(by: str, item: dict) -> tuple[str, str]:
     return str(label or group), ""
 
 
+#: Groupings by admin level: their labels follow the selected programme's own names (Departamento, Rayon).
+ADMIN_LEVEL_OF = {"province": 1, "district": 2}
+
+
+def _grouping_label(key: str, label, levels: dict[int, str]) -> str:
+    return levels[ADMIN_LEVEL_OF[key]] if key in ADMIN_LEVEL_OF else str(label)
+
+
 def _links(path: str, by: str, country: str | None, names: dict[str, str]) -> tuple[list, list]:
     """The selector links; each keeps the other selection (an invalid one is dropped)."""
+    levels = admin_level_labels(country if country in names else None)
     keep_by = by if by in GROUPINGS else DEFAULT_GROUPING
     keep_country = country if country in names else None
 
@@ -125,7 +134,7 @@ def _links(path: str, by: str, country: str | None, names: dict[str, str]) -> tu
         for code, name in names.items()
     ]
     groupings = [
-        {"label": str(label), "url": url(by=key, country=keep_country), "current": by == key}
+        {"label": _grouping_label(key, label, levels), "url": url(by=key, country=keep_country), "current": by == key}
         for key, (_g, label, _h) in GROUPINGS.items()
     ]
     return countries, groupings
@@ -169,7 +178,7 @@ def summary(request: HttpRequest) -> HttpResponse:
     proposals = ledger_queries.proposals(TOLERANCE_M2, country)
     context.update(
         {
-            "heading": str(heading),
+            "heading": _grouping_label(by, heading, admin_level_labels(country)),
             "release": release,
             "period": by in PERIODS,
             "headline": _headline(by_country, by_year),

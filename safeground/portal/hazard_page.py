@@ -18,11 +18,11 @@ from django.shortcuts import get_object_or_404, render
 from safeground.core import record_pages
 from safeground.core.access import page
 from safeground.gazetteer.models import AdminArea
+from safeground.gazetteer.queries import country_and_levels
 from safeground.hazards.models import Hazard
 from safeground.hazards.queries import has_synthetic
 from safeground.landrelease import panels
 from safeground.landrelease.models import Device
-from safeground.portal.views import country_name
 
 HISTORY_LIMIT = 100
 # Simplification (degrees), by admin level, of the outline drawn behind a hazard on its page.
@@ -92,12 +92,14 @@ def hazard_detail(request: HttpRequest, code: str) -> HttpResponse:
             "properties": {"code": context_area.code, "name": context_area.name, "level": context_area.level},
         }
 
+    country, levels = country_and_levels(hazard.country)
     return render(
         request,
         "portal/hazard_detail.html",
         {
             "hazard": hazard,
-            "country_name": country_name(hazard.country),
+            "country_name": country,
+            "levels": levels,
             "suspected_models": suspected_models,
             "area_ha": hazard.area_m2 / 10_000,
             "evidence": evidence,

@@ -23,10 +23,6 @@ HAZARD_LIMIT = 5000  # most hazards the map asks for in one request
 BOUNDARY_SIMPLIFY = 0.002  # degrees; province outlines on the overview map
 
 
-def country_name(code: str) -> str:
-    return gazetteer_queries.country_names().get(code, code)
-
-
 def map_countries() -> list[dict]:
     """The programmes with their extents ([west, south, east, north]): the map's country switcher flies to them.
     Before any programme exists, one entry for the whole world."""
