@@ -369,8 +369,13 @@ def programmes() -> list:
 
 
 def country_choices() -> list[tuple[str, str]]:
-    """(ISO3, name) of every programme, by name: what every country filter, list and selector offers."""
-    return list(Programme.objects.order_by("name", "iso3").values_list("iso3", "name"))
+    """(ISO3, name) of every programme, by name: what every country filter, list and selector offers.
+
+    Names are shown in the user's language where the catalogue knows them (the reference loader
+    marks its programmes' names for translation); other names as the profile writes them."""
+    from django.utils.translation import gettext as _
+
+    return [(iso3, _(name)) for iso3, name in Programme.objects.order_by("name", "iso3").values_list("iso3", "name")]
 
 
 def country_names() -> dict[str, str]:
@@ -401,21 +406,23 @@ GENERIC_LEVELS = {1: N_("Province"), 2: N_("District"), 3: N_("Commune")}
 
 
 def admin_level_labels(iso3: str | None) -> dict[int, str]:
-    """{level: label} for admin levels 1–3 of a programme, in the user's language where the catalogue
-    knows the name ("Province" is translated, "Departamento" shown as the profile writes it); the
-    generic labels when `iso3` is None or has no profile."""
+    """{level: label} for the admin levels a programme names (1–3), in the user's language where the
+    catalogue knows the name ("Province" is translated, "Departamento" shown as the profile writes
+    it); the generic three when `iso3` is None or its profile names none."""
     return _levels(Programme.objects.filter(iso3=iso3).first() if iso3 else None)
 
 
 def country_and_levels(iso3: str) -> tuple[str, dict[int, str]]:
     """A record page's country: its name and its admin-level labels, from one read of its profile."""
+    from django.utils.translation import gettext as _
+
     found = Programme.objects.filter(iso3=iso3).first()
-    return (found.name if found else iso3), _levels(found)
+    return (_(found.name) if found else iso3), _levels(found)
 
 
 def _levels(found: Programme | None) -> dict[int, str]:
     from django.utils.translation import gettext as _
 
-    if found is None:
+    if found is None or not found.admin_levels:
         return {level: _(name) for level, name in GENERIC_LEVELS.items()}
-    return {level: _(found.level_name(level)) for level in GENERIC_LEVELS}
+    return {level: _(found.level_name(level)) for level in range(1, len(found.admin_levels) + 1)}

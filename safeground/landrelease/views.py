@@ -115,7 +115,7 @@ ADMIN_LEVEL_OF = {"province": 1, "district": 2}
 
 
 def _grouping_label(key: str, label, levels: dict[int, str]) -> str:
-    return levels[ADMIN_LEVEL_OF[key]] if key in ADMIN_LEVEL_OF else str(label)
+    return levels.get(ADMIN_LEVEL_OF[key], str(label)) if key in ADMIN_LEVEL_OF else str(label)
 
 
 def _links(path: str, by: str, country: str | None, names: dict[str, str]) -> tuple[list, list]:

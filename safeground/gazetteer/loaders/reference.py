@@ -10,6 +10,7 @@ from typing import Any
 
 import numpy as np
 import shapely
+from django.utils.translation import gettext_noop as N_
 
 from safeground.core.geometry import area_m2
 from safeground.gazetteer import programmes
@@ -53,7 +54,7 @@ def load_reference(data_dir: Path | str, report: Report = noop) -> dict:
 #: The two reference programmes' profiles (shared/docs/domain-facts.md: treaties, CRSs, admin levels).
 REFERENCE_PROGRAMMES = {
     "KHM": {
-        "name": "Cambodia",
+        "name": N_("Cambodia"),
         "admin_levels": ["Province", "District", "Commune"],
         "local_crs": "EPSG:32648",
         "legacy_datums": ["EPSG:3148"],
@@ -63,7 +64,7 @@ REFERENCE_PROGRAMMES = {
         "article5_deadline": "2030-12-31",
     },
     "AZE": {
-        "name": "Azerbaijan",
+        "name": N_("Azerbaijan"),
         "admin_levels": ["Rayon"],
         "local_crs": "EPSG:32638",
         "legacy_datums": ["EPSG:4284", "EPSG:28408", "EPSG:28409"],
