@@ -396,9 +396,21 @@ def map_extents() -> dict[str, list[float]]:
 
 
 def map_countries() -> list[dict]:
-    """[{"code", "name", "bbox"}] of every programme, by name: what the maps' country selectors offer."""
+    """[{"code", "name", "bbox", "levels"}] of every programme, by name: what the maps' country
+    selectors offer; `levels` holds the names of the admin levels the profile names ({"1": ...})."""
     extents = map_extents()
-    return [{"code": code, "name": name, "bbox": extents[code]} for code, name in country_choices()]
+    named = dict(Programme.objects.values_list("iso3", "admin_levels"))
+    out = []
+    for code, name in country_choices():
+        levels = {str(k): v for k, v in _levels_of(named.get(code)).items()}
+        out.append({"code": code, "name": name, "bbox": extents[code], "levels": levels})
+    return out
+
+
+def _levels_of(admin_levels: list | None) -> dict[int, str]:
+    from django.utils.translation import gettext as _
+
+    return {k + 1: _(name) for k, name in enumerate(admin_levels or [])}
 
 
 #: What pages call admin levels 1–3 when no single programme applies (several countries at once).

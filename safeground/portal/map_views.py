@@ -147,6 +147,7 @@ def overview_layers(api: str) -> list[dict]:
         },
         {
             "id": "provinces",
+            "admin_level": 1,  # the map names it as the country in view does (map.js)
             "label": _("Provinces"),
             "url": f"{api}/admin-areas",
             "params": {"level": 1, "simplify": SIMPLIFY["provinces"]},
@@ -158,6 +159,7 @@ def overview_layers(api: str) -> list[dict]:
         },
         {
             "id": "districts",
+            "admin_level": 2,  # the map names it as the country in view does (map.js)
             "label": _("Districts"),
             "url": f"{api}/admin-areas",
             "params": {"level": 2, "simplify": SIMPLIFY["districts"]},
@@ -169,6 +171,7 @@ def overview_layers(api: str) -> list[dict]:
         },
         {
             "id": "communes",
+            "admin_level": 3,  # the map names it as the country in view does (map.js)
             "label": _("Communes"),
             "url": f"{api}/admin-areas",
             "params": {"level": 3, "simplify": SIMPLIFY["communes"]},

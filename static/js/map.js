@@ -795,14 +795,21 @@
     });
     markReadiness(map, container, () => loaded && !scheduled && inflight === 0);
 
-    /* Country switcher. */
+    /* Country switcher. The boundary layers take the names of the country in view (its profile's
+     * admin levels, e.g. Departamento), and their generic names elsewhere. */
+    const levelNames = Array.from(document.querySelectorAll("[data-admin-level]"));
+    for (const el of levelNames) el.dataset.generic = el.textContent;
     function markCountry() {
       const centre = map.getCenter();
+      let inView = null;
       for (const button of buttons) {
         const b = countries[button.dataset.country].bbox;
         const inside = centre.lng >= b[0] && centre.lng <= b[2] && centre.lat >= b[1] && centre.lat <= b[3];
         button.setAttribute("aria-pressed", String(inside));
+        if (inside && !inView) inView = countries[button.dataset.country];
       }
+      const levels = (inView && inView.levels) || {};
+      for (const el of levelNames) el.textContent = levels[el.dataset.adminLevel] || el.dataset.generic;
     }
     for (const button of buttons) {
       button.addEventListener("click", () => {

@@ -229,6 +229,19 @@ def test_switching_to_khmer_shows_khmer(browser, site):
     page.context.close()
 
 
+def test_the_map_names_boundaries_as_the_country_in_view_does(browser, site):
+    """The boundary layers take the admin-level names of the programme in view (its profile)."""
+    page = open_page(browser)
+    sign_in(page, site, "viewer")
+    profiles = page.evaluate("fetch('/api/v1/programmes').then((r) => r.json())")
+    with_levels = next(p for p in profiles if p["admin_levels"])
+    page.goto(f"{site}/?country={with_levels['iso3']}")
+    assert wait_for_map(page, "#map", TIMEOUT_MS)
+    assert page.locator('[data-admin-level="1"]').inner_text() == with_levels["admin_levels"][0]
+    assert page.errors == []
+    page.context.close()
+
+
 def test_screenshots_of_the_main_pages(browser, site):
     """Map, hazard page, workbench queue and review, dashboard: English and Khmer, desktop and phone."""
     if SHOTS.exists():
