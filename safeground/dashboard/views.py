@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy
 
 from safeground.core.access import page
 from safeground.dashboard import charts, queries
-from safeground.gazetteer.queries import admin_level_labels, country_choices, country_names
+from safeground.gazetteer.queries import admin_level_labels, country_choices
 from safeground.hazards.models import Hazard
 
 OUTCOME_NAMES = {
@@ -74,12 +74,13 @@ def _render(request: HttpRequest, *, public: bool) -> HttpResponse:
     years = queries.years()
     if year not in years:
         years = sorted({*years, year}, reverse=True)
+    choices = country_choices()  # the programmes, read once for the selector, the title and the table
     context = {
         "public": public,
         "year": year,
         "country": country,
-        "country_name": country_names().get(country, country) if country else _("All countries"),
-        "country_choices": [("", _("All countries")), *country_choices()],
+        "country_name": dict(choices).get(country, country) if country else _("All countries"),
+        "country_choices": [("", _("All countries")), *choices],
         "level1": admin_level_labels(country)[1],  # the country's own name for its provinces
         "year_choices": years,
         "has_synthetic": Hazard.objects.filter(is_synthetic=True).exists(),
@@ -91,7 +92,7 @@ def _render(request: HttpRequest, *, public: bool) -> HttpResponse:
     if errors:
         return render(request, template, {**context, "errors": errors}, status=400)
     data = queries.dashboard(year, country, public=public)
-    context.update(_figures(data, both=country is None, public=public))
+    context.update(_figures(data, both=country is None, public=public, choices=choices))
     return render(request, template, context)
 
 
@@ -101,7 +102,7 @@ def _place(row: dict, both: bool) -> tuple[str, str]:
     return str(name), (row.get("country") or "") if both else ""
 
 
-def _figures(data: dict, *, both: bool, public: bool) -> dict:
+def _figures(data: dict, *, both: bool, public: bool, choices: list[tuple[str, str]]) -> dict:
     year = data["year"]
     remaining, released, devices, hazards = data["remaining"], data["released"], data["devices"], data["hazards"]
     year_text = str(year)  # a year is not a number to group: never "2,025"
@@ -258,7 +259,7 @@ def _figures(data: dict, *, both: bool, public: bool) -> dict:
             }
             for r in remaining["by_class"]
         ],
-        "countries": _country_rows(data, unit_remaining, unit_released) if both else [],
+        "countries": _country_rows(data, unit_remaining, unit_released, choices) if both else [],
         "released_province_chart": released_chart(
             released["by_province"],
             lambda r: _place(r, both),
@@ -305,8 +306,8 @@ def _figures(data: dict, *, both: bool, public: bool) -> dict:
     return out
 
 
-def _country_rows(data: dict, unit_remaining, unit_released) -> list[dict]:
-    """One line per country: remaining, released in the year, devices destroyed in the year."""
+def _country_rows(data: dict, unit_remaining, unit_released, choices: list[tuple[str, str]]) -> list[dict]:
+    """One line per country (`choices`: the programmes): remaining, released and devices destroyed in the year."""
     remaining = {r["country"]: r for r in data["remaining"]["by_country"]}
     released = {r["country"]: r for r in data["released"]["by_country"]}
     destroyed: dict = {}
@@ -321,5 +322,5 @@ def _country_rows(data: dict, unit_remaining, unit_released) -> list[dict]:
             "released": charts.area(released.get(code, {}).get("released_m2", 0), unit_released),
             "destroyed": destroyed.get(code, 0),
         }
-        for code, name in country_choices()
+        for code, name in choices
     ]

@@ -12,7 +12,7 @@ from safeground.core.access import page
 from safeground.eore import queries
 from safeground.eore.models import Session
 from safeground.gazetteer.models import AdminArea
-from safeground.gazetteer.queries import country_choices, country_names
+from safeground.gazetteer.queries import country_choices
 
 GROUPS = queries.GROUPS
 TABLES = ["method", "province", "organisation", "audience"]
@@ -55,8 +55,10 @@ def _rows(dim: str, data: dict, names: dict | None = None) -> list[dict]:
 
 @page()
 def home(request: HttpRequest) -> HttpResponse:
+    choices = country_choices()  # the programmes, read once for the selector and the check
+    names = dict(choices)
     value = (request.GET.get("country") or "").strip().upper()
-    country = value if value in country_names() else None
+    country = value if value in names else None
     by_year = queries.beneficiaries("year", country=country)
     names = dict(AdminArea.objects.filter(level=1).values_list("code", "name"))
     tables = []
@@ -80,11 +82,11 @@ def home(request: HttpRequest) -> HttpResponse:
     total = by_year["total"]
     context = {
         "country": country,
-        "country_name": country_names().get(country, _("All countries")) if country else _("All countries"),
+        "country_name": names.get(country, _("All countries")) if country else _("All countries"),
         "country_links": [{"label": _("All"), "url": request.path, "current": country is None}]
         + [
             {"label": str(name), "url": f"{request.path}?country={code}", "current": country == code}
-            for code, name in country_choices()
+            for code, name in choices
         ],
         "unknown_country": value if value and country is None else "",
         "total": total,

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
 
 from django.shortcuts import get_object_or_404
 from ninja import Router, Schema, Status
@@ -48,18 +47,14 @@ class ProgrammeIn(ProgrammeChange):
     name: str
 
 
-def _out(p: Programme) -> dict[str, Any]:
-    return {name: getattr(p, name) for name in ("iso3", *programmes.FIELDS)}
-
-
 @router.get("", response=list[ProgrammeOut], summary="Programme profiles (the countries served)")
 def list_programmes(request):
-    return [_out(p) for p in queries.programmes()]
+    return [queries.profile(p) for p in queries.programmes()]
 
 
 @router.get("/{iso3}", response={200: ProgrammeOut, 404: ErrorOut}, summary="One programme's profile")
 def get_programme(request, iso3: str):
-    return _out(get_object_or_404(Programme, iso3=iso3.upper()))
+    return queries.profile(get_object_or_404(Programme, iso3=iso3.upper()))
 
 
 @router.post(
@@ -70,7 +65,7 @@ def get_programme(request, iso3: str):
 )
 def add_programme(request, body: ProgrammeIn):
     values = body.dict(exclude_unset=True)
-    return Status(201, _out(programmes.add_programme(values.pop("iso3"), **values)))
+    return Status(201, queries.profile(programmes.add_programme(values.pop("iso3"), **values)))
 
 
 @router.patch(
@@ -81,4 +76,4 @@ def add_programme(request, body: ProgrammeIn):
 )
 def change_programme(request, iso3: str, body: ProgrammeChange):
     get_object_or_404(Programme, iso3=iso3.upper())
-    return _out(programmes.edit_programme(iso3, **body.dict(exclude_unset=True)))
+    return queries.profile(programmes.edit_programme(iso3, **body.dict(exclude_unset=True)))

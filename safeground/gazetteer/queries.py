@@ -18,6 +18,7 @@ from shapely.geometry.base import BaseGeometry
 from safeground.core.errors import BulkError
 from safeground.core.geometry import GeometryError, as_multipolygon, to_utm, utm_epsg_for, validate_polygonal
 from safeground.gazetteer.models import AdminArea, Programme
+from safeground.gazetteer.programmes import FIELDS as PROGRAMME_FIELDS
 
 
 def country_name(iso3: str) -> str:
@@ -368,6 +369,15 @@ def programmes() -> list:
     return list(Programme.objects.order_by("iso3"))
 
 
+#: A profile's fields as the CLI and the API show them.
+PROFILE_FIELDS = ("iso3", *PROGRAMME_FIELDS)
+
+
+def profile(programme: Programme) -> dict:
+    """A programme's profile as a dict (the deadline as a date; JSON writers print it ISO)."""
+    return {name: getattr(programme, name) for name in PROFILE_FIELDS}
+
+
 def country_choices() -> list[tuple[str, str]]:
     """(ISO3, name) of every programme, by name: what every country filter, list and selector offers.
 
@@ -383,34 +393,29 @@ def country_names() -> dict[str, str]:
     return dict(country_choices())
 
 
-def map_extents() -> dict[str, list[float]]:
-    """{ISO3: [west, south, east, north]} of every programme: its profile's map view, else the
-    extent of its national outline in the gazetteer, else the whole world."""
-    out = {}
-    for iso3, bbox in Programme.objects.values_list("iso3", "map_bbox"):
-        if not bbox:
-            outline = country_outline(iso3)
-            bbox = [round(v, 4) for v in outline.bounds] if outline is not None else [-180.0, -85.0, 180.0, 85.0]
-        out[iso3] = [float(v) for v in bbox]
-    return out
+def _extent(programme: Programme) -> list[float]:
+    """The programme's map view: its profile's, else its national outline's extent, else the world."""
+    if programme.map_bbox:
+        return [float(v) for v in programme.map_bbox]
+    outline = country_outline(programme.iso3)
+    return [round(v, 4) for v in outline.bounds] if outline is not None else [-180.0, -85.0, 180.0, 85.0]
 
 
 def map_countries() -> list[dict]:
-    """[{"code", "name", "bbox", "levels"}] of every programme, by name: what the maps' country
-    selectors offer; `levels` holds the names of the admin levels the profile names ({"1": ...})."""
-    extents = map_extents()
-    named = dict(Programme.objects.values_list("iso3", "admin_levels"))
-    out = []
-    for code, name in country_choices():
-        levels = {str(k): v for k, v in _levels_of(named.get(code)).items()}
-        out.append({"code": code, "name": name, "bbox": extents[code], "levels": levels})
-    return out
-
-
-def _levels_of(admin_levels: list | None) -> dict[int, str]:
+    """[{"code", "name", "bbox", "levels"}] of every programme, by name (one read): what the maps'
+    country selectors offer; `levels` holds the admin levels the profile names ({"1": ...}), none
+    when it names none (the map keeps its generic layer names)."""
     from django.utils.translation import gettext as _
 
-    return {k + 1: _(name) for k, name in enumerate(admin_levels or [])}
+    return [
+        {
+            "code": p.iso3,
+            "name": _(p.name),
+            "bbox": _extent(p),
+            "levels": {str(k): v for k, v in _levels(p).items()} if p.admin_levels else {},
+        }
+        for p in Programme.objects.order_by("name", "iso3")
+    ]
 
 
 #: What pages call admin levels 1–3 when no single programme applies (several countries at once).

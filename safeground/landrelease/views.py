@@ -118,9 +118,8 @@ def _grouping_label(key: str, label, levels: dict[int, str]) -> str:
     return levels.get(ADMIN_LEVEL_OF[key], str(label)) if key in ADMIN_LEVEL_OF else str(label)
 
 
-def _links(path: str, by: str, country: str | None, names: dict[str, str]) -> tuple[list, list]:
+def _links(path: str, by: str, country: str | None, names: dict[str, str], levels: dict[int, str]) -> tuple[list, list]:
     """The selector links; each keeps the other selection (an invalid one is dropped)."""
-    levels = admin_level_labels(country if country in names else None)
     keep_by = by if by in GROUPINGS else DEFAULT_GROUPING
     keep_country = country if country in names else None
 
@@ -146,7 +145,8 @@ def summary(request: HttpRequest) -> HttpResponse:
     by = (request.GET.get("by") or DEFAULT_GROUPING).strip().lower()
     country = (request.GET.get("country") or "").strip().upper() or None
     names = country_names()  # the programmes, by name
-    countries, groupings = _links(request.path, by, country, names)
+    levels = admin_level_labels(country if country in names else None)
+    countries, groupings = _links(request.path, by, country, names, levels)
     context = {
         "by": by,
         "country": country,
@@ -178,7 +178,7 @@ def summary(request: HttpRequest) -> HttpResponse:
     proposals = ledger_queries.proposals(TOLERANCE_M2, country)
     context.update(
         {
-            "heading": _grouping_label(by, heading, admin_level_labels(country)),
+            "heading": _grouping_label(by, heading, levels),
             "release": release,
             "period": by in PERIODS,
             "headline": _headline(by_country, by_year),

@@ -1,6 +1,5 @@
 import datetime as dt
 
-from django.db import transaction
 from django.shortcuts import get_object_or_404
 from ninja import Router, Schema, Status
 from ninja.errors import HttpError
@@ -385,13 +384,7 @@ def add_organisation(request, body: OrganisationIn):
 )
 def change_organisation(request, acronym: str, body: OrganisationChange):
     get_object_or_404(Organisation, acronym=acronym)
-    changes = body.dict(exclude_unset=True)
-    active = changes.pop("is_active", None)
-    with transaction.atomic():
-        org = structure.edit_organisation(acronym, **changes) if changes else Organisation.objects.get(acronym=acronym)
-        if active is not None:
-            org = structure.set_organisation_active(acronym, active)
-    return org
+    return structure.edit_organisation(acronym, **body.dict(exclude_unset=True))
 
 
 @router.post(

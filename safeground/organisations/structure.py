@@ -55,13 +55,21 @@ def create_organisation(acronym: str, name: str, kind: str, country: str) -> Org
 
 @transaction.atomic
 def edit_organisation(acronym: str, **changes: Any) -> Organisation:
-    """Change name, kind or country (others unchanged); refused changes write nothing."""
-    unknown = sorted(set(changes) - set(ORGANISATION_FIELDS))
+    """Change name, kind, country or `is_active` (others unchanged); refused changes write nothing.
+
+    `is_active=False` deactivates: the organisation stays in the records, it is no longer offered for
+    new work."""
+    unknown = sorted(set(changes) - {*ORGANISATION_FIELDS, "is_active"})
     if unknown:
         raise ValidationFailed(f"unknown field {unknown[0]}", field=unknown[0], reason="unknown")
     org = _organisation(acronym)
+    if not changes:
+        return org
     for name, value in changes.items():
-        setattr(org, name, _check_country(value) if name == "country" else str(value).strip())
+        if name == "is_active":
+            org.is_active = bool(value)
+        else:
+            setattr(org, name, _check_country(value) if name == "country" else str(value).strip())
     columns.refuse(
         [p for p in columns.instances(Organisation, [org], "organisation", "acronym") if p.field != "acronym"],
         single=True,
@@ -70,13 +78,9 @@ def edit_organisation(acronym: str, **changes: Any) -> Organisation:
     return org
 
 
-@transaction.atomic
 def set_organisation_active(acronym: str, active: bool) -> Organisation:
-    """Deactivate (or reactivate) an organisation: it stays in the records, it is no longer offered for new work."""
-    org = _organisation(acronym)
-    org.is_active = active
-    org.save(update_fields=["is_active"])
-    return org
+    """Deactivate (or reactivate) an organisation."""
+    return edit_organisation(acronym, is_active=active)
 
 
 @transaction.atomic

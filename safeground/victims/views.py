@@ -19,7 +19,7 @@ from django.views.decorators.cache import never_cache
 from safeground.core import crypto
 from safeground.core.access import page
 from safeground.core.errors import ValidationFailed
-from safeground.gazetteer.queries import country_choices, country_names
+from safeground.gazetteer.queries import country_choices
 from safeground.victims import access, disclosure, queries, services
 from safeground.victims.access import Actor
 from safeground.victims.models import NEED_CHOICES, Accident, Referral, Victim
@@ -124,9 +124,9 @@ def _year_chart(table: disclosure.Table) -> list[dict]:
     return bars
 
 
-def _country(request) -> str | None:
+def _country(request, names: dict[str, str]) -> str | None:
     value = (request.GET.get("country") or "").strip().upper()
-    return value if value in country_names() else None
+    return value if value in names else None
 
 
 def _login_url(request) -> str:
@@ -136,7 +136,9 @@ def _login_url(request) -> str:
 @page()
 def home(request: HttpRequest) -> HttpResponse:
     """Casualty statistics for everyone; the register and accidents for the roles that may see them."""
-    country = _country(request)
+    choices = country_choices()  # the programmes, read once for the selector and the check
+    names = dict(choices)
+    country = _country(request, names)
     requested = (request.GET.get("country") or "").strip()
     by_year = queries.casualty_table(["year", "outcome"], country=country)
     tables = []
@@ -150,11 +152,11 @@ def home(request: HttpRequest) -> HttpResponse:
     user = request.user
     context = {
         "country": country,
-        "country_name": country_names().get(country, _("All countries")) if country else _("All countries"),
+        "country_name": names.get(country, _("All countries")) if country else _("All countries"),
         "country_links": [{"label": _("All"), "url": request.path, "current": country is None}]
         + [
             {"label": str(name), "url": f"{request.path}?country={code}", "current": country == code}
-            for code, name in country_choices()
+            for code, name in choices
         ],
         "unknown_country": requested if requested and country is None else "",
         "years": _year_chart(by_year),

@@ -137,6 +137,15 @@ _MIN_SLICE = 256  # below this many elements per thread, threads cost more than 
 _MIN_ITEMS = 16  # the same for loops whose every item is a few GEOS calls
 
 
+def _slice_bounds(n: int, workers: int, smallest: int) -> np.ndarray | None:
+    """Where to cut `n` items for `workers` threads (four slices each, none under `smallest` items);
+    None when one thread should do it all."""
+    slices = min(4 * workers, n // smallest)
+    if workers <= 1 or slices < 2:
+        return None
+    return np.linspace(0, n, slices + 1).astype(np.int64)
+
+
 def _threaded(fn, *arrays: np.ndarray, workers: int = 1, groups: np.ndarray | None = None) -> np.ndarray:
     """`fn(*arrays)`, an element-wise Shapely call, run by `workers` threads on slices (GEOS releases the GIL).
 
@@ -144,10 +153,9 @@ def _threaded(fn, *arrays: np.ndarray, workers: int = 1, groups: np.ndarray | No
     lazily on first use, is only ever used by one thread.
     """
     n = len(arrays[0])
-    slices = min(4 * workers, n // _MIN_SLICE)
-    if workers <= 1 or slices < 2:
+    bounds = _slice_bounds(n, workers, _MIN_SLICE)
+    if bounds is None:
         return fn(*arrays)
-    bounds = np.linspace(0, n, slices + 1).astype(np.int64)
     if groups is not None:
         bounds = np.unique(np.searchsorted(groups, groups[np.minimum(bounds, n - 1)]))
         bounds = np.unique(np.concatenate([[0], bounds[bounds > 0], [n]]))
@@ -162,11 +170,9 @@ def _query(tree_geoms: np.ndarray, geoms: np.ndarray, workers: int = 1) -> np.nd
     The pairs come out as one query gives them (sorted by input index); the tree is only read.
     """
     tree = shapely.STRtree(tree_geoms)
-    n = len(geoms)
-    slices = min(4 * workers, n // _MIN_SLICE)
-    if workers <= 1 or slices < 2:
+    bounds = _slice_bounds(len(geoms), workers, _MIN_SLICE)
+    if bounds is None:
         return tree.query(geoms, predicate="intersects")
-    bounds = np.linspace(0, n, slices + 1).astype(np.int64)
     with ThreadPoolExecutor(workers) as pool:
         parts = pool.map(
             lambda s, e: tree.query(geoms[s:e], predicate="intersects") + np.array([[s], [0]]), bounds[:-1], bounds[1:]
@@ -176,12 +182,11 @@ def _query(tree_geoms: np.ndarray, geoms: np.ndarray, workers: int = 1) -> np.nd
 
 def _threaded_map(fn, items: list, workers: int = 1) -> list:
     """`[fn(x) for x in items]`, `workers` threads on slices: for loops whose items spend their time in GEOS."""
-    slices = min(4 * workers, len(items) // _MIN_ITEMS)
-    if workers <= 1 or slices < 2:
+    bounds = _slice_bounds(len(items), workers, _MIN_ITEMS)
+    if bounds is None:
         return [fn(x) for x in items]
-    bounds = np.linspace(0, len(items), slices + 1).astype(np.int64).tolist()
     with ThreadPoolExecutor(workers) as pool:
-        parts = pool.map(lambda s, e: [fn(x) for x in items[s:e]], bounds[:-1], bounds[1:])
+        parts = pool.map(lambda s, e: [fn(x) for x in items[s:e]], bounds[:-1].tolist(), bounds[1:].tolist())
         return [y for part in parts for y in part]
 
 

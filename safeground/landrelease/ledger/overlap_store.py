@@ -31,14 +31,17 @@ def order_keys() -> dict:
     return {i: (on, code) for i, on, code in Hazard.objects.values_list("id", "recorded_on", "code")}
 
 
+def _capped(est: float, rem: float, estimated_m2: float, remaining_m2: float) -> tuple[float, float]:
+    """(estimated_overlap_m2, remaining_overlap_m2), never more than the hazard's own figure."""
+    return min(est, estimated_m2), min(rem, remaining_m2) if remaining_m2 > 0 else 0.0
+
+
 def _figures(ids, geoms, remaining, order, epsg, estimated_m2, remaining_m2, only=None) -> dict:
-    """{id: (estimated_overlap_m2, remaining_overlap_m2)}, never more than the hazard's own figure."""
+    """{id: (estimated_overlap_m2, remaining_overlap_m2)} of `only` (all when None)."""
     est = counted_before(ids, geoms, order, epsg, only=only)
     rem = counted_before(ids, remaining, order, epsg, only=only)
     wanted = ids if only is None else [i for i in ids if i in only]
-    return {
-        i: (min(est[i], estimated_m2[i]), min(rem[i], remaining_m2[i]) if remaining_m2[i] > 0 else 0.0) for i in wanted
-    }
+    return {i: _capped(est[i], rem[i], estimated_m2[i], remaining_m2[i]) for i in wanted}
 
 
 def estimated_before(hazards: list[HazardInput], order: dict) -> dict:
@@ -65,8 +68,9 @@ def fill(rows: list[LedgerRow], hazards: list[HazardInput], order: dict, estimat
     )
     for h in here:
         row = by_id[h.id]
-        row.estimated_overlap_m2 = min(estimated[h.id], row.estimated_m2)
-        row.remaining_overlap_m2 = min(remaining[h.id], row.remaining_m2) if row.remaining_m2 > 0 else 0.0
+        row.estimated_overlap_m2, row.remaining_overlap_m2 = _capped(
+            estimated[h.id], remaining[h.id], row.estimated_m2, row.remaining_m2
+        )
 
 
 def _intersecting(geoms: list) -> Q:

@@ -36,17 +36,18 @@ def _decode(rows: list[tuple], wkb_index: int) -> np.ndarray:
     return shapely.from_wkb([bytes(r[wkb_index]) for r in rows]) if rows else np.array([], dtype=object)
 
 
-def _hazards(qs, copies: int = 1):
-    """The hazards as ledger inputs; with `copies` > 1, that many lists, each with its own geometry objects.
+def _hazard_rows(qs) -> list[tuple]:
+    return list(qs.annotate(wkb=AsWKB("geom")).values_list("id", "utm_epsg", "wkb"))
 
-    A full recompute measures the hazards' own overlaps in a thread beside the ledger: GEOS prepares
-    geometries lazily and not thread-safely, so each thread needs geometries of its own.
-    """
-    rows = list(qs.annotate(wkb=AsWKB("geom")).values_list("id", "utm_epsg", "wkb"))
-    lists = [
-        [ledger.HazardInput(r[0], g, r[1]) for r, g in zip(rows, _decode(rows, 2), strict=True)] for _ in range(copies)
-    ]
-    return lists[0] if copies == 1 else lists
+
+def _hazard_inputs(rows: list[tuple]) -> list[ledger.HazardInput]:
+    """Ledger inputs with geometry objects of their own: each call decodes the WKB again (a thread
+    needs its own geometries, since GEOS prepares them lazily and not thread-safely)."""
+    return [ledger.HazardInput(r[0], g, r[1]) for r, g in zip(rows, _decode(rows, 2), strict=True)]
+
+
+def _hazards(qs) -> list[ledger.HazardInput]:
+    return _hazard_inputs(_hazard_rows(qs))
 
 
 def _products(qs) -> list[ledger.ProductInput]:
@@ -95,7 +96,9 @@ def compute_all(with_geometry: bool = True, phases: dict | None = None) -> list[
         if phases is not None:
             phases[name] = clock[-1] - clock[-2]
 
-    hazards, twins = _hazards(Hazard.objects.order_by("id"), copies=2)
+    read = _hazard_rows(Hazard.objects.order_by("id"))
+    # The overlap thread's twins: the same hazards, geometries of their own.
+    hazards, twins = _hazard_inputs(read), _hazard_inputs(read)
     order = overlap_store.order_keys()
     with ThreadPoolExecutor(2) as pool:
         # Beside the ledger (GEOS releases the GIL): the overlaps of the hazards' own polygons, which

@@ -11,21 +11,6 @@ from safeground.gazetteer import programmes, queries
 from safeground.gazetteer.models import Programme
 
 
-def _profile(p: Programme) -> dict:
-    return {
-        "iso3": p.iso3,
-        "name": p.name,
-        "admin_levels": p.admin_levels,
-        "local_crs": p.local_crs,
-        "legacy_datums": p.legacy_datums,
-        "languages": p.languages,
-        "apmbc_party": p.apmbc_party,
-        "ccm_party": p.ccm_party,
-        "article5_deadline": p.article5_deadline.isoformat() if p.article5_deadline else None,
-        "map_bbox": p.map_bbox,
-    }
-
-
 def _fields(parser, editing: bool) -> None:
     parser.add_argument("--name", required=not editing, help="the country's name, e.g. Colombia")
     parser.add_argument("--levels", dest="admin_levels", help="names of admin levels 1–3, e.g. Departamento,Municipio")
@@ -64,10 +49,11 @@ class Command(BaseCommand):
         action = options["action"]
         try:
             if action == "list":
-                rows = [_profile(p) for p in queries.programmes()]
+                rows = [queries.profile(p) for p in queries.programmes()]
                 if options["json"]:
-                    self.stdout.write(json.dumps(rows, ensure_ascii=False))
-                for row in [] if options["json"] else rows:
+                    self.stdout.write(json.dumps(rows, ensure_ascii=False, default=str))
+                    return
+                for row in rows:
                     levels = ", ".join(row["admin_levels"]) or "-"
                     self.stdout.write(f"{row['iso3']}  {row['name']}  (levels: {levels})")
                 return
@@ -75,7 +61,7 @@ class Command(BaseCommand):
                 found = Programme.objects.filter(iso3=programmes.iso3_of(options["iso3"])).first()
                 if found is None:
                     raise CommandError(f"no programme {options['iso3']}")
-                self.stdout.write(json.dumps(_profile(found), ensure_ascii=False, indent=2))
+                self.stdout.write(json.dumps(queries.profile(found), ensure_ascii=False, indent=2, default=str))
                 return
             values = {k: options[k] for k in programmes.FIELDS if options.get(k) is not None}
             if action == "add":
