@@ -1,7 +1,7 @@
 """The Ninja API: one router per app, mounted under /api/v1/ (OpenAPI at /api/v1/openapi.json)."""
 
 from safeground.core.auth import read_auth
-from safeground.core.errors import ValidationFailed
+from safeground.core.errors import StaleVersion, ValidationFailed
 from safeground.core.geometry import GeometryError
 from safeground.core.openapi import SafeGroundAPI
 from safeground.dashboard.api import router as dashboard_router
@@ -32,6 +32,11 @@ api = SafeGroundAPI(
 @api.exception_handler(ValidationFailed)
 def validation_failed(request, exc: ValidationFailed):
     return api.create_response(request, exc.as_dict(), status=422)
+
+
+@api.exception_handler(StaleVersion)
+def stale_version(request, exc: StaleVersion):
+    return api.create_response(request, exc.as_dict(), status=412)
 
 
 @api.exception_handler(GeometryError)

@@ -54,3 +54,21 @@ class BulkValidationFailed(ValidationFailed):
             location=first.location,
         )
         self.errors = errors
+
+
+class StaleVersion(ValueError):
+    """A change made to an older version of a record than the stored one (optimistic locking).
+
+    The API answers 412 Precondition Failed; nothing has been written. The caller reloads the record
+    and applies its change again, so no one's edit is lost silently.
+    """
+
+    def __init__(self, what: str, expected: int, current: int):
+        super().__init__(
+            f"{what} has changed since version {expected} (it is now at version {current}): "
+            "reload it and apply your change again"
+        )
+        self.expected, self.current = expected, current
+
+    def as_dict(self) -> dict:
+        return {"detail": str(self), "field": "version", "reason": "stale"}

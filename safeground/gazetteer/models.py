@@ -72,6 +72,7 @@ class Programme(models.Model):
     ccm_party = models.BooleanField(default=False, help_text="party to the Convention on Cluster Munitions")
     article5_deadline = models.DateField(null=True, blank=True, help_text="APMBC Article 5 clearance deadline")
     map_bbox = models.JSONField(null=True, blank=True, help_text="default map view: [west, south, east, north]")
+    version = models.PositiveIntegerField(default=1, help_text="raised by every change (If-Match, core/versions.py)")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     history = HistoricalRecords()

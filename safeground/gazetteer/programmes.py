@@ -14,6 +14,7 @@ from django.db import transaction
 from pyproj import CRS
 from pyproj.exceptions import CRSError
 
+from safeground.core import versions
 from safeground.core.errors import ValidationFailed
 from safeground.gazetteer.models import Programme
 
@@ -150,12 +151,15 @@ def add_programme(iso3: str, **values: Any) -> Programme:
 
 
 @transaction.atomic
-def edit_programme(iso3: str, **values: Any) -> Programme:
-    """Change the given fields of a programme's profile (others unchanged); the change is in its history."""
+def edit_programme(iso3: str, expected_version: int | None = None, **values: Any) -> Programme:
+    """Change the given fields of a programme's profile (others unchanged); the change is in its history.
+
+    `expected_version`: the version the change was made to; a newer stored one refuses it (StaleVersion)."""
     programme = Programme.objects.select_for_update().filter(iso3=iso3_of(iso3)).first()
     if programme is None:
         raise ValidationFailed(f"no programme {iso3}", field="iso3", reason="not found")
     for name, value in check(values).items():
         setattr(programme, name, value)
+    versions.advance(programme, expected_version, f"programme {programme.iso3}")
     programme.save()
     return programme

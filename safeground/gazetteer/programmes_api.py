@@ -5,8 +5,9 @@ from __future__ import annotations
 import datetime as dt
 
 from django.shortcuts import get_object_or_404
-from ninja import Router, Schema, Status
+from ninja import Field, Router, Schema, Status
 
+from safeground.core import versions
 from safeground.core.auth import needs
 from safeground.core.schemas import ErrorOut
 from safeground.gazetteer import programmes, queries
@@ -26,6 +27,7 @@ class ProgrammeOut(Schema):
     ccm_party: bool
     article5_deadline: dt.date | None
     map_bbox: list[float] | None
+    version: int = Field(description='raised by every change; send it back as If-Match: "<version>"')
 
 
 class ProgrammeChange(Schema):
@@ -47,14 +49,18 @@ class ProgrammeIn(ProgrammeChange):
     name: str
 
 
+def _out(p: Programme) -> dict:
+    return {**queries.profile(p), "version": p.version}
+
+
 @router.get("", response=list[ProgrammeOut], summary="Programme profiles (the countries served)")
 def list_programmes(request):
-    return [queries.profile(p) for p in queries.programmes()]
+    return [_out(p) for p in queries.programmes()]
 
 
 @router.get("/{iso3}", response={200: ProgrammeOut, 404: ErrorOut}, summary="One programme's profile")
 def get_programme(request, iso3: str):
-    return queries.profile(get_object_or_404(Programme, iso3=iso3.upper()))
+    return _out(get_object_or_404(Programme, iso3=iso3.upper()))
 
 
 @router.post(
@@ -65,15 +71,17 @@ def get_programme(request, iso3: str):
 )
 def add_programme(request, body: ProgrammeIn):
     values = body.dict(exclude_unset=True)
-    return Status(201, queries.profile(programmes.add_programme(values.pop("iso3"), **values)))
+    return Status(201, _out(programmes.add_programme(values.pop("iso3"), **values)))
 
 
 @router.patch(
     "/{iso3}",
-    response={200: ProgrammeOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut},
+    response={200: ProgrammeOut, 403: ErrorOut, 404: ErrorOut, 412: ErrorOut, 422: ErrorOut},
     auth=needs("gazetteer.change_programme"),
     summary="Change a programme's profile",
 )
 def change_programme(request, iso3: str, body: ProgrammeChange):
+    """With `If-Match: "<version>"`, a change to an older version than the stored one is refused (412)."""
     get_object_or_404(Programme, iso3=iso3.upper())
-    return queries.profile(programmes.edit_programme(iso3, **body.dict(exclude_unset=True)))
+    changes = body.dict(exclude_unset=True)
+    return _out(programmes.edit_programme(iso3, expected_version=versions.if_match(request), **changes))

@@ -4,6 +4,7 @@ from django.shortcuts import get_object_or_404
 from ninja import Router, Schema, Status
 from ninja.errors import HttpError
 
+from safeground.core import versions
 from safeground.core.auth import needs, write_auth
 from safeground.core.errors import ValidationFailed
 from safeground.core.schemas import ErrorOut
@@ -27,6 +28,7 @@ class OrganisationOut(Schema):
     country: str
     is_active: bool
     is_synthetic: bool
+    version: int
 
 
 class OrganisationIn(Schema):
@@ -378,13 +380,15 @@ def add_organisation(request, body: OrganisationIn):
 
 @router.patch(
     "/{acronym}",
-    response={200: OrganisationOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut},
+    response={200: OrganisationOut, 403: ErrorOut, 404: ErrorOut, 412: ErrorOut, 422: ErrorOut},
     auth=needs("organisations.change_organisation"),
     summary="Change or deactivate an organisation",
 )
 def change_organisation(request, acronym: str, body: OrganisationChange):
+    """With `If-Match: "<version>"`, a change to an older version than the stored one is refused (412)."""
     get_object_or_404(Organisation, acronym=acronym)
-    return structure.edit_organisation(acronym, **body.dict(exclude_unset=True))
+    changes = body.dict(exclude_unset=True)
+    return structure.edit_organisation(acronym, expected_version=versions.if_match(request), **changes)
 
 
 @router.post(

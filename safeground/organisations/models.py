@@ -25,6 +25,7 @@ class Organisation(models.Model):
     is_active = models.BooleanField(
         default=True, help_text="deactivated: kept in the records, not offered for new work"
     )
+    version = models.PositiveIntegerField(default=1, help_text="raised by every change (If-Match, core/versions.py)")
     is_synthetic = models.BooleanField(default=False)
     history = HistoricalRecords()
 

@@ -13,7 +13,7 @@ from typing import Any
 
 from django.db import transaction
 
-from safeground.core import columns
+from safeground.core import columns, versions
 from safeground.core.errors import ValidationFailed
 from safeground.gazetteer.models import Programme
 from safeground.organisations.models import Asset, Organisation, Team
@@ -54,16 +54,17 @@ def create_organisation(acronym: str, name: str, kind: str, country: str) -> Org
 
 
 @transaction.atomic
-def edit_organisation(acronym: str, **changes: Any) -> Organisation:
+def edit_organisation(acronym: str, expected_version: int | None = None, **changes: Any) -> Organisation:
     """Change name, kind, country or `is_active` (others unchanged); refused changes write nothing.
 
     `is_active=False` deactivates: the organisation stays in the records, it is no longer offered for
-    new work."""
+    new work. `expected_version`: the version the change was made to (StaleVersion when older)."""
     unknown = sorted(set(changes) - {*ORGANISATION_FIELDS, "is_active"})
     if unknown:
         raise ValidationFailed(f"unknown field {unknown[0]}", field=unknown[0], reason="unknown")
     org = _organisation(acronym)
     if not changes:
+        versions.check(org, expected_version, f"organisation {org.acronym}")
         return org
     for name, value in changes.items():
         if name == "is_active":
@@ -74,6 +75,7 @@ def edit_organisation(acronym: str, **changes: Any) -> Organisation:
         [p for p in columns.instances(Organisation, [org], "organisation", "acronym") if p.field != "acronym"],
         single=True,
     )  # its own acronym is taken: by itself
+    versions.advance(org, expected_version, f"organisation {org.acronym}")
     org.save()
     return org
 

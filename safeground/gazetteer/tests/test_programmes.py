@@ -105,3 +105,29 @@ def test_the_api_reads_and_writes_profiles_by_role(api, client_for):
     assert not Programme.objects.filter(iso3="XTM").exists()
     p = Programme.objects.get(iso3="XTL")
     assert (p.ccm_party, p.local_crs, p.article5_deadline) == (True, "", dt.date(2031, 3, 1))
+
+
+def test_a_change_to_an_older_version_is_refused_with_412_and_nothing_is_written(api):
+    """Two editors read version 1; the second one's change would silently undo the first's: refused."""
+    created = api.post("/api/v1/programmes", {"iso3": "XTL", "name": "Testland"}, content_type="application/json")
+    assert created.json()["version"] == 1
+    first = api.patch(
+        "/api/v1/programmes/XTL", {"ccm_party": True}, content_type="application/json", HTTP_IF_MATCH='"1"'
+    )
+    assert first.status_code == 200 and first.json()["version"] == 2
+    stale = api.patch("/api/v1/programmes/XTL", {"name": "Old"}, content_type="application/json", HTTP_IF_MATCH='"1"')
+    assert stale.status_code == 412
+    assert stale.json() == {
+        "detail": "programme XTL has changed since version 1 (it is now at version 2): "
+        "reload it and apply your change again",
+        "field": "version",
+        "reason": "stale",
+    }
+    bad = api.patch(
+        "/api/v1/programmes/XTL", {"name": "Old"}, content_type="application/json", HTTP_IF_MATCH="yesterday"
+    )
+    assert bad.status_code == 422 and bad.json()["field"] == "If-Match"
+    p = Programme.objects.get(iso3="XTL")
+    assert (p.name, p.ccm_party, p.version, p.history.count()) == ("Testland", True, 2, 2)
+    weak = api.patch("/api/v1/programmes/XTL", {"name": "New"}, content_type="application/json", HTTP_IF_MATCH='W/"2"')
+    assert weak.status_code == 200 and weak.json()["version"] == 3

@@ -8,6 +8,7 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from safeground.gazetteer import programmes
+from safeground.organisations import structure
 from safeground.organisations.models import Asset, Organisation, Team
 
 pytestmark = pytest.mark.django_db
@@ -91,7 +92,7 @@ def test_the_api_creates_changes_and_deactivates_by_role(testland, api, client_f
     assert made.status_code == 201, made.content
     assert made.json() == {
         "acronym": "TDO", "name": "Testland Deminers", "kind": "operator", "country": "XTL",
-        "is_active": True, "is_synthetic": False,
+        "is_active": True, "is_synthetic": False, "version": 1,
     }  # fmt: skip
     team = api.post(
         "/api/v1/organisations/TDO/teams",
@@ -128,3 +129,18 @@ def test_the_api_creates_changes_and_deactivates_by_role(testland, api, client_f
     assert refused.status_code == 403
     assert not Organisation.objects.filter(acronym__in=["X1", "V1"]).exists()
     assert Organisation.objects.get(acronym="TDO").kind == "operator"
+
+
+def test_a_stale_organisation_change_is_refused_with_412(testland, api):
+    structure.create_organisation("TDO", "Testland Deminers", "operator", "XTL")
+    url = "/api/v1/organisations/TDO"
+    assert (
+        api.patch(url, {"name": "Renamed"}, content_type="application/json", HTTP_IF_MATCH='"1"').json()["version"] == 2
+    )
+    stale = api.patch(url, {"is_active": False}, content_type="application/json", HTTP_IF_MATCH='"1"')
+    assert stale.status_code == 412 and stale.json()["reason"] == "stale"
+    assert "organisation TDO has changed since version 1 (it is now at version 2)" in stale.json()["detail"]
+    org = Organisation.objects.get(acronym="TDO")
+    assert (org.name, org.is_active, org.version) == ("Renamed", True, 2)
+    assert api.patch(url, {}, content_type="application/json", HTTP_IF_MATCH='"1"').status_code == 412
+    assert Organisation.objects.get(acronym="TDO").version == 2  # a refused or empty change leaves the version
