@@ -178,14 +178,16 @@ def refuse(problems: list[BulkError], single: bool = False) -> None:
 def instances(model: type[Model], objs: Sequence[Model], what: str, label: str = "code") -> list[BulkError]:
     """The single-write field checks on unsaved `objs` of `model`, set-based where they need the database.
 
-    Each row: Django's field validation (choices, blank, lengths, numbers) without its per-row queries;
-    unique fields unique in the input and new to the table; every foreign key set when required and
-    pointing at an existing row (one query per key and chunk). Messages name the row's `label` value.
+    Each row: Django's field validation (choices, blank, lengths, numbers) without its per-row queries
+    (foreign keys are checked below, set-based; unique fields are validated like the others, since
+    `clean_fields` asks nothing of the table); unique fields unique in the input and new to the table;
+    every foreign key set when required and pointing at an existing row (one query per key and
+    chunk). Messages name the row's `label` value.
     """
     out: list[BulkError] = []
     fks = [f for f in model._meta.concrete_fields if f.is_relation]
     unique = [f for f in model._meta.concrete_fields if f.unique and not f.primary_key]
-    skip = [f.name for f in fks + unique]
+    skip = [f.name for f in fks]
     defaulted = [f for f in model._meta.concrete_fields if f.has_default()]
     for i, obj in enumerate(objs):
         name = f"{what} {getattr(obj, label, '') or i + 1}"

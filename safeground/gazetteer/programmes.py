@@ -42,8 +42,13 @@ def _text(value: Any, field: str, max_length: int, required: bool = False) -> st
     return text
 
 
-def _names(value: Any, field: str, at_most: int | None = None) -> list[str]:
-    """A list of non-blank names, given as a list or as one comma-separated string."""
+#: Limits of a profile's lists: names per list and characters per name.
+MOST_NAMES, LONGEST_NAME = 20, 100
+
+
+def _names(value: Any, field: str, at_most: int = MOST_NAMES) -> list[str]:
+    """A list of non-blank names of at most LONGEST_NAME characters, given as a list or as one
+    comma-separated string."""
     if value is None:
         return []
     items = value.split(",") if isinstance(value, str) else value
@@ -52,8 +57,13 @@ def _names(value: Any, field: str, at_most: int | None = None) -> list[str]:
     names = [str(v).strip() for v in items]
     if any(not n for n in names):
         raise ValidationFailed(f"{field}: a blank name in {value!r}", field=field, reason="blank")
-    if at_most is not None and len(names) > at_most:
+    if len(names) > at_most:
         raise ValidationFailed(f"{field}: at most {at_most} names, got {len(names)}", field=field, reason="too many")
+    long = next((n for n in names if len(n) > LONGEST_NAME), None)
+    if long is not None:
+        raise ValidationFailed(
+            f"{field}: a name longer than {LONGEST_NAME} characters ({long[:20]}…)", field=field, reason="too long"
+        )
     return names
 
 

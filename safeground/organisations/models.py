@@ -3,6 +3,7 @@
 import uuid
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_noop as N_
@@ -52,7 +53,9 @@ class Team(models.Model):
     organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="teams")
     code = models.CharField(max_length=40, unique=True)
     kind = models.CharField(max_length=20, choices=KIND_CHOICES)
-    size = models.PositiveSmallIntegerField(help_text="Number of people")
+    size = models.PositiveSmallIntegerField(
+        help_text="Number of people", validators=[MinValueValidator(1), MaxValueValidator(1000)]
+    )
     is_synthetic = models.BooleanField(default=False)
 
     class Meta:

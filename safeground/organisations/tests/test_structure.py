@@ -144,3 +144,21 @@ def test_a_stale_organisation_change_is_refused_with_412(testland, api):
     assert (org.name, org.is_active, org.version) == ("Renamed", True, 2)
     assert api.patch(url, {}, content_type="application/json", HTTP_IF_MATCH='"1"').status_code == 412
     assert Organisation.objects.get(acronym="TDO").version == 2  # a refused or empty change leaves the version
+
+
+@pytest.mark.parametrize(
+    ("url", "body", "field"),
+    [
+        ("/api/v1/organisations/TDO/teams", {"code": "T-1", "kind": "manual", "size": 40000}, "size"),
+        ("/api/v1/organisations/TDO/teams", {"code": "T" * 41, "kind": "manual", "size": 4}, "code"),
+        ("/api/v1/organisations/assets", {"kind": "dog", "identifier": "D" * 61}, "identifier"),
+        ("/api/v1/organisations", {"acronym": "A" * 21, "name": "N", "kind": "operator", "country": "XTL"}, "acronym"),
+    ],
+)
+def test_out_of_range_inputs_answer_422_and_write_nothing(testland, api, url, body, field):
+    structure.create_organisation("TDO", "Testland Deminers", "operator", "XTL")
+    before = (Organisation.objects.count(), Team.objects.count(), Asset.objects.count())
+    refused = api.post(url, body, content_type="application/json")
+    assert refused.status_code == 422, refused.content
+    assert refused.json()["field"] == field
+    assert (Organisation.objects.count(), Team.objects.count(), Asset.objects.count()) == before
