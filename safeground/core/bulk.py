@@ -442,7 +442,10 @@ def lookup_rows(queryset, field_name: str, values: Sequence, *fields: str) -> li
     if not wanted:
         return []
     if is_postgres():
-        kind = field.db_type(connection)
+        # Text goes in as `text`: a value longer than the column can hold is simply not found (the
+        # field checks name it), where a varchar(n) look-up table would refuse the whole COPY.
+        text = field.get_internal_type() in ("CharField", "TextField")
+        kind = "text" if text else field.db_type(connection)
         temp = "sg_lookup_" + re.sub(r"\W", "_", kind)
         with connection.cursor() as cursor:
             cursor.execute(f"CREATE TEMP TABLE IF NOT EXISTS {temp} (value {kind})")
