@@ -57,9 +57,11 @@ test-postgis: venv
 # Update the Khmer and Azerbaijani catalogues (locale/*/LC_MESSAGES/django.po) from the strings
 # marked in the code, then compile them (.mo files are committed). See docs/translations.md.
 I18N_IGNORE := --ignore=.venv --ignore=node_modules --ignore=var --ignore=build --ignore='*.egg-info'
+# The languages are those of settings.LANGUAGES (English is the source); LANG_NEW=xx starts a new one.
+CATALOGUES = $(shell $(BIN)/python -c "from config.settings import LANGUAGES; print(' '.join('-l ' + c for c, _ in LANGUAGES if c != 'en'))" 2>/dev/null)
 messages: venv
-	$(BIN)/python manage.py makemessages -l km -l az $(I18N_IGNORE)
-	$(BIN)/python manage.py compilemessages -l km -l az $(I18N_IGNORE)
+	$(BIN)/python manage.py makemessages $(CATALOGUES) $(if $(LANG_NEW),-l $(LANG_NEW),) $(I18N_IGNORE)
+	$(BIN)/python manage.py compilemessages $(CATALOGUES) $(if $(LANG_NEW),-l $(LANG_NEW),) $(I18N_IGNORE)
 
 clean:
 	rm -rf var/*.sqlite var/staticfiles

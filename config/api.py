@@ -10,6 +10,7 @@ from safeground.gazetteer.api import router as gazetteer_router
 from safeground.gazetteer.programmes_api import router as programmes_router
 from safeground.hazards.api import router as hazards_router
 from safeground.interop.api import router as interop_router
+from safeground.interop.quarantine_api import router as quarantine_router
 from safeground.landrelease.api import devices_router, products_router
 from safeground.landrelease.ledger.api import router as ledger_router
 from safeground.operations.api import router as activities_router
@@ -54,6 +55,7 @@ api.add_router("/organisations", organisations_router)
 api.add_router("/programmes", programmes_router)
 api.add_router("/ordnance-models", ordnance_router)
 api.add_router("/interop", interop_router)
+api.add_router("/quarantine", quarantine_router)
 api.add_router("/quality", quality_router)
 api.add_router("/training", training_router)
 api.add_router("/victims", victims_router)

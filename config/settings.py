@@ -12,6 +12,7 @@ import sys
 from pathlib import Path
 
 import dj_database_url
+from django.conf.locale import LANG_INFO
 
 if not hasattr(sqlite3.Connection, "enable_load_extension"):
     # Some Python builds (pyenv's, for one) can't load SQLite extensions; SpatiaLite needs that.
@@ -133,7 +134,25 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 
 LANGUAGE_CODE = "en"
-LANGUAGES = [("en", "English"), ("km", "ខ្មែរ"), ("az", "Azərbaycanca")]
+#: Languages served: English (the source) and every catalogue in locale/, so adding a language is
+#: `make messages LANG_NEW=xx` and translating its catalogue (docs/translations.md). Names in the language itself.
+LANGUAGE_NAMES = {
+    "en": "English",
+    "km": "ខ្មែរ",
+    "az": "Azərbaycanca",
+    "es": "Español",
+    "fr": "Français",
+    "ar": "العربية",
+}
+_CATALOGUES = sorted(p.parent.parent.name for p in (BASE_DIR / "locale").glob("*/LC_MESSAGES/django.po"))
+LANGUAGES = [
+    (code, LANGUAGE_NAMES.get(code) or LANG_INFO.get(code, {}).get("name_local", code))
+    for code in [
+        "en",
+        *(c for c in LANGUAGE_NAMES if c in _CATALOGUES),
+        *(c for c in _CATALOGUES if c not in LANGUAGE_NAMES),
+    ]
+]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "UTC"
 USE_I18N = True

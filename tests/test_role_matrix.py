@@ -11,6 +11,7 @@ one account per role; the operator is CMAC's.
 from __future__ import annotations
 
 import re
+import uuid
 from urllib.parse import parse_qsl
 
 import pytest
@@ -73,6 +74,8 @@ PAGES: dict[str, set] = {
     "workbench-new": SUBMIT,
     "workbench-detail": WORKBENCH_READ,
     "workbench-decide": WORKBENCH_READ,  # reaching it; the decision itself needs the review permission
+    "quarantine-list": NATIONAL_WRITE,
+    "quarantine-row": NATIONAL_WRITE,
     "map-remaining": SIGNED_IN,
     "hazard-list": SIGNED_IN,
     "hazard-detail": SIGNED_IN,
@@ -174,6 +177,10 @@ API: list[tuple[str, str, set]] = [
     ("GET", "/eore/sessions/{code}/history", SIGNED_IN),
     ("GET", "/dashboard", SIGNED_IN),
     ("GET", "/dashboard/public", PUBLIC),
+    ("GET", "/quarantine", NATIONAL_WRITE),
+    ("GET", "/quarantine/{row_id}", NATIONAL_WRITE),
+    ("POST", "/quarantine/{row_id}/resubmit", NATIONAL_WRITE),
+    ("POST", "/quarantine/{row_id}/discard", NATIONAL_WRITE),
     ("GET", "/workbench/submissions", WORKBENCH_READ),
     ("POST", "/workbench/submissions", SUBMIT),
     ("GET", "/workbench/submissions/{code}", WORKBENCH_READ),
@@ -215,6 +222,7 @@ def _codes() -> dict:
 
     from safeground.eore.models import Session as EoreSession
     from safeground.hazards.models import Hazard
+    from safeground.interop.models import QuarantinedRow
     from safeground.landrelease.models import Device, Product
     from safeground.operations.models import Activity
     from safeground.organisations.models import Accreditation, Asset, Personnel
@@ -230,7 +238,11 @@ def _codes() -> dict:
         payload={"name": "Matrix"},
         user=get_user_model().objects.get(username="im-officer"),
     )
+    held = QuarantinedRow.objects.create(
+        import_id=uuid.uuid4(), kind="hazards", source="matrix.gpkg", row=1, attributes={"name": "x"}
+    )
     return {
+        "quarantine": str(held.pk),
         "hazard": hazard.code,
         "activity": Activity.objects.order_by("code").first().code,
         "product": Product.objects.order_by("code").first().code,
@@ -264,7 +276,11 @@ def _api_path(template: str, codes: dict) -> str:
     }
     owner = next((v for k, v in kind.items() if template.startswith(k)), None)
     path = template.replace("{identifier}", codes["animal"]).replace("{acronym}", "CMAC").replace("{iso3}", "KHM")
-    path = path.replace("{name}", "PMN-2").replace("{referral_id}", codes["referral"])
+    path = (
+        path.replace("{row_id}", codes["quarantine"])
+        .replace("{name}", "PMN-2")
+        .replace("{referral_id}", codes["referral"])
+    )
     path = path.replace("{country}/{level}/{code}", "KHM/1/KH02")
     return "/api/v1" + (path.replace("{code}", codes[owner]) if owner else path) + QUERY.get(template, "")
 
@@ -285,7 +301,7 @@ PAGE_ARGS = {
 def _page_url(route: str, name: str, codes: dict) -> str:
     url = "/" + route
     url = url.replace("<str:collection_id>", "hazards").replace("<str:feature_id>", codes["hazard"])
-    url = url.replace("<str:kind>", "hazard")
+    url = url.replace("<str:kind>", "hazard").replace("<str:row_id>", codes["quarantine"])
     if "<str:code>" in url:
         url = url.replace("<str:code>", codes[PAGE_ARGS[name]])
     assert "<" not in url, f"{name}: give the matrix a value for {url}"

@@ -1,15 +1,19 @@
 """A third country from nothing, from the CLI alone (issue 12): programme, gazetteer, organisation,
-hazards, ledger, then the dashboard, the map and the API show it. Nothing about it exists in code."""
+10,000 hazards with injected faults imported with `--on-error quarantine`, the ledger, then the
+dashboard, the public page, the map and the API show it, and a held row is fixed in the workbench.
+Nothing about the country exists in code."""
 
 from __future__ import annotations
 
 import io
 import json
+import re
 
 import numpy as np
 import pytest
 import shapely
 from django.core.management import call_command
+from django.test import Client
 from django.urls import reverse
 from pyogrio.raw import write as ogr_write
 
@@ -28,15 +32,51 @@ def cli(*args: str) -> str:
 
 def write_layer(path, geoms, **fields) -> str:
     names = list(fields)
+    kinds = {g.geom_type for g in geoms if g is not None}
     ogr_write(
         str(path),
-        shapely.to_wkb(np.array(geoms, dtype=object)),
+        np.array([None if g is None else shapely.to_wkb(g) for g in geoms], dtype=object),
         [np.array(fields[n], dtype=object) for n in names],
         names,
-        geometry_type="MultiPolygon" if geoms[0].geom_type == "MultiPolygon" else geoms[0].geom_type,
+        geometry_type=kinds.pop() if len(kinds) == 1 else "Unknown",
         crs="EPSG:4326",
     )
     return str(path)
+
+
+def national_layer(n_side: int = 100) -> tuple[list, dict[str, set[int]]]:
+    """n_side² small squares over the country, one in every 50 of each fault; the faulty rows by cause."""
+    step = (EAST - WEST) / n_side
+    geoms, faults = (
+        [],
+        {
+            "geometry: no geometry": set(),
+            "geometry: empty": set(),
+            "geometry: Self-intersection": set(),
+            "geometry: outside country": set(),
+        },
+    )
+    for k in range(n_side * n_side):
+        x, y = WEST + step * (k % n_side) + step / 4, SOUTH + step * (k // n_side) + step / 4
+        d = step / 2
+        fault = k % 50
+        if fault == 1:
+            geoms.append(None)
+            faults["geometry: no geometry"].add(k + 1)
+        elif fault == 2:
+            geoms.append(shapely.Polygon())
+            faults["geometry: empty"].add(k + 1)
+        elif fault == 3:
+            geoms.append(shapely.Polygon([(x, y), (x + d, y + d), (x + d, y), (x, y + d)]))  # a bow-tie
+            faults["geometry: Self-intersection"].add(k + 1)
+        elif fault == 4:
+            # Half far outside (a longitude with the wrong sign), half across the western border.
+            shifted = shapely.box(-x - d, y, -x, y + d) if (k // 50) % 2 else shapely.box(WEST - d, y, WEST + d, y + d)
+            geoms.append(shifted)
+            faults["geometry: outside country"].add(k + 1)
+        else:
+            geoms.append(shapely.box(x, y, x + d, y + d))
+    return geoms, faults
 
 
 def test_a_third_country_from_nothing_from_the_cli_alone(tmp_path, api, client_for):
@@ -52,26 +92,54 @@ def test_a_third_country_from_nothing_from_the_cli_alone(tmp_path, api, client_f
         "org", "add", "TMA", "--name", "Testland Mine Action", "--kind", "authority", "--country", "XTL"
     )
 
-    # 40 hazards on a grid, half in each department.
-    centres = [(WEST + 0.05 + 0.1 * i, SOUTH + 0.1 + 0.2 * j) for i in range(10) for j in range(4)]
-    squares = [shapely.box(x - 0.01, y - 0.01, x + 0.01, y + 0.01) for x, y in centres]
-    n = len(squares)
+    # 10,000 hazards on a grid over both departments, 800 of them faulty (200 of each kind of fault).
+    squares, faults = national_layer()
+    total, held = len(squares), sum(map(len, faults.values()))
     hazards = write_layer(
         tmp_path / "hazards.gpkg",
         squares,
-        name=[f"Campo {k}" for k in range(n)],
-        hazard_class=["SHA" if k % 2 else "CHA" for k in range(n)],
-        contamination_type=["ap_mines"] * n,
-        recorded_on=["2024-03-01"] * n,
+        name=[f"Campo {k}" for k in range(total)],
+        hazard_class=["SHA" if k % 2 else "CHA" for k in range(total)],
+        contamination_type=["ap_mines"] * total,
+        recorded_on=["2024-03-01"] * total,
     )
-    said = cli("import", hazards, "--kind", "hazards", "--no-progress")
-    assert f"imported {n} hazards" in said
+    said = cli("import", hazards, "--kind", "hazards", "--no-progress", "--on-error", "quarantine")
+    n = total - held
+    assert f"{held:,} of {total:,} row(s) held in the quarantine, per cause:" in said
+    for cause, rows in faults.items():
+        assert f"  {len(rows):,}\t{cause}\n" in said  # the report's count per cause is exactly what was injected
+    assert f"imported {n:,} hazards" in said
     cli("ledger", "recompute")
 
     rows = json.loads(cli("ledger", "--json", "--country", "XTL"))
     assert len(rows) == n and {r["country"] for r in rows} == {"XTL"}
     assert {r["province_code"] for r in rows} == {"XT01", "XT02"}
     assert sum(r["remaining_m2"] for r in rows) == pytest.approx(sum(r["estimated_m2"] for r in rows))
+
+    # The quarantine page lists every faulty row (and only those), page after page.
+    officer = client_for("im_officer")
+    listed_rows, url = set(), reverse("quarantine-list")
+    for page_number in (1, 2, 3):
+        page = officer.get(url, {"page": page_number}).content.decode()
+        listed_rows |= {
+            int(r) for r in re.findall(r'<td><a href="/workbench/quarantine/[0-9a-f-]+/">(\d+)</a></td>', page)
+        }
+    assert listed_rows == set().union(*faults.values())
+    assert f"{held:,} rows" in officer.get(url).content.decode().replace("\u00a0", ",")
+
+    # A held row fixed in the workbench joins the national data; its history says where it came from.
+    from safeground.interop.models import QuarantinedRow
+
+    bowtie = QuarantinedRow.objects.get(row=min(faults["geometry: Self-intersection"]))
+    form = {f"attr:{k}": "" if v is None else v for k, v in bowtie.attributes.items()}
+    fixed = shapely.from_wkt(bowtie.geometry).convex_hull.wkt
+    answer = officer.post(reverse("quarantine-row", args=[bowtie.pk]), {**form, "geometry": fixed, "version": "1"})
+    assert answer.status_code == 302, answer.content.decode()[-2000:]
+    bowtie.refresh_from_db()
+    assert bowtie.status == "approved"
+    record = officer.get(reverse("hazard-detail", args=[bowtie.result_code])).content.decode()
+    assert f"hazards.gpkg, row {bowtie.row} (quarantine)" in record
+    n += 1
 
     dashboard = api.get("/api/v1/dashboard", {"country": "XTL"})
     assert dashboard.status_code == 200, dashboard.content
@@ -91,6 +159,8 @@ def test_a_third_country_from_nothing_from_the_cli_alone(tmp_path, api, client_f
     assert "<dt>Departamento</dt>" in record and "<dt>Municipio</dt>" in record and "<dt>Province</dt>" not in record
     dashboard_page = viewer.get(reverse("dashboard"), {"country": "XTL"}).content.decode()
     assert '<h3 class="card-sub">Departamento</h3>' in dashboard_page and "<th>Province</th>" not in dashboard_page
+    public_page = Client().get(reverse("public-dashboard"), {"country": "XTL"}).content.decode()
+    assert '<h3 class="card-sub">Departamento</h3>' in public_page and "Testland" in public_page
     ledger_page = viewer.get(reverse("ledger-summary"), {"country": "XTL", "by": "province"}).content.decode()
     assert ">Departamento<" in ledger_page and ">Province<" not in ledger_page
     both = viewer.get(reverse("ledger-summary"), {"by": "province"}).content.decode()

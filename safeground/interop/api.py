@@ -26,6 +26,7 @@ class RowErrorOut(Schema):
     field: str
     value: str
     reason: str
+    kind: str = ""
 
 
 class ImportOut(Schema):
@@ -41,6 +42,11 @@ class ImportOut(Schema):
     notes: list[str]
     codes: list[str]
     seconds: float
+    on_error: str
+    quarantined: int
+    quarantine_causes: dict[str, int]
+    repaired: dict[str, int]
+    import_id: str
 
 
 class ExportFilters(Schema):
@@ -52,7 +58,7 @@ class ExportFilters(Schema):
     "/import",
     response={200: ImportOut, 201: ImportOut, 422: Any},
     auth=needs(*IMPORT_PERMISSION.values()),
-    summary="Import one layer of an uploaded file (all or nothing)",
+    summary="Import one layer of an uploaded file (all or nothing, or with its bad rows held)",
 )
 def import_upload(
     request,
@@ -64,11 +70,14 @@ def import_upload(
     crs: Form[str | None] = None,
     encoding: Form[str | None] = None,
     decimal: Form[str] = ".",
+    on_error: Form[str] = "refuse",
     mapping: File[UploadedFile | None] = None,
 ):
     """Multipart upload: `file` (GeoPackage, GeoJSON, zipped Shapefile, KML/KMZ, FlatGeobuf, CSV, XLSX),
     `kind` (hazards, activities, products, devices, places), optional `layer`, `crs`, `mapping` (YAML),
     `dry_run`, `repair`, and for CSV `encoding` (default: UTF-8, else detected) and `decimal` ("." or ",").
+    `on_error`: "refuse" (default: one bad row and nothing is written) or "quarantine" (the valid rows
+    are written, the others held at /api/v1/quarantine; `quarantine_causes` counts them per cause).
     201: written; 200: dry run passed; 422: refused — the body lists every bad row
     (row, field, value, reason) or names what is wrong with the file; nothing is written."""
     if kind not in KINDS:
@@ -93,6 +102,7 @@ def import_upload(
                 source_name=file.name,
                 encoding=encoding or None,
                 decimal=decimal,
+                on_error=on_error,
             )
         except ImportFailed as exc:
             return Status(422, {"detail": f"{exc}. Nothing was written.", "field": "file", "reason": "refused"})

@@ -1,4 +1,8 @@
-"""The import as one transaction: check the file, read the layer, validate every row, write all or nothing.
+"""The import as one transaction: check the file, read the layer, validate every row, then write.
+
+`on_error="refuse"` (the default) is all or nothing: one bad row and nothing is written.
+`on_error="quarantine"` writes the valid rows and holds the others in the quarantine
+(`interop.quarantine`), in the same transaction: nothing of the file is lost.
 
 Shared by `safeground import`, the API upload and the import page, so all three refuse the same
 files for the same reasons and write the same records.
@@ -10,6 +14,8 @@ import csv
 import io
 import tempfile
 import time
+import uuid
+from collections import Counter
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -17,12 +23,16 @@ from django.db import DatabaseError, IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from safeground.interop import importers as importer
+from safeground.interop import quarantine
 from safeground.interop.csv_text import utf8_copy
 from safeground.interop.formats import UnsafeFile, prepare
 from safeground.interop.importers import KINDS, Context, RowError
 from safeground.interop.layers import COMPUTED
 from safeground.interop.progress import Silent
 from safeground.interop.reader import ImportError_, Mapping, read
+
+#: What an import does with bad rows: refuse the whole file, or write the rest and hold them.
+ON_ERROR = ("refuse", "quarantine")
 
 
 class ImportFailed(ValueError):
@@ -42,10 +52,16 @@ class ImportResult:
     notes: list[str] = field(default_factory=list)
     seconds: float = 0.0
     report_path: str | None = None
+    on_error: str = "refuse"
+    quarantined: int = 0
+    quarantine_causes: dict[str, int] = field(default_factory=dict)  # rows per cause
+    repaired: dict[str, int] = field(default_factory=dict)  # rows per kind of repair
+    import_id: str = ""
 
     @property
     def ok(self) -> bool:
-        return not self.errors
+        """Whether the file was taken: without errors, or with its bad rows held in the quarantine."""
+        return not self.errors or self.on_error == "quarantine"
 
     def as_dict(self, max_errors: int = 1000) -> dict:
         return {
@@ -61,6 +77,11 @@ class ImportResult:
             "notes": self.notes,
             "codes": self.codes[:100],
             "seconds": round(self.seconds, 3),
+            "on_error": self.on_error,
+            "quarantined": self.quarantined,
+            "quarantine_causes": self.quarantine_causes,
+            "repaired": self.repaired,
+            "import_id": self.import_id,
         }
 
 
@@ -87,18 +108,25 @@ def import_file(
     progress=None,
     encoding: str | None = None,
     decimal: str = ".",
+    on_error: str = "refuse",
 ) -> ImportResult:
-    """Import one layer of `path` as `kind`. Row problems come back in `errors` (nothing written);
-    a file refused as a whole raises ImportFailed (nothing written either)."""
+    """Import one layer of `path` as `kind`. Row problems come back in `errors`: with `on_error="refuse"`
+    nothing is written; with "quarantine" the valid rows are written and the others held. A file refused
+    as a whole raises ImportFailed (nothing written either)."""
     if kind not in KINDS:
         raise ImportFailed(
             _("unknown kind %(kind)s; choose one of %(kinds)s") % {"kind": kind, "kinds": ", ".join(KINDS)}
+        )
+    if on_error not in ON_ERROR:
+        raise ImportFailed(
+            _("unknown on_error %(value)s; choose one of %(choices)s")
+            % {"value": on_error, "choices": ", ".join(ON_ERROR)}
         )
     started = time.monotonic()
     progress = progress or Silent()
     path = Path(path)
     name = source_name or path.name
-    result = ImportResult(kind=kind, source=name, dry_run=dry_run)
+    result = ImportResult(kind=kind, source=name, dry_run=dry_run, on_error=on_error)
     try:
         mapping = mapping if isinstance(mapping, Mapping) else Mapping.load(mapping)
         with tempfile.TemporaryDirectory(prefix="safeground-import-") as work:
@@ -120,12 +148,24 @@ def import_file(
                 if unused:
                     result.notes.append(_("column(s) not used: %(cols)s") % {"cols": ", ".join(unused)})
                 result.errors = sorted(rows.errors, key=lambda e: (e.row, e.field))
-                if result.errors or dry_run:
+                held = None
+                if result.errors and on_error == "quarantine":
+                    held, plan, rows = quarantine.split(kind, table, mapping, ctx, progress, (plan, rows))
+                    result.errors = held.errors
+                    result.quarantine_causes = quarantine.causes(held.errors)
+                    result.quarantined = len(held.held_rows())
+                result.repaired = dict(Counter(rows.repairs.values()))
+                if (result.errors and held is None) or dry_run:
                     result.codes = [c for c in plan.codes if c]
                     return result
-                result.notes += [n for n in importer.write(plan, ctx, progress) if n]
-                result.written = len(plan.codes)
-                result.codes = plan.codes
+                if held is not None:
+                    result.import_id = str(uuid.uuid4())
+                    quarantine.hold(table, held, kind=kind, mapping=mapping, ctx=ctx, import_id=result.import_id)
+                if held is None or held.keep.size:
+                    result.notes += [n for n in importer.write(plan, ctx, progress) if n]
+                    importer.record_repairs(kind, plan, rows, ctx, None if held is None else held.keep)
+                    result.written = len(plan.codes)
+                    result.codes = plan.codes
     except (UnsafeFile, ImportError_) as exc:
         raise ImportFailed(str(exc)) from exc
     except (IntegrityError, DatabaseError) as exc:

@@ -2,11 +2,13 @@
 
 from django.urls import path
 
-from safeground.interop import views
+from safeground.interop import quarantine_views, views
 
 urlpatterns = [
     path("interop/", views.home, name="interop-home"),
     path("interop/export", views.export_file, name="interop-export"),
+    path("workbench/quarantine/", quarantine_views.quarantine_list, name="quarantine-list"),
+    path("workbench/quarantine/<str:row_id>/", quarantine_views.quarantine_row, name="quarantine-row"),
     path("ogc", views.ogc_landing),
     path("ogc/", views.ogc_landing, name="ogc-landing"),
     path("ogc/conformance", views.ogc_conformance, name="ogc-conformance"),

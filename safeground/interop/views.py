@@ -145,6 +145,7 @@ def home(request: HttpRequest) -> HttpResponse:
         "crs": request.POST.get("crs", "").strip(),
         "dry_run": bool(request.POST.get("dry_run")),
         "repair": bool(request.POST.get("repair")),
+        "quarantine": request.POST.get("on_error") == "quarantine",
     }
     if not request.user.is_authenticated:
         return render(
@@ -185,6 +186,7 @@ def home(request: HttpRequest) -> HttpResponse:
                 repair=form["repair"],
                 user=request.user,
                 source_name=upload.name,
+                on_error="quarantine" if form["quarantine"] else "refuse",
             )
         except (ImportFailed, ValueError) as exc:
             return render(

@@ -41,6 +41,17 @@ const libraries = [
       ["LICENSE", "NotoSansKhmer-OFL.txt"],
     ],
   },
+  {
+    // Arabic script webfont (SIL OFL 1.1): the Arabic subset only, regular and bold, for pages in
+    // Arabic (right to left); @font-face rules at the top of static/css/safeground.css.
+    name: "@fontsource/noto-sans-arabic",
+    target: "fonts",
+    files: [
+      ["files/noto-sans-arabic-arabic-400-normal.woff2", "noto-sans-arabic-arabic-400-normal.woff2"],
+      ["files/noto-sans-arabic-arabic-700-normal.woff2", "noto-sans-arabic-arabic-700-normal.woff2"],
+      ["LICENSE", "NotoSansArabic-OFL.txt"],
+    ],
+  },
 ];
 
 const versions = {};

@@ -1,7 +1,7 @@
-"""Translations: the Khmer and Azerbaijani catalogues are complete, compiled, cover the code, and are served.
+"""Translations: every catalogue of settings.LANGUAGES is complete, compiled, covers the code, and is served.
 
 When `test_catalogue_covers_the_code` fails, new strings were added to the code: run `make messages`
-(updates locale/km and locale/az from the code and compiles them), translate the new entries
+(updates every catalogue in locale/ from the code and compiles them), translate the new entries
 (docs/translations.md), run `make messages` again and commit the .po and .mo files.
 """
 
@@ -21,7 +21,7 @@ from django.template.loader import render_to_string
 from django.test import RequestFactory, override_settings
 from django.utils import translation
 
-LANGUAGES = ["km", "az"]
+LANGUAGES = [code for code, _name in settings.LANGUAGES if code != "en"]
 LOCALE = Path(settings.LOCALE_PATHS[0])
 # Top-level entries of the repository that `make messages` does not scan (its --ignore list) or that
 # hold no source; everything else is linked into the temporary tree the extraction runs over.
@@ -55,7 +55,7 @@ def test_every_entry_is_translated_and_keeps_its_placeholders(language):
     po = catalogue(language)
     plural_forms = int(re.search(r"nplurals\s*=\s*(\d+)", po.metadata["Plural-Forms"]).group(1))
     assert po.metadata.get("Language") == language
-    assert plural_forms == {"km": 1, "az": 2}[language], po.metadata["Plural-Forms"]
+    assert plural_forms == {"km": 1, "az": 2, "es": 3, "fr": 2, "ar": 6}[language], po.metadata["Plural-Forms"]
     untranslated, fuzzy, broken = [], [], []
     for entry in po:
         if entry.obsolete:
@@ -141,7 +141,7 @@ def test_catalogue_covers_the_code(tmp_path):
         if untranslated:
             problems.append(f"{len(untranslated)} strings are not translated in {language}:\n{short(untranslated)}")
     assert not problems, (
-        "\n".join(problems) + "\n\nRun `make messages` (updates locale/km and locale/az from the code and compiles "
+        "\n".join(problems) + "\n\nRun `make messages` (updates every catalogue in locale/ from the code and compiles "
         "them), translate the new entries (Poedit, or polib: see docs/translations.md), then `make messages` again."
     )
 
@@ -203,6 +203,19 @@ def test_page_in_khmer_from_cookie_and_header(client_for):
 
 
 @pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("language", "direction", "word"), [("es", "ltr", "Mapa"), ("fr", "ltr", "Carte"), ("ar", "rtl", "الخريطة")]
+)
+def test_spanish_french_and_arabic_pages(client_for, language, direction, word):
+    """Arabic is laid out right to left; every page says so on <html>, and the CSS uses logical sides."""
+    client = client_for("viewer")
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+    page = client.get("/").content.decode()
+    assert f'lang="{language}" dir="{direction}"' in page
+    assert f">{word}<" in page and ">Map<" not in page
+
+
+@pytest.mark.django_db
 def test_switcher_sets_the_language(client_for):
     client = client_for("viewer")
     response = client.post("/i18n/setlang/", {"language": "km", "next": "/"})
@@ -233,3 +246,21 @@ def test_switcher_form(rf: RequestFactory):
     assert '<option value="az" lang="az">Azərbaycanca</option>' in html
     assert "<script>" not in html and "js/language.js" in html  # no inline script (CSP)
     assert "ប្តូរភាសា" in html  # the no-JS submit button, translated
+
+
+def test_style_sheets_use_logical_sides():
+    """Right-to-left pages mirror only if no rule says left or right (margin-inline-start, text-align: start)."""
+    sheets = [
+        *Path(settings.BASE_DIR, "static", "css").glob("*.css"),
+        *Path(settings.BASE_DIR).glob("safeground/*/static/*/*.css"),
+    ]
+    physical = re.compile(
+        r"(?:margin|padding|border)-(?:left|right)\b|text-align:\s*(?:left|right)|[;{\s](?:left|right):"
+    )
+    found = [
+        f"{p.name}:{n}: {line.strip()}"
+        for p in sheets
+        for n, line in enumerate(p.read_text().splitlines(), 1)
+        if physical.search(line)
+    ]
+    assert len(sheets) > 3 and not found, "\n".join(found)

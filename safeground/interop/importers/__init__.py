@@ -10,6 +10,9 @@ report names every bad row (row, field, value, reason).
 
 from __future__ import annotations
 
+import numpy as np
+from django.apps import apps
+
 from safeground.interop.importers import activities, devices, hazards, places, products
 from safeground.interop.importers.common import Context, Plan, RowError, Rows
 from safeground.interop.reader import Mapping, Table
@@ -23,6 +26,8 @@ IMPORT_PERMISSION = {
     "devices": "landrelease.add_device",
     "places": "gazetteer.add_place",
 }
+#: The model of each kind whose rows `--repair` can change (polygons).
+REPAIRABLE = {"hazards": "hazards.Hazard", "products": "landrelease.Product"}
 _MODULES = {"hazards": hazards, "activities": activities, "products": products, "devices": devices, "places": places}
 VALIDATORS = {kind: module.validate for kind, module in _MODULES.items()}
 WRITERS = {kind: module.write for kind, module in _MODULES.items()}
@@ -36,6 +41,7 @@ __all__ = [
     "Plan",
     "RowError",
     "Rows",
+    "record_repairs",
     "validate",
     "write",
 ]
@@ -51,3 +57,21 @@ def validate(kind: str, table: Table, mapping: Mapping, ctx: Context, progress) 
 def write(plan: Plan, ctx: Context, progress) -> list[str]:
     """Write the plan's rows (inside the import's transaction); returns notes (ledger refreshed, products split)."""
     return WRITERS[plan.kind](plan, ctx, progress)
+
+
+def record_repairs(kind: str, plan: Plan, rows: Rows, ctx: Context, file_rows: np.ndarray | None = None) -> int:
+    """One history row per record whose geometry `--repair` changed, saying what was done and to which
+    row of the file (bulk writes have no history row of their own: decision 0015)."""
+    if not rows.repairs or kind not in REPAIRABLE:
+        return 0
+    model = apps.get_model(REPAIRABLE[kind])
+    row_of = plan.extra.get("row_of") or range(len(plan.codes))
+    code_rows = {code: i for code, i in zip(plan.codes, row_of, strict=True) if i in rows.repairs}
+    records = list(model.objects.filter(code__in=list(code_rows)))
+    for record in records:
+        i = code_rows[record.code]
+        row = int(file_rows[i]) + 1 if file_rows is not None else i + 1
+        # Stored in the history, so in the one language of the data.
+        record._change_reason = f"repaired on import ({ctx.source[:30]} row {row}): {rows.repairs[i]}"[:100]
+    model.history.bulk_history_create(records, update=True, default_user=ctx.user)
+    return len(records)

@@ -38,6 +38,12 @@ class RowError:
     field: str
     value: str
     reason: str
+    kind: str = ""  # short and stable ("no geometry", "outside country"): the report counts rows per kind
+
+    @property
+    def cause(self) -> str:
+        """What the quarantine report counts rows by: the field and the kind of problem."""
+        return f"{self.field}: {self.kind or self.reason}"
 
 
 @dataclass
@@ -61,9 +67,10 @@ class Rows:
         self.errors: list[RowError] = []
         self.bad = np.zeros(self.n, dtype=bool)
         self.used: set[str] = set()
+        self.repairs: dict[int, str] = {}  # row index -> what `--repair` did to it
 
-    def error(self, i: int, field_name: str, value: Any, reason: str) -> None:
-        self.errors.append(RowError(int(i) + 1, field_name, "" if value is None else str(value)[:200], reason))
+    def error(self, i: int, field_name: str, value: Any, reason: str, kind: str = "") -> None:
+        self.errors.append(RowError(int(i) + 1, field_name, "" if value is None else str(value)[:200], reason, kind))
         self.bad[i] = True
 
     # -- raw columns ------------------------------------------------------------------------------
@@ -108,9 +115,9 @@ class Rows:
         for i, v in enumerate(values):
             s = _key(v) if v is not None else None
             if s is None and required:
-                self.error(i, name, v, _("required"))
+                self.error(i, name, v, _("required"), "required")
             elif s is not None and max_length and len(s) > max_length:
-                self.error(i, name, s, _("longer than %(n)d characters") % {"n": max_length})
+                self.error(i, name, s, _("longer than %(n)d characters") % {"n": max_length}, "too long")
             out.append(s)
         return out
 
@@ -120,7 +127,9 @@ class Rows:
         arr = np.array([v if v is not None else "" for v in values], dtype=object)
         known = np.isin(arr, allowed) | (arr == "")
         for i in np.flatnonzero(~known):
-            self.error(i, name, arr[i], _("must be one of %(choices)s") % {"choices": ", ".join(allowed)})
+            self.error(
+                i, name, arr[i], _("must be one of %(choices)s") % {"choices": ", ".join(allowed)}, "not a choice"
+            )
         if default is not None:
             values = [default if v is None else v for v in values]
         return values
@@ -138,12 +147,16 @@ class Rows:
         for i, v in enumerate(values):
             d = parsed[v]
             if v is not None and d is None:
-                self.error(i, name, v, _("not a date (YYYY-MM-DD)"))
+                self.error(i, name, v, _("not a date (YYYY-MM-DD)"), "not a date")
             elif d is None and required:
-                self.error(i, name, v, _("required"))
+                self.error(i, name, v, _("required"), "required")
             elif d is not None and not (dt.date(1900, 1, 1) <= d <= today):
                 self.error(
-                    i, name, d.isoformat(), _("date out of range (1900 to %(last)s)") % {"last": today.isoformat()}
+                    i,
+                    name,
+                    d.isoformat(),
+                    _("date out of range (1900 to %(last)s)") % {"last": today.isoformat()},
+                    "date out of range",
                 )
                 d = None
             out.append(d)
@@ -154,7 +167,7 @@ class Rows:
         for i, v in enumerate(self.raw(name)):
             if v is None:
                 if required:
-                    self.error(i, name, v, _("required"))
+                    self.error(i, name, v, _("required"), "required")
                 out.append(None)
                 continue
             try:
@@ -163,11 +176,17 @@ class Rows:
                     raise ValueError
                 number = int(f)
             except (TypeError, ValueError, OverflowError):
-                self.error(i, name, v, _("not a whole number"))
+                self.error(i, name, v, _("not a whole number"), "not a number")
                 out.append(None)
                 continue
             if (low is not None and number < low) or (high is not None and number > high):
-                self.error(i, name, number, _("must be between %(low)s and %(high)s") % {"low": low, "high": high})
+                self.error(
+                    i,
+                    name,
+                    number,
+                    _("must be between %(low)s and %(high)s") % {"low": low, "high": high},
+                    "out of range",
+                )
             out.append(number)
         return out
 
@@ -180,11 +199,11 @@ class Rows:
             try:
                 f = float(v)
             except (TypeError, ValueError):
-                self.error(i, name, v, _("not a number"))
+                self.error(i, name, v, _("not a number"), "not a number")
                 out.append(None)
                 continue
             if not math.isfinite(f) or (positive and f <= 0):
-                self.error(i, name, v, _("must be a positive number"))
+                self.error(i, name, v, _("must be a positive number"), "not positive")
             out.append(f)
         return out
 
@@ -200,7 +219,7 @@ class Rows:
             elif str(v).strip().lower() in ("false", "no", "n", "0", "f"):
                 out.append(False)
             else:
-                self.error(i, name, v, _("not true or false"))
+                self.error(i, name, v, _("not true or false"), "not a boolean")
                 out.append(default)
         return out
 
@@ -224,12 +243,14 @@ class Rows:
             if c is None:
                 continue
             if c in seen:
-                self.error(i, field_name, c, _("duplicate code (also on row %(row)d)") % {"row": seen[c] + 1})
+                self.error(
+                    i, field_name, c, _("duplicate code (also on row %(row)d)") % {"row": seen[c] + 1}, "duplicate"
+                )
             else:
                 seen[c] = i
         existing = bulk.existing_values(model, "code", list(seen))
         for c in sorted(existing):
-            self.error(seen[c], field_name, c, _("a record with this code already exists"))
+            self.error(seen[c], field_name, c, _("a record with this code already exists"), "exists")
 
     def unused_columns(self) -> list[str]:
         return sorted(set(self.table.columns) - self.used)
@@ -276,7 +297,7 @@ def geometry_column(rows: Rows) -> np.ndarray:
     if geoms is None:
         geoms = np.full(rows.n, None, dtype=object)
     for i, reason in rows.table.geometry_errors.items():
-        rows.error(i, "geometry", "", reason)
+        rows.error(i, "geometry", "", reason, "unreadable")
     return geoms
 
 
@@ -300,14 +321,15 @@ def polygons(rows: Rows, what: str, repair: bool) -> np.ndarray:
         if i in rows.table.geometry_errors:
             continue
         if g is None:
-            rows.error(i, "geometry", "", _("no geometry"))
+            rows.error(i, "geometry", "", _("no geometry"), "no geometry")
             continue
         if repair and g.geom_type in ("Polygon", "MultiPolygon") and not g.is_valid:
+            rows.repairs[i] = f"made valid ({shapely.is_valid_reason(g).split('[')[0]})"  # kept in the history
             g = polygonal_part(shapely.make_valid(g))
         try:
             validate_polygonal(g, what)
         except GeometryError as exc:
-            rows.error(i, "geometry", location(exc), str(exc))
+            rows.error(i, "geometry", location(exc), str(exc), exc.reason)
             continue
         out[i] = as_multipolygon(g)
     return out
@@ -330,13 +352,13 @@ def points(rows: Rows, what: str) -> np.ndarray:
         if i in rows.table.geometry_errors:
             continue
         if geoms[i] is None:
-            rows.error(i, "geometry", "", _("no geometry"))
+            rows.error(i, "geometry", "", _("no geometry"), "no geometry")
             continue
         try:
             validate_point(geoms[i], what)
             out[i] = geoms[i]
         except GeometryError as exc:
-            rows.error(i, "geometry", location(exc), str(exc))
+            rows.error(i, "geometry", location(exc), str(exc), exc.reason)
     return out
 
 
@@ -370,7 +392,7 @@ def add_bulk_errors(rows: Rows, errors, row_of: list[int] | None = None, fields:
         i = row_of[e.row - 1] if row_of is not None else e.row - 1
         name = fields.get(e.field, e.field)
         if (i + 1, name) not in reported:
-            rows.error(i, name, e.value or None, e.reason)
+            rows.error(i, name, e.value or None, e.reason, e.kind)
             reported.add((i + 1, name))
 
 

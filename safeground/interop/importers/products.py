@@ -127,6 +127,7 @@ def validate(rows: Rows, ctx: Context, progress) -> Plan:
         return plan
     plan.codes = checked.codes
     plan.extra["checked"] = checked
+    plan.extra["row_of"] = row_of
     split = {i for i in orphans if len(pieces[i]) > 1}
     if split:
         plan.extra["note"] = _("%(n)d product(s) without a hazard were split among the hazards they overlap") % {

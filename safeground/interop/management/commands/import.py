@@ -1,4 +1,8 @@
-"""`safeground import FILE --kind KIND`: import one layer of a GIS file or spreadsheet, all or nothing.
+"""`safeground import FILE --kind KIND`: import one layer of a GIS file or spreadsheet.
+
+All or nothing by default; `--on-error quarantine` writes the valid rows and holds the others in the
+quarantine (opened from the workbench), and the report counts rows written, held (per cause) and
+repaired (per kind of repair).
 
 (The file is named after the command; Python's `import` keyword doesn't matter to Django, which
 loads commands with importlib.)
@@ -11,7 +15,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from safeground.interop.importers import KINDS
 from safeground.interop.progress import Progress
-from safeground.interop.services import ImportFailed, import_file, write_report
+from safeground.interop.services import ON_ERROR, ImportFailed, import_file, write_report
 
 SHOWN_ERRORS = 50
 
@@ -20,7 +24,8 @@ class Command(BaseCommand):
     help = (
         "Import hazards, products, devices, activities or places from a GeoPackage, GeoJSON, zipped "
         "Shapefile, KML/KMZ, FlatGeobuf, CSV or XLSX file. One transaction: one bad row and nothing is "
-        "written; the rows at fault are printed and written to a CSV report."
+        "written (or, with --on-error quarantine, the bad rows are held for a fix); the rows at fault are "
+        "printed and written to a CSV report."
     )
 
     def add_arguments(self, parser):
@@ -31,6 +36,13 @@ class Command(BaseCommand):
         parser.add_argument("--mapping", help="YAML file renaming attributes and translating values")
         parser.add_argument("--dry-run", action="store_true", help="validate only; write nothing")
         parser.add_argument("--repair", action="store_true", help="repair invalid polygons instead of refusing them")
+        parser.add_argument(
+            "--on-error",
+            default="refuse",
+            choices=ON_ERROR,
+            help="refuse: one bad row and nothing is written (default); quarantine: write the valid rows, "
+            "hold the others for a fix in the workbench",
+        )
         parser.add_argument("--errors", help="where to write the error report (default: FILE.errors.csv)")
         parser.add_argument("--user", help="username the history records as the author")
         parser.add_argument("--no-progress", action="store_true")
@@ -61,11 +73,30 @@ class Command(BaseCommand):
                 progress=progress,
                 encoding=opts["encoding"],
                 decimal=opts["decimal"],
+                on_error=opts["on_error"],
             )
         except ImportFailed as exc:
             raise CommandError(f"{opts['file']}: {exc}. Nothing was written.") from exc
         for note in result.notes:
             self.stdout.write(f"note: {note}")
+        for repair, n in sorted(result.repaired.items()):
+            self.stdout.write(f"repaired: {n:,} row(s) {repair}")
+        if result.errors and result.on_error == "quarantine":
+            report = opts["errors"] or str(Path(opts["file"]).with_name(Path(opts["file"]).name + ".errors.csv"))
+            write_report(result, report)
+            verb = "would be held" if result.dry_run else "held in the quarantine"
+            self.stdout.write(f"{result.quarantined:,} of {result.rows:,} row(s) {verb}, per cause:")
+            for cause, n in result.quarantine_causes.items():
+                self.stdout.write(f"  {n:,}\t{cause}")
+            self.stdout.write(f"the rows and their problems are in {report}")
+            if result.dry_run:
+                self.stdout.write(f"dry run: {result.rows - result.quarantined:,} row(s) would be written")
+                return
+            self.stdout.write(
+                f"imported {result.written:,} {result.kind} from layer {result.layer} in {result.seconds:.1f} s; "
+                f"fix or discard the held rows in the workbench (/workbench/quarantine/?import={result.import_id})"
+            )
+            return
         if result.errors:
             report = opts["errors"] or str(Path(opts["file"]).with_name(Path(opts["file"]).name + ".errors.csv"))
             write_report(result, report)
