@@ -74,7 +74,7 @@ def import_upload(
     mapping: File[UploadedFile | None] = None,
 ):
     """Multipart upload: `file` (GeoPackage, GeoJSON, zipped Shapefile, KML/KMZ, FlatGeobuf, CSV, XLSX),
-    `kind` (hazards, activities, products, devices, places), optional `layer`, `crs`, `mapping` (YAML),
+    `kind` (hazards, activities, products, devices, places, accidents), optional `layer`, `crs`, `mapping` (YAML),
     `dry_run`, `repair`, and for CSV `encoding` (default: UTF-8, else detected) and `decimal` ("." or ",").
     `on_error`: "refuse" (default: one bad row and nothing is written) or "quarantine" (the valid rows
     are written, the others held at /api/v1/quarantine; `quarantine_causes` counts them per cause).

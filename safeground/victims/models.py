@@ -28,6 +28,24 @@ NEED_CHOICES = [
     ("economic", N_("Economic inclusion and livelihood")),
 ]
 VICTIM_ENCRYPTED = ("name", "date_of_birth", "address", "medical_notes")
+#: What the people were doing when the accident happened (MDR).
+ACTIVITY_CHOICES = [
+    ("farming", N_("Farming or clearing land")),
+    ("collecting", N_("Collecting wood, food or water")),
+    ("herding", N_("Herding animals")),
+    ("travelling", N_("Travelling")),
+    ("playing", N_("Playing")),
+    ("scrap", N_("Handling or collecting scrap metal")),
+    ("household", N_("Household work")),
+    ("demining", N_("Demining")),
+    ("military_duty", N_("Military duty")),
+    ("other", N_("Other")),
+    ("unknown", N_("Unknown")),
+]
+#: Casualties a source reports for an accident without registering each person (no personal data):
+#: killed or injured, by sex and age as the MDR counts them (men, women, boys, girls, not known).
+CASUALTY_GROUPS = ("men", "women", "boys", "girls", "unknown")
+CASUALTY_COUNTS = tuple(f"{outcome}_{group}" for outcome in ("killed", "injured") for group in CASUALTY_GROUPS)
 
 
 class Accident(Record):
@@ -80,6 +98,12 @@ class Accident(Record):
     organisation = models.ForeignKey(
         "organisations.Organisation", null=True, blank=True, on_delete=models.PROTECT, related_name="accidents"
     )
+    victim_activity = models.CharField(
+        max_length=15, choices=ACTIVITY_CHOICES, default="unknown", help_text="What the people were doing"
+    )
+    reported_casualties = models.JSONField(
+        default=dict, blank=True, help_text="Counts a source reported (CASUALTY_COUNTS keys), without personal data"
+    )
     history = HistoricalRecords()
 
     class Meta(Record.Meta):
@@ -103,19 +127,7 @@ class Victim(Record):
         ("military", N_("Military / security forces")),
         ("unknown", N_("Unknown")),
     ]
-    ACTIVITY_CHOICES = [
-        ("farming", N_("Farming or clearing land")),
-        ("collecting", N_("Collecting wood, food or water")),
-        ("herding", N_("Herding animals")),
-        ("travelling", N_("Travelling")),
-        ("playing", N_("Playing")),
-        ("scrap", N_("Handling or collecting scrap metal")),
-        ("household", N_("Household work")),
-        ("demining", N_("Demining")),
-        ("military_duty", N_("Military duty")),
-        ("other", N_("Other")),
-        ("unknown", N_("Unknown")),
-    ]
+    ACTIVITY_CHOICES = ACTIVITY_CHOICES
     INJURY_CHOICES = [
         ("lower_limb_amputation", N_("Lower limb amputation")),
         ("upper_limb_amputation", N_("Upper limb amputation")),

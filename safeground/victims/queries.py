@@ -107,6 +107,10 @@ def accident_properties(a: Accident) -> dict:
         "activity": a.activity.code if a.activity else None,
         "organisation": a.organisation.acronym if a.organisation else None,
         "casualties": getattr(a, "casualties", None),
+        "victim_activity": a.victim_activity,
+        "reported_casualties": a.reported_casualties,
+        "reported_killed": sum(n for k, n in a.reported_casualties.items() if k.startswith("killed_")),
+        "reported_injured": sum(n for k, n in a.reported_casualties.items() if k.startswith("injured_")),
         "is_synthetic": a.is_synthetic,
     }
 

@@ -22,6 +22,13 @@ class AccidentIn(Schema):
     activity: str | None = Field(None, description="Activity code, for demining accidents")
     country: str | None = None
     code: str | None = None
+    victim_activity: str = Field("unknown", description="What the people were doing, e.g. farming, travelling")
+    reported_casualties: dict[str, int] | None = Field(
+        None,
+        description="Counts without personal data when people are not registered one by one: "
+        "killed_men, killed_women, killed_boys, killed_girls, killed_unknown, injured_… (same groups)",
+        examples=[{"killed_men": 1, "injured_boys": 2}],
+    )
 
 
 class EvidenceDecisionIn(Schema):

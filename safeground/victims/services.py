@@ -42,6 +42,8 @@ from safeground.organisations.models import Organisation
 from safeground.victims import access
 from safeground.victims.access import Actor
 from safeground.victims.models import (
+    ACTIVITY_CHOICES,
+    CASUALTY_COUNTS,
     NEED_CHOICES,
     VICTIM_ENCRYPTED,
     AccessLog,
@@ -185,8 +187,14 @@ def create_accident(
     code: str | None = None,
     user=None,
     is_synthetic: bool = False,
+    victim_activity: str = "unknown",
+    reported_casualties: dict[str, int] | None = None,
+    reason: str | None = None,
 ) -> Accident:
     """Record an accident; without a hazard it becomes a proposal of new evidence for the registry.
+
+    `reported_casualties` are the counts a source gives (CASUALTY_COUNTS keys, e.g. killed_men) when
+    its people are not registered one by one: no personal data. `reason` goes in the history (an import).
 
     A point inside an open or suspended hazard is linked to it; a point on land released before the
     accident names that product (residual contamination) and is always proposed, because released
@@ -194,6 +202,8 @@ def create_accident(
     """
     _choice("accident_type", accident_type, Accident.TYPE_CHOICES)
     _choice("device_category", device_category, Accident._meta.get_field("device_category").choices)
+    _choice("victim_activity", victim_activity, ACTIVITY_CHOICES)
+    casualties = _casualties(reported_casualties)
     if occurred_on > timezone.localdate():
         raise ValidationFailed(f"occurred_on {occurred_on} is in the future", field="occurred_on")
     if code and Accident.objects.filter(code=code).exists():
@@ -241,11 +251,31 @@ def create_accident(
         activity=act,
         organisation=_organisation(organisation),
         is_synthetic=is_synthetic,
+        victim_activity=victim_activity,
+        reported_casualties=casualties,
     )
     accident.code = code or accident_code(accident)
-    record_author(accident, user)
+    record_author(accident, user, reason)
     accident.save()
     return accident
+
+
+def _casualties(counts: dict | None) -> dict[str, int]:
+    """Reported casualty counts: known keys, whole numbers from 0 to 10,000; zeros left out."""
+    counts = counts or {}
+    unknown = sorted(set(counts) - set(CASUALTY_COUNTS))
+    if unknown:
+        raise ValidationFailed(
+            f"unknown casualty count(s) {', '.join(unknown)}; use {', '.join(CASUALTY_COUNTS)}",
+            field="reported_casualties",
+            reason="unknown",
+        )
+    for key, n in counts.items():
+        if isinstance(n, bool) or not isinstance(n, int) or not 0 <= n <= 10_000:
+            raise ValidationFailed(
+                f"{key} must be a whole number from 0 to 10000; got {n!r}", field=key, reason="out of range"
+            )
+    return {key: n for key, n in counts.items() if n}
 
 
 def accident_code(accident: Accident) -> str:

@@ -1,6 +1,6 @@
 """Importing records from a layer: set-based validation with a per-row error report, then bulk writes.
 
-One module per kind (hazards, activities, products, devices, places), each with `validate(rows, ctx,
+One module per kind (hazards, activities, products, devices, places, accidents), each with `validate(rows, ctx,
 progress) -> Plan` and `write(plan, ctx, progress) -> notes`; `common` holds what they share. Every row
 is checked before anything is written — choices, dates, references to other records by code, duplicate
 codes, and geometry through the same rules as the services (`validate_polygonal`,
@@ -13,11 +13,11 @@ from __future__ import annotations
 import numpy as np
 from django.apps import apps
 
-from safeground.interop.importers import activities, devices, hazards, places, products
+from safeground.interop.importers import accidents, activities, devices, hazards, places, products
 from safeground.interop.importers.common import Context, Plan, RowError, Rows
 from safeground.interop.reader import Mapping, Table
 
-KINDS = ("hazards", "activities", "products", "devices", "places")
+KINDS = ("hazards", "activities", "products", "devices", "places", "accidents")
 #: The permission an account needs to import each kind (API and page).
 IMPORT_PERMISSION = {
     "hazards": "hazards.add_hazard",
@@ -25,10 +25,18 @@ IMPORT_PERMISSION = {
     "products": "landrelease.add_product",
     "devices": "landrelease.add_device",
     "places": "gazetteer.add_place",
+    "accidents": "victims.add_accident",
 }
 #: The model of each kind whose rows `--repair` can change (polygons).
 REPAIRABLE = {"hazards": "hazards.Hazard", "products": "landrelease.Product"}
-_MODULES = {"hazards": hazards, "activities": activities, "products": products, "devices": devices, "places": places}
+_MODULES = {
+    "hazards": hazards,
+    "activities": activities,
+    "products": products,
+    "devices": devices,
+    "places": places,
+    "accidents": accidents,
+}
 VALIDATORS = {kind: module.validate for kind, module in _MODULES.items()}
 WRITERS = {kind: module.write for kind, module in _MODULES.items()}
 

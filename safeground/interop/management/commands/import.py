@@ -22,7 +22,7 @@ SHOWN_ERRORS = 50
 
 class Command(BaseCommand):
     help = (
-        "Import hazards, products, devices, activities or places from a GeoPackage, GeoJSON, zipped "
+        "Import hazards, products, devices, activities, places or accidents from a GeoPackage, GeoJSON, zipped "
         "Shapefile, KML/KMZ, FlatGeobuf, CSV or XLSX file. One transaction: one bad row and nothing is "
         "written (or, with --on-error quarantine, the bad rows are held for a fix); the rows at fault are "
         "printed and written to a CSV report."

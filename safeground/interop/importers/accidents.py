@@ -1,0 +1,80 @@
+"""Importing accidents without personal data: date, place, device, what people were doing, and the
+numbers killed and injured by sex and age (`killed_men` … `injured_unknown`).
+
+Each row is checked by `victims.services.create_accident` itself, inside a savepoint that is rolled
+back (the service settles the country with its border tolerance, links the hazard or the released
+land, and numbers the code: rules that live nowhere else); the write then calls it again for real.
+Twice the work of a set-based check, which accident files (thousands of rows, not millions) afford.
+"""
+
+from __future__ import annotations
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from safeground.core.errors import ValidationFailed
+from safeground.interop.importers.common import Context, Plan, Rows, points
+from safeground.victims import services
+from safeground.victims.models import ACTIVITY_CHOICES, CASUALTY_COUNTS, DEVICE_CATEGORY_CHOICES, Accident
+
+
+class _Rollback(Exception):
+    """Undo a row's trial write."""
+
+
+def validate(rows: Rows, ctx: Context, progress) -> Plan:
+    progress.stage(_("checking accidents"), rows.n)
+    codes = rows.text("code", max_length=40)
+    columns = {
+        "occurred_on": rows.date("occurred_on", required=True),
+        "accident_type": rows.choice("accident_type", Accident.TYPE_CHOICES),
+        "device_category": rows.choice("device_category", DEVICE_CATEGORY_CHOICES, default="unknown"),
+        "victim_activity": rows.choice("victim_activity", ACTIVITY_CHOICES, default="unknown"),
+        "device_model": rows.text("device_model", max_length=100),
+        "hazard": rows.text("hazard_code", max_length=40),
+        "activity": rows.text("activity_code", max_length=40),
+        "organisation": rows.text("organisation", max_length=20),
+        "country": rows.text("country", max_length=3),
+        "point": list(points(rows, _("accident point"))),
+    }
+    counts = {key: rows.integer(key, low=0, high=10_000) for key in CASUALTY_COUNTS}
+    rows.unique_codes(Accident, codes)
+    fields = {"hazard": "hazard_code", "activity": "activity_code", "point": "geometry"}
+    planned = []
+    for i in range(rows.n):
+        if rows.bad[i]:
+            continue
+        row = {name: values[i] for name, values in columns.items()}
+        row["code"] = codes[i]
+        row["reported_casualties"] = {key: values[i] for key, values in counts.items() if values[i]}
+        try:
+            with transaction.atomic():
+                services.create_accident(**row)
+                raise _Rollback
+        except _Rollback:
+            planned.append(row)
+        except ValidationFailed as exc:
+            field = fields.get(exc.field or "", exc.field or "row")
+            rows.error(i, field, "", str(exc), exc.reason)
+        progress.update(1)
+    progress.close()
+    plan = Plan("accidents", rows.n)
+    plan.codes = [c for c in codes if c]
+    if not rows.bad.any():
+        plan.extra["rows"] = planned
+    return plan
+
+
+def write(plan: Plan, ctx: Context, progress) -> list[str]:
+    """Each accident through the service, with the import as the history's reason."""
+    progress.stage(_("writing accidents"), len(plan.extra["rows"]))
+    plan.codes = []
+    for row in plan.extra["rows"]:
+        accident = services.create_accident(**row, user=ctx.user, reason=ctx.reason)
+        plan.codes.append(accident.code)
+        progress.update(1)
+    progress.close()
+    proposed = Accident.objects.filter(code__in=plan.codes, evidence_status="proposed").count()
+    if not proposed:
+        return []
+    return [_("%(n)d accident(s) lie in no recorded hazard: proposed as new evidence") % {"n": proposed}]

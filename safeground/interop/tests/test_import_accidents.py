@@ -1,0 +1,99 @@
+"""Importing accidents without personal data: casualty counts by sex and age, activity at the time,
+points checked by the accident service's own rules; with `--on-error quarantine` like every kind."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+from django.core.management import call_command
+
+from safeground.gazetteer.tests.testland import ISO3, build_testland
+from safeground.interop.models import QuarantinedRow
+from safeground.interop.services import import_file
+from safeground.victims.models import Accident
+
+pytestmark = pytest.mark.django_db
+
+HEADER = "code;occurred_on;accident_type;victim_activity;lon;lat;killed_men;injured_boys;injured_girls\n"
+
+
+def csv_file(tmp_path, lines: list[str], name="accidents.csv", encoding="latin-1") -> str:
+    path = tmp_path / name
+    path.write_bytes((HEADER + "".join(line + "\n" for line in lines)).encode(encoding))
+    return str(path)
+
+
+def test_accidents_from_a_latin1_csv_with_decimal_commas(tmp_path, user):
+    build_testland()
+    path = csv_file(
+        tmp_path,
+        [
+            "XTL-ACC-1;2021-06-02;mine_erw;farming;-19,55;-29,5;1;2;0",
+            "XTL-ACC-2;2022-01-15;mine_erw;travelling;-19,25;-29,75;0;0;1",
+        ],
+    )
+    out = io.StringIO()
+    call_command("import", path, "--kind", "accidents", "--decimal", ",", "--no-progress", "--user", user.username, stdout=out)
+    assert "imported 2 accidents" in out.getvalue()
+    first = Accident.objects.get(code="XTL-ACC-1")
+    assert first.country == ISO3 and first.province.code == "XT01"
+    assert first.victim_activity == "farming"
+    assert first.reported_casualties == {"killed_men": 1, "injured_boys": 2}
+    assert first.evidence_status == "proposed"  # no hazard there: new evidence for the registry
+    assert first.history.first().history_change_reason == "import accidents.csv"
+    assert first.point.x == pytest.approx(-19.55)
+
+
+def test_bad_accident_rows_are_named_and_nothing_is_written(tmp_path):
+    build_testland()
+    path = csv_file(
+        tmp_path,
+        [
+            "XTL-ACC-1;2021-06-02;mine_erw;farming;19,55;-29,5;1;0;0",  # the longitude's sign flipped
+            "XTL-ACC-2;2021-06-02;landslide;farming;-19,5;-29,5;1;0;0",
+            "XTL-ACC-3;2021-06-02;mine_erw;farming;-19,5;-29,5;-1;0;0",
+        ],
+    )
+    result = import_file(path, "accidents", decimal=",")
+    assert not result.ok and not Accident.objects.exists()
+    by_row = {e.row: e for e in result.errors}
+    assert "the sign of the longitude looks flipped" in by_row[1].reason and by_row[1].field == "geometry"
+    assert by_row[2].field == "accident_type" and by_row[3].field == "killed_men"
+
+
+def test_accident_rows_can_be_quarantined(tmp_path, user):
+    build_testland()
+    path = csv_file(
+        tmp_path,
+        ["XTL-ACC-1;2021-06-02;mine_erw;farming;-19,5;-29,5;1;0;0", "XTL-ACC-2;2021;mine_erw;farming;-19,5;-29,5;0;1;0"],
+    )
+    result = import_file(path, "accidents", decimal=",", on_error="quarantine", user=user)
+    assert result.written == 1 and result.quarantine_causes == {"occurred_on: not a date": 1}
+    held = QuarantinedRow.objects.get(kind="accidents")
+    assert held.attributes["occurred_on"] == "2021"
+
+
+def test_reported_casualties_through_the_api(api):
+    build_testland()
+    body = {
+        "point": {"type": "Point", "coordinates": [-19.5, -29.5]},
+        "occurred_on": "2023-04-01",
+        "accident_type": "mine_erw",
+        "victim_activity": "herding",
+        "reported_casualties": {"killed_women": 1, "injured_girls": 2},
+    }
+    created = api.post("/api/v1/victims/accidents", body, content_type="application/json")
+    assert created.status_code == 201, created.content
+    props = created.json()["properties"]
+    assert props["reported_killed"] == 1 and props["reported_injured"] == 2 and props["victim_activity"] == "herding"
+    listed = api.get("/api/v1/victims/accidents", {"country": ISO3}).json()["features"]
+    assert [f["properties"]["reported_casualties"] for f in listed] == [{"killed_women": 1, "injured_girls": 2}]
+
+    refused = api.post(
+        "/api/v1/victims/accidents",
+        {**body, "reported_casualties": {"killed_goats": 3}},
+        content_type="application/json",
+    )
+    assert refused.status_code == 422 and "unknown casualty count(s) killed_goats" in refused.json()["detail"]
+    assert Accident.objects.count() == 1
