@@ -15,6 +15,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_noop as N_
 from simple_history.models import HistoricalRecords
 
+from safeground.core.dates import PRECISION_CHOICES
 from safeground.core.models import Record
 from safeground.ordnance.models import CATEGORY_CHOICES
 
@@ -59,7 +60,8 @@ class Accident(Record):
         ("dismissed", N_("Not evidence of a hazard")),
     ]
 
-    occurred_on = models.DateField()
+    occurred_on = models.DateField(help_text="The first day of the period when only the month or year is known")
+    occurred_on_precision = models.CharField(max_length=5, choices=PRECISION_CHOICES, default="day")
     occurred_time = models.TimeField(null=True, blank=True, help_text="Local time, when known")
     point = models.PointField(srid=4326)
     country = models.CharField(max_length=3)

@@ -92,6 +92,7 @@ def accident_properties(a: Accident) -> dict:
     return {
         "code": a.code,
         "occurred_on": a.occurred_on.isoformat(),
+        "occurred_on_precision": a.occurred_on_precision,
         "occurred_time": a.occurred_time.isoformat(timespec="minutes") if a.occurred_time else None,
         "country": a.country,
         "province_code": a.province.code if a.province else None,

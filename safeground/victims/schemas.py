@@ -13,6 +13,7 @@ class AccidentIn(Schema):
 
     point: dict[str, Any] = Field(examples=[{"type": "Point", "coordinates": [103.05, 13.05]}])
     occurred_on: dt.date
+    occurred_on_precision: str = Field("day", description="day, month or year: how much of occurred_on is known")
     occurred_time: dt.time | None = None
     accident_type: str = Field(examples=["mine_erw"], description="mine_erw or demining")
     device_category: str = "unknown"

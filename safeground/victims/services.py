@@ -20,6 +20,7 @@ from django.utils import timezone
 
 from safeground.core import crypto
 from safeground.core.codes import next_code
+from safeground.core.dates import PRECISION_CHOICES
 from safeground.core.errors import ValidationFailed
 from safeground.core.geojson import to_geos
 from safeground.core.geometry import GeometryError, project, to_utm, unproject, utm_epsg_for, validate_point
@@ -190,9 +191,12 @@ def create_accident(
     victim_activity: str = "unknown",
     reported_casualties: dict[str, int] | None = None,
     reason: str | None = None,
+    occurred_on_precision: str = "day",
 ) -> Accident:
     """Record an accident; without a hazard it becomes a proposal of new evidence for the registry.
 
+    `occurred_on_precision` (day, month, year) says how much of `occurred_on` is known: a year-only
+    date is the year's first day with precision "year", never an invented 1 January.
     `reported_casualties` are the counts a source gives (CASUALTY_COUNTS keys, e.g. killed_men) when
     its people are not registered one by one: no personal data. `reason` goes in the history (an import).
 
@@ -203,6 +207,8 @@ def create_accident(
     _choice("accident_type", accident_type, Accident.TYPE_CHOICES)
     _choice("device_category", device_category, Accident._meta.get_field("device_category").choices)
     _choice("victim_activity", victim_activity, ACTIVITY_CHOICES)
+    _choice("occurred_on_precision", occurred_on_precision, PRECISION_CHOICES)
+    occurred_on = _first_day(occurred_on, occurred_on_precision)
     casualties = _casualties(reported_casualties)
     if occurred_on > timezone.localdate():
         raise ValidationFailed(f"occurred_on {occurred_on} is in the future", field="occurred_on")
@@ -236,6 +242,7 @@ def create_accident(
     where = locate([point], country)[0]
     accident = Accident(
         occurred_on=occurred_on,
+        occurred_on_precision=occurred_on_precision,
         occurred_time=occurred_time,
         point=to_geos(point, Point),
         country=country,
@@ -258,6 +265,11 @@ def create_accident(
     record_author(accident, user, reason)
     accident.save()
     return accident
+
+
+def _first_day(on: dt.date, precision: str) -> dt.date:
+    """The period's first day, so that a month or year stored once reads the same everywhere."""
+    return on.replace(day=1) if precision == "month" else on.replace(month=1, day=1) if precision == "year" else on
 
 
 def _casualties(counts: dict | None) -> dict[str, int]:

@@ -25,8 +25,10 @@ class _Rollback(Exception):
 def validate(rows: Rows, ctx: Context, progress) -> Plan:
     progress.stage(_("checking accidents"), rows.n)
     codes = rows.text("code", max_length=40)
+    occurred_on, precision = rows.partial_date("occurred_on", required=True)
     columns = {
-        "occurred_on": rows.date("occurred_on", required=True),
+        "occurred_on": occurred_on,
+        "occurred_on_precision": precision,
         "accident_type": rows.choice("accident_type", Accident.TYPE_CHOICES),
         "device_category": rows.choice("device_category", DEVICE_CATEGORY_CHOICES, default="unknown"),
         "victim_activity": rows.choice("victim_activity", ACTIVITY_CHOICES, default="unknown"),

@@ -19,6 +19,7 @@ import shapely
 from django.utils.translation import gettext as _
 
 from safeground.core import bulk
+from safeground.core.dates import parse_partial
 from safeground.core.geometry import (
     GeometryError,
     as_multipolygon,
@@ -161,6 +162,24 @@ class Rows:
                 d = None
             out.append(d)
         return out
+
+    def partial_date(self, name: str, required: bool = False) -> tuple[list[dt.date | None], list[str]]:
+        """Dates that may be known only to the month or year ("2019", "2019-06"): the period's first
+        day and its precision (day, month, year), never an invented 1 January (core.dates)."""
+        values = self.raw(name)
+        partial = {v: parse_partial(v) for v in set(values) if v is not None and not isinstance(v, dt.date)}
+        partial = {v: p for v, p in partial.items() if p is not None}
+        if not partial:
+            dates = self.date(name, required=required)
+            return dates, ["day"] * len(dates)
+        original = self.table.columns[name]  # as read: a held row keeps "2019", not its first day
+        self.table.columns[name] = [partial[v][0].isoformat() if v in partial else v for v in values]
+        try:
+            dates = self.date(name, required=required)
+        finally:
+            self.table.columns[name] = original
+        precisions = [partial[v][1] if v in partial else "day" for v in values]
+        return dates, precisions
 
     def integer(self, name: str, low: int | None = None, high: int | None = None, required: bool = False):
         out: list[int | None] = []

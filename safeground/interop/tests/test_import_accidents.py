@@ -34,7 +34,9 @@ def test_accidents_from_a_latin1_csv_with_decimal_commas(tmp_path, user):
         ],
     )
     out = io.StringIO()
-    call_command("import", path, "--kind", "accidents", "--decimal", ",", "--no-progress", "--user", user.username, stdout=out)
+    call_command(
+        "import", path, "--kind", "accidents", "--decimal", ",", "--no-progress", "--user", user.username, stdout=out
+    )
     assert "imported 2 accidents" in out.getvalue()
     first = Accident.objects.get(code="XTL-ACC-1")
     assert first.country == ISO3 and first.province.code == "XT01"
@@ -66,12 +68,38 @@ def test_accident_rows_can_be_quarantined(tmp_path, user):
     build_testland()
     path = csv_file(
         tmp_path,
-        ["XTL-ACC-1;2021-06-02;mine_erw;farming;-19,5;-29,5;1;0;0", "XTL-ACC-2;2021;mine_erw;farming;-19,5;-29,5;0;1;0"],
+        [
+            "XTL-ACC-1;2021-06-02;mine_erw;farming;-19,5;-29,5;1;0;0",
+            "XTL-ACC-2;2021-02-30;mine_erw;farming;-19,5;-29,5;0;1;0",
+        ],
     )
     result = import_file(path, "accidents", decimal=",", on_error="quarantine", user=user)
     assert result.written == 1 and result.quarantine_causes == {"occurred_on: not a date": 1}
     held = QuarantinedRow.objects.get(kind="accidents")
-    assert held.attributes["occurred_on"] == "2021"
+    assert held.attributes["occurred_on"] == "2021-02-30"
+
+
+def test_dates_known_only_to_the_year_or_month_keep_their_precision(tmp_path, client_for):
+    build_testland()
+    path = csv_file(
+        tmp_path,
+        [
+            "XTL-ACC-1;2019;mine_erw;farming;-19,5;-29,5;1;0;0",
+            "XTL-ACC-2;06/2020;mine_erw;farming;-19,5;-29,6;1;0;0",
+            "XTL-ACC-3;2021-07-09;mine_erw;farming;-19,5;-29,7;1;0;0",
+        ],
+    )
+    result = import_file(path, "accidents", decimal=",")
+    assert result.ok, result.errors
+    got = {a.code: (a.occurred_on.isoformat(), a.occurred_on_precision) for a in Accident.objects.all()}
+    assert got == {
+        "XTL-ACC-1": ("2019-01-01", "year"),
+        "XTL-ACC-2": ("2020-06-01", "month"),
+        "XTL-ACC-3": ("2021-07-09", "day"),
+    }
+    page = client_for("im_officer").get("/victims/").content.decode()
+    assert '<td class="num">2019</td>' in page and '<td class="num">2020-06</td>' in page
+    assert "2019-01-01" not in page
 
 
 def test_reported_casualties_through_the_api(api):
