@@ -75,8 +75,10 @@ def create_session(
     country: str | None = None,
     code: str | None = None,
     user=None,
+    reason: str | None = None,
 ) -> Session:
-    """Record a session; an operator records its own organisation's sessions only."""
+    """Record a session; an operator records its own organisation's sessions only. `reason`: the
+    history's (an import names its file)."""
     _choice("method", method, Session.METHOD_CHOICES)
     _choice("audience", audience, Session.AUDIENCE_CHOICES)
     if held_on > timezone.localdate():
@@ -123,7 +125,7 @@ def create_session(
     if code and Session.objects.filter(code=code).exists():
         raise ValidationFailed(f"a session with code {code!r} already exists", field="code")
     session.code = code or session_code(session)
-    record_author(session, user)
+    record_author(session, user, reason)
     session.save()
     session.hazards.set(nearby)
     return session

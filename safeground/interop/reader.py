@@ -404,8 +404,8 @@ def coordinate_columns(table: Table, mapping: Mapping) -> np.ndarray | None:
         return None
     out = np.empty(table.n, dtype=object)
     for i, text in enumerate(texts):
-        if text is None:
-            table.geometry_errors[i] = _("no coordinates")
+        if text is None:  # no position: the kind decides whether one is required ("no geometry")
+            out[i] = None
             continue
         try:
             lon, lat = parse_coordinate(text, fmt, datum)

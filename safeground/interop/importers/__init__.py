@@ -1,11 +1,12 @@
-"""Importing records from a layer: set-based validation with a per-row error report, then bulk writes.
+"""Importing records from a layer: validation with a per-row error report, then the services' writes.
 
-One module per kind (hazards, activities, products, devices, places, accidents), each with `validate(rows, ctx,
-progress) -> Plan` and `write(plan, ctx, progress) -> notes`; `common` holds what they share. Every row
-is checked before anything is written — choices, dates, references to other records by code, duplicate
-codes, and geometry through the same rules as the services (`validate_polygonal`,
-`check_inside_country`) — and the import is all or nothing: one bad row and nothing is written; the
-report names every bad row (row, field, value, reason).
+One module per kind (`KINDS`), each with `validate(rows, ctx, progress) -> Plan` and
+`write(plan, ctx, progress) -> notes`; `common` holds what they share. Every row is checked before
+anything is written — choices, dates, references to other records by code, duplicate codes, and
+geometry through the same rules as the services — set-based for the big kinds (hazards, products,
+devices), row by row through the service for the others (`rowwise`). All or nothing by default; the
+report names every bad row (row, field, value, reason), and `services.import_file(on_error=
+"quarantine")` writes the good rows and holds the others.
 """
 
 from __future__ import annotations
@@ -13,11 +14,21 @@ from __future__ import annotations
 import numpy as np
 from django.apps import apps
 
-from safeground.interop.importers import accidents, activities, devices, hazards, places, products
+from safeground.interop.importers import (
+    accidents,
+    activities,
+    devices,
+    eore,
+    evidence,
+    hazards,
+    organisations,
+    places,
+    products,
+)
 from safeground.interop.importers.common import Context, Plan, RowError, Rows
 from safeground.interop.reader import Mapping, Table
 
-KINDS = ("hazards", "activities", "products", "devices", "places", "accidents")
+KINDS = ("hazards", "activities", "products", "devices", "places", "accidents", "eore", "organisations", "evidence")
 #: The permission an account needs to import each kind (API and page).
 IMPORT_PERMISSION = {
     "hazards": "hazards.add_hazard",
@@ -26,6 +37,9 @@ IMPORT_PERMISSION = {
     "devices": "landrelease.add_device",
     "places": "gazetteer.add_place",
     "accidents": "victims.add_accident",
+    "eore": "eore.add_session",
+    "organisations": "organisations.add_organisation",
+    "evidence": "hazards.add_evidence",
 }
 #: The model of each kind whose rows `--repair` can change (polygons).
 REPAIRABLE = {"hazards": "hazards.Hazard", "products": "landrelease.Product"}
@@ -36,6 +50,9 @@ _MODULES = {
     "devices": devices,
     "places": places,
     "accidents": accidents,
+    "eore": eore,
+    "organisations": organisations,
+    "evidence": evidence,
 }
 VALIDATORS = {kind: module.validate for kind, module in _MODULES.items()}
 WRITERS = {kind: module.write for kind, module in _MODULES.items()}

@@ -1,25 +1,18 @@
 """Importing accidents without personal data: date, place, device, what people were doing, and the
 numbers killed and injured by sex and age (`killed_men` … `injured_unknown`).
 
-Each row is checked by `victims.services.create_accident` itself, inside a savepoint that is rolled
-back (the service settles the country with its border tolerance, links the hazard or the released
-land, and numbers the code: rules that live nowhere else); the write then calls it again for real.
-Twice the work of a set-based check, which accident files (thousands of rows, not millions) afford.
+Each row is tried through `victims.services.create_accident` itself (`rowwise`): the service settles
+the country with its border tolerance, links the hazard or the released land and numbers the code.
 """
 
 from __future__ import annotations
 
-from django.db import transaction
 from django.utils.translation import gettext as _
 
-from safeground.core.errors import ValidationFailed
 from safeground.interop.importers.common import Context, Plan, Rows, points
+from safeground.interop.importers.rowwise import trial
 from safeground.victims import services
 from safeground.victims.models import ACTIVITY_CHOICES, CASUALTY_COUNTS, DEVICE_CATEGORY_CHOICES, Accident
-
-
-class _Rollback(Exception):
-    """Undo a row's trial write."""
 
 
 def validate(rows: Rows, ctx: Context, progress) -> Plan:
@@ -49,15 +42,8 @@ def validate(rows: Rows, ctx: Context, progress) -> Plan:
         row = {name: values[i] for name, values in columns.items()}
         row["code"] = codes[i]
         row["reported_casualties"] = {key: values[i] for key, values in counts.items() if values[i]}
-        try:
-            with transaction.atomic():
-                services.create_accident(**row)
-                raise _Rollback
-        except _Rollback:
+        if trial(rows, i, lambda row=row: services.create_accident(**row), fields):
             planned.append(row)
-        except ValidationFailed as exc:
-            field = fields.get(exc.field or "", exc.field or "row")
-            rows.error(i, field, "", str(exc), exc.reason)
         progress.update(1)
     progress.close()
     plan = Plan("accidents", rows.n)

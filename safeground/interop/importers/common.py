@@ -354,7 +354,8 @@ def polygons(rows: Rows, what: str, repair: bool) -> np.ndarray:
     return out
 
 
-def points(rows: Rows, what: str) -> np.ndarray:
+def points(rows: Rows, what: str, required: bool = True) -> np.ndarray:
+    """Validated points; a row without one is an error unless not `required` (then None)."""
     geoms = geometry_column(rows)
     out = np.full(rows.n, None, dtype=object)
     kinds = shapely.get_type_id(geoms)
@@ -371,7 +372,8 @@ def points(rows: Rows, what: str) -> np.ndarray:
         if i in rows.table.geometry_errors:
             continue
         if geoms[i] is None:
-            rows.error(i, "geometry", "", _("no geometry"), "no geometry")
+            if required:
+                rows.error(i, "geometry", "", _("no geometry"), "no geometry")
             continue
         try:
             validate_point(geoms[i], what)

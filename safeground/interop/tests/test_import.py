@@ -346,7 +346,7 @@ def test_csv_with_dms_coordinates_uses_the_gazetteer_parser(dataset, tmp_path):
     mapping.write_text("coordinates: {lat: lat, lon: lon, format: dms}\n", encoding="utf-8")
     before = counts()
     bad = import_file(path, "devices", mapping=mapping)
-    assert [(e.row, e.field, e.reason) for e in bad.errors] == [(2, "geometry", "no coordinates")]
+    assert [(e.row, e.field, e.reason) for e in bad.errors] == [(2, "geometry", "no geometry")]
     assert counts() == before
     path.write_text("\n".join(path.read_text(encoding="utf-8").splitlines()[:2]) + "\n", encoding="utf-8")
     result = import_file(path, "devices", mapping=mapping)

@@ -3,6 +3,7 @@ points checked by the accident service's own rules; with `--on-error quarantine`
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 
 import pytest
@@ -125,3 +126,56 @@ def test_reported_casualties_through_the_api(api):
     )
     assert refused.status_code == 422 and "unknown casualty count(s) killed_goats" in refused.json()["detail"]
     assert Accident.objects.count() == 1
+
+
+def test_eore_sessions_organisations_and_evidence_from_files(tmp_path, user):
+    """The other new kinds: each through its service's rules, bad rows named."""
+    from safeground.eore.models import Session
+    from safeground.gazetteer.programmes import add_programme
+    from safeground.hazards.services import create_hazard
+    from safeground.organisations.models import Organisation
+
+    build_testland()
+    add_programme(ISO3, name="Testland")
+    orgs = tmp_path / "orgs.csv"
+    orgs.write_text(
+        "acronym,name,kind,country\nTMA,Testland Mine Action,authority,XTL\nTDO,Testland Demining,operator,XTL\n"
+    )
+    assert import_file(orgs, "organisations").written == 2
+    assert Organisation.objects.get(acronym="TDO").country == ISO3
+    again = import_file(orgs, "organisations")
+    assert not again.ok and {e.field for e in again.errors} == {"acronym"}
+
+    sessions = tmp_path / "eore.csv"
+    sessions.write_text(
+        "held_on,organisation,method,audience,girls,boys,women,men,lon,lat\n"
+        "2024-05-01,TDO,school,schoolchildren,12,15,0,1,-19.5,-29.5\n"
+        "2024-05-02,TDO,mass_media,general,0,0,200,180,,\n"
+        "2024-05-03,TDO,community,general,0,0,0,0,-19.4,-29.5\n"
+    )
+    refused = import_file(sessions, "eore")
+    assert [(e.row, e.field) for e in refused.errors] == [(3, "girls")]  # a session reaches at least one person
+    held = import_file(sessions, "eore", on_error="quarantine", user=user)
+    assert held.written == 2 and held.quarantined == 1
+    assert Session.objects.filter(country=ISO3).count() == 2
+    assert Session.objects.get(method="school").history.first().history_change_reason == "import eore.csv"
+
+    hazard = create_hazard(
+        geometry=shapely_box(), hazard_class="SHA", contamination_type="ap_mines", recorded_on=dt.date(2024, 1, 1)
+    )
+    evidence = tmp_path / "evidence.csv"
+    evidence.write_text(
+        "hazard_code,kind,evidence_type,observed_on,lon,lat,description\n"
+        f"{hazard.code},direct,device_seen,2023-11-02,-19.551,-29.551,PMN-2 seen by a herder\n"
+        "XTL-NOPE,indirect,local_informant,,,,\n"
+    )
+    result = import_file(evidence, "evidence", on_error="quarantine")
+    assert result.written == 1 and result.quarantine_causes == {"hazard_code: unknown": 1}
+    seen = hazard.evidence.get()
+    assert seen.evidence_type == "device_seen" and seen.point.x == pytest.approx(-19.551)
+
+
+def shapely_box():
+    import shapely
+
+    return shapely.box(-19.56, -29.56, -19.54, -29.54)
