@@ -75,6 +75,8 @@ PAGES: dict[str, set] = {
     "workbench-detail": WORKBENCH_READ,
     "workbench-decide": WORKBENCH_READ,  # reaching it; the decision itself needs the review permission
     "quarantine-list": NATIONAL_WRITE,
+    "organisation-list": SIGNED_IN,
+    "organisation-detail": SIGNED_IN,
     "quarantine-row": NATIONAL_WRITE,
     "map-remaining": SIGNED_IN,
     "hazard-list": SIGNED_IN,
@@ -301,7 +303,11 @@ PAGE_ARGS = {
 def _page_url(route: str, name: str, codes: dict) -> str:
     url = "/" + route
     url = url.replace("<str:collection_id>", "hazards").replace("<str:feature_id>", codes["hazard"])
-    url = url.replace("<str:kind>", "hazard").replace("<str:row_id>", codes["quarantine"])
+    url = (
+        url.replace("<str:kind>", "hazard")
+        .replace("<str:acronym>", "CMAC")
+        .replace("<str:row_id>", codes["quarantine"])
+    )
     if "<str:code>" in url:
         url = url.replace("<str:code>", codes[PAGE_ARGS[name]])
     assert "<" not in url, f"{name}: give the matrix a value for {url}"
