@@ -12,7 +12,7 @@ from ninja.files import UploadedFile
 from safeground.core.auth import needs, require_permission
 from safeground.core.schemas import ErrorOut
 from safeground.interop.exporter import FORMATS, ExportError
-from safeground.interop.importers import IMPORT_PERMISSION, KINDS
+from safeground.interop.importers import IMPORT_PERMISSION, IMPORT_RECORDS, KINDS
 from safeground.interop.layers import LAYERS
 from safeground.interop.reader import Mapping
 from safeground.interop.services import ImportFailed, import_file
@@ -57,7 +57,7 @@ class ExportFilters(Schema):
 @router.post(
     "/import",
     response={200: ImportOut, 201: ImportOut, 422: Any},
-    auth=needs(*IMPORT_PERMISSION.values()),
+    auth=needs(IMPORT_RECORDS),
     summary="Import one layer of an uploaded file (all or nothing, or with its bad rows held)",
 )
 def import_upload(

@@ -47,6 +47,8 @@ class QuarantinedRow(models.Model):
     class Meta:
         ordering = ["-created_at", "source", "row"]
         indexes = [models.Index(fields=["status", "kind"])]
+        # Importing files is national data management: on top of the kind's own add permission.
+        permissions = [("import_records", "Import records from files")]
 
     def __str__(self) -> str:
         return f"{self.source} row {self.row}"

@@ -17,7 +17,7 @@ from safeground.core.access import page
 from safeground.hazards.models import Hazard
 from safeground.interop import ogc
 from safeground.interop.exporter import FORMATS, ExportError
-from safeground.interop.importers import IMPORT_PERMISSION, KINDS
+from safeground.interop.importers import IMPORT_PERMISSION, IMPORT_RECORDS, KINDS
 from safeground.interop.layers import LAYERS
 from safeground.interop.services import ImportFailed, errors_csv, import_file
 from safeground.interop.uploads import export_response, save_upload
@@ -160,7 +160,7 @@ def home(request: HttpRequest) -> HttpResponse:
         failure = _("Choose a file to import.")
     elif form["kind"] not in KINDS:
         failure = _("Choose what the file holds.")
-    elif not request.user.has_perm(IMPORT_PERMISSION[form["kind"]]):
+    elif not (request.user.has_perm(IMPORT_RECORDS) and request.user.has_perm(IMPORT_PERMISSION[form["kind"]])):
         return render(
             request,
             "interop/home.html",

@@ -29,7 +29,9 @@ from safeground.interop.importers.common import Context, Plan, RowError, Rows
 from safeground.interop.reader import Mapping, Table
 
 KINDS = ("hazards", "activities", "products", "devices", "places", "accidents", "eore", "organisations", "evidence")
-#: The permission an account needs to import each kind (API and page).
+#: Every import needs this (national data management: IM officers, administrators) ...
+IMPORT_RECORDS = "interop.import_records"
+#: ... and the permission to add records of the kind it imports (API and page).
 IMPORT_PERMISSION = {
     "hazards": "hazards.add_hazard",
     "activities": "operations.add_activity",
@@ -59,6 +61,7 @@ WRITERS = {kind: module.write for kind, module in _MODULES.items()}
 
 __all__ = [
     "IMPORT_PERMISSION",
+    "IMPORT_RECORDS",
     "KINDS",
     "VALIDATORS",
     "WRITERS",
