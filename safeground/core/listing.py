@@ -35,8 +35,8 @@ from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import render
 from django.utils.cache import patch_vary_headers
 from django.utils.formats import number_format
+from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
 
 PER_PAGE = 50
 CSV_CHUNK = 2000  # rows fetched per round trip while streaming an export
@@ -86,10 +86,22 @@ def attr(path: str) -> Callable[[Any], Any]:
 
 def optional_choice(label, choices) -> forms.ChoiceField:
     """A select whose first option, "All", filters nothing. `choices` may be a function that loads them
-    (from another app's table): the form calls it once per request."""
-    if callable(choices):
-        return forms.ChoiceField(label=label, required=False, choices=lambda: [("", _("All")), *choices()])
-    return forms.ChoiceField(label=label, required=False, choices=[("", _("All")), *choices])
+    (from another app's table): the form calls it once per request. Labels are translated when the
+    page is drawn (the models mark them with gettext_noop), so the reader's language applies."""
+    load = choices if callable(choices) else lambda: choices
+    return forms.ChoiceField(
+        label=label,
+        required=False,
+        choices=lambda: [("", gettext("All")), *_translated(load())],
+    )
+
+
+def _translated(choices) -> list:
+    """Choice labels in the reader's language; groups ((label, [(value, label), …])) kept as groups."""
+    return [
+        (k, _translated(v)) if isinstance(v, list | tuple) else (k, gettext(v) if isinstance(v, str) else v)
+        for k, v in choices
+    ]
 
 
 class ListFilterForm(forms.Form):

@@ -7,7 +7,19 @@ short alias, written to Shapefiles and recognised by the importer.
 
 from __future__ import annotations
 
+from django.utils.translation import gettext_lazy as _
+
 LAYERS = ("hazards", "remaining_areas", "products", "devices", "activities", "admin_areas", "places")
+#: Names of the layers on the pages (files keep the keys: QGIS users script against them).
+LAYER_LABELS = {
+    "hazards": _("Hazards"),
+    "remaining_areas": _("Remaining contaminated areas"),
+    "products": _("Land release products"),
+    "devices": _("Devices"),
+    "activities": _("Activities"),
+    "admin_areas": _("Administrative areas"),
+    "places": _("Places"),
+}
 
 #: Layer → [(field, type)]; types: str, int, float, date, bool.
 FIELDS: dict[str, list[tuple[str, str]]] = {

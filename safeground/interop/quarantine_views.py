@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from safeground.core.access import page
 from safeground.core.errors import StaleVersion
 from safeground.interop import quarantine, queries
-from safeground.interop.importers import IMPORT_PERMISSION, KINDS
+from safeground.interop.importers import IMPORT_PERMISSION, KIND_LABELS, KINDS
 from safeground.interop.models import QuarantinedRow
 
 PERMISSION = "interop.change_quarantinedrow"
@@ -42,7 +42,8 @@ def quarantine_list(request: HttpRequest) -> HttpResponse:
         "kind": kind,
         "import_id": import_id,
         "statuses": [(k, _(v), counts.get(k, 0)) for k, v in QuarantinedRow.STATUS_CHOICES],
-        "kinds": KINDS,
+        "kinds": [(k, KIND_LABELS[k]) for k in KINDS],
+        "kind_labels": KIND_LABELS,
         "imports": queries.imports(),
     }
     return render(request, "interop/quarantine_list.html", context)
@@ -109,6 +110,7 @@ def quarantine_row(request: HttpRequest, row_id: str) -> HttpResponse:
         row.refresh_from_db()
     context = {
         "row": row,
+        "kind_label": KIND_LABELS.get(row.kind, row.kind),
         "problems": row.errors,
         "refused": problems is not None,
         "preview": _preview(row.geometry),

@@ -17,8 +17,8 @@ from safeground.core.access import page
 from safeground.hazards.models import Hazard
 from safeground.interop import ogc
 from safeground.interop.exporter import FORMATS, ExportError
-from safeground.interop.importers import IMPORT_PERMISSION, IMPORT_RECORDS, KINDS
-from safeground.interop.layers import LAYERS
+from safeground.interop.importers import IMPORT_PERMISSION, IMPORT_RECORDS, KIND_LABELS, KINDS
+from safeground.interop.layers import LAYER_LABELS, LAYERS
 from safeground.interop.services import ImportFailed, errors_csv, import_file
 from safeground.interop.uploads import export_response, save_upload
 
@@ -124,9 +124,9 @@ def ogc_item(request, collection_id: str, feature_id: str):
 
 def _context(request, **extra) -> dict:
     return {
-        "kinds": KINDS,
+        "kinds": [(k, KIND_LABELS[k]) for k in KINDS],
         "formats": list(FORMATS),
-        "layers": LAYERS,
+        "layers": [(name, LAYER_LABELS.get(name, name)) for name in LAYERS],
         "has_synthetic": Hazard.objects.filter(is_synthetic=True).exists(),
         "ogc_url": "/ogc/",
         **extra,

@@ -23,6 +23,10 @@ HAZARD_LIMIT = 5000  # most hazards the map asks for in one request
 BOUNDARY_SIMPLIFY = 0.002  # degrees; province outlines on the overview map
 
 
+#: A number in each CLDR plural category, to pick the catalogue's form for it (ngettext).
+PLURAL_SAMPLES = {"zero": 0, "one": 1, "two": 2, "few": 3, "many": 11, "other": 100}
+
+
 def map_countries() -> list[dict]:
     """The programmes with their extents ([west, south, east, north]): the map's country switcher flies to them.
     Before any programme exists, one entry for the whole world."""
@@ -65,15 +69,15 @@ def home(request: HttpRequest) -> HttpResponse:
             "area": _("Area"),
             "ha": _("ha"),
             "open": _("Open hazard page"),
-            # JS fills in {shown} and {total}; "countsOne" is used when one hazard is shown.
-            "counts": ngettext(
-                "%(shown)s hazard shown of %(total)s in view", "%(shown)s hazards shown of %(total)s in view", 2
-            )
-            % placeholders,
-            "countsOne": ngettext(
-                "%(shown)s hazard shown of %(total)s in view", "%(shown)s hazards shown of %(total)s in view", 1
-            )
-            % placeholders,
+            # JS fills in {shown} and {total}, with the form of the count's plural category
+            # (Intl.PluralRules: Arabic has six); each category's form is the catalogue's for a number in it.
+            "counts": {
+                category: ngettext(
+                    "%(shown)s hazard shown of %(total)s in view", "%(shown)s hazards shown of %(total)s in view", n
+                )
+                % placeholders
+                for category, n in PLURAL_SAMPLES.items()
+            },
             "loading": _("Loading hazards…"),
             "failed": _("Could not load hazards from the API."),
             "boundariesFailed": _("Could not load province boundaries from the API."),

@@ -332,7 +332,9 @@
       maxZoom: 19,
     });
     if (!map) return;
-    map.addControl(new maplibregl.NavigationControl({ showCompass: false }), "top-right");
+    // The layers panel sits at the inline start (the right in Arabic): the zoom buttons go to the other side.
+    const rtl = document.documentElement.dir === "rtl";
+    map.addControl(new maplibregl.NavigationControl({ showCompass: false }), rtl ? "top-left" : "top-right");
     map.addControl(new maplibregl.ScaleControl({ unit: "metric" }), "bottom-right");
     if (panel && narrow.matches) panel.open = false;
 
@@ -711,7 +713,8 @@
           parts.push(labels.failed);
           isError = true;
         } else if (hz.shown !== null) {
-          const template = hz.shown === 1 ? labels.countsOne : labels.counts;
+          const category = new Intl.PluralRules(document.documentElement.lang || "en").select(hz.shown);
+          const template = labels.counts[category] || labels.counts.other;
           parts.push(fill(template, { shown: integer.format(hz.shown), total: integer.format(hz.total) }));
           container.dataset.hazardsMatched = String(hz.total);
         } else if (!container.dataset.hazardsShown) {

@@ -65,7 +65,7 @@ REFERENCE_PROGRAMMES = {
     },
     "AZE": {
         "name": N_("Azerbaijan"),
-        "admin_levels": ["Rayon"],
+        "admin_levels": [N_("Rayon")],
         "local_crs": "EPSG:32638",
         "legacy_datums": ["EPSG:4284", "EPSG:28408", "EPSG:28409"],
         "languages": ["az"],

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import numpy as np
 from django.apps import apps
+from django.utils.translation import gettext_lazy as _
 
 from safeground.interop.importers import (
     accidents,
@@ -29,6 +30,18 @@ from safeground.interop.importers.common import Context, Plan, RowError, Rows
 from safeground.interop.reader import Mapping, Table
 
 KINDS = ("hazards", "activities", "products", "devices", "places", "accidents", "eore", "organisations", "evidence")
+#: What each kind is called on the pages (the kind's key is what the CLI and the API take).
+KIND_LABELS = {
+    "hazards": _("Hazards"),
+    "activities": _("Activities"),
+    "products": _("Land release products"),
+    "devices": _("Devices"),
+    "places": _("Places"),
+    "accidents": _("Accidents"),
+    "eore": _("Risk education sessions"),
+    "organisations": _("Organisations"),
+    "evidence": _("Evidence"),
+}
 #: Every import needs this (national data management: IM officers, administrators) ...
 IMPORT_RECORDS = "interop.import_records"
 #: ... and the permission to add records of the kind it imports (API and page).
@@ -62,6 +75,7 @@ WRITERS = {kind: module.write for kind, module in _MODULES.items()}
 __all__ = [
     "IMPORT_PERMISSION",
     "IMPORT_RECORDS",
+    "KIND_LABELS",
     "KINDS",
     "VALIDATORS",
     "WRITERS",

@@ -192,11 +192,19 @@ def test_remaining_areas_respect_limit_offset_and_hazard_filters(client_for, led
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("language", ["km", "az"])
-def test_map_page_renders_in_khmer_and_azerbaijani(client_for, language):
+@pytest.mark.parametrize("language", ["km", "az", "es", "fr", "ar"])
+def test_map_page_renders_in_every_language(client_for, language):
     """Every label goes through gettext; a translation that broke a placeholder would fail here."""
     response = client_for("viewer").get(reverse("home"), HTTP_ACCEPT_LANGUAGE=language)
     assert response.status_code == 200
     assert f'lang="{language}"' in response.content.decode()
     labels = _config(response)["labels"]
-    assert "{layer}" in labels["limited"] and "{shown}" in labels["counts"]
+    assert "{layer}" in labels["limited"]
+    assert all("{shown}" in form and "{total}" in form for form in labels["counts"].values())
+
+
+def test_the_hazard_count_has_each_plural_form_of_the_language(client_for):
+    """Arabic has six plural forms: 2 hazards, 3 hazards and 11 hazards are three different words."""
+    response = client_for("viewer").get(reverse("home"), HTTP_ACCEPT_LANGUAGE="ar")
+    counts = _config(response)["labels"]["counts"]
+    assert len({counts["two"], counts["few"], counts["many"]}) == 3 and counts["two"] != counts["other"]
