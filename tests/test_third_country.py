@@ -152,6 +152,7 @@ def test_a_third_country_from_nothing_from_the_cli_alone(tmp_path, api, client_f
     assert '"initialCountry": "XTL"' in page and '"name": "Testland"' in page
     listed = viewer.get(reverse("hazard-list"), {"q": "campo 1", "country": "XTL"}).content.decode()
     assert "Campo 12" in listed and "Testland" in listed  # the country filter offers the new programme
+    assert listed.count("Departamento") >= 2 and "Province" not in listed  # the filter and the column
 
     # The country's own names for its admin levels, wherever one country is shown.
     code = rows[0]["code"]

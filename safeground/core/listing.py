@@ -123,6 +123,7 @@ class ListFilterForm(forms.Form):
         label=pgettext_lazy("date range", "To"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
 
+    level_names: dict[str, str]  # set by RecordList.select
     lookups: ClassVar[dict[str, str | Callable[[Any], Q]]] = {}
     date_range: ClassVar[str | Callable[[dt.date | None, dt.date | None], Q]] = ""
     date_label: ClassVar[str] = ""
@@ -226,6 +227,9 @@ class RecordList:
     count_text: Callable[[int], str]  # "%(n)s hazards" in the right plural form, from ngettext
     default_sort: str = "code"
     per_page: int = PER_PAGE
+    # {level: label} of a country's admin levels (its programme's names: Departamento, Rayon): with
+    # one country filtered, the province/district/commune filters and columns take its names.
+    level_labels: Callable[[str], dict[int, str]] | None = None
 
     def ordering(self, requested: str | None) -> tuple[str, list]:
         """The sort key actually used (unknown or unsortable keys fall back) and its ORDER BY terms."""
@@ -244,13 +248,32 @@ class RecordList:
     def select(self, request: HttpRequest) -> tuple[ListFilterForm, str, QuerySet]:
         """The bound filter form, the sort key in use and the filtered, ordered queryset."""
         form = self.form(request.GET)
+        form.level_names = _level_names(request, self, form)  # before the fields are bound
         sort, order = self.ordering(request.GET.get("sort"))
         return form, sort, form.apply(self.queryset()).order_by(*order)
+
+
+#: Fields and columns named after an admin level, and the level.
+LEVEL_KEYS = {"province": 1, "district": 2, "commune": 3}
+
+
+def _level_names(request: HttpRequest, spec: RecordList, form: ListFilterForm) -> dict[str, str]:
+    """{"province": "Departamento", …} for the one country filtered, applied to the form's fields."""
+    country = request.GET.get("country", "")
+    if not (spec.level_labels and country and "country" in form.fields):
+        return {}
+    labels = spec.level_labels(country)
+    names = {key: labels[level] for key, level in LEVEL_KEYS.items() if level in labels}
+    for key, name in names.items():
+        if key in form.fields:
+            form.fields[key].label = name
+    return names
 
 
 def render_list(request: HttpRequest, spec: RecordList, extra: dict | None = None) -> HttpResponse:
     """Answer a list page request: full page, htmx results part, or CSV export (see the module docstring)."""
     form, sort, qs = spec.select(request)
+    level_names = form.level_names
     if request.GET.get("format") == "csv":
         return csv_response(spec, qs)
     page = Paginator(qs, spec.per_page).get_page(request.GET.get("page"))
@@ -266,7 +289,7 @@ def render_list(request: HttpRequest, spec: RecordList, extra: dict | None = Non
         "page": page,
         "rows": page.object_list,
         "sort": sort,
-        "headers": _headers(spec, request.path, params, sort),
+        "headers": _headers(spec, request.path, params, sort, level_names),
         "pages": _page_links(page, request.path, params),
         "csv_url": f"{request.path}?{urlencode({**params, 'format': 'csv'})}",
         "list_url": request.path,
@@ -289,11 +312,17 @@ def render_list(request: HttpRequest, spec: RecordList, extra: dict | None = Non
     return response
 
 
-def _headers(spec: RecordList, path: str, params: dict, sort: str) -> list[dict]:
+def _headers(spec: RecordList, path: str, params: dict, sort: str, names: dict | None = None) -> list[dict]:
     current, descending = sort.lstrip("-"), sort.startswith("-")
     out = []
     for column in spec.columns:
-        header = {"label": column.label, "numeric": column.numeric, "url": None, "aria_sort": None, "arrow": ""}
+        header = {
+            "label": (names or {}).get(column.key, column.label),
+            "numeric": column.numeric,
+            "url": None,
+            "aria_sort": None,
+            "arrow": "",
+        }
         if column.sort:
             active = column.key == current
             # A first click sorts numbers and dates largest first, text A→Z; a second click reverses.

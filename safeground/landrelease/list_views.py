@@ -30,7 +30,7 @@ from safeground.core.listing import (
     total,
 )
 from safeground.gazetteer.models import AdminArea
-from safeground.gazetteer.queries import country_choices, country_names
+from safeground.gazetteer.queries import admin_level_labels, country_choices, country_names
 from safeground.hazards.models import Hazard
 from safeground.landrelease.models import Device, Product
 from safeground.ordnance.models import CATEGORY_CHOICES
@@ -122,6 +122,7 @@ PRODUCTS = RecordList(
     ],
     template="landrelease/product_list.html",
     rows_template="landrelease/_product_rows.html",
+    level_labels=admin_level_labels,
     count_text=lambda n: ngettext("%(n)s product", "%(n)s products", n),
 )
 
@@ -236,6 +237,7 @@ DEVICES = RecordList(
     ],
     template="landrelease/device_list.html",
     rows_template="landrelease/_device_rows.html",
+    level_labels=admin_level_labels,
     count_text=lambda n: ngettext("%(n)s device record", "%(n)s device records", n),
 )
 

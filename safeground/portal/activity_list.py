@@ -28,7 +28,7 @@ from safeground.core.listing import (
     total,
 )
 from safeground.gazetteer.models import AdminArea
-from safeground.gazetteer.queries import country_choices, country_names
+from safeground.gazetteer.queries import admin_level_labels, country_choices, country_names
 from safeground.hazards.models import Hazard
 from safeground.landrelease.models import Device, Product
 from safeground.operations.models import Activity
@@ -139,6 +139,7 @@ ACTIVITIES = RecordList(
     ],
     template="portal/activity_list.html",
     rows_template="portal/_activity_rows.html",
+    level_labels=admin_level_labels,
     count_text=lambda n: ngettext("%(n)s activity", "%(n)s activities", n),
 )
 

@@ -26,7 +26,7 @@ from safeground.core.listing import (
     total,
 )
 from safeground.gazetteer.models import AdminArea
-from safeground.gazetteer.queries import country_choices, country_names
+from safeground.gazetteer.queries import admin_level_labels, country_choices, country_names
 from safeground.hazards.models import CONTAMINATION_CHOICES, Hazard
 from safeground.landrelease.models import Device, Product
 from safeground.operations.models import Activity
@@ -122,6 +122,7 @@ HAZARDS = RecordList(
     ],
     template="portal/hazard_list.html",
     rows_template="portal/_hazard_rows.html",
+    level_labels=admin_level_labels,
     count_text=lambda n: ngettext("%(n)s hazard", "%(n)s hazards", n),
 )
 
