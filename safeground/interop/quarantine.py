@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 
 from safeground.core import versions
 from safeground.interop import importers as importer
-from safeground.interop.importers import Context, RowError
+from safeground.interop.importers import Context, Plan, RowError, Rows
 from safeground.interop.models import QuarantinedRow
 from safeground.interop.progress import Silent
 from safeground.interop.reader import Mapping, Table
@@ -66,7 +66,9 @@ def subset(table: Table, keep: np.ndarray) -> Table:
     )
 
 
-def split(kind: str, table: Table, mapping: Mapping, ctx: Context, progress, first) -> tuple[Split, object, object]:
+def split(
+    kind: str, table: Table, mapping: Mapping, ctx: Context, progress, first: tuple[Plan, Rows]
+) -> tuple[Split, Plan, Rows]:
     """Re-check the rows that passed until none fails (a rule across rows, e.g. duplicate codes, can
     fail a row only once the others are gone); returns the split, and the plan and rows of the last check."""
     plan, rows = first
