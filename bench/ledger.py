@@ -67,6 +67,7 @@ SELECT h.id, ST_Area(ST_Transform(h.geom, h.utm_epsg)),
        ST_Area(ST_Transform(CASE WHEN r.covered IS NULL THEN h.geom ELSE ST_Difference(h.geom, r.covered) END,
                             h.utm_epsg))
 FROM {hazards} h LEFT JOIN released r ON r.id = h.id
+WHERE h.geom IS NOT NULL  -- point hazards have no ground in the ledger (decision 0020)
 """
 
 

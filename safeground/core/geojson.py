@@ -98,8 +98,10 @@ def to_shapely(geom: GEOSGeometry) -> shapely.Geometry:
     return shapely.from_wkb(bytes(geom.wkb))
 
 
-def page(queryset, *, request, limit: int, offset: int, geom_field: str, properties, precision: int = 8) -> dict:
-    """One page of a spatial queryset as a FeatureCollection; GeoJSON is produced by the database."""
+def page(queryset, *, request, limit: int, offset: int, geom_field, properties, precision: int = 8) -> dict:
+    """One page of a spatial queryset as a FeatureCollection; GeoJSON is produced by the database.
+
+    `geom_field`: a geometry field's name, or a geometry expression (hazards: polygon, else point)."""
     limit = max(1, min(limit, MAX_LIMIT))
     matched = queryset.count()
     rows = list(queryset.annotate(_geojson=AsGeoJSON(geom_field, precision=precision))[offset : offset + limit])

@@ -181,7 +181,10 @@ def remaining(country: str | None = None) -> dict:
 
 
 def hazard_counts(year: int, country: str | None = None) -> dict:
-    """Hazards by status now, with those recorded in `year` and those closed or handed over in it."""
+    """Hazards by status now, with those recorded in `year` and those closed or handed over in it.
+
+    Every hazard counts, point hazards too; `open_points` says how many open ones are only a point
+    (they have no ground in the ledger, so the remaining areas leave them out)."""
     hazards = Hazard.objects.all()
     if country:
         hazards = hazards.filter(country=country)
@@ -191,12 +194,13 @@ def hazard_counts(year: int, country: str | None = None) -> dict:
             n=Count("id"),
             recorded=Count("id", filter=Q(recorded_on__year=year)),
             changed=Count("id", filter=Q(status_changed_on__year=year)),
+            points=Count("id", filter=Q(point__isnull=False)),
         )
         .order_by()
     )
     by_status = dict.fromkeys(STATUSES, 0)
     by_country: dict = {}
-    out = {"open": 0, "closed": 0, "recorded_in_year": 0, "closed_in_year": 0}
+    out = {"open": 0, "closed": 0, "recorded_in_year": 0, "closed_in_year": 0, "open_points": 0}
     for r in rows:
         closed = r["status"] in CLOSED_STATUSES
         by_status[r["status"]] = by_status.get(r["status"], 0) + r["n"]
@@ -204,6 +208,8 @@ def hazard_counts(year: int, country: str | None = None) -> dict:
         item["closed" if closed else "open"] += r["n"]
         out["closed" if closed else "open"] += r["n"]
         out["recorded_in_year"] += r["recorded"]
+        if not closed:
+            out["open_points"] += r["points"]
         if closed:
             out["closed_in_year"] += r["changed"]
     return {**out, "by_status": by_status, "by_country": [by_country[c] for c in sorted(by_country)]}

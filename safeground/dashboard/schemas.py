@@ -53,10 +53,13 @@ class HazardCountry(Schema):
 
 
 class HazardCounts(Schema):
+    """Every hazard, point hazards included; `open_points`: the open ones known only as a point."""
+
     open: int
     closed: int
     recorded_in_year: int
     closed_in_year: int
+    open_points: int
     by_status: dict[str, int]
     by_country: list[HazardCountry]
 

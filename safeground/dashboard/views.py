@@ -237,6 +237,7 @@ def _figures(data: dict, *, both: bool, public: bool, choices: list[tuple[str, s
             "hazards_closed": hazards["closed"],
             "closed_in_year": hazards["closed_in_year"],
             "recorded_in_year": hazards["recorded_in_year"],
+            "open_points": hazards["open_points"],
         },
         "remaining_unit": unit_remaining[1],
         "released_unit": unit_released[1],

@@ -100,7 +100,8 @@ def build(seed: int = 1, scale: str = "small", report: Report = lambda message: 
     report(f"  eore: removed {deleted.get('sessions', 0):,} previous synthetic sessions")
     rng = np.random.default_rng([seed, 8000])
     hazards = {
-        c: list(Hazard.objects.filter(country=c).order_by("code").values_list("pk", "geom")) for c in COUNTRY_SHARE
+        c: list(Hazard.objects.filter(country=c, geom__isnull=False).order_by("code").values_list("pk", "geom"))
+        for c in COUNTRY_SHARE
     }
     orgs = dict(Organisation.objects.values_list("acronym", "pk"))
     prefixes = dict(AdminArea.objects.filter(level=1).values_list("id", "code"))

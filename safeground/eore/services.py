@@ -22,6 +22,7 @@ from safeground.eore.models import PLACE_METHODS, Session
 from safeground.gazetteer.models import AdminArea
 from safeground.gazetteer.queries import country_prefix, locate
 from safeground.hazards.models import Hazard
+from safeground.hazards.queries import intersecting
 from safeground.organisations.models import Organisation, Team
 from safeground.organisations.roles import is_scoped, organisation_ids
 from safeground.victims.services import check_point_in_country
@@ -36,10 +37,14 @@ def nearby_hazards(point: shapely.Point, within_m: float = NEARBY_M) -> list:
     epsg = utm_epsg_for(point)
     pad = within_m / 111_320 / max(math.cos(math.radians(abs(point.y))), 0.2)
     box = Polygon.from_bbox((point.x - pad, point.y - pad, point.x + pad, point.y + pad))
-    rows = list(Hazard.objects.filter(geom__intersects=box).order_by("code").values_list("pk", "geom"))
+    # Point hazards count too: their distance is the point's.
+    rows = [
+        (pk, g if g is not None else p)
+        for pk, g, p in Hazard.objects.filter(intersecting(box)).order_by("code").values_list("pk", "geom", "point")
+    ]
     if not rows:
         return []
-    geoms = project(shapely.from_wkb([bytes(g.wkb) for _pk, g in rows]), epsg)
+    geoms = project(shapely.from_wkb([bytes(g.wkb) for _pk, g in rows if g is not None]), epsg)
     distances = shapely.distance(project(point, epsg), geoms)
     return [pk for (pk, _g), d in zip(rows, distances, strict=True) if d <= within_m]
 

@@ -59,7 +59,9 @@ class Programme(models.Model):
     Countries are data, not code: every country list, filter and label (admin-level names) comes
     from these rows. `admin_levels` names levels 1, 2, 3 (e.g. Departamento, Municipio);
     `local_crs` is the national projected CRS (empty: the UTM zone of each record's location);
-    `legacy_datums` are CRSs old records may use; `map_bbox` is the default map view (lon/lat).
+    `legacy_datums` are CRSs old records may use; `map_bbox` is the default map view (lon/lat);
+    `point_radius_area`: whether a point hazard's declared radius counts as an estimated area (π r²)
+    or the point hazard has none (0 m², the default: no invented area).
     """
 
     iso3 = models.CharField(max_length=3, unique=True, help_text="ISO 3166-1 alpha-3")
@@ -72,6 +74,9 @@ class Programme(models.Model):
     ccm_party = models.BooleanField(default=False, help_text="party to the Convention on Cluster Munitions")
     article5_deadline = models.DateField(null=True, blank=True, help_text="APMBC Article 5 clearance deadline")
     map_bbox = models.JSONField(null=True, blank=True, help_text="default map view: [west, south, east, north]")
+    point_radius_area = models.BooleanField(
+        default=False, help_text="a point hazard's declared radius counts as estimated area (π r²)"
+    )
     version = models.PositiveIntegerField(default=1, help_text="raised by every change (If-Match, core/versions.py)")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)

@@ -17,6 +17,7 @@ from pyproj.exceptions import CRSError
 from safeground.core import versions
 from safeground.core.errors import ValidationFailed
 from safeground.gazetteer.models import Programme
+from safeground.gazetteer.signals import programme_changed
 
 FIELDS = (
     "name",
@@ -28,6 +29,7 @@ FIELDS = (
     "ccm_party",
     "article5_deadline",
     "map_bbox",
+    "point_radius_area",
 )
 ISO3 = re.compile(r"^[A-Z]{3}$")
 LANGUAGE = re.compile(r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})?$")  # BCP 47: "es", "ar", "pt-BR"
@@ -130,7 +132,7 @@ def check(values: dict) -> dict:
             bad = [code for code in out[name] if not LANGUAGE.match(code)]
             if bad:
                 raise ValidationFailed(f"languages: {bad[0]!r} is not a language code (e.g. es, ar)", field=name)
-        elif name in ("apmbc_party", "ccm_party"):
+        elif name in ("apmbc_party", "ccm_party", "point_radius_area"):
             if not isinstance(value, bool):
                 raise ValidationFailed(f"{name} must be true or false; got {value!r}", field=name, reason="type")
             out[name] = value
@@ -157,7 +159,9 @@ def add_programme(iso3: str, **values: Any) -> Programme:
         raise ValidationFailed("name is required", field="name", reason="required")
     if Programme.objects.filter(iso3=code).exists():
         raise ValidationFailed(f"a programme for {code} already exists", field="iso3", reason="duplicate")
-    return Programme.objects.create(iso3=code, **fields)
+    programme = Programme.objects.create(iso3=code, **fields)
+    programme_changed.send(sender=Programme, programme=programme, fields=set(fields))
+    return programme
 
 
 @transaction.atomic
@@ -168,8 +172,11 @@ def edit_programme(iso3: str, expected_version: int | None = None, **values: Any
     programme = Programme.objects.select_for_update().filter(iso3=iso3_of(iso3)).first()
     if programme is None:
         raise ValidationFailed(f"no programme {iso3}", field="iso3", reason="not found")
-    for name, value in check(values).items():
+    checked = check(values)
+    changed = {name for name, value in checked.items() if getattr(programme, name) != value}
+    for name, value in checked.items():
         setattr(programme, name, value)
     versions.advance(programme, expected_version, f"programme {programme.iso3}")
     programme.save()
+    programme_changed.send(sender=Programme, programme=programme, fields=changed)
     return programme

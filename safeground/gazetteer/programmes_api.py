@@ -27,6 +27,7 @@ class ProgrammeOut(Schema):
     ccm_party: bool
     article5_deadline: dt.date | None
     map_bbox: list[float] | None
+    point_radius_area: bool = Field(description="a point hazard's declared radius counts as estimated area (π r²)")
     version: int = Field(description='raised by every change; send it back as If-Match: "<version>"')
 
 
@@ -42,6 +43,7 @@ class ProgrammeChange(Schema):
     ccm_party: bool | None = None
     article5_deadline: dt.date | None = None
     map_bbox: list[float] | None = None
+    point_radius_area: bool | None = None
 
 
 class ProgrammeIn(ProgrammeChange):

@@ -16,7 +16,14 @@ from django.utils.translation import gettext_noop as N_
 from shapely.geometry.base import BaseGeometry
 
 from safeground.core.errors import BulkError
-from safeground.core.geometry import GeometryError, as_multipolygon, to_utm, utm_epsg_for, validate_polygonal
+from safeground.core.geometry import (
+    GeometryError,
+    as_multipolygon,
+    to_utm,
+    utm_epsg_for,
+    validate_point,
+    validate_polygonal,
+)
 from safeground.gazetteer.models import AdminArea, Programme
 from safeground.gazetteer.programmes import FIELDS as PROGRAMME_FIELDS
 
@@ -101,6 +108,9 @@ def check_inside_country(geom: BaseGeometry, country: str, what: str = "geometry
     tolerance = settings.SAFEGROUND_BORDER_TOLERANCE_M
     window = shapely.box(*local.buffer(tolerance * 2).bounds)
     border = to_utm(shapely.clip_by_rect(outline, *_lonlat_bounds(geom, pad=0.05)), epsg)
+    if geom.geom_type in ("Point", "MultiPoint"):
+        _check_point_inside(geom, local, border, outline, epsg, country, what, tolerance)
+        return
     outside = local.difference(border.buffer(tolerance)).intersection(window)
     if outside.is_empty or outside.area < 1.0:
         return
@@ -114,6 +124,38 @@ def check_inside_country(geom: BaseGeometry, country: str, what: str = "geometry
         f"({share:.0%} of it) is beyond the national border, e.g. at lon {lon:.6f}, lat {lat:.6f}{hint}",
         reason="outside country",
         location=(lon, lat),
+    )
+
+
+def _check_point_inside(geom, local, border, outline, epsg: int, country: str, what: str, tolerance: float) -> None:
+    """The border rule for a point: no area to measure, so its distance from the country, in metres.
+
+    (Measured as an area, as for polygons, a point anywhere would pass: it has none outside.)"""
+    from django.utils.translation import gettext as _
+
+    if border.is_empty:  # nothing of the country within the window: measure to the whole outline
+        border = to_utm(outline, epsg)
+    distance = float(local.distance(border))
+    if distance <= tolerance:
+        return
+    where = geom.representative_point()
+    found = coordinate_hint(geom, country)
+    hint = f" ({found})" if found else ""
+    raise GeometryError(
+        _(
+            "%(what)s lies outside %(country)s: %(distance)s m beyond the national border, "
+            "at lon %(lon).6f, lat %(lat).6f"
+        )
+        % {
+            "what": what,
+            "country": f"{country_name(country)} ({country})",
+            "distance": f"{distance:,.0f}",
+            "lon": where.x,
+            "lat": where.y,
+        }
+        + hint,
+        reason="outside country",
+        location=(where.x, where.y),
     )
 
 
@@ -356,6 +398,22 @@ def place_polygons(geoms, given: list[str | None], what: str) -> tuple[np.ndarra
     return multis, settled, sorted(problems + more, key=lambda p: p.row)
 
 
+def place_points(geoms, given: list[str | None], what: str) -> tuple[np.ndarray, list[str | None], list[BulkError]]:
+    """`place_polygons` for points: (points, countries, problems), the same border rule, set-based."""
+    geoms = np.asarray(geoms, dtype=object)
+    points = np.full(len(geoms), None, dtype=object)
+    problems: list[BulkError] = []
+    for i, geom in enumerate(geoms):
+        try:
+            validate_point(geom, what)
+        except GeometryError as exc:
+            problems.append(BulkError(i + 1, "geometry", _where(exc), str(exc), exc.reason, location=exc.location))
+            continue
+        points[i] = geom
+    settled, more = settle_countries(points, given, what)
+    return points, settled, sorted(problems + more, key=lambda p: p.row)
+
+
 def place_polygon(geom: shapely.Geometry, country: str | None, what: str) -> tuple[shapely.MultiPolygon, str]:
     """`place_polygons` for one polygon; returns (multipolygon, country ISO3) or raises ValidationFailed."""
     multis, settled, problems = place_polygons([geom], [country], what)
@@ -376,6 +434,11 @@ PROFILE_FIELDS = ("iso3", *PROGRAMME_FIELDS)
 def profile(programme: Programme) -> dict:
     """A programme's profile as a dict (the deadline as a date; JSON writers print it ISO)."""
     return {name: getattr(programme, name) for name in PROFILE_FIELDS}
+
+
+def radius_area_countries() -> set[str]:
+    """The programmes whose profile counts a point hazard's declared radius as estimated area (π r²)."""
+    return set(Programme.objects.filter(point_radius_area=True).values_list("iso3", flat=True))
 
 
 def country_choices() -> list[tuple[str, str]]:

@@ -22,21 +22,31 @@ class HazardForm(forms.ModelForm):
         model = Hazard
         fields = "__all__"
 
-    def clean_geom(self):
-        from safeground.hazards.services import place_polygon
+    def clean(self):
+        """A polygon or a point (with its radius), checked by the services' rules: the same messages."""
+        from safeground.hazards.services import check_shape
 
-        geom = self.cleaned_data["geom"]
+        data = super().clean()
+        geom, point = data.get("geom"), data.get("point")
         try:
-            place_polygon(to_shapely(geom), self.instance.country or None, "hazard geometry")
+            check_shape(
+                to_shapely(geom) if geom else to_shapely(point) if point else None,
+                self.instance.country or None,
+                data.get("radius_m"),
+                both=bool(geom and point),
+            )
         except ValidationFailed as exc:
-            raise forms.ValidationError(str(exc)) from exc
-        return geom
+            field = exc.field if exc.field in ("radius_m",) else ("point" if point and not geom else "geom")
+            raise forms.ValidationError({field: str(exc)}) from exc
+        return data
 
 
 @admin.register(Hazard)
 class HazardAdmin(SimpleHistoryAdmin, admin.GISModelAdmin):
-    """Back office. Area, country and admin areas are computed by the services, so read-only here."""
+    """Back office. Area, country and admin areas are computed by the services, so read-only here.
+    A hazard is a polygon (`geom`) or a point (`point`, with an optional `radius_m`), never both."""
 
+    form = HazardForm  # the services' geometry rules, as field errors
     list_display = [
         "code",
         "hazard_class",
@@ -57,8 +67,9 @@ class HazardAdmin(SimpleHistoryAdmin, admin.GISModelAdmin):
     def save_model(self, request, obj, form, change):
         from safeground.hazards import services
 
-        if "geom" in form.changed_data or not change:
-            services.apply_geometry(obj, to_shapely(obj.geom), obj.country or None)
+        if {"geom", "point", "radius_m"} & set(form.changed_data) or not change:
+            shape = obj.geom if obj.geom is not None else obj.point
+            services.apply_geometry(obj, to_shapely(shape), obj.country or None, obj.radius_m)
         if not obj.code:
             obj.code = services.hazard_code(obj)
         super().save_model(request, obj, form, change)

@@ -23,14 +23,17 @@ class HazardFilters(Schema):
     admin_area: str | None = None
     organisation: str | None = None
     contamination_type: str | None = None
+    shape: str | None = None
     limit: int = 1000
     offset: int = 0
 
 
 @router.get("", response=FeatureCollectionOut, summary="List hazards (GeoJSON)")
 def list_hazards(request, filters: Query[HazardFilters]):
-    """Filters: `bbox=minlon,minlat,maxlon,maxlat`, `hazard_class` (SHA/CHA), `status`, `country` (ISO3),
-    `admin_area` (province, district or commune code), `organisation` (acronym), `contamination_type`."""
+    """Polygon hazards are MultiPolygons, point hazards Points (`properties.radius_m`: the declared
+    radius, if any). Filters: `bbox=minlon,minlat,maxlon,maxlat`, `hazard_class` (SHA/CHA), `status`, `country` (ISO3),
+    `admin_area` (province, district or commune code), `organisation` (acronym), `contamination_type`,
+    `shape` (polygon or point)."""
     f = filters.dict()
     limit, offset = f.pop("limit"), f.pop("offset")
     return page(
@@ -38,7 +41,7 @@ def list_hazards(request, filters: Query[HazardFilters]):
         request=request,
         limit=limit,
         offset=offset,
-        geom_field="geom",
+        geom_field=queries.shape(),
         properties=queries.hazard_properties,
     )
 
@@ -49,7 +52,7 @@ def _get(code: str) -> Hazard:
 
 @router.get("/{code}", response=FeatureOut, summary="One hazard (GeoJSON Feature)")
 def get_hazard(request, code: str):
-    return feature(_get(code), geom_field="geom", properties=queries.hazard_properties)
+    return feature(_get(code), geom_field="shape", properties=queries.hazard_properties)
 
 
 @router.get("/{code}/history", response=list[HistoryEntry], summary="Change history of a hazard")
@@ -62,7 +65,7 @@ def create_hazard(request, payload: HazardIn):
     """The perimeter is `geometry` (GeoJSON) or `traverse` (a bearing/distance chain, kept with the
     hazard; the response's `properties.traverse` gives its closure error and warnings)."""
     hazard, row, result = services.create_hazard_from_input(payload, user=request.user)
-    body = feature(_get(hazard.code), geom_field="geom", properties=queries.hazard_properties)
+    body = feature(_get(hazard.code), geom_field="shape", properties=queries.hazard_properties)
     if row is not None:
         body["properties"]["traverse"] = {
             "id": str(row.id),
@@ -115,4 +118,4 @@ def hazard_traverses(request, code: str):
 def update_hazard(request, code: str, payload: HazardPatch):
     with transaction.atomic():
         hazard = services.update_hazard_from_input(_get(code), payload.dict(exclude_unset=True), user=request.user)
-    return feature(_get(hazard.code), geom_field="geom", properties=queries.hazard_properties)
+    return feature(_get(hazard.code), geom_field="shape", properties=queries.hazard_properties)

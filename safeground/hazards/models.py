@@ -8,6 +8,7 @@ import uuid
 
 from django.conf import settings
 from django.contrib.gis.db import models
+from django.contrib.gis.geos import GEOSGeometry
 from django.utils.translation import gettext_noop as N_
 from simple_history.models import HistoricalRecords
 
@@ -24,6 +25,10 @@ CONTAMINATION_CHOICES = [
 ]
 
 
+#: The largest declared radius of a point hazard, metres.
+MAX_RADIUS_M = 10_000.0
+
+
 class Hazard(Record):
     CLASS_CHOICES = [("SHA", N_("Suspected hazardous area")), ("CHA", N_("Confirmed hazardous area"))]
     STATUS_CHOICES = [
@@ -38,7 +43,13 @@ class Hazard(Record):
     status = models.CharField(max_length=12, choices=STATUS_CHOICES, default="open")
     contamination_type = models.CharField(max_length=10, choices=CONTAMINATION_CHOICES)
     suspected_models = models.ManyToManyField("ordnance.OrdnanceModel", blank=True, related_name="hazards")
-    geom = models.MultiPolygonField(srid=4326)
+    # A hazard is a polygon, or a point (an indication, an EOD spot task) with an optional declared
+    # radius; never both (the constraints below). Point hazards stay out of the ledger's topology.
+    geom = models.MultiPolygonField(srid=4326, null=True, blank=True)
+    point = models.PointField(srid=4326, null=True, blank=True)
+    radius_m = models.FloatField(
+        null=True, blank=True, help_text="Declared radius of a point hazard, metres (0 < r ≤ 10,000)"
+    )
     benchmark = models.PointField(srid=4326, null=True, blank=True)
     country = models.CharField(max_length=3)
     province = models.ForeignKey(
@@ -55,12 +66,36 @@ class Hazard(Record):
     )
     recorded_on = models.DateField()
     status_changed_on = models.DateField(null=True, blank=True)
-    area_m2 = models.FloatField(help_text="Computed from the geometry in the local UTM zone; set by services only")
+    area_m2 = models.FloatField(
+        help_text="Computed from the geometry in the local UTM zone (a point: 0, or π r² where the programme "
+        "counts a declared radius as estimated area); set by services only"
+    )
     utm_epsg = models.PositiveIntegerField(help_text="EPSG of the UTM zone the area was computed in")
     history = HistoricalRecords()
 
     class Meta(Record.Meta):
         indexes = [models.Index(fields=["country", "hazard_class", "status"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(geom__isnull=False, point__isnull=True)
+                | models.Q(geom__isnull=True, point__isnull=False),
+                name="hazard_polygon_or_point",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(radius_m__isnull=True)
+                | models.Q(point__isnull=False, radius_m__gt=0, radius_m__lte=MAX_RADIUS_M),
+                name="hazard_radius_of_a_point",
+            ),
+        ]
+
+    @property
+    def is_point(self) -> bool:
+        return self.point is not None
+
+    @property
+    def shape(self) -> GEOSGeometry | None:
+        """What the hazard is drawn as: its polygon, or its point (GEOS; None only before it is placed)."""
+        return self.geom if self.geom is not None else self.point
 
 
 class Evidence(models.Model):

@@ -1,9 +1,22 @@
 """Read-side selections of hazards used by the API and the pages."""
 
+from django.contrib.gis.db.models import GeometryField
 from django.db.models import Q, QuerySet
+from django.db.models.functions import Coalesce
 
+from safeground.core.errors import ValidationFailed
 from safeground.core.geojson import parse_bbox
 from safeground.hazards.models import Hazard
+
+
+def shape(prefix: str = "") -> Coalesce:
+    """A hazard's polygon, else its point, as one geometry expression (GeoJSON made by the database)."""
+    return Coalesce(f"{prefix}geom", f"{prefix}point", output_field=GeometryField(srid=4326))
+
+
+def intersecting(box, prefix: str = "") -> Q:
+    """Hazards whose polygon or point meets `box` (a GEOS geometry)."""
+    return Q(**{f"{prefix}geom__intersects": box}) | Q(**{f"{prefix}point__intersects": box})
 
 
 def admin_area_filter(prefix: str, code: str) -> Q:
@@ -24,7 +37,9 @@ def hazards(
     admin_area: str | None = None,
     organisation: str | None = None,
     contamination_type: str | None = None,
+    shape: str | None = None,
 ) -> QuerySet[Hazard]:
+    """Hazards matching the filters, by code. `shape`: "polygon" or "point" keeps only those hazards."""
     # The admin areas are joined for their codes and names only: their polygons stay in the database
     # (reading them made a national hazard list 19 times slower on SpatiaLite).
     qs = Hazard.objects.select_related("province", "district", "commune", "reporting_organisation").defer(
@@ -32,7 +47,7 @@ def hazards(
     )
     box = parse_bbox(bbox)
     if box is not None:
-        qs = qs.filter(geom__intersects=box)
+        qs = qs.filter(intersecting(box))
     if hazard_class:
         qs = qs.filter(hazard_class=hazard_class)
     if status:
@@ -45,7 +60,17 @@ def hazards(
         qs = qs.filter(reporting_organisation__acronym=organisation)
     if contamination_type:
         qs = qs.filter(contamination_type=contamination_type)
+    if shape:
+        if shape not in SHAPES:
+            raise ValidationFailed(
+                f"shape must be one of {', '.join(SHAPES)}; got {shape!r}", field="shape", reason="not a choice"
+            )
+        qs = qs.filter(**{f"{SHAPES[shape]}__isnull": False})
     return qs.order_by("code")
+
+
+#: What a hazard is drawn as → the field holding it.
+SHAPES = {"polygon": "geom", "point": "point"}
 
 
 def hazard_properties(h: Hazard) -> dict:
@@ -56,6 +81,7 @@ def hazard_properties(h: Hazard) -> dict:
         "status": h.status,
         "contamination_type": h.contamination_type,
         "area_m2": h.area_m2,
+        "radius_m": h.radius_m,
         "utm_epsg": h.utm_epsg,
         "country": h.country,
         "province_code": h.province.code if h.province else None,

@@ -6,10 +6,14 @@ from pydantic import Field
 
 from safeground.gazetteer.traverse import Chain
 
+RADIUS = "a point hazard's declared radius in metres (0 < r ≤ 10,000); not for a polygon"
+
 
 class HazardIn(Schema):
     """A new hazard. Its perimeter is either `geometry`, GeoJSON (Polygon or MultiPolygon, WGS 84 lon/lat),
-    or `traverse`, a bearing/distance chain computed on the server (see POST /traverses/compute)."""
+    or `traverse`, a bearing/distance chain computed on the server (see POST /traverses/compute). A hazard
+    known only as a spot (an indication, an EOD spot task) is a GeoJSON Point, with an optional
+    `radius_m`; it has no estimated area unless its programme counts the radius (π r²)."""
 
     geometry: dict[str, Any] | None = Field(
         None,
@@ -25,6 +29,7 @@ class HazardIn(Schema):
     name: str = ""
     status: str = "open"
     country: str | None = Field(None, description="ISO alpha-3; derived from the geometry when omitted")
+    radius_m: float | None = Field(None, description=RADIUS)
     benchmark: dict[str, Any] | None = None
     reporting_organisation: str | None = Field(None, description="Organisation acronym")
     suspected_models: list[str] = []
@@ -32,6 +37,7 @@ class HazardIn(Schema):
 
 class HazardPatch(Schema):
     geometry: dict[str, Any] | None = None
+    radius_m: float | None = Field(None, description=RADIUS + "; null clears it")
     hazard_class: str | None = None
     contamination_type: str | None = None
     recorded_on: dt.date | None = None

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
+import math
 from collections.abc import Mapping
 from typing import Any
 
@@ -11,12 +13,13 @@ from django.contrib.gis.geos import MultiPolygon, Point, Polygon
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
+from simple_history.utils import bulk_update_with_history
 
 from safeground.core import bulk, columns
 from safeground.core.codes import allocate_codes, next_code
 from safeground.core.columns import BulkResult, Checked
 from safeground.core.errors import BulkError, ValidationFailed
-from safeground.core.geojson import to_geos
+from safeground.core.geojson import to_geos, to_shapely
 from safeground.core.geometry import GeometryError, areas_m2, utm_epsg_for, validate_point
 from safeground.core.history import record_author
 from safeground.core.purge import purge, purge_synthetic
@@ -26,10 +29,11 @@ from safeground.gazetteer.queries import (
     Location,
     code_stems,
     locate_all,
-    place_polygon,  # noqa: F401 - hazards.admin reads it here
+    place_points,
     place_polygons,
+    radius_area_countries,
 )
-from safeground.hazards.models import Beneficiary, Evidence, Hazard, Traverse
+from safeground.hazards.models import MAX_RADIUS_M, Beneficiary, Evidence, Hazard, Traverse
 from safeground.hazards.signals import hazard_changed
 from safeground.ordnance.models import OrdnanceModel
 from safeground.organisations.models import Organisation
@@ -78,20 +82,98 @@ def _ordnance_models(names: list) -> tuple[list[list], list[BulkError]]:
     return [[found[n] for n in ns if n in found] for ns in names], errors
 
 
-def _placed(geometries: list, countries: list) -> tuple[dict, list, list[BulkError]]:
-    """Validate polygons and derive what they decide: country, admin areas, area and UTM zone."""
-    multis, settled, errors = place_polygons(geometries, countries, "hazard geometry")
+WHAT = "hazard geometry"
+POLYGONAL = ("Polygon", "MultiPolygon")
+
+
+def _is_point(geom) -> bool:
+    return geom is not None and getattr(geom, "geom_type", None) == "Point" and not geom.is_empty
+
+
+def _radii(values: list, points: list[bool]) -> list[BulkError]:
+    """A declared radius is a number of metres, 0 < r ≤ MAX_RADIUS_M, and only a point hazard has one."""
+    from django.utils.translation import gettext as _
+
+    errors = []
+    for i, (r, point) in enumerate(zip(values, points, strict=True)):
+        if r is None:
+            continue
+        if isinstance(r, bool) or not isinstance(r, (int, float)) or not math.isfinite(r):
+            message = _("radius_m must be a number of metres; got %(value)r") % {"value": r}
+            errors.append(BulkError(i + 1, "radius_m", str(r), message, "not a number"))
+        elif not 0 < r <= MAX_RADIUS_M:
+            message = _("radius_m must be more than 0 and at most %(most)s m; got %(value)s") % {
+                "most": f"{MAX_RADIUS_M:,.0f}",
+                "value": r,
+            }
+            errors.append(BulkError(i + 1, "radius_m", str(r), message, "out of range"))
+        elif not point:
+            message = _("radius_m is only for a point hazard; a polygon's area is measured")
+            errors.append(BulkError(i + 1, "radius_m", str(r), message, "not a point"))
+    return errors
+
+
+def _renumbered(errors: list[BulkError], rows: list[int]) -> list[BulkError]:
+    """Errors of a subset of the rows, numbered as rows of the whole input."""
+    return [dataclasses.replace(e, row=rows[e.row - 1] + 1) for e in errors]
+
+
+def _placed(geometries: list, countries: list, radii: list) -> tuple[dict, list, list[BulkError]]:
+    """Validate each hazard's polygon or point (with its radius) and derive what they decide: country,
+    admin areas, area and UTM zone, by the same country rule whatever the shape.
+
+    A point hazard's area is π r² of its declared radius where its programme counts one as estimated
+    area (`Programme.point_radius_area`), else 0: no invented area."""
+    from django.utils.translation import gettext as _
+
+    n = len(geometries)
+    points = [_is_point(g) for g in geometries]
+    errors = _radii(radii, points)
+    polygons: list[int] = []
+    for i, g in enumerate(geometries):
+        if points[i]:
+            continue
+        kind = getattr(g, "geom_type", None)
+        if g is not None and kind is not None and kind not in POLYGONAL and not g.is_empty:
+            message = _("%(what)s must be a Polygon, MultiPolygon or Point, not %(kind)s") % {
+                "what": WHAT,
+                "kind": kind,
+            }
+            errors.append(BulkError(i + 1, "geometry", kind, message, "type"))
+        else:
+            polygons.append(i)
+    at = [i for i in range(n) if points[i]]
+    multis, settled_p, more = place_polygons([geometries[i] for i in polygons], [countries[i] for i in polygons], WHAT)
+    spots, settled_q, more2 = place_points([geometries[i] for i in at], [countries[i] for i in at], WHAT)
+    errors += _renumbered(more, polygons) + _renumbered(more2, at)
     if errors:
         return {}, [], errors
-    where = locate_all(multis, settled)
+    geom: list = [None] * n
+    point: list = [None] * n
+    settled: list = [None] * n
+    for k, i in enumerate(polygons):
+        geom[i], settled[i] = multis[k], settled_p[k]
+    for k, i in enumerate(at):
+        point[i], settled[i] = spots[k], settled_q[k]
+    shapes = [geom[i] if geom[i] is not None else point[i] for i in range(n)]
+    where = locate_all(shapes, settled)
+    measured = areas_m2([geom[i] for i in polygons])
+    counted = radius_area_countries() if at else set()
+    area = [0.0] * n
+    for k, i in enumerate(polygons):
+        area[i] = measured[k]
+    for i in at:
+        area[i] = point_area(radii[i], settled[i] in counted)
     placed = {
-        "geom": list(multis),
+        "geom": geom,
+        "point": point,
+        "radius_m": [float(r) if r is not None else None for r in radii],
         "country": settled,
         "province": [w.province_id if w else None for w in where],
         "district": [w.district_id if w else None for w in where],
         "commune": [w.commune_id if w else None for w in where],
-        "area_m2": areas_m2(multis),
-        "utm_epsg": [utm_epsg_for(g) for g in multis],
+        "area_m2": area,
+        "utm_epsg": [utm_epsg_for(g) for g in shapes],
     }
     return placed, where, []
 
@@ -99,12 +181,13 @@ def _placed(geometries: list, countries: list) -> tuple[dict, list, list[BulkErr
 def check_hazards(rows: Mapping[str, Any], *, single: bool = False) -> Checked:
     """Check hazards given column by column and derive what the services set, set-based.
 
-    Columns, as `create_hazard`'s arguments: geometry (Shapely polygons), hazard_class,
+    Columns, as `create_hazard`'s arguments: geometry (Shapely polygons or points), hazard_class,
     contamination_type, recorded_on (required); code, name, status, status_changed_on, country,
-    benchmark (Shapely point), reporting_organisation (acronym), suspected_models (names),
-    is_synthetic, id. Derived: the code (province or country stem, `core.codes`), country and admin
-    areas (`gazetteer.queries`), area and UTM zone. Raises BulkValidationFailed naming every bad row
-    (a single write: its first problem as ValidationFailed); nothing is written.
+    radius_m (a point's declared radius), benchmark (Shapely point), reporting_organisation
+    (acronym), suspected_models (names), is_synthetic, id. Derived: the code (province or country
+    stem, `core.codes`), country and admin areas (`gazetteer.queries`), area and UTM zone. Raises
+    BulkValidationFailed naming every bad row (a single write: its first problem as ValidationFailed);
+    nothing is written.
     """
     n = columns.row_count(rows, ["geometry"])
 
@@ -125,7 +208,7 @@ def check_hazards(rows: Mapping[str, Any], *, single: bool = False) -> Checked:
     ]
     organisations, more = _organisations(col("reporting_organisation"))
     models, more2 = _ordnance_models(col("suspected_models"))
-    placed, where, more3 = _placed(col("geometry"), col("country"))
+    placed, where, more3 = _placed(col("geometry"), col("country"), col("radius_m"))
     columns.refuse([*errors, *more, *more2, *more3], single=single)
     missing = [i for i, c in enumerate(codes) if not c]
     if missing:
@@ -237,17 +320,56 @@ def _with_history(model, objs: list, reason: str) -> None:
     )
 
 
-def apply_geometry(hazard: Hazard, geom: shapely.Geometry, country: str | None) -> None:
-    """Validate the geometry and set it with everything derived from it: country, area, UTM zone, location."""
-    placed, _where, errors = _placed([geom], [country])
+def apply_geometry(hazard: Hazard, geom: shapely.Geometry, country: str | None, radius_m: float | None = None) -> None:
+    """Validate the polygon or point (with its declared radius) and set it with everything derived from
+    it: country, area, UTM zone, location."""
+    placed, _where, errors = _placed([geom], [country], [radius_m])
     columns.refuse(errors, single=True)
-    hazard.geom = to_geos(placed["geom"][0], MultiPolygon)
-    hazard.country = placed["country"][0]
-    hazard.area_m2 = placed["area_m2"][0]
-    hazard.utm_epsg = placed["utm_epsg"][0]
-    hazard.province_id = placed["province"][0]
-    hazard.district_id = placed["district"][0]
-    hazard.commune_id = placed["commune"][0]
+    _set_placed(hazard, {k: v[0] for k, v in placed.items()})
+
+
+def _set_placed(hazard: Hazard, row: dict) -> None:
+    hazard.geom = to_geos(row["geom"], MultiPolygon) if row["geom"] is not None else None
+    hazard.point = to_geos(row["point"], Point) if row["point"] is not None else None
+    hazard.radius_m = row["radius_m"]
+    hazard.country = row["country"]
+    hazard.area_m2 = row["area_m2"]
+    hazard.utm_epsg = row["utm_epsg"]
+    hazard.province_id = row["province"]
+    hazard.district_id = row["district"]
+    hazard.commune_id = row["commune"]
+
+
+def check_shape(geom: shapely.Geometry | None, country: str | None, radius_m: float | None, both: bool = False) -> None:
+    """Refuse (ValidationFailed) what `apply_geometry` would refuse; `both`: a polygon and a point given."""
+    if both:
+        from django.utils.translation import gettext as _
+
+        raise ValidationFailed(_("a hazard is a polygon or a point, not both"), field="geometry", reason="both")
+    columns.refuse(_placed([geom], [country], [radius_m])[2], single=True)
+
+
+def point_area(radius_m: float | None, counted: bool) -> float:
+    """A point hazard's estimated area: π r² of its declared radius where its programme counts it, else 0."""
+    return math.pi * radius_m**2 if counted and radius_m is not None else 0.0
+
+
+@transaction.atomic
+def refresh_point_areas(country: str, *, reason: str = "") -> int:
+    """Set the area of the country's point hazards again from their radius and the programme profile
+    (after `point_radius_area` changed); a history row per hazard changed. Returns how many changed."""
+    counted = country in radius_area_countries()
+    changed = []
+    for hazard in Hazard.objects.filter(country=country, point__isnull=False).only("id", "radius_m", "area_m2"):
+        area = point_area(hazard.radius_m, counted)
+        if hazard.area_m2 != area:
+            hazard.area_m2 = area
+            changed.append(hazard)
+    if changed:
+        bulk_update_with_history(
+            changed, Hazard, ["area_m2"], batch_size=2000, default_change_reason=reason[:100] or None
+        )
+    return len(changed)
 
 
 def hazard_code(hazard: Hazard) -> str:
@@ -290,11 +412,14 @@ def create_hazard(
     name: str = "",
     status: str = "open",
     country: str | None = None,
+    radius_m: float | None = None,
     benchmark: shapely.Geometry | None = None,
     reporting_organisation: str | None = None,
     suspected_models: list[str] | None = None,
 ) -> Hazard:
-    """One hazard: `check_hazards` on a row of one (same rules, same derived fields), saved with its history."""
+    """One hazard: `check_hazards` on a row of one (same rules, same derived fields), saved with its history.
+
+    `geometry` is its polygon, or a point (with an optional declared `radius_m`)."""
     checked = check_hazards(
         {
             "geometry": [geometry],
@@ -305,6 +430,7 @@ def create_hazard(
             "name": [name],
             "status": [status],
             "country": [country],
+            "radius_m": [radius_m],
             "benchmark": [benchmark],
             "reporting_organisation": [reporting_organisation],
             "suspected_models": [suspected_models or []],
@@ -315,16 +441,10 @@ def create_hazard(
     hazard = Hazard(
         **{k: row[k] for k in ("code", "name", "hazard_class", "status", "contamination_type", "recorded_on")},
         status_changed_on=row["status_changed_on"],
-        geom=to_geos(row["geom"], MultiPolygon),
         benchmark=to_geos(row["benchmark"], Point) if row["benchmark"] is not None else None,
         reporting_organisation_id=row["reporting_organisation"],
-        country=row["country"],
-        province_id=row["province"],
-        district_id=row["district"],
-        commune_id=row["commune"],
-        area_m2=row["area_m2"],
-        utm_epsg=row["utm_epsg"],
     )
+    _set_placed(hazard, row)
     record_author(hazard, user)
     hazard.save()
     hazard.suspected_models.set(checked.extra["suspected_models"][0])
@@ -337,8 +457,12 @@ UPDATABLE = {"name", "hazard_class", "status", "contamination_type", "recorded_o
 
 @transaction.atomic
 def update_hazard(hazard: Hazard, *, user=None, status_changed_on: dt.date | None = None, **changes) -> Hazard:
-    """Apply a partial update. Geometry changes recompute area and location; status changes are dated."""
-    unknown = set(changes) - UPDATABLE - {"geometry", "benchmark", "reporting_organisation", "suspected_models"}
+    """Apply a partial update. Geometry changes recompute area and location; status changes are dated.
+
+    A hazard may change between a polygon and a point. `radius_m` belongs to a point: a new point keeps
+    the declared radius unless one is given (None clears it); a polygon has none."""
+    unknown = set(changes) - UPDATABLE - {"geometry", "radius_m", "benchmark", "reporting_organisation"}
+    unknown -= {"suspected_models"}
     if unknown:
         raise ValidationFailed(f"cannot update field(s): {', '.join(sorted(unknown))}", field=sorted(unknown)[0])
     if "hazard_class" in changes:
@@ -353,9 +477,12 @@ def update_hazard(hazard: Hazard, *, user=None, status_changed_on: dt.date | Non
         )
     for field in UPDATABLE & set(changes):
         setattr(hazard, field, changes[field])
-    old_geom = hazard.geom.clone() if "geometry" in changes else None
-    if "geometry" in changes:
-        apply_geometry(hazard, changes["geometry"], hazard.country)
+    reshaped = "geometry" in changes or "radius_m" in changes
+    old_geom = hazard.geom.clone() if reshaped and hazard.geom is not None else None
+    if reshaped:
+        geom = changes["geometry"] if "geometry" in changes else _current_shape(hazard)
+        keep = hazard.radius_m if _is_point(geom) else None
+        apply_geometry(hazard, geom, hazard.country, changes.get("radius_m", keep))
     if "benchmark" in changes:
         hazard.benchmark = _benchmark(changes["benchmark"])
     if "reporting_organisation" in changes:
@@ -367,6 +494,12 @@ def update_hazard(hazard: Hazard, *, user=None, status_changed_on: dt.date | Non
         hazard.suspected_models.set(models)
     hazard_changed.send(sender=Hazard, hazard=hazard, old_geom=old_geom)
     return hazard
+
+
+def _current_shape(hazard: Hazard) -> shapely.Geometry:
+    shape = hazard.shape
+    assert shape is not None  # a constraint: a hazard has a polygon or a point
+    return to_shapely(shape)
 
 
 def save_traverse(result, *, hazard: Hazard | None = None, product=None, user=None) -> Traverse:

@@ -56,13 +56,27 @@ def _read_columns(layer: str, queryset, geom_field: str, paths: tuple[str, ...])
 
 
 def _read_hazards() -> tuple[list[dict], np.ndarray]:
+    """The polygon hazards (the `hazards` layer: MultiPolygons only)."""
+    return _hazard_rows(Hazard.objects.filter(geom__isnull=False), "geom")
+
+
+def _read_hazard_points() -> tuple[list[dict], np.ndarray]:
+    """The point hazards (the `hazard_points` layer): the same fields, and the declared radius."""
+    return _hazard_rows(Hazard.objects.filter(point__isnull=False), "point")
+
+
+def _hazard_rows(queryset, geom_field: str) -> tuple[list[dict], np.ndarray]:
     models = defaultdict(list)
     through = Hazard.suspected_models.through
-    for hid, name in through.objects.order_by("ordnancemodel__name").values_list("hazard_id", "ordnancemodel__name"):
+    for hid, name in (
+        through.objects.filter(hazard__in=queryset)
+        .order_by("ordnancemodel__name")
+        .values_list("hazard_id", "ordnancemodel__name")
+    ):
         models[hid].append(name)
     rows = list(
-        Hazard.objects.order_by("code")
-        .annotate(wkb=AsWKB("geom"))
+        queryset.order_by("code")
+        .annotate(wkb=AsWKB(geom_field))
         .values_list(
             "id",
             "code",
@@ -81,6 +95,7 @@ def _read_hazards() -> tuple[list[dict], np.ndarray]:
             "area_m2",
             "utm_epsg",
             "is_synthetic",
+            "radius_m",
             "wkb",
         )
     )
@@ -107,9 +122,10 @@ def _read_hazards() -> tuple[list[dict], np.ndarray]:
                 area_m2=r[14],
                 utm_epsg=r[15],
                 is_synthetic=r[16],
+                radius_m=r[17],
             )
         )
-    return out, _wkb(rows, 17)
+    return out, _wkb(rows, 18)
 
 
 def _read_remaining() -> tuple[list[dict], np.ndarray]:
@@ -250,6 +266,7 @@ def _read_places() -> tuple[list[dict], np.ndarray]:
 
 READERS: dict[str, Callable[[], tuple[list[dict], np.ndarray]]] = {
     "hazards": _read_hazards,
+    "hazard_points": _read_hazard_points,
     "remaining_areas": _read_remaining,
     "products": _read_products,
     "devices": _read_devices,

@@ -9,10 +9,11 @@ from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
 
-LAYERS = ("hazards", "remaining_areas", "products", "devices", "activities", "admin_areas", "places")
+LAYERS = ("hazards", "hazard_points", "remaining_areas", "products", "devices", "activities", "admin_areas", "places")
 #: Names of the layers on the pages (files keep the keys: QGIS users script against them).
 LAYER_LABELS = {
     "hazards": _("Hazards"),
+    "hazard_points": _("Point hazards"),
     "remaining_areas": _("Remaining contaminated areas"),
     "products": _("Land release products"),
     "devices": _("Devices"),
@@ -43,6 +44,9 @@ FIELDS: dict[str, list[tuple[str, str]]] = {
         ("utm_epsg", "int"),
         ("is_synthetic", "bool"),
     ],
+    # Point hazards (indications, EOD spot tasks): GeoPackage layers hold one geometry type, so they are
+    # a layer of their own, with the polygon hazards' fields and the declared radius.
+    "hazard_points": [],  # filled below
     "remaining_areas": [
         ("hazard_code", "str"),
         ("hazard_class", "str"),
@@ -110,8 +114,11 @@ FIELDS: dict[str, list[tuple[str, str]]] = {
     ],
 }
 
+FIELDS["hazard_points"] = [*FIELDS["hazards"], ("radius_m", "float")]
+
 GEOMETRY_TYPES = {
     "hazards": "MultiPolygon",
+    "hazard_points": "Point",
     "remaining_areas": "MultiPolygon",
     "products": "MultiPolygon",
     "devices": "Point",
@@ -123,6 +130,7 @@ GEOMETRY_TYPES = {
 #: Derived on the way in (area, location, ...): present in exports, ignored (silently) by the importer.
 COMPUTED = {
     "hazards": {"province_code", "province_name", "district_code", "commune_code", "area_m2", "utm_epsg"},
+    "hazard_points": {"province_code", "province_name", "district_code", "commune_code", "area_m2", "utm_epsg"},
     "products": {"organisation", "area_m2", "country", "devices"},
     "devices": {"hazard_code"},
     "activities": set(),

@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import partial
 from urllib.parse import urlencode
 
 from django.contrib.gis.db.models import Extent
@@ -114,16 +115,30 @@ class Collection:
     property_types: dict[str, str] = field(default_factory=dict)
 
 
+HAZARD_FILTERS = ("hazard_class", "status", "country", "admin_area", "organisation", "contamination_type")
+
+
 def collections() -> dict[str, Collection]:
     items = [
         Collection(
             "hazards",
             _("Hazardous areas"),
             _("Suspected (SHA) and confirmed (CHA) hazardous areas."),
-            hazard_queries.hazards,
+            partial(hazard_queries.hazards, shape="polygon"),
             hazard_queries.hazard_properties,
             "geom",
-            ("hazard_class", "status", "country", "admin_area", "organisation", "contamination_type"),
+            HAZARD_FILTERS,
+            "recorded_on",
+        ),
+        # One geometry type per collection, as in the GeoPackage export (QGIS reads a layer as one type).
+        Collection(
+            "hazard_points",
+            _("Point hazards"),
+            _("Hazards known only as a point (indications, EOD spot tasks), with their declared radius if any."),
+            partial(hazard_queries.hazards, shape="point"),
+            hazard_queries.hazard_properties,
+            "point",
+            HAZARD_FILTERS,
             "recorded_on",
         ),
         Collection(

@@ -314,7 +314,24 @@ def read(
         point_geoms = coordinate_columns(table, mapping)
         if point_geoms is not None:
             table.geoms = point_geoms
+    elif (missing := shapely.is_missing(table.geoms)).any():
+        _fill_from_coordinates(table, mapping, missing)
     return table
+
+
+def _fill_from_coordinates(table: Table, mapping: Mapping, missing: np.ndarray) -> None:
+    """Rows without a geometry of their own take a point from the coordinate columns, if the file has
+    them (a CSV of hazards: WKT polygons on some rows, lon/lat of point hazards on others). A
+    coordinate that doesn't parse is an error only on a row that has no geometry."""
+    known = dict(table.geometry_errors)
+    point_geoms = coordinate_columns(table, mapping)
+    if point_geoms is None:
+        return
+    fill = missing & ~shapely.is_missing(point_geoms)
+    geoms = table.geoms.copy()
+    geoms[fill] = point_geoms[fill]
+    table.geoms = geoms
+    table.geometry_errors = {i: r for i, r in table.geometry_errors.items() if i in known or missing[i]}
 
 
 # ------------------------------------------------------------------------------------------------

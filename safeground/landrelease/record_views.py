@@ -35,7 +35,7 @@ def product_detail(request: HttpRequest, code: str) -> HttpResponse:
         row["records"] += 1
         row["items"] += d.count
     features = {
-        "hazard": feature(hazard.geom, code=hazard.code, hazard_class=hazard.hazard_class, status=hazard.status),
+        "hazard": feature(hazard.shape, code=hazard.code, hazard_class=hazard.hazard_class, status=hazard.status),
         "benchmark": None,
         "products": collection([feature(product.geom, code=product.code, outcome=product.outcome)]),
         "devices": collection([feature(d.point, code=d.code) for d in devices]),

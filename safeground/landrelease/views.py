@@ -258,9 +258,14 @@ def _table(by: str, rows: list[dict], release: bool) -> dict:
             item["released"] = _area(r.get("released_m2"), unit)
             item["new_hazards"] = r.get("new_hazards", 0)
             item["new_contamination"] = _area(r.get("new_contamination_m2"), unit)
+            item["new_point_hazards"] = r.get("new_point_hazards", 0)
+            item["new_point_area"] = _area(r.get("new_point_estimated_m2"), unit)
         else:
             item["estimated"] = _area(r.get("estimated_m2"), unit)
             item["remaining"] = _area(r.get("remaining_m2"), unit)
+            # Point hazards are counted apart: no ground in the ledger (their declared area, if counted).
+            item["point_hazards"] = r.get("point_hazards", 0)
+            item["point_area"] = _area(r.get("point_estimated_m2"), unit)
         for f in overlap_figures:
             item[f.removesuffix("_m2")] = _area(r.get(f), unit)
             item["released_pct"] = _released_pct(r)
@@ -276,6 +281,9 @@ def _table(by: str, rows: list[dict], release: bool) -> dict:
         "remaining_sha": sum(r.get("remaining_sha", 0) for r in rows),
         "remaining_cha": sum(r.get("remaining_cha", 0) for r in rows),
         "new_hazards": sum(r.get("new_hazards", 0) for r in rows),
+        "new_point_hazards": sum(r.get("new_point_hazards", 0) for r in rows),
+        "point_hazards": sum(r.get("point_hazards", 0) for r in rows),
+        "point_area": _area(sum(r.get("point_estimated_m2") or 0 for r in rows), unit),
         "new_contamination": _area(sum(r.get("new_contamination_m2") or 0 for r in rows), unit),
         **{f.removesuffix("_m2"): _area(v, unit) for f, v in totals.items()},
         "released_pct": _released_pct(totals) if not release else None,

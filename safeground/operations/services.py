@@ -297,10 +297,14 @@ def check_activities(rows: Mapping[str, Any], *, single: bool = False, gate: boo
     points, given, named = col("reference_point"), col("country"), col("hazards")
     first = {}
     need = [hs[0] for hs, p in zip(hazards, points, strict=True) if p is None and hs]
-    for hid, country, point in (
-        Hazard.objects.filter(id__in=need).annotate(p=PointOnSurface("geom")).values_list("id", "country", "p")
+    for hid, country, point, spot in (
+        Hazard.objects.filter(id__in=need)
+        .annotate(p=PointOnSurface("geom"))
+        .values_list("id", "country", "p", "point")  # a point hazard (an EOD spot task): its point
     ):
-        first[hid] = (country, shapely.from_wkb(bytes(point.wkb)))
+        where = point if point is not None else spot
+        if where is not None:
+            first[hid] = (country, shapely.from_wkb(bytes(where.wkb)))
     for i, (hs, p) in enumerate(zip(hazards, points, strict=True)):
         if p is None and hs and hs[0] in first:
             given[i] = given[i] or first[hs[0]][0]

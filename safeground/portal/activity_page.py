@@ -56,7 +56,7 @@ def activity_detail(request: HttpRequest, code: str) -> HttpResponse:
 
     features = {
         "hazard": collection(
-            [feature(h.geom, code=h.code, hazard_class=h.hazard_class, status=h.status) for h in hazards]
+            [feature(h.shape, code=h.code, hazard_class=h.hazard_class, status=h.status) for h in hazards]
         ),
         "benchmark": feature(activity.reference_point)["geometry"],
         "products": collection([feature(p.geom, code=p.code, outcome=p.outcome) for p in products]),

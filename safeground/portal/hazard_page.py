@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 
+import shapely
 from django.db.models import Sum
 from django.db.models.functions import Coalesce
 from django.http import HttpRequest, HttpResponse
@@ -17,6 +18,8 @@ from django.shortcuts import get_object_or_404, render
 
 from safeground.core import record_pages
 from safeground.core.access import page
+from safeground.core.geojson import to_shapely
+from safeground.core.geometry import project, unproject
 from safeground.gazetteer.models import AdminArea
 from safeground.gazetteer.queries import country_and_levels
 from safeground.hazards.models import Hazard
@@ -58,9 +61,15 @@ def hazard_detail(request: HttpRequest, code: str) -> HttpResponse:
     features = {
         "hazard": {
             "type": "Feature",
-            "geometry": json.loads(hazard.geom.geojson),
-            "properties": {"code": hazard.code, "hazard_class": hazard.hazard_class, "status": hazard.status},
+            "geometry": json.loads(hazard.shape.geojson),
+            "properties": {
+                "code": hazard.code,
+                "hazard_class": hazard.hazard_class,
+                "status": hazard.status,
+                "radius_m": hazard.radius_m,
+            },
         },
+        "radius": _radius_ring(hazard),
         "benchmark": json.loads(hazard.benchmark.geojson) if hazard.benchmark else None,
         "products": {
             "type": "FeatureCollection",
@@ -117,6 +126,18 @@ def hazard_detail(request: HttpRequest, code: str) -> HttpResponse:
             "has_synthetic": hazard.is_synthetic or has_synthetic(),
         },
     )
+
+
+def _radius_ring(hazard: Hazard) -> dict | None:
+    """A point hazard's declared radius as a circle (drawn in its UTM zone) for the map, or None.
+
+    Only drawn, never measured into the ledger: the radius is what was declared, not surveyed ground."""
+    if hazard.point is None or not hazard.radius_m:
+        return None
+    point = to_shapely(hazard.point)
+    ring = unproject(project(point, hazard.utm_epsg).buffer(hazard.radius_m, quad_segs=16), hazard.utm_epsg)
+    geometry = json.loads(shapely.to_geojson(ring))
+    return {"type": "Feature", "geometry": geometry, "properties": {"radius_m": hazard.radius_m}}
 
 
 def _context_area(hazard: Hazard) -> AdminArea | None:

@@ -87,6 +87,7 @@ def overview_layers(api: str) -> list[dict]:
             "legend": [
                 {"key": "CHA", "swatch": "lg-hz-cha", "label": _("CHA, confirmed")},
                 {"key": "SHA", "swatch": "lg-hz-sha", "label": _("SHA, suspected")},
+                {"key": "point", "swatch": "lg-hz-point", "label": _("Point hazard (no polygon yet)")},
                 *_legend("lg-hz-status", Hazard.STATUS_CHOICES),
             ],
         },
@@ -240,6 +241,7 @@ def popup_labels() -> dict:
         "condition": _("Condition"),
         "remaining": _("Remaining"),
         "estimated": _("Estimated"),
+        "radius": _("Declared radius"),
         "openProduct": _("Open product page"),
         "openActivity": _("Open activity page"),
         "alsoHere": _("Also here"),

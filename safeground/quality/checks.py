@@ -336,7 +336,8 @@ def duplicates(layer: Layer) -> tuple[list[Finding], set[tuple[int, int]]]:
                     i,
                     "duplicate-geometry",
                     MUST_FIX,
-                    f"same polygon as {layer.record_type} {layer.codes[keeper]}",
+                    f"same {'point' if layer.geoms[i].geom_type == 'Point' else 'polygon'} as "
+                    f"{layer.record_type} {layer.codes[keeper]}",
                     f"If both records describe the same ground, keep one and close or delete the other "
                     f"(move its {'products and evidence' if layer.record_type == 'hazard' else 'devices'} over).",
                     at=_xy(layer.geoms[i].representative_point()),

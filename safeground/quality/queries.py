@@ -28,6 +28,7 @@ from django.urls import NoReverseMatch, reverse
 
 from safeground.core.errors import ValidationFailed
 from safeground.gazetteer.queries import countries, country_outline
+from safeground.hazards import queries as hazard_queries
 from safeground.hazards.models import Hazard
 from safeground.landrelease.models import Device, HazardLedger, Product
 from safeground.operations.models import Activity
@@ -66,11 +67,13 @@ def _column(rows: list, index: int, dtype=object) -> np.ndarray:
     return np.array([r[index] for r in rows], dtype=dtype)
 
 
-def _hazards(country: str | None) -> Layer:
-    qs = Hazard.objects.all()
+def _hazards(country: str | None, field: str = "geom") -> Layer:
+    """The polygon hazards (`field` "geom"), or the point hazards ("point"): the geometry checks of
+    polygons (rings, validity, overlaps, products outside, areas) never see a point."""
+    qs = Hazard.objects.filter(**{f"{field}__isnull": False})
     if country:
         qs = qs.filter(country=country)
-    rows = list(qs.annotate(wkb=AsWKB("geom")).values_list("code", "country", "area_m2", "wkb"))
+    rows = list(qs.annotate(wkb=AsWKB(field)).values_list("code", "country", "area_m2", "wkb"))
     codes = _column(rows, 0)
     return Layer(
         "hazard",
@@ -82,7 +85,9 @@ def _hazards(country: str | None) -> Layer:
     )
 
 
-def _products(country: str | None, hz: Layer) -> Layer:
+def _products(country: str | None, hz: Layer, spots: Layer | None = None) -> Layer:
+    """Products, each with its hazard's index in `hz` (-1 when filed under a point hazard, in `spots`,
+    which has no outline to be outside of) and its hazard's country."""
     qs = Product.objects.all()
     if country:
         qs = qs.filter(hazard__country=country)
@@ -91,10 +96,13 @@ def _products(country: str | None, hz: Layer) -> Layer:
     )
     position = {h: n for n, h in enumerate(hz.codes)}
     hidx = np.array([position.get(r[1], -1) for r in rows], dtype=int)
+    at_points = dict(zip(spots.codes, spots.country, strict=True)) if spots is not None else {}
     return Layer(
         "product",
         _column(rows, 0),
-        np.array([hz.country[h] if h >= 0 else None for h in hidx], dtype=object),
+        np.array(
+            [hz.country[h] if h >= 0 else at_points.get(r[1]) for h, r in zip(hidx, rows, strict=True)], dtype=object
+        ),
         _decode(rows, 4),
         _column(rows, 1),
         attrs={
@@ -284,7 +292,7 @@ def date_findings(country: str | None) -> list[Finding]:
 
     for code, iso3, recorded, first, n, wkb in (
         hazards.filter(products__released_on__lt=F("recorded_on"))
-        .annotate(wkb=AsWKB("geom"))
+        .annotate(wkb=AsWKB(hazard_queries.shape()))
         .values("code", "country", "recorded_on", "wkb")
         .annotate(first=Min("products__released_on"), n=Count("products"))
         .values_list("code", "country", "recorded_on", "first", "n", "wkb")
@@ -314,7 +322,7 @@ def _code_models(country: str | None):
             Q(product__hazard__country=country) | Q(product__isnull=True, activity__country=country)
         )
     return [
-        ("hazard", Hazard, hazards, "country", "geom", "code"),
+        ("hazard", Hazard, hazards, "country", hazard_queries.shape(), "code"),
         ("activity", Activity, activities, "country", "reference_point", None),
         ("product", Product, products, "hazard__country", "geom", "hazard__code"),
         ("device", Device, devices, "product__hazard__country", "point", "product__hazard__code"),
@@ -396,19 +404,20 @@ def run(
     if wanted & GEOMETRY_CHECKS:
         outlines = _outlines(country)
         hz = _hazards(country)
-        pr = _products(country, hz)
+        spots = _hazards(country, "point")  # point hazards: checked as points (country, border, duplicates)
+        pr = _products(country, hz, spots)
         acts = _activities(country)
         dv = _devices(country, pr, acts, fresh)
-        checked = {"hazard": len(hz), "product": len(pr), "activity": len(acts), "device": len(dv)}
+        checked = {"hazard": len(hz) + len(spots), "product": len(pr), "activity": len(acts), "device": len(dv)}
         lap("read")
         for layer in (hz, pr):
             found += checks.basics(layer, outlines, thresholds)
-        for layer in (acts, dv):
+        for layer in (spots, acts, dv):
             found += checks.basics(layer, outlines, thresholds, polygons=False)
         lap("geometry")
         hz_dupes, hz_pairs = checks.duplicates(hz)
         pr_dupes, pr_pairs = checks.duplicates(pr)
-        found += hz_dupes + pr_dupes
+        found += hz_dupes + pr_dupes + checks.duplicates(spots)[0]
         lap("duplicates")
         overlaps, touching = checks.hazard_overlaps(hz, thresholds, hz_pairs)
         found += overlaps

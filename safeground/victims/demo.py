@@ -167,7 +167,8 @@ class _Geo:
         self.all_hazards = []
         self.pks: dict[str, uuid.UUID] = {}
         for pk, code, status, prov, wkb in (
-            Hazard.objects.order_by("code")
+            Hazard.objects.filter(geom__isnull=False)  # polygons: accidents are placed inside them
+            .order_by("code")
             .annotate(wkb=AsWKB("geom"))
             .values_list("pk", "code", "status", "province__code", "wkb")
         ):

@@ -17,7 +17,7 @@ from safeground.core.errors import ValidationFailed
 from safeground.core.geojson import parse_bbox
 from safeground.core.geometry import project, utm_epsg_for
 from safeground.gazetteer.models import AdminArea
-from safeground.hazards.queries import admin_area_filter
+from safeground.hazards.queries import admin_area_filter, intersecting
 from safeground.victims import disclosure
 from safeground.victims.models import NEED_CHOICES, Accident, Referral, Victim
 
@@ -127,8 +127,12 @@ def nearest_hazards(accident: Accident, limit: int = 3, within_m: float = 2000.0
     box = Polygon.from_bbox((point.x - pad, point.y - pad, point.x + pad, point.y + pad))
     local = project(point, epsg)
     found = []
-    for code, status, geom in Hazard.objects.filter(geom__intersects=box).values_list("code", "status", "geom"):
-        metres = float(local.distance(project(shapely.from_wkb(bytes(geom.wkb)), epsg)))
+    nearby = Hazard.objects.filter(intersecting(box)).values_list("code", "status", "geom", "point")
+    for code, status, geom, spot in nearby:  # a point hazard: the distance to its point
+        shape = geom if geom is not None else spot
+        if shape is None:
+            continue
+        metres = float(local.distance(project(shapely.from_wkb(bytes(shape.wkb)), epsg)))
         if metres <= within_m:
             found.append({"code": code, "status": status, "distance_m": round(metres, 1)})
     return sorted(found, key=lambda r: (r["distance_m"], r["code"]))[:limit]

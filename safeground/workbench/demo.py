@@ -33,7 +33,7 @@ def build(accounts: dict, report=lambda message: None) -> int:
     for username, acronym in (("operator-cmac", "CMAC"), ("operator-anama", "ANAMA")):
         user = accounts.get(username)
         candidates = Hazard.objects.filter(
-            reporting_organisation__acronym=acronym, status="open", is_synthetic=True
+            reporting_organisation__acronym=acronym, status="open", is_synthetic=True, geom__isnull=False
         ).order_by("code")[:10]
         for hazard in candidates if user is not None else []:
             payload = {

@@ -121,9 +121,9 @@ def map_features(submission: Submission) -> dict:
     if payload.get("geometry"):
         features.append({"type": "Feature", "geometry": payload["geometry"], "properties": {"role": "proposed"}})
     if submission.action == "update":
-        hazard = Hazard.objects.filter(code=submission.target_code).only("geom").first()
+        hazard = Hazard.objects.filter(code=submission.target_code).only("geom", "point").first()
         if hazard is not None:
-            features.append(record_pages.feature(hazard.geom, role="current"))
+            features.append(record_pages.feature(hazard.shape, role="current"))
     for device in payload.get("devices") or []:
         features.append({"type": "Feature", "geometry": device.get("point"), "properties": {"role": "device"}})
     return record_pages.collection(features)

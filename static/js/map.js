@@ -111,12 +111,16 @@
     return box[0] === Infinity ? null : box;
   }
 
-  /** One point per hazard (its bbox centre) to draw hazards too small to see when zoomed out. */
+  const IS_POINT = ["==", ["geometry-type"], "Point"];
+
+  /** One point per polygon hazard (its bbox centre) to draw hazards too small to see when zoomed out.
+   * Point hazards are left out: their own circle layer draws them at every zoom. */
   function centrePoints(collection) {
     return {
       type: "FeatureCollection",
       features: collection.features
         .map((f) => {
+          if (!f.geometry || f.geometry.type === "Point") return null;
           const b = bboxOf(f.geometry);
           if (!b) return null;
           return {
@@ -155,6 +159,20 @@
       minzoom,
       layout: { "line-join": "round", "line-sort-key": HAZARD_SORT },
       paint: { "line-color": HAZARD_COLOUR, "line-width": ["interpolate", ["linear"], ["zoom"], 9, 1.2, 15, 2.2] },
+    });
+    // A point hazard (an indication, an EOD spot task): a circle in the same colours.
+    map.addLayer({
+      id: `${source}-spot`,
+      type: "circle",
+      source,
+      minzoom,
+      filter: IS_POINT,
+      paint: {
+        "circle-color": HAZARD_COLOUR,
+        "circle-radius": 7,
+        "circle-stroke-color": "#ffffff",
+        "circle-stroke-width": 2,
+      },
     });
   }
 
@@ -340,7 +358,7 @@
 
     /* Which MapLibre layers draw each panel layer, which of them answer clicks, and the popup kind. */
     const DRAWN = {
-      hazards: ["hazards-fill", "hazards-hatch", "hazards-line", "hazards-line-faded", "hazard-dots"],
+      hazards: ["hazards-fill", "hazards-hatch", "hazards-line", "hazards-line-faded", "hazard-dots", "hazard-spots"],
       remaining: ["remaining-hatch", "remaining-line"],
       products: ["products-fill", "products-line"],
       activities: ["activities"],
@@ -357,6 +375,7 @@
       ["devices", "device"],
       ["activities", "activity"],
       ["villages", "village"],
+      ["hazard-spots", "hazard"],
       ["products-fill", "product"],
       ["remaining-hatch", "remaining"],
       ["hazards-fill", "hazard"],
@@ -462,6 +481,23 @@
           "circle-stroke-width": ["interpolate", ["linear"], ["zoom"], 5, 0.5, 10, 1.2],
           "circle-opacity": ["interpolate", ["linear"], ["zoom"], POLYGON_MINZOOM + 1, HAZARD_DOT_OPACITY, DOTS_MAXZOOM, 0.15],
           "circle-stroke-opacity": ["interpolate", ["linear"], ["zoom"], POLYGON_MINZOOM + 1, 1, DOTS_MAXZOOM, 0.15],
+        },
+      });
+
+      // Point hazards (known only as a spot): circles at every zoom, fill by class, ring by status
+      // as the polygons' outlines; no area is drawn (a declared radius is shown on the hazard page).
+      map.addLayer({
+        id: "hazard-spots",
+        type: "circle",
+        source: "hazards",
+        filter: IS_POINT,
+        layout: { "circle-sort-key": HAZARD_SORT },
+        paint: {
+          "circle-color": HAZARD_CLASS_COLOUR,
+          "circle-opacity": HAZARD_DOT_OPACITY,
+          "circle-radius": ["interpolate", ["linear"], ["zoom"], 5, 3.2, 12, 6.5, 16, 8],
+          "circle-stroke-color": ["match", ["get", "status"], "open", "#ffffff", HAZARD_OUTLINE],
+          "circle-stroke-width": ["interpolate", ["linear"], ["zoom"], 5, 1, 12, 2],
         },
       });
 
@@ -884,6 +920,9 @@
         if (p.name) row(labels.name, p.name);
         row(labels.class, `${p.hazard_class} · ${labels.classes[p.hazard_class] || ""}`);
         row(labels.status, labels.statuses[p.status] || p.status);
+        if (p.radius_m !== null && p.radius_m !== undefined && p.radius_m !== "null") {
+          row(labels.radius, `${integer.format(Number(p.radius_m))} m`);
+        }
         row(labels.area, ha(p.area_m2));
         if (p.reporting_organisation) row(labels.organisation, p.reporting_organisation);
         link = el("a", { href: recordUrl("hazard", p.code), text: labels.open });
@@ -979,6 +1018,7 @@
         ...(data.products ? data.products.features : []),
         ...(data.devices ? data.devices.features : []),
         ...(data.benchmark ? [{ type: "Feature", properties: {}, geometry: data.benchmark }] : []),
+        ...(data.radius ? [data.radius] : []),
       ],
     });
     const map = createMap(container, {
@@ -1002,6 +1042,16 @@
           type: "line",
           source: "context",
           paint: { "line-color": C.context, "line-width": 1.2, "line-dasharray": [3, 2] },
+        });
+      }
+      if (data.radius) {
+        // A point hazard's declared radius: drawn dashed, not filled (it is not surveyed ground).
+        map.addSource("radius", { type: "geojson", data: data.radius });
+        map.addLayer({
+          id: "radius-line",
+          type: "line",
+          source: "radius",
+          paint: { "line-color": C.benchmark, "line-width": 1.5, "line-dasharray": [3, 2] },
         });
       }
       map.addSource("hazard", { type: "geojson", data: data.hazard });

@@ -1,4 +1,4 @@
-/* The review map of a workbench submission: the proposed polygon, the current one (for a change),
+/* The review map of a workbench submission: the proposed polygon or point, the current one (for a change),
  * the devices, and the hazards already recorded around it (fetched from the API). */
 (function () {
   "use strict";
@@ -31,6 +31,11 @@
     map.addLayer({ id: "current", type: "line", source: "submission", filter: ["==", ["get", "role"], "current"], paint: { "line-color": "#555", "line-width": 2, "line-dasharray": [2, 2] } });
     map.addLayer({ id: "proposed-fill", type: "fill", source: "submission", filter: ["==", ["get", "role"], "proposed"], paint: { "fill-color": "#1f6feb", "fill-opacity": 0.3 } });
     map.addLayer({ id: "proposed-line", type: "line", source: "submission", filter: ["==", ["get", "role"], "proposed"], paint: { "line-color": "#1f6feb", "line-width": 2 } });
+    // Point hazards (recorded, current, proposed) are circles in the same colours as the polygons.
+    const point = ["==", ["geometry-type"], "Point"];
+    map.addLayer({ id: "hazard-points", type: "circle", source: "hazards", filter: point, paint: { "circle-radius": 5, "circle-color": "#c0392b", "circle-opacity": 0.6, "circle-stroke-color": "#fff", "circle-stroke-width": 1 } });
+    map.addLayer({ id: "current-point", type: "circle", source: "submission", filter: ["all", point, ["==", ["get", "role"], "current"]], paint: { "circle-radius": 7, "circle-color": "#fff", "circle-stroke-color": "#555", "circle-stroke-width": 2 } });
+    map.addLayer({ id: "proposed-point", type: "circle", source: "submission", filter: ["all", point, ["==", ["get", "role"], "proposed"]], paint: { "circle-radius": 6, "circle-color": "#1f6feb", "circle-stroke-color": "#fff", "circle-stroke-width": 2 } });
     map.addLayer({ id: "devices", type: "circle", source: "submission", filter: ["==", ["get", "role"], "device"], paint: { "circle-radius": 4, "circle-color": "#d35400", "circle-stroke-color": "#fff", "circle-stroke-width": 1 } });
     map.once("idle", () => { container.dataset.state = "ready"; });
   });

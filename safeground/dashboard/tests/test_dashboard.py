@@ -293,6 +293,7 @@ def test_country_filter_and_hazard_counts(data):
         "closed": 1,
         "recorded_in_year": 1,
         "closed_in_year": 1,
+        "open_points": 0,
         "by_status": {"open": 1, "suspended": 0, "closed": 1, "handed_over": 0},
         "by_country": [{"country": "KHM", "open": 1, "closed": 1}],
     }

@@ -42,6 +42,7 @@ def test_a_programme_from_the_cli_alone():
         "ccm_party": False,
         "article5_deadline": "2031-03-01",
         "map_bbox": [-79.5, -4.3, -66.8, 12.5],
+        "point_radius_area": False,
     }
     assert "XTL  Testland  (levels: Departamento, Municipio)" in cli("list")
     assert "changed ccm_party, local_crs of programme XTL" in cli("edit", ISO3, "--ccm", "--crs", "")

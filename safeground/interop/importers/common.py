@@ -342,15 +342,52 @@ def polygons(rows: Rows, what: str, repair: bool) -> np.ndarray:
         if g is None:
             rows.error(i, "geometry", "", _("no geometry"), "no geometry")
             continue
-        if repair and g.geom_type in ("Polygon", "MultiPolygon") and not g.is_valid:
-            rows.repairs[i] = f"made valid ({shapely.is_valid_reason(g).split('[')[0]})"  # kept in the history
-            g = polygonal_part(shapely.make_valid(g))
-        try:
-            validate_polygonal(g, what)
-        except GeometryError as exc:
-            rows.error(i, "geometry", location(exc), str(exc), exc.reason)
+        out[i] = _polygon(rows, i, g, what, repair)
+    return out
+
+
+def _polygon(rows: Rows, i: int, g, what: str, repair: bool):
+    """One row's polygon, validated (repaired first with `repair`) as a MultiPolygon; None with an error."""
+    if repair and g.geom_type in ("Polygon", "MultiPolygon") and not g.is_valid:
+        rows.repairs[i] = f"made valid ({shapely.is_valid_reason(g).split('[')[0]})"  # kept in the history
+        g = polygonal_part(shapely.make_valid(g))
+    try:
+        validate_polygonal(g, what)
+    except GeometryError as exc:
+        rows.error(i, "geometry", location(exc), str(exc), exc.reason)
+        return None
+    return as_multipolygon(g)
+
+
+def polygons_or_points(rows: Rows, what: str, repair: bool) -> np.ndarray:
+    """A layer whose rows may be polygons or points (hazards: a GeoPackage layer of type Unknown, a CSV
+    with a WKT column or coordinate columns): polygons as in `polygons` (MultiPolygons), points
+    validated as points. A multipoint of one point (how some tools write a point layer) is its point."""
+    geoms = geometry_column(rows)
+    out = np.full(rows.n, None, dtype=object)
+    for i, g in enumerate(geoms):
+        if i in rows.table.geometry_errors:
             continue
-        out[i] = as_multipolygon(g)
+        if g is None:
+            rows.error(i, "geometry", "", _("no geometry"), "no geometry")
+            continue
+        if g.geom_type == "MultiPoint" and len(g.geoms) == 1:
+            g = g.geoms[0]
+        if g.geom_type == "Point":
+            try:
+                validate_point(g, what)
+            except GeometryError as exc:
+                rows.error(i, "geometry", location(exc), str(exc), exc.reason)
+                continue
+            out[i] = g
+        elif g.geom_type in ("Polygon", "MultiPolygon") or g.is_empty:
+            out[i] = _polygon(rows, i, g, what, repair)
+        else:
+            message = _("%(what)s must be a Polygon, MultiPolygon or Point, not %(kind)s") % {
+                "what": what,
+                "kind": g.geom_type,
+            }
+            rows.error(i, "geometry", g.geom_type, message, "type")
     return out
 
 

@@ -1,5 +1,7 @@
 """Importing hazards: parse the file's columns, then `hazards.services` checks, derives and writes them.
 
+A layer may hold polygons and points (a hazard known only as a spot, with an optional `radius_m`).
+
 The service applies the rules of a single hazard write to every row (choices, dates, organisations and
 ordnance models, geometry and the border rule, codes per province) and writes one batch; this module
 only reads the file (vocabularies, date formats, the repair of invalid polygons when asked) and maps
@@ -15,7 +17,14 @@ from safeground.core.errors import BulkValidationFailed
 from safeground.core.geometry import GeometryError, validate_point
 from safeground.hazards import services
 from safeground.hazards.models import CONTAMINATION_CHOICES, Hazard
-from safeground.interop.importers.common import Context, Plan, Rows, add_bulk_errors, polygons, refresh_ledger
+from safeground.interop.importers.common import (
+    Context,
+    Plan,
+    Rows,
+    add_bulk_errors,
+    polygons_or_points,
+    refresh_ledger,
+)
 
 
 def validate(rows: Rows, ctx: Context, progress) -> Plan:
@@ -54,7 +63,9 @@ def validate(rows: Rows, ctx: Context, progress) -> Plan:
         "benchmark": benchmarks,
         "is_synthetic": rows.boolean("is_synthetic"),
         "country": rows.text("country"),
-        "geometry": list(polygons(rows, _("hazard geometry"), ctx.repair)),
+        # Polygons and points (indications, EOD spot tasks) in one layer; a point may declare a radius.
+        "geometry": list(polygons_or_points(rows, _("hazard geometry"), ctx.repair)),
+        "radius_m": rows.number("radius_m", positive=True),
     }
     plan = Plan("hazards", rows.n)
     try:

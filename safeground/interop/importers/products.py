@@ -79,6 +79,8 @@ def validate(rows: Rows, ctx: Context, progress) -> Plan:
     orphans = [i for i in range(rows.n) if hz_given[i] is None and geoms[i] is not None]
     if orphans:
         envelope = shapely.box(*shapely.total_bounds(geoms[orphans]))
+        # Polygon hazards only (a point hazard's geom is NULL, which intersects nothing): a point has
+        # no ground to split a product over; a product of a point hazard names it in hazard_code.
         cand = list(
             Hazard.objects.filter(geom__intersects=to_geos(envelope))
             .annotate(wkb=AsWKB("geom"))

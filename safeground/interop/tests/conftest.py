@@ -133,6 +133,8 @@ def snapshot() -> dict:
             h.reporting_organisation_id,
             sorted(h.suspected_models.values_list("name", flat=True)),
             wkb(h.geom),
+            wkb(h.point),
+            h.radius_m,
             wkb(h.benchmark),
             h.country,
             h.province_id,

@@ -28,6 +28,7 @@ def test_ogrinfo_reads_the_geopackage_with_every_layer(dataset, tmp_path):
     written = exporter.export("gpkg", out)
     expected = {
         "hazards": 3,
+        "hazard_points": 0,
         "remaining_areas": 3,
         "products": 3,
         "devices": 4,
@@ -38,7 +39,7 @@ def test_ogrinfo_reads_the_geopackage_with_every_layer(dataset, tmp_path):
     assert written == expected
     listing = subprocess.run(["ogrinfo", "-ro", "-so", str(out)], capture_output=True, text=True, check=True).stdout
     for k, layer in enumerate(LAYERS, start=1):
-        kind = "Point" if layer in ("devices", "activities", "places") else "Multi Polygon"
+        kind = "Point" if layer in ("hazard_points", "devices", "activities", "places") else "Multi Polygon"
         assert f"{k}: {layer} ({kind})" in listing
     for layer, n in expected.items():
         info = subprocess.run(

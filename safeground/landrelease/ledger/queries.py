@@ -115,7 +115,11 @@ def summary(group_by: str = "country", country: str | None = None, tolerance_m2:
     """Aggregates by one grouping; see GROUPS. Released m² never double counts within a hazard (credits after
     precedence). Hazard groupings give estimated and remaining area three ways: `*_m2` the sum over the
     hazards, `*_unique_m2` the group's share of the union of all hazards (groups add up to the national
-    union: shared ground counts once, for the hazard recorded first) and `*_overlap_m2` = sum − unique."""
+    union: shared ground counts once, for the hazard recorded first) and `*_overlap_m2` = sum − unique.
+
+    Point hazards have no ledger row: hazard groupings add `point_hazards` (the open ones) and
+    `point_estimated_m2` (their declared area where the programme counts it, else 0); periods add
+    `new_point_hazards` and `new_point_estimated_m2`."""
     if group_by not in GROUPS:
         raise ValueError(f"group_by must be one of {', '.join(GROUPS)}; got {group_by!r}")
     return _by_hazard(group_by, country, tolerance_m2) if group_by in HAZARD_GROUPS else _by_release(group_by, country)
@@ -143,6 +147,7 @@ def _by_hazard(group_by: str, country: str | None, tolerance_m2: float) -> list[
         .order_by(f"hazard__{key}")
     )
     devices = _devices_by(F(f"product__hazard__{key}"), country)
+    points = _open_points(key, label, country)
     out = []
     for r in rows:
         group = r[f"hazard__{key}"]
@@ -150,9 +155,52 @@ def _by_hazard(group_by: str, country: str | None, tolerance_m2: float) -> list[
         item.update({k: v for k, v in r.items() if not k.startswith("hazard__")})
         item["estimated_unique_m2"] = item["estimated_m2"] - item["estimated_overlap_m2"]
         item["remaining_unique_m2"] = item["remaining_m2"] - item["remaining_overlap_m2"]
+        found = points.pop(group, {})
+        item["point_hazards"] = found.get("point_hazards", 0)
+        item["point_estimated_m2"] = found.get("point_estimated_m2", 0.0)
         item["devices"] = devices.get(group, {})
         out.append(item)
-    return out
+    if not points:
+        return out
+    for group, found in points.items():  # groups holding point hazards only
+        label_of = found.pop("label")
+        item = {"group": group, "label": label_of, **dict.fromkeys(_POLYGON_ONLY, 0), **found}
+        item["devices"] = devices.get(group, {})
+        out.append(item)
+    return sorted(out, key=lambda item: (item["group"] is None, str(item["group"] or "")))
+
+
+#: Figures of a hazard grouping that only polygon hazards (the ledger's rows) have.
+_POLYGON_ONLY = (
+    "hazards",
+    "remaining_sha",
+    "remaining_cha",
+    "remaining_sha_m2",
+    "remaining_cha_m2",
+    "remaining_sha_unique_m2",
+    "remaining_cha_unique_m2",
+    *FIGURES,
+    *HAZARD_OVERLAPS,
+    "estimated_unique_m2",
+    "remaining_unique_m2",
+)
+
+
+def _open_points(key: str, label: str | None, country: str | None) -> dict:
+    """{group: {"point_hazards", "point_estimated_m2", "label"}} of the open point hazards.
+
+    Point hazards have no ground in the ledger: they are counted apart, never given invented area.
+    Their estimated area is what the services stored: π r² of the declared radius where the programme
+    counts it (`Programme.point_radius_area`), else 0."""
+    qs = Hazard.objects.filter(point__isnull=False, status__in=OPEN_STATUSES)
+    if country:
+        qs = qs.filter(country=country)
+    fields = [key] + ([label] if label else [])
+    rows = qs.values(*fields).annotate(n=Count("id"), m2=Sum("area_m2", default=0.0)).order_by(key)
+    return {
+        r[key]: {"point_hazards": r["n"], "point_estimated_m2": r["m2"], "label": r[label] if label else r[key]}
+        for r in rows
+    }
 
 
 def _releases(country: str | None):
@@ -211,28 +259,44 @@ def _add_new_contamination(out: dict, group_by: str, country: str | None) -> Non
     sums = {"n": Count("hazard"), "m2": Sum("estimated_m2"), "overlap": Sum("estimated_overlap_m2")}
     for r in hazards.values(*fields).annotate(**sums).order_by(*fields):
         label = _period_label(group_by, {"quarter": None, "month": 0, **r})
-        item = out.setdefault(
-            label,
-            {
-                "group": label,
-                "label": label,
-                "products": 0,
-                "hazards": 0,
-                "released_m2": 0.0,
-                "cancelled_m2": 0.0,
-                "reduced_m2": 0.0,
-                "cleared_m2": 0.0,
-            },
-        )
+        item = out.setdefault(label, _empty_period(label))
         item["new_hazards"] = r["n"]
         item["new_contamination_m2"] = r["m2"]
         # Unique: ground no hazard recorded earlier covers (the order is recorded_on first).
         item["new_contamination_unique_m2"] = r["m2"] - r["overlap"]
         item["new_contamination_overlap_m2"] = r["overlap"]
+    # Point hazards recorded in each period, counted apart (their declared area where the profile counts it).
+    points = _with_period(Hazard.objects.filter(point__isnull=False), "recorded_on")
+    if country:
+        points = points.filter(country=country)
+    for r in points.values(*fields).annotate(n=Count("id"), m2=Sum("area_m2", default=0.0)).order_by(*fields):
+        label = _period_label(group_by, {"quarter": None, "month": 0, **r})
+        item = out.setdefault(label, _empty_period(label))
+        item["new_point_hazards"] = r["n"]
+        item["new_point_estimated_m2"] = r["m2"]
     for item in out.values():
         item.setdefault("new_hazards", 0)
-        for key in ("new_contamination_m2", "new_contamination_unique_m2", "new_contamination_overlap_m2"):
+        item.setdefault("new_point_hazards", 0)
+        for key in (
+            "new_contamination_m2",
+            "new_contamination_unique_m2",
+            "new_contamination_overlap_m2",
+            "new_point_estimated_m2",
+        ):
             item.setdefault(key, 0.0)
+
+
+def _empty_period(label: str) -> dict:
+    return {
+        "group": label,
+        "label": label,
+        "products": 0,
+        "hazards": 0,
+        "released_m2": 0.0,
+        "cancelled_m2": 0.0,
+        "reduced_m2": 0.0,
+        "cleared_m2": 0.0,
+    }
 
 
 def _device_split(rows, key: str) -> dict:

@@ -37,7 +37,8 @@ def _decode(rows: list[tuple], wkb_index: int) -> np.ndarray:
 
 
 def _hazard_rows(qs) -> list[tuple]:
-    return list(qs.annotate(wkb=AsWKB("geom")).values_list("id", "utm_epsg", "wkb"))
+    """The polygon hazards of `qs`: point hazards have no ground to account (no ledger row, no topology)."""
+    return list(qs.filter(geom__isnull=False).annotate(wkb=AsWKB("geom")).values_list("id", "utm_epsg", "wkb"))
 
 
 def _hazard_inputs(rows: list[tuple]) -> list[ledger.HazardInput]:

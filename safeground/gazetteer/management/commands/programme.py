@@ -23,6 +23,20 @@ def _fields(parser, editing: bool) -> None:
             f"--{treaty}", dest=f"{treaty}_party", action="store_true", default=None, help=f"party to the {label}"
         )
         group.add_argument(f"--no-{treaty}", dest=f"{treaty}_party", action="store_false", help="not a party")
+    group = parser.add_mutually_exclusive_group()
+    group.add_argument(
+        "--point-radius-area",
+        dest="point_radius_area",
+        action="store_true",
+        default=None,
+        help="a point hazard's declared radius counts as estimated area (π r²)",
+    )
+    group.add_argument(
+        "--no-point-radius-area",
+        dest="point_radius_area",
+        action="store_false",
+        help="point hazards have no estimated area (the default)",
+    )
     parser.add_argument("--article5-deadline", help="APMBC Article 5 deadline, YYYY-MM-DD (empty to clear)")
     parser.add_argument(
         "--map-bbox", help="default map view: west,south,east,north in degrees (--map-bbox=-79.5,-4.3,-66.8,12.5)"

@@ -109,6 +109,10 @@ class Command(BaseCommand):
                     "estimated_overlap_m2",
                     "new_contamination_m2",
                     "new_contamination_unique_m2",
+                    "point_hazards",
+                    "point_estimated_m2",
+                    "new_point_hazards",
+                    "new_point_estimated_m2",
                 )
                 if rows and c in rows[0]
             ]

@@ -1,0 +1,56 @@
+"""A point hazard submitted through the workbench: the same payload schema as the API, so it applies;
+the reviewer sees the polygons it lies in and point hazards close by. In Testland (XTL)."""
+
+import datetime as dt
+
+import pytest
+import shapely
+
+from safeground.gazetteer import programmes
+from safeground.gazetteer.tests.testland import build_testland
+from safeground.hazards import services as hazard_services
+from safeground.hazards.models import Hazard
+from safeground.workbench import queries, services
+
+pytestmark = pytest.mark.django_db
+
+SPOT = (-19.25, -29.5)
+
+
+def test_a_point_submission_is_checked_reviewed_and_applied(client_for):
+    build_testland()
+    programmes.add_programme("XTL", name="Testland")
+    officer, reviewer = client_for("im_officer", username="im-a"), client_for("im_officer", username="im-b")
+    around = hazard_services.create_hazard(
+        geometry=shapely.box(SPOT[0] - 0.01, SPOT[1] - 0.01, SPOT[0] + 0.01, SPOT[1] + 0.01),
+        hazard_class="SHA",
+        contamination_type="uxo",
+        recorded_on=dt.date(2025, 1, 1),
+    )
+    near = hazard_services.create_hazard(
+        geometry=shapely.Point(SPOT[0] + 0.0005, SPOT[1]),  # about 48 m east
+        hazard_class="SHA",
+        contamination_type="uxo",
+        recorded_on=dt.date(2025, 1, 1),
+    )
+    payload = {
+        "geometry": {"type": "Point", "coordinates": list(SPOT)},
+        "radius_m": 30,
+        "hazard_class": "SHA",
+        "contamination_type": "uxo",
+        "recorded_on": "2025-03-02",
+        "name": "Mortar reported by a farmer",
+    }
+    s = services.submit(kind="hazard", payload=payload, user=officer.user)
+    found = {(f["check"], f["code"]) for f in s.findings}
+    assert found == {("overlapping_hazard", around.code), ("duplicate_hazard", near.code)}
+    assert queries.map_features(s)["features"][0]["geometry"]["type"] == "Point"
+    approved = services.approve(s, user=reviewer.user, revision=s.revision)
+    hazard = Hazard.objects.get(code=approved.result_code)
+    assert hazard.point.coords == SPOT and hazard.radius_m == 30 and hazard.area_m2 == 0
+    # A polygon proposed over the point hazards names them.
+    over = shapely.geometry.mapping(shapely.Point(*SPOT).buffer(0.002))
+    s2 = services.submit(kind="hazard", payload={**payload, "radius_m": None, "geometry": over}, user=officer.user)
+    assert {("holds_point_hazard", hazard.code), ("holds_point_hazard", near.code)} <= {
+        (f["check"], f.get("code")) for f in s2.findings
+    }
