@@ -42,6 +42,14 @@ class Record(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     is_synthetic = models.BooleanField(default=False, help_text="Generated demo data, not a real record.")
+    # Where an imported record came from: the source dataset's own ID (re-importing the file updates
+    # the record instead of adding it again) and the source's columns SafeGround has no field for.
+    source_id = models.CharField(
+        max_length=100, null=True, blank=True, unique=True, help_text="The source dataset's own ID of the record"
+    )
+    source_attributes = models.JSONField(
+        null=True, blank=True, help_text="The source's columns that map to no field, as they were read"
+    )
     # No index: a record reads its own batch; listing a batch's rows is rare and may scan.
     batch = models.ForeignKey(
         "core.Batch", null=True, blank=True, editable=False, on_delete=models.PROTECT, db_index=False, related_name="+"

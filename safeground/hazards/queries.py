@@ -92,6 +92,8 @@ def hazard_properties(h: Hazard) -> dict:
         "recorded_on": h.recorded_on.isoformat(),
         "status_changed_on": h.status_changed_on.isoformat() if h.status_changed_on else None,
         "is_synthetic": h.is_synthetic,
+        "source_id": h.source_id,
+        "source_attributes": h.source_attributes,
     }
 
 

@@ -230,6 +230,9 @@ def check_hazards(rows: Mapping[str, Any], *, single: bool = False) -> Checked:
     }
     if "id" in rows:
         data["id"] = col("id")
+    for name in ("source_id", "source_attributes"):  # an import's provenance, kept as given
+        if name in rows:
+            data[name] = col(name)
     return Checked("hazards", n, data, {"suspected_models": models})
 
 
@@ -452,12 +455,15 @@ def create_hazard(
     return hazard
 
 
-UPDATABLE = {"name", "hazard_class", "status", "contamination_type", "recorded_on"}
+UPDATABLE = {"name", "hazard_class", "status", "contamination_type", "recorded_on", "source_attributes"}
 
 
 @transaction.atomic
-def update_hazard(hazard: Hazard, *, user=None, status_changed_on: dt.date | None = None, **changes) -> Hazard:
+def update_hazard(
+    hazard: Hazard, *, user=None, status_changed_on: dt.date | None = None, reason: str | None = None, **changes
+) -> Hazard:
     """Apply a partial update. Geometry changes recompute area and location; status changes are dated.
+    `reason` goes in the history (a re-import names its file).
 
     A hazard may change between a polygon and a point. `radius_m` belongs to a point: a new point keeps
     the declared radius unless one is given (None clears it); a polygon has none."""
@@ -488,7 +494,7 @@ def update_hazard(hazard: Hazard, *, user=None, status_changed_on: dt.date | Non
     if "reporting_organisation" in changes:
         hazard.reporting_organisation = _organisation(changes["reporting_organisation"])
     models = _models(changes["suspected_models"]) if "suspected_models" in changes else None
-    record_author(hazard, user)
+    record_author(hazard, user, reason)
     hazard.save()
     if models is not None:
         hazard.suspected_models.set(models)

@@ -7,6 +7,7 @@ counts as integers, areas as reals, every layer in EPSG:4326.
 
 from __future__ import annotations
 
+import json
 import shutil
 import tempfile
 import zipfile
@@ -96,6 +97,8 @@ def _hazard_rows(queryset, geom_field: str) -> tuple[list[dict], np.ndarray]:
             "utm_epsg",
             "is_synthetic",
             "radius_m",
+            "source_id",
+            "source_attributes",
             "wkb",
         )
     )
@@ -123,9 +126,11 @@ def _hazard_rows(queryset, geom_field: str) -> tuple[list[dict], np.ndarray]:
                 utm_epsg=r[15],
                 is_synthetic=r[16],
                 radius_m=r[17],
+                source_id=r[18],
+                source_attributes=json.dumps(r[19], ensure_ascii=False, sort_keys=True) if r[19] else None,
             )
         )
-    return out, _wkb(rows, 18)
+    return out, _wkb(rows, 20)
 
 
 def _read_remaining() -> tuple[list[dict], np.ndarray]:

@@ -43,6 +43,9 @@ FIELDS: dict[str, list[tuple[str, str]]] = {
         ("area_m2", "float"),
         ("utm_epsg", "int"),
         ("is_synthetic", "bool"),
+        # Provenance: the source's own ID and its columns SafeGround has no field for (JSON text).
+        ("source_id", "str"),
+        ("source_attributes", "str"),
     ],
     # Point hazards (indications, EOD spot tasks): GeoPackage layers hold one geometry type, so they are
     # a layer of their own, with the polygon hazards' fields and the declared radius.
@@ -138,6 +141,7 @@ COMPUTED = {
 }
 
 SHAPEFILE_NAMES = {
+    "source_attributes": "src_attrs",
     "hazard_class": "class",
     "contamination_type": "contam",
     "recorded_on": "recorded",

@@ -8,8 +8,6 @@ whose source names the file and the row, which is what the record's history then
 
 from __future__ import annotations
 
-import datetime as dt
-import math
 from collections import Counter
 from dataclasses import dataclass
 
@@ -22,6 +20,7 @@ from django.utils.translation import gettext as _
 from safeground.core import versions
 from safeground.interop import importers as importer
 from safeground.interop.importers import Context, Plan, RowError, Rows
+from safeground.interop.importers.common import plain, value_at
 from safeground.interop.models import QuarantinedRow
 from safeground.interop.progress import Silent
 from safeground.interop.reader import Mapping, Table
@@ -114,25 +113,6 @@ def hold(table: Table, held: Split, *, kind: str, mapping: Mapping, ctx: Context
         objs, batch_size=1000, default_user=ctx.user, default_change_reason=ctx.reason[:100]
     )
     return len(objs)
-
-
-def value_at(col, i: int):
-    return col[i].item() if isinstance(col, np.ndarray) and hasattr(col[i], "item") else col[i]
-
-
-def plain(value):
-    """A value as JSON keeps it: dates as ISO text, NaN as null, anything unusual as its text."""
-    if value is None or isinstance(value, bool | int | str):
-        return value
-    if isinstance(value, float):
-        return None if math.isnan(value) else value
-    if isinstance(value, dt.datetime | dt.date):
-        return value.isoformat()
-    if isinstance(value, np.datetime64):
-        return None if np.isnat(value) else str(value)
-    if isinstance(value, bytes):
-        return value.hex()
-    return str(value)
 
 
 def mapping_rules(mapping: Mapping) -> dict:

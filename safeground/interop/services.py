@@ -147,6 +147,11 @@ def import_file(
                 unused = [c for c in rows.unused_columns() if c not in COMPUTED.get(kind, set())]
                 if unused:
                     result.notes.append(_("column(s) not used: %(cols)s") % {"cols": ", ".join(unused)})
+                if rows.kept:
+                    kept = ", ".join(rows.kept)
+                    result.notes.append(
+                        _("column(s) kept with each record as source attributes: %(cols)s") % {"cols": kept}
+                    )
                 result.errors = sorted(rows.errors, key=lambda e: (e.row, e.field))
                 held = None
                 if result.errors and on_error == "quarantine":

@@ -9,6 +9,7 @@ per row; every check appends to `Rows.errors` so one report names every bad row 
 from __future__ import annotations
 
 import datetime as dt
+import json
 import math
 import re
 from dataclasses import dataclass, field
@@ -69,6 +70,7 @@ class Rows:
         self.bad = np.zeros(self.n, dtype=bool)
         self.used: set[str] = set()
         self.repairs: dict[int, str] = {}  # row index -> what `--repair` did to it
+        self.kept: list[str] = []  # the source's columns kept per record as source attributes
 
     def error(self, i: int, field_name: str, value: Any, reason: str, kind: str = "") -> None:
         self.errors.append(RowError(int(i) + 1, field_name, "" if value is None else str(value)[:200], reason, kind))
@@ -273,6 +275,46 @@ class Rows:
 
     def unused_columns(self) -> list[str]:
         return sorted(set(self.table.columns) - self.used)
+
+
+def value_at(col, i: int):
+    """Row i of a column as a Python value (NumPy scalars unwrapped)."""
+    return col[i].item() if isinstance(col, np.ndarray) and hasattr(col[i], "item") else col[i]
+
+
+def plain(value):
+    """A value as JSON keeps it: dates as ISO text, NaN as null, anything unusual as its text."""
+    if value is None or isinstance(value, bool | int | str):
+        return value
+    if isinstance(value, float):
+        return None if math.isnan(value) else value
+    if isinstance(value, dt.datetime | dt.date):
+        return value.isoformat()
+    if isinstance(value, np.datetime64):
+        return None if np.isnat(value) else str(value)
+    if isinstance(value, bytes):
+        return value.hex()
+    return str(value)
+
+
+def source_attributes(rows: Rows, skip: set[str]) -> list[dict | None]:
+    """Per row, the source's columns no field took (read after every other column), as they were read;
+    None where a row has none. An exported `source_attributes` column (JSON) is unpacked again."""
+    extra = [c for c in rows.unused_columns() if c not in skip and c != "source_attributes"]
+    packed = rows.table.columns.get("source_attributes")
+    rows.used.update([*extra, "source_attributes"])
+    rows.kept = extra
+    out: list[dict | None] = []
+    for i in range(rows.n):
+        found = {c: plain(value_at(rows.table.columns[c], i)) for c in extra}
+        found = {c: v for c, v in found.items() if v not in (None, "")}
+        if packed is not None and value_at(packed, i):
+            try:
+                found = {**json.loads(value_at(packed, i)), **found}
+            except (TypeError, ValueError):
+                found["source_attributes"] = plain(value_at(packed, i))
+        out.append(found or None)
+    return out
 
 
 def _key(v) -> str:

@@ -6,6 +6,11 @@ The service applies the rules of a single hazard write to every row (choices, da
 ordnance models, geometry and the border rule, codes per province) and writes one batch; this module
 only reads the file (vocabularies, date formats, the repair of invalid polygons when asked) and maps
 the service's errors onto the file's rows.
+
+Provenance: the source's columns that map to no field are kept per record (`source_attributes`), and
+a `source_id` column (the source dataset's own ID) makes a re-import idempotent: a row whose
+`source_id` is already recorded with the same values is skipped, one with changed values updates
+its hazard through `update_hazard` (a history row naming the file), and only new ones are added.
 """
 
 from __future__ import annotations
@@ -24,7 +29,13 @@ from safeground.interop.importers.common import (
     add_bulk_errors,
     polygons_or_points,
     refresh_ledger,
+    source_attributes,
 )
+from safeground.interop.importers.rowwise import trial
+from safeground.interop.layers import COMPUTED
+
+#: What a re-import compares to tell a changed row from an unchanged one (the geometry apart).
+COMPARED = ("name", "hazard_class", "status", "contamination_type", "recorded_on", "source_attributes")
 
 
 def validate(rows: Rows, ctx: Context, progress) -> Plan:
@@ -66,27 +77,104 @@ def validate(rows: Rows, ctx: Context, progress) -> Plan:
         # Polygons and points (indications, EOD spot tasks) in one layer; a point may declare a radius.
         "geometry": list(polygons_or_points(rows, _("hazard geometry"), ctx.repair)),
         "radius_m": rows.number("radius_m", positive=True),
+        "source_id": rows.text("source_id", max_length=100),
     }
+    columns["name"] = [v or "" for v in columns["name"]]
+    columns["source_attributes"] = source_attributes(rows, COMPUTED.get("hazards", set()) | {"hazard_code"})
+    recorded = _recorded(rows, columns["source_id"])
+    new = [i for i, sid in enumerate(columns["source_id"]) if sid is None or sid not in recorded]
+    updates, unchanged = _changes(rows, columns, recorded)
     plan = Plan("hazards", rows.n)
-    try:
-        checked = services.check_hazards(columns)
-    except BulkValidationFailed as exc:
-        add_bulk_errors(rows, exc.errors, fields={"benchmark": "benchmark_lon"})
-        checked = None
+    checked = None
+    if new:
+        try:
+            checked = services.check_hazards({k: [v[i] for i in new] for k, v in columns.items()})
+        except BulkValidationFailed as exc:
+            add_bulk_errors(rows, exc.errors, row_of=new, fields={"benchmark": "benchmark_lon"})
     progress.update(rows.n)
     progress.close()
-    if rows.bad.any() or checked is None:
+    if rows.bad.any():
         return plan
-    plan.codes = checked.codes
-    plan.extra["checked"] = checked
+    plan.codes = (checked.codes if checked is not None else []) + [h.code for h, _changes in updates]
+    plan.extra.update(checked=checked, updates=updates, unchanged=unchanged, row_of=new)
     return plan
 
 
+def _recorded(rows: Rows, source_ids: list[str | None]) -> dict[str, Hazard]:
+    """The hazards already recorded under the file's source IDs (a repeated ID in the file is an error)."""
+    seen: dict[str, int] = {}
+    for i, sid in enumerate(source_ids):
+        if sid is None:
+            continue
+        if sid in seen:
+            again = _("duplicate source_id (also on row %(row)d)") % {"row": seen[sid] + 1}
+            rows.error(i, "source_id", sid, again, "duplicate")
+        else:
+            seen[sid] = i
+    wanted = list(seen)
+    found: dict[str, Hazard] = {}
+    for start in range(0, len(wanted), 5000):
+        found.update((h.source_id, h) for h in Hazard.objects.filter(source_id__in=wanted[start : start + 5000]))
+    return found
+
+
+def _changes(rows: Rows, columns: dict, recorded: dict[str, Hazard]) -> tuple[list[tuple[Hazard, dict]], int]:
+    """For rows whose source_id is recorded: what changed (tried through `update_hazard`), and how many
+    rows changed nothing."""
+    updates, unchanged = [], 0
+    for i, sid in enumerate(columns["source_id"]):
+        hazard = recorded.get(sid) if sid is not None else None
+        if hazard is None or rows.bad[i]:
+            continue
+        changes = {f: columns[f][i] for f in COMPARED if columns[f][i] != getattr(hazard, f)}
+        geometry = columns["geometry"][i]
+        if geometry is not None and not _same_shape(geometry, hazard):
+            changes["geometry"] = geometry
+        if not changes:
+            unchanged += 1
+        elif trial(rows, i, lambda h=hazard, c=changes: _update(h.pk, c), {"geometry": "geometry"}):
+            updates.append((hazard, changes))
+    return updates, unchanged
+
+
+def _update(pk, changes: dict, **how) -> Hazard:
+    """`update_hazard` on a fresh copy (a rolled-back trial leaves its changes on the instance it used)."""
+    return services.update_hazard(Hazard.objects.get(pk=pk), **changes, **how)
+
+
+def _same_shape(geometry, hazard: Hazard) -> bool:
+    """The file's geometry is the recorded one (to a millimetre or so: 1e-8°)."""
+    stored = hazard.shape
+    if stored is None:
+        return False
+    mine = shapely.from_wkb(bytes(stored.wkb))
+    if geometry.geom_type == "Polygon":
+        geometry = shapely.MultiPolygon([geometry])
+    return bool(shapely.equals_exact(shapely.normalize(geometry), shapely.normalize(mine), tolerance=1e-8))
+
+
 def write(plan: Plan, ctx: Context, progress) -> list[str]:
-    """Write the checked hazards through the service (one batch); their ledger rows refreshed."""
-    checked = plan.extra["checked"]
-    progress.stage(_("writing hazards"), checked.n)
-    result = services.bulk_create_hazards(checked, user=ctx.user, source=ctx.source, reason=ctx.reason)
-    progress.update(checked.n)
+    """Write the new hazards through the service (one batch) and the changed ones one by one (history
+    naming the file); their ledger rows refreshed."""
+    checked, updates = plan.extra["checked"], plan.extra["updates"]
+    progress.stage(_("writing hazards"), (checked.n if checked else 0) + len(updates))
+    touched: set = set()
+    if checked is not None:
+        result = services.bulk_create_hazards(checked, user=ctx.user, source=ctx.source, reason=ctx.reason)
+        touched |= set(result.ids)
+        progress.update(checked.n)
+    for hazard, changes in updates:
+        # The reason names what changed: a bulk-written record has no earlier history row to diff against.
+        _update(hazard.pk, changes, user=ctx.user, reason=f"{ctx.reason}: {', '.join(sorted(changes))}"[:100])
+        touched.add(hazard.pk)
+        progress.update(1)
     progress.close()
-    return [refresh_ledger(set(result.ids))]
+    notes = [refresh_ledger(touched)]
+    if updates:
+        notes.append(_("%(n)d hazard(s) already recorded under their source_id were updated") % {"n": len(updates)})
+    if plan.extra["unchanged"]:
+        notes.append(
+            _("%(n)d row(s) skipped: recorded under their source_id with the same values")
+            % {"n": plan.extra["unchanged"]}
+        )
+    return notes
