@@ -71,6 +71,11 @@ class Hazard(Record):
         "counts a declared radius as estimated area); set by services only"
     )
     utm_epsg = models.PositiveIntegerField(help_text="EPSG of the UTM zone the area was computed in")
+    is_reconstructed = models.BooleanField(
+        default=False,
+        db_default=False,  # bulk writes (COPY) leave the column out
+        help_text="Rebuilt from a land release product's footprint: the hazard itself was never recorded",
+    )
     history = HistoricalRecords()
 
     class Meta(Record.Meta):

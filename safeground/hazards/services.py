@@ -230,7 +230,7 @@ def check_hazards(rows: Mapping[str, Any], *, single: bool = False) -> Checked:
     }
     if "id" in rows:
         data["id"] = col("id")
-    for name in ("source_id", "source_attributes"):  # an import's provenance, kept as given
+    for name in ("source_id", "source_attributes", "is_reconstructed"):  # an import's provenance, as given
         if name in rows:
             data[name] = col(name)
     return Checked("hazards", n, data, {"suspected_models": models})

@@ -71,6 +71,7 @@ def import_upload(
     encoding: Form[str | None] = None,
     decimal: Form[str] = ".",
     on_error: Form[str] = "refuse",
+    orphans: Form[str] = "refuse",
     mapping: File[UploadedFile | None] = None,
 ):
     """Multipart upload: `file` (GeoPackage, GeoJSON, zipped Shapefile, KML/KMZ, FlatGeobuf, CSV, XLSX),
@@ -78,6 +79,8 @@ def import_upload(
     `dry_run`, `repair`, and for CSV `encoding` (default: UTF-8, else detected) and `decimal` ("." or ",").
     `on_error`: "refuse" (default: one bad row and nothing is written) or "quarantine" (the valid rows
     are written, the others held at /api/v1/quarantine; `quarantine_causes` counts them per cause).
+    `orphans` (products): "refuse" (default) or "historical-hazard" (a product that overlaps no hazard
+    gets a closed hazard rebuilt from its footprint, flagged `is_reconstructed`).
     201: written; 200: dry run passed; 422: refused — the body lists every bad row
     (row, field, value, reason) or names what is wrong with the file; nothing is written."""
     if kind not in KINDS:
@@ -103,6 +106,7 @@ def import_upload(
                 encoding=encoding or None,
                 decimal=decimal,
                 on_error=on_error,
+                orphans=orphans,
             )
         except ImportFailed as exc:
             return Status(422, {"detail": f"{exc}. Nothing was written.", "field": "file", "reason": "refused"})

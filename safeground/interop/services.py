@@ -33,6 +33,9 @@ from safeground.interop.reader import ImportError_, Mapping, read
 
 #: What an import does with bad rows: refuse the whole file, or write the rest and hold them.
 ON_ERROR = ("refuse", "quarantine")
+#: What a products import does with a product that overlaps no hazard: refuse the row, or rebuild a
+#: closed hazard from its footprint (flagged reconstructed). docs/interop.md says why not more.
+ORPHANS = ("refuse", "historical-hazard")
 
 
 class ImportFailed(ValueError):
@@ -109,6 +112,7 @@ def import_file(
     encoding: str | None = None,
     decimal: str = ".",
     on_error: str = "refuse",
+    orphans: str = "refuse",
 ) -> ImportResult:
     """Import one layer of `path` as `kind`. Row problems come back in `errors`: with `on_error="refuse"`
     nothing is written; with "quarantine" the valid rows are written and the others held. A file refused
@@ -121,6 +125,11 @@ def import_file(
         raise ImportFailed(
             _("unknown on_error %(value)s; choose one of %(choices)s")
             % {"value": on_error, "choices": ", ".join(ON_ERROR)}
+        )
+    if orphans not in ORPHANS:
+        raise ImportFailed(
+            _("unknown orphans %(value)s; choose one of %(choices)s")
+            % {"value": orphans, "choices": ", ".join(ORPHANS)}
         )
     started = time.monotonic()
     progress = progress or Silent()
@@ -141,7 +150,7 @@ def import_file(
             progress.close()
             result.layer, result.rows = table.layer, table.n
             result.notes += table.notes
-            ctx = Context(repair=repair, user=user, reason=f"import {name}"[:100], source=name)
+            ctx = Context(repair=repair, user=user, reason=f"import {name}"[:100], source=name, orphans=orphans)
             with transaction.atomic():
                 plan, rows = importer.validate(kind, table, mapping, ctx, progress)
                 unused = [c for c in rows.unused_columns() if c not in COMPUTED.get(kind, set())]

@@ -7,14 +7,18 @@ from collections import defaultdict
 import numpy as np
 import shapely
 from django.contrib.gis.db.models.functions import AsWKB
+from django.db import transaction
 from django.utils.translation import gettext as _
 
 from safeground.core import bulk
+from safeground.core.columns import refuse as columns_refuse
+from safeground.core.errors import BulkValidationFailed
 from safeground.core.geojson import to_geos
 from safeground.core.geometry import (
     areas_m2,
     as_multipolygon,
 )
+from safeground.hazards import services as hazard_services
 from safeground.hazards.models import Hazard
 from safeground.interop.importers.common import (
     Context,
@@ -23,6 +27,7 @@ from safeground.interop.importers.common import (
     add_bulk_errors,
     polygonal_part,
     polygons,
+    refresh_ledger,
 )
 from safeground.landrelease import services
 from safeground.landrelease.models import Product
@@ -77,6 +82,7 @@ def validate(rows: Rows, ctx: Context, progress) -> Plan:
     # Products without a hazard: split among the hazards they overlap (one query for all of them).
     pieces: list[list[tuple]] = [[(hz_given[i], geoms[i])] for i in range(rows.n)]
     orphans = [i for i in range(rows.n) if hz_given[i] is None and geoms[i] is not None]
+    lonely: list[int] = []  # orphans that overlap no hazard at all
     if orphans:
         envelope = shapely.box(*shapely.total_bounds(geoms[orphans]))
         # Polygon hazards only (a point hazard's geom is NULL, which intersects nothing): a point has
@@ -91,10 +97,18 @@ def validate(rows: Rows, ctx: Context, progress) -> Plan:
         for i in orphans:
             near = tree.query(geoms[i], predicate="intersects") if tree is not None else []
             split = _split(geoms[i], [(cand[j][0], cand[j][1], cand[j][2], cand_geoms[j]) for j in sorted(near)])
-            if not split:
-                rows.error(i, "hazard_code", "", _("the product overlaps no hazard; give hazard_code"))
-            else:
+            if split:
                 pieces[i] = [(code, piece) for _hid, code, _country, piece in split]
+            elif ctx.orphans == "historical-hazard":
+                lonely.append(i)
+            else:
+                message = _(
+                    "the product overlaps no hazard; give hazard_code, or import with --orphans historical-hazard"
+                )
+                rows.error(i, "hazard_code", "", message, "orphan")
+    rebuilt = _reconstruct(rows, ctx, lonely, geoms, outcome, released_on, synthetic)
+    for k, i in enumerate(lonely):
+        pieces[i] = [(rebuilt.codes[k] if rebuilt is not None else None, geoms[i])]
     rows.unique_codes(Product, codes)
     # A split product's pieces are numbered <code>-1, -2, …; one query says which of those are taken.
     numbered = {
@@ -120,7 +134,7 @@ def validate(rows: Rows, ctx: Context, progress) -> Plan:
             columns["clearance_depth_cm"].append(depth[i])
             columns["reported_area_m2"].append(reported[i] if len(pieces[i]) == 1 else None)
             columns["is_synthetic"].append(synthetic[i])
-    checked = services.check_products(columns)
+    checked = _check_with(rebuilt, columns, ctx)
     add_bulk_errors(rows, checked.errors, row_of=row_of, fields={"geom": "geometry"})
     progress.update(rows.n)
     progress.close()
@@ -128,8 +142,7 @@ def validate(rows: Rows, ctx: Context, progress) -> Plan:
     if rows.bad.any():
         return plan
     plan.codes = checked.codes
-    plan.extra["checked"] = checked
-    plan.extra["row_of"] = row_of
+    plan.extra.update(checked=checked, row_of=row_of, rebuilt=rebuilt, columns=columns)
     split = {i for i in orphans if len(pieces[i]) > 1}
     if split:
         plan.extra["note"] = _("%(n)d product(s) without a hazard were split among the hazards they overlap") % {
@@ -138,12 +151,64 @@ def validate(rows: Rows, ctx: Context, progress) -> Plan:
     return plan
 
 
+class _Rollback(Exception):
+    """Undo the trial write of reconstructed hazards."""
+
+
+def _reconstruct(rows: Rows, ctx: Context, lonely: list[int], geoms, outcome, released_on, synthetic):
+    """Closed hazards rebuilt from the footprints of products that overlap none (`--orphans
+    historical-hazard`), checked by the hazard service; flagged `is_reconstructed`, and what is not
+    known is said so: contamination "mixed", recorded on the release date, the file row as source."""
+    if not lonely:
+        return None
+    columns = {
+        "geometry": [geoms[i] for i in lonely],
+        "hazard_class": ["CHA" if outcome[i] == "cleared" else "SHA" for i in lonely],
+        "contamination_type": ["mixed"] * len(lonely),
+        "status": ["closed"] * len(lonely),
+        "recorded_on": [released_on[i] for i in lonely],
+        "status_changed_on": [released_on[i] for i in lonely],
+        "name": [_("Reconstructed from a land release product") for _i in lonely],
+        "is_synthetic": [synthetic[i] for i in lonely],
+        "is_reconstructed": [True] * len(lonely),
+        "source_attributes": [{"reconstructed_from": f"{ctx.source} row {i + 1}"} for i in lonely],
+    }
+    try:
+        return hazard_services.check_hazards(columns)
+    except BulkValidationFailed as exc:
+        add_bulk_errors(rows, exc.errors, row_of=lonely)
+        return None
+
+
+def _check_with(rebuilt, columns: dict, ctx: Context):
+    """`check_products`; with reconstructed hazards, against them written in a savepoint rolled back."""
+    if rebuilt is None:
+        return services.check_products(columns)
+    try:
+        with transaction.atomic():
+            hazard_services.bulk_create_hazards(rebuilt, user=ctx.user, source=ctx.source, reason=ctx.reason)
+            checked = services.check_products(columns)
+            raise _Rollback
+    except _Rollback:
+        return checked
+
+
 def write(plan: Plan, ctx: Context, progress) -> list[str]:
-    """Write the checked products through the service (one batch); the touched hazards' ledger refreshed."""
-    checked = plan.extra["checked"]
+    """Write the checked products through the service (one batch), after the hazards reconstructed for
+    products that overlap none; the touched hazards' ledger refreshed."""
+    checked, rebuilt, notes = plan.extra["checked"], plan.extra["rebuilt"], []
+    if rebuilt is not None:
+        made = hazard_services.bulk_create_hazards(rebuilt, user=ctx.user, source=ctx.source, reason=ctx.reason)
+        checked = services.check_products(plan.extra["columns"])  # now against the written hazards
+        columns_refuse(checked.errors)
+        refresh_ledger(set(made.ids))
+        notes.append(
+            _("%(n)d closed hazard(s) reconstructed from products that overlap no hazard (flagged reconstructed)")
+            % {"n": rebuilt.n}
+        )
     progress.stage(_("writing products"), checked.n)
     result = services.bulk_create_products(checked, user=ctx.user, source=ctx.source, reason=ctx.reason)
     progress.update(checked.n)
     progress.close()
-    notes = [plan.extra["note"]] if plan.extra.get("note") else []
+    notes += [plan.extra["note"]] if plan.extra.get("note") else []
     return notes + result.notes

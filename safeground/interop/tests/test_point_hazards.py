@@ -115,7 +115,7 @@ def test_a_csv_with_wkt_polygons_and_coordinates_of_point_hazards(testland, tmp_
         writer.writerow({"wkt": "", "lon": SPOT[0], "lat": SPOT[1], **row("spot", "40")})
         writer.writerow({"wkt": "", "lon": "", "lat": "", **row("nowhere")})
     result = import_file(path, "hazards")
-    assert [(e.row, e.field, e.kind) for e in result.errors] == [(3, "geometry", "unreadable")]
+    assert [(e.row, e.field, e.kind) for e in result.errors] == [(3, "geometry", "no geometry")]
     path.write_text("\n".join(path.read_text().splitlines()[:-1]) + "\n")
     result = import_file(path, "hazards")
     assert result.ok and result.written == 2, result.errors

@@ -15,7 +15,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from safeground.interop.importers import KINDS
 from safeground.interop.progress import Progress
-from safeground.interop.services import ON_ERROR, ImportFailed, import_file, write_report
+from safeground.interop.services import ON_ERROR, ORPHANS, ImportFailed, import_file, write_report
 
 SHOWN_ERRORS = 50
 
@@ -42,6 +42,13 @@ class Command(BaseCommand):
             choices=ON_ERROR,
             help="refuse: one bad row and nothing is written (default); quarantine: write the valid rows, "
             "hold the others for a fix in the workbench",
+        )
+        parser.add_argument(
+            "--orphans",
+            default="refuse",
+            choices=ORPHANS,
+            help="products that overlap no hazard: refuse them (default), or historical-hazard: rebuild a closed "
+            "hazard from each one's footprint, flagged reconstructed",
         )
         parser.add_argument("--errors", help="where to write the error report (default: FILE.errors.csv)")
         parser.add_argument("--user", help="username the history records as the author")
@@ -74,6 +81,7 @@ class Command(BaseCommand):
                 encoding=opts["encoding"],
                 decimal=opts["decimal"],
                 on_error=opts["on_error"],
+                orphans=opts["orphans"],
             )
         except ImportFailed as exc:
             raise CommandError(f"{opts['file']}: {exc}. Nothing was written.") from exc
