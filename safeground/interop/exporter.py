@@ -26,6 +26,7 @@ from safeground.hazards.models import Hazard
 from safeground.interop.layers import FIELDS, GEOMETRY_TYPES, LAYERS, SHAPEFILE_NAMES
 from safeground.landrelease.models import Device, HazardLedger, Product
 from safeground.operations.models import Activity
+from safeground.victims.models import CASUALTY_COUNTS, Accident
 
 FORMATS = {
     "gpkg": ("GPKG", ".gpkg"),
@@ -269,7 +270,41 @@ def _read_places() -> tuple[list[dict], np.ndarray]:
     )
 
 
+def _read_accidents() -> tuple[list[dict], np.ndarray]:
+    """Accidents as the accidents import reads them: no personal data, casualties as counts."""
+    rows = list(
+        Accident.objects.order_by("code")
+        .annotate(wkb=AsWKB("point"))
+        .values_list(
+            "code",
+            "occurred_on",
+            "occurred_on_precision",
+            "accident_type",
+            "device_category",
+            "device_model__name",
+            "victim_activity",
+            "hazard__code",
+            "activity__code",
+            "organisation__acronym",
+            "country",
+            "province__code",
+            "evidence_status",
+            "reported_casualties",
+            "is_synthetic",
+            "wkb",
+        )
+    )
+    names = [f for f, _t in FIELDS["accidents"] if f not in CASUALTY_COUNTS and f != "is_synthetic"]
+    out = []
+    for r in rows:
+        record = dict(zip(names, r[:13], strict=True))
+        record.update({key: (r[13] or {}).get(key, 0) for key in CASUALTY_COUNTS}, is_synthetic=r[14])
+        out.append(record)
+    return out, _wkb(rows, 15)
+
+
 READERS: dict[str, Callable[[], tuple[list[dict], np.ndarray]]] = {
+    "accidents": _read_accidents,
     "hazards": _read_hazards,
     "hazard_points": _read_hazard_points,
     "remaining_areas": _read_remaining,

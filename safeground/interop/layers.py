@@ -9,7 +9,19 @@ from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
 
-LAYERS = ("hazards", "hazard_points", "remaining_areas", "products", "devices", "activities", "admin_areas", "places")
+from safeground.victims.models import CASUALTY_COUNTS
+
+LAYERS = (
+    "hazards",
+    "hazard_points",
+    "remaining_areas",
+    "products",
+    "devices",
+    "activities",
+    "accidents",
+    "admin_areas",
+    "places",
+)
 #: Names of the layers on the pages (files keep the keys: QGIS users script against them).
 LAYER_LABELS = {
     "hazards": _("Hazards"),
@@ -18,6 +30,7 @@ LAYER_LABELS = {
     "products": _("Land release products"),
     "devices": _("Devices"),
     "activities": _("Activities"),
+    "accidents": _("Accidents"),
     "admin_areas": _("Administrative areas"),
     "places": _("Places"),
 }
@@ -118,6 +131,24 @@ FIELDS: dict[str, list[tuple[str, str]]] = {
 }
 
 FIELDS["hazard_points"] = [*FIELDS["hazards"], ("radius_m", "float")]
+# Accidents without personal data: the fields the accidents import reads, casualties as counts.
+FIELDS["accidents"] = [
+    ("code", "str"),
+    ("occurred_on", "date"),
+    ("occurred_on_precision", "str"),
+    ("accident_type", "str"),
+    ("device_category", "str"),
+    ("device_model", "str"),
+    ("victim_activity", "str"),
+    ("hazard_code", "str"),
+    ("activity_code", "str"),
+    ("organisation", "str"),
+    ("country", "str"),
+    ("province_code", "str"),
+    ("evidence_status", "str"),
+    *[(key, "int") for key in CASUALTY_COUNTS],
+    ("is_synthetic", "bool"),
+]
 
 GEOMETRY_TYPES = {
     "hazards": "MultiPolygon",
@@ -128,6 +159,7 @@ GEOMETRY_TYPES = {
     "activities": "Point",
     "admin_areas": "MultiPolygon",
     "places": "Point",
+    "accidents": "Point",
 }
 
 #: Derived on the way in (area, location, ...): present in exports, ignored (silently) by the importer.
@@ -138,6 +170,7 @@ COMPUTED = {
     "devices": {"hazard_code"},
     "activities": set(),
     "places": {"admin_area_code"},
+    "accidents": {"province_code", "evidence_status", "occurred_on_precision"},
 }
 
 SHAPEFILE_NAMES = {

@@ -25,6 +25,7 @@ from safeground.gazetteer.models import AdminArea, Place
 from safeground.hazards import queries as hazard_queries
 from safeground.landrelease import queries as release_queries
 from safeground.operations import queries as activity_queries
+from safeground.victims import queries as victims_queries
 
 GEOJSON = "application/geo+json"
 JSON = "application/json"
@@ -170,6 +171,16 @@ def collections() -> dict[str, Collection]:
             "reference_point",
             ("activity_type", "status", "country", "organisation", "hazard", "admin_area"),
             "start_date",
+        ),
+        Collection(
+            "accidents",
+            _("Accidents"),
+            _("Mine/ERW and demining accidents, without who they were: when, where, the device, the counts."),
+            victims_queries.accidents,
+            victims_queries.accident_properties,
+            "point",
+            ("country", "admin_area", "accident_type", "device_category", "organisation"),
+            "occurred_on",
         ),
         Collection(
             "admin_areas",

@@ -34,13 +34,23 @@ REMAINING_DEFAULT_LIMIT = 2000
 
 # Zoom ranges and most features per request. Hazards and provinces are drawn at every scale; the
 # rest would be unreadable specks (or thousands of exact device locations) when zoomed out.
-ZOOM = {"districts": 8, "products": 9, "remaining": 10, "activities": 10, "villages": 10, "communes": 11, "devices": 12}
+ZOOM = {
+    "accidents": 7,
+    "districts": 8,
+    "products": 9,
+    "remaining": 10,
+    "activities": 10,
+    "villages": 10,
+    "communes": 11,
+    "devices": 12,
+}
 LIMIT = {
     "hazards": 5000,
     "products": 5000,
     "remaining": REMAINING_DEFAULT_LIMIT,
     "activities": 3000,
     "devices": 2000,
+    "accidents": 2000,
     "villages": 3000,
     "districts": 1000,
     "communes": 1000,
@@ -136,6 +146,18 @@ def overview_layers(api: str) -> list[dict]:
             "legend": _legend("lg-dev", CATEGORY_CHOICES),
         },
         {
+            # Accidents without who they were (no personal data): when, what, how many killed and injured.
+            "id": "accidents",
+            "label": _("Accidents"),
+            "url": f"{api}/victims/accidents",
+            "params": {},
+            "filters": [],
+            "minzoom": ZOOM["accidents"],
+            "limit": LIMIT["accidents"],
+            "on": False,
+            "legend": [{"key": "accident", "swatch": "lg-accident", "label": _("Accident (mine/ERW or demining)")}],
+        },
+        {
             "id": "villages",
             "label": _("Villages"),
             "url": f"{api}/places",
@@ -220,6 +242,7 @@ def popup_labels() -> dict:
             "remaining": _("Remaining area"),
             "activity": _("Activity"),
             "device": _("Device found"),
+            "accident": _("Accident"),
             "village": _("Village"),
             "admin1": _("Province"),
             "admin2": _("District"),
@@ -238,6 +261,9 @@ def popup_labels() -> dict:
         "model": _("Model"),
         "items": _("Items"),
         "found": _("Found on"),
+        "occurred": _("Date"),
+        "killed": _("Killed"),
+        "injured": _("Injured"),
         "condition": _("Condition"),
         "remaining": _("Remaining"),
         "estimated": _("Estimated"),

@@ -363,6 +363,7 @@
       products: ["products-fill", "products-line"],
       activities: ["activities"],
       devices: ["devices"],
+      accidents: ["accidents"],
       villages: ["villages"],
       provinces: ["provinces-line"],
       districts: ["districts-fill", "districts-line"],
@@ -373,6 +374,7 @@
     // Click priority: the smallest things first (a device lies inside a product inside a hazard).
     const CLICKABLE = [
       ["devices", "device"],
+      ["accidents", "accident"],
       ["activities", "activity"],
       ["villages", "village"],
       ["hazard-spots", "hazard"],
@@ -394,7 +396,9 @@
       for (const id of ["provinces", "districts", "communes", "hazards", "hazard-points", "remaining", "products"]) {
         map.addSource(id, { type: "geojson", data: EMPTY });
       }
-      for (const id of ["villages", "activities", "devices"]) map.addSource(id, { type: "geojson", data: EMPTY });
+      for (const id of ["villages", "activities", "devices", "accidents"]) {
+        map.addSource(id, { type: "geojson", data: EMPTY });
+      }
 
       // Land, then boundaries (communes under districts under provinces).
       map.addLayer({ id: "provinces-fill", type: "fill", source: "provinces", paint: { "fill-color": C.provinceFill } });
@@ -572,6 +576,20 @@
           "circle-radius": ["interpolate", ["linear"], ["zoom"], 12, 3, 17, 6],
           "circle-stroke-color": "#ffffff",
           "circle-stroke-width": ["interpolate", ["linear"], ["zoom"], 12, 0.8, 17, 1.5],
+        },
+      });
+      // Accidents: a dark red ring, larger where more people were killed or injured (reported counts).
+      const PEOPLE = ["min", 6, ["+", ["coalesce", ["get", "reported_killed"], 0], ["coalesce", ["get", "reported_injured"], 0]]];
+      map.addLayer({
+        id: "accidents",
+        type: "circle",
+        source: "accidents",
+        minzoom: defs.accidents.minzoom,
+        paint: {
+          "circle-color": "#ffffff",
+          "circle-radius": ["interpolate", ["linear"], ["zoom"], 7, ["+", 3, PEOPLE], 15, ["+", 6, PEOPLE]],
+          "circle-stroke-color": "#7a0010",
+          "circle-stroke-width": 2.5,
         },
       });
       for (const id of Object.keys(DRAWN)) applyVisibility(id);
@@ -962,6 +980,12 @@
         if (p.product_code) row(labels.product, codeLink("product", p.product_code));
         if (p.hazard_code) row(labels.hazard, codeLink("hazard", p.hazard_code));
         if (p.activity_code) row(labels.activity, codeLink("activity", p.activity_code));
+      } else if (kind === "accident") {
+        row(labels.occurred, p.occurred_on.slice(0, { year: 4, month: 7 }[p.occurred_on_precision] || 10));
+        row(labels.category, labels.categories[p.device_category] || p.device_category);
+        row(labels.killed, integer.format(Number(p.reported_killed || 0)));
+        row(labels.injured, integer.format(Number(p.reported_injured || 0)));
+        if (p.hazard) row(labels.hazard, codeLink("hazard", p.hazard));
       } else if (kind === "village") {
         row(labels.code, p.code);
         if (p.admin_area_code) row(labels.kinds.admin3, p.admin_area_code);

@@ -242,6 +242,57 @@ def test_the_map_names_boundaries_as_the_country_in_view_does(browser, site):
     page.context.close()
 
 
+def test_a_point_hazard_and_an_accident_are_drawn_on_the_map(browser, site):
+    """Point data on the home map: a point hazard (circle in its class colour) and an accident (its ring),
+    both written through the API as a client would, then found among the map's rendered features."""
+    page = open_page(browser)
+    sign_in(page, site, "im-officer")
+    ring = page.request.get(f"{site}/api/v1/hazards?status=open&shape=polygon&limit=1").json()["features"][0]
+    coords = ring["geometry"]["coordinates"][0][0]
+    lon = sum(c[0] for c in coords[:-1]) / (len(coords) - 1)
+    lat = sum(c[1] for c in coords[:-1]) / (len(coords) - 1) + 0.01
+    csrf = next(c["value"] for c in page.context.cookies() if c["name"] == "csrftoken")
+    headers = {"X-CSRFToken": csrf, "Referer": f"{site}/"}
+    spot = {"type": "Point", "coordinates": [lon, lat]}
+    hazard = page.request.post(
+        f"{site}/api/v1/hazards",
+        headers=headers,
+        data={
+            "geometry": spot,
+            "radius_m": 25,
+            "hazard_class": "SHA",
+            "contamination_type": "uxo",
+            "recorded_on": "2024-02-01",
+            "name": "Spot task",
+        },
+    )
+    assert hazard.status == 201, hazard.text()
+    accident = page.request.post(
+        f"{site}/api/v1/victims/accidents",
+        headers=headers,
+        data={
+            "point": {"type": "Point", "coordinates": [lon + 0.002, lat]},
+            "occurred_on": "2023-11-05",
+            "accident_type": "mine_erw",
+            "reported_casualties": {"injured_boys": 1},
+        },
+    )
+    assert accident.status == 201, accident.text()
+    page.evaluate("localStorage.setItem('safeground.map.layers', JSON.stringify({accidents: true}))")
+    page.goto(f"{site}/#map=15/{lat}/{lon + 0.001}")
+    page.reload()  # the hash alone does not reload the page: the map starts again with the stored layers
+    assert wait_for_map(page, "#map", TIMEOUT_MS)
+    drawn = page.evaluate(
+        """(layers) => layers.map((id) => document.getElementById("map").sgMap
+              .queryRenderedFeatures({ layers: [id] }).map((f) => f.properties.code))""",
+        ["hazard-spots", "accidents"],
+    )
+    assert hazard.json()["properties"]["code"] in drawn[0]
+    assert accident.json()["properties"]["code"] in drawn[1]
+    assert page.errors == []
+    page.context.close()
+
+
 def test_screenshots_of_the_main_pages(browser, site):
     """Map, hazard page, workbench queue and review, dashboard: English and Khmer, desktop and phone."""
     if SHOTS.exists():

@@ -33,13 +33,14 @@ def test_ogrinfo_reads_the_geopackage_with_every_layer(dataset, tmp_path):
         "products": 3,
         "devices": 4,
         "activities": 2,
+        "accidents": 0,
         "admin_areas": AdminArea.objects.count(),
         "places": Place.objects.count(),
     }
     assert written == expected
     listing = subprocess.run(["ogrinfo", "-ro", "-so", str(out)], capture_output=True, text=True, check=True).stdout
     for k, layer in enumerate(LAYERS, start=1):
-        kind = "Point" if layer in ("hazard_points", "devices", "activities", "places") else "Multi Polygon"
+        kind = "Point" if layer in ("hazard_points", "devices", "activities", "accidents", "places") else "Multi Polygon"
         assert f"{k}: {layer} ({kind})" in listing
     for layer, n in expected.items():
         info = subprocess.run(

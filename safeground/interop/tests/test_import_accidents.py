@@ -179,3 +179,29 @@ def shapely_box():
     import shapely
 
     return shapely.box(-19.56, -29.56, -19.54, -29.54)
+
+
+def test_accidents_are_exported_and_reimport_as_they_were(tmp_path, user):
+    """The accidents layer holds what the accidents import reads: a round trip keeps every count."""
+    from pyogrio.raw import read as ogr_read
+
+    from safeground.interop.exporter import export
+
+    build_testland()
+    path = csv_file(tmp_path, ["XTL-ACC-1;2019;mine_erw;farming;-19,5;-29,5;2;1;0"])
+    assert import_file(path, "accidents", decimal=",", user=user).written == 1
+    out = tmp_path / "out.gpkg"
+    export("gpkg", out, ["accidents"])
+    meta, _fids, geoms, values = ogr_read(out, layer="accidents")
+    row = {name: column[0] for name, column in zip(meta["fields"], values, strict=True)}
+    assert meta["geometry_type"] == "Point" and "name" not in row  # no personal data
+    assert (row["code"], row["killed_men"], row["injured_boys"], row["occurred_on_precision"]) == (
+        "XTL-ACC-1",
+        2,
+        1,
+        "year",
+    )
+    Accident.objects.all().delete()
+    assert import_file(out, "accidents", user=user).written == 1
+    again = Accident.objects.get(code="XTL-ACC-1")
+    assert again.reported_casualties == {"killed_men": 2, "injured_boys": 1} and again.point.x == pytest.approx(-19.5)

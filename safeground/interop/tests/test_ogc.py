@@ -41,7 +41,16 @@ def test_conformance_and_openapi(signed_in):
 def test_collections_with_extents(dataset, signed_in):
     body = signed_in.get("/ogc/collections").json()
     ids = [c["id"] for c in body["collections"]]
-    assert ids == ["hazards", "hazard_points", "products", "devices", "activities", "admin_areas", "places"]
+    assert ids == [
+        "hazards",
+        "hazard_points",
+        "products",
+        "devices",
+        "activities",
+        "accidents",
+        "admin_areas",
+        "places",
+    ]
     hazards = signed_in.get("/ogc/collections/hazards").json()
     minx, miny, maxx, maxy = hazards["extent"]["spatial"]["bbox"][0]
     assert minx < 48 and maxx > 103 and miny < 13.1 and maxy > 39.5  # Fuzuli to Battambang
@@ -103,7 +112,7 @@ def test_gdal_reads_the_ogc_api(dataset, served, token):
     env = {**os.environ, "GDAL_HTTP_HEADERS": f"Authorization: Bearer {token}"}
     listing = subprocess.run(["ogrinfo", "-ro", "-so", url], capture_output=True, text=True, timeout=120, env=env)
     assert listing.returncode == 0, listing.stderr
-    layers = ["hazards", "hazard_points", "products", "devices", "activities", "admin_areas", "places"]
+    layers = ["hazards", "hazard_points", "products", "devices", "activities", "accidents", "admin_areas", "places"]
     for k, layer in enumerate(layers, start=1):
         assert f"{k}: {layer} " in listing.stdout
     info = subprocess.run(

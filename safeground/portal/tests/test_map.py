@@ -20,7 +20,18 @@ from safeground.landrelease import services as product_services
 from safeground.landrelease.ledger import store as ledger_store
 from safeground.portal import map_views
 
-LAYERS = ["hazards", "remaining", "products", "activities", "devices", "villages", "provinces", "districts", "communes"]
+LAYERS = [
+    "hazards",
+    "remaining",
+    "products",
+    "activities",
+    "devices",
+    "accidents",
+    "villages",
+    "provinces",
+    "districts",
+    "communes",
+]
 BTB_BOX = "102.9,12.9,103.2,13.2"  # around Battambang's test hazards
 KHM_BOX = "102.3,10.4,107.7,14.7"
 
