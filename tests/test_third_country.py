@@ -45,7 +45,10 @@ def write_layer(path, geoms, **fields) -> str:
 
 
 def national_layer(n_side: int = 100) -> tuple[list, dict[str, set[int]]]:
-    """n_side² small squares over the country, one in every 50 of each fault; the faulty rows by cause."""
+    """n_side² small squares over the country, one in every 50 of each fault; the faulty rows by cause.
+
+    The layer mixes polygons and points (point hazards are hazards too): the faulty points lie outside
+    the border, which the report counts with the polygons that cross it."""
     step = (EAST - WEST) / n_side
     geoms, faults = (
         [],
@@ -70,9 +73,9 @@ def national_layer(n_side: int = 100) -> tuple[list, dict[str, set[int]]]:
             geoms.append(shapely.Polygon([(x, y), (x + d, y + d), (x + d, y), (x, y + d)]))  # a bow-tie
             faults["geometry: Self-intersection"].add(k + 1)
         elif fault == 4:
-            # Half far outside (a longitude with the wrong sign), half across the western border.
-            shifted = shapely.box(-x - d, y, -x, y + d) if (k // 50) % 2 else shapely.box(WEST - d, y, WEST + d, y + d)
-            geoms.append(shifted)
+            # Points with the longitude's sign flipped (far outside), and polygons across the western border.
+            outside = shapely.Point(-x, y) if (k // 50) % 2 else shapely.box(WEST - d, y, WEST + d, y + d)
+            geoms.append(outside)
             faults["geometry: outside country"].add(k + 1)
         else:
             geoms.append(shapely.box(x, y, x + d, y + d))
