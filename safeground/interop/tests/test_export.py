@@ -40,7 +40,8 @@ def test_ogrinfo_reads_the_geopackage_with_every_layer(dataset, tmp_path):
     assert written == expected
     listing = subprocess.run(["ogrinfo", "-ro", "-so", str(out)], capture_output=True, text=True, check=True).stdout
     for k, layer in enumerate(LAYERS, start=1):
-        kind = "Point" if layer in ("hazard_points", "devices", "activities", "accidents", "places") else "Multi Polygon"
+        points = ("hazard_points", "devices", "activities", "accidents", "places")
+        kind = "Point" if layer in points else "Multi Polygon"
         assert f"{k}: {layer} ({kind})" in listing
     for layer, n in expected.items():
         info = subprocess.run(
