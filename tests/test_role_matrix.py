@@ -127,6 +127,7 @@ API: list[tuple[str, str, set]] = [
     ("POST", "/organisations/animals/{identifier}/accreditations", NATIONAL_WRITE),
     ("GET", "/organisations/animals/{identifier}/accreditations", SIGNED_IN),
     ("GET", "/organisations/personnel", SIGNED_IN),
+    ("POST", "/organisations/personnel", NATIONAL_WRITE),
     ("GET", "/organisations/personnel/{code}", SIGNED_IN),
     ("POST", "/organisations/{acronym}/accreditations", NATIONAL_WRITE),
     ("GET", "/organisations", SIGNED_IN),

@@ -1,7 +1,7 @@
 import datetime as dt
 
 from django.shortcuts import get_object_or_404
-from ninja import Router, Schema, Status
+from ninja import Field, Router, Schema, Status
 from ninja.errors import HttpError
 
 from safeground.core import versions
@@ -302,6 +302,31 @@ def list_personnel(
         "personal_details": personal,
         "items": [queries.person_dict(p, personal) for p in qs[offset : offset + min(limit, 5000)]],
     }
+
+
+class PersonIn(Schema):
+    code: str = Field(description="staff number, unique, e.g. TDO-P-0001")
+    organisation: str = Field(description="the organisation's acronym")
+    role: str = Field(description="deminer, section_leader, medic, dog_handler, rat_handler, surveyor, eod1, …")
+    full_name: str
+    nationality: str = Field(description="ISO 3166 alpha-3")
+    team: str | None = None
+    date_of_birth: dt.date | None = None
+    phone: str = ""
+
+
+@router.post(
+    "/personnel",
+    response={201: PersonDetail, 403: ErrorOut, 422: ErrorOut},
+    auth=needs("organisations.add_personnel"),
+    summary="Add a member of an organisation's staff",
+)
+def add_person(request, body: PersonIn):
+    person = structure.create_person(**body.dict())
+    return Status(
+        201,
+        {**queries.person_dict(person, queries.can_see_personal(request.user)), "certifications": []},
+    )
 
 
 @router.get("/personnel/{code}", response=PersonDetail, auth=write_auth, summary="One person with their certifications")

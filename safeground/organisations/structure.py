@@ -1,4 +1,5 @@
-"""Single writes of organisations, teams and assets: the CLI (`safeground org|team|asset`), the API and pages.
+"""Single writes of organisations, teams, assets and people: the CLI (`safeground org|team|asset|person`),
+the API and pages.
 
 The same checks as the bulk write (`services.bulk_create_organisation_structure`): Django's field
 validation, unique acronyms, codes and identifiers, existing parents; plus the country rule: an
@@ -16,7 +17,7 @@ from django.db import transaction
 from safeground.core import columns, versions
 from safeground.core.errors import ValidationFailed
 from safeground.gazetteer.models import Programme
-from safeground.organisations.models import Asset, Organisation, Team
+from safeground.organisations.models import Asset, Organisation, Personnel, Team
 
 ORGANISATION_FIELDS = ("name", "kind", "country")
 
@@ -105,3 +106,45 @@ def create_asset(kind: str, identifier: str, name: str = "", team: str | None = 
     asset = Asset(kind=kind, identifier=(identifier or "").strip(), name=(name or "").strip(), team=found)
     _checked_save(asset, "asset", "identifier")
     return asset
+
+
+@transaction.atomic
+def create_person(
+    organisation: str,
+    code: str,
+    role: str,
+    full_name: str,
+    nationality: str,
+    team: str | None = None,
+    date_of_birth=None,
+    phone: str = "",
+) -> Personnel:
+    """A member of an active organisation's staff, optionally in one of its teams. The name, birth date
+    and phone are personal details: shown only to accounts allowed to see them (`queries.person_dict`)."""
+    org = _organisation(organisation)
+    if not org.is_active:
+        raise ValidationFailed(f"{org.acronym} is deactivated", field="organisation", reason="inactive")
+    found = None
+    if team:
+        found = Team.objects.filter(code=team, organisation=org).first()
+        if found is None:
+            raise ValidationFailed(f"{org.acronym} has no team {team!r}", field="team", reason="not found")
+    country = str(nationality or "").strip().upper()
+    if len(country) != 3 or not country.isalpha():
+        raise ValidationFailed(
+            f"nationality must be an ISO 3166 alpha-3 code, e.g. KEN; got {nationality!r}",
+            field="nationality",
+            reason="format",
+        )
+    person = Personnel(
+        organisation=org,
+        team=found,
+        code=(code or "").strip(),
+        role=role,
+        full_name=(full_name or "").strip(),
+        nationality=country,
+        date_of_birth=date_of_birth,
+        phone=(phone or "").strip(),
+    )
+    _checked_save(person, "person", "code")
+    return person

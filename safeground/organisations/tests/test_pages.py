@@ -78,3 +78,48 @@ def test_a_viewer_reads_but_cannot_change(testland, client_for):
     assert viewer.get(page).status_code == 200 and 'name="action"' not in viewer.get(page).content.decode()
     assert viewer.post(page, {"action": "deactivate"}).status_code == 403
     assert Organisation.objects.get(acronym="TMA").is_active
+
+
+def test_people_from_the_cli_and_the_api(testland, api):
+    """Staff of a third country's operator: names only to those allowed; refusals name the field."""
+    import io
+
+    from django.core.management import call_command
+
+    from safeground.organisations.models import Personnel
+
+    Organisation.objects.create(acronym="TDO", name="Testland Demining", kind="operator", country=ISO3)
+    Team.objects.create(organisation=Organisation.objects.get(acronym="TDO"), code="TDO-T1", kind="manual", size=8)
+    out = io.StringIO()
+    call_command(
+        "person",
+        "add",
+        "TDO-P-1",
+        "--org",
+        "TDO",
+        "--role",
+        "deminer",
+        "--name",
+        "Ana Pérez",
+        "--nationality",
+        "xtl",
+        "--team",
+        "TDO-T1",
+        stdout=out,
+    )
+    assert "added TDO-P-1 (deminer) to TDO" in out.getvalue()
+    assert Personnel.objects.get(code="TDO-P-1").nationality == "XTL"
+
+    body = {"code": "TDO-P-2", "organisation": "TDO", "role": "medic", "full_name": "Luis Gómez", "nationality": "XTL"}
+    created = api.post("/api/v1/organisations/personnel", body, content_type="application/json")
+    assert created.status_code == 201 and created.json()["code"] == "TDO-P-2"
+    for bad, field in [
+        ({"nationality": "Testland"}, "nationality"),
+        ({"team": "NOPE"}, "team"),
+        ({"role": "pilot"}, "role"),
+    ]:
+        refused = api.post(
+            "/api/v1/organisations/personnel", {**body, "code": "TDO-P-3", **bad}, content_type="application/json"
+        )
+        assert refused.status_code == 422 and refused.json()["field"] == field, refused.content
+    assert Personnel.objects.count() == 2
