@@ -12,6 +12,7 @@ from django.contrib.gis.geos import GEOSGeometry
 from django.utils.translation import gettext_noop as N_
 from simple_history.models import HistoricalRecords
 
+from safeground.core.dates import PRECISION_CHOICES
 from safeground.core.models import Record
 
 CONTAMINATION_CHOICES = [
@@ -64,7 +65,13 @@ class Hazard(Record):
     reporting_organisation = models.ForeignKey(
         "organisations.Organisation", null=True, blank=True, on_delete=models.PROTECT, related_name="hazards"
     )
-    recorded_on = models.DateField()
+    recorded_on = models.DateField(help_text="The first day of the period when only the month or year is known")
+    recorded_on_precision = models.CharField(
+        max_length=5,
+        choices=PRECISION_CHOICES,
+        default="day",
+        db_default="day",  # bulk writes leave it out
+    )
     status_changed_on = models.DateField(null=True, blank=True)
     area_m2 = models.FloatField(
         help_text="Computed from the geometry in the local UTM zone (a point: 0, or π r² where the programme "

@@ -90,6 +90,7 @@ def hazard_properties(h: Hazard) -> dict:
         "commune_code": h.commune.code if h.commune else None,
         "reporting_organisation": h.reporting_organisation.acronym if h.reporting_organisation else None,
         "recorded_on": h.recorded_on.isoformat(),
+        "recorded_on_precision": h.recorded_on_precision,
         "status_changed_on": h.status_changed_on.isoformat() if h.status_changed_on else None,
         "is_synthetic": h.is_synthetic,
         "source_id": h.source_id,

@@ -18,6 +18,7 @@ from simple_history.utils import bulk_update_with_history
 from safeground.core import bulk, columns
 from safeground.core.codes import allocate_codes, next_code
 from safeground.core.columns import BulkResult, Checked
+from safeground.core.dates import PRECISION_CHOICES
 from safeground.core.errors import BulkError, ValidationFailed
 from safeground.core.geojson import to_geos, to_shapely
 from safeground.core.geometry import GeometryError, areas_m2, utm_epsg_for, validate_point
@@ -201,6 +202,7 @@ def check_hazards(rows: Mapping[str, Any], *, single: bool = False) -> Checked:
         *columns.choices("status", status, Hazard.STATUS_CHOICES),
         *columns.choices("contamination_type", col("contamination_type"), CONTAMINATION),
         *columns.dates("recorded_on", recorded_on),
+        *columns.choices("recorded_on_precision", col("recorded_on_precision", "day"), PRECISION_CHOICES),
         *columns.dates("status_changed_on", changed_on, required=False),
         *columns.not_before("status_changed_on", changed_on, "recorded_on", recorded_on),
         *columns.new_codes(Hazard, codes, "a hazard"),
@@ -230,7 +232,7 @@ def check_hazards(rows: Mapping[str, Any], *, single: bool = False) -> Checked:
     }
     if "id" in rows:
         data["id"] = col("id")
-    for name in ("source_id", "source_attributes", "is_reconstructed"):  # an import's provenance, as given
+    for name in ("source_id", "source_attributes", "is_reconstructed", "recorded_on_precision"):  # as given
         if name in rows:
             data[name] = col(name)
     return Checked("hazards", n, data, {"suspected_models": models})
@@ -455,7 +457,15 @@ def create_hazard(
     return hazard
 
 
-UPDATABLE = {"name", "hazard_class", "status", "contamination_type", "recorded_on", "source_attributes"}
+UPDATABLE = {
+    "name",
+    "hazard_class",
+    "status",
+    "contamination_type",
+    "recorded_on",
+    "recorded_on_precision",
+    "source_attributes",
+}
 
 
 @transaction.atomic
@@ -477,6 +487,8 @@ def update_hazard(
         _check_choice("status", changes["status"], Hazard.STATUS_CHOICES)
         if changes["status"] != hazard.status:
             hazard.status_changed_on = status_changed_on or dt.date.today()
+    if "recorded_on_precision" in changes:
+        _check_choice("recorded_on_precision", changes["recorded_on_precision"], PRECISION_CHOICES)
     if "contamination_type" in changes:
         _check_choice(
             "contamination_type", changes["contamination_type"], Hazard._meta.get_field("contamination_type").choices

@@ -100,6 +100,7 @@ def _hazard_rows(queryset, geom_field: str) -> tuple[list[dict], np.ndarray]:
             "radius_m",
             "source_id",
             "source_attributes",
+            "recorded_on_precision",
             "wkb",
         )
     )
@@ -129,9 +130,10 @@ def _hazard_rows(queryset, geom_field: str) -> tuple[list[dict], np.ndarray]:
                 radius_m=r[17],
                 source_id=r[18],
                 source_attributes=json.dumps(r[19], ensure_ascii=False, sort_keys=True) if r[19] else None,
+                recorded_on_precision=r[20],
             )
         )
-    return out, _wkb(rows, 20)
+    return out, _wkb(rows, 21)
 
 
 def _read_remaining() -> tuple[list[dict], np.ndarray]:

@@ -44,6 +44,7 @@ FIELDS: dict[str, list[tuple[str, str]]] = {
         ("status", "str"),
         ("contamination_type", "str"),
         ("recorded_on", "date"),
+        ("recorded_on_precision", "str"),
         ("status_changed_on", "date"),
         ("reporting_organisation", "str"),
         ("suspected_models", "str"),
@@ -170,7 +171,7 @@ COMPUTED = {
     "devices": {"hazard_code"},
     "activities": set(),
     "places": {"admin_area_code"},
-    "accidents": {"province_code", "evidence_status", "occurred_on_precision"},
+    "accidents": {"province_code", "evidence_status"},
 }
 
 SHAPEFILE_NAMES = {

@@ -234,6 +234,7 @@ def test_the_admin_adds_a_point_hazard_and_refuses_both_shapes(admin_client, tes
         "status": "open",
         "contamination_type": "uxo",
         "recorded_on": "2025-01-01",
+        "recorded_on_precision": "day",
         "geom": "",
         "point": f"SRID=4326;POINT({SPOT[0]} {SPOT[1]})",
         "radius_m": "60",

@@ -20,7 +20,7 @@ import shapely
 from django.utils.translation import gettext as _
 
 from safeground.core import bulk
-from safeground.core.dates import parse_partial
+from safeground.core.dates import PRECISION_CHOICES, parse_partial
 from safeground.core.geometry import (
     GeometryError,
     as_multipolygon,
@@ -167,7 +167,15 @@ class Rows:
 
     def partial_date(self, name: str, required: bool = False) -> tuple[list[dt.date | None], list[str]]:
         """Dates that may be known only to the month or year ("2019", "2019-06"): the period's first
-        day and its precision (day, month, year), never an invented 1 January (core.dates)."""
+        day and its precision (day, month, year), never an invented 1 January (core.dates). A
+        `<name>_precision` column (SafeGround's own export) says the precision of full dates."""
+        dates, precisions = self._partial_date(name, required)
+        if f"{name}_precision" in self.table.columns:
+            given = self.choice(f"{name}_precision", PRECISION_CHOICES, required=False)
+            precisions = [g or p for g, p in zip(given, precisions, strict=True)]
+        return dates, precisions
+
+    def _partial_date(self, name: str, required: bool) -> tuple[list[dt.date | None], list[str]]:
         values = self.raw(name)
         partial = {v: parse_partial(v) for v in set(values) if v is not None and not isinstance(v, dt.date)}
         partial = {v: p for v, p in partial.items() if p is not None}

@@ -35,7 +35,15 @@ from safeground.interop.importers.rowwise import trial
 from safeground.interop.layers import COMPUTED
 
 #: What a re-import compares to tell a changed row from an unchanged one (the geometry apart).
-COMPARED = ("name", "hazard_class", "status", "contamination_type", "recorded_on", "source_attributes")
+COMPARED = (
+    "name",
+    "hazard_class",
+    "status",
+    "contamination_type",
+    "recorded_on",
+    "recorded_on_precision",
+    "source_attributes",
+)
 
 
 def validate(rows: Rows, ctx: Context, progress) -> Plan:
@@ -46,7 +54,7 @@ def validate(rows: Rows, ctx: Context, progress) -> Plan:
     hazard_class = rows.choice("hazard_class", Hazard.CLASS_CHOICES)
     status = rows.choice("status", Hazard.STATUS_CHOICES, default="open")
     contamination = rows.choice("contamination_type", CONTAMINATION_CHOICES)
-    recorded_on = rows.date("recorded_on", required=True)
+    recorded_on, recorded_precision = rows.partial_date("recorded_on", required=True)
     changed_on = rows.date("status_changed_on")
     bx, by = rows.number("benchmark_lon"), rows.number("benchmark_lat")
     benchmarks: list = [None] * rows.n
@@ -78,6 +86,7 @@ def validate(rows: Rows, ctx: Context, progress) -> Plan:
         "geometry": list(polygons_or_points(rows, _("hazard geometry"), ctx.repair)),
         "radius_m": rows.number("radius_m", positive=True),
         "source_id": rows.text("source_id", max_length=100),
+        "recorded_on_precision": recorded_precision,
     }
     columns["name"] = [v or "" for v in columns["name"]]
     columns["source_attributes"] = source_attributes(rows, COMPUTED.get("hazards", set()) | {"hazard_code"})

@@ -101,3 +101,39 @@ def test_a_moved_polygon_is_updated_and_a_repeated_source_id_is_refused(tmp_path
     assert [(e.row, e.field, e.reason) for e in refused.errors] == [
         (2, "source_id", "duplicate source_id (also on row 1)")
     ]
+
+
+def test_hazards_recorded_only_to_the_year_keep_their_precision_in_the_reports(tmp_path, user, client_for):
+    """A national layer whose survey dates are years: no 1 January invented, by month they count apart."""
+    from safeground.interop.exporter import export
+    from safeground.landrelease.ledger import queries as ledger_queries
+    from safeground.landrelease.ledger import store
+
+    build_testland()
+    path = tmp_path / "years.csv"
+    path.write_text(
+        "WKT;hazard_class;contamination_type;recorded_on;name\n"
+        "POLYGON((-19.9 -29.9,-19.85 -29.9,-19.85 -29.85,-19.9 -29.85,-19.9 -29.9));SHA;ap_mines;2018;Year only\n"
+        "POLYGON((-19.7 -29.9,-19.65 -29.9,-19.65 -29.85,-19.7 -29.85,-19.7 -29.9));SHA;ap_mines;2018-03;Month only\n"
+        "POLYGON((-19.5 -29.9,-19.45 -29.9,-19.45 -29.85,-19.5 -29.85,-19.5 -29.9));CHA;ap_mines;2018-01-15;Full date\n"
+    )
+    assert import_file(path, "hazards", user=user).written == 3
+    store.recompute_all()
+    got = {h.name: (h.recorded_on.isoformat(), h.recorded_on_precision) for h in Hazard.objects.all()}
+    assert got == {
+        "Year only": ("2018-01-01", "year"),
+        "Month only": ("2018-03-01", "month"),
+        "Full date": ("2018-01-15", "day"),
+    }
+    by_month = {g["group"]: g["new_hazards"] for g in ledger_queries.summary("month")}
+    assert by_month == {"2018 (year only)": 1, "2018-01": 1, "2018-03": 1}  # not two hazards in January
+    assert {g["group"]: g["new_hazards"] for g in ledger_queries.summary("year")} == {"2018": 3}
+    year_only = Hazard.objects.get(name="Year only")
+    page = client_for("viewer").get(f"/hazards/{year_only.code}/").content.decode()
+    assert "<dd>2018</dd>" in page
+
+    out = tmp_path / "out.gpkg"
+    export("gpkg", out, ["hazards"])
+    Hazard.objects.all().delete()
+    assert import_file(out, "hazards", user=user).written == 3
+    assert Hazard.objects.get(name="Year only").recorded_on_precision == "year"  # the round trip keeps it

@@ -250,6 +250,14 @@ def _by_release(group_by: str, country: str | None) -> list[dict]:
     return [out[k] for k in sorted(out, key=lambda g: (g is None, str(g)))]
 
 
+def _recorded_label(group_by: str, row: dict) -> str:
+    """The period a hazard was recorded in; one recorded only to the year is not put in its January
+    (core.dates): by quarter or month it counts in "<year> (year only)"."""
+    if group_by != "year" and row.get("precision") == "year":
+        return f"{row['year']} (year only)"
+    return _period_label(group_by, {"quarter": None, "month": 0, **row})
+
+
 def _add_new_contamination(out: dict, group_by: str, country: str | None) -> None:
     """Contamination newly recorded in each period, next to what was released in it."""
     hazards = _with_period(HazardLedger.objects.all(), "hazard__recorded_on")
@@ -257,23 +265,26 @@ def _add_new_contamination(out: dict, group_by: str, country: str | None) -> Non
         hazards = hazards.filter(hazard__country=country)
     fields = {"year": ["year"], "quarter": ["year", "quarter"], "month": ["year", "month"]}[group_by]
     sums = {"n": Count("hazard"), "m2": Sum("estimated_m2"), "overlap": Sum("estimated_overlap_m2")}
-    for r in hazards.values(*fields).annotate(**sums).order_by(*fields):
-        label = _period_label(group_by, {"quarter": None, "month": 0, **r})
+    rows = hazards.values(*fields, precision=F("hazard__recorded_on_precision")).annotate(**sums).order_by(*fields)
+    for r in rows:
+        label = _recorded_label(group_by, r)
         item = out.setdefault(label, _empty_period(label))
-        item["new_hazards"] = r["n"]
-        item["new_contamination_m2"] = r["m2"]
+        # Several rows may share a label (dates of different precisions): they add up.
+        item["new_hazards"] = item.get("new_hazards", 0) + r["n"]
+        item["new_contamination_m2"] = item.get("new_contamination_m2", 0.0) + r["m2"]
         # Unique: ground no hazard recorded earlier covers (the order is recorded_on first).
-        item["new_contamination_unique_m2"] = r["m2"] - r["overlap"]
-        item["new_contamination_overlap_m2"] = r["overlap"]
+        item["new_contamination_unique_m2"] = item.get("new_contamination_unique_m2", 0.0) + r["m2"] - r["overlap"]
+        item["new_contamination_overlap_m2"] = item.get("new_contamination_overlap_m2", 0.0) + r["overlap"]
     # Point hazards recorded in each period, counted apart (their declared area where the profile counts it).
     points = _with_period(Hazard.objects.filter(point__isnull=False), "recorded_on")
     if country:
         points = points.filter(country=country)
-    for r in points.values(*fields).annotate(n=Count("id"), m2=Sum("area_m2", default=0.0)).order_by(*fields):
-        label = _period_label(group_by, {"quarter": None, "month": 0, **r})
+    counted = points.values(*fields, precision=F("recorded_on_precision"))
+    for r in counted.annotate(n=Count("id"), m2=Sum("area_m2", default=0.0)).order_by(*fields):
+        label = _recorded_label(group_by, r)
         item = out.setdefault(label, _empty_period(label))
-        item["new_point_hazards"] = r["n"]
-        item["new_point_estimated_m2"] = r["m2"]
+        item["new_point_hazards"] = item.get("new_point_hazards", 0) + r["n"]
+        item["new_point_estimated_m2"] = item.get("new_point_estimated_m2", 0.0) + r["m2"]
     for item in out.values():
         item.setdefault("new_hazards", 0)
         item.setdefault("new_point_hazards", 0)
