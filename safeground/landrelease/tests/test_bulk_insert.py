@@ -90,9 +90,9 @@ def test_a_large_load_rebuilds_the_keys_and_still_refuses_a_duplicate_writing_no
                 "SELECT count(*) FROM pg_constraint WHERE conrelid = 'landrelease_device'::regclass "
                 "AND contype IN ('p', 'u', 'f')"
             )
-            assert c.fetchone()[0] == 6  # primary key, unique code, product, activity, model, batch
+            assert c.fetchone()[0] == 7  # primary key, unique code and source_id, product, activity, model, batch
             c.execute("SELECT count(*) FROM pg_indexes WHERE tablename = 'landrelease_device'")
-            assert c.fetchone()[0] == 7
+            assert c.fetchone()[0] == 9  # and source_id: its unique index and the one for LIKE
 
 
 def test_a_refused_row_writes_nothing(product):  # noqa: F811
