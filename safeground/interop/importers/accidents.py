@@ -7,10 +7,12 @@ the country with its border tolerance, links the hazard or the released land and
 
 from __future__ import annotations
 
+from functools import partial
+
 from django.utils.translation import gettext as _
 
 from safeground.interop.importers.common import Context, Plan, Rows, points
-from safeground.interop.importers.rowwise import trial
+from safeground.interop.importers.rowwise import plan_rows, write_rows
 from safeground.victims import services
 from safeground.victims.models import ACTIVITY_CHOICES, CASUALTY_COUNTS, DEVICE_CATEGORY_CHOICES, Accident
 
@@ -35,33 +37,19 @@ def validate(rows: Rows, ctx: Context, progress) -> Plan:
     counts = {key: rows.integer(key, low=0, high=10_000) for key in CASUALTY_COUNTS}
     rows.unique_codes(Accident, codes)
     fields = {"hazard": "hazard_code", "activity": "activity_code", "point": "geometry"}
-    planned = []
-    for i in range(rows.n):
-        if rows.bad[i]:
-            continue
-        row = {name: values[i] for name, values in columns.items()}
-        row["code"] = codes[i]
-        row["reported_casualties"] = {key: values[i] for key, values in counts.items() if values[i]}
-        if trial(rows, i, lambda row=row: services.create_accident(**row), fields):
-            planned.append(row)
-        progress.update(1)
-    progress.close()
-    plan = Plan("accidents", rows.n)
-    plan.codes = [c for c in codes if c]
-    if not rows.bad.any():
-        plan.extra["rows"] = planned
-    return plan
+    columns["code"] = codes
+    columns["reported_casualties"] = [
+        {key: values[i] for key, values in counts.items() if values[i]} for i in range(rows.n)
+    ]
+    return plan_rows("accidents", rows, columns, services.create_accident, progress, fields)
 
 
 def write(plan: Plan, ctx: Context, progress) -> list[str]:
     """Each accident through the service, with the import as the history's reason."""
-    progress.stage(_("writing accidents"), len(plan.extra["rows"]))
-    plan.codes = []
-    for row in plan.extra["rows"]:
-        accident = services.create_accident(**row, user=ctx.user, reason=ctx.reason)
-        plan.codes.append(accident.code)
-        progress.update(1)
-    progress.close()
+    made = write_rows(
+        plan, partial(services.create_accident, user=ctx.user, reason=ctx.reason), progress, _("writing accidents")
+    )
+    plan.codes = [accident.code for accident in made]
     proposed = Accident.objects.filter(code__in=plan.codes, evidence_status="proposed").count()
     if not proposed:
         return []

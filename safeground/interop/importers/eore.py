@@ -7,12 +7,14 @@ the point in the country, the hazards nearby and the code are the service's.
 
 from __future__ import annotations
 
+from functools import partial
+
 from django.utils.translation import gettext as _
 
 from safeground.eore import services
 from safeground.eore.models import Session
 from safeground.interop.importers.common import Context, Plan, Rows, points
-from safeground.interop.importers.rowwise import trial
+from safeground.interop.importers.rowwise import plan_rows, write_rows
 
 PEOPLE = ("girls", "boys", "women", "men")
 
@@ -33,27 +35,11 @@ def validate(rows: Rows, ctx: Context, progress) -> Plan:
         **{name: [n or 0 for n in rows.integer(name, low=0, high=1_000_000)] for name in PEOPLE},
     }
     rows.unique_codes(Session, codes)
-    planned = []
-    for i in range(rows.n):
-        if rows.bad[i]:
-            continue
-        row = {name: values[i] for name, values in columns.items()}
-        if trial(rows, i, lambda row=row: services.create_session(**row, user=ctx.user), {"point": "geometry"}):
-            planned.append(row)
-        progress.update(1)
-    progress.close()
-    plan = Plan("eore", rows.n)
-    plan.codes = [c for c in codes if c]
-    if not rows.bad.any():
-        plan.extra["rows"] = planned
-    return plan
+    create = partial(services.create_session, user=ctx.user)
+    return plan_rows("eore", rows, columns, create, progress, {"point": "geometry"})
 
 
 def write(plan: Plan, ctx: Context, progress) -> list[str]:
-    progress.stage(_("writing EORE sessions"), len(plan.extra["rows"]))
-    plan.codes = []
-    for row in plan.extra["rows"]:
-        plan.codes.append(services.create_session(**row, user=ctx.user, reason=ctx.reason).code)
-        progress.update(1)
-    progress.close()
+    create = partial(services.create_session, user=ctx.user, reason=ctx.reason)
+    plan.codes = [session.code for session in write_rows(plan, create, progress, _("writing EORE sessions"))]
     return []

@@ -9,7 +9,7 @@ from __future__ import annotations
 from django.utils.translation import gettext as _
 
 from safeground.interop.importers.common import Context, Plan, Rows
-from safeground.interop.importers.rowwise import trial
+from safeground.interop.importers.rowwise import plan_rows, write_rows
 from safeground.organisations import structure
 from safeground.organisations.models import Organisation
 
@@ -34,25 +34,10 @@ def validate(rows: Rows, ctx: Context, progress) -> Plan:
             )
         elif acronym:
             seen[acronym] = i
-    planned = []
-    for i in range(rows.n):
-        if rows.bad[i]:
-            continue
-        row = {name: values[i] for name, values in columns.items()}
-        if trial(rows, i, lambda row=row: structure.create_organisation(**row)):
-            planned.append(row)
-        progress.update(1)
-    progress.close()
-    plan = Plan("organisations", rows.n)
-    plan.codes = [a for a in columns["acronym"] if a]
-    if not rows.bad.any():
-        plan.extra["rows"] = planned
-    return plan
+    return plan_rows("organisations", rows, columns, structure.create_organisation, progress, key="acronym")
 
 
 def write(plan: Plan, ctx: Context, progress) -> list[str]:
-    progress.stage(_("writing organisations"), len(plan.extra["rows"]))
-    plan.codes = [structure.create_organisation(**row).acronym for row in plan.extra["rows"]]
-    progress.update(len(plan.codes))
-    progress.close()
+    made = write_rows(plan, structure.create_organisation, progress, _("writing organisations"))
+    plan.codes = [org.acronym for org in made]
     return []
