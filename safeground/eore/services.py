@@ -81,6 +81,8 @@ def create_session(
     code: str | None = None,
     user=None,
     reason: str | None = None,
+    source_id: str | None = None,
+    source_attributes: dict | None = None,
 ) -> Session:
     """Record a session; an operator records its own organisation's sessions only. `reason`: the
     history's (an import names its file)."""
@@ -115,6 +117,8 @@ def create_session(
         method=method,
         audience=audience,
         materials=materials,
+        source_id=source_id or None,
+        source_attributes=source_attributes or None,
         **counts,
     )
     nearby = []

@@ -50,11 +50,23 @@ def _wkb(rows: list[tuple], index: int) -> np.ndarray:
     return np.array([bytes(r[index]) if r[index] is not None else None for r in rows], dtype=object)
 
 
+#: Where an imported record came from (core.Record): its source's ID and columns, the latter as JSON text.
+PROVENANCE = ("source_id", "source_attributes")
+
+
+def _json(value) -> str | None:
+    return json.dumps(value, ensure_ascii=False, sort_keys=True) if value else None
+
+
 def _read_columns(layer: str, queryset, geom_field: str, paths: tuple[str, ...]) -> tuple[list[dict], np.ndarray]:
-    """A layer whose fields are ORM paths read as they are, in the order of FIELDS[layer]."""
+    """A layer whose fields are ORM paths read as they are, in the order of FIELDS[layer] (JSON as text)."""
     rows = list(queryset.annotate(wkb=AsWKB(geom_field)).values_list(*paths, "wkb"))
     names = [f for f, _t in FIELDS[layer]]
-    return [dict(zip(names, r[:-1], strict=True)) for r in rows], _wkb(rows, len(paths))
+    records = [dict(zip(names, r[:-1], strict=True)) for r in rows]
+    if "source_attributes" in names:
+        for record in records:
+            record["source_attributes"] = _json(record["source_attributes"])
+    return records, _wkb(rows, len(paths))
 
 
 def _read_hazards() -> tuple[list[dict], np.ndarray]:
@@ -129,7 +141,7 @@ def _hazard_rows(queryset, geom_field: str) -> tuple[list[dict], np.ndarray]:
                 is_synthetic=r[16],
                 radius_m=r[17],
                 source_id=r[18],
-                source_attributes=json.dumps(r[19], ensure_ascii=False, sort_keys=True) if r[19] else None,
+                source_attributes=_json(r[19]),
                 recorded_on_precision=r[20],
             )
         )
@@ -172,6 +184,7 @@ def _read_products() -> tuple[list[dict], np.ndarray]:
             "area_m2",
             "hazard__country",
             "is_synthetic",
+            *PROVENANCE,
         ),
     )
 
@@ -194,6 +207,7 @@ def _read_devices() -> tuple[list[dict], np.ndarray]:
             "product__hazard__code",
             "activity__code",
             "is_synthetic",
+            *PROVENANCE,
         ),
     )
 
@@ -220,6 +234,7 @@ def _read_activities() -> tuple[list[dict], np.ndarray]:
             "start_date",
             "end_date",
             "is_synthetic",
+            *PROVENANCE,
             "wkb",
         )
     )
@@ -236,10 +251,12 @@ def _read_activities() -> tuple[list[dict], np.ndarray]:
             start_date=r[7],
             end_date=r[8],
             is_synthetic=r[9],
+            source_id=r[10],
+            source_attributes=_json(r[11]),
         )
         for r in rows
     ]
-    return out, _wkb(rows, 10)
+    return out, _wkb(rows, 12)
 
 
 def _read_admin_areas() -> tuple[list[dict], np.ndarray]:
@@ -293,16 +310,18 @@ def _read_accidents() -> tuple[list[dict], np.ndarray]:
             "evidence_status",
             "reported_casualties",
             "is_synthetic",
+            *PROVENANCE,
             "wkb",
         )
     )
-    names = [f for f, _t in FIELDS["accidents"] if f not in CASUALTY_COUNTS and f != "is_synthetic"]
+    names = [f for f, _t in FIELDS["accidents"] if f not in (*CASUALTY_COUNTS, "is_synthetic", *PROVENANCE)]
     out = []
     for r in rows:
         record = dict(zip(names, r[:13], strict=True))
         record.update({key: (r[13] or {}).get(key, 0) for key in CASUALTY_COUNTS}, is_synthetic=r[14])
+        record.update(source_id=r[15], source_attributes=_json(r[16]))
         out.append(record)
-    return out, _wkb(rows, 15)
+    return out, _wkb(rows, 17)
 
 
 READERS: dict[str, Callable[[], tuple[list[dict], np.ndarray]]] = {

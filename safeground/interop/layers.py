@@ -87,6 +87,8 @@ FIELDS: dict[str, list[tuple[str, str]]] = {
         ("area_m2", "float"),
         ("country", "str"),
         ("is_synthetic", "bool"),
+        ("source_id", "str"),
+        ("source_attributes", "str"),
     ],
     "devices": [
         ("code", "str"),
@@ -101,6 +103,8 @@ FIELDS: dict[str, list[tuple[str, str]]] = {
         ("hazard_code", "str"),
         ("activity_code", "str"),
         ("is_synthetic", "bool"),
+        ("source_id", "str"),
+        ("source_attributes", "str"),
     ],
     "activities": [
         ("code", "str"),
@@ -114,6 +118,8 @@ FIELDS: dict[str, list[tuple[str, str]]] = {
         ("start_date", "date"),
         ("end_date", "date"),
         ("is_synthetic", "bool"),
+        ("source_id", "str"),
+        ("source_attributes", "str"),
     ],
     "admin_areas": [
         ("code", "str"),
@@ -149,6 +155,8 @@ FIELDS["accidents"] = [
     ("evidence_status", "str"),
     *[(key, "int") for key in CASUALTY_COUNTS],
     ("is_synthetic", "bool"),
+    ("source_id", "str"),
+    ("source_attributes", "str"),
 ]
 
 GEOMETRY_TYPES = {

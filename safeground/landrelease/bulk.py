@@ -339,7 +339,14 @@ def check_devices(devices: Mapping[str, Sequence] | Sequence[Mapping[str, Any]])
     checked.hazard_ids = {p[3] for p in dict(zip(map(id, products), products, strict=True)).values() if p}
     if cols.has("id"):  # stable ids given by the caller (the demo's UUID5s of the codes)
         checked.data["id"] = cols.get("id")
+    for name in PROVENANCE:  # an import's source ID and columns, kept as given
+        if cols.has(name):
+            checked.data[name] = cols.get(name)
     return checked
+
+
+#: Where an imported row came from (core.Record): written as given when the caller passes them.
+PROVENANCE = ("source_id", "source_attributes")
 
 
 def _check_points(cols: _Columns, geoms: np.ndarray) -> None:
@@ -528,6 +535,9 @@ def check_products(products: Mapping[str, Sequence] | Sequence[Mapping[str, Any]
     checked.hazard_ids = {h[0] for h in hazards}
     if cols.has("id"):  # stable ids given by the caller (the demo's UUID5s of the codes)
         checked.data["id"] = cols.get("id")
+    for name in PROVENANCE:  # an import's source ID and columns, kept as given
+        if cols.has(name):
+            checked.data[name] = cols.get(name)
     return checked
 
 

@@ -348,6 +348,9 @@ def check_activities(rows: Mapping[str, Any], *, single: bool = False, gate: boo
     }
     if "id" in rows:
         data["id"] = col("id")
+    for name in ("source_id", "source_attributes"):  # an import's provenance, kept as given
+        if name in rows:
+            data[name] = col(name)
     return Checked("activities", n, data, {"teams": teams, "hazards": hazards})
 
 

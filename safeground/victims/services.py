@@ -192,6 +192,8 @@ def create_accident(
     reported_casualties: dict[str, int] | None = None,
     reason: str | None = None,
     occurred_on_precision: str = "day",
+    source_id: str | None = None,
+    source_attributes: dict | None = None,
 ) -> Accident:
     """Record an accident; without a hazard it becomes a proposal of new evidence for the registry.
 
@@ -260,6 +262,8 @@ def create_accident(
         is_synthetic=is_synthetic,
         victim_activity=victim_activity,
         reported_casualties=casualties,
+        source_id=source_id or None,
+        source_attributes=source_attributes or None,
     )
     accident.code = code or accident_code(accident)
     record_author(accident, user, reason)

@@ -11,8 +11,9 @@ from functools import partial
 
 from django.utils.translation import gettext as _
 
-from safeground.interop.importers.common import Context, Plan, Rows, points
+from safeground.interop.importers.common import Context, Plan, Rows, points, provenance
 from safeground.interop.importers.rowwise import plan_rows, write_rows
+from safeground.interop.layers import COMPUTED
 from safeground.victims import services
 from safeground.victims.models import ACTIVITY_CHOICES, CASUALTY_COUNTS, DEVICE_CATEGORY_CHOICES, Accident
 
@@ -38,6 +39,7 @@ def validate(rows: Rows, ctx: Context, progress) -> Plan:
     rows.unique_codes(Accident, codes)
     fields = {"hazard": "hazard_code", "activity": "activity_code", "point": "geometry"}
     columns["code"] = codes
+    columns.update(provenance(rows, Accident, COMPUTED["accidents"]))
     columns["reported_casualties"] = [
         {key: values[i] for key, values in counts.items() if values[i]} for i in range(rows.n)
     ]

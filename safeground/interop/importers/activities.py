@@ -10,7 +10,8 @@ from __future__ import annotations
 from django.utils.translation import gettext as _
 
 from safeground.core.errors import BulkValidationFailed
-from safeground.interop.importers.common import Context, Plan, Rows, add_bulk_errors, points
+from safeground.interop.importers.common import Context, Plan, Rows, add_bulk_errors, points, provenance
+from safeground.interop.layers import COMPUTED
 from safeground.operations import services
 from safeground.operations.models import Activity
 
@@ -32,6 +33,7 @@ def validate(rows: Rows, ctx: Context, progress) -> Plan:
         "country": rows.text("country"),
         "reference_point": list(points(rows, _("reference point"))),
     }
+    columns.update(provenance(rows, Activity, COMPUTED["activities"]))
     plan = Plan("activities", rows.n)
     try:
         checked = services.check_activities(columns)

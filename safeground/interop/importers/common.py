@@ -325,6 +325,26 @@ def source_attributes(rows: Rows, skip: set[str]) -> list[dict | None]:
     return out
 
 
+def provenance(rows: Rows, model, skip: set[str] = frozenset()) -> dict[str, list]:
+    """`source_id` and `source_attributes` columns for a kind written as new records only (every kind
+    but hazards, whose re-import updates): a source ID must be new to the file and to the database.
+    Call it after every other column is read (the attributes are the columns left)."""
+    ids = rows.text("source_id", max_length=100)
+    seen: dict[str, int] = {}
+    for i, sid in enumerate(ids):
+        if sid is None:
+            continue
+        if sid in seen:
+            again = _("duplicate source_id (also on row %(row)d)") % {"row": seen[sid] + 1}
+            rows.error(i, "source_id", sid, again, "duplicate")
+        else:
+            seen[sid] = i
+    for sid in sorted(bulk.existing_values(model, "source_id", list(seen))):
+        message = _("a record with this source_id already exists (only hazards are updated by a re-import)")
+        rows.error(seen[sid], "source_id", sid, message, "exists")
+    return {"source_id": ids, "source_attributes": source_attributes(rows, skip)}
+
+
 def _key(v) -> str:
     if isinstance(v, float) and v.is_integer():
         return str(int(v))

@@ -10,8 +10,10 @@ from __future__ import annotations
 
 from django.utils.translation import gettext as _
 
-from safeground.interop.importers.common import Context, Plan, Rows, add_bulk_errors, geometry_column
+from safeground.interop.importers.common import Context, Plan, Rows, add_bulk_errors, geometry_column, provenance
+from safeground.interop.layers import COMPUTED
 from safeground.landrelease import services
+from safeground.landrelease.models import Device
 
 
 def validate(rows: Rows, ctx: Context, progress) -> Plan:
@@ -31,6 +33,7 @@ def validate(rows: Rows, ctx: Context, progress) -> Plan:
         is_synthetic=rows.boolean("is_synthetic"),
         point=geometry_column(rows),
     )
+    columns.update(provenance(rows, Device, COMPUTED["devices"]))
     checked = services.check_devices(columns)
     add_bulk_errors(rows, checked.errors, fields={"point": "geometry"})
     progress.update(rows.n)

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 
 from safeground.eore import services
 from safeground.eore.models import Session
-from safeground.interop.importers.common import Context, Plan, Rows, points
+from safeground.interop.importers.common import Context, Plan, Rows, points, provenance
 from safeground.interop.importers.rowwise import plan_rows, write_rows
 
 PEOPLE = ("girls", "boys", "women", "men")
@@ -35,6 +35,7 @@ def validate(rows: Rows, ctx: Context, progress) -> Plan:
         **{name: [n or 0 for n in rows.integer(name, low=0, high=1_000_000)] for name in PEOPLE},
     }
     rows.unique_codes(Session, codes)
+    columns.update(provenance(rows, Session))
     create = partial(services.create_session, user=ctx.user)
     return plan_rows("eore", rows, columns, create, progress, {"point": "geometry"})
 

@@ -27,8 +27,10 @@ from safeground.interop.importers.common import (
     add_bulk_errors,
     polygonal_part,
     polygons,
+    provenance,
     refresh_ledger,
 )
+from safeground.interop.layers import COMPUTED
 from safeground.landrelease import services
 from safeground.landrelease.models import Product
 
@@ -79,6 +81,7 @@ def validate(rows: Rows, ctx: Context, progress) -> Plan:
     hz_given = rows.text("hazard_code")
     synthetic = rows.boolean("is_synthetic")
     geoms = polygons(rows, _("product geometry"), ctx.repair)
+    origin = provenance(rows, Product, COMPUTED["products"])
     # Products without a hazard: split among the hazards they overlap (one query for all of them).
     pieces: list[list[tuple]] = [[(hz_given[i], geoms[i])] for i in range(rows.n)]
     orphans = [i for i in range(rows.n) if hz_given[i] is None and geoms[i] is not None]
@@ -134,6 +137,9 @@ def validate(rows: Rows, ctx: Context, progress) -> Plan:
             columns["clearance_depth_cm"].append(depth[i])
             columns["reported_area_m2"].append(reported[i] if len(pieces[i]) == 1 else None)
             columns["is_synthetic"].append(synthetic[i])
+            sid = origin["source_id"][i]  # a split product's pieces: <source_id>#1, #2, …
+            columns["source_id"].append(f"{sid}#{k + 1}" if sid and len(pieces[i]) > 1 else sid)
+            columns["source_attributes"].append(origin["source_attributes"][i])
     checked = _check_with(rebuilt, columns, ctx)
     add_bulk_errors(rows, checked.errors, row_of=row_of, fields={"geom": "geometry"})
     progress.update(rows.n)

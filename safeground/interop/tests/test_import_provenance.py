@@ -137,3 +137,40 @@ def test_hazards_recorded_only_to_the_year_keep_their_precision_in_the_reports(t
     Hazard.objects.all().delete()
     assert import_file(out, "hazards", user=user).written == 3
     assert Hazard.objects.get(name="Year only").recorded_on_precision == "year"  # the round trip keeps it
+
+
+def test_other_kinds_keep_their_source_columns_and_refuse_a_known_source_id(tmp_path, user):
+    """Accidents (row by row) and the same for every kind: attributes kept, exported, source IDs unique."""
+    from pyogrio.raw import read as ogr_read
+
+    from safeground.interop.exporter import export
+    from safeground.victims.models import Accident
+
+    build_testland()
+    path = tmp_path / "eventos.csv"
+    path.write_text(
+        "source_id;occurred_on;accident_type;lon;lat;killed_men;municipio;fuente\n"
+        "EV-1;2019;mine_erw;-19.5;-29.5;1;Samaná;Policía\n"
+        "EV-2;2020-03;mine_erw;-19.4;-29.5;0;El Carmen;\n",
+        encoding="utf-8",
+    )
+    result = import_file(path, "accidents", user=user)
+    assert result.ok and result.written == 2, result.errors
+    first = Accident.objects.get(source_id="EV-1")
+    assert first.source_attributes == {"municipio": "Samaná", "fuente": "Policía"}
+    assert Accident.objects.get(source_id="EV-2").source_attributes == {"municipio": "El Carmen"}
+
+    again = import_file(path, "accidents", user=user)
+    assert not again.ok and {(e.row, e.field, e.kind) for e in again.errors} == {
+        (1, "source_id", "exists"),
+        (2, "source_id", "exists"),
+    }
+    assert Accident.objects.count() == 2
+
+    out = tmp_path / "out.gpkg"
+    export("gpkg", out, ["accidents"])
+    meta, _fids, _geoms, values = ogr_read(out, layer="accidents")
+    fields = dict(zip(meta["fields"], values, strict=True))
+    assert dict(zip(fields["source_id"], fields["source_attributes"], strict=True))["EV-1"] == (
+        '{"fuente": "Policía", "municipio": "Samaná"}'
+    )
