@@ -34,8 +34,9 @@ def _translated(choices):
     return [(key, _lazy(label)) for key, label in choices]
 
 
-def polygon_from_lines(text: str) -> dict:
-    """Vertices, one per line, in any supported format → a closed GeoJSON Polygon (lon/lat)."""
+def polygon_from_lines(text: str, allow_point: bool = False) -> dict:
+    """Vertices, one per line, in any supported format → a closed GeoJSON Polygon (lon/lat); with
+    `allow_point`, a single line is a point (a hazard known only as a spot)."""
     points = []
     for number, line in enumerate(text.splitlines(), start=1):
         if not line.strip():
@@ -44,6 +45,8 @@ def polygon_from_lines(text: str) -> dict:
             points.append(list(parse_coordinate(line.strip())))
         except CoordinateError as exc:
             raise forms.ValidationError(_("Line %(line)d: %(error)s") % {"line": number, "error": exc}) from exc
+    if allow_point and len(points) == 1:
+        return {"type": "Point", "coordinates": points[0]}
     if len(points) < 3:
         raise forms.ValidationError(_("Give at least three vertices, one per line."))
     if points[0] != points[-1]:
@@ -52,6 +55,7 @@ def polygon_from_lines(text: str) -> dict:
 
 
 class PerimeterMixin(forms.Form):
+    allow_point = False  # hazards: one vertex is a point hazard
     geometry = forms.CharField(widget=forms.HiddenInput, required=False)
     vertices = forms.CharField(
         label=_lazy("Or type the vertices"),
@@ -65,7 +69,7 @@ class PerimeterMixin(forms.Form):
     def perimeter(self) -> dict:
         data = self.cleaned_data
         if data.get("vertices", "").strip():
-            return polygon_from_lines(data["vertices"])
+            return polygon_from_lines(data["vertices"], self.allow_point)
         if data.get("geometry"):
             try:
                 value = json.loads(data["geometry"])
@@ -86,7 +90,15 @@ class PerimeterMixin(forms.Form):
 
 
 class HazardForm(PerimeterMixin):
+    allow_point = True
     name = forms.CharField(label=_lazy("Name"), max_length=200, required=False)
+    radius_m = forms.FloatField(
+        label=_lazy("Declared radius (m)"),
+        required=False,
+        min_value=0.1,
+        max_value=10_000,
+        help_text=_lazy("For a hazard known only as a point: one vertex on the map or one line below."),
+    )
     hazard_class = forms.ChoiceField(label=_lazy("Class"), choices=_translated(Hazard.CLASS_CHOICES))
     contamination_type = forms.ChoiceField(label=_lazy("Contamination"), choices=_translated(CONTAMINATION_CHOICES))
     recorded_on = forms.DateField(label=_lazy("Recorded on"), widget=DATE)
@@ -99,6 +111,7 @@ class HazardForm(PerimeterMixin):
             "contamination_type": d["contamination_type"],
             "recorded_on": d["recorded_on"].isoformat(),
             "name": d["name"],
+            **({"radius_m": d["radius_m"]} if d.get("radius_m") and d["perimeter"].get("type") == "Point" else {}),
         }
 
 

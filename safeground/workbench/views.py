@@ -134,7 +134,7 @@ def _initial(target) -> dict:
         "hazard_class": target.hazard_class,
         "contamination_type": target.contamination_type,
         "recorded_on": target.recorded_on,
-        "geometry": target.geom.geojson,
+        "geometry": target.shape.geojson,  # a polygon, or a point hazard's point
     }
 
 

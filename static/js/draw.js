@@ -33,7 +33,9 @@
 
   function sketch() {
     const features = [];
-    if (vertices.length >= 3 && closed) {
+    if (closed && vertices.length === 1) {
+      // A point hazard: the one vertex is the geometry.
+    } else if (vertices.length >= 3 && closed) {
       features.push({ type: "Feature", geometry: { type: "Polygon", coordinates: [[...vertices, vertices[0]]] }, properties: {} });
     } else if (vertices.length >= 2) {
       features.push({ type: "Feature", geometry: { type: "LineString", coordinates: vertices }, properties: {} });
@@ -45,7 +47,10 @@
   function update() {
     const source = map.getSource("sketch");
     if (source) source.setData(sketch());
-    if (closed) {
+    if (closed && vertices.length === 1) {
+      target.value = JSON.stringify({ type: "Point", coordinates: vertices[0] });
+      status.textContent = container.dataset.labelPoint;
+    } else if (closed) {
       target.value = JSON.stringify({ type: "Polygon", coordinates: [[...vertices, vertices[0]]] });
       status.textContent = container.dataset.labelClosed;
     } else {
@@ -93,6 +98,11 @@
     try {
       geometry = JSON.parse(target.value);
     } catch (error) {
+      return;
+    }
+    if (geometry.type === "Point") {
+      vertices = [geometry.coordinates.slice(0, 2)];
+      closed = true;
       return;
     }
     const ring = geometry.type === "MultiPolygon" ? geometry.coordinates[0][0] : geometry.coordinates[0];
@@ -143,7 +153,14 @@
     update();
   });
 
-  document.getElementById("draw-finish").addEventListener("click", () => { if (vertices.length >= 3) { closed = true; update(); } });
+  // Finish closes the polygon; with a single vertex, where the form allows it, it makes a point hazard.
+  const allowPoint = container.dataset.allowPoint === "true";
+  document.getElementById("draw-finish").addEventListener("click", () => {
+    if (vertices.length >= 3 || (allowPoint && vertices.length === 1)) {
+      closed = true;
+      update();
+    }
+  });
   document.getElementById("draw-undo").addEventListener("click", () => { if (closed) closed = false; else vertices.pop(); update(); });
   document.getElementById("draw-clear").addEventListener("click", () => { vertices = []; closed = false; update(); });
   if (countrySelect) {

@@ -54,3 +54,31 @@ def test_a_point_submission_is_checked_reviewed_and_applied(client_for):
     assert {("holds_point_hazard", hazard.code), ("holds_point_hazard", near.code)} <= {
         (f["check"], f.get("code")) for f in s2.findings
     }
+
+
+def test_the_submit_page_takes_a_point_hazard_typed_as_one_vertex(client_for):
+    """The page's form: one vertex (or one click and Finish on the map) is a point hazard with its radius;
+    a product still needs a perimeter."""
+    import re
+
+    from safeground.workbench.models import Submission
+
+    build_testland()
+    programmes.add_programme("XTL", name="Testland")
+    officer = client_for("im_officer")
+    page = officer.get("/workbench/new/hazard/").content.decode()
+    assert 'data-allow-point="true"' in page
+    form = {
+        "token": re.search(r'name="token" value="([^"]+)"', page).group(1),
+        "hazard_class": "SHA",
+        "contamination_type": "uxo",
+        "recorded_on": "2025-04-01",
+        "name": "Spot task",
+        "vertices": f"{SPOT[1]}, {SPOT[0]}",
+        "radius_m": "40",
+    }
+    sent = officer.post("/workbench/new/hazard/", form)
+    assert sent.status_code == 302, sent.content.decode()[-1500:]
+    payload = Submission.objects.get().payload
+    assert payload["geometry"] == {"type": "Point", "coordinates": [SPOT[0], SPOT[1]]} and payload["radius_m"] == 40
+    assert 'data-allow-point="true"' not in officer.get("/workbench/new/product/").content.decode()
