@@ -8,56 +8,74 @@ from __future__ import annotations
 
 from django import forms
 from django.forms import formset_factory
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 
 from safeground.hazards.models import Hazard
 
 DATUM_CHOICES = [("WGS84", "WGS 84"), ("INDIAN1960", "Indian 1960"), ("PULKOVO1942", "Pulkovo 1942 (SK-42)")]
 FORMAT_CHOICES = [
-    ("", _lazy("detect")),
-    ("dd", _lazy("Decimal degrees")),
-    ("dms", _lazy("Degrees, minutes, seconds")),
-    ("ddm", _lazy("Degrees, decimal minutes")),
+    ("", gettext_lazy("detect")),
+    ("dd", gettext_lazy("Decimal degrees")),
+    ("dms", gettext_lazy("Degrees, minutes, seconds")),
+    ("ddm", gettext_lazy("Degrees, decimal minutes")),
     ("utm", "UTM"),
     ("mgrs", "MGRS"),
 ]
 POINT_TYPE_CHOICES = [
-    ("reference", _lazy("Reference point")),
-    ("benchmark", _lazy("Benchmark")),
-    ("start", _lazy("Start point")),
-    ("turning", _lazy("Turning point")),
-    ("intermediate", _lazy("Intermediate point")),
-    ("end", _lazy("End point")),
-    ("closing", _lazy("Closing leg")),
+    ("reference", gettext_lazy("Reference point")),
+    ("benchmark", gettext_lazy("Benchmark")),
+    ("start", gettext_lazy("Start point")),
+    ("turning", gettext_lazy("Turning point")),
+    ("intermediate", gettext_lazy("Intermediate point")),
+    ("end", gettext_lazy("End point")),
+    ("closing", gettext_lazy("Closing leg")),
 ]
-REFERENCE_CHOICES = [("magnetic", _lazy("Magnetic")), ("grid", _lazy("Grid")), ("true", _lazy("True"))]
-UNIT_CHOICES = [("degrees", _lazy("Degrees")), ("mils", _lazy("Mils (6400)")), ("mils6000", _lazy("Mils (6000)"))]
+REFERENCE_CHOICES = [
+    ("magnetic", gettext_lazy("Magnetic")),
+    ("grid", gettext_lazy("Grid")),
+    ("true", gettext_lazy("True")),
+]
+UNIT_CHOICES = [
+    ("degrees", gettext_lazy("Degrees")),
+    ("mils", gettext_lazy("Mils (6400)")),
+    ("mils6000", gettext_lazy("Mils (6000)")),
+]
 
 
 class TraverseSettingsForm(forms.Form):
-    datum = forms.ChoiceField(label=_lazy("Datum of the coordinates"), choices=DATUM_CHOICES, initial="WGS84")
-    coordinate_format = forms.ChoiceField(label=_lazy("Coordinate format"), choices=FORMAT_CHOICES, required=False)
-    bearing_unit = forms.ChoiceField(label=_lazy("Bearings in"), choices=UNIT_CHOICES, initial="degrees")
-    bearing_reference = forms.ChoiceField(label=_lazy("Bearings are"), choices=REFERENCE_CHOICES, initial="magnetic")
+    datum = forms.ChoiceField(label=gettext_lazy("Datum of the coordinates"), choices=DATUM_CHOICES, initial="WGS84")
+    coordinate_format = forms.ChoiceField(
+        label=gettext_lazy("Coordinate format"), choices=FORMAT_CHOICES, required=False
+    )
+    bearing_unit = forms.ChoiceField(label=gettext_lazy("Bearings in"), choices=UNIT_CHOICES, initial="degrees")
+    bearing_reference = forms.ChoiceField(
+        label=gettext_lazy("Bearings are"), choices=REFERENCE_CHOICES, initial="magnetic"
+    )
     declination = forms.FloatField(
-        label=_lazy("Magnetic declination (°, east +)"), required=False, widget=forms.NumberInput(attrs={"step": "any"})
+        label=gettext_lazy("Magnetic declination (°, east +)"),
+        required=False,
+        widget=forms.NumberInput(attrs={"step": "any"}),
     )
     adjustment = forms.ChoiceField(
-        label=_lazy("Misclosure"),
-        choices=[("none", _lazy("Keep as measured")), ("bowditch", _lazy("Spread it (Bowditch)"))],
+        label=gettext_lazy("Misclosure"),
+        choices=[("none", gettext_lazy("Keep as measured")), ("bowditch", gettext_lazy("Spread it (Bowditch)"))],
         initial="none",
     )
 
 
 class LegForm(forms.Form):
-    name = forms.CharField(label=_lazy("Point"), required=False, max_length=40)
-    type = forms.ChoiceField(label=_lazy("Type"), choices=POINT_TYPE_CHOICES, initial="turning")
-    source = forms.CharField(label=_lazy("From"), required=False, max_length=40)
-    coordinate = forms.CharField(label=_lazy("Coordinate"), required=False, max_length=100)
-    bearing = forms.FloatField(label=_lazy("Bearing"), required=False, widget=forms.NumberInput(attrs={"step": "any"}))
-    reference = forms.ChoiceField(label=_lazy("Reference"), choices=[("", "—"), *REFERENCE_CHOICES], required=False)
+    name = forms.CharField(label=gettext_lazy("Point"), required=False, max_length=40)
+    type = forms.ChoiceField(label=gettext_lazy("Type"), choices=POINT_TYPE_CHOICES, initial="turning")
+    source = forms.CharField(label=gettext_lazy("From"), required=False, max_length=40)
+    coordinate = forms.CharField(label=gettext_lazy("Coordinate"), required=False, max_length=100)
+    bearing = forms.FloatField(
+        label=gettext_lazy("Bearing"), required=False, widget=forms.NumberInput(attrs={"step": "any"})
+    )
+    reference = forms.ChoiceField(
+        label=gettext_lazy("Reference"), choices=[("", "—"), *REFERENCE_CHOICES], required=False
+    )
     distance = forms.FloatField(
-        label=_lazy("Distance (m)"), required=False, widget=forms.NumberInput(attrs={"step": "any"})
+        label=gettext_lazy("Distance (m)"), required=False, widget=forms.NumberInput(attrs={"step": "any"})
     )
 
     def is_blank(self) -> bool:
@@ -69,12 +87,12 @@ LegFormSet = formset_factory(LegForm, extra=0)
 
 
 class HazardFromTraverseForm(forms.Form):
-    hazard_class = forms.ChoiceField(label=_lazy("Class"), choices=Hazard.CLASS_CHOICES)
+    hazard_class = forms.ChoiceField(label=gettext_lazy("Class"), choices=Hazard.CLASS_CHOICES)
     contamination_type = forms.ChoiceField(
-        label=_lazy("Contamination"), choices=Hazard._meta.get_field("contamination_type").choices
+        label=gettext_lazy("Contamination"), choices=Hazard._meta.get_field("contamination_type").choices
     )
-    recorded_on = forms.DateField(label=_lazy("Recorded on"), widget=forms.DateInput(attrs={"type": "date"}))
-    name = forms.CharField(label=_lazy("Name"), required=False, max_length=200)
+    recorded_on = forms.DateField(label=gettext_lazy("Recorded on"), widget=forms.DateInput(attrs={"type": "date"}))
+    name = forms.CharField(label=gettext_lazy("Name"), required=False, max_length=200)
 
 
 def chain_from_forms(settings_form, legs) -> tuple[dict | None, dict[int, int]]:

@@ -11,7 +11,7 @@ import json
 
 from django import forms
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 
 from safeground.gazetteer.coordinates import CoordinateError, parse_coordinate
 from safeground.hazards.models import CONTAMINATION_CHOICES, Hazard
@@ -31,7 +31,7 @@ DATE = forms.DateInput(attrs={"type": "date"})
 
 
 def _translated(choices):
-    return [(key, _lazy(label)) for key, label in choices]
+    return [(key, gettext_lazy(label)) for key, label in choices]
 
 
 def polygon_from_lines(text: str, allow_point: bool = False) -> dict:
@@ -58,12 +58,12 @@ class PerimeterMixin(forms.Form):
     allow_point = False  # hazards: one vertex is a point hazard
     geometry = forms.CharField(widget=forms.HiddenInput, required=False)
     vertices = forms.CharField(
-        label=_lazy("Or type the vertices"),
+        label=gettext_lazy("Or type the vertices"),
         required=False,
         widget=forms.Textarea(
             attrs={"rows": 4, "placeholder": "13.0512, 103.0498\n48P 289000 1443000\n48PTU 89100 43100"}
         ),
-        help_text=_lazy("One vertex per line: decimal degrees (latitude, longitude), DMS, UTM or MGRS."),
+        help_text=gettext_lazy("One vertex per line: decimal degrees (latitude, longitude), DMS, UTM or MGRS."),
     )
 
     def perimeter(self) -> dict:
@@ -91,17 +91,19 @@ class PerimeterMixin(forms.Form):
 
 class HazardForm(PerimeterMixin):
     allow_point = True
-    name = forms.CharField(label=_lazy("Name"), max_length=200, required=False)
+    name = forms.CharField(label=gettext_lazy("Name"), max_length=200, required=False)
     radius_m = forms.FloatField(
-        label=_lazy("Declared radius (m)"),
+        label=gettext_lazy("Declared radius (m)"),
         required=False,
         min_value=0.1,
         max_value=10_000,
-        help_text=_lazy("For a hazard known only as a point: one vertex on the map or one line below."),
+        help_text=gettext_lazy("For a hazard known only as a point: one vertex on the map or one line below."),
     )
-    hazard_class = forms.ChoiceField(label=_lazy("Class"), choices=_translated(Hazard.CLASS_CHOICES))
-    contamination_type = forms.ChoiceField(label=_lazy("Contamination"), choices=_translated(CONTAMINATION_CHOICES))
-    recorded_on = forms.DateField(label=_lazy("Recorded on"), widget=DATE)
+    hazard_class = forms.ChoiceField(label=gettext_lazy("Class"), choices=_translated(Hazard.CLASS_CHOICES))
+    contamination_type = forms.ChoiceField(
+        label=gettext_lazy("Contamination"), choices=_translated(CONTAMINATION_CHOICES)
+    )
+    recorded_on = forms.DateField(label=gettext_lazy("Recorded on"), widget=DATE)
 
     def payload(self) -> dict:
         d = self.cleaned_data
@@ -116,13 +118,15 @@ class HazardForm(PerimeterMixin):
 
 
 class ActivityForm(forms.Form):
-    activity_type = forms.ChoiceField(label=_lazy("Type"), choices=_translated(Activity.TYPE_CHOICES))
+    activity_type = forms.ChoiceField(label=gettext_lazy("Type"), choices=_translated(Activity.TYPE_CHOICES))
     methods = forms.MultipleChoiceField(
-        label=_lazy("Methods"), choices=_translated(METHOD_CHOICES), widget=forms.CheckboxSelectMultiple
+        label=gettext_lazy("Methods"), choices=_translated(METHOD_CHOICES), widget=forms.CheckboxSelectMultiple
     )
-    hazards = forms.CharField(label=_lazy("Hazard codes"), help_text=_lazy("Separated by commas or spaces."))
-    teams = forms.CharField(label=_lazy("Team codes"), required=False)
-    start_date = forms.DateField(label=_lazy("Start date"), widget=DATE)
+    hazards = forms.CharField(
+        label=gettext_lazy("Hazard codes"), help_text=gettext_lazy("Separated by commas or spaces.")
+    )
+    teams = forms.CharField(label=gettext_lazy("Team codes"), required=False)
+    start_date = forms.DateField(label=gettext_lazy("Start date"), widget=DATE)
 
     def payload(self) -> dict:
         d = self.cleaned_data
@@ -136,16 +140,16 @@ class ActivityForm(forms.Form):
 
 
 class ProductForm(PerimeterMixin):
-    activity = forms.CharField(label=_lazy("Activity code"))
-    hazard = forms.CharField(label=_lazy("Hazard code"))
-    outcome = forms.ChoiceField(label=_lazy("Outcome"), choices=_translated(Product.OUTCOME_CHOICES))
-    released_on = forms.DateField(label=_lazy("Released on"), widget=DATE)
-    clearance_depth_cm = forms.IntegerField(label=_lazy("Clearance depth (cm)"), required=False, min_value=0)
+    activity = forms.CharField(label=gettext_lazy("Activity code"))
+    hazard = forms.CharField(label=gettext_lazy("Hazard code"))
+    outcome = forms.ChoiceField(label=gettext_lazy("Outcome"), choices=_translated(Product.OUTCOME_CHOICES))
+    released_on = forms.DateField(label=gettext_lazy("Released on"), widget=DATE)
+    clearance_depth_cm = forms.IntegerField(label=gettext_lazy("Clearance depth (cm)"), required=False, min_value=0)
     devices = forms.CharField(
-        label=_lazy("Devices found"),
+        label=gettext_lazy("Devices found"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 3, "placeholder": "13.0512, 103.0498; ap_mine; destroyed_in_situ; PMN-2"}),
-        help_text=_lazy("One per line: position; category; disposal; model (optional)."),
+        help_text=gettext_lazy("One per line: position; category; disposal; model (optional)."),
     )
 
     def clean_devices(self) -> list[dict]:
@@ -190,20 +194,20 @@ class ProductForm(PerimeterMixin):
 
 
 class ProgressForm(forms.Form):
-    activity = forms.CharField(label=_lazy("Activity code"))
-    team = forms.CharField(label=_lazy("Team code"))
-    date = forms.DateField(label=_lazy("Date"), widget=DATE)
-    period = forms.ChoiceField(label=_lazy("Period"), choices=_translated(ProgressReport.PERIOD_CHOICES))
-    method = forms.ChoiceField(label=_lazy("Method"), choices=_translated(METHOD_CHOICES))
-    area_m2 = forms.FloatField(label=_lazy("Area searched (m²)"), min_value=0)
-    days_worked = forms.FloatField(label=_lazy("Days worked"), initial=1, min_value=0.1)
-    searchers = forms.IntegerField(label=_lazy("Searchers"), min_value=0)
-    hours_per_day = forms.FloatField(label=_lazy("Hours per day"), min_value=0)
-    devices_found = forms.IntegerField(label=_lazy("Devices found"), initial=0, min_value=0)
-    terrain = forms.ChoiceField(label=_lazy("Terrain"), choices=_translated(TERRAIN_CHOICES))
-    vegetation = forms.ChoiceField(label=_lazy("Vegetation"), choices=_translated(VEGETATION_CHOICES))
-    soil_metal = forms.ChoiceField(label=_lazy("Soil metal content"), choices=_translated(SOIL_METAL_CHOICES))
-    weather = forms.ChoiceField(label=_lazy("Weather"), choices=_translated(WEATHER_CHOICES), required=False)
+    activity = forms.CharField(label=gettext_lazy("Activity code"))
+    team = forms.CharField(label=gettext_lazy("Team code"))
+    date = forms.DateField(label=gettext_lazy("Date"), widget=DATE)
+    period = forms.ChoiceField(label=gettext_lazy("Period"), choices=_translated(ProgressReport.PERIOD_CHOICES))
+    method = forms.ChoiceField(label=gettext_lazy("Method"), choices=_translated(METHOD_CHOICES))
+    area_m2 = forms.FloatField(label=gettext_lazy("Area searched (m²)"), min_value=0)
+    days_worked = forms.FloatField(label=gettext_lazy("Days worked"), initial=1, min_value=0.1)
+    searchers = forms.IntegerField(label=gettext_lazy("Searchers"), min_value=0)
+    hours_per_day = forms.FloatField(label=gettext_lazy("Hours per day"), min_value=0)
+    devices_found = forms.IntegerField(label=gettext_lazy("Devices found"), initial=0, min_value=0)
+    terrain = forms.ChoiceField(label=gettext_lazy("Terrain"), choices=_translated(TERRAIN_CHOICES))
+    vegetation = forms.ChoiceField(label=gettext_lazy("Vegetation"), choices=_translated(VEGETATION_CHOICES))
+    soil_metal = forms.ChoiceField(label=gettext_lazy("Soil metal content"), choices=_translated(SOIL_METAL_CHOICES))
+    weather = forms.ChoiceField(label=gettext_lazy("Weather"), choices=_translated(WEATHER_CHOICES), required=False)
 
     def payload(self) -> dict:
         d = dict(self.cleaned_data)
