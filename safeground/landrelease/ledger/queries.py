@@ -11,6 +11,7 @@ from collections.abc import Iterator
 
 from django.db.models import Count, F, Q, QuerySet, Sum
 from django.db.models.functions import Coalesce, ExtractMonth, ExtractQuarter, ExtractYear
+from django.utils.translation import gettext as _
 
 from safeground.hazards.models import Hazard
 from safeground.hazards.queries import admin_area_filter
@@ -254,7 +255,7 @@ def _recorded_label(group_by: str, row: dict) -> str:
     """The period a hazard was recorded in; one recorded only to the year is not put in its January
     (core.dates): by quarter or month it counts in "<year> (year only)"."""
     if group_by != "year" and row.get("precision") == "year":
-        return f"{row['year']} (year only)"
+        return _("%(year)s (year only)") % {"year": row["year"]}
     return _period_label(group_by, {"quarter": None, "month": 0, **row})
 
 
