@@ -29,12 +29,13 @@ GROUPINGS = {
     "organisation": ("organisation", gettext_lazy("Organisation"), gettext_lazy("Organisation")),
     "year": ("year", gettext_lazy("Year"), gettext_lazy("Year")),
     "quarter": ("quarter", gettext_lazy("Quarter"), gettext_lazy("Quarter")),
+    "month": ("month", gettext_lazy("Month"), gettext_lazy("Month")),
     "type": ("type", gettext_lazy("Contamination"), gettext_lazy("Contamination type")),
     "class": ("class", gettext_lazy("Class"), gettext_lazy("Hazard class")),
     "method": ("method", gettext_lazy("Method"), gettext_lazy("Main method")),
 }
 DEFAULT_GROUPING = "province"
-PERIODS = ("year", "quarter")
+PERIODS = ("year", "quarter", "month")
 TOLERANCE_M2 = 1.0  # remaining area under which a hazard counts as released (as ledger_queries)
 DISCREPANCY_TOLERANCE = 0.05
 CHART_GROUPS = 15

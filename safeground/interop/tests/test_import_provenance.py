@@ -6,8 +6,8 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from django.utils import translation
 import shapely
+from django.utils import translation
 from pyogrio.raw import read as ogr_read
 from pyogrio.raw import write as ogr_write
 
@@ -176,3 +176,21 @@ def test_other_kinds_keep_their_source_columns_and_refuse_a_known_source_id(tmp_
     assert dict(zip(fields["source_id"], fields["source_attributes"], strict=True))["EV-1"] == (
         '{"fuente": "Policía", "municipio": "Samaná"}'
     )
+
+
+def test_the_ledger_page_groups_by_month_with_year_only_records_apart(tmp_path, user, client_for):
+    build_testland()
+    path = tmp_path / "years.csv"
+    path.write_text(
+        "WKT;hazard_class;contamination_type;recorded_on\n"
+        "POLYGON((-19.9 -29.9,-19.85 -29.9,-19.85 -29.85,-19.9 -29.85,-19.9 -29.9));SHA;ap_mines;2018\n"
+        "POLYGON((-19.5 -29.9,-19.45 -29.9,-19.45 -29.85,-19.5 -29.85,-19.5 -29.9));CHA;ap_mines;2018-01-15\n"
+    )
+    assert import_file(path, "hazards", user=user).written == 2
+    from safeground.landrelease.ledger import store
+
+    store.recompute_all()
+    page = client_for("viewer").get("/ledger/", {"by": "month"})
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert "2018 (year only)" in html and "2018-01" in html
