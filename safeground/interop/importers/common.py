@@ -137,12 +137,15 @@ class Rows:
             values = [default if v is None else v for v in values]
         return values
 
-    def date(self, name: str, required: bool = False, future: bool = False) -> list[dt.date | None]:
-        """Dates; `future` allows dates after today (planned work), otherwise they are refused."""
+    def date(
+        self, name: str, required: bool = False, future: bool = False, values: list | None = None
+    ) -> list[dt.date | None]:
+        """Dates; `future` allows dates after today (planned work), otherwise they are refused.
+        `values`: the column already read (as `partial_date` rewrites it), else it is read here."""
         formats = self.mapping.dates
         today = dt.date(2100, 1, 1) if future else dt.date.today()
         out: list[dt.date | None] = []
-        values = self.raw(name)
+        values = self.raw(name) if values is None else values
         parsed = {v: _to_date(v, formats) for v in set(values)}  # dates repeat: each distinct text parsed once
         good = {v for v, d in parsed.items() if d is not None and dt.date(1900, 1, 1) <= d <= today}
         if len(good) == len(parsed):
@@ -179,15 +182,8 @@ class Rows:
         values = self.raw(name)
         partial = {v: parse_partial(v) for v in set(values) if v is not None and not isinstance(v, dt.date)}
         partial = {v: p for v, p in partial.items() if p is not None}
-        if not partial:
-            dates = self.date(name, required=required)
-            return dates, ["day"] * len(dates)
-        original = self.table.columns[name]  # as read: a held row keeps "2019", not its first day
-        self.table.columns[name] = [partial[v][0].isoformat() if v in partial else v for v in values]
-        try:
-            dates = self.date(name, required=required)
-        finally:
-            self.table.columns[name] = original
+        firsts = [partial[v][0] if v in partial else v for v in values]  # the table keeps "2019" as read
+        dates = self.date(name, required=required, values=firsts)
         precisions = [partial[v][1] if v in partial else "day" for v in values]
         return dates, precisions
 
@@ -265,21 +261,31 @@ class Rows:
 
     # -- references --------------------------------------------------------------------------------
 
-    def unique_codes(self, model, codes: list[str | None], field_name: str = "code") -> None:
-        """Codes must be unique in the file and new to the database."""
+    def once_in_file(self, values: list[str | None], field_name: str, duplicate: str) -> dict[str, int]:
+        """Each value at most once in the file (`duplicate` is the message, with %(row)d); returns value → row."""
         seen: dict[str, int] = {}
-        for i, c in enumerate(codes):
-            if c is None:
+        for i, v in enumerate(values):
+            if v is None:
                 continue
-            if c in seen:
-                self.error(
-                    i, field_name, c, _("duplicate code (also on row %(row)d)") % {"row": seen[c] + 1}, "duplicate"
-                )
+            if v in seen:
+                self.error(i, field_name, v, duplicate % {"row": seen[v] + 1}, "duplicate")
             else:
-                seen[c] = i
-        existing = bulk.existing_values(model, "code", list(seen))
-        for c in sorted(existing):
-            self.error(seen[c], field_name, c, _("a record with this code already exists"), "exists")
+                seen[v] = i
+        return seen
+
+    def unique_codes(
+        self,
+        model,
+        codes: list[str | None],
+        field_name: str = "code",
+        db_field: str = "code",
+        duplicate: str | None = None,
+        exists: str | None = None,
+    ) -> None:
+        """Codes (or another unique field, `db_field`) must be unique in the file and new to the database."""
+        seen = self.once_in_file(codes, field_name, duplicate or _("duplicate code (also on row %(row)d)"))
+        for c in sorted(bulk.existing_values(model, db_field, list(seen))):
+            self.error(seen[c], field_name, c, exists or _("a record with this code already exists"), "exists")
 
     def unused_columns(self) -> list[str]:
         return sorted(set(self.table.columns) - self.used)
@@ -330,18 +336,14 @@ def provenance(rows: Rows, model, skip: set[str] = frozenset()) -> dict[str, lis
     but hazards, whose re-import updates): a source ID must be new to the file and to the database.
     Call it after every other column is read (the attributes are the columns left)."""
     ids = rows.text("source_id", max_length=100)
-    seen: dict[str, int] = {}
-    for i, sid in enumerate(ids):
-        if sid is None:
-            continue
-        if sid in seen:
-            again = _("duplicate source_id (also on row %(row)d)") % {"row": seen[sid] + 1}
-            rows.error(i, "source_id", sid, again, "duplicate")
-        else:
-            seen[sid] = i
-    for sid in sorted(bulk.existing_values(model, "source_id", list(seen))):
-        message = _("a record with this source_id already exists (only hazards are updated by a re-import)")
-        rows.error(seen[sid], "source_id", sid, message, "exists")
+    rows.unique_codes(
+        model,
+        ids,
+        "source_id",
+        "source_id",
+        duplicate=_("duplicate source_id (also on row %(row)d)"),
+        exists=_("a record with this source_id already exists (only hazards are updated by a re-import)"),
+    )
     return {"source_id": ids, "source_attributes": source_attributes(rows, skip)}
 
 

@@ -111,15 +111,7 @@ def validate(rows: Rows, ctx: Context, progress) -> Plan:
 
 def _recorded(rows: Rows, source_ids: list[str | None]) -> dict[str, Hazard]:
     """The hazards already recorded under the file's source IDs (a repeated ID in the file is an error)."""
-    seen: dict[str, int] = {}
-    for i, sid in enumerate(source_ids):
-        if sid is None:
-            continue
-        if sid in seen:
-            again = _("duplicate source_id (also on row %(row)d)") % {"row": seen[sid] + 1}
-            rows.error(i, "source_id", sid, again, "duplicate")
-        else:
-            seen[sid] = i
+    seen = rows.once_in_file(source_ids, "source_id", _("duplicate source_id (also on row %(row)d)"))
     wanted = list(seen)
     found: dict[str, Hazard] = {}
     for start in range(0, len(wanted), 5000):

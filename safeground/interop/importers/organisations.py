@@ -22,18 +22,7 @@ def validate(rows: Rows, ctx: Context, progress) -> Plan:
         "kind": rows.choice("kind", Organisation._meta.get_field("kind").choices),
         "country": rows.text("country", required=True, max_length=3),
     }
-    seen: dict[str, int] = {}
-    for i, acronym in enumerate(columns["acronym"]):
-        if acronym in seen:
-            rows.error(
-                i,
-                "acronym",
-                acronym,
-                _("duplicate code (also on row %(row)d)") % {"row": seen[acronym] + 1},
-                "duplicate",
-            )
-        elif acronym:
-            seen[acronym] = i
+    rows.once_in_file(columns["acronym"], "acronym", _("duplicate code (also on row %(row)d)"))
     return plan_rows("organisations", rows, columns, structure.create_organisation, progress, key="acronym")
 
 
