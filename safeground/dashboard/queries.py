@@ -313,7 +313,7 @@ _AREA_KEYS = (*(f"{o}_m2" for o in OUTCOMES), "released_m2")
 def _devices(year: int, country: str | None):
     qs = Device.objects.filter(found_on__year=year)
     if country:
-        qs = qs.filter(Q(product__hazard__country=country) | Q(product=None, activity__country=country))
+        qs = qs.filter(Q(product__hazard__country=country) | Q(product__hazard=None, activity__country=country))
     return qs
 
 
@@ -393,8 +393,8 @@ def _devices_by_province(qs) -> list[dict]:
                 item.setdefault("by_category", {})[c] = item.get("by_category", {}).get(c, 0) + n
                 item["destroyed"] += n
 
-    on_products = (
-        qs.filter(product__isnull=False)
+    on_products = (  # placed by their product's hazard; those of products outside every hazard, by activity
+        qs.filter(product__hazard__isnull=False)
         .values("product__hazard__country", "product__hazard__province__code", "product__hazard__province__name")
         .annotate(found=Sum("count"), **_category_sums())
         .order_by()
@@ -410,13 +410,13 @@ def _devices_by_province(qs) -> list[dict]:
         )
     # EOD spot tasks: aggregate per activity in SQL, then place the activities (not the finds).
     per_activity = list(
-        qs.filter(product__isnull=True)
+        qs.filter(product__hazard__isnull=True)
         .values("activity_id", "activity__country")
         .annotate(found=Sum("count"), **_category_sums())
         .order_by()
     )
     if per_activity:
-        places = _activity_provinces(qs.filter(product__isnull=True).values("activity_id"))
+        places = _activity_provinces(qs.filter(product__hazard__isnull=True).values("activity_id"))
         for r in per_activity:
             activity_id, country = r.pop("activity_id"), r.pop("activity__country")
             code, name = places.get(activity_id, (None, None))

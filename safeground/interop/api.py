@@ -79,8 +79,9 @@ def import_upload(
     `dry_run`, `repair`, and for CSV `encoding` (default: UTF-8, else detected) and `decimal` ("." or ",").
     `on_error`: "refuse" (default: one bad row and nothing is written) or "quarantine" (the valid rows
     are written, the others held at /api/v1/quarantine; `quarantine_causes` counts them per cause).
-    `orphans` (products): "refuse" (default) or "historical-hazard" (a product that overlaps no hazard
-    gets a closed hazard rebuilt from its footprint, flagged `is_reconstructed`).
+    `orphans` (products that overlap no hazard): "refuse" (default), "outside" (kept with no hazard,
+    their ground counted as released outside every hazard) or "historical-hazard" (a closed hazard
+    rebuilt from each footprint, flagged `is_reconstructed`).
     201: written; 200: dry run passed; 422: refused — the body lists every bad row
     (row, field, value, reason) or names what is wrong with the file; nothing is written."""
     if kind not in KINDS:

@@ -18,6 +18,7 @@ from pathlib import Path
 import numpy as np
 import shapely
 from django.contrib.gis.db.models.functions import AsWKB
+from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 from pyogrio.raw import write as ogr_write
 
@@ -170,7 +171,8 @@ def _read_remaining() -> tuple[list[dict], np.ndarray]:
 def _read_products() -> tuple[list[dict], np.ndarray]:
     return _read_columns(
         "products",
-        Product.objects.order_by("code"),
+        # A product filed under no hazard (released outside every hazard) has its activity's country.
+        Product.objects.annotate(iso3=Coalesce("hazard__country", "activity__country")).order_by("code"),
         "geom",
         (
             "code",
@@ -182,7 +184,7 @@ def _read_products() -> tuple[list[dict], np.ndarray]:
             "clearance_depth_cm",
             "reported_area_m2",
             "area_m2",
-            "hazard__country",
+            "iso3",
             "is_synthetic",
             *PROVENANCE,
         ),

@@ -35,7 +35,7 @@ from safeground.interop.reader import ImportError_, Mapping, read
 ON_ERROR = ("refuse", "quarantine")
 #: What a products import does with a product that overlaps no hazard: refuse the row, or rebuild a
 #: closed hazard from its footprint (flagged reconstructed). docs/interop.md says why not more.
-ORPHANS = ("refuse", "historical-hazard")
+ORPHANS = ("refuse", "outside", "historical-hazard")
 
 
 class ImportFailed(ValueError):

@@ -129,6 +129,11 @@ def _context(request, **extra) -> dict:
         "layers": [(name, LAYER_LABELS.get(name, name)) for name in LAYERS],
         "has_synthetic": Hazard.objects.filter(is_synthetic=True).exists(),
         "ogc_url": "/ogc/",
+        "orphan_choices": [
+            ("refuse", _("Refuse them")),
+            ("outside", _("Keep them outside every hazard")),
+            ("historical-hazard", _("Rebuild a closed hazard from each")),
+        ],
         **extra,
     }
 
@@ -146,6 +151,7 @@ def home(request: HttpRequest) -> HttpResponse:
         "dry_run": bool(request.POST.get("dry_run")),
         "repair": bool(request.POST.get("repair")),
         "quarantine": request.POST.get("on_error") == "quarantine",
+        "orphans": request.POST.get("orphans") or "refuse",
     }
     if not request.user.is_authenticated:
         return render(
@@ -187,6 +193,7 @@ def home(request: HttpRequest) -> HttpResponse:
                 user=request.user,
                 source_name=upload.name,
                 on_error="quarantine" if form["quarantine"] else "refuse",
+                orphans=form["orphans"],
             )
         except (ImportFailed, ValueError) as exc:
             return render(

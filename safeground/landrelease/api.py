@@ -21,6 +21,7 @@ class ProductFilters(Schema):
     activity: str | None = None
     organisation: str | None = None
     admin_area: str | None = None
+    outside_hazards: bool | None = None  # true: only products filed under no hazard; false: only the others
     limit: int = 1000
     offset: int = 0
 

@@ -433,6 +433,7 @@ def _devices_outside(data: dict, batch_id) -> str:
     per_hazard: Counter = Counter()
     for k, n in outside.items():
         per_hazard[rows[prod_ids[k]][1]] += n
+    per_hazard.pop(None, None)  # products with no hazard have no ledger row to count them in
     return _note_outside(per_hazard)
 
 
@@ -443,7 +444,8 @@ def _outside_per_hazard_sql(batch_id) -> Counter:
         cursor.execute(
             f"""SELECT p.hazard_id, count(*) FROM {q(Device._meta.db_table)} d
                 JOIN {q(Product._meta.db_table)} p ON p.id = d.product_id
-                WHERE d.batch_id = %s AND NOT ST_Covers(p.geom, d.point) GROUP BY p.hazard_id""",
+                WHERE d.batch_id = %s AND p.hazard_id IS NOT NULL AND NOT ST_Covers(p.geom, d.point)
+                GROUP BY p.hazard_id""",
             [batch_id],
         )
         return Counter(dict(cursor.fetchall()))
@@ -472,13 +474,56 @@ def _lookup_geometries(prod_ids: list) -> dict:
 # Products
 # ------------------------------------------------------------------------------------------------
 
+#: Ground a product must share with a hazard (m²) to overlap it; less is a sliver of digitising.
+MIN_OVERLAP_M2 = 1.0
+
+
+def hazards_overlapped(geoms) -> list[list[str]]:
+    """For each product geometry (None allowed), the codes of the polygon hazards it shares at least
+    MIN_OVERLAP_M2 with: one query for the envelope of all of them, then vectorised Shapely.
+
+    A product filed under no hazard must overlap none: its ground is released *outside* every hazard,
+    and ground inside one belongs to that hazard's ledger."""
+    geoms = _geometries(list(geoms))
+    out: list[list[str]] = [[] for _g in geoms]
+    live = np.flatnonzero([g is not None and not g.is_empty for g in geoms])
+    if not len(live):
+        return out
+    envelope = shapely.box(*shapely.total_bounds(geoms[live]))
+    found = list(
+        Hazard.objects.filter(geom__intersects=to_geos(envelope))
+        .annotate(wkb=AsWKB("geom"))
+        .values_list("code", "wkb")
+        .order_by("code")
+    )
+    if not found:
+        return out
+    hazard_geoms = shapely.from_wkb([bytes(f[1]) for f in found])
+    pi, hi = shapely.STRtree(hazard_geoms).query(geoms[live], predicate="intersects")
+    if len(pi):
+        shared = areas_m2(shapely.intersection(geoms[live][pi], hazard_geoms[hi]))
+        for m2, p, h in zip(shared, pi, hi, strict=True):
+            if m2 >= MIN_OVERLAP_M2:
+                out[live[p]].append(found[h][0])
+    return out
+
+
+def overlap_message(codes: list[str]) -> str:
+    """Why a product without a hazard is refused: it overlaps these hazards."""
+    shown = ", ".join(codes[:5]) + (_(" and %(n)d more") % {"n": len(codes) - 5} if len(codes) > 5 else "")
+    return _(
+        "a product with no hazard must lie outside every hazard, and this one overlaps %(codes)s; give its hazard"
+    ) % {"codes": shown}
+
 
 def check_products(products: Mapping[str, Sequence] | Sequence[Mapping[str, Any]]) -> Checked:
     """Every rule of `create_product` over whole columns.
 
     Columns: `geom` (Shapely polygons or WKB, lon/lat), `outcome`, `released_on` (date), `activity_id`
     or `activity_code`, `hazard_id` or `hazard_code`; optional `code`, `clearance_depth_cm` (required
-    when cleared, 1–500), `reported_area_m2` (positive), `is_synthetic`.
+    when cleared, 1–500), `reported_area_m2` (positive), `is_synthetic`. A row with no hazard is ground
+    released outside every hazard: it must overlap none (`hazards_overlapped`), its country is its
+    activity's and its code is numbered on the activity's (`<activity>-LR-001`).
     """
     cols = _Columns(products)
     n = cols.n
@@ -493,13 +538,11 @@ def check_products(products: Mapping[str, Sequence] | Sequence[Mapping[str, Any]
             cols.error(i, "reported_area_m2", v, _("must be a positive number"))
     released_on = cols.date("released_on")
     synthetic = [bool(v) for v in cols.get("is_synthetic", False)]
-    activities, act_as = cols.reference(Activity, "activity", "code", "id")
+    activities, act_as = cols.reference(Activity, "activity", "code", "id", "code", "country")
     hazards, hz_as = cols.reference(Hazard, "hazard", "code", "id", "code", "country")
     for i in range(n):
         if act_as is None or (activities[i] is None and not cols.bad[i]):
             cols.error(i, act_as or "activity_id", None, _("required"))
-        if hz_as is None or (hazards[i] is None and not cols.bad[i]):
-            cols.error(i, hz_as or "hazard_id", None, _("required"))
     geoms = _geometries(cols.get("geom"))
     for i, g in enumerate(geoms):
         try:
@@ -510,20 +553,27 @@ def check_products(products: Mapping[str, Sequence] | Sequence[Mapping[str, Any]
         except GeometryError as exc:
             cols.error(i, "geom", _where(exc), str(exc))
             geoms[i] = None
-    cols.inside_countries("geom", geoms, [h[2] if h else None for h in hazards], _("product geometry"))
+    country = [h[2] if h else (a[2] if a else None) for h, a in zip(hazards, activities, strict=True)]
+    cols.inside_countries("geom", geoms, country, _("product geometry"))
+    outside = [i for i in range(n) if hazards[i] is None and geoms[i] is not None and not cols.bad[i]]
+    if outside:
+        for i, codes_in in zip(outside, hazards_overlapped(geoms[outside]), strict=True):
+            if codes_in:
+                cols.error(i, hz_as or "hazard_code", None, overlap_message(codes_in))
     codes = cols.codes(Product)
     checked = Checked("products", n, errors=cols.errors)
     if cols.errors:
         return checked
     missing = [i for i, c in enumerate(codes) if c is None]
     if missing:
-        new = allocate_codes(Product, "LR", [hazards[i][1] for i in missing], width=3, taken=[c for c in codes if c])
+        stems = [hazards[i][1] if hazards[i] else activities[i][1] for i in missing]
+        new = allocate_codes(Product, "LR", stems, width=3, taken=[c for c in codes if c])
         for i, code in zip(missing, new, strict=True):
             codes[i] = code
     checked.data = dict(
         code=codes,
         activity=[a[0] for a in activities],
-        hazard=[h[0] for h in hazards],
+        hazard=[h[0] if h else None for h in hazards],
         outcome=outcome,
         geom=geoms,
         released_on=released_on,
@@ -532,7 +582,7 @@ def check_products(products: Mapping[str, Sequence] | Sequence[Mapping[str, Any]
         area_m2=[float(a) for a in areas_m2(geoms)],
         is_synthetic=synthetic,
     )
-    checked.hazard_ids = {h[0] for h in hazards}
+    checked.hazard_ids = {h[0] for h in hazards if h}
     if cols.has("id"):  # stable ids given by the caller (the demo's UUID5s of the codes)
         checked.data["id"] = cols.get("id")
     for name in PROVENANCE:  # an import's source ID and columns, kept as given

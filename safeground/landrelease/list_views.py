@@ -61,7 +61,7 @@ class ProductFilterForm(ListFilterForm):
 
     field_order = ["q", "country", "province", "outcome", "hazard_status", "organisation"]
     lookups = {
-        "country": "hazard__country",
+        "country": "country_code",  # the hazard's, or the activity's for a product filed under none
         "province": "hazard__province__code",
         "outcome": "outcome",
         "hazard_status": "hazard__status",
@@ -82,6 +82,7 @@ def product_rows() -> QuerySet[Product]:
             n_devices=total(Device.objects.filter(product=OuterRef("pk")), "SUM", "count"),
             area_ha=F("area_m2") / 10_000.0,
             reported_ha=F("reported_area_m2") / 10_000.0,
+            country_code=Coalesce(F("hazard__country"), F("activity__country")),
         )
     )
 
@@ -110,7 +111,7 @@ PRODUCTS = RecordList(
         CsvField("hazard", attr("hazard.code")),
         CsvField("activity", attr("activity.code")),
         CsvField("organisation", attr("activity.organisation.acronym")),
-        CsvField("country", attr("hazard.country")),
+        CsvField("country", attr("country_code")),
         CsvField("province_code", attr("hazard.province.code")),
         CsvField("province_name", attr("hazard.province.name")),
         CsvField("released_on", attr("released_on")),

@@ -13,7 +13,11 @@ class Product(Record):
     OUTCOME_CHOICES = [("cancelled", N_("Cancelled")), ("reduced", N_("Reduced")), ("cleared", N_("Cleared"))]
 
     activity = models.ForeignKey("operations.Activity", on_delete=models.PROTECT, related_name="products")
-    hazard = models.ForeignKey("hazards.Hazard", on_delete=models.PROTECT, related_name="products")
+    # None: ground released outside every recorded hazard (an import's `--orphans outside`); the
+    # services refuse it where the product overlaps a hazard, and its country is its activity's.
+    hazard = models.ForeignKey(
+        "hazards.Hazard", null=True, blank=True, on_delete=models.PROTECT, related_name="products"
+    )
     outcome = models.CharField(max_length=10, choices=OUTCOME_CHOICES)
     geom = models.MultiPolygonField(srid=4326)
     released_on = models.DateField()

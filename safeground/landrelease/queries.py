@@ -9,6 +9,14 @@ from safeground.hazards.queries import admin_area_filter
 from safeground.landrelease.models import Device, Product
 
 
+def in_country(country: str, prefix: str = "") -> Q:
+    """Products (or, with `prefix` "product__", what points at one) of a country: their hazard's, or
+    for a product outside every hazard (no hazard), their activity's."""
+    return Q(**{f"{prefix}hazard__country": country}) | Q(
+        **{f"{prefix}hazard__isnull": True, f"{prefix}activity__country": country}
+    )
+
+
 def products(
     *,
     bbox: str | None = None,
@@ -18,7 +26,9 @@ def products(
     activity: str | None = None,
     organisation: str | None = None,
     admin_area: str | None = None,
+    outside_hazards: bool | None = None,
 ) -> QuerySet[Product]:
+    """Products matching the filters; `outside_hazards` True: only those filed under no hazard."""
     qs = (
         Product.objects.select_related("hazard", "activity__organisation")
         .defer("hazard__geom", "hazard__benchmark", "activity__reference_point")
@@ -30,9 +40,11 @@ def products(
     if outcome:
         qs = qs.filter(outcome=outcome)
     if country:
-        qs = qs.filter(hazard__country=country)
+        qs = qs.filter(in_country(country))
     if hazard:
         qs = qs.filter(hazard__code=hazard)
+    if outside_hazards is not None:
+        qs = qs.filter(hazard__isnull=outside_hazards)
     if activity:
         qs = qs.filter(activity__code=activity)
     if organisation:
@@ -46,7 +58,7 @@ def product_properties(p: Product) -> dict:
     return {
         "code": p.code,
         "outcome": p.outcome,
-        "hazard_code": p.hazard.code,
+        "hazard_code": p.hazard.code if p.hazard else None,  # None: released outside every hazard
         "activity_code": p.activity.code,
         "organisation": p.activity.organisation.acronym,
         "area_m2": p.area_m2,
@@ -54,7 +66,7 @@ def product_properties(p: Product) -> dict:
         "clearance_depth_cm": p.clearance_depth_cm,
         "released_on": p.released_on.isoformat(),
         "devices": getattr(p, "device_count", None) or 0,
-        "country": p.hazard.country,
+        "country": p.hazard.country if p.hazard else p.activity.country,
         "is_synthetic": p.is_synthetic,
     }
 
@@ -106,7 +118,7 @@ def device_properties(d: Device) -> dict:
         "found_on": d.found_on.isoformat(),
         "count": d.count,
         "product_code": d.product.code if d.product else None,
-        "hazard_code": d.product.hazard.code if d.product else None,
+        "hazard_code": d.product.hazard.code if d.product and d.product.hazard else None,
         "activity_code": d.activity.code if d.activity else None,
         "is_synthetic": d.is_synthetic,
     }

@@ -1,7 +1,8 @@
 """The product page (/products/<code>/): summary, map, ledger credit, devices found, history.
 
 The map is drawn by static/js/map.js like the hazard page's ([data-map="hazard"], features in
-<script id="hazard-map-data">): the product's hazard, the product coloured by outcome, its devices.
+<script id="hazard-map-data">): the product's hazard (none for a product released outside every
+hazard), the product coloured by outcome, its devices.
 """
 
 from __future__ import annotations
@@ -34,8 +35,12 @@ def product_detail(request: HttpRequest, code: str) -> HttpResponse:
         row = by_category.setdefault(d.category, {"label": _(d.get_category_display()), "records": 0, "items": 0})
         row["records"] += 1
         row["items"] += d.count
-    features = {
-        "hazard": feature(hazard.shape, code=hazard.code, hazard_class=hazard.hazard_class, status=hazard.status),
+    features = {  # no hazard: a product released outside every hazard, drawn alone
+        "hazard": (
+            feature(hazard.shape, code=hazard.code, hazard_class=hazard.hazard_class, status=hazard.status)
+            if hazard
+            else None
+        ),
         "benchmark": None,
         "products": collection([feature(product.geom, code=product.code, outcome=product.outcome)]),
         "devices": collection([feature(d.point, code=d.code) for d in devices]),
@@ -48,7 +53,7 @@ def product_detail(request: HttpRequest, code: str) -> HttpResponse:
         {
             "product": product,
             "hazard": hazard,
-            "levels": admin_level_labels(hazard.country),
+            "levels": admin_level_labels(hazard.country if hazard else product.activity.country),
             "area_ha": product.area_m2 / 10_000,
             "reported_ha": product.reported_area_m2 / 10_000 if product.reported_area_m2 is not None else None,
             "reported_diff_pct": (

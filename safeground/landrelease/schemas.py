@@ -10,7 +10,7 @@ from ninja import Schema
 
 class ProductIn(Schema):
     activity: str
-    hazard: str
+    hazard: str | None = None  # None: ground released outside every hazard (refused if it overlaps one)
     outcome: str
     geometry: dict[str, Any]
     released_on: dt.date

@@ -28,6 +28,8 @@ from safeground.landrelease.bulk import (  # noqa: F401 - part of this module's 
     bulk_create_products,
     check_devices,
     check_products,
+    hazards_overlapped,
+    overlap_message,
 )
 from safeground.landrelease.ledger import store as ledger_store
 from safeground.landrelease.models import Device, HazardLedger, Product, ProductOverlap, ProductRelease
@@ -57,8 +59,15 @@ def _lookup(model, code: str, field: str):
     return row
 
 
-def _apply_geometry(product: Product, geom: shapely.Geometry, country: str) -> None:
+def _apply_geometry(product: Product, geom: shapely.Geometry) -> None:
+    """Check and set the geometry: inside the product's country and, for a product with no hazard,
+    outside every hazard (bulk.hazards_overlapped)."""
+    country = product.hazard.country if product.hazard is not None else product.activity.country
     multi, _ = place_polygon(geom, country, "product geometry")
+    if not product.hazard_id:
+        overlapped = hazards_overlapped([multi])[0]
+        if overlapped:
+            raise ValidationFailed(overlap_message(overlapped), field="hazard")
     product.geom = to_geos(multi, MultiPolygon)
     product.area_m2 = area_m2(multi)
 
@@ -67,7 +76,7 @@ def _apply_geometry(product: Product, geom: shapely.Geometry, country: str) -> N
 def create_product(
     *,
     activity: str,
-    hazard: str,
+    hazard: str | None,
     outcome: str,
     geometry: shapely.Geometry,
     released_on: dt.date,
@@ -76,9 +85,10 @@ def create_product(
     code: str | None = None,
     user=None,
 ) -> Product:
+    """One product; `hazard` None is ground released outside every hazard (refused where it overlaps one)."""
     _check(outcome, clearance_depth_cm, reported_area_m2)
     activity_row = _lookup(Activity, activity, "activity")
-    hazard_row = _lookup(Hazard, hazard, "hazard")
+    hazard_row = _lookup(Hazard, hazard, "hazard") if hazard is not None else None
     if code and Product.objects.filter(code=code).exists():
         raise ValidationFailed(f"a product with code {code!r} already exists", field="code")
     product = Product(
@@ -89,11 +99,11 @@ def create_product(
         clearance_depth_cm=clearance_depth_cm,
         reported_area_m2=reported_area_m2,
     )
-    _apply_geometry(product, geometry, hazard_row.country)
-    product.code = code or next_code(Product, hazard_row.code, "LR", width=3)
+    _apply_geometry(product, geometry)
+    product.code = code or next_code(Product, (hazard_row or activity_row).code, "LR", width=3)
     record_author(product, user)
     product.save()
-    ledger_store.refresh([hazard_row.id], extra_geoms=[product.geom])
+    ledger_store.refresh([product.hazard_id], extra_geoms=[product.geom])
     return product
 
 
@@ -112,7 +122,7 @@ def update_product(product: Product, *, user=None, **changes) -> Product:
         product.released_on = changes["released_on"]
     old_geom = product.geom.clone()
     if "geometry" in changes:
-        _apply_geometry(product, changes["geometry"], product.hazard.country)
+        _apply_geometry(product, changes["geometry"])
     record_author(product, user)
     product.save()
     ledger_store.refresh([product.hazard_id], extra_geoms=[old_geom, product.geom])

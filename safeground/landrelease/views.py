@@ -182,7 +182,7 @@ def summary(request: HttpRequest) -> HttpResponse:
             "heading": _grouping_label(by, heading, levels),
             "release": release,
             "period": by in PERIODS,
-            "headline": _headline(by_country, by_year),
+            "headline": {**_headline(by_country, by_year), "outside": _outside(by_country)},
             "table": table,
             "chart": _chart(by, rows, release, str(heading)),
             "legend": [(k, _outcome_labels()[k]) for k in (*OUTCOMES, *(() if release else ("remaining",)))],
@@ -197,6 +197,14 @@ def summary(request: HttpRequest) -> HttpResponse:
         }
     )
     return render(request, "landrelease/summary.html", context)
+
+
+def _outside(by_country: list[dict]) -> dict:
+    """Ground released by products filed under no hazard, all years (apart from the hazards' figures)."""
+    return {
+        "products": sum(r.get("outside_hazards_products", 0) for r in by_country),
+        "area": _area(sum(r.get("outside_hazards_m2", 0.0) for r in by_country)),
+    }
 
 
 def _headline(by_country: list[dict], by_year: list[dict]) -> dict:
@@ -238,7 +246,8 @@ def _table(by: str, rows: list[dict], release: bool) -> dict:
     )
     figures = [f"{o}_m2" for o in OUTCOMES] + (["released_m2"] if release else ["estimated_m2", "remaining_m2"])
     # One unit for the whole table, readable for its largest row (the totals use it too).
-    unit = _unit(max((r.get(f) or 0 for r in rows for f in figures), default=0))
+    sized = figures + (["outside_hazards_m2"] if release else [])
+    unit = _unit(max((r.get(f) or 0 for r in rows for f in sized), default=0))
     totals = {f: sum(r.get(f) or 0 for r in rows) for f in figures + overlap_figures}
     out = []
     for r in rows:
@@ -257,6 +266,8 @@ def _table(by: str, rows: list[dict], release: bool) -> dict:
         }
         if release:
             item["released"] = _area(r.get("released_m2"), unit)
+            item["outside_hazards"] = _area(r.get("outside_hazards_m2"), unit)
+            item["outside_hazards_products"] = r.get("outside_hazards_products", 0)
             item["new_hazards"] = r.get("new_hazards", 0)
             item["new_contamination"] = _area(r.get("new_contamination_m2"), unit)
             item["new_point_hazards"] = r.get("new_point_hazards", 0)
@@ -286,6 +297,7 @@ def _table(by: str, rows: list[dict], release: bool) -> dict:
         "point_hazards": sum(r.get("point_hazards", 0) for r in rows),
         "point_area": _area(sum(r.get("point_estimated_m2") or 0 for r in rows), unit),
         "new_contamination": _area(sum(r.get("new_contamination_m2") or 0 for r in rows), unit),
+        "outside_hazards": _area(sum(r.get("outside_hazards_m2") or 0 for r in rows), unit),
         **{f.removesuffix("_m2"): _area(v, unit) for f, v in totals.items()},
         "released_pct": _released_pct(totals) if not release else None,
     }
@@ -399,7 +411,7 @@ def _discrepancy(d: dict) -> dict:
         "computed": _fmt(d["area_m2"], 0),
         "difference": _signed(d["difference_m2"], 0),
         "pct": _signed(d["difference_pct"], 1),
-        "url": reverse("hazard-detail", args=[d["hazard_code"]]),
+        "url": reverse("hazard-detail", args=[d["hazard_code"]]) if d["hazard_code"] else None,
     }
 
 

@@ -269,6 +269,7 @@ def popup_labels() -> dict:
         "estimated": _("Estimated"),
         "radius": _("Declared radius"),
         "openProduct": _("Open product page"),
+        "outsideHazards": _("outside every hazard"),
         "openActivity": _("Open activity page"),
         "alsoHere": _("Also here"),
         "zoomIn": _("zoom in to see"),

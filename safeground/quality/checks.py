@@ -454,6 +454,39 @@ def products_outside(pr: Layer, hz: Layer, thresholds: Thresholds) -> tuple[list
     return found, cand
 
 
+def products_without_hazard_in_one(pr: Layer, hz: Layer, thresholds: Thresholds) -> list[Finding]:
+    """Products filed under no hazard (ground released outside every hazard) that a hazard now covers:
+    recorded after the product, it is credited with the ground they share, which the product's own
+    figure then counts a second time."""
+    found: list[Finding] = []
+    sel = np.flatnonzero(pr.ok & (pr.hazard_codes == None))  # noqa: E711 - elementwise
+    hz_ok = np.flatnonzero(hz.ok)
+    if not len(sel) or not len(hz_ok):
+        return found
+    q_pr, q_hz = shapely.STRtree(hz.geoms[hz_ok]).query(pr.geoms[sel], predicate="intersects")
+    for k in np.unique(q_pr):
+        i = int(sel[k])
+        covering = hz_ok[q_hz[q_pr == k]]
+        shared = shapely.intersection(pr.geoms[i], shapely.union_all(hz.geoms[covering]))
+        m2 = float(areas(np.array([shared]), utm_zones(pr.geoms[i : i + 1]))[0])
+        if m2 < thresholds.min_area_m2:
+            continue
+        codes = sorted(str(hz.codes[h]) for h in covering)
+        found.append(
+            pr.finding(
+                i,
+                "product-without-hazard-overlaps",
+                MUST_FIX,
+                f"filed under no hazard, but {m2:,.0f} m² of it lies in hazard {', '.join(codes)}",
+                "File the product under that hazard (or split it along the hazard's edge), so that the ground "
+                "is released from the hazard once and not also counted outside every hazard.",
+                at=_xy(shapely.point_on_surface(shared)),
+                related=codes,
+            )
+        )
+    return found
+
+
 def product_overlaps(
     pr: Layer, suspects: np.ndarray, cross: np.ndarray, thresholds: Thresholds, skip: set
 ) -> list[Finding]:

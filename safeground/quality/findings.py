@@ -94,6 +94,15 @@ CHECKS: dict[str, Check] = {
             ),
         ),
         Check(
+            "product-without-hazard-overlaps",
+            MUST_FIX,
+            _("Product without a hazard in a hazard"),
+            _(
+                "A product filed under no hazard (released outside every hazard) lies partly in a hazard, "
+                "recorded since: file it under that hazard."
+            ),
+        ),
+        Check(
             "product-overlap",
             MUST_FIX,
             _("Overlapping products"),

@@ -23,7 +23,7 @@ import shapely
 from django.contrib.gis.db.models.functions import AsWKB
 from django.core.cache import cache
 from django.db.models import Count, F, Max, Min, Q
-from django.db.models.functions import Trim, Upper
+from django.db.models.functions import Coalesce, Trim, Upper
 from django.urls import NoReverseMatch, reverse
 
 from safeground.core.errors import ValidationFailed
@@ -31,6 +31,7 @@ from safeground.gazetteer.queries import countries, country_outline
 from safeground.hazards import queries as hazard_queries
 from safeground.hazards.models import Hazard
 from safeground.landrelease.models import Device, HazardLedger, Product
+from safeground.landrelease.queries import in_country
 from safeground.operations.models import Activity
 from safeground.quality import checks
 from safeground.quality.checks import Layer
@@ -87,12 +88,15 @@ def _hazards(country: str | None, field: str = "geom") -> Layer:
 
 def _products(country: str | None, hz: Layer, spots: Layer | None = None) -> Layer:
     """Products, each with its hazard's index in `hz` (-1 when filed under a point hazard, in `spots`,
-    which has no outline to be outside of) and its hazard's country."""
+    which has no outline to be outside of, or under none) and its hazard's country (the activity's for
+    a product filed under no hazard)."""
     qs = Product.objects.all()
     if country:
-        qs = qs.filter(hazard__country=country)
+        qs = qs.filter(in_country(country))
     rows = list(
-        qs.annotate(wkb=AsWKB("geom")).values_list("code", "hazard__code", "area_m2", "reported_area_m2", "wkb")
+        qs.annotate(wkb=AsWKB("geom")).values_list(
+            "code", "hazard__code", "area_m2", "reported_area_m2", "wkb", "activity__country"
+        )
     )
     position = {h: n for n, h in enumerate(hz.codes)}
     hidx = np.array([position.get(r[1], -1) for r in rows], dtype=int)
@@ -101,7 +105,11 @@ def _products(country: str | None, hz: Layer, spots: Layer | None = None) -> Lay
         "product",
         _column(rows, 0),
         np.array(
-            [hz.country[h] if h >= 0 else at_points.get(r[1]) for h, r in zip(hidx, rows, strict=True)], dtype=object
+            [
+                hz.country[h] if h >= 0 else (at_points.get(r[1]) if r[1] else r[5])
+                for h, r in zip(hidx, rows, strict=True)
+            ],
+            dtype=object,
         ),
         _decode(rows, 4),
         _column(rows, 1),
@@ -132,7 +140,7 @@ def _devices(country: str | None, pr: Layer, acts: Layer, fresh: bool) -> Layer:
     whose ledger row is missing or counts devices outside their product; every device when `fresh`."""
     qs = Device.objects.all()
     if country:
-        qs = qs.filter(Q(product__hazard__country=country) | Q(product__isnull=True, activity__country=country))
+        qs = qs.filter(Q(product__hazard__country=country) | Q(product__hazard__isnull=True, activity__country=country))
     if not fresh:
         qs = qs.filter(
             Q(product__isnull=True)
@@ -213,19 +221,17 @@ def date_findings(country: str | None) -> list[Finding]:
     activities = Activity.objects.all()
     devices = Device.objects.all()
     if country:
-        products = products.filter(hazard__country=country)
+        products = products.filter(in_country(country))
         hazards = hazards.filter(country=country)
         activities = activities.filter(country=country)
         devices = devices.filter(
-            Q(product__hazard__country=country) | Q(product__isnull=True, activity__country=country)
+            Q(product__hazard__country=country) | Q(product__hazard__isnull=True, activity__country=country)
         )
 
     for code, hazard, iso3, released, activity, start, wkb in (
         products.filter(released_on__lt=F("activity__start_date"))
-        .annotate(wkb=AsWKB("geom"))
-        .values_list(
-            "code", "hazard__code", "hazard__country", "released_on", "activity__code", "activity__start_date", "wkb"
-        )
+        .annotate(wkb=AsWKB("geom"), iso3=Coalesce("hazard__country", "activity__country"))
+        .values_list("code", "hazard__code", "iso3", "released_on", "activity__code", "activity__start_date", "wkb")
     ):
         out.append(
             _date_finding(
@@ -317,15 +323,29 @@ def _code_models(country: str | None):
     products, devices = Product.objects.all(), Device.objects.all()
     if country:
         hazards, activities = hazards.filter(country=country), activities.filter(country=country)
-        products = products.filter(hazard__country=country)
+        products = products.filter(in_country(country))
         devices = devices.filter(
-            Q(product__hazard__country=country) | Q(product__isnull=True, activity__country=country)
+            Q(product__hazard__country=country) | Q(product__hazard__isnull=True, activity__country=country)
         )
     return [
         ("hazard", Hazard, hazards, "country", hazard_queries.shape(), "code"),
         ("activity", Activity, activities, "country", "reference_point", None),
-        ("product", Product, products, "hazard__country", "geom", "hazard__code"),
-        ("device", Device, devices, "product__hazard__country", "point", "product__hazard__code"),
+        (
+            "product",
+            Product,
+            products.annotate(iso3=Coalesce("hazard__country", "activity__country")),
+            "iso3",
+            "geom",
+            "hazard__code",
+        ),
+        (
+            "device",
+            Device,
+            devices.annotate(iso3=Coalesce("product__hazard__country", "activity__country")),
+            "iso3",
+            "point",
+            "product__hazard__code",
+        ),
     ]
 
 
@@ -422,7 +442,7 @@ def run(
         overlaps, touching = checks.hazard_overlaps(hz, thresholds, hz_pairs)
         found += overlaps
         outside, spilling = checks.products_outside(pr, hz, thresholds)
-        found += outside
+        found += outside + checks.products_without_hazard_in_one(pr, hz, thresholds)
         # Products of overlapping hazards, and products reaching outside their own, may overlap another
         # hazard's products: the ledger (per hazard) can't say, so they are always compared.
         in_overlap = np.isin(pr.attrs["hazard_index"], touching.ravel()) if len(touching) else np.zeros(len(pr), bool)

@@ -949,7 +949,7 @@
         row(labels.area, ha(p.area_m2));
         row(labels.released, p.released_on);
         row(labels.organisation, p.organisation);
-        row(labels.hazard, codeLink("hazard", p.hazard_code));
+        row(labels.hazard, p.hazard_code ? codeLink("hazard", p.hazard_code) : labels.outsideHazards);
         row(labels.activity, codeLink("activity", p.activity_code));
         link = el("a", { href: recordUrl("product", p.code), text: labels.openProduct });
       } else if (kind === "remaining") {
@@ -1038,7 +1038,7 @@
     const box = bboxOf({
       type: "FeatureCollection",
       features: [
-        data.hazard,
+        ...(data.hazard ? [data.hazard] : []), // none: a product released outside every hazard
         ...(data.products ? data.products.features : []),
         ...(data.devices ? data.devices.features : []),
         ...(data.benchmark ? [{ type: "Feature", properties: {}, geometry: data.benchmark }] : []),
@@ -1078,7 +1078,7 @@
           paint: { "line-color": C.benchmark, "line-width": 1.5, "line-dasharray": [3, 2] },
         });
       }
-      map.addSource("hazard", { type: "geojson", data: data.hazard });
+      map.addSource("hazard", { type: "geojson", data: data.hazard || EMPTY });
       addHazardLayers(map, "hazard");
       map.setPaintProperty("hazard-line", "line-width", 2.5);
       // Products coloured by outcome, as in the ledger bar below the map.

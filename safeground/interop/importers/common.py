@@ -509,7 +509,7 @@ class Context:
     user: Any = None
     reason: str = "import"
     source: str = ""  # the file's name, recorded on the batch
-    orphans: str = "refuse"  # products that overlap no hazard: refuse, or historical-hazard
+    orphans: str = "refuse"  # products that overlap no hazard: refuse, outside or historical-hazard
 
 
 def add_bulk_errors(rows: Rows, errors, row_of: list[int] | None = None, fields: dict[str, str] | None = None) -> None:

@@ -32,10 +32,12 @@ from safeground.interop.importers.common import (
 )
 from safeground.interop.layers import COMPUTED
 from safeground.landrelease import services
+from safeground.landrelease.bulk import MIN_OVERLAP_M2
 from safeground.landrelease.models import Product
 
-#: A product with no hazard is split among the hazards it overlaps by at least this much (m²).
-MIN_SPLIT_M2 = 1.0
+#: A product with no hazard is split among the hazards it overlaps by at least this much (m²), the
+#: same ground the service asks of a product kept outside every hazard.
+MIN_SPLIT_M2 = MIN_OVERLAP_M2
 
 
 def _split(product, candidates: list[tuple]) -> list[tuple]:
@@ -85,7 +87,8 @@ def validate(rows: Rows, ctx: Context, progress) -> Plan:
     # Products without a hazard: split among the hazards they overlap (one query for all of them).
     pieces: list[list[tuple]] = [[(hz_given[i], geoms[i])] for i in range(rows.n)]
     orphans = [i for i in range(rows.n) if hz_given[i] is None and geoms[i] is not None]
-    lonely: list[int] = []  # orphans that overlap no hazard at all
+    lonely: list[int] = []  # orphans that overlap no hazard at all, to rebuild a hazard for
+    outside: list[int] = []  # orphans that overlap no hazard at all, kept outside every hazard
     if orphans:
         envelope = shapely.box(*shapely.total_bounds(geoms[orphans]))
         # Polygon hazards only (a point hazard's geom is NULL, which intersects nothing): a point has
@@ -104,9 +107,12 @@ def validate(rows: Rows, ctx: Context, progress) -> Plan:
                 pieces[i] = [(code, piece) for _hid, code, _country, piece in split]
             elif ctx.orphans == "historical-hazard":
                 lonely.append(i)
+            elif ctx.orphans == "outside":
+                outside.append(i)  # kept with no hazard: its ground is released outside every hazard
             else:
                 message = _(
-                    "the product overlaps no hazard; give hazard_code, or import with --orphans historical-hazard"
+                    "the product overlaps no hazard; give hazard_code, or import with --orphans outside "
+                    "or historical-hazard"
                 )
                 rows.error(i, "hazard_code", "", message, "orphan")
     rebuilt = _reconstruct(rows, ctx, lonely, geoms, outcome, released_on, synthetic)
@@ -150,10 +156,17 @@ def validate(rows: Rows, ctx: Context, progress) -> Plan:
     plan.codes = checked.codes
     plan.extra.update(checked=checked, row_of=row_of, rebuilt=rebuilt, columns=columns)
     split = {i for i in orphans if len(pieces[i]) > 1}
+    notes = []
     if split:
-        plan.extra["note"] = _("%(n)d product(s) without a hazard were split among the hazards they overlap") % {
-            "n": len(split)
-        }
+        notes.append(
+            _("%(n)d product(s) without a hazard were split among the hazards they overlap") % {"n": len(split)}
+        )
+    if outside:
+        notes.append(
+            _("%(n)d product(s) overlap no hazard and were kept outside every hazard (the ledger counts them apart)")
+            % {"n": len(outside)}
+        )
+    plan.extra["notes"] = notes
     return plan
 
 
@@ -216,5 +229,5 @@ def write(plan: Plan, ctx: Context, progress) -> list[str]:
     result = services.bulk_create_products(checked, user=ctx.user, source=ctx.source, reason=ctx.reason)
     progress.update(checked.n)
     progress.close()
-    notes += [plan.extra["note"]] if plan.extra.get("note") else []
+    notes += plan.extra.get("notes", [])
     return notes + result.notes

@@ -1,5 +1,6 @@
 """`--orphans`: a cleared area whose hazard never survived in the records (most of a real national
-layer of cleared polygons) is refused by default, or given a closed hazard rebuilt from its footprint."""
+layer of cleared polygons) is refused by default, kept outside every hazard, or given a closed hazard
+rebuilt from its footprint."""
 
 from __future__ import annotations
 
@@ -7,11 +8,13 @@ import datetime as dt
 
 import pytest
 import shapely
+from django.core.management import call_command
 
 from safeground.gazetteer.tests.testland import ISO3, build_testland
 from safeground.hazards.models import Hazard
 from safeground.hazards.services import create_hazard
 from safeground.interop.services import ImportFailed, import_file
+from safeground.landrelease.ledger import queries as ledger_queries
 from safeground.landrelease.models import Product
 from safeground.operations.models import Activity
 from safeground.organisations.models import Organisation
@@ -59,7 +62,7 @@ def test_products_that_overlap_no_hazard_are_refused_by_default(cleared):
         (2, "hazard_code", "orphan"),
         (3, "hazard_code", "orphan"),
     ]
-    assert "--orphans historical-hazard" in result.errors[0].reason
+    assert "--orphans outside or historical-hazard" in result.errors[0].reason
     assert not Product.objects.exists() and Hazard.objects.count() == 1
 
 
@@ -84,3 +87,30 @@ def test_a_dry_run_writes_no_reconstructed_hazard_and_unknown_policies_are_refus
     assert result.ok and not Product.objects.exists() and Hazard.objects.count() == 1
     with pytest.raises(ImportFailed, match="unknown orphans guess"):
         import_file(cleared, "products", orphans="guess")
+
+
+def test_outside_keeps_them_with_no_hazard_and_the_ledger_counts_them_apart(cleared, user):
+    result = import_file(cleared, "products", orphans="outside", user=user)
+    assert result.ok and result.written == 3, result.errors
+    assert any("2 product(s) overlap no hazard and were kept outside every hazard" in n for n in result.notes)
+    kept = list(Product.objects.filter(hazard__isnull=True).order_by("released_on"))
+    assert [p.released_on.day for p in kept] == [2, 3] and Hazard.objects.count() == 1  # no hazard invented
+    figures = ledger_queries.outside_hazards(ISO3)
+    assert figures["products"] == 2 and figures["cleared_m2"] == pytest.approx(sum(p.area_m2 for p in kept))
+    inside = Product.objects.get(hazard__isnull=False)
+    assert inside.hazard.ledger.cleared_m2 == pytest.approx(inside.area_m2)
+
+
+def test_outside_from_the_command_line_and_the_import_page(cleared, client_for, capsys):
+    call_command("import", str(cleared), "--kind", "products", "--orphans", "outside", "--no-progress")
+    assert Product.objects.filter(hazard__isnull=True).count() == 2
+    call_command("ledger", "--by", "country", "--json-lines")
+    line = capsys.readouterr().out.strip().splitlines()[-1]
+    assert '"outside_hazards_products": 2' in line
+    Product.objects.all().delete()
+    im = client_for("im_officer")
+    with cleared.open("rb") as f:
+        response = im.post("/interop/", {"file": f, "kind": "products", "orphans": "outside"})
+    assert response.status_code == 200, response.content.decode()[:2000]
+    assert Product.objects.filter(hazard__isnull=True).count() == 2
+    assert 'value="outside" selected' in response.content.decode()

@@ -93,7 +93,9 @@ def ledger_summary(request, group_by: str = "country", country: str | None = Non
     `estimated_unique_m2` / `remaining_unique_m2` are the group's share of the union of all hazards
     (ground shared by overlapping hazards counts once, for the one recorded first, so the groups add
     up to the national unique area); `estimated_overlap_m2` / `remaining_overlap_m2` = sum − unique.
-    Periods give `new_contamination_m2` with its `_unique_m2` and `_overlap_m2` the same way."""
+    Periods give `new_contamination_m2` with its `_unique_m2` and `_overlap_m2` the same way.
+    By country and by the release groupings, products filed under no hazard (ground released outside
+    every hazard) are counted apart from the hazards' figures: `outside_hazards_products`, `outside_hazards_m2`."""
     try:
         return {"group_by": group_by, "groups": ledger_queries.summary(group_by, country, tolerance_m2)}
     except ValueError as exc:

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from safeground.hazards.models import Hazard
 from safeground.hazards.queries import admin_area_filter
 from safeground.landrelease.models import Device, HazardLedger, Product, ProductRelease
+from safeground.landrelease.queries import in_country
 
 FIGURES = ("estimated_m2", "cancelled_m2", "reduced_m2", "cleared_m2", "remaining_m2", "outside_m2", "overlap_m2")
 OPEN_STATUSES = ("open", "suspended")
@@ -161,14 +162,76 @@ def _by_hazard(group_by: str, country: str | None, tolerance_m2: float) -> list[
         item["point_estimated_m2"] = found.get("point_estimated_m2", 0.0)
         item["devices"] = devices.get(group, {})
         out.append(item)
-    if not points:
-        return out
     for group, found in points.items():  # groups holding point hazards only
         label_of = found.pop("label")
         item = {"group": group, "label": label_of, **dict.fromkeys(_POLYGON_ONLY, 0), **found}
         item["devices"] = devices.get(group, {})
         out.append(item)
+    if group_by == "country":  # products outside every hazard have a country (their activity's), nothing else
+        _add_outside_hazards(out, "activity__country", country, blank=_empty_country)
     return sorted(out, key=lambda item: (item["group"] is None, str(item["group"] or "")))
+
+
+def _empty_country(group: str) -> dict:
+    return {
+        "group": group,
+        "label": group,
+        **dict.fromkeys(_POLYGON_ONLY, 0),
+        "point_hazards": 0,
+        "point_estimated_m2": 0.0,
+        "devices": {},
+    }
+
+
+#: Where a product outside every hazard (no hazard) falls in a release grouping.
+OUTSIDE_GROUPS = {
+    "organisation": "activity__organisation__acronym",
+    "method": "activity__methods__0",
+    "activity_type": "activity__activity_type",
+}
+
+
+def outside_hazards(country: str | None = None) -> dict:
+    """Ground released outside every hazard by products filed under none (`--orphans outside`):
+    {"products", "cancelled_m2", "reduced_m2", "cleared_m2", "released_m2"}.
+
+    Counted apart from the hazards' figures: it released no hazard's ground. A product of this kind is
+    checked to overlap no hazard when written; a hazard recorded over it later is credited with the
+    ground they share like any other, and the quality check `product-without-hazard-overlaps` lists it."""
+    qs = Product.objects.filter(hazard__isnull=True)
+    if country:
+        qs = qs.filter(activity__country=country)
+    sums = {f"{o}_m2": Sum("area_m2", filter=Q(outcome=o), default=0.0) for o in ("cancelled", "reduced", "cleared")}
+    out = qs.aggregate(products=Count("id"), released_m2=Sum("area_m2", default=0.0), **sums)
+    return out
+
+
+def _add_outside_hazards(out: list[dict] | dict, key, country: str | None, blank) -> None:
+    """Add `outside_hazards_products` and `outside_hazards_m2` (products filed under no hazard) to
+    each group of `out`; groups that hold nothing else are added with `blank(group)`."""
+    qs = Product.objects.filter(hazard__isnull=True)
+    if country:
+        qs = qs.filter(activity__country=country)
+    if key in ("year", "quarter", "month"):
+        qs = _with_period(qs, "released_on")
+        fields = {"year": ["year"], "quarter": ["year", "quarter"], "month": ["year", "month"]}[key]
+        rows: list[dict] = [
+            {**r, "grp": _period_label(key, {"quarter": None, "month": 0, **r})}
+            for r in qs.values(*fields).annotate(n=Count("id"), m2=Sum("area_m2")).order_by(*fields)
+        ]
+    else:
+        rows = [dict(r) for r in qs.values(grp=F(key)).annotate(n=Count("id"), m2=Sum("area_m2")).order_by("grp")]
+    items = out if isinstance(out, dict) else {item["group"]: item for item in out}
+    for item in items.values():
+        item["outside_hazards_products"], item["outside_hazards_m2"] = 0, 0.0
+    for r in rows:
+        item = items.get(r["grp"])
+        if item is None:
+            item = items[r["grp"]] = blank(r["grp"])
+            if isinstance(out, list):
+                out.append(item)
+        item["outside_hazards_products"] = item.get("outside_hazards_products", 0) + r["n"]
+        item["outside_hazards_m2"] = item.get("outside_hazards_m2", 0.0) + (r["m2"] or 0.0)
 
 
 #: Figures of a hazard grouping that only polygon hazards (the ledger's rows) have.
@@ -246,9 +309,25 @@ def _by_release(group_by: str, country: str | None) -> list[dict]:
         )
     else:
         devices = {}
+    key = group_by if period else OUTSIDE_GROUPS[group_by]
+    _add_outside_hazards(out, key, country, blank=_blank_period if period else _empty_period)
     for group, item in out.items():
         item["devices"] = devices.get(group, {})
     return [out[k] for k in sorted(out, key=lambda g: (g is None, str(g)))]
+
+
+def _blank_period(group) -> dict:
+    item = _empty_period(group)
+    for key in ("new_hazards", "new_point_hazards"):
+        item[key] = 0
+    for key in (
+        "new_contamination_m2",
+        "new_contamination_unique_m2",
+        "new_contamination_overlap_m2",
+        "new_point_estimated_m2",
+    ):
+        item[key] = 0.0
+    return item
 
 
 def _recorded_label(group_by: str, row: dict) -> str:
@@ -350,7 +429,7 @@ def discrepancies(tolerance: float = 0.05, country: str | None = None) -> list[d
         .only("code", "reported_area_m2", "area_m2", "hazard__code")  # no polygons
     )
     if country:
-        qs = qs.filter(hazard__country=country)
+        qs = qs.filter(in_country(country))
     out = []
     for p in qs.order_by("code"):
         if p.reported_area_m2 is None:  # excluded above; this tells the type checker
@@ -360,7 +439,7 @@ def discrepancies(tolerance: float = 0.05, country: str | None = None) -> list[d
             out.append(
                 {
                     "code": p.code,
-                    "hazard_code": p.hazard.code,
+                    "hazard_code": p.hazard.code if p.hazard else None,
                     "reported_area_m2": p.reported_area_m2,
                     "area_m2": p.area_m2,
                     "difference_m2": diff,

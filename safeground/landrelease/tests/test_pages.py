@@ -69,8 +69,9 @@ def test_summary_by_province_has_the_row_the_chart_and_the_checks(
     west, _east = release_parts(hazard, activity)
     ledger = HazardLedger.objects.get(hazard=hazard)
     # One reads the programmes (the country links); each of the three summaries one more, for the
-    # point hazards counted apart.
-    with django_assert_max_num_queries(19):
+    # point hazards counted apart; the summaries by country and by year one more each, for the
+    # products released outside every hazard.
+    with django_assert_max_num_queries(21):
         html = html_of(signed_in.get("/ledger/"))
     assert reverse("ledger-summary") == "/ledger/"
     # The province row, with its name, code and figures (one unit for the table, with separators).

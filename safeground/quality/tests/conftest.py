@@ -55,6 +55,7 @@ class Defects:
     p_ov_b: str = "KH02-HAZ-000001-LR-005"
     p_out: str = "KH02-HAZ-000001-LR-006"
     p_late: str = "KH02-HAZ-000011-LR-001"
+    p_unfiled: str = "KH-CLR-000001-LR-001"  # filed under no hazard, yet inside `main`
     # devices (all on p_ok) and activities
     d_ok: str = "KH02-DEV-000001"
     d_out: str = "KH02-DEV-000002"
@@ -74,6 +75,7 @@ EXPECTED = {
     ("vertex-gap", "hazard", Defects.long, "advisory"),
     ("hazard-overlap", "hazard", Defects.ov_b, "must_fix"),
     ("product-outside-hazard", "product", Defects.p_out, "must_fix"),
+    ("product-without-hazard-overlaps", "product", Defects.p_unfiled, "must_fix"),
     ("product-overlap", "product", Defects.p_ov_b, "must_fix"),
     ("device-outside-product", "device", Defects.d_out, "must_fix"),
     ("date-order", "product", Defects.p_early, "must_fix"),
@@ -228,6 +230,7 @@ def build_defects(organisation, codes: Defects | None = None) -> Defects:
             _product(c.p_ov_b, main, act, box(103.046, 13.049)),
             _product(c.p_out, main, act, box(103.054, 13.049, 0.003)),  # 0.002° east of every hazard
             _product(c.p_late, by_code[c.late], act, box(103.2505, 13.1005, 0.001, 0.001), released=D(2024, 4, 1)),
+            _product(c.p_unfiled, None, act, box(103.050, 13.049)),  # in `main`, clear of its products
         ]
     )
     p_ok = products[0]

@@ -47,7 +47,8 @@ class Command(BaseCommand):
             "--orphans",
             default="refuse",
             choices=ORPHANS,
-            help="products that overlap no hazard: refuse them (default), or historical-hazard: rebuild a closed "
+            help="products that overlap no hazard: refuse them (default); outside: keep them with no hazard, "
+            "their ground counted as released outside every hazard; or historical-hazard: rebuild a closed "
             "hazard from each one's footprint, flagged reconstructed",
         )
         parser.add_argument("--errors", help="where to write the error report (default: FILE.errors.csv)")

@@ -14,7 +14,9 @@ quietly (exit 0) when the reader goes away, e.g. `safeground ledger --json | hea
 
 Grouped figures (--by): estimated and remaining area as the sum over the hazards, the unique area
 (the group's share of the union: ground shared by hazards counts once, for the one recorded first)
-and the overlap between them (decision 0016).
+and the overlap between them (decision 0016). By country and by the release groupings, products filed
+under no hazard (imported with `--orphans outside`) are counted apart: `outside_hazards_products` and
+`outside_hazards_m2`.
 """
 
 import json
@@ -113,6 +115,8 @@ class Command(BaseCommand):
                     "point_estimated_m2",
                     "new_point_hazards",
                     "new_point_estimated_m2",
+                    "outside_hazards_products",
+                    "outside_hazards_m2",
                 )
                 if rows and c in rows[0]
             ]
