@@ -1,7 +1,7 @@
 """The Ninja API: one router per app, mounted under /api/v1/ (OpenAPI at /api/v1/openapi.json)."""
 
 from safeground.core.auth import read_auth
-from safeground.core.errors import StaleVersion, ValidationFailed
+from safeground.core.errors import PreconditionRequired, StaleVersion, ValidationFailed
 from safeground.core.geometry import GeometryError
 from safeground.core.openapi import SafeGroundAPI
 from safeground.dashboard.api import router as dashboard_router
@@ -38,6 +38,11 @@ def validation_failed(request, exc: ValidationFailed):
 @api.exception_handler(StaleVersion)
 def stale_version(request, exc: StaleVersion):
     return api.create_response(request, exc.as_dict(), status=412)
+
+
+@api.exception_handler(PreconditionRequired)
+def precondition_required(request, exc: PreconditionRequired):
+    return api.create_response(request, exc.as_dict(), status=428)
 
 
 @api.exception_handler(GeometryError)

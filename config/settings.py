@@ -108,7 +108,9 @@ def database_from_url(url: str) -> dict:
     if url.startswith("spatialite://"):
         Path(config["NAME"]).parent.mkdir(parents=True, exist_ok=True)
         config["ENGINE"] = "safeground.core.dbbackends.spatialite"
-        config["OPTIONS"] = {"timeout": 30}
+        # Writers queue for up to 30 s (core/dbbackends/spatialite); a write transaction takes the
+        # write lock when it begins, so it never fails halfway on "database is locked" (decision 0022).
+        config["OPTIONS"] = {"timeout": 30, "transaction_mode": "IMMEDIATE"}
     return config
 
 

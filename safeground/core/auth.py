@@ -1,6 +1,8 @@
 """API authentication: `Authorization: Bearer <token>` from `safeground token create USERNAME`,
 or the signed-in session (with CSRF) for the pages."""
 
+import datetime as dt
+
 from django.contrib.auth.models import Permission
 from django.db.models import Q
 from django.utils import timezone
@@ -8,6 +10,11 @@ from ninja.errors import HttpError
 from ninja.security import HttpBearer, SessionAuth
 
 from safeground.core.models import ApiToken
+
+#: `last_used_at` is a token's last write, to the nearest few minutes: recording every request would
+#: make each read a write, which on SQLite takes the one write lock (decision 0022).
+LAST_USED_EVERY = dt.timedelta(minutes=5)
+SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
 
 
 class BearerToken(HttpBearer):
@@ -19,7 +26,11 @@ class BearerToken(HttpBearer):
         )
         if row is None:
             return None
-        ApiToken.objects.filter(pk=row.pk).update(last_used_at=timezone.now())
+        now = timezone.now()
+        if request.method not in SAFE_METHODS and (
+            row.last_used_at is None or now - row.last_used_at >= LAST_USED_EVERY
+        ):
+            ApiToken.objects.filter(pk=row.pk).update(last_used_at=now)
         request.user = row.user
         return row.user
 

@@ -71,4 +71,18 @@ class StaleVersion(ValueError):
         self.expected, self.current = expected, current
 
     def as_dict(self) -> dict:
-        return {"detail": str(self), "field": "version", "reason": "stale"}
+        return {"detail": str(self), "field": "If-Match", "reason": "stale", "current_version": self.current}
+
+
+class PreconditionRequired(ValueError):
+    """A change sent without `If-Match` to an API that needs it (HTTP 428): the client must say which
+    version it changed, so that a change to an older one cannot overwrite someone else's silently."""
+
+    def __init__(self, what: str, current: int):
+        super().__init__(
+            f'changing {what} needs If-Match: "<version>", the version you read (it is now at version {current})'
+        )
+        self.current = current
+
+    def as_dict(self) -> dict:
+        return {"detail": str(self), "field": "If-Match", "reason": "required", "current_version": self.current}

@@ -50,6 +50,12 @@ class Record(models.Model):
     source_attributes = models.JSONField(
         null=True, blank=True, help_text="The source's columns that map to no field, as they were read"
     )
+    # Optimistic locking (core/versions.py, decision 0019): the services raise it with every change;
+    # the API shows it as the ETag and refuses a change made to an older one. A database default,
+    # so that bulk writes (COPY) that leave it out start every record at 1.
+    version = models.PositiveIntegerField(
+        default=1, db_default=1, editable=False, help_text="Raised by every change (If-Match)"
+    )
     # No index: a record reads its own batch; listing a batch's rows is rare and may scan.
     batch = models.ForeignKey(
         "core.Batch", null=True, blank=True, editable=False, on_delete=models.PROTECT, db_index=False, related_name="+"

@@ -29,3 +29,4 @@ class ErrorOut(Schema):
     field: str | None = None
     reason: str = ""
     location: dict[str, float] | None = None
+    current_version: int | None = None  # 412 and 428: the record's version now (send it as If-Match)

@@ -1,15 +1,17 @@
 """Optimistic locking for editable records: a `version` that every change raises, and `If-Match`.
 
-A client reads a record with its version, and sends the change with `If-Match: "<version>"`. When
-someone else changed the record in between, the write is refused (`StaleVersion`, HTTP 412) instead
-of silently overwriting their change. Without `If-Match` the change applies to the current version.
+A client reads a record with its version (the API's ETag), and sends the change with
+`If-Match: "<version>"`. When someone else changed the record in between, the write is refused
+(`StaleVersion`, HTTP 412) instead of silently overwriting their change. The API's PATCH operations
+need the header (`required`: 428 without it); the services, the CLI and imports may omit it, and
+their change applies to the current version (decision 0019).
 """
 
 from __future__ import annotations
 
 import re
 
-from safeground.core.errors import StaleVersion, ValidationFailed
+from safeground.core.errors import PreconditionRequired, StaleVersion, ValidationFailed
 
 _IF_MATCH = re.compile(r'^\s*(?:W/)?"?(\d{1,9})"?\s*$')
 
@@ -38,3 +40,27 @@ def advance(record, expected: int | None, what: str) -> None:
     (`select_for_update`), before saving it."""
     check(record, expected, what)
     record.version += 1
+
+
+def required(request, record, what: str) -> int | None:
+    """The version `If-Match` names; `PreconditionRequired` (428) without the header. `*` (any
+    version) is taken as asked: the change applies to the current version."""
+    if request.headers.get("If-Match") is None:
+        raise PreconditionRequired(what, record.version)
+    return if_match(request)
+
+
+def etag(record) -> str:
+    """The ETag of a record: its version, quoted."""
+    return f'"{record.version}"'
+
+
+def lock(record, expected: int | None, what: str):
+    """Re-read `record` locked for the change (`select_for_update`; on SQLite the transaction already
+    holds the write lock), refuse a stale `expected` version, and raise the version: every field is
+    then the stored one, so the caller's change never carries another writer's older values back.
+    Call inside the service's transaction, before applying the change."""
+    list(type(record).objects.select_for_update().filter(pk=record.pk).values_list("pk", flat=True))
+    record.refresh_from_db()
+    advance(record, expected, what)
+    return record

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from ninja import Field, Router, Schema, Status
 
@@ -78,12 +79,15 @@ def add_programme(request, body: ProgrammeIn):
 
 @router.patch(
     "/{iso3}",
-    response={200: ProgrammeOut, 403: ErrorOut, 404: ErrorOut, 412: ErrorOut, 422: ErrorOut},
+    response={200: ProgrammeOut, 403: ErrorOut, 404: ErrorOut, 412: ErrorOut, 422: ErrorOut, 428: ErrorOut},
     auth=needs("gazetteer.change_programme"),
     summary="Change a programme's profile",
 )
-def change_programme(request, iso3: str, body: ProgrammeChange):
-    """With `If-Match: "<version>"`, a change to an older version than the stored one is refused (412)."""
-    get_object_or_404(Programme, iso3=iso3.upper())
-    changes = body.dict(exclude_unset=True)
-    return _out(programmes.edit_programme(iso3, expected_version=versions.if_match(request), **changes))
+def change_programme(request, response: HttpResponse, iso3: str, body: ProgrammeChange):
+    """Needs `If-Match: "<version>"`: 428 without it, 412 when the profile changed since (both name
+    the current version)."""
+    programme = get_object_or_404(Programme, iso3=iso3.upper())
+    expected = versions.required(request, programme, f"programme {programme.iso3}")
+    changed = programmes.edit_programme(iso3, expected_version=expected, **body.dict(exclude_unset=True))
+    response["ETag"] = versions.etag(changed)
+    return _out(changed)

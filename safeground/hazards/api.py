@@ -1,9 +1,11 @@
 import json
 
 from django.db import transaction
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from ninja import Query, Router, Schema, Status
 
+from safeground.core import versions
 from safeground.core.auth import needs
 from safeground.core.geojson import FeatureCollectionOut, FeatureOut, feature, page
 from safeground.core.history import history_entries
@@ -51,8 +53,11 @@ def _get(code: str) -> Hazard:
 
 
 @router.get("/{code}", response=FeatureOut, summary="One hazard (GeoJSON Feature)")
-def get_hazard(request, code: str):
-    return feature(_get(code), geom_field="shape", properties=queries.hazard_properties)
+def get_hazard(request, response: HttpResponse, code: str):
+    """The `ETag` header (and `properties.version`) is the version to send back as `If-Match` with a change."""
+    hazard = _get(code)
+    response["ETag"] = versions.etag(hazard)
+    return feature(hazard, geom_field="shape", properties=queries.hazard_properties)
 
 
 @router.get("/{code}/history", response=list[HistoryEntry], summary="Change history of a hazard")
@@ -113,9 +118,20 @@ def hazard_traverses(request, code: str):
 
 
 @router.patch(
-    "/{code}", response={200: FeatureOut, 422: ErrorOut}, auth=needs("hazards.change_hazard"), summary="Update a hazard"
+    "/{code}",
+    response={200: FeatureOut, 412: ErrorOut, 422: ErrorOut, 428: ErrorOut},
+    auth=needs("hazards.change_hazard"),
+    summary="Update a hazard",
 )
-def update_hazard(request, code: str, payload: HazardPatch):
+def update_hazard(request, response: HttpResponse, code: str, payload: HazardPatch):
+    """Needs `If-Match: "<version>"` (the `ETag` of the hazard as read): 428 without it, 412 when
+    someone changed the hazard since (both name the current version); nothing is written then."""
+    hazard = _get(code)
+    expected = versions.required(request, hazard, f"hazard {hazard.code}")
     with transaction.atomic():
-        hazard = services.update_hazard_from_input(_get(code), payload.dict(exclude_unset=True), user=request.user)
-    return feature(_get(hazard.code), geom_field="shape", properties=queries.hazard_properties)
+        hazard = services.update_hazard_from_input(
+            hazard, payload.dict(exclude_unset=True), user=request.user, expected_version=expected
+        )
+    changed = _get(hazard.code)
+    response["ETag"] = versions.etag(changed)
+    return feature(changed, geom_field="shape", properties=queries.hazard_properties)

@@ -76,6 +76,7 @@ SHAPES = {"polygon": "geom", "point": "point"}
 def hazard_properties(h: Hazard) -> dict:
     return {
         "code": h.code,
+        "version": h.version,
         "name": h.name,
         "hazard_class": h.hazard_class,
         "status": h.status,

@@ -15,7 +15,7 @@ from django.db.models import Q
 from django.utils import timezone
 from simple_history.utils import bulk_update_with_history
 
-from safeground.core import bulk, columns
+from safeground.core import bulk, columns, versions
 from safeground.core.codes import allocate_codes, next_code
 from safeground.core.columns import BulkResult, Checked
 from safeground.core.dates import PRECISION_CHOICES
@@ -470,10 +470,20 @@ UPDATABLE = {
 
 @transaction.atomic
 def update_hazard(
-    hazard: Hazard, *, user=None, status_changed_on: dt.date | None = None, reason: str | None = None, **changes
+    hazard: Hazard,
+    *,
+    user=None,
+    status_changed_on: dt.date | None = None,
+    reason: str | None = None,
+    expected_version: int | None = None,
+    **changes,
 ) -> Hazard:
     """Apply a partial update. Geometry changes recompute area and location; status changes are dated.
     `reason` goes in the history (a re-import names its file).
+
+    The row is re-read locked and its version raised (core/versions.py): `expected_version`, when
+    given, must be the stored one (else StaleVersion, nothing written), and fields the change leaves
+    alone keep their stored values, never an older copy's.
 
     A hazard may change between a polygon and a point. `radius_m` belongs to a point: a new point keeps
     the declared radius unless one is given (None clears it); a polygon has none."""
@@ -481,6 +491,10 @@ def update_hazard(
     unknown -= {"suspected_models"}
     if unknown:
         raise ValidationFailed(f"cannot update field(s): {', '.join(sorted(unknown))}", field=sorted(unknown)[0])
+    if not changes:
+        versions.check(hazard, expected_version, f"hazard {hazard.code}")
+        return hazard
+    versions.lock(hazard, expected_version, f"hazard {hazard.code}")
     if "hazard_class" in changes:
         _check_choice("hazard_class", changes["hazard_class"], Hazard.CLASS_CHOICES)
     if "status" in changes:
@@ -595,14 +609,16 @@ def create_hazard_from_input(data, *, user=None):
     return create_hazard(geometry=input_geometry(data.geometry, "geometry"), user=user, **fields), None, None
 
 
-def update_hazard_from_input(hazard: Hazard, changes: dict, *, user=None) -> Hazard:
+def update_hazard_from_input(
+    hazard: Hazard, changes: dict, *, user=None, expected_version: int | None = None
+) -> Hazard:
     """Apply the set fields of an input payload (`HazardPatch`), its GeoJSON geometries parsed."""
     from safeground.core.geojson import input_geometry
 
     for field in ("geometry", "benchmark"):
         if changes.get(field) is not None:
             changes[field] = input_geometry(changes[field], field)
-    return update_hazard(hazard, user=user, **changes)
+    return update_hazard(hazard, user=user, expected_version=expected_version, **changes)
 
 
 def delete_synthetic_traverses() -> dict[str, int]:

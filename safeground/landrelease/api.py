@@ -1,7 +1,9 @@
 from django.db import transaction
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from ninja import Query, Router, Schema, Status
 
+from safeground.core import versions
 from safeground.core.auth import needs
 from safeground.core.geojson import FeatureCollectionOut, FeatureOut, feature, input_geometry, page
 from safeground.core.history import history_entries
@@ -45,8 +47,11 @@ def list_products(request, filters: Query[ProductFilters]):
 
 
 @products_router.get("/{code}", response=FeatureOut, summary="One land release product")
-def get_product(request, code: str):
-    return feature(_product(code), geom_field="geom", properties=queries.product_properties)
+def get_product(request, response: HttpResponse, code: str):
+    """The `ETag` header (and `properties.version`) is the version to send back as `If-Match` with a change."""
+    product = _product(code)
+    response["ETag"] = versions.etag(product)
+    return feature(product, geom_field="geom", properties=queries.product_properties)
 
 
 @products_router.get("/{code}/history", response=list[HistoryEntry], summary="Change history of a product")
@@ -66,17 +71,23 @@ def create_product(request, payload: ProductIn):
 
 @products_router.patch(
     "/{code}",
-    response={200: FeatureOut, 422: ErrorOut},
+    response={200: FeatureOut, 412: ErrorOut, 422: ErrorOut, 428: ErrorOut},
     auth=needs("landrelease.change_product"),
     summary="Update a product",
 )
-def update_product(request, code: str, payload: ProductPatch):
+def update_product(request, response: HttpResponse, code: str, payload: ProductPatch):
+    """Needs `If-Match: "<version>"` (the `ETag` of the product as read): 428 without it, 412 when
+    someone changed the product since (both name the current version); nothing is written then."""
+    product = _product(code)
+    expected = versions.required(request, product, f"product {product.code}")
     changes = payload.dict(exclude_unset=True)
     if changes.get("geometry") is not None:
         changes["geometry"] = input_geometry(changes["geometry"], "geometry")
     with transaction.atomic():
-        services.update_product(_product(code), user=request.user, **changes)
-    return feature(_product(code), geom_field="geom", properties=queries.product_properties)
+        services.update_product(product, user=request.user, expected_version=expected, **changes)
+    changed = _product(code)
+    response["ETag"] = versions.etag(changed)
+    return feature(changed, geom_field="geom", properties=queries.product_properties)
 
 
 class DeviceFilters(Schema):

@@ -2,9 +2,10 @@
 
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models import Count, OuterRef, Q, QuerySet, Sum
 
 from safeground.core.geojson import parse_bbox
+from safeground.core.listing import total
 from safeground.hazards.queries import admin_area_filter
 from safeground.landrelease.models import Device, Product
 
@@ -32,7 +33,8 @@ def products(
     qs = (
         Product.objects.select_related("hazard", "activity__organisation")
         .defer("hazard__geom", "hazard__benchmark", "activity__reference_point")
-        .annotate(device_count=Sum("devices__count"))
+        # A correlated subquery, not a join and GROUP BY: a page of 50 sums its own devices only.
+        .annotate(device_count=total(Device.objects.filter(product=OuterRef("pk")), "SUM", "count"))
     )
     box = parse_bbox(bbox)
     if box is not None:
@@ -57,6 +59,7 @@ def products(
 def product_properties(p: Product) -> dict:
     return {
         "code": p.code,
+        "version": p.version,
         "outcome": p.outcome,
         "hazard_code": p.hazard.code if p.hazard else None,  # None: released outside every hazard
         "activity_code": p.activity.code,

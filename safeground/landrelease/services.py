@@ -8,6 +8,7 @@ import shapely
 from django.contrib.gis.geos import MultiPolygon, Point
 from django.db import transaction
 
+from safeground.core import versions
 from safeground.core.codes import next_code
 from safeground.core.errors import ValidationFailed
 from safeground.core.geojson import to_geos
@@ -108,11 +109,17 @@ def create_product(
 
 
 @transaction.atomic
-def update_product(product: Product, *, user=None, **changes) -> Product:
+def update_product(product: Product, *, user=None, expected_version: int | None = None, **changes) -> Product:
+    """A partial update, on the row re-read locked with its version raised (core/versions.py):
+    `expected_version`, when given, must be the stored one (else StaleVersion, nothing written)."""
     allowed = {"outcome", "geometry", "released_on", "clearance_depth_cm", "reported_area_m2"}
     unknown = set(changes) - allowed
     if unknown:
         raise ValidationFailed(f"cannot update field(s): {', '.join(sorted(unknown))}", field=sorted(unknown)[0])
+    if not changes:
+        versions.check(product, expected_version, f"product {product.code}")
+        return product
+    versions.lock(product, expected_version, f"product {product.code}")
     outcome = changes.get("outcome", product.outcome)
     depth = changes.get("clearance_depth_cm", product.clearance_depth_cm)
     reported = changes.get("reported_area_m2", product.reported_area_m2)

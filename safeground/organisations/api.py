@@ -1,5 +1,6 @@
 import datetime as dt
 
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from ninja import Field, Router, Schema, Status
 from ninja.errors import HttpError
@@ -405,15 +406,18 @@ def add_organisation(request, body: OrganisationIn):
 
 @router.patch(
     "/{acronym}",
-    response={200: OrganisationOut, 403: ErrorOut, 404: ErrorOut, 412: ErrorOut, 422: ErrorOut},
+    response={200: OrganisationOut, 403: ErrorOut, 404: ErrorOut, 412: ErrorOut, 422: ErrorOut, 428: ErrorOut},
     auth=needs("organisations.change_organisation"),
     summary="Change or deactivate an organisation",
 )
-def change_organisation(request, acronym: str, body: OrganisationChange):
-    """With `If-Match: "<version>"`, a change to an older version than the stored one is refused (412)."""
-    get_object_or_404(Organisation, acronym=acronym)
-    changes = body.dict(exclude_unset=True)
-    return structure.edit_organisation(acronym, expected_version=versions.if_match(request), **changes)
+def change_organisation(request, response: HttpResponse, acronym: str, body: OrganisationChange):
+    """Needs `If-Match: "<version>"`: 428 without it, 412 when the organisation changed since (both
+    name the current version)."""
+    org = get_object_or_404(Organisation, acronym=acronym)
+    expected = versions.required(request, org, f"organisation {org.acronym}")
+    changed = structure.edit_organisation(acronym, expected_version=expected, **body.dict(exclude_unset=True))
+    response["ETag"] = versions.etag(changed)
+    return changed
 
 
 @router.post(

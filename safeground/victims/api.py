@@ -17,7 +17,7 @@ from django.shortcuts import get_object_or_404
 from ninja import Query, Router, Schema, Status
 from ninja.errors import HttpError
 
-from safeground.core import crypto
+from safeground.core import crypto, versions
 from safeground.core.auth import needs
 from safeground.core.errors import ValidationFailed
 from safeground.core.geojson import FeatureCollectionOut, FeatureOut, feature, input_geometry, page
@@ -50,6 +50,7 @@ from safeground.victims.schemas import (
 
 router = Router(tags=["accidents, victims and assistance"])
 ERRORS = {401: ErrorOut, 403: ErrorOut, 422: ErrorOut, 503: ErrorOut}
+VERSIONED = {412: ErrorOut, 428: ErrorOut}  # If-Match stale or missing (core/versions.py)
 NOTE = (
     'Counts from 1 to 4 are shown as "<5"; "x" is a count withheld so that a small one cannot be worked '
     "out from a total."
@@ -349,8 +350,11 @@ def _victim(code: str) -> Victim:
     auth=needs("victims.view_victim"),
     summary="One victim (pseudonymised)",
 )
-def get_victim(request, code: str):
-    return queries.victim_properties(_victim(code))
+def get_victim(request, response: HttpResponse, code: str):
+    """The `ETag` header (and `version`) is the version to send back as `If-Match` with a rectification."""
+    victim = _victim(code)
+    response["ETag"] = versions.etag(victim)
+    return queries.victim_properties(victim)
 
 
 @router.post("/{code}/personal-data", response={200: PersonalDataOut, **ERRORS}, auth=personal(access.VIEW_PERSONAL))
@@ -366,15 +370,19 @@ def personal_data(request, code: str, payload: PurposeIn):
 
 @router.patch(
     "/{code}",
-    response={200: VictimOut, **ERRORS},
+    response={200: VictimOut, **ERRORS, **VERSIONED},
     auth=personal(access.CHANGE_PERSONAL),
     summary="Rectify a victim record",
 )
-def rectify(request, code: str, payload: VictimPatch):
-    """Correct a record on request (any field, personal ones included); audited with the purpose."""
+def rectify(request, response: HttpResponse, code: str, payload: VictimPatch):
+    """Correct a record on request (any field, personal ones included); audited with the purpose.
+    Needs `If-Match: "<version>"` (428 without it, 412 when the record changed since)."""
     changes = payload.dict(exclude_unset=True)
     purpose = changes.pop("purpose")
-    victim = _guarded(lambda: services.rectify(_victim(code), _actor(request, purpose), **changes))
+    victim = _victim(code)
+    expected = versions.required(request, victim, f"victim {victim.code}")
+    victim = _guarded(lambda: services.rectify(victim, _actor(request, purpose), expected_version=expected, **changes))
+    response["ETag"] = versions.etag(victim)
     return queries.victim_properties(Victim.objects.select_related("accident", "accident__province").get(pk=victim.pk))
 
 
@@ -408,14 +416,21 @@ def add_referral(request, code: str, payload: ReferralIn):
 
 @router.patch(
     "/referrals/{referral_id}",
-    response={200: RecordedOut, **ERRORS},
+    response={200: RecordedOut, **ERRORS, **VERSIONED},
     auth=personal("victims.change_referral"),
 )
-def update_referral(request, referral_id: str, payload: ReferralPatch):
-    """The outcome of a referral (status, date, notes)."""
+def update_referral(request, response: HttpResponse, referral_id: str, payload: ReferralPatch):
+    """The outcome of a referral (status, date, notes). Needs `If-Match: "<version>"` (the `version`
+    the referral was read with: 428 without it, 412 when it changed since)."""
     referral = get_object_or_404(Referral.objects.select_related("victim", "victim__accident"), pk=referral_id)
-    r = _guarded(lambda: services.update_referral(referral, _actor(request), **payload.dict(exclude_unset=True)))
-    return {"id": str(r.id), "victim": referral.victim.code}
+    expected = versions.required(request, referral, f"referral {referral.pk}")
+    r = _guarded(
+        lambda: services.update_referral(
+            referral, _actor(request), expected_version=expected, **payload.dict(exclude_unset=True)
+        )
+    )
+    response["ETag"] = versions.etag(r)
+    return {"id": str(r.id), "victim": referral.victim.code, "version": r.version}
 
 
 @router.post("/{code}/follow-ups", response={201: RecordedOut, **ERRORS}, auth=personal("victims.add_followup"))

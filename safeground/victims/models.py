@@ -211,6 +211,9 @@ class Referral(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     is_synthetic = models.BooleanField(default=False)
+    version = models.PositiveIntegerField(
+        default=1, db_default=1, editable=False, help_text="Raised by every change (If-Match)"
+    )
     history = HistoricalRecords(excluded_fields=["notes_enc"])
 
     class Meta:

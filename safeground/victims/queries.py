@@ -170,6 +170,7 @@ def victim_properties(v: Victim) -> dict:
     a = v.accident
     return {
         "code": v.code,
+        "version": v.version,
         "accident": a.code,
         "year": a.occurred_on.year,
         "country": a.country,

@@ -89,6 +89,7 @@ class ExportIn(Schema):
 
 class VictimOut(Schema):
     code: str
+    version: int
     accident: str
     year: int
     country: str
@@ -179,6 +180,7 @@ class FollowUpIn(Schema):
 class RecordedOut(Schema):
     id: str
     victim: str
+    version: int | None = None  # of the record written, where it is versioned (a referral)
 
 
 class StatisticsOut(Schema):

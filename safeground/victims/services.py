@@ -18,7 +18,7 @@ from django.contrib.gis.geos import Point
 from django.db import transaction
 from django.utils import timezone
 
-from safeground.core import crypto
+from safeground.core import crypto, versions
 from safeground.core.codes import next_code
 from safeground.core.dates import PRECISION_CHOICES
 from safeground.core.errors import ValidationFailed
@@ -308,6 +308,7 @@ def settle_evidence(
     from safeground.hazards import services as hazard_services
 
     _choice("action", action, [("link", ""), ("new_hazard", ""), ("dismiss", "")])
+    versions.lock(accident, None, f"accident {accident.code}")
     if accident.evidence_status not in ("proposed", "dismissed") and action != "link":
         raise ValidationFailed(
             f"{accident.code} is {accident.get_evidence_status_display().lower()}; nothing to decide",
@@ -541,8 +542,9 @@ def export_personal(victims: Iterable[Victim], actor: Actor) -> list[dict]:
     return rows
 
 
-def rectify(victim: Victim, actor: Actor, **changes) -> Victim:
-    """Correct a victim's record on request; the purpose says whose request and why (audited)."""
+def rectify(victim: Victim, actor: Actor, expected_version: int | None = None, **changes) -> Victim:
+    """Correct a victim's record on request; the purpose says whose request and why (audited).
+    `expected_version`: the version the correction was made to (StaleVersion when older)."""
     access.require(actor, access.CHANGE_PERSONAL, [victim], action="rectify")
     access.require_purpose(actor.purpose)
     if victim.erased_at is not None and any(f in changes for f in VICTIM_ENCRYPTED):
@@ -554,13 +556,14 @@ def rectify(victim: Victim, actor: Actor, **changes) -> Victim:
         raise ValidationFailed(f"cannot rectify field(s): {', '.join(sorted(unknown))}", field=sorted(unknown)[0])
     if not changes:
         raise ValidationFailed("nothing to rectify: give at least one field", field=None)
-    return _rectify(victim, actor, changes)
+    return _rectify(victim, actor, changes, expected_version)
 
 
 @transaction.atomic
-def _rectify(victim: Victim, actor: Actor, changes: dict) -> Victim:
+def _rectify(victim: Victim, actor: Actor, changes: dict, expected_version: int | None = None) -> Victim:
     ring = check_key()
     victim = Victim.objects.select_for_update().get(pk=victim.pk)
+    versions.advance(victim, expected_version, f"victim {victim.code}")
     changes = dict(changes)
     plain = {k: v for k, v in changes.items() if k in PLAIN_FIELDS}
     if "date_of_birth" in changes or "age_years" in plain:
@@ -593,6 +596,7 @@ def erase(victim: Victim, actor: Actor) -> Victim:
 @transaction.atomic
 def _erase(victim: Victim, actor: Actor) -> Victim:
     victim = Victim.objects.select_for_update().get(pk=victim.pk)
+    versions.advance(victim, None, f"victim {victim.code}")
     for f in VICTIM_ENCRYPTED:
         setattr(victim, f"{f}_enc", "")
     victim.age_years = None  # with sex and the accident's place, an exact age narrows who it was
@@ -678,14 +682,18 @@ def _add_referral(victim, actor, need, provider, referred_on, notes, status, is_
     return r
 
 
-def update_referral(referral: Referral, actor: Actor, *, status=None, outcome_on=None, notes=None) -> Referral:
+def update_referral(
+    referral: Referral, actor: Actor, *, status=None, outcome_on=None, notes=None, expected_version: int | None = None
+) -> Referral:
+    """The outcome of a referral; `expected_version`: the version the change was made to (StaleVersion when older)."""
     _va(actor, referral.victim, "victims.change_referral")
-    return _update_referral(referral, actor, status, _date(outcome_on, "outcome_on"), notes)
+    return _update_referral(referral, actor, status, _date(outcome_on, "outcome_on"), notes, expected_version)
 
 
 @transaction.atomic
-def _update_referral(referral, actor, status, outcome_on, notes) -> Referral:
+def _update_referral(referral, actor, status, outcome_on, notes, expected_version=None) -> Referral:
     ring = check_key()
+    versions.lock(referral, expected_version, f"referral {referral.pk}")
     if status is not None:
         _choice("status", status, Referral.STATUS_CHOICES)
         referral.status = status

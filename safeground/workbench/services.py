@@ -164,6 +164,7 @@ def resubmit(submission: Submission, *, payload: dict, user, revision: int | Non
         for name, value in prepared.items():
             setattr(row, name, value)
         row.status, row.revision, row.last_error = "pending", row.revision + 1, ""
+        row.version += 1  # the record's version (core/versions.py) moves with its revision
         record_author(row, user)
         row.save()
         return row
@@ -177,6 +178,7 @@ def withdraw(submission: Submission, *, user, revision: int | None = None) -> Su
                 _("%(code)s can't be withdrawn by %(user)s now") % {"code": row.code, "user": user.get_username()}
             )
         row.status, row.revision = "withdrawn", row.revision + 1
+        row.version += 1
         record_author(row, user)
         row.save()
         return row
@@ -212,6 +214,7 @@ def approve(submission: Submission, *, user, revision: int | None = None, commen
                     )
             row.result_code = appliers.apply(row.kind, row.action, row.payload, user, row.target_code)
             row.status, row.revision, row.last_error = "approved", row.revision + 1, ""
+            row.version += 1
             row.reviewed_by, row.reviewed_at, row.review_comment = user, timezone.now(), comment
             record_author(row, user)
             row.save()
@@ -229,6 +232,7 @@ def return_for_changes(submission: Submission, *, user, comment: str, revision: 
         row = _locked(submission, revision)
         _check_reviewer(row, user)
         row.status, row.revision = "returned", row.revision + 1
+        row.version += 1
         row.reviewed_by, row.reviewed_at, row.review_comment = user, timezone.now(), comment.strip()
         record_author(row, user)
         row.save()

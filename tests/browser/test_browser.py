@@ -5,7 +5,7 @@ drawn on the map; an operator cannot see another organisation's submissions; the
 the pages into Khmer. Screenshots of the main pages (English and Khmer, 1366×768 and 390-px phone)
 are written to $SAFEGROUND_SCREENSHOTS (default var/screenshots/) as test artefacts.
 
-The site is a real server on the tiny demo (tests/browser/conftest.py); the tests run in order.
+The site is a real server on the tiny demo (tests/conftest.py); the tests run in order.
 """
 
 from __future__ import annotations

@@ -94,11 +94,18 @@ def test_the_api_reads_and_writes_profiles_by_role(api, client_for):
     assert api.get("/api/v1/programmes/xtl").json()["article5_deadline"] == "2031-03-01"
     assert "XTL" in [p["iso3"] for p in api.get("/api/v1/programmes").json()]
 
-    changed = api.patch("/api/v1/programmes/XTL", {"ccm_party": True}, content_type="application/json")
+    missing = api.patch("/api/v1/programmes/XTL", {"ccm_party": True}, content_type="application/json")
+    assert missing.status_code == 428 and missing.json()["reason"] == "required"  # If-Match is needed
+    assert missing.json()["current_version"] == 1 and not Programme.objects.get(iso3="XTL").ccm_party
+    changed = api.patch(
+        "/api/v1/programmes/XTL", {"ccm_party": True}, content_type="application/json", HTTP_IF_MATCH='"1"'
+    )
     assert changed.status_code == 200 and changed.json()["ccm_party"] is True
     assert changed.json()["admin_levels"] == ["Provincia"]  # what the PATCH left out stays
 
-    refused = api.patch("/api/v1/programmes/XTL", {"local_crs": "nonsense"}, content_type="application/json")
+    refused = api.patch(
+        "/api/v1/programmes/XTL", {"local_crs": "nonsense"}, content_type="application/json", HTTP_IF_MATCH='"2"'
+    )
     assert refused.status_code == 422 and refused.json()["field"] == "local_crs"
     assert api.get("/api/v1/programmes/XTZ").status_code == 404
 
@@ -124,8 +131,9 @@ def test_a_change_to_an_older_version_is_refused_with_412_and_nothing_is_written
     assert stale.json() == {
         "detail": "programme XTL has changed since version 1 (it is now at version 2): "
         "reload it and apply your change again",
-        "field": "version",
+        "field": "If-Match",
         "reason": "stale",
+        "current_version": 2,
     }
     bad = api.patch(
         "/api/v1/programmes/XTL", {"name": "Old"}, content_type="application/json", HTTP_IF_MATCH="yesterday"

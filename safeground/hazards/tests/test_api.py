@@ -121,6 +121,7 @@ def test_update_geometry_recomputes_area_and_keeps_history(api, hazard):
         f"/api/v1/hazards/{hazard.code}",
         {"geometry": square(*BATTAMBANG, half_deg=0.001), "status": "suspended"},
         content_type="application/json",
+        HTTP_IF_MATCH=f'"{hazard.version}"',
     )
     assert response.status_code == 200, response.content
     hazard.refresh_from_db()
@@ -138,7 +139,10 @@ def test_bad_update_leaves_the_hazard_as_it_was(api, hazard):
         "coordinates": [[[lon, lat], [lon + 0.01, lat + 0.01], [lon + 0.01, lat], [lon, lat + 0.01], [lon, lat]]],
     }
     response = api.patch(
-        f"/api/v1/hazards/{hazard.code}", {"geometry": bowtie, "status": "closed"}, content_type="application/json"
+        f"/api/v1/hazards/{hazard.code}",
+        {"geometry": bowtie, "status": "closed"},
+        content_type="application/json",
+        HTTP_IF_MATCH=f'"{hazard.version}"',
     )
     assert response.status_code == 422
     fresh = Hazard.objects.get(pk=hazard.pk)

@@ -142,7 +142,8 @@ def test_patch_moves_between_point_and_polygon_and_keeps_the_radius_with_the_poi
     code = post(api, {**NEW, "geometry": point(), "radius_m": 80}).json()["properties"]["code"]
 
     def patch(body):
-        return api.patch(f"/api/v1/hazards/{code}", body, content_type="application/json")
+        version = Hazard.objects.get(code=code).version
+        return api.patch(f"/api/v1/hazards/{code}", body, content_type="application/json", HTTP_IF_MATCH=f'"{version}"')
 
     moved = patch({"geometry": point(SPOT[0] + 0.01, SPOT[1])})
     assert moved.status_code == 200 and moved.json()["properties"]["radius_m"] == 80  # kept with a new point

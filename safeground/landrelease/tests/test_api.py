@@ -73,7 +73,10 @@ def test_update_outcome_and_devices_listing(api, hazard, activity):
         count=1,
     )
     response = api.patch(
-        f"/api/v1/products/{code}", {"outcome": "reduced", "clearance_depth_cm": None}, content_type="application/json"
+        f"/api/v1/products/{code}",
+        {"outcome": "reduced", "clearance_depth_cm": None},
+        content_type="application/json",
+        HTTP_IF_MATCH='"1"',
     )
     assert response.status_code == 200, response.content
     assert response.json()["properties"]["outcome"] == "reduced"

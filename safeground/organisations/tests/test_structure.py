@@ -114,11 +114,17 @@ def test_the_api_creates_changes_and_deactivates_by_role(testland, api, client_f
         content_type="application/json",
     )
     assert bad.status_code == 422 and bad.json()["field"] == "country"
-    wrong_kind = api.patch("/api/v1/organisations/TDO", {"kind": "pirate"}, content_type="application/json")
+    wrong_kind = api.patch(
+        "/api/v1/organisations/TDO", {"kind": "pirate"}, content_type="application/json", HTTP_IF_MATCH='"1"'
+    )
     assert wrong_kind.status_code == 422 and wrong_kind.json()["field"] == "kind"
-    off = api.patch("/api/v1/organisations/TDO", {"is_active": False}, content_type="application/json")
+    off = api.patch(
+        "/api/v1/organisations/TDO", {"is_active": False}, content_type="application/json", HTTP_IF_MATCH='"1"'
+    )
     assert off.status_code == 200 and off.json()["is_active"] is False
-    assert api.patch("/api/v1/organisations/NOPE", {"name": "N"}, content_type="application/json").status_code == 404
+    assert (
+        api.patch("/api/v1/organisations/NOPE", {"name": "N"}, content_type="application/json", HTTP_IF_MATCH='"1"')
+    ).status_code == 404
 
     viewer = client_for("viewer")
     refused = viewer.post(

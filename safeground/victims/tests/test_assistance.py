@@ -38,6 +38,7 @@ def test_assessment_referral_outcome_and_follow_up(client_as, victim):
         f"/api/v1/victims/referrals/{referral_id}",
         {"status": "completed", "outcome_on": "2024-06-01", "notes": "prosthesis delivered"},
         content_type="application/json",
+        HTTP_IF_MATCH='"1"',
     )
     assert done.status_code == 200
     f = post(

@@ -190,6 +190,7 @@ def test_rectification_on_request_is_audited(client_as, victim):
         f"/api/v1/victims/{victim.code}",
         {"purpose": "request of the person, letter 2024/17", "name": "Sokhim Vannarith", "sex": "female"},
         content_type="application/json",
+        HTTP_IF_MATCH=f'"{victim.version}"',
     )
     assert response.status_code == 200, response.content
     assert response.json()["sex"] == "female"
@@ -204,11 +205,17 @@ def test_rectification_on_request_is_audited(client_as, victim):
 def test_rectification_without_purpose_or_role_changes_nothing(client_as, victim):
     stored = Victim.objects.values_list("name_enc", "sex").get(pk=victim.pk)
     no_purpose = client_as("va-officer").patch(
-        f"/api/v1/victims/{victim.code}", {"purpose": "", "name": "X Y"}, content_type="application/json"
+        f"/api/v1/victims/{victim.code}",
+        {"purpose": "", "name": "X Y"},
+        content_type="application/json",
+        HTTP_IF_MATCH=f'"{victim.version}"',
     )
     assert no_purpose.status_code == 422 and no_purpose.json()["field"] == "purpose"
     no_role = client_as("im-officer").patch(
-        f"/api/v1/victims/{victim.code}", {"purpose": PURPOSE, "sex": "female"}, content_type="application/json"
+        f"/api/v1/victims/{victim.code}",
+        {"purpose": PURPOSE, "sex": "female"},
+        content_type="application/json",
+        HTTP_IF_MATCH=f'"{victim.version}"',
     )
     assert no_role.status_code == 403
     assert Victim.objects.values_list("name_enc", "sex").get(pk=victim.pk) == stored
@@ -236,7 +243,10 @@ def test_erasure_on_request_keeps_the_statistics(client_as, victim, accident):
     assert client.get("/api/v1/victims/statistics?by=outcome").json() == stats_before
     assert AccessLog.objects.get(action="erase").purpose == "written request of the person, ref 2024/22"
     again = client.patch(
-        f"/api/v1/victims/{victim.code}", {"purpose": PURPOSE, "name": NAME}, content_type="application/json"
+        f"/api/v1/victims/{victim.code}",
+        {"purpose": PURPOSE, "name": NAME},
+        content_type="application/json",
+        HTTP_IF_MATCH=f'"{Victim.objects.get(pk=victim.pk).version}"',
     )
     assert again.status_code == 422 and "erased" in again.json()["detail"]
 

@@ -19,9 +19,21 @@ class DatabaseWrapper(SpatiaLiteWrapper):
                 cursor.execute("SELECT InitSpatialMetaData(1)")
 
     def get_new_connection(self, conn_params):
-        """Also the text folding that accent- and case-insensitive search uses (core/folding.py)."""
+        """Also the text folding that accent- and case-insensitive search uses (core/folding.py), and
+        the settings that let several clients share the file (decision 0022):
+
+        - WAL: readers never wait for a writer, nor a writer for readers;
+        - `busy_timeout` set again after SpatiaLite loads, which puts back its own 5 s: a writer
+          waits its turn for the settings' `timeout` (30 s) instead of failing with "database is locked";
+        - `synchronous = NORMAL`, safe with WAL (a power cut may lose the last commits, never corrupt).
+        """
         from safeground.core.folding import fold
 
         conn = super().get_new_connection(conn_params)
         conn.create_function("sg_fold", 1, fold, deterministic=True)
+        timeout_s = float(self.settings_dict.get("OPTIONS", {}).get("timeout", 5))
+        conn.execute(f"PRAGMA busy_timeout = {int(timeout_s * 1000)}")
+        if conn.execute("PRAGMA journal_mode").fetchone()[0] not in ("wal", "memory"):
+            conn.execute("PRAGMA journal_mode = WAL")
+        conn.execute("PRAGMA synchronous = NORMAL")
         return conn

@@ -1,8 +1,10 @@
-"""A real SafeGround for the browser tests: the tiny demo in a fresh database, served by gunicorn.
+"""A real SafeGround for the browser and concurrency tests: the tiny demo in a fresh database,
+served by gunicorn (`safeground serve`, its worker model included).
 
 Built once per test session in a database of the kind the suite runs on (a temporary SpatiaLite
-file, or a temporary PostGIS database created and dropped here), so the browser talks to the same
-server a user would, and the tests check what it shows, not what the test process can query.
+file, or a temporary PostGIS database created and dropped here), so the browser and the concurrent
+clients talk to the same server a user would, with its own processes and connections, and the tests
+check what it answers, not what the test process can query.
 """
 
 from __future__ import annotations
@@ -52,12 +54,27 @@ def _database(tmp: Path):
     return f"spatialite:///{(tmp / 'browser.sqlite').as_posix()}", lambda: None
 
 
+#: The served site's environment (its database), for tests that run the CLI against it.
+SITE_ENV: dict[str, str] = {}
+
+
+@pytest.fixture(scope="session")
+def site_token(site):
+    """A bearer token of the demo's im-officer on the served site."""
+    made = subprocess.run(
+        [*_cli(), "token", "create", "im-officer", "--name", "tests"], env=SITE_ENV, capture_output=True, text=True
+    )
+    assert made.returncode == 0, made.stderr
+    return made.stdout.strip().splitlines()[-1]
+
+
 @pytest.fixture(scope="session")
 def site(tmp_path_factory):
     tmp = tmp_path_factory.mktemp("site")
     url, drop = _database(tmp)
     env = {k: v for k, v in os.environ.items() if k != "DJANGO_SETTINGS_MODULE"}
     env.update(SAFEGROUND_DATABASE_URL=url, SAFEGROUND_WORKERS="2")
+    env.pop("SAFEGROUND_THREADS", None)
     server = None
     try:
         build = subprocess.run(
@@ -68,6 +85,7 @@ def site(tmp_path_factory):
             timeout=BUILD_TIMEOUT_S,
         )
         assert build.returncode == 0, build.stdout[-3000:] + build.stderr[-3000:]
+        SITE_ENV.update(env)
         port = _free_port()
         log = open(tmp / "server.log", "w")  # noqa: SIM115 - closed in the finally below
         server = subprocess.Popen(
