@@ -19,6 +19,8 @@ class BearerToken(HttpBearer):
         )
         if row is None:
             return None
+        if row.expired:
+            raise HttpError(401, f"this API token expired on {row.expires_at:%Y-%m-%d %H:%M} UTC; ask for a new one")
         ApiToken.objects.filter(pk=row.pk).update(last_used_at=timezone.now())
         request.user = row.user
         return row.user

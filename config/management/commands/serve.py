@@ -1,13 +1,16 @@
 """`safeground serve [--host 127.0.0.1] [--port 8000] [--workers N]`: gunicorn, not runserver.
 
 It serves config.wsgi, so it lives in `config` (the top of the stack), not in `core` (decision 0018).
+With DEBUG off it refuses the built-in SECRET_KEY: a public key lets anyone forge sessions.
 """
 
 import os
 
 from django.conf import settings
 from django.core.management import call_command
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
+
+from safeground.core.security import SECRET_KEY_HELP, uses_built_in_secret_key
 
 
 class Command(BaseCommand):
@@ -19,6 +22,10 @@ class Command(BaseCommand):
         parser.add_argument("--workers", type=int, default=int(os.environ.get("SAFEGROUND_WORKERS", "3")))
 
     def handle(self, *args, host, port, workers, **options):
+        if not settings.DEBUG and uses_built_in_secret_key():
+            raise CommandError(
+                "refusing to serve with the built-in SECRET_KEY while SAFEGROUND_DEBUG is off. " + SECRET_KEY_HELP
+            )
         from gunicorn.app.base import BaseApplication
 
         call_command("collectstatic", interactive=False, verbosity=0)
