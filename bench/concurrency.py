@@ -203,6 +203,7 @@ def main() -> None:
     if not url:
         sys.exit("set SAFEGROUND_DATABASE_URL to a scratch database (spatialite:////tmp/x.sqlite or postgis://…)")
     env = {**os.environ}
+    env.setdefault("SAFEGROUND_SECRET_KEY", os.urandom(32).hex())  # `serve` refuses the built-in key
     count = subprocess.run(
         [SAFEGROUND, "shell", "-c", "from safeground.hazards.models import Hazard; print(Hazard.objects.count())"],
         env=env,

@@ -3,7 +3,7 @@
 from safeground.core.auth import read_auth
 from safeground.core.errors import PreconditionRequired, StaleVersion, ValidationFailed
 from safeground.core.geometry import GeometryError
-from safeground.core.openapi import SafeGroundAPI
+from safeground.core.openapi import LocalSwagger, SafeGroundAPI
 from safeground.dashboard.api import router as dashboard_router
 from safeground.eore.api import router as eore_router
 from safeground.gazetteer.api import router as gazetteer_router
@@ -26,6 +26,7 @@ api = SafeGroundAPI(
     auth=read_auth,  # sign-in (session) or bearer token; public routers say auth=None
     title="SafeGround API",
     version="1",
+    docs=LocalSwagger(),  # Swagger UI from static/vendor/, not a CDN
     description="Humanitarian mine action information: hazards, activities, land release, devices, gazetteer.",
 )
 

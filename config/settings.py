@@ -33,7 +33,10 @@ def _env_bool(name: str, default: bool) -> bool:
 
 
 DEBUG = _env_bool("SAFEGROUND_DEBUG", False)
-SECRET_KEY = os.environ.get("SAFEGROUND_SECRET_KEY") or "insecure-dev-key-set-SAFEGROUND_SECRET_KEY-in-production"
+#: The built-in key: fine for a laptop, refused by `safeground serve` and reported by `check --deploy`
+#: (safeground.E001) when DEBUG is off, because anyone who reads the source could forge sessions with it.
+INSECURE_DEFAULT_SECRET_KEY = "insecure-dev-key-set-SAFEGROUND_SECRET_KEY-in-production"
+SECRET_KEY = os.environ.get("SAFEGROUND_SECRET_KEY") or INSECURE_DEFAULT_SECRET_KEY
 ALLOWED_HOSTS = os.environ.get("SAFEGROUND_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(",")
 
 INSTALLED_APPS = [
@@ -67,6 +70,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "safeground.core.security.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -185,6 +189,35 @@ CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 CSRF_COOKIE_HTTPONLY = True
 CSRF_FAILURE_VIEW = "safeground.core.views.csrf_failure"
 X_FRAME_OPTIONS = "DENY"
+# HTTPS-only deployments (SAFEGROUND_SECURE_COOKIES=1) also get HSTS: browsers then refuse plain HTTP
+# to this host for a year. Off otherwise, so a site still reached over HTTP is not locked out.
+SECURE_HSTS_SECONDS = int(os.environ.get("SAFEGROUND_HSTS_SECONDS", "31536000")) if SESSION_COOKIE_SECURE else 0
+SECURE_HSTS_INCLUDE_SUBDOMAINS = False  # other services on sibling hosts may not be on HTTPS
+SECURE_HSTS_PRELOAD = False
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+#: Content-Security-Policy on every response (safeground.core.security.ContentSecurityPolicyMiddleware,
+#: docs/decisions/0023-production-defaults.md): scripts, styles, fonts and images from this site only.
+#: `style-src-attr 'unsafe-inline'` lets the bar charts set their widths in style attributes (they
+#: cannot run code); MapLibre builds its tile workers from blob: URLs.
+SAFEGROUND_CSP = {
+    "default-src": ["'self'"],
+    "script-src": ["'self'"],
+    "style-src": ["'self'"],
+    "style-src-attr": ["'unsafe-inline'"],
+    "img-src": ["'self'", "data:", "blob:"],
+    "font-src": ["'self'"],
+    "connect-src": ["'self'"],
+    "worker-src": ["'self'", "blob:"],
+    "child-src": ["'self'", "blob:"],
+    "object-src": ["'none'"],
+    "base-uri": ["'self'"],
+    "form-action": ["'self'"],
+    "frame-ancestors": ["'none'"],
+}
+#: How long a new API token lasts unless `--expires` says otherwise (days; 0 = never).
+SAFEGROUND_TOKEN_DAYS = int(os.environ.get("SAFEGROUND_TOKEN_DAYS", "90"))
 
 # Land release and geometry tolerances.
 SAFEGROUND_BORDER_TOLERANCE_M = float(os.environ.get("SAFEGROUND_BORDER_TOLERANCE_M", "50"))

@@ -73,7 +73,8 @@ def site(tmp_path_factory):
     tmp = tmp_path_factory.mktemp("site")
     url, drop = _database(tmp)
     env = {k: v for k, v in os.environ.items() if k != "DJANGO_SETTINGS_MODULE"}
-    env.update(SAFEGROUND_DATABASE_URL=url, SAFEGROUND_WORKERS="2")
+    # `serve` refuses the built-in secret key in production mode (DEBUG off, as here): give it one.
+    env.update(SAFEGROUND_DATABASE_URL=url, SAFEGROUND_WORKERS="2", SAFEGROUND_SECRET_KEY=uuid.uuid4().hex * 2)
     env.pop("SAFEGROUND_THREADS", None)
     server = None
     try:

@@ -41,6 +41,7 @@ PAGES: dict[str, set] = {
     "set_language": PUBLIC,
     "login": PUBLIC,
     "logout": PUBLIC,
+    "api-tokens": SIGNED_IN,
     "public-dashboard": PUBLIC,
     "home": SIGNED_IN,
     "dashboard": SIGNED_IN,

@@ -22,6 +22,7 @@ from functools import wraps
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.http import JsonResponse
+from ninja.errors import HttpError
 
 #: URL prefixes whose views check access themselves (admin: staff; API: Ninja auth per operation).
 EXEMPT_PREFIXES = ("/admin/", "/api/", "/i18n/", "/static/", "/media/")
@@ -57,9 +58,13 @@ def page(permission: str | None = None, *, public: bool = False, token: bool = F
         @wraps(view)
         def guarded(request, *args, **kwargs):
             if token and not request.user.is_authenticated:
-                request.user = _bearer_user(request) or request.user
+                detail = "Unauthorized: sign in or send a bearer token"
+                try:
+                    request.user = _bearer_user(request) or request.user
+                except HttpError as refused:  # an expired token: say so
+                    detail = str(refused)
                 if not request.user.is_authenticated:
-                    response = JsonResponse({"detail": "Unauthorized: sign in or send a bearer token"}, status=401)
+                    response = JsonResponse({"detail": detail}, status=401)
                     response["WWW-Authenticate"] = 'Bearer realm="safeground"'
                     return response
             if not rule.public and not request.user.is_authenticated:

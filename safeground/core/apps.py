@@ -7,4 +7,5 @@ class CoreConfig(AppConfig):
     verbose_name = "SafeGround core"
 
     def ready(self) -> None:
-        from safeground.core import folding  # noqa: F401 - registers the `folded_contains` lookup
+        # folding registers the `folded_contains` lookup; security the deploy check on the secret key.
+        from safeground.core import folding, security  # noqa: F401

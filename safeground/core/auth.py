@@ -26,6 +26,8 @@ class BearerToken(HttpBearer):
         )
         if row is None:
             return None
+        if row.expired:
+            raise HttpError(401, f"this API token expired on {row.expires_at:%Y-%m-%d %H:%M} UTC; ask for a new one")
         now = timezone.now()
         if request.method not in SAFE_METHODS and (
             row.last_used_at is None or now - row.last_used_at >= LAST_USED_EVERY

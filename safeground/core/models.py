@@ -1,11 +1,13 @@
 """Shared building blocks: the abstract record every domain table extends, and API tokens."""
 
+import datetime as dt
 import hashlib
 import secrets
 import uuid
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 
 
 class Batch(models.Model):
@@ -70,7 +72,11 @@ class Record(models.Model):
 
 
 class ApiToken(models.Model):
-    """A bearer token for the API. Only a SHA-256 digest is stored; the token is shown once."""
+    """A bearer token for the API. Only a SHA-256 digest is stored; the token is shown once.
+
+    Tokens expire (settings.SAFEGROUND_TOKEN_DAYS, 90 by default) so one copied into a script or a
+    laptop and forgotten stops working on its own; `expires_at` null means it never expires.
+    """
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens")
     name = models.CharField(max_length=100, blank=True)
@@ -79,16 +85,31 @@ class ApiToken(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     last_used_at = models.DateTimeField(null=True, blank=True)
     revoked = models.BooleanField(default=False)
+    expires_at = models.DateTimeField(null=True, blank=True, help_text="Refused from this moment; empty: never.")
 
     @staticmethod
     def hash(raw: str) -> str:
         return hashlib.sha256(raw.encode()).hexdigest()
 
     @classmethod
-    def issue(cls, user, name: str = "") -> tuple["ApiToken", str]:
+    def issue(cls, user, name: str = "", days: int | None = None) -> tuple["ApiToken", str]:
+        """A new token and its raw value. `days`: lifetime (default the setting); 0 means it never expires."""
+        days = settings.SAFEGROUND_TOKEN_DAYS if days is None else days
+        if days < 0:
+            raise ValueError(f"a token's lifetime is a number of days, 0 for never, not {days}")
+        expires_at = timezone.now() + dt.timedelta(days=days) if days else None
         raw = "sg_" + secrets.token_urlsafe(32)
-        token = cls.objects.create(user=user, name=name, digest=cls.hash(raw), prefix=raw[:8])
+        token = cls.objects.create(user=user, name=name, digest=cls.hash(raw), prefix=raw[:8], expires_at=expires_at)
         return token, raw
+
+    @property
+    def expired(self) -> bool:
+        return self.expires_at is not None and self.expires_at <= timezone.now()
+
+    @property
+    def state(self) -> str:
+        """active, expired or revoked (revoked wins: it was a decision)."""
+        return "revoked" if self.revoked else "expired" if self.expired else "active"
 
     def __str__(self) -> str:
         return f"{self.prefix}… ({self.user})"

@@ -13,7 +13,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from ninja import NinjaAPI
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from ninja import NinjaAPI, Swagger
 
 ERROR_REF = "#/components/schemas/ErrorOut"
 INPUT_ERROR_REF = "#/components/schemas/InputErrorOut"
@@ -84,3 +86,15 @@ class SafeGroundAPI(NinjaAPI):
 
     def get_openapi_schema(self, *args, **kwargs):
         return add_error_responses(super().get_openapi_schema(*args, **kwargs))
+
+
+class LocalSwagger(Swagger):
+    """Swagger UI from static/vendor/swagger-ui/ instead of Ninja's CDN template (Ninja is not an
+    installed app, so it would pick the CDN one): the docs work offline and no third-party script
+    runs on the site. Settings go in a JSON block that static/js/api-docs.js reads (the CSP allows no inline code)."""
+
+    template = "core/api_docs.html"
+
+    def render_page(self, request: HttpRequest, api: NinjaAPI, **kwargs: Any) -> HttpResponse:
+        settings = {**self.settings, "url": self.get_openapi_url(api, kwargs)}
+        return render(request, self.template, {"swagger_settings": settings, "api": api})

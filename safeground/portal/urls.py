@@ -5,13 +5,14 @@ The names are the ones the pages have always had; moving a page between apps cha
 
 from django.urls import path
 
-from safeground.portal import accounts, activity_list, activity_page, hazard_list, hazard_page, map_views, views
+from safeground.portal import accounts, activity_list, activity_page, hazard_list, hazard_page, map_views, tokens, views
 
 urlpatterns = [
     path("", views.home, name="home"),
     path("map/remaining.geojson", map_views.remaining_areas, name="map-remaining"),
     path("accounts/login/", accounts.sign_in, name="login"),
     path("accounts/logout/", accounts.sign_out, name="logout"),
+    path("accounts/tokens/", tokens.api_tokens, name="api-tokens"),
     path("hazards/", hazard_list.hazard_list, name="hazard-list"),
     path("hazards/<str:code>/", hazard_page.hazard_detail, name="hazard-detail"),
     path("activities/", activity_list.activity_list, name="activity-list"),

@@ -5,7 +5,7 @@
 //
 // The copies under static/vendor/ are committed and served as they are (no CDN, offline-first);
 // node_modules/ is git-ignored. The trailing `sourceMappingURL` comment is removed from the JS
-// because the .map files are not vendored (collectstatic with a manifest storage would fail on it).
+// (and the CSS's `/*# sourceMappingURL */`) because the .map files are not vendored (collectstatic with a manifest storage would fail on it).
 import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -28,6 +28,17 @@ const libraries = [
     files: [
       ["dist/htmx.min.js", "htmx.min.js"],
       ["LICENSE", "LICENSE"],
+    ],
+  },
+  {
+    // The API docs page (/api/v1/docs, safeground.core.openapi.LocalSwagger): the bundle and its CSS only.
+    name: "swagger-ui-dist",
+    target: "swagger-ui",
+    files: [
+      ["swagger-ui-bundle.js", "swagger-ui-bundle.js"],
+      ["swagger-ui.css", "swagger-ui.css"],
+      ["LICENSE", "LICENSE"],
+      ["NOTICE", "NOTICE"],
     ],
   },
   {
@@ -64,6 +75,9 @@ for (const lib of libraries) {
     const dst = join(target, to);
     if (to.endsWith(".js")) {
       const text = readFileSync(src, "utf8").replace(/\n?\/\/# sourceMappingURL=\S+\s*$/, "\n");
+      writeFileSync(dst, text);
+    } else if (to.endsWith(".css")) {
+      const text = readFileSync(src, "utf8").replace(/\n*\/\*# sourceMappingURL=\S+\s*\*\/\s*$/, "\n");
       writeFileSync(dst, text);
     } else {
       copyFileSync(src, dst);

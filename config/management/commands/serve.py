@@ -7,14 +7,18 @@ request waiting on the database does not hold a whole process:
 - SQLite: few processes, more threads. The file has one writer at a time whatever the number of
   processes; WAL lets the readers go on meanwhile, and threads make those waits cheap.
 - PostgreSQL: a process per core and a few threads each; the server takes concurrent writers.
+
+With DEBUG off it refuses the built-in SECRET_KEY: a public key lets anyone forge sessions.
 """
 
 import os
 
 from django.conf import settings
 from django.core.management import call_command
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
+
+from safeground.core.security import SECRET_KEY_HELP, uses_built_in_secret_key
 
 
 def worker_model(vendor: str, cores: int) -> tuple[int, int]:
@@ -35,6 +39,10 @@ class Command(BaseCommand):
         parser.add_argument("--threads", type=int, default=int(os.environ.get("SAFEGROUND_THREADS", threads)))
 
     def handle(self, *args, host, port, workers, threads, **options):
+        if not settings.DEBUG and uses_built_in_secret_key():
+            raise CommandError(
+                "refusing to serve with the built-in SECRET_KEY while SAFEGROUND_DEBUG is off. " + SECRET_KEY_HELP
+            )
         from gunicorn.app.base import BaseApplication
 
         call_command("collectstatic", interactive=False, verbosity=0)

@@ -2,9 +2,11 @@
 
 Migrates the database, loads the reference gazetteer if it is empty, replaces the synthetic dataset
 (one transaction), makes sure the `admin` / `safeground-demo` superuser exists, prints a summary and
-serves the site with gunicorn (`safeground serve`).
+serves the site with gunicorn (`safeground serve`). Without SAFEGROUND_SECRET_KEY it serves with a
+random key made for this run (`serve` refuses the public built-in one): sign-ins end when it stops.
 """
 
+import secrets
 import time
 
 from django.conf import settings
@@ -13,6 +15,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import IntegrityError, transaction
 
+from safeground.core.security import uses_built_in_secret_key
 from safeground.demo.profiles import SCALES
 
 ADMIN_USER = "admin"
@@ -94,6 +97,9 @@ class Command(BaseCommand):
             )
         )
         out.write(f"  one account per role, same password: {', '.join(accounts)}")
+        if not settings.DEBUG and uses_built_in_secret_key():
+            settings.SECRET_KEY = secrets.token_urlsafe(50)
+            out.write("  no SAFEGROUND_SECRET_KEY set: this run uses a random one (sign-ins end when it stops)")
         out.flush()
         call_command("serve", host=host, port=port)
 
