@@ -33,3 +33,14 @@ def _fresh_gazetteer_caches():
     clear_caches()
     yield
     clear_caches()
+
+
+@pytest.fixture(autouse=True)
+def _fresh_rate_limits(monkeypatch):
+    """Each test counts its requests afresh: the suite's clients all share one address, so counts
+    carried over from earlier tests would refuse later ones (core/ratelimit.py)."""
+    import uuid
+
+    from safeground.core import ratelimit
+
+    monkeypatch.setattr(ratelimit, "KEY_PREFIX", f"sg-rate-{uuid.uuid4().hex}")

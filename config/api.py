@@ -4,6 +4,7 @@ from safeground.core.auth import read_auth
 from safeground.core.errors import PreconditionRequired, StaleVersion, ValidationFailed
 from safeground.core.geometry import GeometryError
 from safeground.core.openapi import LocalSwagger, SafeGroundAPI
+from safeground.core.ratelimit import RateLimited
 from safeground.dashboard.api import router as dashboard_router
 from safeground.eore.api import router as eore_router
 from safeground.gazetteer.api import router as gazetteer_router
@@ -44,6 +45,13 @@ def stale_version(request, exc: StaleVersion):
 @api.exception_handler(PreconditionRequired)
 def precondition_required(request, exc: PreconditionRequired):
     return api.create_response(request, exc.as_dict(), status=428)
+
+
+@api.exception_handler(RateLimited)
+def rate_limited(request, exc: RateLimited):
+    response = api.create_response(request, exc.as_dict(), status=429)
+    response["Retry-After"] = str(exc.retry_after)
+    return response
 
 
 @api.exception_handler(GeometryError)

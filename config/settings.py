@@ -232,3 +232,16 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("SAFEGROUND_LOG_LEVEL", "WARNING")},
 }
+
+# Limits for heavy and anonymous work (docs/api.md, "Limits").
+# Most legs in one traverse (API, pages, `safeground traverse`); more is refused with 422.
+SAFEGROUND_TRAVERSE_MAX_LEGS = int(os.environ.get("SAFEGROUND_TRAVERSE_MAX_LEGS", "1000"))
+# Rate limits per client (account when signed in, else address): requests per window, as
+# (anonymous, signed in) per group; None = unlimited. Off with SAFEGROUND_RATE_LIMITS=0 (benchmarks).
+SAFEGROUND_RATE_LIMITS_ENABLED = _env_bool("SAFEGROUND_RATE_LIMITS", True)
+SAFEGROUND_RATE_LIMIT_WINDOW_S = int(os.environ.get("SAFEGROUND_RATE_LIMIT_WINDOW_S", "60"))
+SAFEGROUND_RATE_LIMITS: dict[str, tuple[int | None, int | None]] = {
+    "gazetteer": (60, 600),  # admin areas, places (cached light form for anonymous clients)
+    "compute": (30, 300),  # traverse computation
+    "transfer": (None, 30),  # import and export files (signed in only)
+}

@@ -1,18 +1,32 @@
 import json
 from typing import Any
 
-from django.contrib.gis.db.models.functions import AsGeoJSON
+from django.contrib.gis.db.models.functions import AsGeoJSON, PointOnSurface
 from django.db.models import Func
+from django.http import HttpResponse
 from ninja import Query, Router, Schema
 from pydantic import Field
 
+from safeground.core import ratelimit
+from safeground.core.auth import BearerToken
 from safeground.core.errors import ValidationFailed
-from safeground.core.geojson import FeatureCollectionOut, page, parse_bbox
+from safeground.core.geojson import FeatureCollectionOut, FeatureOut, check_paging, page_json, parse_bbox
 from safeground.core.schemas import ErrorOut
 from safeground.gazetteer import coordinates, traverse
+from safeground.gazetteer import queries as gazetteer_queries
 from safeground.gazetteer.models import AdminArea, Place
 
 router = Router(auth=None, tags=["gazetteer"])
+
+
+#: Most features per page of the full form (signed in); more is a 422 (page with offset).
+ADMIN_AREAS_MAX_LIMIT = 1000
+PLACES_MAX_LIMIT = 5000
+#: Most degrees of `simplify`: beyond it a province is a speck.
+MAX_SIMPLIFY = 1.0
+LIGHT_PRECISION = 5  # decimals of the light form's points: about a metre
+ADMIN_FIELDS = ("code", "name", "country", "level", "parent__code")
+PLACE_FIELDS = ("code", "name", "kind", "country", "admin_area__code")
 
 
 class AdminAreaFilters(Schema):
@@ -20,8 +34,8 @@ class AdminAreaFilters(Schema):
     level: int | None = None
     parent: str | None = None
     bbox: str | None = None
-    simplify: float | None = None
-    limit: int = 1000
+    simplify: float | None = Field(None, description="degrees (0–1); thins the boundaries (full form only)")
+    limit: int = Field(1000, description=f"1–{ADMIN_AREAS_MAX_LIMIT:,}")
     offset: int = 0
 
 
@@ -39,11 +53,47 @@ def _admin_properties(a: AdminArea) -> dict:
     }
 
 
-@router.get("/admin-areas", response=FeatureCollectionOut, summary="Administrative areas (GeoJSON)")
+def _signed_in(request) -> bool:
+    """Whether the request comes from an account: a session, or a bearer token (these routes are
+    public, so Ninja reads no credentials for them; a valid token sets `request.user`)."""
+    if request.user.is_authenticated:
+        return True
+    if request.headers.get("Authorization", "").startswith("Bearer "):
+        return BearerToken()(request) is not None
+    return False
+
+
+def _light(request, build) -> HttpResponse:
+    """The anonymous answer, from the gazetteer's cache while it is unchanged (keyed by the query)."""
+    body = gazetteer_queries.cached_answer(f"{request.path}?{request.GET.urlencode()}", build)
+    return HttpResponse(body, content_type="application/json")
+
+
+GAZETTEER_ERRORS: dict[int, Any] = {422: ErrorOut, 429: ErrorOut}
+
+
+@router.get(
+    "/admin-areas",
+    response={200: FeatureCollectionOut, **GAZETTEER_ERRORS},
+    summary="Administrative areas (GeoJSON; boundaries signed in, points for anyone)",
+)
 def list_admin_areas(request, filters: Query[AdminAreaFilters]):
     """`/admin-areas?country=<ISO3>&level=1` lists a country's level-1 areas (provinces, departments, rayons).
-    `simplify` (degrees) thins the boundaries for small-scale maps."""
-    qs = AdminArea.objects.select_related("parent").order_by("country", "level", "code")
+
+    Signed in: the boundaries, `limit` 1–1,000 a page; `simplify` (degrees) thins them for
+    small-scale maps. Anonymous: the light form, each area as a point inside it with its code,
+    name and parent (no boundaries), served from a cache. Both are rate limited per client."""
+    signed_in = _signed_in(request)
+    ratelimit.check(request, "gazetteer")
+    check_paging(filters.limit, filters.offset, ADMIN_AREAS_MAX_LIMIT)
+    if filters.simplify is not None and not 0 <= filters.simplify <= MAX_SIMPLIFY:  # NaN fails too
+        raise ValidationFailed(
+            f"simplify must be between 0 and {MAX_SIMPLIFY} degrees; got {filters.simplify}",
+            field="simplify",
+            reason="range",
+        )
+    # The boundaries leave the database only as GeoJSON text: never as geometry objects (theirs or the parent's).
+    qs = AdminArea.objects.select_related("parent").only(*ADMIN_FIELDS).order_by("country", "level", "code")
     if filters.country:
         qs = qs.filter(country=filters.country)
     if filters.level is not None:
@@ -53,19 +103,26 @@ def list_admin_areas(request, filters: Query[AdminAreaFilters]):
     box = parse_bbox(filters.bbox)
     if box is not None:
         qs = qs.filter(geom__intersects=box)
-    geom_field = "geom"
+    if not signed_in:
+        return _light(request, lambda: _page_json(qs, request, filters, PointOnSurface("geom"), LIGHT_PRECISION))
+    geom_field: Any = "geom"
     if filters.simplify:
         qs = qs.annotate(_simple=SimplifyPreserveTopology("geom", filters.simplify, output_field=AdminArea.geom.field))
         geom_field = "_simple"
-    # Admin areas carry their code in `code`; page() uses it as the feature id.
-    return page(
+    # Admin areas carry their code in `code`; the page uses it as the feature id.
+    return HttpResponse(_page_json(qs, request, filters, geom_field, 6), content_type="application/json")
+
+
+def _page_json(qs, request, filters, geom_field, precision: int) -> bytes:
+    properties = _admin_properties if qs.model is AdminArea else _place_properties
+    return page_json(
         qs,
         request=request,
         limit=filters.limit,
         offset=filters.offset,
         geom_field=geom_field,
-        properties=_admin_properties,
-        precision=6,
+        properties=properties,
+        precision=precision,
     )
 
 
@@ -75,7 +132,7 @@ class PlaceFilters(Schema):
     admin_area: str | None = None
     bbox: str | None = None
     q: str | None = None
-    limit: int = 1000
+    limit: int = Field(1000, description=f"1–{PLACES_MAX_LIMIT:,}")
     offset: int = 0
 
 
@@ -89,9 +146,14 @@ def _place_properties(p: Place) -> dict:
     }
 
 
-@router.get("/places", response=FeatureCollectionOut, summary="Villages and towns (GeoJSON)")
+@router.get("/places", response={200: FeatureCollectionOut, **GAZETTEER_ERRORS}, summary="Villages and towns (GeoJSON)")
 def list_places(request, filters: Query[PlaceFilters]):
-    qs = Place.objects.select_related("admin_area").order_by("country", "code")
+    """`limit` 1–5,000 a page. Anonymous clients get the same features (places are points) at
+    metre precision, served from a cache; both are rate limited per client."""
+    signed_in = _signed_in(request)
+    ratelimit.check(request, "gazetteer")
+    check_paging(filters.limit, filters.offset, PLACES_MAX_LIMIT)
+    qs = Place.objects.select_related("admin_area").only(*PLACE_FIELDS).order_by("country", "code")
     if filters.country:
         qs = qs.filter(country=filters.country)
     if filters.kind:
@@ -103,23 +165,25 @@ def list_places(request, filters: Query[PlaceFilters]):
     box = parse_bbox(filters.bbox)
     if box is not None:
         qs = qs.filter(point__intersects=box)
-    return page(
-        qs,
-        request=request,
-        limit=filters.limit,
-        offset=filters.offset,
-        geom_field="point",
-        properties=_place_properties,
-        precision=6,
-    )
+    if not signed_in:
+        return _light(request, lambda: _page_json(qs, request, filters, "point", LIGHT_PRECISION))
+    return HttpResponse(_page_json(qs, request, filters, "point", 6), content_type="application/json")
 
 
-@router.get("/admin-areas/{country}/{level}/{code}", summary="One administrative area (GeoJSON Feature)")
+@router.get(
+    "/admin-areas/{country}/{level}/{code}",
+    response={200: FeatureOut, 404: ErrorOut, 429: ErrorOut},
+    summary="One administrative area (GeoJSON Feature; its boundary signed in, a point for anyone)",
+)
 def get_admin_area(request, country: str, level: int, code: str):
+    """Signed in: the area with its boundary. Anonymous: the light form (a point inside it)."""
     from django.shortcuts import get_object_or_404
 
+    signed_in = _signed_in(request)
+    ratelimit.check(request, "gazetteer")
+    geometry = AsGeoJSON("geom", precision=6) if signed_in else AsGeoJSON(PointOnSurface("geom"), precision=5)
     area = get_object_or_404(
-        AdminArea.objects.select_related("parent").annotate(_geojson=AsGeoJSON("geom", precision=6)),
+        AdminArea.objects.select_related("parent").annotate(_geojson=geometry),
         country=country,
         level=level,
         code=code,
@@ -208,13 +272,16 @@ class TraverseComputed(Schema):
 
 @router.post(
     "/traverses/compute",
-    response={200: TraverseComputed, 422: ErrorOut},
+    response={200: TraverseComputed, 422: ErrorOut, 429: ErrorOut},
     summary="Compute a bearing/distance traverse (writes nothing)",
 )
 def compute_traverse(request, chain: traverse.Chain):
     """Vertices (GeoJSON), polygon, closure error and warnings for a chain: reference point →
     benchmark → start → turning/intermediate points → end → closing leg. To keep it with a new
-    hazard, send the same chain as `traverse` to POST /hazards."""
+    hazard, send the same chain as `traverse` to POST /hazards. At most SAFEGROUND_TRAVERSE_MAX_LEGS
+    legs (1,000 by default); rate limited per client."""
+    _signed_in(request)  # counts an account's requests by the account
+    ratelimit.check(request, "compute")
     try:
         result = traverse.compute_traverse(chain)
     except traverse.TraverseError as exc:

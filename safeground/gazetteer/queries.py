@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+import hashlib
 import re
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import cast
-from uuid import UUID
+from uuid import UUID, uuid4
 
 import numpy as np
 import shapely
 from django.conf import settings
+from django.core.cache import cache
 from django.utils.translation import gettext_noop as N_
 from shapely.geometry.base import BaseGeometry
 
@@ -73,10 +76,33 @@ def country_outline(country: str) -> BaseGeometry | None:
 
 
 def clear_caches() -> None:
+    """Forget what was read from the gazetteer: this process's lookups, and every cached answer
+    (`cached_answer`) wherever the Django cache is shared."""
     country_outline.cache_clear()
     _admin_index.cache_clear()
     _country_facts.cache_clear()
     _province_codes.cache_clear()
+    cache.set(_GENERATION_KEY, uuid4().hex, None)
+
+
+#: Seconds a cached answer lives at most: the bound on staleness when the gazetteer is loaded by
+#: another process and the cache is per process (Django's default local-memory cache).
+ANSWER_CACHE_SECONDS = 600
+_GENERATION_KEY = "sg-gazetteer:generation"
+
+
+def cached_answer(key: str, build: Callable[[], bytes]) -> bytes:
+    """The answer `build` gives for `key`, from the Django cache while the gazetteer is unchanged.
+
+    Keys carry the gazetteer's generation, which `clear_caches` (after every load) replaces, so a
+    changed gazetteer is never answered from before the change."""
+    generation = cache.get_or_set(_GENERATION_KEY, lambda: uuid4().hex, None)
+    full_key = f"sg-gazetteer:{generation}:{hashlib.sha256(key.encode()).hexdigest()}"
+    body = cache.get(full_key)
+    if body is None:
+        body = build()
+        cache.set(full_key, body, ANSWER_CACHE_SECONDS)
+    return body
 
 
 def countries() -> list[str]:

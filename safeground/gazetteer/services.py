@@ -16,7 +16,7 @@ from safeground.core import bulk, columns
 from safeground.core.errors import BulkError
 from safeground.core.geometry import GeometryError, validate_point
 from safeground.gazetteer.models import Place
-from safeground.gazetteer.queries import _admin_index, settle_countries
+from safeground.gazetteer.queries import _admin_index, clear_caches, settle_countries
 
 
 def check_places(rows: Mapping[str, Any]) -> columns.Checked:
@@ -97,4 +97,6 @@ def bulk_create_places(rows: Mapping[str, Any] | columns.Checked) -> int:
     checked = rows if isinstance(rows, columns.Checked) else check_places(rows)
     data: dict[str, Sequence[Any]] = dict(checked.data)
     data["id"] = bulk.sequential_uuids(checked.n)
-    return bulk.insert(Place, data)
+    written = bulk.insert(Place, data)
+    clear_caches()  # cached answers of /places no longer hold
+    return written

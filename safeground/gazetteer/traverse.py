@@ -213,6 +213,7 @@ def compute_traverse(data, *, max_ratio: float = DEFAULT_MAX_RATIO) -> TraverseR
     perimeter). A closure worse than 1:`max_ratio` is a warning, not an error.
     """
     chain = load_chain(data)
+    check_size(chain)
     _check_settings(chain)
     points = _named_points(chain)
     _check_order(points)
@@ -247,6 +248,25 @@ def compute_traverse(data, *, max_ratio: float = DEFAULT_MAX_RATIO) -> TraverseR
         placed[p.name] = point
         computed.append(point)
     return _close(chain, computed, epsg, max_ratio)
+
+
+def max_legs() -> int:
+    """The most legs one traverse may have (SAFEGROUND_TRAVERSE_MAX_LEGS): a hazard's perimeter is
+    walked in tens of legs, and one request must not hold a server for seconds."""
+    from django.conf import settings
+
+    return int(getattr(settings, "SAFEGROUND_TRAVERSE_MAX_LEGS", 1000))
+
+
+def check_size(chain: Chain) -> None:
+    """Refuse a chain with more legs (points after the first) than `max_legs()`, before any computing."""
+    legs, most = len(chain.points) - 1, max_legs()
+    if legs > most:
+        raise TraverseError(
+            f"too many legs: {legs:,}; a traverse has at most {most:,} (SAFEGROUND_TRAVERSE_MAX_LEGS)",
+            field="points",
+            reason="too many legs",
+        )
 
 
 def _check_settings(chain: Chain) -> None:

@@ -9,6 +9,7 @@ from typing import Any
 from ninja import File, Form, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 
+from safeground.core import ratelimit
 from safeground.core.auth import needs, require_permission
 from safeground.core.schemas import ErrorOut
 from safeground.interop.exporter import FORMATS, ExportError
@@ -56,7 +57,7 @@ class ExportFilters(Schema):
 
 @router.post(
     "/import",
-    response={200: ImportOut, 201: ImportOut, 422: Any},
+    response={200: ImportOut, 201: ImportOut, 422: Any, 429: ErrorOut},
     auth=needs(IMPORT_RECORDS),
     summary="Import one layer of an uploaded file (all or nothing, or with its bad rows held)",
 )
@@ -83,7 +84,9 @@ def import_upload(
     their ground counted as released outside every hazard) or "historical-hazard" (a closed hazard
     rebuilt from each footprint, flagged `is_reconstructed`).
     201: written; 200: dry run passed; 422: refused — the body lists every bad row
-    (row, field, value, reason) or names what is wrong with the file; nothing is written."""
+    (row, field, value, reason) or names what is wrong with the file; nothing is written.
+    Rate limited per account (group "transfer", with exports)."""
+    ratelimit.check(request, "transfer")
     if kind not in KINDS:
         return Status(422, {"detail": f"kind must be one of {', '.join(KINDS)}", "field": "kind", "reason": "choice"})
     require_permission(request, IMPORT_PERMISSION[kind])
@@ -121,12 +124,14 @@ def import_upload(
 
 @router.get(
     "/export",
-    response={200: None, 422: ErrorOut},
+    response={200: None, 422: ErrorOut, 429: ErrorOut},
     summary="Download every layer (GeoPackage) or a zip of one file per layer",
 )
 def export_download(request, filters: Query[ExportFilters]):
     """`format`: gpkg, geojson, shp, kml, csv or xlsx; `layers`: comma-separated (default all:
-    hazards, remaining_areas, products, devices, activities, admin_areas, places)."""
+    hazards, remaining_areas, products, devices, activities, admin_areas, places).
+    Rate limited per account (group "transfer", with imports)."""
+    ratelimit.check(request, "transfer")
     layers = [name.strip() for name in filters.layers.split(",") if name.strip()] if filters.layers else None
     if filters.format not in FORMATS:
         return Status(422, {"detail": f"format must be one of {', '.join(FORMATS)}", "field": "format"})

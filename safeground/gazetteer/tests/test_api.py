@@ -3,8 +3,8 @@ import pytest
 pytestmark = pytest.mark.django_db
 
 
-def test_cambodian_provinces_through_the_api(client):
-    body = client.get("/api/v1/admin-areas?country=KHM&level=1&simplify=0.01").json()
+def test_cambodian_provinces_through_the_api(api):
+    body = api.get("/api/v1/admin-areas?country=KHM&level=1&simplify=0.01").json()
     assert body["numberMatched"] == 25
     assert [f["id"] for f in body["features"]] == [f"KH{n:02d}" for n in range(1, 26)]
     battambang = next(f for f in body["features"] if f["id"] == "KH02")
