@@ -7,8 +7,8 @@ from pathlib import Path
 from django.apps import apps
 from django.db import connection
 
+from config.backup import describe, manifest, postgres, sqlite
 from config.backup import fingerprint as fp
-from config.backup import manifest, postgres, sqlite
 from config.backup.errors import BackupError
 from config.backup.kinds import check_backup_file, database_kind, database_label
 from config.backup.snapshot import read_snapshot
@@ -44,7 +44,9 @@ def backup(out: Path, *, force: bool = False) -> Result:
                 sqlite.dump(partial)
             else:
                 postgres.dump(partial, snapshot)
-            taken = fp.take()
+                taken = fp.take()
+        if snapshot is None:
+            taken = describe.of_file(partial)  # after the snapshot: writers wait for the copy only
         os.replace(partial, out)
     finally:
         partial.unlink(missing_ok=True)
