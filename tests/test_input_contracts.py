@@ -140,3 +140,15 @@ def test_pages_link_codes_written_before_the_alphabet_rule():
     for code in ("CMAC/1", "../<script>", "KH02-HAZ-000001"):
         assert "/" not in converter.to_url(code)
         assert converter.to_python(converter.to_url(code)) == code
+
+
+def test_pages_stay_up_with_a_stored_code_outside_the_alphabet(signed_in, hazard):
+    from django.urls import reverse
+
+    Hazard.objects.filter(pk=hazard.pk).update(code="CMAC/1")  # as old data imported before the rule
+    for page in ("hazard-list", "ledger-summary"):
+        response = signed_in.get(reverse(page))
+        assert response.status_code == 200, page
+    assert b"/hazards/CMAC%252F1/" in signed_in.get(reverse("hazard-list")).content
+    detail = signed_in.get("/hazards/CMAC%252F1/")
+    assert detail.status_code == 200 and b"CMAC/1" in detail.content
