@@ -43,7 +43,7 @@ CHECKS = [
 ]
 
 
-def _run(operation, mode: GenerationMode, headers: dict, app) -> None:
+def _run(operation, mode: GenerationMode, headers: dict, app, sent: list) -> None:
     @given(case=operation.as_strategy(generation_mode=mode))
     @settings(
         max_examples=EXAMPLES,
@@ -56,6 +56,7 @@ def _run(operation, mode: GenerationMode, headers: dict, app) -> None:
     def fuzz(case):
         # Each request in a savepoint rolled back after it, as if alone: a write (or a database error,
         # which aborts a PostgreSQL transaction) does not leak into the next request.
+        sent.append(1)
         with transaction.atomic():
             try:
                 case.call_and_validate(headers=headers, checks=CHECKS, app=app)
@@ -92,15 +93,17 @@ def test_every_operation_answers_as_documented(username, accounts, hazard, activ
         # GDAL's GeoPackage writer crashes the process (SIGSEGV in pyogrio.write) when it runs inside
         # the test's open SpatiaLite transaction; reported apart, fuzzed on PostGIS.
         operations = [op for op in operations if (op.method, op.path) != ("get", "/api/v1/interop/export")]
-    failures = []
+    failures: list[str] = []
+    sent: list[int] = []
     for operation in operations:
         for mode in MODES[username]:
             print(operation.method.upper(), operation.path, mode.value, file=sys.stderr, flush=True)
             try:
-                _run(operation, mode, headers, app)
+                _run(operation, mode, headers, app, sent)
             except Unsatisfiable:  # no invalid value exists (a free-text path segment): nothing to send
                 continue
             except (Exception, BaseExceptionGroup) as exc:  # one entry per failing operation, then the others
                 detail = "".join(traceback.format_exception_only(exc)).strip()
                 failures.append(f"{operation.method.upper()} {operation.path} ({mode.value}): {detail[:1500]}")
+    print(f"fuzz as {username}: {len(operations)} operations, {len(sent)} requests", file=sys.stderr)
     assert not failures, f"{len(failures)} failing operation(s):\n\n" + "\n\n".join(failures)
