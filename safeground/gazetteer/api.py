@@ -6,6 +6,7 @@ from django.db.models import Func
 from ninja import Query, Router, Schema
 from pydantic import Field
 
+from safeground.core.contracts import Finite, Limit, Offset
 from safeground.core.errors import ValidationFailed
 from safeground.core.geojson import FeatureCollectionOut, page, parse_bbox
 from safeground.core.schemas import ErrorOut
@@ -20,9 +21,9 @@ class AdminAreaFilters(Schema):
     level: int | None = None
     parent: str | None = None
     bbox: str | None = None
-    simplify: float | None = None
-    limit: int = 1000
-    offset: int = 0
+    simplify: Finite | None = None
+    limit: Limit = 1000
+    offset: Offset = 0
 
 
 class SimplifyPreserveTopology(Func):
@@ -75,8 +76,8 @@ class PlaceFilters(Schema):
     admin_area: str | None = None
     bbox: str | None = None
     q: str | None = None
-    limit: int = 1000
-    offset: int = 0
+    limit: Limit = 1000
+    offset: Offset = 0
 
 
 def _place_properties(p: Place) -> dict:
