@@ -1,9 +1,13 @@
 """The Ninja API: one router per app, mounted under /api/v1/ (OpenAPI at /api/v1/openapi.json)."""
 
+from django.db import DataError
+from ninja.errors import HttpError
+from ninja.errors import ValidationError as InputError
+
 from safeground.core.auth import read_auth
 from safeground.core.errors import PreconditionRequired, StaleVersion, ValidationFailed
 from safeground.core.geometry import GeometryError
-from safeground.core.openapi import LocalSwagger, SafeGroundAPI
+from safeground.core.openapi import JSONOnlyParser, LocalSwagger, SafeGroundAPI, UnsupportedMediaType, input_error_body
 from safeground.core.ratelimit import RateLimited
 from safeground.dashboard.api import router as dashboard_router
 from safeground.eore.api import router as eore_router
@@ -29,7 +33,35 @@ api = SafeGroundAPI(
     version="1",
     docs=LocalSwagger(),  # Swagger UI from static/vendor/, not a CDN
     description="Humanitarian mine action information: hazards, activities, land release, devices, gazetteer.",
+    parser=JSONOnlyParser(),
 )
+
+
+@api.exception_handler(InputError)
+def input_error(request, exc: InputError):
+    """Ninja's refusal of a parameter or body, in the ErrorOut shape (the first error names the field)."""
+    return api.create_response(request, input_error_body(exc.errors), status=422)
+
+
+@api.exception_handler(DataError)
+def data_error(request, exc: DataError):
+    """Last line of defence: a value the database cannot hold (too long, out of range) is a 422, not a 500.
+    The schemas' limits (core.contracts) should catch it first; the transaction has been rolled back."""
+    body = {"detail": f"a value does not fit the database: {str(exc).splitlines()[0][:200]}", "reason": "data error"}
+    return api.create_response(request, {**body, "field": None}, status=422)
+
+
+@api.exception_handler(HttpError)
+def http_error(request, exc: HttpError):
+    """A request body that is not JSON (415) or cannot be parsed (400), and Ninja's other HTTP errors."""
+    if isinstance(exc.__cause__, UnsupportedMediaType):
+        return api.create_response(request, exc.__cause__.as_dict(), status=415)
+    if exc.status_code == 400 and exc.__cause__ is not None:  # the body: say why it is not JSON
+        cause = str(exc.__cause__).splitlines()[0][:200]
+        body = {"detail": f"the request body is not valid JSON: {cause}", "field": "body", "reason": "not json"}
+    else:
+        body = {"detail": str(exc), "field": None, "reason": ""}
+    return api.create_response(request, body, status=exc.status_code)
 
 
 @api.exception_handler(ValidationFailed)

@@ -307,11 +307,11 @@ def _page_url(route: str, name: str, codes: dict) -> str:
     url = url.replace("<str:collection_id>", "hazards").replace("<str:feature_id>", codes["hazard"])
     url = (
         url.replace("<str:kind>", "hazard")
-        .replace("<str:acronym>", "CMAC")
+        .replace("<code:acronym>", "CMAC")
         .replace("<str:row_id>", codes["quarantine"])
     )
-    if "<str:code>" in url:
-        url = url.replace("<str:code>", codes[PAGE_ARGS[name]])
+    if "<code:code>" in url:
+        url = url.replace("<code:code>", codes[PAGE_ARGS[name]])
     assert "<" not in url, f"{name}: give the matrix a value for {url}"
     return url + QUERY.get(name, "")
 

@@ -7,5 +7,10 @@ class CoreConfig(AppConfig):
     verbose_name = "SafeGround core"
 
     def ready(self) -> None:
+        from django.urls import register_converter
+
         # folding registers the `folded_contains` lookup; security the deploy check on the secret key.
         from safeground.core import folding, security  # noqa: F401
+        from safeground.core.contracts import CodeConverter
+
+        register_converter(CodeConverter, "code")  # record pages' <code:code> (before any URLconf loads)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 from typing import Any, Literal, TypeVar, overload
 
+import numpy as np
 import shapely
 from django.contrib.gis.db.models.functions import AsGeoJSON
 from django.contrib.gis.geos import GEOSGeometry, Polygon
@@ -80,9 +81,14 @@ def geometry_from_geojson(value: dict | None, what: str) -> shapely.Geometry:
     if value is None:
         raise GeometryError(f"{what} is required", reason="missing")
     try:
-        return shapely.from_geojson(json.dumps(value))
+        geom = shapely.from_geojson(json.dumps(value, allow_nan=False))
     except (shapely.errors.GEOSException, ValueError, TypeError) as exc:
         raise GeometryError(f"{what} is not valid GeoJSON geometry: {exc}", reason="unparseable") from exc
+    if shapely.has_z(geom):  # refused, not flattened: a height is never dropped silently (docs/api.md)
+        raise GeometryError(f"{what} has 3D coordinates; send longitude and latitude only", reason="3d")
+    if not geom.is_empty and not bool(np.isfinite(shapely.get_coordinates(geom)).all()):
+        raise GeometryError(f"{what} has coordinates that are not finite numbers", reason="not finite")
+    return geom
 
 
 def input_geometry(value: dict | None, field: str) -> shapely.Geometry:

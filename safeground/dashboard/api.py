@@ -9,6 +9,7 @@ from __future__ import annotations
 from ninja import Router
 
 from safeground.core.auth import read_auth
+from safeground.core.contracts import Year
 from safeground.core.errors import ValidationFailed
 from safeground.dashboard import queries
 from safeground.dashboard.schemas import Dashboard, PublicDashboard
@@ -52,7 +53,7 @@ def _figures(year: int | None, country: str | None, public: bool) -> dict:
     url_name="dashboard",
     summary="Dashboard figures: remaining contamination, land released, devices destroyed",
 )
-def dashboard(request, year: int | None = None, country: str | None = None):
+def dashboard(request, year: Year | None = None, country: str | None = None):
     """`year` (default: the current one) selects the released land and the devices; `country`: the ISO3 of a programme
     or empty for all. Areas in hectares. Includes the open hazards with the most ground left (codes)."""
     return _figures(year, country, public=False)
@@ -65,6 +66,6 @@ def dashboard(request, year: int | None = None, country: str | None = None):
     url_name="dashboard-public",
     summary="Public dashboard figures (aggregates only)",
 )
-def public_dashboard(request, year: int | None = None, country: str | None = None):
+def public_dashboard(request, year: Year | None = None, country: str | None = None):
     """The same figures without any record code: safe to publish. Areas in hectares."""
     return _figures(year, country, public=True)

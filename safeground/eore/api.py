@@ -6,6 +6,7 @@ from ninja import Query, Router, Schema, Status
 from ninja.errors import HttpError
 
 from safeground.core.auth import needs
+from safeground.core.contracts import Choice, Country, Limit, Note, Offset, Ref, Year
 from safeground.core.geojson import FeatureCollectionOut, FeatureOut, feature, input_geometry, page
 from safeground.core.history import history_entries
 from safeground.core.schemas import ErrorOut, HistoryEntry
@@ -16,15 +17,15 @@ router = Router(tags=["risk education"])
 
 
 class SessionFilters(Schema):
-    bbox: str | None = None
-    country: str | None = None
-    year: int | None = None
-    admin_area: str | None = None
-    method: str | None = None
-    organisation: str | None = None
-    hazard: str | None = None
-    limit: int = 1000
-    offset: int = 0
+    bbox: Note | None = None
+    country: Country | None = None
+    year: Year | None = None
+    admin_area: Ref | None = None
+    method: Choice | None = None
+    organisation: Ref | None = None
+    hazard: Ref | None = None
+    limit: Limit = 1000
+    offset: Offset = 0
 
 
 @router.get("/sessions", response=FeatureCollectionOut, summary="List risk education sessions (GeoJSON)")
@@ -44,7 +45,7 @@ def list_sessions(request, filters: Query[SessionFilters]):
 
 @router.get("/beneficiaries", response={200: BeneficiariesOut, 422: ErrorOut}, summary="Beneficiaries by sex and age")
 def beneficiaries(
-    request, by: str = "year", country: str | None = None, year: int | None = None, admin_area: str | None = None
+    request, by: str = "year", country: str | None = None, year: Year | None = None, admin_area: str | None = None
 ):
     """People reached (girls, boys, women, men) and sessions per `by`: year, country, province, method,
     audience or organisation."""

@@ -8,14 +8,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Count, F, Prefetch, QuerySet, Sum
+from django.db.models import Count, F, Prefetch, Q, QuerySet, Sum
 from django.db.models.functions import Coalesce, ExtractYear
 
 from safeground.core.errors import ValidationFailed
 from safeground.core.geojson import parse_bbox
 from safeground.eore.models import Session
 from safeground.hazards.models import Hazard
-from safeground.hazards.queries import admin_area_filter
 
 GROUPS = ("girls", "boys", "women", "men")
 DIMENSIONS = {
@@ -51,7 +50,7 @@ def sessions(
     if year:
         qs = qs.filter(held_on__year=year)
     if admin_area:
-        qs = qs.filter(admin_area_filter("", admin_area))
+        qs = qs.filter(Q(province__code=admin_area) | Q(district__code=admin_area))  # sessions have no commune
     if method:
         qs = qs.filter(method=method)
     if organisation:

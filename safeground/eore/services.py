@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from safeground.core import bulk, columns
 from safeground.core.codes import next_code
+from safeground.core.contracts import check_code
 from safeground.core.errors import BulkError, ValidationFailed
 from safeground.core.geojson import to_geos
 from safeground.core.geometry import project, utm_epsg_for
@@ -86,6 +87,7 @@ def create_session(
 ) -> Session:
     """Record a session; an operator records its own organisation's sessions only. `reason`: the
     history's (an import names its file)."""
+    check_code(code)
     _choice("method", method, Session.METHOD_CHOICES)
     _choice("audience", audience, Session.AUDIENCE_CHOICES)
     if held_on > timezone.localdate():

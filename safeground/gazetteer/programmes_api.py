@@ -10,6 +10,7 @@ from ninja import Field, Router, Schema, Status
 
 from safeground.core import versions
 from safeground.core.auth import needs
+from safeground.core.contracts import AnyDate, Name, Note, PatchIn, Ref
 from safeground.core.schemas import ErrorOut
 from safeground.gazetteer import programmes, queries
 from safeground.gazetteer.models import Programme
@@ -32,24 +33,24 @@ class ProgrammeOut(Schema):
     version: int = Field(description='raised by every change; send it back as If-Match: "<version>"')
 
 
-class ProgrammeChange(Schema):
+class ProgrammeChange(PatchIn):
     """Fields to set; those left out stay as they are."""
 
-    name: str | None = None
+    name: Name | None = None
     admin_levels: list[str] | None = None
-    local_crs: str | None = None
+    local_crs: Note | None = None
     legacy_datums: list[str] | None = None
     languages: list[str] | None = None
     apmbc_party: bool | None = None
     ccm_party: bool | None = None
-    article5_deadline: dt.date | None = None
+    article5_deadline: AnyDate | None = None
     map_bbox: list[float] | None = None
     point_radius_area: bool | None = None
 
 
 class ProgrammeIn(ProgrammeChange):
-    iso3: str
-    name: str
+    iso3: Ref
+    name: Name
 
 
 def _out(p: Programme) -> dict:

@@ -7,6 +7,7 @@ from ninja import Query, Router, Schema, Status
 
 from safeground.core import versions
 from safeground.core.auth import needs
+from safeground.core.contracts import Choice, Country, Limit, Note, Offset, Ref
 from safeground.core.geojson import FeatureCollectionOut, FeatureOut, feature, page
 from safeground.core.history import history_entries
 from safeground.core.schemas import ErrorOut, HistoryEntry
@@ -18,16 +19,16 @@ router = Router(tags=["hazards"])
 
 
 class HazardFilters(Schema):
-    bbox: str | None = None
-    hazard_class: str | None = None
-    status: str | None = None
-    country: str | None = None
-    admin_area: str | None = None
-    organisation: str | None = None
-    contamination_type: str | None = None
-    shape: str | None = None
-    limit: int = 1000
-    offset: int = 0
+    bbox: Note | None = None
+    hazard_class: Choice | None = None
+    status: Choice | None = None
+    country: Country | None = None
+    admin_area: Ref | None = None
+    organisation: Ref | None = None
+    contamination_type: Choice | None = None
+    shape: Choice | None = None
+    limit: Limit = 1000
+    offset: Offset = 0
 
 
 @router.get("", response=FeatureCollectionOut, summary="List hazards (GeoJSON)")

@@ -4,6 +4,7 @@ from typing import Any
 from ninja import Schema
 from pydantic import Field
 
+from safeground.core.contracts import Choice, Code, Country, Finite, Name, PastDate, PatchIn, Ref
 from safeground.gazetteer.traverse import Chain
 
 RADIUS = "a point hazard's declared radius in metres (0 < r ≤ 10,000); not for a polygon"
@@ -22,30 +23,30 @@ class HazardIn(Schema):
         ],
     )
     traverse: Chain | None = Field(None, description="instead of geometry: the chain is kept with the hazard")
-    hazard_class: str = Field(examples=["SHA"])
-    contamination_type: str = Field(examples=["ap_mines"])
-    recorded_on: dt.date
-    code: str | None = None
-    name: str = ""
-    status: str = "open"
-    country: str | None = Field(None, description="ISO alpha-3; derived from the geometry when omitted")
-    radius_m: float | None = Field(None, description=RADIUS)
+    hazard_class: Choice = Field(examples=["SHA"])
+    contamination_type: Choice = Field(examples=["ap_mines"])
+    recorded_on: PastDate
+    code: Code | None = None
+    name: Name = ""
+    status: Choice = "open"
+    country: Country | None = Field(None, description="ISO alpha-3; derived from the geometry when omitted")
+    radius_m: Finite | None = Field(None, description=RADIUS)
     benchmark: dict[str, Any] | None = None
-    reporting_organisation: str | None = Field(None, description="Organisation acronym")
+    reporting_organisation: Ref | None = Field(None, description="Organisation acronym")
     suspected_models: list[str] = []
 
 
-class HazardPatch(Schema):
+class HazardPatch(PatchIn):
     geometry: dict[str, Any] | None = None
-    radius_m: float | None = Field(None, description=RADIUS + "; null clears it")
-    hazard_class: str | None = None
-    contamination_type: str | None = None
-    recorded_on: dt.date | None = None
-    name: str | None = None
-    status: str | None = None
-    status_changed_on: dt.date | None = None
+    radius_m: Finite | None = Field(None, description=RADIUS + "; null clears it")
+    hazard_class: Choice | None = None
+    contamination_type: Choice | None = None
+    recorded_on: PastDate | None = None
+    name: Name | None = None
+    status: Choice | None = None
+    status_changed_on: PastDate | None = None
     benchmark: dict[str, Any] | None = None
-    reporting_organisation: str | None = None
+    reporting_organisation: Ref | None = None
     suspected_models: list[str] | None = None
 
 

@@ -18,6 +18,7 @@ from simple_history.utils import bulk_update_with_history
 from safeground.core import bulk, columns, versions
 from safeground.core.codes import allocate_codes, next_code
 from safeground.core.columns import BulkResult, Checked
+from safeground.core.contracts import check_code
 from safeground.core.dates import PRECISION_CHOICES
 from safeground.core.errors import BulkError, ValidationFailed
 from safeground.core.geojson import to_geos, to_shapely
@@ -425,6 +426,7 @@ def create_hazard(
     """One hazard: `check_hazards` on a row of one (same rules, same derived fields), saved with its history.
 
     `geometry` is its polygon, or a point (with an optional declared `radius_m`)."""
+    check_code(code)
     checked = check_hazards(
         {
             "geometry": [geometry],

@@ -11,6 +11,7 @@ from ninja.files import UploadedFile
 
 from safeground.core import ratelimit
 from safeground.core.auth import needs, require_permission
+from safeground.core.contracts import Choice, Note
 from safeground.core.schemas import ErrorOut
 from safeground.interop.exporter import FORMATS, ExportError
 from safeground.interop.importers import IMPORT_PERMISSION, IMPORT_RECORDS, KINDS
@@ -51,8 +52,8 @@ class ImportOut(Schema):
 
 
 class ExportFilters(Schema):
-    format: str = "gpkg"
-    layers: str | None = None
+    format: Choice = "gpkg"
+    layers: Note | None = None
 
 
 @router.post(

@@ -10,6 +10,7 @@ from ninja import Field, Query, Router, Schema, Status
 
 from safeground.core import versions
 from safeground.core.auth import needs, require_permission
+from safeground.core.contracts import Choice, Note
 from safeground.core.schemas import ErrorOut
 from safeground.interop import quarantine, queries
 from safeground.interop.importers import IMPORT_PERMISSION
@@ -43,20 +44,20 @@ class QuarantinedOut(Schema):
 
 
 class Filters(Schema):
-    status: str = Field("held", description="held, approved, discarded, or empty for all")
-    kind: str = ""
-    import_id: str = ""
+    status: Choice = Field("held", description="held, approved, discarded, or empty for all")
+    kind: Choice = ""
+    import_id: Note = ""
     limit: int = Field(100, ge=1, le=1000)
     offset: int = Field(0, ge=0, le=10_000_000)
 
 
 class FixIn(Schema):
     attributes: dict[str, Any] | None = Field(None, description="the row's attributes; left out: as held")
-    geometry: str | None = Field(None, description="WKT in EPSG:4326; left out: as held")
+    geometry: Note | None = Field(None, description="WKT in EPSG:4326; left out: as held")
 
 
 class DiscardIn(Schema):
-    reason: str = Field("", max_length=100)
+    reason: Note = Field("", max_length=100)
 
 
 def _out(row: QuarantinedRow) -> dict:

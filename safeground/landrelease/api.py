@@ -5,6 +5,7 @@ from ninja import Query, Router, Schema, Status
 
 from safeground.core import versions
 from safeground.core.auth import needs
+from safeground.core.contracts import Choice, Country, Limit, Note, Offset, Ref
 from safeground.core.geojson import FeatureCollectionOut, FeatureOut, feature, input_geometry, page
 from safeground.core.history import history_entries
 from safeground.core.schemas import ErrorOut, HistoryEntry
@@ -16,16 +17,16 @@ devices_router = Router(tags=["devices"])
 
 
 class ProductFilters(Schema):
-    bbox: str | None = None
-    outcome: str | None = None
-    country: str | None = None
-    hazard: str | None = None
-    activity: str | None = None
-    organisation: str | None = None
-    admin_area: str | None = None
+    bbox: Note | None = None
+    outcome: Choice | None = None
+    country: Country | None = None
+    hazard: Ref | None = None
+    activity: Ref | None = None
+    organisation: Ref | None = None
+    admin_area: Ref | None = None
     outside_hazards: bool | None = None  # true: only products filed under no hazard; false: only the others
-    limit: int = 1000
-    offset: int = 0
+    limit: Limit = 1000
+    offset: Offset = 0
 
 
 def _product(code: str):
@@ -91,16 +92,16 @@ def update_product(request, response: HttpResponse, code: str, payload: ProductP
 
 
 class DeviceFilters(Schema):
-    bbox: str | None = None
-    category: str | None = None
-    country: str | None = None
-    product: str | None = None
-    activity: str | None = None
-    hazard: str | None = None
-    model: str | None = None
-    organisation: str | None = None
-    limit: int = 1000
-    offset: int = 0
+    bbox: Note | None = None
+    category: Choice | None = None
+    country: Country | None = None
+    product: Ref | None = None
+    activity: Ref | None = None
+    hazard: Ref | None = None
+    model: Ref | None = None
+    organisation: Ref | None = None
+    limit: Limit = 1000
+    offset: Offset = 0
 
 
 @devices_router.get("", response=FeatureCollectionOut, summary="List devices found (GeoJSON)")

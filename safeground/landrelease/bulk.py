@@ -30,6 +30,7 @@ from django.utils.translation import gettext as _
 
 from safeground.core import bulk, columns
 from safeground.core.codes import allocate_codes
+from safeground.core.contracts import safe_code
 from safeground.core.errors import BulkError, BulkValidationFailed, ValidationFailed
 from safeground.core.geojson import to_geos
 from safeground.core.geometry import (
@@ -189,7 +190,7 @@ class _Columns:
         codes = self.get("code")
         seen: dict[str, int] = dict(zip(codes, range(self.n), strict=True))
         seen.pop(None, None)  # type: ignore[call-overload]
-        if len(seen) == self.n - codes.count(None) and max(map(len, seen), default=0) <= 40:
+        if len(seen) == self.n - codes.count(None) and all(len(c) <= 40 and safe_code(c) for c in seen):
             for c in sorted(bulk.existing_values(model, "code", list(seen))):
                 self.error(seen[c], "code", c, _("a record with this code already exists"))
             return codes  # all unique and short enough: no row-by-row pass
@@ -199,6 +200,8 @@ class _Columns:
                 continue
             if len(c) > 40:
                 self.error(i, "code", c, _("longer than %(n)d characters") % {"n": 40})
+            elif not safe_code(c):
+                self.error(i, "code", c, _("a code uses only letters, digits, '-', '_' and '.'"))
             elif c in seen:
                 self.error(i, "code", c, _("duplicate code (also on row %(row)d)") % {"row": seen[c] + 1})
             else:

@@ -2,26 +2,27 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 from ninja import Schema
 
+from safeground.core.contracts import Choice, Code, Finite, PastDate, PatchIn, Ref
+
 
 class ProductIn(Schema):
-    activity: str
-    hazard: str | None = None  # None: ground released outside every hazard (refused if it overlaps one)
-    outcome: str
+    activity: Ref
+    hazard: Ref | None = None  # None: ground released outside every hazard (refused if it overlaps one)
+    outcome: Choice
     geometry: dict[str, Any]
-    released_on: dt.date
+    released_on: PastDate
     clearance_depth_cm: int | None = None
-    reported_area_m2: float | None = None
-    code: str | None = None
+    reported_area_m2: Finite | None = None
+    code: Code | None = None
 
 
-class ProductPatch(Schema):
-    outcome: str | None = None
+class ProductPatch(PatchIn):
+    outcome: Choice | None = None
     geometry: dict[str, Any] | None = None
-    released_on: dt.date | None = None
+    released_on: PastDate | None = None
     clearance_depth_cm: int | None = None
-    reported_area_m2: float | None = None
+    reported_area_m2: Finite | None = None

@@ -10,6 +10,7 @@ from django.db import transaction
 
 from safeground.core import versions
 from safeground.core.codes import next_code
+from safeground.core.contracts import check_code
 from safeground.core.errors import ValidationFailed
 from safeground.core.geojson import to_geos
 from safeground.core.geometry import GeometryError, area_m2
@@ -87,6 +88,7 @@ def create_product(
     user=None,
 ) -> Product:
     """One product; `hazard` None is ground released outside every hazard (refused where it overlaps one)."""
+    check_code(code)
     _check(outcome, clearance_depth_cm, reported_area_m2)
     activity_row = _lookup(Activity, activity, "activity")
     hazard_row = _lookup(Hazard, hazard, "hazard") if hazard is not None else None

@@ -7,6 +7,6 @@ from safeground.landrelease import list_views, record_views, views
 urlpatterns = [
     path("ledger/", views.summary, name="ledger-summary"),
     path("products/", list_views.product_list, name="product-list"),
-    path("products/<str:code>/", record_views.product_detail, name="product-detail"),
+    path("products/<code:code>/", record_views.product_detail, name="product-detail"),
     path("devices/", list_views.device_list, name="device-list"),
 ]

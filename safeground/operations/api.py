@@ -1,6 +1,7 @@
 from django.shortcuts import get_object_or_404
 from ninja import Query, Router, Schema
 
+from safeground.core.contracts import Choice, Country, Limit, Note, Offset, Ref
 from safeground.core.geojson import FeatureCollectionOut, FeatureOut, feature, page
 from safeground.core.history import history_entries
 from safeground.core.schemas import ErrorOut, HistoryEntry
@@ -10,15 +11,15 @@ router = Router(tags=["activities"])
 
 
 class ActivityFilters(Schema):
-    bbox: str | None = None
-    activity_type: str | None = None
-    status: str | None = None
-    country: str | None = None
-    organisation: str | None = None
-    hazard: str | None = None
-    admin_area: str | None = None
-    limit: int = 1000
-    offset: int = 0
+    bbox: Note | None = None
+    activity_type: Choice | None = None
+    status: Choice | None = None
+    country: Country | None = None
+    organisation: Ref | None = None
+    hazard: Ref | None = None
+    admin_area: Ref | None = None
+    limit: Limit = 1000
+    offset: Offset = 0
 
 
 @router.get("", response=FeatureCollectionOut, summary="List activities (GeoJSON, reference points)")

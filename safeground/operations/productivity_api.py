@@ -1,23 +1,22 @@
 """`/api/v1/productivity`: productivity figures from progress reports (see productivity.py)."""
 
-import datetime as dt
-
 from ninja import Query, Router, Schema
 
+from safeground.core.contracts import AnyDate, Choice, Country, Ref
 from safeground.operations import productivity
 
 router = Router(tags=["productivity"])
 
 
 class Filters(Schema):
-    country: str | None = None
-    method: str | None = None
-    organisation: str | None = None
-    date_from: dt.date | None = None
-    date_to: dt.date | None = None
-    terrain: str | None = None
-    vegetation: str | None = None
-    soil_metal: str | None = None
+    country: Country | None = None
+    method: Choice | None = None
+    organisation: Ref | None = None
+    date_from: AnyDate | None = None
+    date_to: AnyDate | None = None
+    terrain: Choice | None = None
+    vegetation: Choice | None = None
+    soil_metal: Choice | None = None
 
 
 @router.get(

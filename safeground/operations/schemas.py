@@ -1,41 +1,42 @@
 """Input schemas for activity writes and progress reports."""
 
-import datetime as dt
 from decimal import Decimal
 
 from ninja import Schema
 
+from safeground.core.contracts import Choice, Finite, Note, PastDate, Ref
+
 
 class StartIn(Schema):
-    on: dt.date | None = None
+    on: PastDate | None = None
 
 
 class AssignTeamIn(Schema):
-    team: str
-    on: dt.date
+    team: Ref
+    on: PastDate
 
 
 class AssignAssetIn(Schema):
-    asset: str
-    on: dt.date
+    asset: Ref
+    on: PastDate
 
 
 class ProgressIn(Schema):
-    team: str
-    date: dt.date
-    period: str = "daily"
-    method: str
-    area_m2: float
-    days_worked: float = 1
+    team: Ref
+    date: PastDate
+    period: Choice = "daily"
+    method: Choice
+    area_m2: Finite
+    days_worked: Finite = 1
     searchers: int
-    hours_per_day: float
+    hours_per_day: Finite
     assets_deployed: int = 0
     devices_found: int = 0
-    terrain: str
-    vegetation: str
-    soil_metal: str
-    weather: str = ""
-    stoppage_hours: float = 0
-    stoppages: str = ""
+    terrain: Choice
+    vegetation: Choice
+    soil_metal: Choice
+    weather: Choice = ""
+    stoppage_hours: Finite = 0
+    stoppages: Note = ""
     cost_usd: Decimal | None = None
-    hazard: str | None = None
+    hazard: Ref | None = None

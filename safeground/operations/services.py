@@ -7,6 +7,7 @@ the work, and progress reports keep each method's running total within the activ
 from __future__ import annotations
 
 import datetime as dt
+import math
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from typing import Any, cast
@@ -20,6 +21,7 @@ from django.db.models import Sum
 from safeground.core import bulk, columns
 from safeground.core.codes import allocate_codes
 from safeground.core.columns import BulkResult, Checked
+from safeground.core.contracts import check_code, check_finite
 from safeground.core.errors import BulkError, ValidationFailed
 from safeground.core.geojson import to_geos, to_shapely
 from safeground.core.geometry import GeometryError, validate_point
@@ -124,6 +126,8 @@ def record_progress(activity: Activity, team, *, user=None, **fields) -> Progres
             field="date",
             reason="outside_activity",
         )
+    for name in ("area_m2", "days_worked", "hours_per_day", "stoppage_hours"):
+        check_finite(fields.get(name), name)
     if area < 0:
         raise ValidationFailed("area_m2 cannot be negative", field="area_m2", reason="negative")
     if float(fields.get("days_worked", 1)) <= 0:
@@ -397,6 +401,7 @@ def create_activity(
     `check_activities` on a row of one: the accreditation gate applies (the organisation and each
     team's animals accredited for every method on the start date); the reference point defaults to the
     first hazard's point on surface; the code's stem is the province of the reference point."""
+    check_code(code)
     checked = check_activities(
         {
             "organisation": [organisation.acronym],
@@ -481,7 +486,11 @@ def bulk_record_progress(reports: list, *, user=None, source: str = "", reason: 
         if r.date < act.start_date or (act.end_date and r.date > act.end_date):
             message = f"{what}: {r.date.isoformat()} is outside {act.code}'s dates"
             problems.append(BulkError(i + 1, "date", r.date.isoformat(), message, "outside_activity"))
-        if float(r.area_m2) < 0:
+        if not math.isfinite(float(r.area_m2)) or not math.isfinite(float(r.days_worked or 1)):
+            problems.append(
+                BulkError(i + 1, "area_m2", str(r.area_m2), f"{what}: numbers must be finite", "not finite")
+            )
+        elif float(r.area_m2) < 0:
             problems.append(
                 BulkError(i + 1, "area_m2", str(r.area_m2), f"{what}: area_m2 cannot be negative", "negative")
             )

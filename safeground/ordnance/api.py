@@ -1,6 +1,7 @@
 from django.shortcuts import get_object_or_404
 from ninja import ModelSchema, Router, Schema
 
+from safeground.core.contracts import Limit, Offset
 from safeground.ordnance.models import OrdnanceModel
 
 router = Router(auth=None, tags=["ordnance"])
@@ -18,7 +19,7 @@ class OrdnancePage(Schema):
 
 
 @router.get("", response=OrdnancePage, summary="Ordnance reference models")
-def list_models(request, category: str | None = None, q: str | None = None, limit: int = 1000, offset: int = 0):
+def list_models(request, category: str | None = None, q: str | None = None, limit: Limit = 1000, offset: Offset = 0):
     qs = OrdnanceModel.objects.order_by("name")
     if category:
         qs = qs.filter(category=category)

@@ -1,4 +1,5 @@
 import datetime as dt
+from typing import Annotated
 
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
@@ -7,6 +8,20 @@ from ninja.errors import HttpError
 
 from safeground.core import versions
 from safeground.core.auth import needs, write_auth
+from safeground.core.contracts import (
+    CODE_PATTERN,
+    AnyDate,
+    Choice,
+    Code,
+    Country,
+    Limit,
+    Name,
+    Note,
+    Offset,
+    PastDate,
+    PatchIn,
+    Ref,
+)
 from safeground.core.errors import ValidationFailed
 from safeground.core.schemas import ErrorOut
 from safeground.organisations import queries, services, structure
@@ -33,32 +48,32 @@ class OrganisationOut(Schema):
 
 
 class OrganisationIn(Schema):
-    acronym: str
-    name: str
-    kind: str
-    country: str
+    acronym: Annotated[str, Field(min_length=1, max_length=20, pattern=CODE_PATTERN)]
+    name: Name
+    kind: Choice
+    country: Country
 
 
-class OrganisationChange(Schema):
+class OrganisationChange(PatchIn):
     """Fields to set; those left out stay. `is_active: false` deactivates (organisations are never deleted)."""
 
-    name: str | None = None
-    kind: str | None = None
-    country: str | None = None
+    name: Name | None = None
+    kind: Choice | None = None
+    country: Country | None = None
     is_active: bool | None = None
 
 
 class TeamIn(Schema):
-    code: str
-    kind: str
+    code: Code
+    kind: Choice
     size: int
 
 
 class AssetIn(Schema):
-    kind: str
-    identifier: str
-    name: str = ""
-    team: str | None = None
+    kind: Choice
+    identifier: Annotated[str, Field(min_length=1, max_length=60)]
+    name: Annotated[str, Field(max_length=100)] = ""
+    team: Ref | None = None
 
 
 class AssetOut(Schema):
@@ -105,14 +120,14 @@ class AnimalAccreditations(Schema):
 
 
 class ExpiringRow(Schema):
-    kind: str
-    code: str
-    holder: str
-    organisation: str
-    method: str
-    valid_until: dt.date
+    kind: Choice
+    code: Code
+    holder: Note
+    organisation: Ref
+    method: Choice
+    valid_until: AnyDate
     days_left: int
-    issuing_authority: str
+    issuing_authority: Note
 
 
 class Expiring(Schema):
@@ -155,24 +170,24 @@ class PersonDetail(PersonOut):
 
 
 class AccreditationIn(Schema):
-    method: str
-    valid_from: dt.date
-    valid_until: dt.date
-    issuing_authority: str
-    conditions: str = ""
+    method: Choice
+    valid_from: AnyDate
+    valid_until: AnyDate
+    issuing_authority: Annotated[str, Field(max_length=100)]
+    conditions: Note = ""
 
 
 class AnimalAccreditationIn(Schema):
-    valid_from: dt.date
-    valid_until: dt.date
-    issuing_authority: str
+    valid_from: AnyDate
+    valid_until: AnyDate
+    issuing_authority: Annotated[str, Field(max_length=100)]
     tests_passed: list[str]
-    handler: str | None = None
+    handler: Note | None = None
 
 
 class RenewIn(Schema):
-    valid_until: dt.date
-    valid_from: dt.date | None = None
+    valid_until: AnyDate
+    valid_from: AnyDate | None = None
 
 
 def _need(request, perm: str) -> None:
@@ -287,8 +302,8 @@ def list_personnel(
     organisation: str | None = None,
     role: str | None = None,
     team: str | None = None,
-    limit: int = 500,
-    offset: int = 0,
+    limit: Limit = 500,
+    offset: Offset = 0,
 ):
     qs = Personnel.objects.select_related("organisation", "team").order_by("code")
     if organisation:
@@ -306,14 +321,14 @@ def list_personnel(
 
 
 class PersonIn(Schema):
-    code: str = Field(description="staff number, unique, e.g. TDO-P-0001")
-    organisation: str = Field(description="the organisation's acronym")
-    role: str = Field(description="deminer, section_leader, medic, dog_handler, rat_handler, surveyor, eod1, …")
-    full_name: str
-    nationality: str = Field(description="ISO 3166 alpha-3")
-    team: str | None = None
-    date_of_birth: dt.date | None = None
-    phone: str = ""
+    code: Code = Field(description="staff number, unique, e.g. TDO-P-0001")
+    organisation: Ref = Field(description="the organisation's acronym")
+    role: Choice = Field(description="deminer, section_leader, medic, dog_handler, rat_handler, surveyor, eod1, …")
+    full_name: Annotated[str, Field(max_length=150)]
+    nationality: Country = Field(description="ISO 3166 alpha-3")
+    team: Ref | None = None
+    date_of_birth: PastDate | None = None
+    phone: Annotated[str, Field(max_length=40)] = ""
 
 
 @router.post(
@@ -356,7 +371,7 @@ def accredit(request, acronym: str, body: AccreditationIn):
 
 @router.get("", response=OrganisationPage, summary="Organisations")
 def list_organisations(
-    request, country: str | None = None, kind: str | None = None, limit: int = 1000, offset: int = 0
+    request, country: str | None = None, kind: str | None = None, limit: Limit = 1000, offset: Offset = 0
 ):
     qs = Organisation.objects.order_by("country", "acronym")
     if country:

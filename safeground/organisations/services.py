@@ -13,6 +13,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from safeground.core import columns
+from safeground.core.contracts import check_code
 from safeground.core.errors import BulkError, ValidationFailed
 from safeground.organisations.models import (
     ACCREDITATION_METHODS,
@@ -113,6 +114,7 @@ def accredit_organisation(
     conditions: str = "",
     code: str | None = None,
 ) -> Accreditation:
+    check_code(code)
     if method not in METHOD_LABELS:
         raise ValidationFailed(
             f"unknown method {method!r}; choose one of {', '.join(METHOD_LABELS)}", field="method", reason="unknown"
@@ -140,6 +142,7 @@ def accredit_animal(
     handler: Personnel | None = None,
     code: str | None = None,
 ) -> AnimalAccreditation:
+    check_code(code)
     if asset.kind not in ("dog", "rat"):
         raise ValidationFailed(
             f"{asset.identifier} is a {asset.kind}: only dogs and rats get an animal accreditation",

@@ -6,5 +6,5 @@ from safeground.organisations import views
 
 urlpatterns = [
     path("organisations/", views.organisation_list, name="organisation-list"),
-    path("organisations/<str:acronym>/", views.organisation_detail, name="organisation-detail"),
+    path("organisations/<code:acronym>/", views.organisation_detail, name="organisation-detail"),
 ]

@@ -14,7 +14,7 @@ urlpatterns = [
     path("accounts/logout/", accounts.sign_out, name="logout"),
     path("accounts/tokens/", tokens.api_tokens, name="api-tokens"),
     path("hazards/", hazard_list.hazard_list, name="hazard-list"),
-    path("hazards/<str:code>/", hazard_page.hazard_detail, name="hazard-detail"),
+    path("hazards/<code:code>/", hazard_page.hazard_detail, name="hazard-detail"),
     path("activities/", activity_list.activity_list, name="activity-list"),
-    path("activities/<str:code>/", activity_page.activity_detail, name="activity-detail"),
+    path("activities/<code:code>/", activity_page.activity_detail, name="activity-detail"),
 ]

@@ -7,6 +7,7 @@ from typing import Literal
 from ninja import Schema
 from pydantic import Field
 
+from safeground.core.contracts import Choice, Code, Country, Note
 from safeground.core.geojson import Link
 
 
@@ -57,10 +58,10 @@ class FindingCollection(Schema):
 
 
 class FindingFilters(Schema):
-    severity: str | None = Field(None, description="must_fix or advisory")
-    check: str | None = Field(None, description="a check id, see /quality/checks")
-    country: str | None = Field(None, description="ISO 3166-1 alpha-3 of a programme")
-    record_type: str | None = Field(None, description="hazard, product, device or activity")
-    code: str | None = Field(None, description="a record code; a hazard code also gives its products' findings")
+    severity: Choice | None = Field(None, description="must_fix or advisory")
+    check: Choice | None = Field(None, description="a check id, see /quality/checks")
+    country: Country | None = Field(None, description="ISO 3166-1 alpha-3 of a programme")
+    record_type: Note | None = Field(None, description="hazard, product, device or activity")
+    code: Code | None = Field(None, description="a record code; a hazard code also gives its products' findings")
     limit: int = 1000
     offset: int = 0

@@ -4,6 +4,7 @@ from django.shortcuts import get_object_or_404
 from ninja import Router, Schema
 
 from safeground.core.auth import needs
+from safeground.core.contracts import Note, Ref
 from safeground.core.errors import ValidationFailed
 from safeground.core.schemas import ErrorOut
 from safeground.organisations.models import Personnel
@@ -14,12 +15,12 @@ router = Router(tags=["training centre"])
 
 
 class EnrolIn(Schema):
-    person: str
+    person: Ref
 
 
 class ResultIn(Schema):
-    person: str
-    assessment: str
+    person: Ref
+    assessment: Note
     score: int
 
 

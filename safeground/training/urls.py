@@ -6,6 +6,6 @@ from safeground.training import views
 
 urlpatterns = [
     path("training/", views.home, name="training-home"),
-    path("training/sessions/<str:code>/", views.session, name="training-session"),
-    path("training/people/<str:code>/", views.person, name="training-person"),
+    path("training/sessions/<code:code>/", views.session, name="training-session"),
+    path("training/people/<code:code>/", views.person, name="training-person"),
 ]

@@ -19,6 +19,7 @@ from ninja.errors import HttpError
 
 from safeground.core import crypto, versions
 from safeground.core.auth import needs
+from safeground.core.contracts import Choice, Country, Limit, Note, Offset, Ref, Year
 from safeground.core.errors import ValidationFailed
 from safeground.core.geojson import FeatureCollectionOut, FeatureOut, feature, input_geometry, page
 from safeground.core.history import history_entries
@@ -92,11 +93,11 @@ def _guarded(call):
 
 
 class StatisticsFilters(Schema):
-    by: str = "year"
-    country: str | None = None
-    year: int | None = None
-    admin_area: str | None = None
-    format: str = "json"
+    by: Choice = "year"
+    country: Country | None = None
+    year: Year | None = None
+    admin_area: Ref | None = None
+    format: Choice = "json"
 
 
 def statistics_body(table: disclosure.Table) -> dict:
@@ -145,17 +146,17 @@ def assistance_statistics(request, country: str | None = None):
 
 
 class AccidentFilters(Schema):
-    bbox: str | None = None
-    country: str | None = None
-    year: int | None = None
-    admin_area: str | None = None
-    accident_type: str | None = None
-    device_category: str | None = None
-    hazard: str | None = None
-    evidence_status: str | None = None
-    organisation: str | None = None
-    limit: int = 1000
-    offset: int = 0
+    bbox: Note | None = None
+    country: Country | None = None
+    year: Year | None = None
+    admin_area: Ref | None = None
+    accident_type: Note | None = None
+    device_category: Note | None = None
+    hazard: Ref | None = None
+    evidence_status: Note | None = None
+    organisation: Ref | None = None
+    limit: Limit = 1000
+    offset: Offset = 0
 
 
 @router.get(
@@ -256,7 +257,7 @@ def decide_evidence(request, code: str, payload: EvidenceDecisionIn):
     auth=needs("victims.view_accesslog"),
     summary="Access audit",
 )
-def access_log(request, victim: str | None = None, user: str | None = None, limit: int = 200):
+def access_log(request, victim: str | None = None, user: str | None = None, limit: Limit = 200):
     """Who viewed, exported or changed personal data, when, which record and why (newest first)."""
     qs = AccessLog.objects.all()
     if victim:
@@ -310,14 +311,14 @@ def export(request, payload: ExportIn):
 
 
 class VictimFilters(Schema):
-    country: str | None = None
-    year: int | None = None
-    admin_area: str | None = None
-    outcome: str | None = None
-    victim_type: str | None = None
-    accident: str | None = None
-    limit: int = 500
-    offset: int = 0
+    country: Country | None = None
+    year: Year | None = None
+    admin_area: Ref | None = None
+    outcome: Choice | None = None
+    victim_type: Note | None = None
+    accident: Ref | None = None
+    limit: Limit = 500
+    offset: Offset = 0
 
 
 @router.get(

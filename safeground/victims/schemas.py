@@ -7,23 +7,25 @@ from typing import Any
 from ninja import Schema
 from pydantic import Field
 
+from safeground.core.contracts import AnyDate, Choice, Code, Country, Finite, Name, Note, PastDate, PatchIn, Ref, Year
+
 
 class AccidentIn(Schema):
     """A new accident. `point` is GeoJSON (Point, WGS 84 lon/lat)."""
 
     point: dict[str, Any] = Field(examples=[{"type": "Point", "coordinates": [103.05, 13.05]}])
-    occurred_on: dt.date
-    occurred_on_precision: str = Field("day", description="day, month or year: how much of occurred_on is known")
+    occurred_on: PastDate
+    occurred_on_precision: Note = Field("day", description="day, month or year: how much of occurred_on is known")
     occurred_time: dt.time | None = None
-    accident_type: str = Field(examples=["mine_erw"], description="mine_erw or demining")
-    device_category: str = "unknown"
-    device_model: str | None = Field(None, description="Ordnance model name, e.g. PMN-2")
-    hazard: str | None = Field(None, description="Hazard code; without one the accident is proposed as evidence")
-    organisation: str | None = Field(None, description="Reporting organisation acronym")
-    activity: str | None = Field(None, description="Activity code, for demining accidents")
-    country: str | None = None
-    code: str | None = None
-    victim_activity: str = Field("unknown", description="What the people were doing, e.g. farming, travelling")
+    accident_type: Note = Field(examples=["mine_erw"], description="mine_erw or demining")
+    device_category: Note = "unknown"
+    device_model: Note | None = Field(None, description="Ordnance model name, e.g. PMN-2")
+    hazard: Ref | None = Field(None, description="Hazard code; without one the accident is proposed as evidence")
+    organisation: Ref | None = Field(None, description="Reporting organisation acronym")
+    activity: Ref | None = Field(None, description="Activity code, for demining accidents")
+    country: Country | None = None
+    code: Code | None = None
+    victim_activity: Note = Field("unknown", description="What the people were doing, e.g. farming, travelling")
     reported_casualties: dict[str, int] | None = Field(
         None,
         description="Counts without personal data when people are not registered one by one: "
@@ -33,58 +35,58 @@ class AccidentIn(Schema):
 
 
 class EvidenceDecisionIn(Schema):
-    action: str = Field(
+    action: Choice = Field(
         examples=["link"], description="link (to `hazard`), new_hazard (a CHA around the point), dismiss"
     )
-    hazard: str | None = None
-    radius_m: float = 50.0
+    hazard: Ref | None = None
+    radius_m: Finite = 50.0
 
 
 class VictimIn(Schema):
-    accident: str = Field(description="Accident code")
-    outcome: str = Field(examples=["injured"], description="killed or injured")
-    purpose: str = Field(description="Why this person's data is recorded (audited)", examples=["casualty report"])
-    name: str = ""
-    date_of_birth: dt.date | None = None
-    address: str = Field("", description="Village and address")
-    medical_notes: str = ""
-    sex: str = "unknown"
+    accident: Ref = Field(description="Accident code")
+    outcome: Choice = Field(examples=["injured"], description="killed or injured")
+    purpose: Note = Field(description="Why this person's data is recorded (audited)", examples=["casualty report"])
+    name: Name = ""
+    date_of_birth: PastDate | None = None
+    address: Note = Field("", description="Village and address")
+    medical_notes: Note = ""
+    sex: Choice = "unknown"
     age_years: int | None = None
     injuries: list[str] = []
-    victim_type: str = "unknown"
-    activity: str = "unknown"
-    device_tampered: str = "unknown"
+    victim_type: Note = "unknown"
+    activity: Ref = "unknown"
+    device_tampered: Note = "unknown"
     needs: list[str] = []
-    code: str | None = None
+    code: Code | None = None
 
 
-class VictimPatch(Schema):
+class VictimPatch(PatchIn):
     """A rectification on request. `purpose` says whose request and why (audited)."""
 
-    purpose: str
-    name: str | None = None
-    date_of_birth: dt.date | None = None
-    address: str | None = None
-    medical_notes: str | None = None
-    sex: str | None = None
+    purpose: Note
+    name: Name | None = None
+    date_of_birth: PastDate | None = None
+    address: Note | None = None
+    medical_notes: Note | None = None
+    sex: Choice | None = None
     age_years: int | None = None
     injuries: list[str] | None = None
-    victim_type: str | None = None
-    activity: str | None = None
-    device_tampered: str | None = None
+    victim_type: Note | None = None
+    activity: Ref | None = None
+    device_tampered: Note | None = None
     needs: list[str] | None = None
 
 
 class PurposeIn(Schema):
-    purpose: str = Field(description="Why you need this personal data (recorded in the access audit)")
+    purpose: Note = Field(description="Why you need this personal data (recorded in the access audit)")
 
 
 class ExportIn(Schema):
-    purpose: str
-    country: str | None = None
-    year: int | None = None
-    admin_area: str | None = None
-    format: str = Field("json", description="json or csv")
+    purpose: Note
+    country: Country | None = None
+    year: Year | None = None
+    admin_area: Ref | None = None
+    format: Choice = Field("json", description="json or csv")
 
 
 class VictimOut(Schema):
@@ -152,29 +154,29 @@ class PersonalDataOut(Schema):
 
 
 class AssessmentIn(Schema):
-    assessed_on: dt.date
+    assessed_on: PastDate
     needs: list[str]
-    notes: str = ""
+    notes: Note = ""
 
 
 class ReferralIn(Schema):
-    need: str
-    provider: str
-    referred_on: dt.date
-    status: str = "referred"
-    notes: str = ""
+    need: Note
+    provider: Note
+    referred_on: PastDate
+    status: Choice = "referred"
+    notes: Note = ""
 
 
-class ReferralPatch(Schema):
-    status: str | None = None
-    outcome_on: dt.date | None = None
-    notes: str | None = None
+class ReferralPatch(PatchIn):
+    status: Choice | None = None
+    outcome_on: AnyDate | None = None
+    notes: Note | None = None
 
 
 class FollowUpIn(Schema):
-    followed_up_on: dt.date
-    referral: str | None = None
-    notes: str = ""
+    followed_up_on: PastDate
+    referral: Note | None = None
+    notes: Note = ""
 
 
 class RecordedOut(Schema):

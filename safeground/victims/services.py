@@ -20,6 +20,7 @@ from django.utils import timezone
 
 from safeground.core import crypto, versions
 from safeground.core.codes import next_code
+from safeground.core.contracts import check_code
 from safeground.core.dates import PRECISION_CHOICES
 from safeground.core.errors import ValidationFailed
 from safeground.core.geojson import to_geos
@@ -206,6 +207,7 @@ def create_accident(
     accident names that product (residual contamination) and is always proposed, because released
     land is no longer in the registry's open hazards.
     """
+    check_code(code)
     _choice("accident_type", accident_type, Accident.TYPE_CHOICES)
     _choice("device_category", device_category, Accident._meta.get_field("device_category").choices)
     _choice("victim_activity", victim_activity, ACTIVITY_CHOICES)
@@ -431,6 +433,7 @@ def record_victim(
     **plain,
 ) -> Victim:
     """Register a casualty of an accident; names and other personal data are encrypted on the way in."""
+    check_code(code)
     access.require(actor, access.CHANGE_PERSONAL, action="record")
     unknown = set(plain) - set(PLAIN_FIELDS) - {"age_years"}
     if unknown:

@@ -6,6 +6,6 @@ from safeground.victims import views
 
 urlpatterns = [
     path("victims/", views.home, name="victims-home"),
-    path("victims/<str:code>/", views.detail, name="victim-detail"),
-    path("victims/<str:code>/personal/", views.personal, name="victim-personal"),
+    path("victims/<code:code>/", views.detail, name="victim-detail"),
+    path("victims/<code:code>/personal/", views.personal, name="victim-personal"),
 ]

@@ -13,6 +13,7 @@ from ninja import Query, Router, Schema, Status
 from ninja.errors import HttpError
 
 from safeground.core.auth import needs
+from safeground.core.contracts import Choice, Limit, Note, Offset
 from safeground.core.schemas import ErrorOut
 from safeground.workbench import queries, services
 from safeground.workbench.models import Submission
@@ -21,22 +22,22 @@ router = Router(tags=["workbench"])
 
 
 class SubmissionIn(Schema):
-    kind: str
-    action: str = "create"
-    target_code: str = ""
+    kind: Choice
+    action: Choice = "create"
+    target_code: Note = ""
     payload: dict[str, Any]
 
 
 class DecisionIn(Schema):
     revision: int
-    comment: str = ""
+    comment: Note = ""
 
 
 class ListFilters(Schema):
-    status: str | None = None
-    kind: str | None = None
-    limit: int = 100
-    offset: int = 0
+    status: Choice | None = None
+    kind: Choice | None = None
+    limit: Limit = 100
+    offset: Offset = 0
 
 
 def _out(s: Submission) -> dict:

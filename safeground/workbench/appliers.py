@@ -7,12 +7,12 @@ returns the record's code. A ValidationFailed from here names the payload field 
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 from ninja import Schema
 from pydantic import ValidationError
 
+from safeground.core.contracts import Choice, Name, PastDate, PlannedDate, Ref
 from safeground.core.errors import ValidationFailed
 from safeground.core.geojson import input_geometry
 from safeground.hazards import services as hazard_services
@@ -27,23 +27,23 @@ from safeground.organisations.models import Organisation, Team
 
 
 class ActivityIn(Schema):
-    activity_type: str
-    methods: list[str]
-    hazards: list[str]
-    start_date: dt.date
-    end_date: dt.date | None = None
-    teams: list[str] = []
-    organisation: str | None = None  # acronym; an operator's own organisation when omitted
+    activity_type: Choice
+    methods: list[Choice]
+    hazards: list[Ref]
+    start_date: PlannedDate  # a planned activity may start up to a year ahead
+    end_date: PlannedDate | None = None
+    teams: list[Ref] = []
+    organisation: Ref | None = None  # acronym; an operator's own organisation when omitted
 
 
 class DeviceIn(Schema):
     point: dict[str, Any]  # GeoJSON Point, lon/lat
-    category: str
-    disposal: str
-    model: str | None = None  # ordnance model name, e.g. "PMN-2"
-    condition: str = "unknown"
+    category: Choice
+    disposal: Choice
+    model: Name | None = None  # ordnance model name, e.g. "PMN-2"
+    condition: Choice = "unknown"
     depth_cm: int | None = None
-    found_on: dt.date | None = None
+    found_on: PastDate | None = None
     count: int = 1
 
 

@@ -119,10 +119,10 @@ def submit(*, kind: str, payload: dict, user, action: str = "create", target_cod
         form_nonce=nonce,
         **prepared,
     )
-    submission.code = _next_code(submission)
     record_author(submission, user)
     try:
-        with transaction.atomic():
+        with transaction.atomic():  # numbered inside the write: concurrent submissions never share a code
+            submission.code = _next_code(submission)
             submission.save()
     except IntegrityError as exc:
         if nonce and Submission.objects.filter(form_nonce=nonce).exists():

@@ -7,6 +7,6 @@ from safeground.workbench import views
 urlpatterns = [
     path("workbench/", views.queue, name="workbench"),
     path("workbench/new/<str:kind>/", views.new, name="workbench-new"),
-    path("workbench/<str:code>/", views.detail, name="workbench-detail"),
-    path("workbench/<str:code>/decide", views.decide, name="workbench-decide"),
+    path("workbench/<code:code>/", views.detail, name="workbench-detail"),
+    path("workbench/<code:code>/decide", views.decide, name="workbench-decide"),
 ]

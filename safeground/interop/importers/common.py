@@ -20,6 +20,7 @@ import shapely
 from django.utils.translation import gettext as _
 
 from safeground.core import bulk
+from safeground.core.contracts import CODE_MAX, safe_code
 from safeground.core.dates import PRECISION_CHOICES, parse_partial
 from safeground.core.geometry import (
     GeometryError,
@@ -283,6 +284,11 @@ class Rows:
         exists: str | None = None,
     ) -> None:
         """Codes (or another unique field, `db_field`) must be unique in the file and new to the database."""
+        if db_field == "code":  # the code alphabet (core.contracts): every code can sit in a URL
+            for i, c in enumerate(codes):
+                if c is not None and (len(c) > CODE_MAX or not safe_code(c)):
+                    reason = _("a code is 1 to %(n)d characters of letters, digits, '-', '_' and '.'") % {"n": CODE_MAX}
+                    self.error(i, field_name, c, reason, "bad code")
         seen = self.once_in_file(codes, field_name, duplicate or _("duplicate code (also on row %(row)d)"))
         for c in sorted(bulk.existing_values(model, db_field, list(seen))):
             self.error(seen[c], field_name, c, exists or _("a record with this code already exists"), "exists")

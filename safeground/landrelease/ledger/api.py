@@ -5,6 +5,7 @@ from django.http import Http404
 from ninja import Query, Router, Schema
 
 from safeground.core.auth import needs
+from safeground.core.contracts import Choice, Code, Country, Finite, Limit, Note, Offset, Ref
 from safeground.core.errors import ValidationFailed
 from safeground.core.schemas import ErrorOut
 from safeground.landrelease.ledger import queries as ledger_queries
@@ -17,21 +18,21 @@ MAX_LIMIT = 10_000  # rows per page of the ledger list; more → 422 (page with 
 
 
 class LedgerRow(Schema):
-    code: str
-    country: str
-    province_code: str | None
-    hazard_class: str
-    status: str
-    contamination_type: str
-    estimated_m2: float
-    cancelled_m2: float
-    reduced_m2: float
-    cleared_m2: float
-    remaining_m2: float
-    outside_m2: float
-    overlap_m2: float
-    estimated_overlap_m2: float
-    remaining_overlap_m2: float
+    code: Code
+    country: Country
+    province_code: Note | None
+    hazard_class: Choice
+    status: Choice
+    contamination_type: Choice
+    estimated_m2: Finite
+    cancelled_m2: Finite
+    reduced_m2: Finite
+    cleared_m2: Finite
+    remaining_m2: Finite
+    outside_m2: Finite
+    overlap_m2: Finite
+    estimated_overlap_m2: Finite
+    remaining_overlap_m2: Finite
     devices_outside: int
 
 
@@ -41,14 +42,14 @@ class LedgerPage(Schema):
 
 
 class LedgerFilters(Schema):
-    country: str | None = None
-    admin_area: str | None = None
-    hazard_class: str | None = None
-    status: str | None = None
-    contamination_type: str | None = None
-    organisation: str | None = None
-    limit: int = DEFAULT_LIMIT
-    offset: int = 0
+    country: Country | None = None
+    admin_area: Ref | None = None
+    hazard_class: Choice | None = None
+    status: Choice | None = None
+    contamination_type: Choice | None = None
+    organisation: Ref | None = None
+    limit: Limit = DEFAULT_LIMIT
+    offset: Offset = 0
 
 
 @router.get("/hazards", response={200: LedgerPage, 422: ErrorOut}, summary="Ledger per hazard")
@@ -84,7 +85,7 @@ def ledger_hazard(request, code: str):
 
 
 @router.get("/summary", response={200: dict, 422: ErrorOut}, summary="Ledger aggregates")
-def ledger_summary(request, group_by: str = "country", country: str | None = None, tolerance_m2: float = 1.0):
+def ledger_summary(request, group_by: str = "country", country: str | None = None, tolerance_m2: Finite = 1.0):
     """`group_by`: country, province, district, commune, type, class, reporting_organisation (hazard figures:
     remaining SHA/CHA counts and m², release by outcome) or organisation, year, quarter, month, method,
     activity_type (release credited to products, devices destroyed, contamination newly recorded).
@@ -103,19 +104,19 @@ def ledger_summary(request, group_by: str = "country", country: str | None = Non
 
 
 @router.get("/discrepancies", summary="Products whose reported area differs from the computed one")
-def ledger_discrepancies(request, tolerance: float = 0.05, country: str | None = None):
+def ledger_discrepancies(request, tolerance: Finite = 0.05, country: str | None = None):
     return ledger_queries.discrepancies(tolerance, country)
 
 
 @router.get("/proposals", summary="Status changes proposed by the ledger and the evidence")
-def ledger_proposals(request, tolerance_m2: float = 1.0, country: str | None = None):
+def ledger_proposals(request, tolerance_m2: Finite = 1.0, country: str | None = None):
     return ledger_queries.proposals(tolerance_m2, country)
 
 
 @router.post(
     "/proposals/{code}/confirm", auth=needs("hazards.change_hazard"), summary="Confirm the proposals for one hazard"
 )
-def ledger_confirm(request, code: str, tolerance_m2: float = 1.0):
+def ledger_confirm(request, code: str, tolerance_m2: Finite = 1.0):
     try:
         return confirm(code, tolerance_m2=tolerance_m2, user=request.user)
     except ValueError as exc:

@@ -92,7 +92,8 @@ def test_unparseable_date_gives_422_and_writes_nothing(api, organisation):
     payload = {"method": "manual", "valid_from": "first of May", "valid_until": "2024-12-31", "issuing_authority": "x"}
     r = api.post("/api/v1/organisations/CMAC/accreditations", payload, content_type="application/json")
     assert r.status_code == 422
-    assert r.json()["detail"][0]["loc"][-1] == "valid_from"
+    assert r.json()["field"] == "valid_from"
+    assert r.json()["errors"][0]["loc"][-1] == "valid_from"
     assert not Accreditation.objects.exists()
 
 
