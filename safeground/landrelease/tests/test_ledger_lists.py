@@ -85,8 +85,9 @@ def test_api_list_limit_up_to_the_documented_maximum(api, hazard):
     for limit in (MAX_LIMIT + 1, 0):
         refused = api.get(f"/api/v1/ledger/hazards?limit={limit}")
         assert refused.status_code == 422
-        assert refused.json()["detail"] == f"limit must be between 1 and {MAX_LIMIT:,}; got {limit}"
+        # The input contracts' shape (docs/api.md): the field named, the bound it broke in the detail.
         assert refused.json()["field"] == "limit"
+        assert str(MAX_LIMIT if limit else 1) in refused.json()["detail"]
     assert api.get("/api/v1/ledger/hazards?offset=-1").status_code == 422
     assert api.get("/api/v1/ledger/hazards?offset=1").json() == {"count": 1, "items": []}
 
