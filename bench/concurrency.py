@@ -244,7 +244,16 @@ def main() -> None:
                 if time.monotonic() > deadline or server.poll() is not None:
                     sys.exit(f"the server did not start: {first}")
                 time.sleep(0.5)
-        threading.Thread(target=lambda: [None for _line in server.stdout], daemon=True).start()  # drain the access log
+        log_path = Path(os.environ.get("TMPDIR", "/tmp")) / f"safeground-bench-{port}.log"
+        server_log = log_path.open("w")
+
+        def drain() -> None:  # the access log and any traceback, kept for reading the errors
+            for line in server.stdout:
+                server_log.write(line)
+            server_log.close()
+
+        threading.Thread(target=drain, daemon=True).start()
+        print(f"server log: {log_path}")
         print(first)
         setup = Client(base, token, [])
         _status, page = setup.call(None, "GET", "/api/v1/hazards?limit=300&status=open")
