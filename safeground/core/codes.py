@@ -15,6 +15,8 @@ from django.db import connections
 from django.db.models import F, Model, Q
 from django.db.models.functions import Collate
 
+from safeground.core.locks import serialise
+
 #: Up to this many stems, one query of an index range per stem (two parameters each on SQLite: under
 #: its 999-variable limit); more stems, one ordered read of the codes between the first and the last.
 STEMS_PER_QUERY = 400
@@ -84,29 +86,6 @@ def _after(prefix: str) -> str:
 STEM_LOCKS = 50
 
 
-def _serialise(model: type[Model], kind: str, stems: Sequence[str]) -> None:
-    """Make concurrent writers number one after the other (PostgreSQL, inside a transaction).
-
-    Two transactions reading the same highest number would both take the next one, and the second
-    would fail on the unique code. Transaction-scoped advisory locks, held until commit, make the
-    second wait and then read the first's code: per stem for ordinary writes (shared with each other
-    at the table level), or the whole table and kind, exclusively, for a bulk load. SQLite needs
-    none: its write transactions begin IMMEDIATE (decision 0022), one writer at a time.
-    """
-    connection = connections[model._default_manager.db]
-    if connection.vendor != "postgresql" or not connection.in_atomic_block:
-        return
-    table_key = f"{model._meta.db_table}:{kind}"
-    distinct = sorted(set(stems))
-    with connection.cursor() as cursor:
-        if len(distinct) > STEM_LOCKS:
-            cursor.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", [table_key])
-            return
-        cursor.execute("SELECT pg_advisory_xact_lock_shared(hashtext(%s))", [table_key])
-        for stem in distinct:  # always in the same order: two writers never wait on each other in a cycle
-            cursor.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", [f"{table_key}:{stem}"])
-
-
 def allocate_codes(
     model: type[Model], kind: str, stems: Sequence[str], width: int = 6, taken: Iterable[str] = ()
 ) -> list[str]:
@@ -116,7 +95,9 @@ def allocate_codes(
     `taken`: codes already chosen in the same write (given explicitly by the caller), never reused.
     Call it inside the write's transaction, so that concurrent writers number one after the other.
     """
-    _serialise(model, kind, stems)
+    # Concurrent writers number one after the other: two reading the same highest number would both
+    # take the next one, and the second would fail on the unique code.
+    serialise(f"{model._meta.db_table}:{kind}", stems, each_up_to=STEM_LOCKS)
     base = highest_numbers(model, kind, stems, taken)
     out = []
     for stem in stems:

@@ -60,7 +60,6 @@ def lock(record, expected: int | None, what: str):
     holds the write lock), refuse a stale `expected` version, and raise the version: every field is
     then the stored one, so the caller's change never carries another writer's older values back.
     Call inside the service's transaction, before applying the change."""
-    list(type(record).objects.select_for_update().filter(pk=record.pk).values_list("pk", flat=True))
-    record.refresh_from_db()
+    record.refresh_from_db(from_queryset=type(record)._default_manager.select_for_update())
     advance(record, expected, what)
     return record

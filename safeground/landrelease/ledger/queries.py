@@ -198,20 +198,20 @@ def outside_hazards(country: str | None = None) -> dict:
     Counted apart from the hazards' figures: it released no hazard's ground. A product of this kind is
     checked to overlap no hazard when written; a hazard recorded over it later is credited with the
     ground they share like any other, and the quality check `product-without-hazard-overlaps` lists it."""
-    qs = Product.objects.filter(hazard__isnull=True)
-    if country:
-        qs = qs.filter(activity__country=country)
     sums = {f"{o}_m2": Sum("area_m2", filter=Q(outcome=o), default=0.0) for o in ("cancelled", "reduced", "cleared")}
-    out = qs.aggregate(products=Count("id"), released_m2=Sum("area_m2", default=0.0), **sums)
-    return out
+    return _unfiled(country).aggregate(products=Count("id"), released_m2=Sum("area_m2", default=0.0), **sums)
+
+
+def _unfiled(country: str | None):
+    """Products filed under no hazard, of a country (their activity's)."""
+    qs = Product.objects.filter(hazard__isnull=True)
+    return qs.filter(activity__country=country) if country else qs
 
 
 def _add_outside_hazards(out: list[dict] | dict, key, country: str | None, blank) -> None:
     """Add `outside_hazards_products` and `outside_hazards_m2` (products filed under no hazard) to
     each group of `out`; groups that hold nothing else are added with `blank(group)`."""
-    qs = Product.objects.filter(hazard__isnull=True)
-    if country:
-        qs = qs.filter(activity__country=country)
+    qs = _unfiled(country)
     if key in ("year", "quarter", "month"):
         qs = _with_period(qs, "released_on")
         fields = {"year": ["year"], "quarter": ["year", "quarter"], "month": ["year", "month"]}[key]

@@ -23,6 +23,7 @@ from django.db.models import Q
 
 from safeground.core.geojson import to_geos
 from safeground.core.geometry import as_multipolygon
+from safeground.core.locks import serialise
 from safeground.hazards.models import Hazard
 from safeground.landrelease.ledger import compute as ledger
 from safeground.landrelease.ledger import overlap_store
@@ -168,34 +169,16 @@ def _write(rows: list[ledger.LedgerRow], hazard_ids: Iterable | None) -> None:
 
 #: Above this many touched hazards, a refresh locks the whole ledger rather than each hazard.
 LOCK_EACH_UP_TO = 500
-
-
-def _serialise(hazard_ids: Iterable | None) -> None:
-    """Make concurrent writers that touch the same hazards refresh their ledger one after the other
-    (PostgreSQL; transaction-scoped advisory locks, held until commit).
-
-    Without it, two transactions each delete and re-insert the same hazard's row: the second fails on
-    the primary key, or stores figures computed before the first committed. The locks are taken in one
-    order (sorted ids), so two writers never wait on each other in a cycle; a full recompute (or a very
-    large refresh) takes the whole ledger. SQLite needs none: one write transaction at a time.
-    """
-    connection = transaction.get_connection()
-    if connection.vendor != "postgresql" or not connection.in_atomic_block:
-        return
-    ids = None if hazard_ids is None else sorted(str(i) for i in hazard_ids)
-    with connection.cursor() as cursor:
-        if ids is None or len(ids) > LOCK_EACH_UP_TO:
-            cursor.execute("SELECT pg_advisory_xact_lock(hashtext('safeground-ledger'))")
-            return
-        cursor.execute("SELECT pg_advisory_xact_lock_shared(hashtext('safeground-ledger'))")
-        for i in ids:
-            cursor.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", [f"safeground-ledger:{i}"])
+#: Refreshes of the same hazards run one after the other (core.locks): without it two transactions
+#: each delete and re-insert the same hazard's row, and the second fails on the primary key or stores
+#: figures computed before the first committed. A full recompute locks the whole ledger.
+LEDGER_LOCK = "safeground-ledger"
 
 
 @transaction.atomic
 def recompute_all() -> int:
     """Rebuild every stored ledger row; returns the number of hazards."""
-    _serialise(None)
+    serialise(LEDGER_LOCK)
     rows = compute_all()
     _write(rows, None)
     return len(rows)
@@ -225,7 +208,7 @@ def refresh(hazard_ids: Iterable, extra_geoms: Iterable = ()) -> set:
     owners = Product.objects.filter(_polygons_union_q("geom", base)).values_list("hazard_id", flat=True)
     touched = set(Hazard.objects.filter(touched_q).values_list("id", flat=True)) | set(owners)
     touched.discard(None)  # products released outside every hazard own no ledger row
-    _serialise(touched)  # what follows reads what the writers before this one committed
+    serialise(LEDGER_LOCK, touched, each_up_to=LOCK_EACH_UP_TO)  # then read what earlier writers committed
     hazards = _hazards(Hazard.objects.filter(id__in=touched).order_by("id"))
     hazard_geoms = list(Hazard.objects.filter(id__in=touched).values_list("geom", flat=True))
     products = _products(Product.objects.filter(Q(hazard_id__in=touched) | _polygons_union_q("geom", hazard_geoms)))
