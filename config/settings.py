@@ -14,6 +14,8 @@ from pathlib import Path
 import dj_database_url
 from django.conf.locale import LANG_INFO
 
+from config.caches import cache_from_url
+
 if not hasattr(sqlite3.Connection, "enable_load_extension"):
     # Some Python builds (pyenv's, for one) can't load SQLite extensions; SpatiaLite needs that.
     # pysqlite3-binary ships an SQLite that can, and Django's backend imports it as `sqlite3`.
@@ -240,6 +242,16 @@ SAFEGROUND_TRAVERSE_MAX_LEGS = int(os.environ.get("SAFEGROUND_TRAVERSE_MAX_LEGS"
 # (anonymous, signed in) per group; None = unlimited. Off with SAFEGROUND_RATE_LIMITS=0 (benchmarks).
 SAFEGROUND_RATE_LIMITS_ENABLED = _env_bool("SAFEGROUND_RATE_LIMITS", True)
 SAFEGROUND_RATE_LIMIT_WINDOW_S = int(os.environ.get("SAFEGROUND_RATE_LIMIT_WINDOW_S", "60"))
+#: The cache (rate-limit counters, the anonymous gazetteer): this process's memory unless
+#: SAFEGROUND_CACHE_URL names a shared one (redis://host:6379/0, file:///dir; config/caches.py).
+CACHES = {"default": cache_from_url(os.environ.get("SAFEGROUND_CACHE_URL", ""))}
+#: Reverse proxies in front of the server (addresses, comma-separated): a request from one of them is
+#: counted against the client address it forwards (the last X-Forwarded-For entry it did not add),
+#: for the rate limits and the sign-in throttle. Empty: the connecting address is the client.
+SAFEGROUND_TRUSTED_PROXIES = [
+    a.strip() for a in os.environ.get("SAFEGROUND_TRUSTED_PROXIES", "").split(",") if a.strip()
+]
+AXES_CLIENT_IP_CALLABLE = "safeground.core.ratelimit.client_address"
 SAFEGROUND_RATE_LIMITS: dict[str, tuple[int | None, int | None]] = {
     "gazetteer": (60, 600),  # admin areas, places (cached light form for anonymous clients)
     "compute": (30, 300),  # traverse computation

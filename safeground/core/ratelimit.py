@@ -3,11 +3,12 @@
 A fixed window counted in the Django cache: each (group, client, window) has one counter, and a
 request past the group's allowance for its kind of client is refused with 429, `Retry-After` (the
 seconds left in the window) and the API's error body. Clients are the account when signed in (a
-session or a bearer token the operation reads), else the remote address (REMOTE_ADDR: behind a
-reverse proxy, have the proxy pass the client's address there). Groups and their allowances are
-settings (`SAFEGROUND_RATE_LIMITS`), so a deployment or a benchmark can raise them, and
-`SAFEGROUND_RATE_LIMITS_ENABLED = False` turns them off. With the default local-memory cache each
-server process counts on its own; point `CACHES` at a shared cache for one count per deployment.
+session or a bearer token the operation reads), else the client's address (`client_address`: behind
+a reverse proxy named in `SAFEGROUND_TRUSTED_PROXIES`, the address it forwards; the sign-in throttle
+uses the same). Groups and their allowances are settings (`SAFEGROUND_RATE_LIMITS`), so a deployment
+or a benchmark can raise them, and `SAFEGROUND_RATE_LIMITS_ENABLED = False` turns them off. With the
+default local-memory cache each server process counts on its own; `SAFEGROUND_CACHE_URL` names a
+shared cache for one count per deployment (config/caches.py).
 """
 
 from __future__ import annotations
@@ -41,6 +42,21 @@ def now() -> float:
     return time.time()
 
 
+def client_address(request) -> str:
+    """The client's address: the connecting one, unless that is a trusted reverse proxy; then the
+    nearest X-Forwarded-For entry that no trusted proxy added (entries a client writes itself sit
+    further left and are never believed)."""
+    address = request.META.get("REMOTE_ADDR", "") or "unknown"
+    trusted = set(settings.SAFEGROUND_TRUSTED_PROXIES)
+    if address not in trusted:
+        return address
+    hops = [h.strip() for h in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if h.strip()]
+    for hop in reversed(hops):
+        if hop not in trusted:
+            return hop
+    return address
+
+
 def client_of(request) -> tuple[str, bool]:
     """(the client's key, whether it is a signed-in account): the account's id, else the remote address."""
     user = getattr(request, "auth", None)
@@ -48,7 +64,7 @@ def client_of(request) -> tuple[str, bool]:
         user = getattr(request, "user", None)
     if getattr(user, "is_authenticated", False):
         return f"user:{user.pk}", True
-    return f"ip:{request.META.get('REMOTE_ADDR', '') or 'unknown'}", False
+    return f"ip:{client_address(request)}", False
 
 
 def check(request, group: str) -> None:
