@@ -23,6 +23,14 @@ const libraries = [
     ],
   },
   {
+    // UTM for the map tools' read-out and area measuring (static/js/map-tools.js); MGRS is formed there.
+    name: "proj4",
+    files: [
+      ["dist/proj4.js", "proj4.js"],
+      ["LICENSE.md", "LICENSE.md"],
+    ],
+  },
+  {
     name: "htmx.org",
     target: "htmx",
     files: [

@@ -20,7 +20,7 @@ from django.conf import settings
 from django.utils import translation
 
 from safeground.organisations.roles import DEMO_PASSWORD
-from tests.browser.browsing import BASE_ARGS, CHROMIUM, GL_ARGS, VIEWPORTS, full_page_screenshot, wait_for_map
+from tests.browser.browsing import CHROMIUM, VIEWPORTS, full_page_screenshot, wait_for_map
 
 pytestmark = pytest.mark.skipif(
     not Path(CHROMIUM).exists() and os.environ.get("CI") != "true",
@@ -29,16 +29,6 @@ pytestmark = pytest.mark.skipif(
 TIMEOUT_MS = 60_000
 SHOTS = Path(os.environ.get("SAFEGROUND_SCREENSHOTS", settings.BASE_DIR / "var" / "screenshots"))
 NAME = "Drawn in the browser"
-
-
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as pw:
-        chromium = pw.chromium.launch(executable_path=CHROMIUM, args=BASE_ARGS + GL_ARGS["swiftshader"])
-        yield chromium
-        chromium.close()
 
 
 def open_page(browser, size: str = "desktop", language: str = "en", base: str = ""):
