@@ -281,6 +281,7 @@
       });
     }
     loadingSign(map);
+    if (window.SafeGroundMapLabels && opts.labels !== false) window.SafeGroundMapLabels.attach(map);
     if (opts.readout !== false) readout(map);
     const panel = toolsPanel(map);
     goTo(map, panel);

@@ -81,7 +81,7 @@ def test_read_out_go_to_measure_and_loading_sign(browser, site):
     mgrs = page.request.get(f"{site}/api/v1/coordinates", params={"text": f"{lat + 0.01:.6f}, {lon:.6f}"}).json()
     page.fill(".map-goto input", mgrs["formats"]["mgrs"])
     page.click(".map-goto button")
-    page.wait_for_function("document.getElementById('map').dataset.goto !== undefined")
+    page.wait_for_selector("#map[data-goto]", state="attached")  # (wait_for_function evaluates text: the CSP refuses)
     went = [float(v) for v in page.locator("#map").get_attribute("data-goto").split(",")]
     assert math.dist(went, (lon, lat + 0.01)) < 2e-5  # MGRS at 1 m: the square's corner
     page.fill(".map-goto input", "north of the river")
@@ -135,9 +135,12 @@ def test_drawing_snaps_to_a_hazard_vertex_on_request(browser, site):
     page.evaluate(f"document.getElementById('draw-map').sgMap.jumpTo({{center: {json.dumps(ring[0])}, zoom: 16}})")
     assert wait_for_map(page, "#draw-map", TIMEOUT_MS)
     page.wait_for_load_state("networkidle")
-    page.wait_for_function(
-        "document.getElementById('draw-map').sgMap.queryRenderedFeatures({layers: ['hazards']}).length > 0"
-    )
+    for _ in range(100):  # the hazards in view, fetched after the move
+        if page.evaluate(
+            "document.getElementById('draw-map').sgMap.queryRenderedFeatures({layers: ['hazards']}).length"
+        ):
+            break
+        page.wait_for_timeout(100)
 
     def click_near(vertex, offset_px=5):
         at = page.evaluate(f"document.getElementById('draw-map').sgMap.project({json.dumps(vertex)})")
@@ -158,5 +161,32 @@ def test_drawing_snaps_to_a_hazard_vertex_on_request(browser, site):
     page.check("#draw-snap")
     assert draw_near_three_vertices() == corners  # exactly the hazard's vertices
     assert page.locator("#draw-map").get_attribute("data-snapped") == "1"
+    assert page.errors == []
+    page.context.close()
+
+
+def test_basemap_labels_name_the_areas_in_view_without_overlaps(browser, site):
+    page = open_page(browser)
+    sign_in(page, site, "viewer")
+    lon, lat = centre(a_hazard(page, site))
+    page.goto(f"{site}/#map=8/{lat}/{lon}")
+    page.reload()
+    assert wait_for_map(page, "#map", TIMEOUT_MS)
+    page.wait_for_selector('#map[data-labels]:not([data-labels="0"])', state="attached")
+    shown = page.eval_on_selector_all(
+        "#map .map-label", "els => els.map(e => [e.textContent, e.getBoundingClientRect().toJSON()])"
+    )
+    bbox = page.evaluate("document.getElementById('map').sgMap.getBounds().toArray().flat().join(',')")
+    areas = page.request.get(f"{site}/api/v1/admin-areas", params={"level": "1", "bbox": bbox, "points": "true"})
+    names = {f["properties"]["name"] for f in areas.json()["features"]}
+    assert {text for text, _box in shown} & names  # provinces in view are named
+    boxes = [b for _text, b in shown]
+    for i, a in enumerate(boxes):
+        for b in boxes[i + 1 :]:
+            overlap = (
+                min(a["right"], b["right"]) - max(a["left"], b["left"]),
+                min(a["bottom"], b["bottom"]) - max(a["top"], b["top"]),
+            )
+            assert not (overlap[0] > 1 and overlap[1] > 1), (a, b)
     assert page.errors == []
     page.context.close()

@@ -49,6 +49,8 @@ def test_anonymous_clients_get_points_not_boundaries(anon, api):
     lon, lat = battambang["geometry"]["coordinates"]
     assert 102.3 < lon < 103.8 and 12.4 < lat < 13.8  # a point inside Battambang
     assert len(json.dumps(light)) * 5 < len(json.dumps(full))
+    labels = api.get("/api/v1/admin-areas?country=KHM&level=1&simplify=0.01&points=true").json()
+    assert labels["features"] == light["features"]  # signed in, the maps' labels ask for the light form
 
 
 def test_anonymous_detail_is_a_point_and_signed_in_detail_the_boundary(anon, api):
