@@ -2,8 +2,8 @@
 
 from django import forms
 from django.contrib import admin
-from django.contrib.gis.admin import GISModelAdmin
 
+from safeground.core.admin_map import GISAdmin
 from safeground.core.admin_versions import SEEN, VersionedAdminMixin
 from safeground.core.errors import ValidationFailed
 from safeground.gazetteer import programmes
@@ -11,7 +11,7 @@ from safeground.gazetteer.models import AdminArea, Place, Programme
 
 
 @admin.register(AdminArea)
-class AdminAreaAdmin(GISModelAdmin):
+class AdminAreaAdmin(GISAdmin):
     list_display = ("code", "name", "country", "level", "parent", "source")
     list_filter = ("country", "level")
     search_fields = ("code", "name")
@@ -21,7 +21,7 @@ class AdminAreaAdmin(GISModelAdmin):
 
 
 @admin.register(Place)
-class PlaceAdmin(GISModelAdmin):
+class PlaceAdmin(GISAdmin):
     list_display = ("code", "name", "country", "kind", "admin_area", "source")
     list_filter = ("country", "kind", "admin_area__level")
     search_fields = ("code", "name")

@@ -2,15 +2,15 @@
 access audit read-only. Personal data is opened on the victim's page, with a purpose, audited."""
 
 from django.contrib import admin
-from django.contrib.gis.admin import GISModelAdmin
 from simple_history.admin import SimpleHistoryAdmin
 
+from safeground.core.admin_map import GISAdmin
 from safeground.core.admin_versions import VersionedAdminMixin
 from safeground.victims.models import AccessLog, Accident, Victim
 
 
 @admin.register(Accident)
-class AccidentAdmin(VersionedAdminMixin, SimpleHistoryAdmin, GISModelAdmin):
+class AccidentAdmin(VersionedAdminMixin, SimpleHistoryAdmin, GISAdmin):
     list_display = [
         "code",
         "occurred_on",

@@ -1,18 +1,27 @@
-"""The admin's change forms carry the record's version (core/admin_versions.py, decision 0019).
+"""The admin's change forms carry the record's version (core/admin_versions.py, decision 0019), and its
+geometry maps need nothing the Content-Security-Policy refuses (core/admin_map.py, decision 0023).
 
 A change posted from a page drawn on an older version is refused (200, the form again with the
 user's input and a message naming the current version; nothing written); saving that page again
-applies it.
+applies it. The browser side of the map is in tests/browser/test_admin_map.py.
 """
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from django import forms
+from django.conf import settings
 from django.contrib import admin
+from django.contrib.gis.admin import GISModelAdmin
+from django.contrib.gis.db.models import GeometryField
 from django.contrib.gis.geos import GEOSGeometry
+from django.contrib.staticfiles import finders
 
+from safeground.core.admin_map import AdminMapWidget
 from safeground.core.admin_versions import SEEN, VersionedAdminMixin, has_version
+from safeground.core.tests.test_production_defaults import _Audit
 
 pytestmark = pytest.mark.django_db
 
@@ -164,7 +173,7 @@ def test_a_programme_change_goes_through_the_service_with_its_version(admin_clie
     assert (khm.ccm_party, khm.version) == (True, start + 2)
 
 
-def test_every_admin_of_a_versioned_model_checks_the_version():
+def test_every_admin_of_a_versioned_model_checks_the_version_and_every_map_is_local():
     registry = admin.site._registry
     versioned = [m for m in registry if has_version(m)]
     assert {m._meta.label for m in versioned} >= {
@@ -183,3 +192,32 @@ def test_every_admin_of_a_versioned_model_checks_the_version():
     assert all(
         isinstance(registry[m], VersionedAdminMixin) for m in registry if m._meta.model_name in {"team", "asset"}
     )
+    maps = [a for a in registry.values() if isinstance(a, GISModelAdmin)]
+    assert len(maps) >= 8 and all(a.gis_widget is AdminMapWidget for a in maps), [type(a).__name__ for a in maps]
+    # An inline with a geometry field (hazard evidence) must not fall back on Django's CDN widget.
+    inlines = [
+        i
+        for a in registry.values()
+        for i in a.inlines
+        if any(isinstance(f, GeometryField) for f in i.model._meta.fields)
+    ]
+    assert inlines and all(getattr(i, "gis_widget", None) is AdminMapWidget for i in inlines), inlines
+    media = AdminMapWidget().media
+    assert not [u for u in (*media._js, *media._css["all"]) if "//" in u]  # nothing from another host
+
+
+def test_the_change_page_has_a_local_map_and_no_inline_code(admin_client, hazard):
+    html = admin_client.get(change_url(hazard)).content.decode()
+    scripts = re.findall(r'<script[^>]* src="([^"]+)"', html)
+    sheets = re.findall(r'<link[^>]* href="([^"]+)"[^>]*rel="stylesheet"', html)
+    assert "/static/vendor/ol/ol.js" in scripts and "/static/js/admin-map.js" in scripts
+    assert "/static/vendor/ol/ol.css" in sheets
+    for url in scripts + sheets:  # every script and style sheet from this site (static, or /admin/jsi18n/)
+        assert url.startswith("/") and not url.startswith("//"), url
+        if url.startswith(settings.STATIC_URL):
+            assert finders.find(url.removeprefix(settings.STATIC_URL)), f"{url} is not a static file"
+    assert 'id="id_geom_options" type="application/json"' in html  # the map's options: data, not code
+    assert "cdn.jsdelivr.net" not in html and "openstreetmap" not in html
+    audit = _Audit()
+    audit.feed(html)
+    assert audit.problems == []
