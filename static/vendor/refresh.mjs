@@ -50,6 +50,16 @@ const libraries = [
     ],
   },
   {
+    // OpenLayers, for the Django admin's geometry fields only (safeground.core.admin_map.AdminMapWidget,
+    // which also uses Django's own gis/js/OLMapWidget.js): the full build and its CSS, no modules.
+    name: "ol",
+    files: [
+      ["dist/ol.js", "ol.js"],
+      ["ol.css", "ol.css"],
+      ["LICENSE.md", "LICENSE.md"],
+    ],
+  },
+  {
     // Khmer script webfont (SIL OFL 1.1): only the Khmer subset, regular and bold; Latin text on
     // Khmer pages keeps the system font. The @font-face rules are at the top of static/css/safeground.css.
     name: "@fontsource/noto-sans-khmer",
