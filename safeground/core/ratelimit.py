@@ -13,6 +13,7 @@ shared cache for one count per deployment (config/caches.py).
 
 from __future__ import annotations
 
+import ipaddress
 import math
 import time
 
@@ -42,18 +43,28 @@ def now() -> float:
     return time.time()
 
 
-def client_address(request) -> str:
+def _address(text: str) -> str | None:
+    try:
+        return str(ipaddress.ip_address(text.strip()))
+    except ValueError:
+        return None
+
+
+def client_address(request) -> str | None:
     """The client's address: the connecting one, unless that is a trusted reverse proxy; then the
     nearest X-Forwarded-For entry that no trusted proxy added (entries a client writes itself sit
-    further left and are never believed)."""
-    address = request.META.get("REMOTE_ADDR", "") or "unknown"
+    further left and are never believed). None when there is no valid address (a request built in
+    code); django-axes stores the answer in an address column, so it is never anything else."""
+    address = _address(request.META.get("REMOTE_ADDR", "") or "")
     trusted = set(settings.SAFEGROUND_TRUSTED_PROXIES)
-    if address not in trusted:
+    if address is None or address not in trusted:
         return address
-    hops = [h.strip() for h in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if h.strip()]
-    for hop in reversed(hops):
-        if hop not in trusted:
-            return hop
+    for hop in reversed(request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")):
+        forwarded = _address(hop)
+        if forwarded is None:
+            return address  # a hop that is no address: stop believing the header there
+        if forwarded not in trusted:
+            return forwarded
     return address
 
 
@@ -64,7 +75,7 @@ def client_of(request) -> tuple[str, bool]:
         user = getattr(request, "user", None)
     if getattr(user, "is_authenticated", False):
         return f"user:{user.pk}", True
-    return f"ip:{client_address(request)}", False
+    return f"ip:{client_address(request) or 'unknown'}", False
 
 
 def check(request, group: str) -> None:

@@ -232,6 +232,21 @@ def test_behind_a_trusted_proxy_each_forwarded_client_is_counted_apart(anon, tig
     assert codes == [200, 200, 200, 429]  # the client wrote the left entries itself: one client, 198.51.100.7
 
 
+def test_the_client_address_is_an_address_or_none():
+    """django-axes stores it in an address column (PostgreSQL's inet refuses anything else)."""
+    from django.test import RequestFactory, override_settings
+
+    make = RequestFactory()
+    bare = make.get("/")
+    bare.META.pop("REMOTE_ADDR")
+    assert ratelimit.client_address(bare) is None
+    with override_settings(SAFEGROUND_TRUSTED_PROXIES=["10.9.9.9"]):
+        junk = make.get("/", REMOTE_ADDR="10.9.9.9", HTTP_X_FORWARDED_FOR="<script>, 198.51.100.7")
+        assert ratelimit.client_address(junk) == "198.51.100.7"
+        worse = make.get("/", REMOTE_ADDR="10.9.9.9", HTTP_X_FORWARDED_FOR="198.51.100.7, not-an-ip")
+        assert ratelimit.client_address(worse) == "10.9.9.9"  # the proxy itself, never the junk
+
+
 @pytest.mark.parametrize(
     ("url", "backend"),
     [
