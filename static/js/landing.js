@@ -67,14 +67,14 @@
     return ["case", ["<=", ["get", "remaining_ha"], 0], NONE_COLOUR, step];
   }
 
-  function drawLegend(cuts, any) {
+  function drawLegend(cuts, largest) {
     const fmt = (v) => (v < 10 ? fine : hectares).format(v);
     const rows = [];
-    if (any) {
-      const bounds = [0, ...cuts];
-      bounds.forEach((low, i) => {
-        const high = cuts[i];
-        const text = high === undefined ? `≥ ${fmt(low)}` : i === 0 ? `< ${fmt(high)}` : `${fmt(low)} – ${fmt(high)}`;
+    if (largest > 0) {
+      // Each class as a range, the last up to the largest province: no "<" or "≥" to mirror right to left.
+      const bounds = [0, ...cuts, largest];
+      cuts.concat([largest]).forEach((high, i) => {
+        const text = `${fmt(bounds[i])} – ${fmt(high)}`;
         rows.push(el("li", {}, [el("span", { class: `swatch choro-${i + 1}` }), el("span", { dir: "ltr", text })]));
       });
     }
@@ -138,7 +138,7 @@
           source: "provinces",
           paint: { "line-color": colour("--province-line", "#8b97a6"), "line-width": 0.8 },
         });
-        drawLegend(cuts, data.features.some((f) => f.properties.remaining_ha > 0));
+        drawLegend(cuts, Math.max(0, ...data.features.map((f) => f.properties.remaining_ha)));
         container.dataset.ready = "true";
       })
       .catch((error) => {
