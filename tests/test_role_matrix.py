@@ -43,7 +43,8 @@ PAGES: dict[str, set] = {
     "logout": PUBLIC,
     "api-tokens": SIGNED_IN,
     "public-dashboard": PUBLIC,
-    "home": SIGNED_IN,
+    "public-contamination": PUBLIC,  # province outlines and aggregates only (portal/tests/test_landing.py)
+    "home": PUBLIC,  # anonymous visitors get the public landing page, accounts the map
     "dashboard": SIGNED_IN,
     "ledger-summary": SIGNED_IN,
     "product-list": SIGNED_IN,

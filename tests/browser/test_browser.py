@@ -361,6 +361,27 @@ def test_no_page_breaks_the_content_security_policy(browser, site):
     page.context.close()
 
 
+def test_the_landing_page_for_visitors(browser, site):
+    """Anonymous `/`: the choropleth is drawn from the aggregate GeoJSON (provinces, no hazard), nothing is
+    fetched off the site, nothing breaks the CSP; the sign-in link works."""
+    page = open_page(browser, "phone")
+    off_site: list[str] = []
+    page.on("request", lambda r: off_site.append(r.url) if not r.url.startswith((site, "data:", "blob:")) else None)
+    response = page.goto(f"{site}/")
+    assert response.status == 200
+    page.wait_for_selector('#landing-map[data-ready="true"]', state="attached", timeout=TIMEOUT_MS)
+    drawn = page.evaluate(
+        """() => { const map = document.getElementById("landing-map").sgMap;
+              return map.querySourceFeatures("provinces").map((f) => Object.keys(f.properties).sort().join(",")); }"""
+    )
+    assert drawn and set(drawn) == {"code,country,name,open_hazards,remaining_ha"}
+    assert page.locator("#landing-legend li").count() >= 2
+    page.click(".landing-actions .btn-primary")
+    page.wait_for_url("**/accounts/login/")
+    assert off_site == [] and page.errors == [], (off_site, page.errors)
+    page.context.close()
+
+
 def test_api_docs_work_offline(browser, site):
     """Swagger UI from static/vendor/: with every request off this site refused, the docs still render."""
     page = open_page(browser)
