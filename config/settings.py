@@ -100,6 +100,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "safeground.portal.basemap.context",
             ]
         },
     }
@@ -218,6 +219,13 @@ SAFEGROUND_CSP = {
     "form-action": ["'self'"],
     "frame-ancestors": ["'none'"],
 }
+#: An optional basemap under the maps (safeground/portal/basemap.py): a .pmtiles file served by this
+#: site, or an online XYZ or style URL, whose origin (and only it) the CSP then allows.
+SAFEGROUND_BASEMAP = os.environ.get("SAFEGROUND_BASEMAP", "").strip()
+if SAFEGROUND_BASEMAP.startswith(("http://", "https://")):
+    _basemap_origin = "/".join(SAFEGROUND_BASEMAP.split("/", 3)[:3])
+    for _directive in ("img-src", "connect-src", "font-src"):
+        SAFEGROUND_CSP[_directive].append(_basemap_origin)
 #: How long a new API token lasts unless `--expires` says otherwise (days; 0 = never).
 SAFEGROUND_TOKEN_DAYS = int(os.environ.get("SAFEGROUND_TOKEN_DAYS", "90"))
 

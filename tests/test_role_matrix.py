@@ -43,6 +43,7 @@ PAGES: dict[str, set] = {
     "logout": PUBLIC,
     "api-tokens": SIGNED_IN,
     "public-dashboard": PUBLIC,
+    "basemap-file": SIGNED_IN,
     "public-contamination": PUBLIC,  # province outlines and aggregates only (portal/tests/test_landing.py)
     "home": PUBLIC,  # anonymous visitors get the public landing page, accounts the map
     "dashboard": SIGNED_IN,

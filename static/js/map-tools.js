@@ -286,6 +286,7 @@
     const panel = toolsPanel(map);
     goTo(map, panel);
     measure(map, panel);
+    if (window.SafeGroundBasemap) window.SafeGroundBasemap.attach(map, panel, L);
   }
 
   window.SafeGroundMapTools = { attach, formats, areaM2, distanceM };

@@ -31,6 +31,14 @@ const libraries = [
     ],
   },
   {
+    // A local basemap file (SAFEGROUND_BASEMAP=….pmtiles) read by range requests (static/js/map-basemap.js).
+    name: "pmtiles",
+    files: [
+      ["dist/pmtiles.js", "pmtiles.js"],
+      ["package.json", "package.json"], // its licence (BSD-3-Clause) is stated there: the package ships no LICENSE file
+    ],
+  },
+  {
     name: "htmx.org",
     target: "htmx",
     files: [

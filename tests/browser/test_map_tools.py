@@ -190,3 +190,44 @@ def test_basemap_labels_name_the_areas_in_view_without_overlaps(browser, site):
             assert not (overlap[0] > 1 and overlap[1] > 1), (a, b)
     assert page.errors == []
     page.context.close()
+
+
+@pytest.fixture(scope="module")
+def basemap_site(site_env, tmp_path_factory):
+    """The same demo served again, with a local PMTiles basemap (SAFEGROUND_BASEMAP)."""
+    from safeground.portal.tests.test_basemap import write_pmtiles
+    from tests.conftest import start_server
+
+    tmp = tmp_path_factory.mktemp("basemap")
+    env = {**site_env, "SAFEGROUND_BASEMAP": str(write_pmtiles(tmp / "testland.pmtiles"))}
+    server, log, base = start_server(env, tmp)
+    yield base
+    server.terminate()
+    server.wait(timeout=30)
+    log.close()
+
+
+def test_a_local_pmtiles_basemap_lies_under_the_layers_and_switches_off(browser, basemap_site):
+    page = open_page(browser)
+    ranges: list[int] = []
+    page.on("response", lambda r: ranges.append(r.status) if r.url.endswith("/basemap.pmtiles") else None)
+    sign_in(page, basemap_site, "viewer")
+    page.evaluate("localStorage.removeItem('safeground.basemap')")
+    page.reload()
+    assert wait_for_map(page, "#map", TIMEOUT_MS)
+    page.wait_for_selector('#map[data-basemap="on"]', state="attached")
+    order = page.evaluate("document.getElementById('map').sgMap.getStyle().layers.map((l) => l.id)")
+    assert order.index("basemap-raster") < order.index("provinces-fill")  # under the gazetteer and the data
+    assert ranges and set(ranges) == {206}  # read by ranges, never whole
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SHOTS / "map-basemap-desktop-en.png"))
+    page.click("#map .map-tools summary")
+    page.check('input[data-basemap="off"]')
+    assert page.locator("#map").get_attribute("data-basemap") == "off"
+    hidden = "document.getElementById('map').sgMap.getLayoutProperty('basemap-raster', 'visibility')"
+    assert page.evaluate(hidden) == "none"
+    page.reload()  # remembered
+    assert wait_for_map(page, "#map", TIMEOUT_MS)
+    page.wait_for_selector('#map[data-basemap="off"]', state="attached")
+    assert page.errors == []
+    page.context.close()
