@@ -415,7 +415,7 @@ def asset_dict(asset: Asset) -> dict:
         "kind": asset.kind,
         "identifier": asset.identifier,
         "name": asset.name,
-        "team": asset.team.code if asset.team_id else None,
+        "team": asset.team.code if asset.team is not None else None,
         "version": asset.version,
     }
 
