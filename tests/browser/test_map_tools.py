@@ -130,9 +130,16 @@ def test_drawing_snaps_to_a_hazard_vertex_on_request(browser, site):
     hazard = a_hazard(page, site)
     geometry = hazard["geometry"]
     ring = geometry["coordinates"][0][0] if geometry["type"] == "MultiPolygon" else geometry["coordinates"][0]
+    page.set_viewport_size({"width": 1366, "height": 1400})  # the whole drawing map on screen
     page.goto(f"{site}/workbench/new/hazard/")
     assert wait_for_map(page, "#draw-map", TIMEOUT_MS)
-    page.evaluate(f"document.getElementById('draw-map').sgMap.jumpTo({{center: {json.dumps(ring[0])}, zoom: 16}})")
+    page.locator("#draw-map").scroll_into_view_if_needed()
+    corners = [list(v[:2]) for v in ring[:3]]
+    xs, ys = [c[0] for c in corners], [c[1] for c in corners]
+    page.evaluate(  # the three corners in view, well apart
+        f"document.getElementById('draw-map').sgMap.fitBounds([[{min(xs)}, {min(ys)}], [{max(xs)}, {max(ys)}]],"
+        " {padding: 70, maxZoom: 18, duration: 0})"
+    )
     assert wait_for_map(page, "#draw-map", TIMEOUT_MS)
     page.wait_for_load_state("networkidle")
     for _ in range(100):  # the hazards in view, fetched after the move
@@ -154,7 +161,6 @@ def test_drawing_snaps_to_a_hazard_vertex_on_request(browser, site):
         page.click("#draw-finish")
         return json.loads(page.input_value("#id_geometry"))["coordinates"][0][:3]
 
-    corners = [list(v[:2]) for v in ring[:3]]
     unsnapped = draw_near_three_vertices()  # snapping off: where the clicks were, 5 px off each corner
     assert all(math.dist(a, b) > 1e-7 for a, b in zip(unsnapped, corners, strict=True))
     page.click("#draw-clear")
