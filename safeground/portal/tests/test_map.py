@@ -42,11 +42,13 @@ def _config(response) -> dict:
 
 
 @pytest.mark.django_db
-def test_anonymous_visitors_are_sent_to_sign_in(client):
-    for url in (reverse("home"), reverse("map-remaining")):
-        response = client.get(url)
-        assert response.status_code == 302
-        assert response["Location"].startswith(reverse("login")), response["Location"]
+def test_anonymous_visitors_get_the_landing_page_not_the_map(client):
+    home = client.get(reverse("home"))
+    assert home.status_code == 200 and 'id="landing-h"' in home.content.decode()
+    assert 'id="map-config"' not in home.content.decode()  # the map and its layers are for accounts
+    response = client.get(reverse("map-remaining"))
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("login")), response["Location"]
 
 
 @pytest.mark.django_db
