@@ -197,6 +197,19 @@ SECURE_HSTS_PRELOAD = False
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+
+# Django's default cache, and the vector tiles' own (keyed by the tables' change tokens, so never stale;
+# per process unless a shared backend is configured here).
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "tiles": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "safeground-tiles",
+        "TIMEOUT": 3600,
+        "OPTIONS": {"MAX_ENTRIES": 2000},
+    },
+}
+
 #: Content-Security-Policy on every response (safeground.core.security.ContentSecurityPolicyMiddleware,
 #: docs/decisions/0023-production-defaults.md): scripts, styles, fonts and images from this site only.
 #: `style-src-attr 'unsafe-inline'` lets the bar charts set their widths in style attributes (they
