@@ -44,8 +44,10 @@ class _Pending:
     def __init__(self, alias: str):
         self.alias = alias
         self.tables: set[str] = set()
+        self.done = False
 
     def __call__(self) -> None:
+        self.done = True
         bump(self.tables, using=self.alias)
 
 
@@ -58,9 +60,11 @@ def changed(tables: Iterable[str], using: str = DEFAULT_DB_ALIAS) -> None:
     if not conn.in_atomic_block:
         bump(tables, using=using)
         return
-    for entry in conn.run_on_commit:
-        if isinstance(entry[1], _Pending):  # (savepoint ids, callback, robust)
-            entry[1].tables.update(tables)
+    here = set(conn.savepoint_ids)
+    for sids, callback, *_robust in conn.run_on_commit:
+        # Joined only within the same savepoint: rolling one back drops exactly its own notes.
+        if isinstance(callback, _Pending) and sids == here and not callback.done:
+            callback.tables.update(tables)
             return
     pending = _Pending(using)
     pending.tables.update(tables)
