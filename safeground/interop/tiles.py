@@ -30,6 +30,7 @@ import shapely
 from django.contrib.gis.db.models import GeometryField
 from django.contrib.gis.db.models.functions import AsWKB, Centroid, Envelope, Transform
 from django.contrib.gis.geos import Polygon
+from django.core.exceptions import EmptyResultSet
 from django.db import connection
 from django.db.models import Avg, CharField, Count, DateField, F, FloatField, Func, IntegerField, Q, QuerySet, Sum
 from django.db.models.functions import Cast, Floor
@@ -228,7 +229,10 @@ def postgis_sql(layer: Layer, z: int, x: int, y: int) -> tuple[str, list]:
 
 
 def _render_postgis(layer: Layer, z: int, x: int, y: int) -> bytes:
-    sql, params = postgis_sql(layer, z, x, y)
+    try:
+        sql, params = postgis_sql(layer, z, x, y)
+    except EmptyResultSet:  # the layer shows nothing at this zoom
+        return b""
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         row = cursor.fetchone()
@@ -261,11 +265,10 @@ def _render_python(layer: Layer, z: int, x: int, y: int) -> bytes:
         return AsWKB(expr)
 
     rows = tile_rows(layer, z, x, y, geometry=wkb)
+    found = list(rows.qs)
     if rows.cluster:
-        found = list(rows.qs)
         geoms = shapely.points([r["_lon"] for r in found], [r["_lat"] for r in found]) if found else np.array([])
     else:
-        found = list(rows.qs)
         geoms = shapely.from_wkb([bytes(r["_g"]) if r["_g"] is not None else None for r in found])
     if not found:
         return b""

@@ -16,6 +16,7 @@ from django.db.models import CharField, DateField, F, Sum
 from django.db.models.functions import Cast
 from django.test import Client
 
+from safeground.hazards.queries import intersecting
 from safeground.interop import tiles
 from safeground.interop.layer_registry import tile_layers
 
@@ -97,7 +98,7 @@ def _expected(key: str, z: int, x: int, y: int) -> dict[tuple, dict]:
             c["items"] += count
         return found
     values = {}
-    for k, (name, path) in enumerate(spec.props.items()):
+    for k, path in enumerate(spec.props.values()):
         field = tiles._model_field(qs.model, path)
         values[f"_p{k}"] = Cast(path, CharField()) if isinstance(field, DateField) else F(path)
     if spec.points_below is not None and z < spec.points_below:
@@ -112,23 +113,14 @@ def _expected(key: str, z: int, x: int, y: int) -> dict[tuple, dict]:
             if west <= cx <= east and south <= cy <= north:
                 picked.append(row)
     else:
-        geom = "geom" if key == "hazards" else spec.geom
-        if key == "hazards":
-            qs = qs.filter(shapely_intersects(box))
-        else:
-            qs = qs.filter(**{f"{geom}__intersects": box})
+        # Hazards: their polygon or their point (decision 0020).
+        qs = qs.filter(intersecting(box)) if key == "hazards" else qs.filter(**{f"{spec.geom}__intersects": box})
         picked = list(qs.values(**values))
     out = {}
     for row in picked:
         props = {name: row[f"_p{k}"] for k, name in enumerate(spec.props) if row[f"_p{k}"] is not None}
         out[_identity(key, props)] = props
     return out
-
-
-def shapely_intersects(box):
-    from safeground.hazards.queries import intersecting
-
-    return intersecting(box)
 
 
 def _same(a, b) -> bool:
