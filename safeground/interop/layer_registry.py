@@ -57,8 +57,10 @@ class Tile:
 
     `rows(z)` gives the rows a tile at zoom `z` may show (the tile adds its bounding box); `geom` is
     the geometry expression or field; `props` maps each property to the ORM path it is read from
-    (text, numbers, booleans; dates are read as ISO text). `points_below`: below this zoom polygons are drawn as
-    the centre of their bounding box (a 5 ha polygon is a speck). `cluster_below`: below this zoom
+    (text, numbers, booleans; dates are read as ISO text). `dots_of` names the polygon column whose
+    features are also drawn as the centre of their bounding box (a 5 ha polygon is a speck when
+    zoomed out), with the property `dot: true`: below `points_below` instead of the polygon, then
+    beside it below `dots_below`. `cluster_below`: below this zoom
     points are grouped per grid cell (16 cells across a tile), with `devices` (rows) and `items`
     (the sum of `cluster_sum`).
     """
@@ -68,7 +70,9 @@ class Tile:
     props: dict[str, str]
     index: tuple[str, ...]  # geometry columns the bbox filter uses (their spatial index)
     maxzoom: int = MAX_ZOOM
-    points_below: int | None = None
+    dots_of: str | None = None
+    points_below: int = 0
+    dots_below: int = 0
     cluster_below: int | None = None
     cluster_sum: str | None = None
 
@@ -232,7 +236,7 @@ def _layers() -> list[Layer]:
             "MultiPolygon",
             "geom",
             "hazards.view_hazard",
-            (Hazard,),
+            (Hazard, Organisation),
             fields=HAZARD_FIELDS,
             export=layer_readers.hazards,
             computed=HAZARD_COMPUTED,
@@ -254,9 +258,12 @@ def _layers() -> list[Layer]:
                     "radius_m": "radius_m",
                     "country": "country",
                     "is_synthetic": "is_synthetic",
+                    "reporting_organisation": "reporting_organisation__acronym",
                 },
                 index=("geom", "point"),
-                points_below=10,
+                dots_of="geom",
+                points_below=8,
+                dots_below=11,
             ),
             style={"draw": "fill", "colour": HAZARD_COLOURS, "outline": "status"},
             title=_("Hazardous areas"),

@@ -143,8 +143,9 @@ def tilejson(request: HttpRequest, layer: str) -> HttpResponse:
             }
         ],
     }
-    if spec.points_below is not None:
-        body["vector_layers"][0]["points_below"] = spec.points_below
+    if spec.dots_of is not None:
+        fields["dot"] = "Boolean"
+        body["vector_layers"][0].update(points_below=spec.points_below, dots_below=spec.dots_below)
     if spec.cluster_below is not None:
         body["vector_layers"][0]["cluster_below"] = spec.cluster_below
     return _headers(JsonResponse(body))

@@ -32,7 +32,23 @@ from django.contrib.gis.db.models.functions import AsWKB, Centroid, Envelope, Tr
 from django.contrib.gis.geos import Polygon
 from django.core.exceptions import EmptyResultSet
 from django.db import connection
-from django.db.models import Avg, CharField, Count, DateField, F, FloatField, Func, IntegerField, Q, QuerySet, Sum
+from django.db.models import (
+    Avg,
+    BooleanField,
+    Case,
+    CharField,
+    Count,
+    DateField,
+    F,
+    FloatField,
+    Func,
+    IntegerField,
+    Q,
+    QuerySet,
+    Sum,
+    Value,
+    When,
+)
 from django.db.models.functions import Cast, Floor
 
 from safeground.interop.layer_registry import MAX_ZOOM, Layer
@@ -125,10 +141,18 @@ def _geometry(layer: Layer, z: int):
     tile = layer.tile
     assert tile is not None
     expr = tile.geom() if callable(tile.geom) else F(tile.geom)
-    if tile.points_below is not None and z < tile.points_below:
+    if tile.dots_of is not None and z < tile.points_below:
         # The centre of the bounding box: a dot per feature (both databases compute it the same way).
         expr = Centroid(Envelope(expr))
     return expr
+
+
+def _dots(layer: Layer, z: int) -> str | None:
+    """Which features are dots at this zoom: "all" (instead of polygons), "also" (beside them), or None."""
+    tile = layer.tile
+    if tile is None or tile.dots_of is None or z >= tile.dots_below:
+        return None
+    return "all" if z < tile.points_below else "also"
 
 
 def in_bbox(qs: QuerySet, layer: Layer, z: int, x: int, y: int) -> QuerySet:
@@ -194,8 +218,23 @@ def tile_rows(layer: Layer, z: int, x: int, y: int, geometry: Callable | None = 
     for k, path in enumerate(tile.props.values()):
         field = _model_field(qs.model, path)
         values[f"_p{k}"] = Cast(path, CharField()) if isinstance(field, DateField) else F(path)
-    geom = geometry(expr) if geometry else expr
-    return Rows(qs.values(**values, _g=geom), list(tile.props), cluster=False)
+    names = list(tile.props)
+    wrap = geometry or (lambda e: e)
+    dots = _dots(layer, z)
+    if dots is None:
+        return Rows(qs.values(**values, _g=wrap(expr)), names, cluster=False)
+    # `dot`: true on the centre of a polygon (absent elsewhere: MVT leaves out null properties).
+    dot = f"_p{len(names)}"
+    names.append("dot")
+    polygon = Q(**{f"{tile.dots_of}__isnull": False})
+    if dots == "all":
+        flag = Case(When(polygon, then=Value(True)), default=Value(None), output_field=BooleanField())
+        return Rows(qs.values(**values, **{dot: flag}, _g=wrap(expr)), names, cluster=False)
+    shapes = qs.values(**values, **{dot: Value(None, output_field=BooleanField())}, _g=wrap(expr))
+    centres = qs.filter(polygon).values(
+        **values, **{dot: Value(True, output_field=BooleanField())}, _g=wrap(Centroid(Envelope(expr)))
+    )
+    return Rows(shapes.union(centres, all=True), names, cluster=False)
 
 
 # ------------------------------------------------------------------------------------------------
@@ -257,7 +296,7 @@ def _render_python(layer: Layer, z: int, x: int, y: int) -> bytes:
     assert tile is not None
     # Half a tile unit in degrees at the tile's top: simplification invisible at this zoom.
     tolerance = 360.0 / 2**z / EXTENT / 2
-    polygonal = layer.geometry_type != "Point" and not (tile.points_below is not None and z < tile.points_below)
+    polygonal = layer.geometry_type != "Point" and _dots(layer, z) != "all"
 
     def wkb(expr):
         if polygonal:

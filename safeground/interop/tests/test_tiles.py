@@ -75,6 +75,8 @@ def _decoded(response, key: str) -> list[dict]:
 def _identity(key: str, props: dict) -> tuple:
     if key == "devices" and "cx" in props:
         return (props["cx"], props["cy"])
+    if key == "hazards":
+        return (props["code"], props.get("dot", False))
     return (props.get("country"), props["code"]) if key in ("admin_areas", "places") else (props["code"],)
 
 
@@ -101,25 +103,27 @@ def _expected(key: str, z: int, x: int, y: int) -> dict[tuple, dict]:
     for k, path in enumerate(spec.props.values()):
         field = tiles._model_field(qs.model, path)
         values[f"_p{k}"] = Cast(path, CharField()) if isinstance(field, DateField) else F(path)
-    if spec.points_below is not None and z < spec.points_below:
-        # Drawn as the centre of their bounding box: in the tile when that centre is.
-        rows = qs.values(**values, _geom=F("geom"), _point=F("point"))
-        west, south, east, north = box.extent
-        picked = []
-        for row in rows:
-            g = row["_geom"] or row["_point"]
-            minx, miny, maxx, maxy = g.extent
-            cx, cy = (minx + maxx) / 2, (miny + maxy) / 2
-            if west <= cx <= east and south <= cy <= north:
-                picked.append(row)
-    else:
-        # Hazards: their polygon or their point (decision 0020).
-        qs = qs.filter(intersecting(box)) if key == "hazards" else qs.filter(**{f"{spec.geom}__intersects": box})
-        picked = list(qs.values(**values))
     out = {}
-    for row in picked:
+
+    def keep(row, dot: bool = False):
         props = {name: row[f"_p{k}"] for k, name in enumerate(spec.props) if row[f"_p{k}"] is not None}
+        if dot:
+            props["dot"] = True
         out[_identity(key, props)] = props
+
+    if spec.dots_of is not None and z < spec.dots_below:
+        # Polygons drawn as the centre of their bounding box: in the tile when that centre is.
+        west, south, east, north = box.extent
+        for row in qs.filter(geom__isnull=False).values(**values, _geom=F("geom")):
+            minx, miny, maxx, maxy = row["_geom"].extent
+            if west <= (minx + maxx) / 2 <= east and south <= (miny + maxy) / 2 <= north:
+                keep(row, dot=True)
+        if z < spec.points_below:  # no polygons yet: the point hazards only
+            qs = qs.filter(geom__isnull=True)
+    # Hazards: their polygon or their point (decision 0020).
+    qs = qs.filter(intersecting(box)) if key == "hazards" else qs.filter(**{f"{spec.geom}__intersects": box})
+    for row in qs.values(**values):
+        keep(row)
     return out
 
 
@@ -163,12 +167,18 @@ def test_the_fixed_tiles_are_not_all_empty(world, viewer):
 
 
 @pytest.mark.django_db
-def test_hazards_are_points_when_zoomed_out_and_polygons_when_zoomed_in(world, viewer):
-    for z, kinds in ((6, {"Point"}), (14, {"Polygon", "MultiPolygon"})):
+def test_hazards_are_dots_when_zoomed_out_and_polygons_when_zoomed_in(world, viewer):
+    """A polygon hazard: its dot alone at zoom 6, its polygon and its dot at 8 and 10, its polygon at 12."""
+    polygon = {"Polygon", "MultiPolygon"}
+    for z, drawn in ((6, [("Point", True)]), (8, [("P", None), ("Point", True)]), (12, [("P", None)])):
         x, y = tile_of(world["lon"], world["lat"], z)
         features = _decoded(viewer.get(f"/tiles/hazards/{z}/{x}/{y}.mvt"), "hazards")
-        found = next(f for f in features if f["properties"]["code"] == world["hazard"])
-        assert found["geometry"]["type"] in kinds
+        found = sorted(
+            ("P" if f["geometry"]["type"] in polygon else f["geometry"]["type"], f["properties"].get("dot"))
+            for f in features
+            if f["properties"]["code"] == world["hazard"]
+        )
+        assert found == sorted(drawn, key=str), (z, found)
 
 
 @pytest.mark.django_db
