@@ -2,8 +2,9 @@
 
 `portal.views.home` passes `overview_layers()`, `filter_options()` and `popup_labels()` to static/js/map.js in
 its JSON config, so every label the map shows is translated here, on the server, and the template's
-layer panel and the script read the same list. Every layer is fetched as bbox-limited GeoJSON for the
-visible extent, only while it is switched on and within its zoom range (docs/decisions/0011).
+layer panel and the script read the same list. The hazards come as vector tiles (`tiles`: their
+TileJSON, decision 0026); every other layer is fetched as bbox-limited GeoJSON for the visible
+extent, only while it is switched on and within its zoom range (docs/decisions/0011).
 
 The remaining (not yet released) ground of each hazard lives in the stored ledger
 (`HazardLedger.remaining_geom`); the API serves it one hazard at a time, so `remaining_areas` lists it
@@ -104,6 +105,8 @@ def overview_layers(api: str, user=None) -> list[dict]:
             "id": "hazards",
             "label": _("Hazards"),
             "url": f"{api}/hazards",
+            # Drawn from vector tiles (TileJSON); `url` stays for scripts that read the config.
+            "tiles": reverse("tilejson", args=["hazards"]),
             "params": {},
             "filters": ["status", "hazard_class", "organisation"],
             "minzoom": 0,
