@@ -20,7 +20,7 @@ import re
 import uuid
 from collections.abc import Iterable
 
-from django.db import DEFAULT_DB_ALIAS, connections, transaction
+from django.db import DEFAULT_DB_ALIAS, OperationalError, ProgrammingError, connections, transaction
 from django.db.backends.signals import connection_created
 
 #: The tables watched (db_table names, as they appear in SQL).
@@ -76,12 +76,17 @@ def bump(tables: Iterable[str], using: str = DEFAULT_DB_ALIAS) -> None:
     rows = [(t, uuid.uuid4().hex) for t in sorted(tables)]
     if not rows:
         return
-    with connections[using].cursor() as cursor:
-        cursor.executemany(
-            f"INSERT INTO {TABLE} (name, token) VALUES (%s, %s) "
-            "ON CONFLICT (name) DO UPDATE SET token = excluded.token",
-            rows,
-        )
+    try:
+        with connections[using].cursor() as cursor:
+            cursor.executemany(
+                f"INSERT INTO {TABLE} (name, token) VALUES (%s, %s) "
+                "ON CONFLICT (name) DO UPDATE SET token = excluded.token",
+                rows,
+            )
+    except (OperationalError, ProgrammingError) as exc:
+        # During `migrate`, before core's migration 0006 made the table: nothing can be cached yet.
+        if TABLE not in str(exc):
+            raise
 
 
 def tokens(tables: Iterable[str], using: str = DEFAULT_DB_ALIAS) -> dict[str, str]:

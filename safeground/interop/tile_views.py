@@ -95,7 +95,7 @@ def tile(request: HttpRequest, layer: str, z: str, x: str, y: str) -> HttpRespon
 
 
 def _field_type(layer: Layer, path: str) -> str:
-    field = tiles._model_field(layer.tile.rows(0).model, path)  # type: ignore[union-attr]
+    field = tiles.model_field(layer.tile.rows(0).model, path)  # type: ignore[union-attr]
     kind = field.get_internal_type()
     if kind == "BooleanField":
         return "Boolean"

@@ -130,7 +130,7 @@ class SimplifyPreserveTopology(Func):
     function = "ST_SimplifyPreserveTopology"
 
 
-def _model_field(model, path: str):
+def model_field(model, path: str):
     *hops, last = path.split("__")
     for hop in hops:
         model = model._meta.get_field(hop).related_model
@@ -216,7 +216,7 @@ def tile_rows(layer: Layer, z: int, x: int, y: int, geometry: Callable | None = 
         return Rows(qs, ["cx", "cy", "devices", "items"], cluster=True)
     values = {}
     for k, path in enumerate(tile.props.values()):
-        field = _model_field(qs.model, path)
+        field = model_field(qs.model, path)
         values[f"_p{k}"] = Cast(path, CharField()) if isinstance(field, DateField) else F(path)
     names = list(tile.props)
     wrap = geometry or (lambda e: e)

@@ -101,7 +101,7 @@ def _expected(key: str, z: int, x: int, y: int) -> dict[tuple, dict]:
         return found
     values = {}
     for k, path in enumerate(spec.props.values()):
-        field = tiles._model_field(qs.model, path)
+        field = tiles.model_field(qs.model, path)
         values[f"_p{k}"] = Cast(path, CharField()) if isinstance(field, DateField) else F(path)
     out = {}
 
