@@ -312,8 +312,7 @@ def _render_python(layer: Layer, z: int, x: int, y: int) -> bytes:
     if not found:
         return b""
     geoms = shapely.transform(geoms, _to_tile_units(z, x, y))
-    geoms = shapely.clip_by_rect(geoms, -BUFFER, -BUFFER, EXTENT + BUFFER, EXTENT + BUFFER)
-    geoms = shapely.set_precision(geoms, 1.0)  # the integer grid; collapsed parts drop out
+    geoms = snap(shapely.clip_by_rect(geoms, -BUFFER, -BUFFER, EXTENT + BUFFER, EXTENT + BUFFER))
     keep = ~(shapely.is_empty(geoms) | shapely.is_missing(geoms))
     features = []
     for row, geom in zip(np.array(found, dtype=object)[keep], geoms[keep], strict=True):
@@ -325,6 +324,43 @@ def _render_python(layer: Layer, z: int, x: int, y: int) -> bytes:
         [{"name": layer.key, "features": features}],
         default_options={"quantize_bounds": None, "y_coord_down": True, "extents": EXTENT},
     )
+
+
+def snap(geoms: np.ndarray) -> np.ndarray:
+    """Geometries on the tile's integer grid, valid (as `ST_AsMVTGeom` makes them); collapsed ones empty.
+
+    Stored geometries may be invalid (a ledger's remaining ground after many differences, a legacy
+    import), and simplifying or clipping can make them so: `set_precision` then refuses them
+    (GEOS TopologyException). Those are repaired first, and snapped vertex by vertex and repaired
+    again if even that fails, keeping only their polygons. A tile is never an error because of one
+    feature."""
+    invalid = ~shapely.is_valid(geoms) & ~shapely.is_missing(geoms)
+    if invalid.any():
+        geoms = geoms.copy()
+        geoms[invalid] = shapely.make_valid(geoms[invalid])
+    try:
+        snapped = shapely.set_precision(geoms, 1.0)
+    except shapely.errors.GEOSException:
+        snapped = np.array([_snap_one(g) for g in geoms], dtype=object)
+    return np.array([_polygonal(g, o) for g, o in zip(snapped, geoms, strict=True)], dtype=object)
+
+
+def _snap_one(geom):
+    try:
+        return shapely.set_precision(geom, 1.0)
+    except shapely.errors.GEOSException:
+        return shapely.make_valid(shapely.set_precision(geom, 1.0, mode="pointwise"))
+
+
+def _polygonal(geom, original):
+    """A polygon that became a collection (polygons and slivers of lines) keeps its polygons only."""
+    if geom is None or shapely.get_type_id(geom) != 7 or original is None:  # 7: GeometryCollection
+        return geom
+    wanted = (3, 6) if shapely.get_type_id(original) in (3, 6, 7) else (0, 4)  # polygons, or points
+    parts = [p for p in shapely.get_parts(geom) if shapely.get_type_id(p) in wanted]
+    if not parts:
+        return shapely.Polygon()
+    return shapely.union_all(parts)
 
 
 def decode(data: bytes) -> dict:

@@ -382,3 +382,28 @@ def test_the_tiles_bytes_sum_to_what_the_database_holds(world, viewer):
     box.srid = 4326
     items = Device.objects.filter(point__intersects=box).aggregate(n=Sum("count"))["n"]
     assert sum(f["properties"]["items"] for f in features) == items
+
+
+@pytest.mark.django_db
+def test_an_invalid_stored_geometry_does_not_break_its_tile(world, viewer):
+    """Stored geometries may be invalid (legacy data, a ledger's differences): the tile repairs them as
+    ST_AsMVTGeom does, on both databases, instead of answering 500."""
+    from django.contrib.gis.geos import GEOSGeometry
+
+    from safeground.landrelease.models import HazardLedger
+
+    lon, lat, d = world["lon"], world["lat"], 0.004
+    # A bow tie, and a hole outside its shell: both invalid.
+    bow_tie = (
+        f"({lon - d} {lat - d}, {lon + d} {lat + d}, {lon + d} {lat - d}, {lon - d} {lat + d}, {lon - d} {lat - d})"
+    )
+    shell = f"({lon - d} {lat - d}, {lon} {lat - d}, {lon} {lat}, {lon - d} {lat}, {lon - d} {lat - d})"
+    free = f"({lon + d / 2} {lat + d / 2}, {lon + d} {lat + d / 2}, {lon + d} {lat + d}, {lon + d / 2} {lat + d / 2})"
+    broken = GEOSGeometry(f"SRID=4326;MULTIPOLYGON(({bow_tie}), ({shell}, {free}))")
+    assert not broken.valid
+    ledger = HazardLedger.objects.get(hazard__code=world["hazard"])
+    HazardLedger.objects.filter(pk=ledger.pk).update(remaining_geom=broken, remaining_m2=1000.0)
+    for z in (10, 12, 14):
+        x, y = tile_of(lon, lat, z)
+        features = _decoded(viewer.get(f"/tiles/remaining_areas/{z}/{x}/{y}.mvt"), "remaining_areas")
+        assert world["hazard"] in {f["properties"]["code"] for f in features}, z
