@@ -75,6 +75,7 @@ class Tile:
     dots_below: int = 0
     cluster_below: int | None = None
     cluster_sum: str | None = None
+    simplify: bool = False  # large detailed polygons: thinned in SQL first on SpatiaLite (boundaries)
 
 
 @dataclass(frozen=True)
@@ -520,6 +521,7 @@ def _layers() -> list[Layer]:
                 "geom",
                 {"code": "code", "name": "name", "country": "country", "level": "level"},
                 index=("geom",),
+                simplify=True,
             ),
             style={"draw": "line", "width_by": "level"},
         ),

@@ -294,12 +294,12 @@ def _to_tile_units(z: int, x: int, y: int) -> Callable[[np.ndarray], np.ndarray]
 def _render_python(layer: Layer, z: int, x: int, y: int) -> bytes:
     tile = layer.tile
     assert tile is not None
-    # Half a tile unit in degrees at the tile's top: simplification invisible at this zoom.
-    tolerance = 360.0 / 2**z / EXTENT / 2
-    polygonal = layer.geometry_type != "Point" and _dots(layer, z) != "all"
+    # A quarter of a tile unit in degrees: simplification invisible at this zoom, for layers of large
+    # detailed polygons (boundaries: megabytes of vertices per tile otherwise).
+    tolerance = 360.0 / 2**z / EXTENT / 4
 
     def wkb(expr):
-        if polygonal:
+        if tile.simplify:
             expr = SimplifyPreserveTopology(expr, tolerance, output_field=GeometryField(srid=4326))
         return AsWKB(expr)
 
@@ -311,8 +311,7 @@ def _render_python(layer: Layer, z: int, x: int, y: int) -> bytes:
         geoms = shapely.from_wkb([bytes(r["_g"]) if r["_g"] is not None else None for r in found])
     if not found:
         return b""
-    geoms = shapely.transform(geoms, _to_tile_units(z, x, y))
-    geoms = snap(shapely.clip_by_rect(geoms, -BUFFER, -BUFFER, EXTENT + BUFFER, EXTENT + BUFFER))
+    geoms = on_grid(shapely.transform(geoms, _to_tile_units(z, x, y)))
     keep = ~(shapely.is_empty(geoms) | shapely.is_missing(geoms))
     features = []
     for row, geom in zip(np.array(found, dtype=object)[keep], geoms[keep], strict=True):
@@ -326,41 +325,49 @@ def _render_python(layer: Layer, z: int, x: int, y: int) -> bytes:
     )
 
 
-def snap(geoms: np.ndarray) -> np.ndarray:
-    """Geometries on the tile's integer grid, valid (as `ST_AsMVTGeom` makes them); collapsed ones empty.
+def on_grid(geoms: np.ndarray) -> np.ndarray:
+    """Geometries in tile units as `ST_AsMVTGeom` makes them: vertices rounded to the integer grid
+    (`rint`, as PostGIS), repaired when that made them invalid (polygons keep only their polygons),
+    then clipped to the buffered tile (points kept on its edge). Collapsed geometries come back empty.
 
     Stored geometries may be invalid (a ledger's remaining ground after many differences, a legacy
-    import), and simplifying or clipping can make them so: `set_precision` then refuses them
-    (GEOS TopologyException). Those are repaired first, and snapped vertex by vertex and repaired
-    again if even that fails, keeping only their polygons. A tile is never an error because of one
-    feature."""
-    invalid = ~shapely.is_valid(geoms) & ~shapely.is_missing(geoms)
-    if invalid.any():
-        geoms = geoms.copy()
-        geoms[invalid] = shapely.make_valid(geoms[invalid])
-    try:
-        snapped = shapely.set_precision(geoms, 1.0)
-    except shapely.errors.GEOSException:
-        snapped = np.array([_snap_one(g) for g in geoms], dtype=object)
-    return np.array([_polygonal(g, o) for g, o in zip(snapped, geoms, strict=True)], dtype=object)
-
-
-def _snap_one(geom):
-    try:
-        return shapely.set_precision(geom, 1.0)
-    except shapely.errors.GEOSException:
-        return shapely.make_valid(shapely.set_precision(geom, 1.0, mode="pointwise"))
+    import), and rounding can make them so: they are repaired, never a reason for an error."""
+    geoms = shapely.transform(np.asarray(geoms, dtype=object), np.rint)
+    low, high = -BUFFER, EXTENT + BUFFER
+    points = shapely.get_type_id(geoms) == 0
+    if points.any():
+        px, py = shapely.get_x(geoms[points]), shapely.get_y(geoms[points])
+        geoms[np.flatnonzero(points)[(px < low) | (px > high) | (py < low) | (py > high)]] = None
+    shapes = ~points & ~shapely.is_missing(geoms)
+    if shapes.any():
+        originals = geoms[shapes]
+        invalid = ~shapely.is_valid(originals)
+        fixed = originals.copy()
+        fixed[invalid] = shapely.make_valid(originals[invalid])
+        # A repaired polygon may be a collection (polygons and slivers): the rectangle clip takes none.
+        fixed = np.array([_polygonal(g, o) for g, o in zip(fixed, originals, strict=True)], dtype=object)
+        # Intersections at the edges and repairs may leave fractions: the encoder rounds them.
+        clipped = shapely.clip_by_rect(fixed, low, low, high, high)
+        # What is left of a polygon in the buffer alone, under one unit², is nothing (PostGIS drops it).
+        box = shapely.bounds(clipped)
+        with np.errstate(invalid="ignore"):
+            in_buffer = (box[:, 2] <= 0) | (box[:, 0] >= EXTENT) | (box[:, 3] <= 0) | (box[:, 1] >= EXTENT)
+        polygons = np.isin(shapely.get_type_id(clipped), (3, 6))
+        clipped[in_buffer & polygons & (shapely.area(clipped) < 1.0)] = None
+        geoms[shapes] = [_polygonal(g, o) for g, o in zip(clipped, originals, strict=True)]
+    return geoms
 
 
 def _polygonal(geom, original):
-    """A polygon that became a collection (polygons and slivers of lines) keeps its polygons only."""
-    if geom is None or shapely.get_type_id(geom) != 7 or original is None:  # 7: GeometryCollection
+    """A polygon keeps its polygons only: one that collapsed to lines or points (or a collection of
+    polygons and slivers) after rounding is reduced to its polygons, or empty (dropped), as PostGIS
+    drops a polygon whose type changed."""
+    if geom is None or original is None or shapely.get_type_id(original) not in (3, 6):  # polygons
         return geom
-    wanted = (3, 6) if shapely.get_type_id(original) in (3, 6, 7) else (0, 4)  # polygons, or points
-    parts = [p for p in shapely.get_parts(geom) if shapely.get_type_id(p) in wanted]
-    if not parts:
-        return shapely.Polygon()
-    return shapely.union_all(parts)
+    if shapely.get_type_id(geom) in (3, 6):
+        return geom
+    parts = [p for p in shapely.get_parts(geom) if shapely.get_type_id(p) in (3, 6)]
+    return shapely.union_all(parts) if parts else shapely.Polygon()
 
 
 def decode(data: bytes) -> dict:
