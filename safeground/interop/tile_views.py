@@ -19,6 +19,7 @@ from django.core.cache import caches
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.urls import reverse
 from django.views.decorators.http import require_GET
+from ninja.errors import HttpError
 
 from safeground.core import table_versions
 from safeground.core.access import _bearer_user, page
@@ -54,7 +55,7 @@ def _layer(request: HttpRequest, key: str) -> Layer | JsonResponse:
     if not found.public and not request.user.is_authenticated:
         try:
             request.user = _bearer_user(request) or request.user
-        except Exception as refused:  # an expired or revoked token: say so
+        except HttpError as refused:  # an expired or revoked token: say so
             return _error(str(refused), 401)
     if found.allows(request.user):
         return found
