@@ -14,6 +14,8 @@ from pathlib import Path
 import dj_database_url
 from django.conf.locale import LANG_INFO
 
+from config.caches import cache_from_url
+
 if not hasattr(sqlite3.Connection, "enable_load_extension"):
     # Some Python builds (pyenv's, for one) can't load SQLite extensions; SpatiaLite needs that.
     # pysqlite3-binary ships an SQLite that can, and Django's backend imports it as `sqlite3`.
@@ -98,6 +100,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "safeground.portal.basemap.context",
             ]
         },
     }
@@ -198,18 +201,6 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 
-# Django's default cache, and the vector tiles' own (keyed by the tables' change tokens, so never stale;
-# per process unless a shared backend is configured here).
-CACHES = {
-    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
-    "tiles": {
-        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-        "LOCATION": "safeground-tiles",
-        "TIMEOUT": 3600,
-        "OPTIONS": {"MAX_ENTRIES": 2000},
-    },
-}
-
 #: Content-Security-Policy on every response (safeground.core.security.ContentSecurityPolicyMiddleware,
 #: docs/decisions/0023-production-defaults.md): scripts, styles, fonts and images from this site only.
 #: `style-src-attr 'unsafe-inline'` lets the bar charts set their widths in style attributes (they
@@ -229,6 +220,13 @@ SAFEGROUND_CSP = {
     "form-action": ["'self'"],
     "frame-ancestors": ["'none'"],
 }
+#: An optional basemap under the maps (safeground/portal/basemap.py): a .pmtiles file served by this
+#: site, or an online XYZ or style URL, whose origin (and only it) the CSP then allows.
+SAFEGROUND_BASEMAP = os.environ.get("SAFEGROUND_BASEMAP", "").strip()
+if SAFEGROUND_BASEMAP.startswith(("http://", "https://")):
+    _basemap_origin = "/".join(SAFEGROUND_BASEMAP.split("/", 3)[:3])
+    for _directive in ("img-src", "connect-src", "font-src"):
+        SAFEGROUND_CSP[_directive].append(_basemap_origin)
 #: How long a new API token lasts unless `--expires` says otherwise (days; 0 = never).
 SAFEGROUND_TOKEN_DAYS = int(os.environ.get("SAFEGROUND_TOKEN_DAYS", "90"))
 
@@ -253,6 +251,26 @@ SAFEGROUND_TRAVERSE_MAX_LEGS = int(os.environ.get("SAFEGROUND_TRAVERSE_MAX_LEGS"
 # (anonymous, signed in) per group; None = unlimited. Off with SAFEGROUND_RATE_LIMITS=0 (benchmarks).
 SAFEGROUND_RATE_LIMITS_ENABLED = _env_bool("SAFEGROUND_RATE_LIMITS", True)
 SAFEGROUND_RATE_LIMIT_WINDOW_S = int(os.environ.get("SAFEGROUND_RATE_LIMIT_WINDOW_S", "60"))
+#: The cache (rate-limit counters, the anonymous gazetteer): this process's memory unless
+#: SAFEGROUND_CACHE_URL names a shared one (redis://host:6379/0, file:///dir; config/caches.py).
+CACHES = {
+    "default": cache_from_url(os.environ.get("SAFEGROUND_CACHE_URL", "")),
+    # The vector tiles' bytes, keyed by their ETag (the tables' change tokens: never stale), in each
+    # process's memory (tiles are up to a megabyte; a shared backend here shares them).
+    "tiles": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "safeground-tiles",
+        "TIMEOUT": 3600,
+        "OPTIONS": {"MAX_ENTRIES": 2000},
+    },
+}
+#: Reverse proxies in front of the server (addresses, comma-separated): a request from one of them is
+#: counted against the client address it forwards (the last X-Forwarded-For entry it did not add),
+#: for the rate limits and the sign-in throttle. Empty: the connecting address is the client.
+SAFEGROUND_TRUSTED_PROXIES = [
+    a.strip() for a in os.environ.get("SAFEGROUND_TRUSTED_PROXIES", "").split(",") if a.strip()
+]
+AXES_CLIENT_IP_CALLABLE = "safeground.core.ratelimit.client_address"
 SAFEGROUND_RATE_LIMITS: dict[str, tuple[int | None, int | None]] = {
     "gazetteer": (60, 600),  # admin areas, places (cached light form for anonymous clients)
     "compute": (30, 300),  # traverse computation

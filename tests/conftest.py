@@ -59,6 +59,12 @@ SITE_ENV: dict[str, str] = {}
 
 
 @pytest.fixture(scope="session")
+def site_env(site) -> dict[str, str]:
+    """The served site's environment (its database, its secret key), e.g. to serve it again with more."""
+    return dict(SITE_ENV)
+
+
+@pytest.fixture(scope="session")
 def site_token(site):
     """A bearer token of the demo's im-officer on the served site."""
     made = subprocess.run(
@@ -66,6 +72,27 @@ def site_token(site):
     )
     assert made.returncode == 0, made.stderr
     return made.stdout.strip().splitlines()[-1]
+
+
+def start_server(env: dict, tmp: Path):
+    """`safeground serve` with `env` on a free port, once it answers: (process, log file, base URL)."""
+    port = _free_port()
+    log = open(tmp / "server.log", "w")  # noqa: SIM115 - the caller closes it with the server
+    server = subprocess.Popen(
+        [*_cli(), "serve", "--host", "127.0.0.1", "--port", str(port)], env=env, stdout=log, stderr=log
+    )
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + START_TIMEOUT_S
+    while True:
+        try:
+            with urllib.request.urlopen(f"{base}/accounts/login/", timeout=5) as response:
+                if response.status == 200:
+                    return server, log, base
+        except OSError:
+            pass
+        assert server.poll() is None, (tmp / "server.log").read_text()[-3000:]
+        assert time.monotonic() < deadline, "the server did not answer within 90 s"
+        time.sleep(0.5)
 
 
 @pytest.fixture(scope="session")
@@ -87,23 +114,7 @@ def site(tmp_path_factory):
         )
         assert build.returncode == 0, build.stdout[-3000:] + build.stderr[-3000:]
         SITE_ENV.update(env)
-        port = _free_port()
-        log = open(tmp / "server.log", "w")  # noqa: SIM115 - closed in the finally below
-        server = subprocess.Popen(
-            [*_cli(), "serve", "--host", "127.0.0.1", "--port", str(port)], env=env, stdout=log, stderr=log
-        )
-        base = f"http://127.0.0.1:{port}"
-        deadline = time.monotonic() + START_TIMEOUT_S
-        while True:
-            try:
-                with urllib.request.urlopen(f"{base}/accounts/login/", timeout=5) as response:
-                    if response.status == 200:
-                        break
-            except OSError:
-                pass
-            assert server.poll() is None, (tmp / "server.log").read_text()[-3000:]
-            assert time.monotonic() < deadline, "the server did not answer within 90 s"
-            time.sleep(0.5)
+        server, log, base = start_server(env, tmp)
         yield base
     finally:
         if server is not None:

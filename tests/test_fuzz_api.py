@@ -22,7 +22,7 @@ import pytest
 import schemathesis
 from django.core import signals
 from django.core.handlers.wsgi import WSGIHandler
-from django.db import close_old_connections, connection, transaction
+from django.db import close_old_connections, transaction
 from hypothesis import HealthCheck, given, settings
 from hypothesis.errors import Unsatisfiable
 from schemathesis import GenerationMode
@@ -89,10 +89,6 @@ def test_every_operation_answers_as_documented(username, accounts, hazard, activ
     assert len(operations) > 80, "the document lists every operation"
     only = os.environ.get("SAFEGROUND_FUZZ_ONLY", "")
     operations = [operation for operation in operations if only in operation.path]
-    if connection.vendor == "sqlite":
-        # GDAL's GeoPackage writer crashes the process (SIGSEGV in pyogrio.write) when it runs inside
-        # the test's open SpatiaLite transaction; reported apart, fuzzed on PostGIS.
-        operations = [op for op in operations if (op.method, op.path) != ("get", "/api/v1/interop/export")]
     failures: list[str] = []
     sent: list[int] = []
     for operation in operations:

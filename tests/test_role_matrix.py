@@ -43,7 +43,9 @@ PAGES: dict[str, set] = {
     "logout": PUBLIC,
     "api-tokens": SIGNED_IN,
     "public-dashboard": PUBLIC,
-    "home": SIGNED_IN,
+    "basemap-file": SIGNED_IN,
+    "public-contamination": PUBLIC,  # province outlines and aggregates only (portal/tests/test_landing.py)
+    "home": PUBLIC,  # anonymous visitors get the public landing page, accounts the map
     "dashboard": SIGNED_IN,
     "ledger-summary": SIGNED_IN,
     "product-list": SIGNED_IN,
@@ -148,6 +150,10 @@ API: list[tuple[str, str, set]] = [
     ("PATCH", "/organisations/{acronym}", NATIONAL_WRITE),
     ("POST", "/organisations/{acronym}/teams", NATIONAL_WRITE),
     ("POST", "/organisations/assets", NATIONAL_WRITE),
+    ("GET", "/organisations/teams/{code}", SIGNED_IN),
+    ("PATCH", "/organisations/teams/{code}", NATIONAL_WRITE),
+    ("GET", "/organisations/assets/{identifier}", SIGNED_IN),
+    ("PATCH", "/organisations/assets/{identifier}", NATIONAL_WRITE),
     ("GET", "/programmes", SIGNED_IN),
     ("GET", "/programmes/{iso3}", SIGNED_IN),
     ("POST", "/programmes", NATIONAL_WRITE),
@@ -241,7 +247,7 @@ def _codes() -> dict:
     from safeground.interop.models import QuarantinedRow
     from safeground.landrelease.models import Device, Product
     from safeground.operations.models import Activity
-    from safeground.organisations.models import Accreditation, Asset, Personnel
+    from safeground.organisations.models import Accreditation, Asset, Personnel, Team
     from safeground.training.models import CourseSession
     from safeground.victims.models import Accident, Referral, Victim
     from safeground.workbench import services
@@ -266,6 +272,7 @@ def _codes() -> dict:
         "accreditation": Accreditation.objects.order_by("code").first().code,
         "animal": Asset.objects.filter(kind="dog").order_by("identifier").first().identifier,
         "person": Personnel.objects.order_by("code").first().code,
+        "team": Team.objects.order_by("code").first().code,
         "session": CourseSession.objects.order_by("code").first().code,
         "accident": Accident.objects.order_by("code").first().code,
         "victim": Victim.objects.order_by("code").first().code,
@@ -284,6 +291,7 @@ def _api_path(template: str, codes: dict) -> str:
         "/devices/": "device",
         "/organisations/accreditations/": "accreditation",
         "/organisations/personnel/": "person",
+        "/organisations/teams/": "team",
         "/training/": "session",
         "/victims/accidents/": "accident",
         "/victims/": "victim",

@@ -3,15 +3,17 @@
 A fixed window counted in the Django cache: each (group, client, window) has one counter, and a
 request past the group's allowance for its kind of client is refused with 429, `Retry-After` (the
 seconds left in the window) and the API's error body. Clients are the account when signed in (a
-session or a bearer token the operation reads), else the remote address (REMOTE_ADDR: behind a
-reverse proxy, have the proxy pass the client's address there). Groups and their allowances are
-settings (`SAFEGROUND_RATE_LIMITS`), so a deployment or a benchmark can raise them, and
-`SAFEGROUND_RATE_LIMITS_ENABLED = False` turns them off. With the default local-memory cache each
-server process counts on its own; point `CACHES` at a shared cache for one count per deployment.
+session or a bearer token the operation reads), else the client's address (`client_address`: behind
+a reverse proxy named in `SAFEGROUND_TRUSTED_PROXIES`, the address it forwards; the sign-in throttle
+uses the same). Groups and their allowances are settings (`SAFEGROUND_RATE_LIMITS`), so a deployment
+or a benchmark can raise them, and `SAFEGROUND_RATE_LIMITS_ENABLED = False` turns them off. With the
+default local-memory cache each server process counts on its own; `SAFEGROUND_CACHE_URL` names a
+shared cache for one count per deployment (config/caches.py).
 """
 
 from __future__ import annotations
 
+import ipaddress
 import math
 import time
 
@@ -41,6 +43,31 @@ def now() -> float:
     return time.time()
 
 
+def _address(text: str) -> str | None:
+    try:
+        return str(ipaddress.ip_address(text.strip()))
+    except ValueError:
+        return None
+
+
+def client_address(request) -> str | None:
+    """The client's address: the connecting one, unless that is a trusted reverse proxy; then the
+    nearest X-Forwarded-For entry that no trusted proxy added (entries a client writes itself sit
+    further left and are never believed). None when there is no valid address (a request built in
+    code); django-axes stores the answer in an address column, so it is never anything else."""
+    address = _address(request.META.get("REMOTE_ADDR", "") or "")
+    trusted = set(settings.SAFEGROUND_TRUSTED_PROXIES)
+    if address is None or address not in trusted:
+        return address
+    for hop in reversed(request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")):
+        forwarded = _address(hop)
+        if forwarded is None:
+            return address  # a hop that is no address: stop believing the header there
+        if forwarded not in trusted:
+            return forwarded
+    return address
+
+
 def client_of(request) -> tuple[str, bool]:
     """(the client's key, whether it is a signed-in account): the account's id, else the remote address."""
     user = getattr(request, "auth", None)
@@ -48,7 +75,7 @@ def client_of(request) -> tuple[str, bool]:
         user = getattr(request, "user", None)
     if getattr(user, "is_authenticated", False):
         return f"user:{user.pk}", True
-    return f"ip:{request.META.get('REMOTE_ADDR', '') or 'unknown'}", False
+    return f"ip:{client_address(request) or 'unknown'}", False
 
 
 def check(request, group: str) -> None:

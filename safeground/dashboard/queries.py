@@ -14,6 +14,7 @@ Areas are in m² here; the pages and the API convert them to hectares or km².
 from __future__ import annotations
 
 import datetime as dt
+import json
 from typing import Any
 
 import shapely
@@ -22,7 +23,7 @@ from django.db.models import Count, F, Max, Min, Q, Sum
 from django.db.models.functions import Coalesce
 
 from safeground.gazetteer.models import AdminArea
-from safeground.gazetteer.queries import country_names
+from safeground.gazetteer.queries import cached_answer, country_names, outlines
 from safeground.hazards.models import Hazard
 from safeground.landrelease.ledger.queries import OPEN_STATUSES
 from safeground.landrelease.models import Device, HazardLedger, Product, ProductRelease
@@ -483,3 +484,47 @@ def dashboard(year: int | None = None, country: str | None = None, *, public: bo
     if not public:
         out["largest_hazards"] = largest_hazards(country)
     return out
+
+
+# ------------------------------------------------------------------ the public answers, cached
+
+#: Seconds the public landing page's figures and map data are kept: an anonymous visitor never starts
+#: the aggregate queries more than once in this time, and a change shows within it.
+PUBLIC_CACHE_SECONDS = 300
+#: The landing map's province outlines: simplified by this many degrees (about a kilometre), rounded
+#: to this many decimals (about a hundred metres). A choropleth needs no more.
+OUTLINE_TOLERANCE = 0.01
+OUTLINE_DECIMALS = 3
+
+
+def public_dashboard(year: int | None = None) -> dict:
+    """`dashboard(year, public=True)` for every country, from the cache (`PUBLIC_CACHE_SECONDS`)."""
+    year = check_year(year)
+    body = cached_answer(
+        f"dashboard:public:{year}",
+        lambda: json.dumps(dashboard(year, None, public=True)).encode(),
+        seconds=PUBLIC_CACHE_SECONDS,
+    )
+    return json.loads(body)
+
+
+def contamination_by_province() -> bytes:
+    """Remaining contamination per first-level admin area, every country, as a GeoJSON FeatureCollection.
+
+    Aggregates only: each feature is a province's simplified outline (the gazetteer's, never a
+    hazard's) with its code, name, country, `remaining_ha` (ground still to release, counted once
+    where hazards overlap) and `open_hazards` (open or suspended hazards with ground left). Provinces
+    without remaining ground are there with zeros. From the cache (`PUBLIC_CACHE_SECONDS`)."""
+
+    def build() -> bytes:
+        found = {(r["country"], r["province_code"]): r for r in remaining()["by_province"]}
+        features = []
+        for feature in outlines(1, OUTLINE_TOLERANCE, OUTLINE_DECIMALS):
+            props = feature["properties"]
+            row = found.get((props["country"], props["code"]), {})
+            props["remaining_ha"] = round(max(row.get("remaining_m2", 0.0), 0.0) / 10_000, 2)
+            props["open_hazards"] = row.get("open_hazards", 0)
+            features.append(feature)
+        return json.dumps({"type": "FeatureCollection", "features": features}, separators=(",", ":")).encode()
+
+    return cached_answer("dashboard:contamination-by-province", build, seconds=PUBLIC_CACHE_SECONDS)

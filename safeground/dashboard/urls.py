@@ -7,4 +7,5 @@ from safeground.dashboard import views
 urlpatterns = [
     path("dashboard/", views.dashboard, name="dashboard"),
     path("public/", views.public_dashboard, name="public-dashboard"),
+    path("public/contamination.geojson", views.contamination_geojson, name="public-contamination"),
 ]

@@ -1,4 +1,5 @@
-"""The dashboard pages: `/dashboard/` (any signed-in account) and `/public/` (anyone).
+"""The dashboard pages: `/dashboard/` (any signed-in account) and `/public/` (anyone), and the public
+landing map's data, `/public/contamination.geojson` (anyone).
 
 Both show the same aggregates from `queries.dashboard` for one year and one country; the public
 page is the aggregate-only variant (no record codes, no links to records; nothing on either page
@@ -14,15 +15,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from safeground.core.access import page
-from safeground.dashboard import charts, queries
+from safeground.dashboard import charts, headline, queries
+from safeground.dashboard.headline import OUTCOME_NAMES
 from safeground.gazetteer.queries import admin_level_labels, country_choices
 from safeground.hazards.models import Hazard
 
-OUTCOME_NAMES = {
-    "cancelled": gettext_lazy("Cancelled"),
-    "reduced": gettext_lazy("Reduced"),
-    "cleared": gettext_lazy("Cleared"),
-}
 CLASS_NAMES = {"SHA": gettext_lazy("Suspected (SHA)"), "CHA": gettext_lazy("Confirmed (CHA)")}
 CATEGORY_NAMES = {
     "ap_mine": gettext_lazy("AP mine"),
@@ -55,6 +52,15 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 def public_dashboard(request: HttpRequest) -> HttpResponse:
     """The public dashboard: aggregates only (province totals at most), open to anyone."""
     return _render(request, public=True)
+
+
+@page(public=True)
+def contamination_geojson(request: HttpRequest) -> HttpResponse:
+    """Remaining contamination per province as GeoJSON (the landing page's map): province outlines and
+    aggregate figures only, never a hazard's code or geometry; cached, so anyone may ask."""
+    response = HttpResponse(queries.contamination_by_province(), content_type="application/geo+json")
+    response["Cache-Control"] = f"public, max-age={queries.PUBLIC_CACHE_SECONDS}"
+    return response
 
 
 def _render(request: HttpRequest, *, public: bool) -> HttpResponse:
@@ -104,7 +110,7 @@ def _place(row: dict, both: bool) -> tuple[str, str]:
 
 def _figures(data: dict, *, both: bool, public: bool, choices: list[tuple[str, str]]) -> dict:
     year = data["year"]
-    remaining, released, devices, hazards = data["remaining"], data["released"], data["devices"], data["hazards"]
+    remaining, released, devices = data["remaining"], data["released"], data["devices"]
     year_text = str(year)  # a year is not a number to group: never "2,025"
 
     # One unit per block, readable for its largest figure.
@@ -217,28 +223,9 @@ def _figures(data: dict, *, both: bool, public: bool, choices: list[tuple[str, s
         category_chart["legend"] = []  # each bar names its category already
 
     released_total = released["total"]
-    head_released = charts.unit_for(released_total["released_m2"])
     out = {
         "year_text": year_text,
-        "headline": {
-            "remaining": charts.area(remaining["total"]["remaining_m2"]),
-            # Beside the unique figure: the plain sum over the hazards and the ground they share.
-            "remaining_sum": charts.area(remaining["total"]["remaining_sum_m2"]),
-            "remaining_overlap": charts.area(remaining["total"]["remaining_overlap_m2"]),
-            "open_sha": remaining["total"]["open_sha"],
-            "open_cha": remaining["total"]["open_cha"],
-            "released": charts.area(released_total["released_m2"], head_released),
-            "released_by_outcome": [
-                (o, OUTCOME_NAMES[o], charts.area(released_total[f"{o}_m2"], head_released)) for o in queries.OUTCOMES
-            ],
-            "destroyed": devices["total"]["destroyed"],
-            "found": devices["total"]["found"],
-            "hazards_open": hazards["open"],
-            "hazards_closed": hazards["closed"],
-            "closed_in_year": hazards["closed_in_year"],
-            "recorded_in_year": hazards["recorded_in_year"],
-            "open_points": hazards["open_points"],
-        },
+        "headline": headline.figures(data),
         "remaining_unit": unit_remaining[1],
         "released_unit": unit_released[1],
         "remaining_chart": remaining_chart,

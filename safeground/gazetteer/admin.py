@@ -2,15 +2,16 @@
 
 from django import forms
 from django.contrib import admin
-from django.contrib.gis.admin import GISModelAdmin
 
+from safeground.core.admin_map import GISAdmin
+from safeground.core.admin_versions import SEEN, VersionedAdminMixin
 from safeground.core.errors import ValidationFailed
 from safeground.gazetteer import programmes
 from safeground.gazetteer.models import AdminArea, Place, Programme
 
 
 @admin.register(AdminArea)
-class AdminAreaAdmin(GISModelAdmin):
+class AdminAreaAdmin(GISAdmin):
     list_display = ("code", "name", "country", "level", "parent", "source")
     list_filter = ("country", "level")
     search_fields = ("code", "name")
@@ -20,7 +21,7 @@ class AdminAreaAdmin(GISModelAdmin):
 
 
 @admin.register(Place)
-class PlaceAdmin(GISModelAdmin):
+class PlaceAdmin(GISAdmin):
     list_display = ("code", "name", "country", "kind", "admin_area", "source")
     list_filter = ("country", "kind", "admin_area__level")
     search_fields = ("code", "name")
@@ -47,8 +48,9 @@ class ProgrammeForm(forms.ModelForm):
 
 
 @admin.register(Programme)
-class ProgrammeAdmin(admin.ModelAdmin):
-    """Saves go through `gazetteer.programmes` (the same checks as the CLI and the API)."""
+class ProgrammeAdmin(VersionedAdminMixin, admin.ModelAdmin):
+    """Saves go through `gazetteer.programmes` (the same checks as the CLI and the API), with the
+    version the form showed (its check already ran under the row's lock: core/admin_versions.py)."""
 
     form = ProgrammeForm
     list_display = ("iso3", "name", "apmbc_party", "ccm_party", "article5_deadline")
@@ -61,7 +63,7 @@ class ProgrammeAdmin(admin.ModelAdmin):
     def save_model(self, request, obj, form, change):
         values = {name: form.cleaned_data[name] for name in programmes.FIELDS if name in form.cleaned_data}
         if change:
-            saved = programmes.edit_programme(obj.iso3, **values)
+            saved = programmes.edit_programme(obj.iso3, expected_version=form.cleaned_data[SEEN], **values)
         else:
             saved = programmes.add_programme(form.cleaned_data["iso3"], **values)
         obj.pk = saved.pk

@@ -37,6 +37,7 @@ class AdminAreaFilters(Schema):
     simplify: float | None = Field(None, description="degrees (0–1); thins the boundaries (full form only)")
     limit: int = Field(1000, description=f"1–{ADMIN_AREAS_MAX_LIMIT:,}")
     offset: int = 0
+    points: bool = Field(False, description="the light form (a point inside each area) signed in too: map labels")
 
 
 class SimplifyPreserveTopology(Func):
@@ -82,7 +83,8 @@ def list_admin_areas(request, filters: Query[AdminAreaFilters]):
 
     Signed in: the boundaries, `limit` 1–1,000 a page; `simplify` (degrees) thins them for
     small-scale maps. Anonymous: the light form, each area as a point inside it with its code,
-    name and parent (no boundaries), served from a cache. Both are rate limited per client."""
+    name and parent (no boundaries), served from a cache; `points=true` asks for that form signed in
+    too (the maps' labels). Both are rate limited per client."""
     signed_in = _signed_in(request)
     ratelimit.check(request, "gazetteer")
     check_paging(filters.limit, filters.offset, ADMIN_AREAS_MAX_LIMIT)
@@ -103,7 +105,7 @@ def list_admin_areas(request, filters: Query[AdminAreaFilters]):
     box = parse_bbox(filters.bbox)
     if box is not None:
         qs = qs.filter(geom__intersects=box)
-    if not signed_in:
+    if not signed_in or filters.points:
         return _light(request, lambda: _page_json(qs, request, filters, PointOnSurface("geom"), LIGHT_PRECISION))
     geom_field: Any = "geom"
     if filters.simplify:

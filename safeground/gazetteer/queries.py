@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import json
 import re
 from collections import defaultdict
 from collections.abc import Callable
@@ -14,6 +15,7 @@ from uuid import UUID, uuid4
 import numpy as np
 import shapely
 from django.conf import settings
+from django.contrib.gis.db.models.functions import AsWKB
 from django.core.cache import cache
 from django.utils.translation import gettext_noop as N_
 from shapely.geometry.base import BaseGeometry
@@ -91,18 +93,46 @@ ANSWER_CACHE_SECONDS = 600
 _GENERATION_KEY = "sg-gazetteer:generation"
 
 
-def cached_answer(key: str, build: Callable[[], bytes]) -> bytes:
+def cached_answer(key: str, build: Callable[[], bytes], seconds: int = ANSWER_CACHE_SECONDS) -> bytes:
     """The answer `build` gives for `key`, from the Django cache while the gazetteer is unchanged.
 
     Keys carry the gazetteer's generation, which `clear_caches` (after every load) replaces, so a
-    changed gazetteer is never answered from before the change."""
+    changed gazetteer is never answered from before the change. `seconds`: how long it lives at most
+    (shorter for answers that hold figures from other tables, which change without a new generation)."""
     generation = cache.get_or_set(_GENERATION_KEY, lambda: uuid4().hex, None)
     full_key = f"sg-gazetteer:{generation}:{hashlib.sha256(key.encode()).hexdigest()}"
     body = cache.get(full_key)
     if body is None:
         body = build()
-        cache.set(full_key, body, ANSWER_CACHE_SECONDS)
+        cache.set(full_key, body, seconds)
     return body
+
+
+def outlines(level: int, tolerance: float, decimals: int) -> list[dict]:
+    """The admin areas of `level`, every country, as GeoJSON features for small-scale maps: each outline
+    simplified by `tolerance` degrees (topology kept) and its coordinates rounded to `decimals`, with
+    its code, name and country. Built once per gazetteer generation (`cached_answer`): anonymous pages
+    may ask for it."""
+
+    def build() -> bytes:
+        rows = list(
+            AdminArea.objects.filter(level=level)
+            .order_by("country", "code")
+            .annotate(wkb=AsWKB("geom"))
+            .values_list("code", "name", "country", "wkb")
+        )
+        geoms = shapely.simplify(shapely.from_wkb([bytes(r[3]) for r in rows]), tolerance, preserve_topology=True)
+        features = [
+            {
+                "type": "Feature",
+                "properties": {"code": code, "name": name, "country": country},
+                "geometry": json.loads(shapely.to_geojson(shapely.transform(geom, lambda xy: np.round(xy, decimals)))),
+            }
+            for (code, name, country, _wkb), geom in zip(rows, geoms, strict=True)
+        ]
+        return json.dumps(features, separators=(",", ":")).encode()
+
+    return json.loads(cached_answer(f"outlines:{level}:{tolerance}:{decimals}", build))
 
 
 def countries() -> list[str]:

@@ -2,12 +2,14 @@ from django import forms
 from django.contrib.gis import admin
 from simple_history.admin import SimpleHistoryAdmin
 
+from safeground.core.admin_map import GISAdmin, GISTabularInline
+from safeground.core.admin_versions import VersionedAdminMixin
 from safeground.core.errors import ValidationFailed
 from safeground.core.geojson import to_shapely
 from safeground.hazards.models import Beneficiary, Evidence, Hazard
 
 
-class EvidenceInline(admin.TabularInline):
+class EvidenceInline(GISTabularInline):  # evidence may have a point
     model = Evidence
     extra = 0
 
@@ -42,7 +44,7 @@ class HazardForm(forms.ModelForm):
 
 
 @admin.register(Hazard)
-class HazardAdmin(SimpleHistoryAdmin, admin.GISModelAdmin):
+class HazardAdmin(VersionedAdminMixin, SimpleHistoryAdmin, GISAdmin):
     """Back office. Area, country and admin areas are computed by the services, so read-only here.
     A hazard is a polygon (`geom`) or a point (`point`, with an optional `radius_m`), never both."""
 

@@ -1,11 +1,13 @@
 from django.contrib.gis import admin
 from simple_history.admin import SimpleHistoryAdmin
 
+from safeground.core.admin_map import GISAdmin
+from safeground.core.admin_versions import VersionedAdminMixin
 from safeground.landrelease.models import Device, Product
 
 
 @admin.register(Product)
-class ProductAdmin(SimpleHistoryAdmin, admin.GISModelAdmin):
+class ProductAdmin(VersionedAdminMixin, SimpleHistoryAdmin, GISAdmin):
     """Back office. `area_m2` is computed by the services from the geometry."""
 
     list_display = ["code", "outcome", "hazard", "activity", "released_on", "area_m2", "is_synthetic"]
@@ -23,7 +25,7 @@ class ProductAdmin(SimpleHistoryAdmin, admin.GISModelAdmin):
 
 
 @admin.register(Device)
-class DeviceAdmin(SimpleHistoryAdmin, admin.GISModelAdmin):
+class DeviceAdmin(VersionedAdminMixin, SimpleHistoryAdmin, GISAdmin):
     list_display = ["code", "category", "model", "condition", "disposal", "found_on", "count", "is_synthetic"]
     list_filter = ["category", "disposal", "condition", "is_synthetic"]
     search_fields = ["code", "product__code"]

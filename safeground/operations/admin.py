@@ -1,11 +1,13 @@
 from django.contrib.gis import admin
 from simple_history.admin import SimpleHistoryAdmin
 
+from safeground.core.admin_map import GISAdmin
+from safeground.core.admin_versions import VersionedAdminMixin
 from safeground.operations.models import Activity
 
 
 @admin.register(Activity)
-class ActivityAdmin(SimpleHistoryAdmin, admin.GISModelAdmin):
+class ActivityAdmin(VersionedAdminMixin, SimpleHistoryAdmin, GISAdmin):
     list_display = [
         "code",
         "activity_type",

@@ -1,5 +1,6 @@
 from django.contrib import admin
 
+from safeground.core.admin_versions import VersionedAdminMixin
 from safeground.organisations.models import Asset, Organisation, Team
 
 
@@ -9,7 +10,7 @@ class TeamInline(admin.TabularInline):
 
 
 @admin.register(Organisation)
-class OrganisationAdmin(admin.ModelAdmin):
+class OrganisationAdmin(VersionedAdminMixin, admin.ModelAdmin):
     list_display = ["acronym", "name", "kind", "country", "is_synthetic"]
     list_filter = ["country", "kind"]
     search_fields = ["acronym", "name"]
@@ -17,14 +18,14 @@ class OrganisationAdmin(admin.ModelAdmin):
 
 
 @admin.register(Team)
-class TeamAdmin(admin.ModelAdmin):
+class TeamAdmin(VersionedAdminMixin, admin.ModelAdmin):
     list_display = ["code", "organisation", "kind", "size"]
     list_filter = ["kind", "organisation"]
     search_fields = ["code"]
 
 
 @admin.register(Asset)
-class AssetAdmin(admin.ModelAdmin):
+class AssetAdmin(VersionedAdminMixin, admin.ModelAdmin):
     list_display = ["identifier", "kind", "name", "team"]
     list_filter = ["kind"]
     search_fields = ["identifier", "name"]

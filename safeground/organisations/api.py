@@ -25,15 +25,17 @@ from safeground.core.contracts import (
 from safeground.core.errors import ValidationFailed
 from safeground.core.schemas import ErrorOut
 from safeground.organisations import queries, services, structure
-from safeground.organisations.models import Accreditation, AnimalAccreditation, Asset, Organisation, Personnel
+from safeground.organisations.models import Accreditation, AnimalAccreditation, Asset, Organisation, Personnel, Team
 
 router = Router(tags=["organisations"])
 
 
 class TeamOut(Schema):
     code: str
+    organisation: str
     kind: str
     size: int
+    version: int
     assets: list[dict]
 
 
@@ -81,6 +83,22 @@ class AssetOut(Schema):
     identifier: str
     name: str
     team: str | None
+    version: int
+
+
+class TeamChange(PatchIn):
+    """Fields to set; those left out stay. A team stays with its organisation."""
+
+    kind: Choice | None = None
+    size: Annotated[int, Field(ge=1, le=1000)] | None = None
+
+
+class AssetChange(PatchIn):
+    """Fields to set; those left out stay. `team: null` takes the asset off every team."""
+
+    kind: Choice | None = None
+    name: Annotated[str, Field(max_length=100)] | None = None
+    team: Ref | None = None
 
 
 class OrganisationDetail(OrganisationOut):
@@ -389,23 +407,79 @@ def list_organisations(
 )
 def add_asset(request, body: AssetIn):
     asset = structure.create_asset(body.kind, body.identifier, body.name, body.team)
-    return Status(
-        201, {"kind": asset.kind, "identifier": asset.identifier, "name": asset.name, "team": body.team or None}
-    )
+    return Status(201, asset_dict(asset))
+
+
+def asset_dict(asset: Asset) -> dict:
+    return {
+        "kind": asset.kind,
+        "identifier": asset.identifier,
+        "name": asset.name,
+        "team": asset.team.code if asset.team is not None else None,
+        "version": asset.version,
+    }
+
+
+def team_dict(team: Team) -> dict:
+    return {
+        "code": team.code,
+        "organisation": team.organisation.acronym,
+        "kind": team.kind,
+        "size": team.size,
+        "version": team.version,
+        "assets": [{"kind": a.kind, "identifier": a.identifier, "name": a.name} for a in team.assets.all()],
+    }
+
+
+@router.get("/teams/{code}", response={200: TeamOut, 404: ErrorOut}, summary="One team with its assets")
+def get_team(request, response: HttpResponse, code: str):
+    team = get_object_or_404(Team.objects.select_related("organisation"), code=code)
+    response["ETag"] = versions.etag(team)
+    return team_dict(team)
+
+
+@router.patch(
+    "/teams/{code}",
+    response={200: TeamOut, 403: ErrorOut, 404: ErrorOut, 412: ErrorOut, 422: ErrorOut, 428: ErrorOut},
+    auth=needs("organisations.change_team"),
+    summary="Change a team's kind or size",
+)
+def change_team(request, response: HttpResponse, code: str, body: TeamChange):
+    """Needs `If-Match: "<version>"`: 428 without it, 412 when the team changed since (both name the
+    current version)."""
+    team = get_object_or_404(Team, code=code)
+    expected = versions.required(request, team, f"team {team.code}")
+    changed = structure.edit_team(code, expected_version=expected, **body.dict(exclude_unset=True))
+    response["ETag"] = versions.etag(changed)
+    return team_dict(changed)
+
+
+@router.get("/assets/{identifier}", response={200: AssetOut, 404: ErrorOut}, summary="One asset")
+def get_asset(request, response: HttpResponse, identifier: str):
+    asset = get_object_or_404(Asset.objects.select_related("team"), identifier=identifier)
+    response["ETag"] = versions.etag(asset)
+    return asset_dict(asset)
+
+
+@router.patch(
+    "/assets/{identifier}",
+    response={200: AssetOut, 403: ErrorOut, 404: ErrorOut, 412: ErrorOut, 422: ErrorOut, 428: ErrorOut},
+    auth=needs("organisations.change_asset"),
+    summary="Change an asset's kind, name or team (e.g. a dog handed to another team)",
+)
+def change_asset(request, response: HttpResponse, identifier: str, body: AssetChange):
+    """Needs `If-Match`, as a team's change."""
+    asset = get_object_or_404(Asset, identifier=identifier)
+    expected = versions.required(request, asset, f"asset {asset.identifier}")
+    changed = structure.edit_asset(identifier, expected_version=expected, **body.dict(exclude_unset=True))
+    response["ETag"] = versions.etag(changed)
+    return asset_dict(changed)
 
 
 @router.get("/{acronym}", response=OrganisationDetail, summary="One organisation with its teams and assets")
 def get_organisation(request, acronym: str):
     org = get_object_or_404(Organisation.objects.prefetch_related("teams__assets"), acronym=acronym)
-    teams = [
-        {
-            "code": t.code,
-            "kind": t.kind,
-            "size": t.size,
-            "assets": [{"kind": a.kind, "identifier": a.identifier, "name": a.name} for a in t.assets.all()],
-        }
-        for t in org.teams.all()
-    ]
+    teams = [team_dict(t) for t in org.teams.select_related("organisation").prefetch_related("assets")]
     return {**OrganisationOut.from_orm(org).dict(), "teams": teams}
 
 
@@ -444,4 +518,4 @@ def change_organisation(request, response: HttpResponse, acronym: str, body: Org
 def add_team(request, acronym: str, body: TeamIn):
     get_object_or_404(Organisation, acronym=acronym)
     team = structure.create_team(acronym, body.code, body.kind, body.size)
-    return Status(201, {"code": team.code, "kind": team.kind, "size": team.size, "assets": []})
+    return Status(201, team_dict(team))

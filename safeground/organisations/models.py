@@ -26,7 +26,9 @@ class Organisation(models.Model):
     is_active = models.BooleanField(
         default=True, help_text="deactivated: kept in the records, not offered for new work"
     )
-    version = models.PositiveIntegerField(default=1, help_text="raised by every change (If-Match, core/versions.py)")
+    version = models.PositiveIntegerField(
+        default=1, db_default=1, editable=False, help_text="raised by every change (If-Match, core/versions.py)"
+    )
     is_synthetic = models.BooleanField(default=False)
     history = HistoricalRecords()
 
@@ -56,6 +58,9 @@ class Team(models.Model):
     size = models.PositiveSmallIntegerField(
         help_text="Number of people", validators=[MinValueValidator(1), MaxValueValidator(1000)]
     )
+    version = models.PositiveIntegerField(
+        default=1, db_default=1, editable=False, help_text="raised by every change (If-Match, core/versions.py)"
+    )
     is_synthetic = models.BooleanField(default=False)
 
     class Meta:
@@ -72,6 +77,9 @@ class Asset(models.Model):
     identifier = models.CharField(max_length=60, unique=True)
     name = models.CharField(max_length=100, blank=True)
     team = models.ForeignKey(Team, null=True, blank=True, on_delete=models.PROTECT, related_name="assets")
+    version = models.PositiveIntegerField(
+        default=1, db_default=1, editable=False, help_text="raised by every change (If-Match, core/versions.py)"
+    )
     is_synthetic = models.BooleanField(default=False)
 
     class Meta:

@@ -108,6 +108,65 @@ def create_asset(kind: str, identifier: str, name: str = "", team: str | None = 
     return asset
 
 
+TEAM_FIELDS = ("kind", "size")
+ASSET_FIELDS = ("kind", "name", "team")
+
+
+def _unknown(changes: dict, allowed: tuple[str, ...]) -> None:
+    unknown = sorted(set(changes) - set(allowed))
+    if unknown:
+        raise ValidationFailed(
+            f"unknown field {unknown[0]} (can change: {', '.join(allowed)})", field=unknown[0], reason="unknown"
+        )
+
+
+def _locked(model, what: str, field: str, value: str):
+    found = model.objects.select_for_update().filter(**{field: value}).first()
+    if found is None:
+        raise ValidationFailed(f"no {what} {value!r}", field=field, reason="not found")
+    return found
+
+
+@transaction.atomic
+def edit_team(code: str, expected_version: int | None = None, **changes: Any) -> Team:
+    """Change a team's kind or size (others unchanged); a refused change writes nothing. A team stays
+    with its organisation: a team that moves is a new team, so past activities keep who did them.
+    `expected_version`: the version the change was made to (StaleVersion when older)."""
+    _unknown(changes, TEAM_FIELDS)
+    team = _locked(Team, "team", "code", code)
+    for name, value in changes.items():
+        setattr(team, name, value)
+    columns.refuse(
+        [p for p in columns.instances(Team, [team], "team", "code") if p.field != "code"], single=True
+    )  # its own code is taken: by itself
+    versions.advance(team, expected_version, f"team {team.code}")
+    team.save()
+    return team
+
+
+@transaction.atomic
+def edit_asset(identifier: str, expected_version: int | None = None, **changes: Any) -> Asset:
+    """Change an asset's kind, name or team (a team's code; None or "" takes it off every team), e.g. a
+    dog handed to another team. A refused change writes nothing. `expected_version`: as `edit_team`."""
+    _unknown(changes, ASSET_FIELDS)
+    asset = _locked(Asset, "asset", "identifier", identifier)
+    for name, value in changes.items():
+        if name == "team":
+            found = Team.objects.filter(code=value).first() if value else None
+            if value and found is None:
+                raise ValidationFailed(f"no team {value!r}", field="team", reason="not found")
+            asset.team = found
+        else:
+            setattr(asset, name, str(value).strip() if name == "name" else value)
+    columns.refuse(
+        [p for p in columns.instances(Asset, [asset], "asset", "identifier") if p.field != "identifier"],
+        single=True,
+    )
+    versions.advance(asset, expected_version, f"asset {asset.identifier}")
+    asset.save()
+    return asset
+
+
 @transaction.atomic
 def create_person(
     organisation: str,

@@ -64,7 +64,7 @@ def organisation_detail(request: HttpRequest, acronym: str) -> HttpResponse:
     org = Organisation.objects.filter(acronym=acronym).first()
     if org is None:
         raise Http404(_("No such organisation."))
-    error, status = "", 200
+    error, status, kept = "", 200, {}
     if request.method == "POST":
         action = request.POST.get("action", "")
         try:
@@ -72,25 +72,55 @@ def organisation_detail(request: HttpRequest, acronym: str) -> HttpResponse:
             messages.success(request, done)
             return redirect("organisation-detail", acronym=org.acronym)
         except StaleVersion as exc:
-            error, status = str(exc), 409
+            # The form comes back with what the user typed and the newer version: saving again applies it.
+            error, status = (
+                _(
+                    "Someone else changed this since you opened the page; it is now at version "
+                    "%(version)s. Your changes are kept below: check them and save again."
+                )
+                % {"version": exc.current},
+                409,
+            )
+            kept = {
+                "action": action,
+                "target": request.POST.get("target", ""),
+                "version": exc.current,
+                **{k: request.POST.get(k, "") for k in ("name", "kind", "country", "size", "team")},
+            }
         except ValidationFailed as exc:
             error, status = str(exc), 422
         org.refresh_from_db()
-    teams = Team.objects.filter(organisation=org).order_by("code")
+    teams = list(Team.objects.filter(organisation=org).order_by("code"))
+    assets = list(Asset.objects.filter(team__organisation=org).select_related("team").order_by("kind", "identifier"))
     context = {
         "org": org,
-        "teams": teams,
-        "assets": Asset.objects.filter(team__organisation=org).select_related("team").order_by("kind", "identifier"),
+        "org_form": _shown(kept, "edit", "", org, {"name": org.name, "kind": org.kind, "country": org.country}),
+        "teams": [(t, _shown(kept, "edit-team", t.code, t, {"kind": t.kind, "size": t.size})) for t in teams],
+        "assets": [
+            (a, _shown(kept, "edit-asset", a.identifier, a, {"name": a.name, "team": a.team.code})) for a in assets
+        ],
         "countries": country_choices(),
         "kinds": _kinds(Organisation),
         "team_kinds": _kinds(Team),
         "asset_kinds": _kinds(Asset),
         "error": error,
+        "kept": kept,
         "can_change": request.user.has_perm("organisations.change_organisation"),
         "can_add_team": request.user.has_perm("organisations.add_team") and org.is_active,
-        "can_add_asset": request.user.has_perm("organisations.add_asset") and teams.exists(),
+        "can_add_asset": request.user.has_perm("organisations.add_asset") and bool(teams),
+        "can_change_team": request.user.has_perm("organisations.change_team"),
+        "can_change_asset": request.user.has_perm("organisations.change_asset"),
     }
     return render(request, "organisations/detail.html", context, status=status)
+
+
+def _shown(kept: dict, action: str, target: str, record, stored: dict) -> dict:
+    """What a record's form shows: the stored values, or after a refused stale save of this very form the
+    values the user typed (so nothing is lost), with the record's current version either way."""
+    values = stored
+    if kept.get("action") == action and kept.get("target", "") == target:
+        values = {k: kept.get(k, "") for k in stored}
+    return {**values, "version": record.version}
 
 
 def _act(request, org: Organisation, action: str) -> str:
@@ -108,6 +138,24 @@ def _act(request, org: Organisation, action: str) -> str:
         if action == "activate":
             return _("%(acronym)s is active again.") % {"acronym": org.acronym}
         return _("%(acronym)s deactivated: it stays in the records and takes no new work.") % {"acronym": org.acronym}
+    if action == "edit-team":
+        _require(request, "organisations.change_team")
+        team = Team.objects.filter(organisation=org, code=post.get("target", "")).first()
+        if team is None:
+            raise ValidationFailed(_("choose one of this organisation's teams"), field="team")
+        size = post.get("size", "")
+        structure.edit_team(
+            team.code, expected_version=expected, kind=post.get("kind", ""), size=int(size) if size.isdigit() else size
+        )
+        return _("Team %(code)s saved.") % {"code": team.code}
+    if action == "edit-asset":
+        _require(request, "organisations.change_asset")
+        asset = Asset.objects.filter(team__organisation=org, identifier=post.get("target", "")).first()
+        team_code = post.get("team", "")
+        if asset is None or not Team.objects.filter(organisation=org, code=team_code).exists():
+            raise ValidationFailed(_("choose one of this organisation's teams"), field="team")
+        structure.edit_asset(asset.identifier, expected_version=expected, name=post.get("name", ""), team=team_code)
+        return _("Asset %(identifier)s saved.") % {"identifier": asset.identifier}
     if action == "team":
         _require(request, "organisations.add_team")
         size = post.get("size", "")

@@ -7,3 +7,6 @@ class PortalConfig(AppConfig):
     name = "safeground.portal"
     label = "portal"
     verbose_name = "Portal"
+
+    def ready(self) -> None:
+        from safeground.portal import basemap  # noqa: F401 - registers its system check

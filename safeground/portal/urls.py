@@ -5,11 +5,22 @@ The names are the ones the pages have always had; moving a page between apps cha
 
 from django.urls import path
 
-from safeground.portal import accounts, activity_list, activity_page, hazard_list, hazard_page, map_views, tokens, views
+from safeground.portal import (
+    accounts,
+    activity_list,
+    activity_page,
+    basemap,
+    hazard_list,
+    hazard_page,
+    map_views,
+    tokens,
+    views,
+)
 
 urlpatterns = [
     path("", views.home, name="home"),
     path("map/remaining.geojson", map_views.remaining_areas, name="map-remaining"),
+    path("basemap.pmtiles", basemap.basemap_file, name="basemap-file"),
     path("accounts/login/", accounts.sign_in, name="login"),
     path("accounts/logout/", accounts.sign_out, name="logout"),
     path("accounts/tokens/", tokens.api_tokens, name="api-tokens"),

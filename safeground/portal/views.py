@@ -1,4 +1,5 @@
-"""The home page: the full-width map over every app's layers (hazards, ledger, products, activities, devices).
+"""The home page: the full-width map over every app's layers (hazards, ledger, products, activities, devices);
+for anonymous visitors, the public landing page (portal/landing.py).
 
 The map page fetches its data from the API (`/api/v1/...`) in the browser; its layers, filters and
 labels come from portal/map_views.py through the JSON config.
@@ -16,7 +17,7 @@ from safeground.core.access import page
 from safeground.gazetteer import queries as gazetteer_queries
 from safeground.hazards.models import Hazard
 from safeground.hazards.queries import has_synthetic
-from safeground.portal import map_views
+from safeground.portal import landing, map_views
 
 API_PREFIX = "api/v1"  # config/urls.py mounts the Ninja API here
 HAZARD_LIMIT = 5000  # most hazards the map asks for in one request
@@ -35,13 +36,17 @@ def map_countries() -> list[dict]:
     ]
 
 
-@page()
+@page(public=True)
 def home(request: HttpRequest) -> HttpResponse:
     """Full-width map: hazards, products, remaining areas, devices, activities, villages, boundaries.
+
+    Anonymous visitors get the public landing page instead (portal/landing.py): aggregates only.
 
     Everything it draws is fetched by static/js/map.js for the visible bbox (docs/decisions/0011);
     the layers, filters and every label come from portal/map_views.py through the JSON config.
     """
+    if not request.user.is_authenticated:
+        return landing.landing(request)
     countries = map_countries()
     requested = request.GET.get("country", "").upper()
     initial = requested if requested in {c["code"] for c in countries} else countries[0]["code"]

@@ -2,14 +2,15 @@
 access audit read-only. Personal data is opened on the victim's page, with a purpose, audited."""
 
 from django.contrib import admin
-from django.contrib.gis.admin import GISModelAdmin
 from simple_history.admin import SimpleHistoryAdmin
 
+from safeground.core.admin_map import GISAdmin
+from safeground.core.admin_versions import VersionedAdminMixin
 from safeground.victims.models import AccessLog, Accident, Victim
 
 
 @admin.register(Accident)
-class AccidentAdmin(SimpleHistoryAdmin, GISModelAdmin):
+class AccidentAdmin(VersionedAdminMixin, SimpleHistoryAdmin, GISAdmin):
     list_display = [
         "code",
         "occurred_on",
@@ -26,7 +27,7 @@ class AccidentAdmin(SimpleHistoryAdmin, GISModelAdmin):
 
 
 @admin.register(Victim)
-class VictimAdmin(SimpleHistoryAdmin):
+class VictimAdmin(VersionedAdminMixin, SimpleHistoryAdmin):
     list_display = ["code", "accident", "sex", "age_group", "outcome", "victim_type", "erased_at"]
     list_filter = ["outcome", "sex", "age_group", "victim_type", "is_synthetic"]
     search_fields = ["code", "accident__code"]

@@ -30,6 +30,7 @@
   });
   map.addControl(new maplibregl.NavigationControl({ showCompass: false }));
   container.sgMap = map; // for the browser tests
+  if (window.SafeGroundMapTools) window.SafeGroundMapTools.attach(map);
 
   function sketch() {
     const features = [];
@@ -69,8 +70,30 @@
   async function loadContext() {
     const b = map.getBounds();
     const bbox = [b.getWest(), b.getSouth(), b.getEast(), b.getNorth()].map((n) => n.toFixed(5)).join(",");
-    const hazards = await loadJSON(`${api}/hazards?bbox=${bbox}&limit=2000`);
-    map.getSource("hazards").setData(hazards);
+    context = await loadJSON(`${api}/hazards?bbox=${bbox}&limit=2000`);
+    map.getSource("hazards").setData(context);
+  }
+
+  // Snapping (on request: the "Snap to hazard vertices" box): a click within SNAP_PX of a vertex of a
+  // hazard in view takes that vertex exactly, so neighbouring perimeters share their corners.
+  const SNAP_PX = 12;
+  const snapBox = document.getElementById("draw-snap");
+  let context = empty;
+  function snapped(point, lngLat) {
+    const own = [Number(lngLat.lng.toFixed(7)), Number(lngLat.lat.toFixed(7))];
+    if (!snapBox || !snapBox.checked) return own;
+    let best = null;
+    let bestPx = SNAP_PX;
+    const visit = (c) => {
+      if (typeof c[0] === "number") {
+        const p = map.project(c);
+        const d = Math.hypot(p.x - point.x, p.y - point.y);
+        if (d < bestPx) [best, bestPx] = [[c[0], c[1]], d];
+      } else c.forEach(visit);
+    };
+    context.features.forEach((f) => f.geometry && visit(f.geometry.coordinates));
+    container.dataset.snapped = best ? "1" : "0";
+    return best || own;
   }
 
   map.on("load", async () => {
@@ -128,8 +151,10 @@
     dragged = true;
     update();
   });
-  map.on("mouseup", () => {
+  map.on("mouseup", (event) => {
     if (dragging === null) return;
+    if (dragged) vertices[dragging] = snapped(event.point, event.lngLat);
+    update();
     dragging = null;
     map.dragPan.enable();
   });
@@ -140,7 +165,7 @@
       dragged = false;
       return;
     }
-    if (closed) return;
+    if (closed || map.sgMeasuring) return;
     if (vertices.length >= 3) {
       const first = map.project(vertices[0]);
       if (Math.hypot(first.x - event.point.x, first.y - event.point.y) < 10) {
@@ -149,7 +174,7 @@
         return;
       }
     }
-    vertices.push([Number(event.lngLat.lng.toFixed(7)), Number(event.lngLat.lat.toFixed(7))]);
+    vertices.push(snapped(event.point, event.lngLat));
     update();
   });
 

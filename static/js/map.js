@@ -186,13 +186,15 @@
       const map = new maplibregl.Map({
         container,
         style: baseStyle(),
-        attributionControl: { compact: true },
+        // The data sources' credits (the footer's first line) on the map itself: the map page hides its footer.
+        attributionControl: { compact: true, customAttribution: (document.querySelector(".site-footer p") || {}).textContent || "" },
         dragRotate: false,
         pitchWithRotate: false,
         touchPitch: false,
         ...options,
       });
       container.sgMap = map; // the browser tests drive and inspect the map through it
+      if (window.SafeGroundMapTools) window.SafeGroundMapTools.attach(map);
       return map;
     } catch (error) {
       // Most likely no WebGL (old browser, disabled GPU).
@@ -338,7 +340,6 @@
     // The layers panel sits at the inline start (the right in Arabic): the zoom buttons go to the other side.
     const rtl = document.documentElement.dir === "rtl";
     map.addControl(new maplibregl.NavigationControl({ showCompass: false }), rtl ? "top-left" : "top-right");
-    map.addControl(new maplibregl.ScaleControl({ unit: "metric" }), "bottom-right");
     if (panel && narrow.matches) panel.open = false;
 
     /* Which MapLibre layers draw each panel layer, which of them answer clicks, and the popup kind. */
@@ -922,6 +923,7 @@
       map.on("mouseleave", layer, () => (map.getCanvas().style.cursor = ""));
     }
     map.on("click", (event) => {
+      if (map.sgMeasuring) return; // the measuring tool has the clicks (static/js/map-tools.js)
       if (panel && narrow.matches && panel.open) panel.open = false;
       const pad = 5;
       const box = [
@@ -1094,7 +1096,6 @@
     });
     if (!map) return;
     map.addControl(new maplibregl.NavigationControl({ showCompass: false }), "top-right");
-    map.addControl(new maplibregl.ScaleControl({ unit: "metric" }), "top-left");
 
     markReadiness(map, container, () => true);
     map.on("load", () => {

@@ -20,6 +20,7 @@
     attributionControl: false,
   });
   map.addControl(new maplibregl.NavigationControl({ showCompass: false }));
+  if (window.SafeGroundMapTools) window.SafeGroundMapTools.attach(map);
   map.on("load", async () => {
     const pad = 0.01;
     const bbox = [bounds[0] - pad, bounds[1] - pad, bounds[2] + pad, bounds[3] + pad].join(",");

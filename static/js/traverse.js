@@ -52,6 +52,7 @@
         dragRotate: false,
         cooperativeGestures: true,
       });
+      if (window.SafeGroundMapTools) window.SafeGroundMapTools.attach(map);
     } catch (error) {
       const p = document.createElement("p");
       p.className = "map-message";

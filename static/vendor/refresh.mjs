@@ -23,6 +23,22 @@ const libraries = [
     ],
   },
   {
+    // UTM for the map tools' read-out and area measuring (static/js/map-tools.js); MGRS is formed there.
+    name: "proj4",
+    files: [
+      ["dist/proj4.js", "proj4.js"],
+      ["LICENSE.md", "LICENSE.md"],
+    ],
+  },
+  {
+    // A local basemap file (SAFEGROUND_BASEMAP=….pmtiles) read by range requests (static/js/map-basemap.js).
+    name: "pmtiles",
+    files: [
+      ["dist/pmtiles.js", "pmtiles.js"],
+      ["package.json", "package.json"], // its licence (BSD-3-Clause) is stated there: the package ships no LICENSE file
+    ],
+  },
+  {
     name: "htmx.org",
     target: "htmx",
     files: [
@@ -39,6 +55,16 @@ const libraries = [
       ["swagger-ui.css", "swagger-ui.css"],
       ["LICENSE", "LICENSE"],
       ["NOTICE", "NOTICE"],
+    ],
+  },
+  {
+    // OpenLayers, for the Django admin's geometry fields only (safeground.core.admin_map.AdminMapWidget,
+    // which also uses Django's own gis/js/OLMapWidget.js): the full build and its CSS, no modules.
+    name: "ol",
+    files: [
+      ["dist/ol.js", "ol.js"],
+      ["ol.css", "ol.css"],
+      ["LICENSE.md", "LICENSE.md"],
     ],
   },
   {

@@ -20,7 +20,7 @@ from django.conf import settings
 from django.utils import translation
 
 from safeground.organisations.roles import DEMO_PASSWORD
-from tests.browser.browsing import BASE_ARGS, CHROMIUM, GL_ARGS, VIEWPORTS, full_page_screenshot, wait_for_map
+from tests.browser.browsing import CHROMIUM, VIEWPORTS, full_page_screenshot, wait_for_map
 
 pytestmark = pytest.mark.skipif(
     not Path(CHROMIUM).exists() and os.environ.get("CI") != "true",
@@ -29,16 +29,6 @@ pytestmark = pytest.mark.skipif(
 TIMEOUT_MS = 60_000
 SHOTS = Path(os.environ.get("SAFEGROUND_SCREENSHOTS", settings.BASE_DIR / "var" / "screenshots"))
 NAME = "Drawn in the browser"
-
-
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as pw:
-        chromium = pw.chromium.launch(executable_path=CHROMIUM, args=BASE_ARGS + GL_ARGS["swiftshader"])
-        yield chromium
-        chromium.close()
 
 
 def open_page(browser, size: str = "desktop", language: str = "en", base: str = ""):
@@ -368,6 +358,27 @@ def test_no_page_breaks_the_content_security_policy(browser, site):
         page.wait_for_load_state("networkidle")
         blocked = [e for e in page.errors if "Content Security Policy" in e or "CSP violation" in e]
         assert blocked == [], (path, blocked)  # other errors (the admin's missing /favicon.ico) are not this test's
+    page.context.close()
+
+
+def test_the_landing_page_for_visitors(browser, site):
+    """Anonymous `/`: the choropleth is drawn from the aggregate GeoJSON (provinces, no hazard), nothing is
+    fetched off the site, nothing breaks the CSP; the sign-in link works."""
+    page = open_page(browser, "phone")
+    off_site: list[str] = []
+    page.on("request", lambda r: off_site.append(r.url) if not r.url.startswith((site, "data:", "blob:")) else None)
+    response = page.goto(f"{site}/")
+    assert response.status == 200
+    page.wait_for_selector('#landing-map[data-ready="true"]', state="attached", timeout=TIMEOUT_MS)
+    drawn = page.evaluate(
+        """() => { const map = document.getElementById("landing-map").sgMap;
+              return map.querySourceFeatures("provinces").map((f) => Object.keys(f.properties).sort().join(",")); }"""
+    )
+    assert drawn and set(drawn) == {"code,country,name,open_hazards,remaining_ha"}
+    assert page.locator("#landing-legend li").count() >= 2
+    page.click(".landing-actions .btn-primary")
+    page.wait_for_url("**/accounts/login/")
+    assert off_site == [] and page.errors == [], (off_site, page.errors)
     page.context.close()
 
 

@@ -49,6 +49,8 @@ def test_anonymous_clients_get_points_not_boundaries(anon, api):
     lon, lat = battambang["geometry"]["coordinates"]
     assert 102.3 < lon < 103.8 and 12.4 < lat < 13.8  # a point inside Battambang
     assert len(json.dumps(light)) * 5 < len(json.dumps(full))
+    labels = api.get("/api/v1/admin-areas?country=KHM&level=1&simplify=0.01&points=true").json()
+    assert labels["features"] == light["features"]  # signed in, the maps' labels ask for the light form
 
 
 def test_anonymous_detail_is_a_point_and_signed_in_detail_the_boundary(anon, api):
@@ -212,3 +214,55 @@ def test_exports_are_limited_per_account(api, tight, clock):
 def test_rate_limits_can_be_turned_off(anon, tight, settings, clock):
     settings.SAFEGROUND_RATE_LIMITS_ENABLED = False
     assert {anon.get("/api/v1/places?limit=1").status_code for _ in range(6)} == {200}
+
+
+def test_behind_a_trusted_proxy_each_forwarded_client_is_counted_apart(anon, tight, clock, settings):
+    """Without the setting every client behind the proxy would share one allowance (and one sign-in
+    throttle); with it, the forwarded address counts, and a forged X-Forwarded-For entry does not."""
+    url = "/api/v1/places?country=KHM&limit=1"
+    proxy = {"REMOTE_ADDR": "10.9.9.9"}
+    assert [anon.get(url, **proxy, HTTP_X_FORWARDED_FOR=f"192.0.2.{i}").status_code for i in range(4)] == [
+        200, 200, 200, 429
+    ]  # fmt: skip  # not trusted: all four are the proxy
+    settings.SAFEGROUND_TRUSTED_PROXIES = ["10.9.9.9"]
+    assert [anon.get(url, **proxy, HTTP_X_FORWARDED_FOR=f"192.0.2.{i}").status_code for i in range(4)] == [200] * 4
+    forged = {"HTTP_X_FORWARDED_FOR": "203.0.113.{}, 198.51.100.7"}
+    codes = [anon.get(url, **proxy, HTTP_X_FORWARDED_FOR=forged["HTTP_X_FORWARDED_FOR"].format(i)).status_code
+             for i in range(4)]  # fmt: skip
+    assert codes == [200, 200, 200, 429]  # the client wrote the left entries itself: one client, 198.51.100.7
+
+
+def test_the_client_address_is_an_address_or_none():
+    """django-axes stores it in an address column (PostgreSQL's inet refuses anything else)."""
+    from django.test import RequestFactory, override_settings
+
+    make = RequestFactory()
+    bare = make.get("/")
+    bare.META.pop("REMOTE_ADDR")
+    assert ratelimit.client_address(bare) is None
+    with override_settings(SAFEGROUND_TRUSTED_PROXIES=["10.9.9.9"]):
+        junk = make.get("/", REMOTE_ADDR="10.9.9.9", HTTP_X_FORWARDED_FOR="<script>, 198.51.100.7")
+        assert ratelimit.client_address(junk) == "198.51.100.7"
+        worse = make.get("/", REMOTE_ADDR="10.9.9.9", HTTP_X_FORWARDED_FOR="198.51.100.7, not-an-ip")
+        assert ratelimit.client_address(worse) == "10.9.9.9"  # the proxy itself, never the junk
+
+
+@pytest.mark.parametrize(
+    ("url", "backend"),
+    [
+        ("", "locmem.LocMemCache"),
+        ("redis://127.0.0.1:6379/2", "redis.RedisCache"),
+        ("file:///var/cache/safeground", "filebased.FileBasedCache"),
+    ],
+)
+def test_the_cache_comes_from_one_url(url, backend):
+    from config.caches import cache_from_url
+
+    assert cache_from_url(url)["BACKEND"] == f"django.core.cache.backends.{backend}"
+
+
+def test_a_cache_url_of_an_unknown_kind_is_refused_naming_the_setting():
+    from config.caches import cache_from_url
+
+    with pytest.raises(ValueError, match=r"SAFEGROUND_CACHE_URL 'memcache://x': use locmem://"):
+        cache_from_url("memcache://x")

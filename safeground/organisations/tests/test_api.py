@@ -30,8 +30,10 @@ def test_detail_lists_teams_and_assets(api, organisation, team):
     assert body["teams"] == [
         {
             "code": "CMAC-MDD-T1",
+            "organisation": "CMAC",
             "kind": "mdd",
             "size": 4,
+            "version": 1,
             "assets": [
                 {"kind": "dog", "identifier": "D-101", "name": "Rex"},
                 {"kind": "detector", "identifier": "DET-9", "name": ""},

@@ -45,11 +45,26 @@ def test_an_officer_adds_and_edits_an_organisation_with_its_teams_and_assets(tes
         "version": "1",
     }
     assert officer.post(page, edit).status_code == 302
-    stale = officer.post(page, {**edit, "name": "Lost edit"})  # made to version 1, which is gone
-    assert stale.status_code == 409 and "has changed since version 1" in stale.content.decode()
+    stale = officer.post(page, {**edit, "name": "Late edit"})  # made to version 1, which is gone
+    shown = stale.content.decode()
+    assert stale.status_code == 409 and "Someone else changed this since you opened the page" in shown
+    assert 'value="Late edit"' in shown and '<input type="hidden" name="version" value="2">' in shown  # kept
     assert Organisation.objects.get(acronym="TDO").name == "Testland Demining Organisation"
+    assert officer.post(page, {**edit, "name": "Late edit", "version": "2"}).status_code == 302  # saved again
+    assert Organisation.objects.get(acronym="TDO").name == "Late edit"
 
-    assert officer.post(page, {"action": "deactivate", "version": "2"}).status_code == 302
+    team_edit = {"action": "edit-team", "target": "TDO-T1", "kind": "mdd", "size": "6", "version": "1"}
+    assert officer.post(page, team_edit).status_code == 302
+    late = officer.post(page, {**team_edit, "size": "9"})
+    assert late.status_code == 409 and 'value="9"' in late.content.decode()
+    assert (Team.objects.get(code="TDO-T1").size, Team.objects.get(code="TDO-T1").version) == (6, 2)
+    assert officer.post(page, {"action": "team", "code": "TDO-T2", "kind": "mdd", "size": "4"}).status_code == 302
+    handed = {"action": "edit-asset", "target": "TDO-DOG-1", "name": "Rex", "team": "TDO-T2", "version": "1"}
+    assert officer.post(page, handed).status_code == 302
+    dog = Asset.objects.get(identifier="TDO-DOG-1")
+    assert (dog.team.code, dog.name, dog.version) == ("TDO-T2", "Rex", 2)
+
+    assert officer.post(page, {"action": "deactivate", "version": "3"}).status_code == 302
     shown = officer.get(page).content.decode()
     assert "Deactivated" in shown and 'value="team"' not in shown  # no new teams for an inactive one
 
@@ -76,6 +91,7 @@ def test_a_viewer_reads_but_cannot_change(testland, client_for):
     viewer = client_for("viewer")
     page = reverse("organisation-detail", args=["TMA"])
     assert viewer.get(page).status_code == 200 and 'name="action"' not in viewer.get(page).content.decode()
+    assert viewer.post(page, {"action": "edit-team", "target": "X", "kind": "mdd", "size": "3"}).status_code == 403
     assert viewer.post(page, {"action": "deactivate"}).status_code == 403
     assert Organisation.objects.get(acronym="TMA").is_active
 

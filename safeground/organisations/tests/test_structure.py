@@ -168,3 +168,57 @@ def test_out_of_range_inputs_answer_422_and_write_nothing(testland, api, url, bo
     assert refused.status_code == 422, refused.content
     assert refused.json()["field"] == field
     assert (Organisation.objects.count(), Team.objects.count(), Asset.objects.count()) == before
+
+
+def test_teams_and_assets_change_from_the_cli_and_the_api_with_their_versions(testland, api):
+    structure.create_organisation("TDO", "Testland Deminers", "operator", "XTL")
+    structure.create_team("TDO", "TDO-MDD-01", "mdd", 6)
+    structure.create_team("TDO", "TDO-MDD-02", "mdd", 4)
+    structure.create_asset("dog", "DOG-0001", "Rex", "TDO-MDD-01")
+    assert cli("team", "edit", "TDO-MDD-01", "--size", "7") == "changed size of team TDO-MDD-01"
+    assert cli("asset", "edit", "DOG-0001", "--team", "TDO-MDD-02") == "changed team of dog DOG-0001"
+
+    got = api.get("/api/v1/organisations/teams/TDO-MDD-01")
+    assert got.status_code == 200 and got["ETag"] == '"2"'
+    assert (got.json()["size"], got.json()["organisation"], got.json()["version"]) == (7, "TDO", 2)
+    changed = api.patch(
+        "/api/v1/organisations/teams/TDO-MDD-01", {"size": 8}, content_type="application/json", HTTP_IF_MATCH='"2"'
+    )
+    assert changed.status_code == 200 and changed["ETag"] == '"3"' and changed.json()["size"] == 8
+
+    dog = api.get("/api/v1/organisations/assets/DOG-0001")
+    assert dog["ETag"] == '"2"' and dog.json()["team"] == "TDO-MDD-02"
+    off = api.patch(
+        "/api/v1/organisations/assets/DOG-0001", {"team": None}, content_type="application/json", HTTP_IF_MATCH='"2"'
+    )
+    assert off.status_code == 200 and off.json()["team"] is None and off.json()["version"] == 3
+    assert Asset.objects.get(identifier="DOG-0001").team is None
+
+
+def test_a_team_or_asset_change_without_or_with_a_stale_version_is_refused_and_nothing_written(testland, api):
+    structure.create_organisation("TDO", "Testland Deminers", "operator", "XTL")
+    structure.create_team("TDO", "TDO-M-01", "manual", 8)
+    structure.create_asset("detector", "DET-1", "", "TDO-M-01")
+    team_url, asset_url = "/api/v1/organisations/teams/TDO-M-01", "/api/v1/organisations/assets/DET-1"
+    missing = api.patch(team_url, {"size": 9}, content_type="application/json")
+    assert missing.status_code == 428 and missing.json()["current_version"] == 1
+    assert api.patch(team_url, {"size": 9}, content_type="application/json", HTTP_IF_MATCH='"1"').status_code == 200
+    stale = api.patch(team_url, {"kind": "mixed"}, content_type="application/json", HTTP_IF_MATCH='"1"')
+    assert stale.status_code == 412 and stale.json()["current_version"] == 2
+    assert "team TDO-M-01 has changed since version 1" in stale.json()["detail"]
+    unknown = api.patch(team_url, {"organisation": "X"}, content_type="application/json", HTTP_IF_MATCH='"2"')
+    assert unknown.status_code == 422 and unknown.json()["field"] == "organisation"
+    too_big = api.patch(team_url, {"size": 5000}, content_type="application/json", HTTP_IF_MATCH='"2"')
+    assert too_big.status_code == 422 and too_big.json()["field"] == "size"
+    team = Team.objects.get(code="TDO-M-01")
+    assert (team.kind, team.size, team.version) == ("manual", 9, 2)
+
+    no_team = api.patch(asset_url, {"team": "NOPE"}, content_type="application/json", HTTP_IF_MATCH='"1"')
+    assert no_team.status_code == 422 and no_team.json()["field"] == "team"
+    assert api.patch(asset_url, {"name": "D"}, content_type="application/json").status_code == 428
+    asset = Asset.objects.get(identifier="DET-1")
+    assert (asset.team.code, asset.name, asset.version) == ("TDO-M-01", "", 1)
+    with pytest.raises(CommandError, match="no team 'NOPE'"):
+        cli("asset", "edit", "DET-1", "--team", "NOPE")
+    with pytest.raises(CommandError, match="nothing to change"):
+        cli("team", "edit", "TDO-M-01")

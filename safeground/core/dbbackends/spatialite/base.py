@@ -4,8 +4,20 @@ SpatiaLite 5's `InitSpatialMetaDataFull` adds ISO-metadata tables whose triggers
 SQLite (3.35+, as bundled by pysqlite3-binary) rejects them as soon as Django rebuilds a table
 ("error in trigger ISO_metadata_reference_row_id_value_insert: no such column: rowid").
 SafeGround uses none of those tables, so `InitSpatialMetaData(1)` is enough.
+
+The wheels' native libraries are loaded before the first connection loads `mod_spatialite`
+(decision 0025). SQLite loads an extension with `dlopen(RTLD_NOW | RTLD_GLOBAL)`, which puts the OS's
+SpatiaLite and its dependencies (libsqlite3, libproj, libgeos) in the process's global symbol scope.
+The pyogrio, pyproj and shapely wheels carry their own copies of those libraries under the same
+symbol names; one loaded after that binds part of its calls to the OS's copies: pyogrio's GDAL then
+allocates a SpatiaLite cache with the OS's SpatiaLite and frees it with its own, and the GeoPackage
+writer dies with SIGSEGV when it closes the file. Loaded first (Python loads extensions with
+RTLD_NOW), each binds to its own copy for good.
 """
 
+import pyogrio  # noqa: F401 - loaded for its GDAL (with SQLite, SpatiaLite, PROJ, GEOS inside): see above
+import pyproj  # noqa: F401 - its PROJ and SQLite
+import shapely  # noqa: F401 - its GEOS
 from django.contrib.gis.db.backends.spatialite.base import DatabaseWrapper as SpatiaLiteWrapper
 from django.db.backends.sqlite3.base import DatabaseWrapper as SQLiteWrapper
 
