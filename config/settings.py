@@ -200,6 +200,7 @@ SECURE_HSTS_PRELOAD = False
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+
 #: Content-Security-Policy on every response (safeground.core.security.ContentSecurityPolicyMiddleware,
 #: docs/decisions/0023-production-defaults.md): scripts, styles, fonts and images from this site only.
 #: `style-src-attr 'unsafe-inline'` lets the bar charts set their widths in style attributes (they
@@ -252,7 +253,17 @@ SAFEGROUND_RATE_LIMITS_ENABLED = _env_bool("SAFEGROUND_RATE_LIMITS", True)
 SAFEGROUND_RATE_LIMIT_WINDOW_S = int(os.environ.get("SAFEGROUND_RATE_LIMIT_WINDOW_S", "60"))
 #: The cache (rate-limit counters, the anonymous gazetteer): this process's memory unless
 #: SAFEGROUND_CACHE_URL names a shared one (redis://host:6379/0, file:///dir; config/caches.py).
-CACHES = {"default": cache_from_url(os.environ.get("SAFEGROUND_CACHE_URL", ""))}
+CACHES = {
+    "default": cache_from_url(os.environ.get("SAFEGROUND_CACHE_URL", "")),
+    # The vector tiles' bytes, keyed by their ETag (the tables' change tokens: never stale), in each
+    # process's memory (tiles are up to a megabyte; a shared backend here shares them).
+    "tiles": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "safeground-tiles",
+        "TIMEOUT": 3600,
+        "OPTIONS": {"MAX_ENTRIES": 2000},
+    },
+}
 #: Reverse proxies in front of the server (addresses, comma-separated): a request from one of them is
 #: counted against the client address it forwards (the last X-Forwarded-For entry it did not add),
 #: for the rate limits and the sign-in throttle. Empty: the connecting address is the client.

@@ -82,9 +82,21 @@ PAGES: dict[str, set] = {
     "organisation-detail": SIGNED_IN,
     "quarantine-row": NATIONAL_WRITE,
     "map-remaining": SIGNED_IN,
+    "tile": SIGNED_IN,  # the hazards layer; every layer below (TILES)
+    "tilejson": SIGNED_IN,
     "hazard-list": SIGNED_IN,
     "hazard-detail": SIGNED_IN,
     "traverse": SIGNED_IN,
+}
+#: Vector tiles and TileJSON per layer (docs/decisions/0026): the boundaries are public reference data.
+TILES: dict[str, set] = {
+    "hazards": SIGNED_IN,
+    "remaining_areas": SIGNED_IN,
+    "products": SIGNED_IN,
+    "devices": SIGNED_IN,
+    "activities": SIGNED_IN,
+    "admin_areas": PUBLIC,
+    "places": SIGNED_IN,
 }
 #: Pages with no name (a redirect alias) are checked through their named twin.
 UNNAMED = {"ogc": "ogc-landing"}
@@ -312,6 +324,7 @@ PAGE_ARGS = {
 
 def _page_url(route: str, name: str, codes: dict) -> str:
     url = "/" + route
+    url = url.replace("<str:layer>", "hazards").replace("<str:z>/<str:x>/<str:y>", "10/812/476")
     url = url.replace("<str:collection_id>", "hazards").replace("<str:feature_id>", codes["hazard"])
     url = (
         url.replace("<str:kind>", "hazard")
@@ -399,4 +412,20 @@ def test_api_access(world, clients, method, template, allowed):
         if results[role] == "refused" and role != "anonymous":
             assert re.search(r"may not|permission|role", response.json()["detail"]), response.json()
     expected = {role: "allowed" if role in allowed else "refused" for role in results}
+    assert results == expected
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("layer", sorted(TILES))
+def test_tile_access(world, clients, layer):
+    from safeground.interop.layer_registry import tile_layers
+
+    assert set(TILES) == set(tile_layers()), "every tile layer has an entry"
+    results = {}
+    for role, client in clients.items():
+        tile = client.get(f"/tiles/{layer}/10/812/476.mvt")
+        tilejson = client.get(f"/tiles/{layer}.json")
+        assert _verdict(role, tile, api=True) == _verdict(role, tilejson, api=True)
+        results[role] = _verdict(role, tile, api=True)
+    expected = {role: "allowed" if role in TILES[layer] else "refused" for role in results}
     assert results == expected

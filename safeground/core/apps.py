@@ -14,3 +14,7 @@ class CoreConfig(AppConfig):
         from safeground.core.contracts import CodeConverter
 
         register_converter(CodeConverter, "code")  # record pages' <code:code> (before any URLconf loads)
+
+        from safeground.core import table_versions
+
+        table_versions.install()  # change tokens of the tables upper apps track (map tiles' ETags)

@@ -27,7 +27,7 @@ from django.db import IntegrityError, connection, models
 from django.db.models.expressions import RawSQL
 from psycopg.copy import QueuedLibpqWriter
 
-from safeground.core import copy_binary
+from safeground.core import copy_binary, table_versions
 
 BATCH = 20_000
 
@@ -217,6 +217,8 @@ def copy_rows(cursor, table: str, columns: str, fields: list, values: list[Seque
                 progress.update(stop - start)
         if binary is not None:
             copy.write(copy_binary.TRAILER)
+    # COPY goes to psycopg's own cursor, past Django's execute wrappers: say which table changed.
+    table_versions.changed([table.strip('"')], using=cursor.db.alias)
 
 
 def _chunks(fields, names, data, n):

@@ -71,6 +71,16 @@ class Record(models.Model):
         return self.code
 
 
+class TableVersion(models.Model):
+    """A table's change token, replaced after every committed write to it (core/table_versions.py)."""
+
+    name = models.CharField(max_length=100, primary_key=True, help_text="The table (db_table)")
+    token = models.CharField(max_length=32)
+
+    def __str__(self) -> str:
+        return f"{self.name} {self.token}"
+
+
 class ApiToken(models.Model):
     """A bearer token for the API. Only a SHA-256 digest is stored; the token is shown once.
 

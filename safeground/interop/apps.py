@@ -5,3 +5,10 @@ class InteropConfig(AppConfig):
     name = "safeground.interop"
     label = "interop"
     verbose_name = "Import, export and OGC API"
+
+    def ready(self) -> None:
+        from safeground.core import table_versions
+        from safeground.interop.layer_registry import tracked_tables
+
+        # Every write to a table a tile layer reads replaces its change token (the tiles' ETags).
+        table_versions.track(*tracked_tables())

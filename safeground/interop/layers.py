@@ -1,5 +1,8 @@
 """The layers SafeGround exports (and the OGC API serves): their fields, types and Shapefile names.
 
+The layers themselves are declared in `layer_registry.py`; this module keeps the names other modules
+read (LAYERS, FIELDS, ...) and the Shapefile aliases.
+
 Exported field names are the names the importer reads back, so an export re-imports without a
 mapping file. Shapefile (dBase) field names are limited to 10 characters: each long name has one
 short alias, written to Shapefiles and recognised by the importer.
@@ -7,180 +10,18 @@ short alias, written to Shapefiles and recognised by the importer.
 
 from __future__ import annotations
 
-from django.utils.translation import gettext_lazy as _
+from safeground.interop.layer_registry import registry
 
-from safeground.victims.models import CASUALTY_COUNTS
-
-LAYERS = (
-    "hazards",
-    "hazard_points",
-    "remaining_areas",
-    "products",
-    "devices",
-    "activities",
-    "accidents",
-    "admin_areas",
-    "places",
-)
+#: Every layer's key, names, fields and geometry type are declared once, in the layer registry; these
+#: are the views of it the export, the import and the pages read.
+LAYERS = tuple(key for key, layer in registry().items() if layer.export is not None)
 #: Names of the layers on the pages (files keep the keys: QGIS users script against them).
-LAYER_LABELS = {
-    "hazards": _("Hazards"),
-    "hazard_points": _("Point hazards"),
-    "remaining_areas": _("Remaining contaminated areas"),
-    "products": _("Land release products"),
-    "devices": _("Devices"),
-    "activities": _("Activities"),
-    "accidents": _("Accidents"),
-    "admin_areas": _("Administrative areas"),
-    "places": _("Places"),
-}
-
+LAYER_LABELS = {key: layer.label for key, layer in registry().items()}
 #: Layer → [(field, type)]; types: str, int, float, date, bool.
-FIELDS: dict[str, list[tuple[str, str]]] = {
-    "hazards": [
-        ("code", "str"),
-        ("name", "str"),
-        ("hazard_class", "str"),
-        ("status", "str"),
-        ("contamination_type", "str"),
-        ("recorded_on", "date"),
-        ("recorded_on_precision", "str"),
-        ("status_changed_on", "date"),
-        ("reporting_organisation", "str"),
-        ("suspected_models", "str"),
-        ("benchmark_lon", "float"),
-        ("benchmark_lat", "float"),
-        ("country", "str"),
-        ("province_code", "str"),
-        ("district_code", "str"),
-        ("commune_code", "str"),
-        ("area_m2", "float"),
-        ("utm_epsg", "int"),
-        ("is_synthetic", "bool"),
-        # Provenance: the source's own ID and its columns SafeGround has no field for (JSON text).
-        ("source_id", "str"),
-        ("source_attributes", "str"),
-    ],
-    # Point hazards (indications, EOD spot tasks): GeoPackage layers hold one geometry type, so they are
-    # a layer of their own, with the polygon hazards' fields and the declared radius.
-    "hazard_points": [],  # filled below
-    "remaining_areas": [
-        ("hazard_code", "str"),
-        ("hazard_class", "str"),
-        ("status", "str"),
-        ("country", "str"),
-        ("estimated_m2", "float"),
-        ("cleared_m2", "float"),
-        ("reduced_m2", "float"),
-        ("cancelled_m2", "float"),
-        ("remaining_m2", "float"),
-    ],
-    "products": [
-        ("code", "str"),
-        ("outcome", "str"),
-        ("hazard_code", "str"),
-        ("activity_code", "str"),
-        ("organisation", "str"),
-        ("released_on", "date"),
-        ("clearance_depth_cm", "int"),
-        ("reported_area_m2", "float"),
-        ("area_m2", "float"),
-        ("country", "str"),
-        ("is_synthetic", "bool"),
-        ("source_id", "str"),
-        ("source_attributes", "str"),
-    ],
-    "devices": [
-        ("code", "str"),
-        ("category", "str"),
-        ("model", "str"),
-        ("condition", "str"),
-        ("depth_cm", "int"),
-        ("disposal", "str"),
-        ("found_on", "date"),
-        ("count", "int"),
-        ("product_code", "str"),
-        ("hazard_code", "str"),
-        ("activity_code", "str"),
-        ("is_synthetic", "bool"),
-        ("source_id", "str"),
-        ("source_attributes", "str"),
-    ],
-    "activities": [
-        ("code", "str"),
-        ("activity_type", "str"),
-        ("status", "str"),
-        ("organisation", "str"),
-        ("teams", "str"),
-        ("methods", "str"),
-        ("hazard_codes", "str"),
-        ("country", "str"),
-        ("start_date", "date"),
-        ("end_date", "date"),
-        ("is_synthetic", "bool"),
-        ("source_id", "str"),
-        ("source_attributes", "str"),
-    ],
-    "admin_areas": [
-        ("code", "str"),
-        ("name", "str"),
-        ("country", "str"),
-        ("level", "int"),
-        ("parent_code", "str"),
-    ],
-    "places": [
-        ("code", "str"),
-        ("name", "str"),
-        ("kind", "str"),
-        ("country", "str"),
-        ("admin_area_code", "str"),
-    ],
-}
-
-FIELDS["hazard_points"] = [*FIELDS["hazards"], ("radius_m", "float")]
-# Accidents without personal data: the fields the accidents import reads, casualties as counts.
-FIELDS["accidents"] = [
-    ("code", "str"),
-    ("occurred_on", "date"),
-    ("occurred_on_precision", "str"),
-    ("accident_type", "str"),
-    ("device_category", "str"),
-    ("device_model", "str"),
-    ("victim_activity", "str"),
-    ("hazard_code", "str"),
-    ("activity_code", "str"),
-    ("organisation", "str"),
-    ("country", "str"),
-    ("province_code", "str"),
-    ("evidence_status", "str"),
-    *[(key, "int") for key in CASUALTY_COUNTS],
-    ("is_synthetic", "bool"),
-    ("source_id", "str"),
-    ("source_attributes", "str"),
-]
-
-GEOMETRY_TYPES = {
-    "hazards": "MultiPolygon",
-    "hazard_points": "Point",
-    "remaining_areas": "MultiPolygon",
-    "products": "MultiPolygon",
-    "devices": "Point",
-    "activities": "Point",
-    "admin_areas": "MultiPolygon",
-    "places": "Point",
-    "accidents": "Point",
-}
-
+FIELDS: dict[str, list[tuple[str, str]]] = {key: list(layer.fields) for key, layer in registry().items()}
+GEOMETRY_TYPES = {key: layer.geometry_type for key, layer in registry().items()}
 #: Derived on the way in (area, location, ...): present in exports, ignored (silently) by the importer.
-COMPUTED = {
-    "hazards": {"province_code", "province_name", "district_code", "commune_code", "area_m2", "utm_epsg"},
-    "hazard_points": {"province_code", "province_name", "district_code", "commune_code", "area_m2", "utm_epsg"},
-    "products": {"organisation", "area_m2", "country", "devices"},
-    "devices": {"hazard_code"},
-    "activities": set(),
-    "places": {"admin_area_code"},
-    "accidents": {"province_code", "evidence_status"},
-}
+COMPUTED = {key: set(layer.computed) for key, layer in registry().items() if layer.import_kind}
 
 SHAPEFILE_NAMES = {
     "source_attributes": "src_attrs",

@@ -1,9 +1,10 @@
 """OGC API – Features, Part 1: Core, with the GeoJSON and OpenAPI 3.0 conformance classes.
 
 Framework-neutral, in pygeoapi's shape: each endpoint is a function from (base URL, query
-parameters) to (status, body, media type); `views.py` adapts them to Django. Collections are
-backed by the apps' own read queries (hazards.queries, operations.queries, landrelease.queries)
-and paged with the API's GeoJSON helper, so the OGC API and /api/v1 return the same features.
+parameters) to (status, body, media type); `views.py` adapts them to Django. Collections are the
+layer registry's layers (`layer_registry.py`), backed by the apps' own read queries
+(hazards.queries, operations.queries, landrelease.queries) and paged with the API's GeoJSON helper,
+so the OGC API and /api/v1 return the same features.
 See docs/decisions/0007-ogc-api-features-in-django.md for why this is not pygeoapi itself.
 """
 
@@ -12,20 +13,16 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from functools import partial
 from urllib.parse import urlencode
 
 from django.contrib.gis.db.models import Extent
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
+from safeground.core.errors import ValidationFailed
 from safeground.core.geojson import MAX_LIMIT, feature, page, parse_bbox
 from safeground.core.geometry import GeometryError
-from safeground.gazetteer.models import AdminArea, Place
-from safeground.hazards import queries as hazard_queries
-from safeground.landrelease import queries as release_queries
-from safeground.operations import queries as activity_queries
-from safeground.victims import queries as victims_queries
+from safeground.interop.layer_registry import registry
 
 GEOJSON = "application/geo+json"
 JSON = "application/json"
@@ -52,57 +49,6 @@ class OGCError(Exception):
         return {"code": self.code, "description": self.description}
 
 
-def _admin_areas(*, bbox=None, country=None, level=None, parent=None) -> QuerySet:
-    qs = AdminArea.objects.select_related("parent").order_by("country", "level", "code")
-    box = parse_bbox(bbox)
-    if box is not None:
-        qs = qs.filter(geom__intersects=box)
-    if country:
-        qs = qs.filter(country=country)
-    if level is not None:
-        try:
-            qs = qs.filter(level=int(level))
-        except ValueError as exc:
-            raise OGCError(400, "InvalidParameterValue", _("level must be a whole number")) from exc
-    if parent:
-        qs = qs.filter(parent__code=parent)
-    return qs
-
-
-def _admin_properties(a: AdminArea) -> dict:
-    return {
-        "code": a.code,
-        "name": a.name,
-        "country": a.country,
-        "level": a.level,
-        "parent_code": a.parent.code if a.parent_id else None,
-    }
-
-
-def _places(*, bbox=None, country=None, kind=None, admin_area=None) -> QuerySet:
-    qs = Place.objects.select_related("admin_area").order_by("country", "kind", "code")
-    box = parse_bbox(bbox)
-    if box is not None:
-        qs = qs.filter(point__intersects=box)
-    if country:
-        qs = qs.filter(country=country)
-    if kind:
-        qs = qs.filter(kind=kind)
-    if admin_area:
-        qs = qs.filter(Q(admin_area__code=admin_area) | Q(admin_area__parent__code=admin_area))
-    return qs
-
-
-def _place_properties(p: Place) -> dict:
-    return {
-        "code": p.code,
-        "name": p.name,
-        "kind": p.kind,
-        "country": p.country,
-        "admin_area_code": p.admin_area.code if p.admin_area_id else None,
-    }
-
-
 @dataclass(frozen=True)
 class Collection:
     id: str
@@ -116,92 +62,22 @@ class Collection:
     property_types: dict[str, str] = field(default_factory=dict)
 
 
-HAZARD_FILTERS = ("hazard_class", "status", "country", "admin_area", "organisation", "contamination_type")
-
-
 def collections() -> dict[str, Collection]:
-    items = [
-        Collection(
-            "hazards",
-            _("Hazardous areas"),
-            _("Suspected (SHA) and confirmed (CHA) hazardous areas."),
-            partial(hazard_queries.hazards, shape="polygon"),
-            hazard_queries.hazard_properties,
-            "geom",
-            HAZARD_FILTERS,
-            "recorded_on",
-        ),
-        # One geometry type per collection, as in the GeoPackage export (QGIS reads a layer as one type).
-        Collection(
-            "hazard_points",
-            _("Point hazards"),
-            _("Hazards known only as a point (indications, EOD spot tasks), with their declared radius if any."),
-            partial(hazard_queries.hazards, shape="point"),
-            hazard_queries.hazard_properties,
-            "point",
-            HAZARD_FILTERS,
-            "recorded_on",
-        ),
-        Collection(
-            "products",
-            _("Land release products"),
-            _("Cancelled, reduced and cleared land."),
-            release_queries.products,
-            release_queries.product_properties,
-            "geom",
-            ("outcome", "country", "hazard", "activity", "organisation", "admin_area"),
-            "released_on",
-        ),
-        Collection(
-            "devices",
-            _("Devices found"),
-            _("Every explosive ordnance item found and disposed of."),
-            release_queries.devices,
-            release_queries.device_properties,
-            "point",
-            ("category", "country", "product", "activity", "hazard", "model", "organisation"),
-            "found_on",
-        ),
-        Collection(
-            "activities",
-            _("Activities"),
-            _("Non-technical and technical survey, clearance, BAC and EOD spot tasks (reference points)."),
-            activity_queries.activities,
-            activity_queries.activity_properties,
-            "reference_point",
-            ("activity_type", "status", "country", "organisation", "hazard", "admin_area"),
-            "start_date",
-        ),
-        Collection(
-            "accidents",
-            _("Accidents"),
-            _("Mine/ERW and demining accidents, without who they were: when, where, the device, the counts."),
-            victims_queries.accidents,
-            victims_queries.accident_properties,
-            "point",
-            ("country", "admin_area", "accident_type", "device_category", "organisation"),
-            "occurred_on",
-        ),
-        Collection(
-            "admin_areas",
-            _("Administrative areas"),
-            _("Countries, provinces or rayons, districts and communes."),
-            _admin_areas,
-            _admin_properties,
-            "geom",
-            ("country", "level", "parent"),
-        ),
-        Collection(
-            "places",
-            _("Places"),
-            _("Villages and towns."),
-            _places,
-            _place_properties,
-            "point",
-            ("country", "kind", "admin_area"),
-        ),
-    ]
-    return {c.id: c for c in items}
+    """The registry's layers that have a query (`layer_registry.py`), in its order."""
+    return {
+        layer.key: Collection(
+            layer.key,
+            layer.name,
+            str(layer.description),
+            layer.select,
+            layer.properties,
+            layer.geom_field,
+            layer.filters,
+            layer.temporal,
+        )
+        for layer in registry().values()
+        if layer.select is not None and layer.properties is not None
+    }
 
 
 def _collection(collection_id: str) -> Collection:
@@ -364,7 +240,7 @@ def items(base: str, collection_id: str, params: dict) -> dict:
     filters = {k: params[k] for k in c.filters if params.get(k) not in (None, "")}
     try:
         qs = c.select(bbox=_bbox(params), **filters)
-    except GeometryError as exc:
+    except (GeometryError, ValidationFailed) as exc:
         raise OGCError(400, "InvalidParameterValue", str(exc)) from exc
     qs = _datetime_filter(qs, c, params.get("datetime"))
     path = f"{base}/collections/{c.id}/items"

@@ -1,14 +1,17 @@
-"""The import/export page (/interop/) and the OGC API – Features (/ogc/); included at the site root."""
+"""The import/export page (/interop/), the OGC API – Features (/ogc/) and the vector tiles (/tiles/);
+included at the site root."""
 
 from django.urls import path
 
-from safeground.interop import quarantine_views, views
+from safeground.interop import quarantine_views, tile_views, views
 
 urlpatterns = [
     path("interop/", views.home, name="interop-home"),
     path("interop/export", views.export_file, name="interop-export"),
     path("workbench/quarantine/", quarantine_views.quarantine_list, name="quarantine-list"),
     path("workbench/quarantine/<str:row_id>/", quarantine_views.quarantine_row, name="quarantine-row"),
+    path("tiles/<str:layer>.json", tile_views.tilejson, name="tilejson"),
+    path("tiles/<str:layer>/<str:z>/<str:x>/<str:y>.mvt", tile_views.tile, name="tile"),
     path("ogc", views.ogc_landing),
     path("ogc/", views.ogc_landing, name="ogc-landing"),
     path("ogc/conformance", views.ogc_conformance, name="ogc-conformance"),

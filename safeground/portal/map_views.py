@@ -2,8 +2,9 @@
 
 `portal.views.home` passes `overview_layers()`, `filter_options()` and `popup_labels()` to static/js/map.js in
 its JSON config, so every label the map shows is translated here, on the server, and the template's
-layer panel and the script read the same list. Every layer is fetched as bbox-limited GeoJSON for the
-visible extent, only while it is switched on and within its zoom range (docs/decisions/0011).
+layer panel and the script read the same list. The hazards come as vector tiles (`tiles`: their
+TileJSON, decision 0026); every other layer is fetched as bbox-limited GeoJSON for the visible
+extent, only while it is switched on and within its zoom range (docs/decisions/0011).
 
 The remaining (not yet released) ground of each hazard lives in the stored ledger
 (`HazardLedger.remaining_geom`); the API serves it one hazard at a time, so `remaining_areas` lists it
@@ -22,6 +23,7 @@ from safeground.core.geojson import MAX_LIMIT, parse_bbox
 from safeground.core.geojson import page as geojson_page
 from safeground.core.geometry import GeometryError
 from safeground.hazards.models import Hazard
+from safeground.interop.layer_registry import ADMIN_MINZOOM, PLACE_MINZOOM, REMAINING_MIN_M2, registry
 from safeground.landrelease.ledger import queries as ledger_queries
 from safeground.landrelease.models import Device, Product
 from safeground.operations.models import Activity
@@ -29,20 +31,33 @@ from safeground.ordnance.models import CATEGORY_CHOICES
 from safeground.organisations.models import Organisation
 
 CODE = "__CODE__"  # placeholder map.js replaces with a record's code in the popup links
-REMAINING_MIN_M2 = 1.0  # remaining ground under this (m²) is rounding left by the ledger, not land to release
 REMAINING_DEFAULT_LIMIT = 2000
 
-# Zoom ranges and most features per request. Hazards and provinces are drawn at every scale; the
-# rest would be unreadable specks (or thousands of exact device locations) when zoomed out.
+# Zoom ranges come from the layer registry (interop/layer_registry.py). Hazards and provinces are drawn
+# at every scale; the rest would be unreadable specks (or thousands of exact device locations) when
+# zoomed out. Devices' exact locations (this GeoJSON) start where their tiles stop clustering them.
 ZOOM = {
-    "accidents": 7,
-    "districts": 8,
-    "products": 9,
-    "remaining": 10,
-    "activities": 10,
-    "villages": 10,
-    "communes": 11,
-    "devices": 12,
+    "accidents": registry()["accidents"].minzoom,
+    "districts": ADMIN_MINZOOM[2],
+    "products": registry()["products"].minzoom,
+    "remaining": registry()["remaining_areas"].minzoom,
+    "activities": registry()["activities"].minzoom,
+    "villages": PLACE_MINZOOM["village"],
+    "communes": ADMIN_MINZOOM[3],
+    "devices": registry()["devices"].tile.cluster_below,  # type: ignore[union-attr]
+}
+#: The registry layer each of the map's layers shows (its permission decides who gets it).
+SOURCES = {
+    "hazards": "hazards",
+    "remaining": "remaining_areas",
+    "products": "products",
+    "activities": "activities",
+    "devices": "devices",
+    "accidents": "accidents",
+    "villages": "places",
+    "provinces": "admin_areas",
+    "districts": "admin_areas",
+    "communes": "admin_areas",
 }
 LIMIT = {
     "hazards": 5000,
@@ -82,13 +97,16 @@ def _legend(prefix: str, choices) -> list[dict]:
     return [{"key": key, "swatch": f"{prefix}-{key}", "label": _(label)} for key, label in choices]
 
 
-def overview_layers(api: str) -> list[dict]:
-    """The map's layers, top of the panel first. `url` + `params` + bbox + limit + filters = one request."""
-    return [
+def overview_layers(api: str, user=None) -> list[dict]:
+    """The map's layers, top of the panel first. `url` + `params` + bbox + limit + filters = one request.
+    With `user`: only the layers whose registry layer that account may see."""
+    layers = [
         {
             "id": "hazards",
             "label": _("Hazards"),
             "url": f"{api}/hazards",
+            # Drawn from vector tiles (TileJSON); `url` stays for scripts that read the config.
+            "tiles": reverse("tilejson", args=["hazards"]),
             "params": {},
             "filters": ["status", "hazard_class", "organisation"],
             "minzoom": 0,
@@ -205,6 +223,9 @@ def overview_layers(api: str) -> list[dict]:
             "legend": [{"key": "commune", "swatch": "lg-admin-3", "label": _("Commune boundary")}],
         },
     ]
+    if user is None:
+        return layers
+    return [layer for layer in layers if registry()[SOURCES[layer["id"]]].allows(user)]
 
 
 def filter_options() -> list[dict]:

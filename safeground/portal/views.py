@@ -53,11 +53,7 @@ def home(request: HttpRequest) -> HttpResponse:
     placeholders = {"shown": "{shown}", "total": "{total}"}
     api = get_script_prefix() + API_PREFIX
     urls = map_views.record_urls()
-    layers = [
-        layer
-        for layer in map_views.overview_layers(api)
-        if layer["id"] != "accidents" or request.user.has_perm("victims.view_accident")
-    ]
+    layers = map_views.overview_layers(api, request.user)
     filters = map_views.filter_options()
     config = {
         "api": api,

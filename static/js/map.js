@@ -3,7 +3,8 @@
  * No external basemap: a plain background, province outlines from the API and the hazards.
  * Two maps use this file:
  *   [data-map="overview"]  home page; config in <script id="map-config" type="application/json">;
- *                          hazards are fetched for the visible bbox on every `moveend`.
+ *                          hazards come as vector tiles (/tiles/hazards/…); the other layers are
+ *                          fetched as GeoJSON for the visible bbox on every `moveend`.
  *   [data-map="hazard"]    hazard page; its features are embedded in <script id="hazard-map-data">.
  * Colours come from CSS custom properties in static/css/safeground.css (the legend uses them too).
  */
@@ -112,27 +113,6 @@
   }
 
   const IS_POINT = ["==", ["geometry-type"], "Point"];
-
-  /** One point per polygon hazard (its bbox centre) to draw hazards too small to see when zoomed out.
-   * Point hazards are left out: their own circle layer draws them at every zoom. */
-  function centrePoints(collection) {
-    return {
-      type: "FeatureCollection",
-      features: collection.features
-        .map((f) => {
-          if (!f.geometry || f.geometry.type === "Point") return null;
-          const b = bboxOf(f.geometry);
-          if (!b) return null;
-          return {
-            type: "Feature",
-            id: f.id,
-            properties: f.properties,
-            geometry: { type: "Point", coordinates: [(b[0] + b[2]) / 2, (b[1] + b[3]) / 2] },
-          };
-        })
-        .filter(Boolean),
-    };
-  }
 
   function addHazardLayers(map, source, { minzoom = 0 } = {}) {
     map.addLayer({
@@ -329,6 +309,11 @@
     const buttons = Array.from(document.querySelectorAll("[data-country]"));
     const countries = Object.fromEntries(cfg.countries.map((c) => [c.code, c]));
     const defs = Object.fromEntries(cfg.layers.map((layer) => [layer.id, layer]));
+    const minzoomOf = (id) => (defs[id] ? defs[id].minzoom : 24); // a layer the account may not see: never
+    const TILED = Boolean(defs.hazards && defs.hazards.tiles);
+    const SOURCE_LAYER = TILED ? { "source-layer": "hazards" } : {};
+    const IS_DOT = ["==", ["get", "dot"], true];
+    const IS_SPOT = ["all", IS_POINT, ["!=", ["get", "dot"], true]];
     const hasHashPosition = /(^#|&)map=/.test(window.location.hash);
     const initial = countries[cfg.initialCountry] || cfg.countries[0];
     const integer = numberFormat(0);
@@ -394,9 +379,13 @@
       for (const [type, colour] of Object.entries(O.activity)) {
         map.addImage(`act-${type}`, diamondImage(colour), { pixelRatio: 2 });
       }
-      for (const id of ["provinces", "districts", "communes", "hazards", "hazard-points", "remaining", "products"]) {
+      for (const id of ["provinces", "districts", "communes", "remaining", "products"]) {
         map.addSource(id, { type: "geojson", data: EMPTY });
       }
+      // Hazards come as vector tiles (/tiles/hazards/{z}/{x}/{y}.mvt, decision 0026): polygons, point
+      // hazards, and the centre dots of the polygons when zoomed out (`dot: true`).
+      if (TILED) map.addSource("hazards", { type: "vector", url: defs.hazards.tiles, promoteId: "code" });
+      else map.addSource("hazards", { type: "geojson", data: EMPTY });
       for (const id of ["villages", "activities", "devices", "accidents"]) {
         map.addSource(id, { type: "geojson", data: EMPTY });
       }
@@ -412,14 +401,14 @@
           id: `${id}-fill`,
           type: "fill",
           source: id,
-          minzoom: defs[id].minzoom,
+          minzoom: minzoomOf(id),
           paint: { "fill-color": "#000000", "fill-opacity": 0 },
         });
         map.addLayer({
           id: `${id}-line`,
           type: "line",
           source: id,
-          minzoom: defs[id].minzoom,
+          minzoom: minzoomOf(id),
           layout: { "line-join": "round" },
           paint: {
             "line-color": O.admin[level],
@@ -441,6 +430,7 @@
         id: "hazards-fill",
         type: "fill",
         source: "hazards",
+        ...SOURCE_LAYER,
         minzoom: POLYGON_MINZOOM,
         filter: ["!", IS_SUSPENDED],
         layout: { "fill-sort-key": HAZARD_SORT },
@@ -450,6 +440,7 @@
         id: "hazards-hatch",
         type: "fill",
         source: "hazards",
+        ...SOURCE_LAYER,
         minzoom: POLYGON_MINZOOM,
         filter: IS_SUSPENDED,
         paint: { "fill-pattern": ["match", ["get", "hazard_class"], "CHA", "hatch-cha", "hatch-sha"] },
@@ -459,6 +450,7 @@
         id: "hazards-line",
         type: "line",
         source: "hazards",
+        ...SOURCE_LAYER,
         minzoom: POLYGON_MINZOOM,
         filter: ["!", STATUS_FADED],
         layout: { "line-join": "round", "line-sort-key": HAZARD_SORT },
@@ -468,6 +460,7 @@
         id: "hazards-line-faded",
         type: "line",
         source: "hazards",
+        ...SOURCE_LAYER,
         minzoom: POLYGON_MINZOOM,
         filter: STATUS_FADED,
         layout: { "line-join": "round" },
@@ -476,8 +469,10 @@
       map.addLayer({
         id: "hazard-dots",
         type: "circle",
-        source: "hazard-points",
+        source: "hazards",
+        ...SOURCE_LAYER,
         maxzoom: DOTS_MAXZOOM,
+        filter: IS_DOT,
         layout: { "circle-sort-key": HAZARD_SORT },
         paint: {
           "circle-color": HAZARD_CLASS_COLOUR,
@@ -495,7 +490,8 @@
         id: "hazard-spots",
         type: "circle",
         source: "hazards",
-        filter: IS_POINT,
+        ...SOURCE_LAYER,
+        filter: IS_SPOT,
         layout: { "circle-sort-key": HAZARD_SORT },
         paint: {
           "circle-color": HAZARD_CLASS_COLOUR,
@@ -511,7 +507,7 @@
         id: "products-fill",
         type: "fill",
         source: "products",
-        minzoom: defs.products.minzoom,
+        minzoom: minzoomOf("products"),
         paint: {
           "fill-color": matchColour("outcome", O.lr, C.productFill),
           "fill-opacity": ["match", ["get", "outcome"], "cleared", 0.7, 0.8],
@@ -521,7 +517,7 @@
         id: "products-line",
         type: "line",
         source: "products",
-        minzoom: defs.products.minzoom,
+        minzoom: minzoomOf("products"),
         layout: { "line-join": "round" },
         paint: { "line-color": matchColour("outcome", O.lrLine, C.product), "line-width": 1.1 },
       });
@@ -530,14 +526,14 @@
         id: "remaining-hatch",
         type: "fill",
         source: "remaining",
-        minzoom: defs.remaining.minzoom,
+        minzoom: minzoomOf("remaining"),
         paint: { "fill-pattern": "hatch-remaining" },
       });
       map.addLayer({
         id: "remaining-line",
         type: "line",
         source: "remaining",
-        minzoom: defs.remaining.minzoom,
+        minzoom: minzoomOf("remaining"),
         layout: { "line-join": "round" },
         paint: { "line-color": O.lr.remaining, "line-width": 1.4 },
       });
@@ -547,7 +543,7 @@
         id: "villages",
         type: "circle",
         source: "villages",
-        minzoom: defs.villages.minzoom,
+        minzoom: minzoomOf("villages"),
         paint: {
           "circle-color": O.village,
           "circle-radius": ["interpolate", ["linear"], ["zoom"], 10, 2.2, 15, 4.5],
@@ -559,7 +555,7 @@
         id: "activities",
         type: "symbol",
         source: "activities",
-        minzoom: defs.activities.minzoom,
+        minzoom: minzoomOf("activities"),
         layout: {
           "icon-image": ["concat", "act-", ["get", "activity_type"]],
           "icon-size": ["interpolate", ["linear"], ["zoom"], 10, 0.8, 15, 1.2],
@@ -571,7 +567,7 @@
         id: "devices",
         type: "circle",
         source: "devices",
-        minzoom: defs.devices.minzoom,
+        minzoom: minzoomOf("devices"),
         paint: {
           "circle-color": matchColour("category", O.device, O.device.other),
           "circle-radius": ["interpolate", ["linear"], ["zoom"], 12, 3, 17, 6],
@@ -585,7 +581,7 @@
         id: "accidents",
         type: "circle",
         source: "accidents",
-        minzoom: defs.accidents.minzoom,
+        minzoom: minzoomOf("accidents"),
         paint: {
           "circle-color": "#ffffff",
           "circle-radius": ["interpolate", ["linear"], ["zoom"], 7, ["+", 3, PEOPLE], 15, ["+", 6, PEOPLE]],
@@ -594,6 +590,39 @@
         },
       });
       for (const id of Object.keys(DRAWN)) applyVisibility(id);
+      for (const id of DRAWN.hazards) BASE_FILTERS[id] = map.getFilter(id) || null;
+      applyHazardFilters();
+    }
+
+    /** The panel's hazard filters, applied in the browser to the tiled hazards (status, class, organisation). */
+    const BASE_FILTERS = {};
+    function applyHazardFilters() {
+      if (!TILED) return;
+      const conditions = [
+        ["status", "status"],
+        ["hazard_class", "hazard_class"],
+        ["organisation", "reporting_organisation"],
+      ]
+        .filter(([key]) => filters[key])
+        .map(([key, property]) => ["==", ["get", property], filters[key]]);
+      for (const id of DRAWN.hazards) {
+        if (!map.getLayer(id)) continue;
+        const parts = [BASE_FILTERS[id], ...conditions].filter(Boolean);
+        map.setFilter(id, parts.length ? ["all", ...parts] : null);
+      }
+    }
+
+    /** Hazards in view, counted from what is drawn (every hazard in view is drawn: tiles have no limit). */
+    function countTiledHazards() {
+      if (!TILED || !loaded) return;
+      const st = state.hazards;
+      if (!isActive("hazards")) return;
+      const layers = DRAWN.hazards.filter((id) => map.getLayer(id));
+      const codes = new Set(map.queryRenderedFeatures({ layers }).map((f) => f.properties.code));
+      st.shown = st.total = codes.size;
+      container.dataset.hazardsShown = String(codes.size);
+      updateNote("hazards");
+      updateStatus();
     }
 
     function applyVisibility(id) {
@@ -659,6 +688,10 @@
         updateNote(id);
         return;
       }
+      if (def.tiles) {
+        updateNote(id); // MapLibre fetches the tiles; they are counted when the map is idle
+        return;
+      }
       const url = layerUrl(def);
       if (url === st.url) {
         updateNote(id);
@@ -705,13 +738,8 @@
     }
 
     function setLayerData(id, data) {
-      if (id === "hazards") {
-        map.getSource("hazards").setData(data);
-        map.getSource("hazard-points").setData(centrePoints(data));
-        container.dataset.hazardsShown = String(data.features.length);
-      } else {
-        map.getSource(id).setData(data);
-      }
+      if (id === "hazards") container.dataset.hazardsShown = String(data.features.length);
+      map.getSource(id).setData(data);
     }
 
     function scheduleRefresh() {
@@ -814,7 +842,10 @@
         filterCount.hidden = active === 0;
         filterCount.textContent = String(active);
       }
-      if (loaded) refreshAll();
+      if (loaded) {
+        applyHazardFilters();
+        refreshAll();
+      }
     }
     for (const select of selects) {
       select.addEventListener("change", () => {
@@ -850,6 +881,16 @@
       if (!loaded) return; // before "load": the first fetch comes from there
       scheduleRefresh();
       markCountry();
+    });
+    map.on("idle", countTiledHazards);
+    map.on("error", (event) => {
+      if (!TILED || event.sourceId !== "hazards") return;
+      state.hazards.failed = true;
+      updateNote("hazards");
+      updateStatus();
+    });
+    map.on("sourcedata", (event) => {
+      if (TILED && event.sourceId === "hazards" && event.isSourceLoaded) state.hazards.failed = false;
     });
     markReadiness(map, container, () => loaded && !scheduled && inflight === 0);
 

@@ -27,34 +27,32 @@ from safeground.interop.importers import (
     products,
 )
 from safeground.interop.importers.common import Context, Plan, RowError, Rows
+from safeground.interop.layer_registry import registry
 from safeground.interop.reader import Mapping, Table
 
-KINDS = ("hazards", "activities", "products", "devices", "places", "accidents", "eore", "organisations", "evidence")
+#: The layers' import kinds come from the layer registry (the layer a kind's files are exported as);
+#: the kinds with no layer of their own follow.
+_LAYER_KINDS = {layer.import_kind: layer for layer in registry().values() if layer.import_kind}
+_OTHER_KINDS = {
+    "eore": (_("Risk education sessions"), "eore.add_session"),
+    "organisations": (_("Organisations"), "organisations.add_organisation"),
+    "evidence": (_("Evidence"), "hazards.add_evidence"),
+}
+KINDS = (*_LAYER_KINDS, *_OTHER_KINDS)
 #: What each kind is called on the pages (the kind's key is what the CLI and the API take).
 KIND_LABELS = {
-    "hazards": _("Hazards"),
-    "activities": _("Activities"),
-    "products": _("Land release products"),
-    "devices": _("Devices"),
-    "places": _("Places"),
-    "accidents": _("Accidents"),
-    "eore": _("Risk education sessions"),
-    "organisations": _("Organisations"),
-    "evidence": _("Evidence"),
+    **{kind: layer.label for kind, layer in _LAYER_KINDS.items()},
+    **{kind: label for kind, (label, _perm) in _OTHER_KINDS.items()},
 }
 #: Every import needs this (national data management: IM officers, administrators) ...
 IMPORT_RECORDS = "interop.import_records"
-#: ... and the permission to add records of the kind it imports (API and page).
+#: ... and the permission to add records of the kind it imports (API and page): the layer's own model.
 IMPORT_PERMISSION = {
-    "hazards": "hazards.add_hazard",
-    "activities": "operations.add_activity",
-    "products": "landrelease.add_product",
-    "devices": "landrelease.add_device",
-    "places": "gazetteer.add_place",
-    "accidents": "victims.add_accident",
-    "eore": "eore.add_session",
-    "organisations": "organisations.add_organisation",
-    "evidence": "hazards.add_evidence",
+    **{
+        kind: f"{layer.depends[0]._meta.app_label}.add_{layer.depends[0]._meta.model_name}"
+        for kind, layer in _LAYER_KINDS.items()
+    },
+    **{kind: perm for kind, (_label, perm) in _OTHER_KINDS.items()},
 }
 #: The model of each kind whose rows `--repair` can change (polygons).
 REPAIRABLE = {"hazards": "hazards.Hazard", "products": "landrelease.Product"}
