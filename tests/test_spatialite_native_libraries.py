@@ -37,13 +37,19 @@ CHILD = textwrap.dedent(
     import pyproj
     import shapely
 
+    import dataclasses
+
     from safeground.interop import exporter
+    from safeground.interop.layer_registry import registry
     from safeground.quality import gpkg
     from safeground.quality.findings import Finding
 
     place = {"code": "KH-P-1", "name": "Phnom Sampov", "kind": "village", "country": "KHM", "admin_area_code": None}
     point = shapely.to_wkb(shapely.Point(103.1, 13.0))
-    exporter.READERS["places"] = lambda: ([place], np.array([point], dtype=object))  # no tables in a fresh file
+    # No tables in a fresh file: the places layer reads this one place.
+    layers = registry()
+    one_place = lambda names: ([place], np.array([point], dtype=object))  # noqa: E731
+    layers["places"] = dataclasses.replace(layers["places"], export=one_place)
     print("exported", exporter.export("gpkg", sys.argv[1], ["places"]))
     finding = Finding("invalid-geometry", "must_fix", "hazard", "KH-HAZ-1", "crossing", "fix", lon=103.1, lat=13.0)
     print("findings", gpkg.write([finding], sys.argv[2]))
