@@ -44,16 +44,6 @@ class SimplifyPreserveTopology(Func):
     function = "ST_SimplifyPreserveTopology"
 
 
-def _admin_properties(a: AdminArea) -> dict:
-    return {
-        "code": a.code,
-        "name": a.name,
-        "country": a.country,
-        "level": a.level,
-        "parent_code": a.parent.code if a.parent else None,
-    }
-
-
 def _signed_in(request) -> bool:
     """Whether the request comes from an account: a session, or a bearer token (these routes are
     public, so Ninja reads no credentials for them; a valid token sets `request.user`)."""
@@ -116,7 +106,9 @@ def list_admin_areas(request, filters: Query[AdminAreaFilters]):
 
 
 def _page_json(qs, request, filters, geom_field, precision: int) -> bytes:
-    properties = _admin_properties if qs.model is AdminArea else _place_properties
+    properties = (
+        gazetteer_queries.admin_area_properties if qs.model is AdminArea else gazetteer_queries.place_properties
+    )
     return page_json(
         qs,
         request=request,
@@ -136,16 +128,6 @@ class PlaceFilters(Schema):
     q: str | None = None
     limit: int = Field(1000, description=f"1–{PLACES_MAX_LIMIT:,}")
     offset: int = 0
-
-
-def _place_properties(p: Place) -> dict:
-    return {
-        "code": p.code,
-        "name": p.name,
-        "kind": p.kind,
-        "country": p.country,
-        "admin_area_code": p.admin_area.code if p.admin_area else None,
-    }
 
 
 @router.get("/places", response={200: FeatureCollectionOut, **GAZETTEER_ERRORS}, summary="Villages and towns (GeoJSON)")
@@ -194,7 +176,7 @@ def get_admin_area(request, country: str, level: int, code: str):
         "type": "Feature",
         "id": area.code,
         "geometry": json.loads(area._geojson),  # type: ignore[attr-defined]  # annotate()d; django-stubs loses it
-        "properties": _admin_properties(area),
+        "properties": gazetteer_queries.admin_area_properties(area),
     }
 
 

@@ -29,7 +29,7 @@ from safeground.core.geometry import (
     validate_point,
     validate_polygonal,
 )
-from safeground.gazetteer.models import AdminArea, Programme
+from safeground.gazetteer.models import AdminArea, Place, Programme
 from safeground.gazetteer.programmes import FIELDS as PROGRAMME_FIELDS
 
 
@@ -562,3 +562,25 @@ def _levels(found: Programme | None) -> dict[int, str]:
     if found is None or not found.admin_levels:
         return {level: _(name) for level, name in GENERIC_LEVELS.items()}
     return {level: _(found.level_name(level)) for level in range(1, len(found.admin_levels) + 1)}
+
+
+def admin_area_properties(a: AdminArea) -> dict:
+    """An admin area's GeoJSON properties (the API, the OGC collection and the tiles share them)."""
+    return {
+        "code": a.code,
+        "name": a.name,
+        "country": a.country,
+        "level": a.level,
+        "parent_code": a.parent.code if a.parent_id else None,
+    }
+
+
+def place_properties(p: Place) -> dict:
+    """A village's or town's GeoJSON properties (the API, the OGC collection and the tiles share them)."""
+    return {
+        "code": p.code,
+        "name": p.name,
+        "kind": p.kind,
+        "country": p.country,
+        "admin_area_code": p.admin_area.code if p.admin_area_id else None,
+    }

@@ -28,6 +28,7 @@ from django.utils.translation import gettext_lazy as _
 
 from safeground.core.errors import ValidationFailed
 from safeground.core.geojson import parse_bbox
+from safeground.gazetteer import queries as gazetteer_queries
 from safeground.gazetteer.models import AdminArea, Place
 from safeground.hazards import queries as hazard_queries
 from safeground.hazards.models import Hazard
@@ -143,16 +144,6 @@ def admin_areas(*, bbox=None, country=None, level=None, parent=None) -> QuerySet
     return qs
 
 
-def admin_properties(a: AdminArea) -> dict:
-    return {
-        "code": a.code,
-        "name": a.name,
-        "country": a.country,
-        "level": a.level,
-        "parent_code": a.parent.code if a.parent_id else None,
-    }
-
-
 def places(*, bbox=None, country=None, kind=None, admin_area=None) -> QuerySet:
     qs = Place.objects.select_related("admin_area").order_by("country", "kind", "code")
     box = parse_bbox(bbox)
@@ -165,16 +156,6 @@ def places(*, bbox=None, country=None, kind=None, admin_area=None) -> QuerySet:
     if admin_area:
         qs = qs.filter(Q(admin_area__code=admin_area) | Q(admin_area__parent__code=admin_area))
     return qs
-
-
-def place_properties(p: Place) -> dict:
-    return {
-        "code": p.code,
-        "name": p.name,
-        "kind": p.kind,
-        "country": p.country,
-        "admin_area_code": p.admin_area.code if p.admin_area_id else None,
-    }
 
 
 # ------------------------------------------------------------------------------------------------
@@ -513,7 +494,7 @@ def _layers() -> list[Layer]:
             ],
             export=layer_readers.admin_areas,
             select=admin_areas,
-            properties=admin_properties,
+            properties=gazetteer_queries.admin_area_properties,
             filters=("country", "level", "parent"),
             public=True,
             tile=Tile(
@@ -544,7 +525,7 @@ def _layers() -> list[Layer]:
             computed=frozenset({"admin_area_code"}),
             import_kind="places",
             select=places,
-            properties=place_properties,
+            properties=gazetteer_queries.place_properties,
             filters=("country", "kind", "admin_area"),
             tile=Tile(
                 _place_tile_rows,
