@@ -39,11 +39,21 @@ def _checked_save(obj, what: str, label: str) -> None:
     obj.save()
 
 
-def _organisation(acronym: str) -> Organisation:
-    found = Organisation.objects.select_for_update().filter(acronym=acronym).first()
+def _locked(model, what: str, field: str, value: str):
+    """The row of `model` whose `field` is `value`, locked for the change; refused when there is none."""
+    found = model.objects.select_for_update().filter(**{field: value}).first()
     if found is None:
-        raise ValidationFailed(f"no organisation {acronym!r}", field="acronym", reason="not found")
+        raise ValidationFailed(f"no {what} {value!r}", field=field, reason="not found")
     return found
+
+
+def _organisation(acronym: str) -> Organisation:
+    return _locked(Organisation, "organisation", "acronym", acronym)
+
+
+def _refuse_edit(obj, what: str, label: str) -> None:
+    """The single-write field checks on an edited row; its own `label` (a unique field) is taken: by itself."""
+    columns.refuse([p for p in columns.instances(type(obj), [obj], what, label) if p.field != label], single=True)
 
 
 @transaction.atomic
@@ -72,10 +82,7 @@ def edit_organisation(acronym: str, expected_version: int | None = None, **chang
             org.is_active = bool(value)
         else:
             setattr(org, name, _check_country(value) if name == "country" else str(value).strip())
-    columns.refuse(
-        [p for p in columns.instances(Organisation, [org], "organisation", "acronym") if p.field != "acronym"],
-        single=True,
-    )  # its own acronym is taken: by itself
+    _refuse_edit(org, "organisation", "acronym")
     versions.advance(org, expected_version, f"organisation {org.acronym}")
     org.save()
     return org
@@ -120,13 +127,6 @@ def _unknown(changes: dict, allowed: tuple[str, ...]) -> None:
         )
 
 
-def _locked(model, what: str, field: str, value: str):
-    found = model.objects.select_for_update().filter(**{field: value}).first()
-    if found is None:
-        raise ValidationFailed(f"no {what} {value!r}", field=field, reason="not found")
-    return found
-
-
 @transaction.atomic
 def edit_team(code: str, expected_version: int | None = None, **changes: Any) -> Team:
     """Change a team's kind or size (others unchanged); a refused change writes nothing. A team stays
@@ -136,9 +136,7 @@ def edit_team(code: str, expected_version: int | None = None, **changes: Any) ->
     team = _locked(Team, "team", "code", code)
     for name, value in changes.items():
         setattr(team, name, value)
-    columns.refuse(
-        [p for p in columns.instances(Team, [team], "team", "code") if p.field != "code"], single=True
-    )  # its own code is taken: by itself
+    _refuse_edit(team, "team", "code")
     versions.advance(team, expected_version, f"team {team.code}")
     team.save()
     return team
@@ -158,10 +156,7 @@ def edit_asset(identifier: str, expected_version: int | None = None, **changes: 
             asset.team = found
         else:
             setattr(asset, name, str(value).strip() if name == "name" else value)
-    columns.refuse(
-        [p for p in columns.instances(Asset, [asset], "asset", "identifier") if p.field != "identifier"],
-        single=True,
-    )
+    _refuse_edit(asset, "asset", "identifier")
     versions.advance(asset, expected_version, f"asset {asset.identifier}")
     asset.save()
     return asset
