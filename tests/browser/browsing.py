@@ -51,3 +51,19 @@ def full_page_screenshot(page: Page, selector: str | None, out: Path, timeout_ms
         wait_for_map(page, selector, timeout_ms)
     page.screenshot(path=str(out))
     page.set_viewport_size(viewport)
+
+
+def only_this_site(page: Page, site: str) -> list[str]:
+    """Refuse every request `page` makes to another host (offline, as a field office is); the list
+    fills with the refused URLs, for the test to assert it stays empty."""
+    refused: list[str] = []
+
+    def route(request_route):
+        if request_route.request.url.startswith(site):
+            request_route.continue_()
+        else:
+            refused.append(request_route.request.url)
+            request_route.abort()
+
+    page.route("**/*", route)
+    return refused

@@ -8,6 +8,7 @@ the next version. A screenshot (desktop size) goes to $SAFEGROUND_SCREENSHOTS/ad
 
 from __future__ import annotations
 
+from tests.browser.browsing import only_this_site
 from tests.browser.test_browser import SHOTS, TIMEOUT_MS, open_page, pytestmark, sign_in  # noqa: F401
 
 READY = "#id_geom_map[data-state=ready]"
@@ -15,16 +16,7 @@ READY = "#id_geom_map[data-state=ready]"
 
 def test_the_admin_edits_a_hazard_geometry_on_a_local_map(browser, site):
     page = open_page(browser)
-    elsewhere: list[str] = []
-
-    def only_this_site(route):
-        if route.request.url.startswith(site):
-            route.continue_()
-        else:
-            elsewhere.append(route.request.url)
-            route.abort()
-
-    page.route("**/*", only_this_site)
+    elsewhere = only_this_site(page, site)
     sign_in(page, site, "admin")
     hazards = page.request.get(f"{site}/api/v1/hazards?limit=200").json()["features"]
     code = next(f["properties"]["code"] for f in hazards if f["geometry"]["type"] == "MultiPolygon")

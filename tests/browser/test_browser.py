@@ -20,7 +20,7 @@ from django.conf import settings
 from django.utils import translation
 
 from safeground.organisations.roles import DEMO_PASSWORD
-from tests.browser.browsing import CHROMIUM, VIEWPORTS, full_page_screenshot, wait_for_map
+from tests.browser.browsing import CHROMIUM, VIEWPORTS, full_page_screenshot, only_this_site, wait_for_map
 
 pytestmark = pytest.mark.skipif(
     not Path(CHROMIUM).exists() and os.environ.get("CI") != "true",
@@ -385,16 +385,7 @@ def test_the_landing_page_for_visitors(browser, site):
 def test_api_docs_work_offline(browser, site):
     """Swagger UI from static/vendor/: with every request off this site refused, the docs still render."""
     page = open_page(browser)
-    refused: list[str] = []
-
-    def only_this_site(route):
-        if route.request.url.startswith(site):
-            route.continue_()
-        else:
-            refused.append(route.request.url)
-            route.abort()
-
-    page.route("**/*", only_this_site)
+    refused = only_this_site(page, site)
     sign_in(page, site, "im-officer")
     page.goto(f"{site}/api/v1/docs")
     page.wait_for_selector(".swagger-ui .info .title", timeout=TIMEOUT_MS)
