@@ -50,14 +50,6 @@ def kind_of(value: str) -> str:
     raise ValueError(f"SAFEGROUND_BASEMAP {value!r}: give a .pmtiles file, an XYZ URL or a style URL")
 
 
-def origin(value: str) -> str:
-    """The scheme and host of an online basemap, for the Content-Security-Policy ('' for none or a file)."""
-    if kind_of(value) in ("xyz", "style"):
-        parsed = urlparse(value)
-        return f"{parsed.scheme}://{parsed.netloc}"
-    return ""
-
-
 def config() -> dict:
     """What the maps need to draw the basemap: {kind, url, name} (kind '' when there is none, or when
     the setting is wrong: the check below says so at start-up, and the maps go on without it)."""

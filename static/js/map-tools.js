@@ -108,21 +108,10 @@
 
   /** The loading sign: shown while the map fetches tiles or data, until it is idle. */
   function loadingSign(map) {
-    const sign = el("div", { class: "map-loading", role: "status", "aria-live": "polite", text: L.loading || "Loading…" });
+    const sign = el("div", { class: "map-loading is-on", role: "status", "aria-live": "polite", text: L.loading || "Loading…" });
     map.getContainer().appendChild(sign);
-    const show = () => sign.classList.add("is-on");
-    const hide = () => {
-      if (map.loaded()) sign.classList.remove("is-on");
-    };
-    show();
-    map.on("dataloading", show);
-    map.on("sourcedataloading", show);
+    map.on("dataloading", () => sign.classList.add("is-on")); // sources and tiles alike
     map.on("idle", () => sign.classList.remove("is-on"));
-    map.on("data", hide);
-    map.getContainer().dataset.loading = "";
-    map.on("idle", () => (map.getContainer().dataset.loaded = "1"));
-    // A page script that fetches its own data (GeoJSON) marks it too.
-    map.sgLoading = (on) => sign.classList.toggle("is-on", !!on);
   }
 
   function readout(map) {
