@@ -3,7 +3,7 @@
 The maps need no basemap: the gazetteer (boundaries, villages, towns, their names) is drawn offline.
 A programme may add one, set by one environment variable:
 
-- a **local PMTiles file** (`/srv/basemap/cambodia.pmtiles`, raster or vector tiles): served from this
+- a **local PMTiles file** (`/srv/basemap/national.pmtiles`, raster or vector tiles): served from this
   site at `/basemap.pmtiles` with HTTP range requests, read in the browser by the `pmtiles` library
   (vendored), so it works with no internet;
 - an **online XYZ raster** URL with `{z}/{x}/{y}` (e.g. a national mapping agency's tiles);
