@@ -571,7 +571,7 @@ def admin_area_properties(a: AdminArea) -> dict:
         "name": a.name,
         "country": a.country,
         "level": a.level,
-        "parent_code": a.parent.code if a.parent_id else None,
+        "parent_code": a.parent.code if a.parent is not None else None,
     }
 
 
@@ -582,5 +582,5 @@ def place_properties(p: Place) -> dict:
         "name": p.name,
         "kind": p.kind,
         "country": p.country,
-        "admin_area_code": p.admin_area.code if p.admin_area_id else None,
+        "admin_area_code": p.admin_area.code if p.admin_area is not None else None,
     }
