@@ -27,6 +27,17 @@ def django_db_setup(django_db_setup, django_db_blocker):
 
 
 @pytest.fixture(autouse=True)
+def _default_language():
+    """Each test starts in the default language: a request leaves the language it chose active in the
+    thread (LocaleMiddleware), and a later test's command would otherwise print in it."""
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
+
+
+@pytest.fixture(autouse=True)
 def _fresh_gazetteer_caches():
     from safeground.gazetteer.queries import clear_caches
 

@@ -275,7 +275,7 @@ def _layers() -> list[Layer]:
             "MultiPolygon",
             "remaining_geom",
             "landrelease.view_hazardledger",
-            (HazardLedger, Hazard),
+            (HazardLedger, Hazard, Organisation),
             fields=[
                 ("hazard_code", "str"),
                 ("hazard_class", "str"),
@@ -297,6 +297,7 @@ def _layers() -> list[Layer]:
                     "status": "hazard__status",
                     "remaining_m2": "remaining_m2",
                     "estimated_m2": "estimated_m2",
+                    "reporting_organisation": "hazard__reporting_organisation__acronym",  # the map's filter
                 },
                 index=("remaining_geom",),
             ),
@@ -355,7 +356,7 @@ def _layers() -> list[Layer]:
             "Point",
             "point",
             "landrelease.view_device",
-            (Device, Product, OrdnanceModel),
+            (Device, Product, OrdnanceModel, Hazard, Activity, Organisation),
             fields=[
                 ("code", "str"),
                 ("category", "str"),
@@ -388,6 +389,9 @@ def _layers() -> list[Layer]:
                     "condition": "condition",
                     "count": "count",
                     "product_code": "product__code",
+                    "hazard_code": "product__hazard__code",
+                    "activity_code": "product__activity__code",
+                    "organisation": "product__activity__organisation__acronym",
                     "found_on": "found_on",
                 },
                 index=("point",),
@@ -513,7 +517,7 @@ def _layers() -> list[Layer]:
             "Point",
             "point",
             "gazetteer.view_place",
-            (Place,),
+            (Place, AdminArea),
             fields=[
                 ("code", "str"),
                 ("name", "str"),
@@ -530,7 +534,13 @@ def _layers() -> list[Layer]:
             tile=Tile(
                 _place_tile_rows,
                 "point",
-                {"code": "code", "name": "name", "kind": "kind", "country": "country"},
+                {
+                    "code": "code",
+                    "name": "name",
+                    "kind": "kind",
+                    "country": "country",
+                    "admin_area_code": "admin_area__code",
+                },
                 index=("point",),
             ),
             minzoom=min(PLACE_MINZOOM.values()),

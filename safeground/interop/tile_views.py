@@ -8,7 +8,8 @@ Caching (docs/decisions/0026): each tile's ETag is made of the change tokens of 
 layer reads (`core.table_versions`, replaced after every committed write), so a tile is never
 served stale: `Cache-Control: private, no-cache` makes the browser ask every time, and a tile
 whose tables did not change since answers `304 Not Modified` without being made again. The bytes
-are also kept in the `tiles` cache under the same key (a new write makes a new key).
+are also kept in the `tiles` cache under the same key (a new write makes a new key). Which layers a
+session may see is remembered between writes to the tables that decide it (`tile_access.py`).
 """
 
 from __future__ import annotations
@@ -24,11 +25,11 @@ from ninja.errors import HttpError
 from safeground.core import table_versions
 from safeground.core.access import _bearer_user, page
 from safeground.gazetteer import queries as gazetteer_queries
-from safeground.interop import tiles
+from safeground.interop import tile_access, tiles
 from safeground.interop.layer_registry import Layer, tile_layers
 
 #: Bumped when the tiles' content changes shape (a new property, another encoding): old ETags miss.
-TILE_FORMAT = 1
+TILE_FORMAT = 2
 #: Tiles larger than this are made again rather than kept in the cache.
 CACHE_MAX_BYTES = 1024 * 1024
 NO_STORE_HEADERS = {"Cache-Control": "private, no-cache", "Vary": "Cookie, Authorization"}
@@ -64,23 +65,33 @@ def _layer(request: HttpRequest, key: str) -> Layer | JsonResponse:
     return _error(f"this layer needs the permission {found.permission}", 403)
 
 
-def etag(layer: Layer, z: int, x: int, y: int) -> str:
-    versions = table_versions.tokens(layer.tables)
-    key = "|".join([str(TILE_FORMAT), layer.key, *(f"{t}={v}" for t, v in sorted(versions.items())), f"{z}/{x}/{y}"])
+def etag(layer: Layer, z: int, x: int, y: int, versions: dict[str, str] | None = None) -> str:
+    """The tile's ETag: the tokens of the layer's own tables (`versions` may hold more: ignored)."""
+    if versions is None:
+        versions = table_versions.tokens(layer.tables)
+    mine = [f"{t}={versions[t]}" for t in layer.tables]
+    key = "|".join([str(TILE_FORMAT), layer.key, *mine, f"{z}/{x}/{y}"])
     return '"' + hashlib.sha1(key.encode(), usedforsecurity=False).hexdigest() + '"'
 
 
 @page(public=True)  # the layer decides: see _layer
 @require_GET
 def tile(request: HttpRequest, layer: str, z: str, x: str, y: str) -> HttpResponse:
-    found = _layer(request, layer)
-    if isinstance(found, JsonResponse):
-        return found
+    known = tile_layers().get(layer)
+    versions = tile_access.tokens(known.tables) if known is not None else {}
+    if known is None or not (known.public or known.key in (tile_access.remembered(request, versions) or ())):
+        found = _layer(request, layer)
+        if isinstance(found, JsonResponse):
+            return found
+        allowed = {key for key, each in tile_layers().items() if each.allows(request.user)}
+        tile_access.remember(request, versions, allowed)
+    else:
+        found = known
     try:
         zi, xi, yi = tiles.parse(z, x, y)
     except tiles.TileError as exc:
         return _error(str(exc), exc.status)
-    tag = etag(found, zi, xi, yi)
+    tag = etag(found, zi, xi, yi, versions)
     if tag in [t.strip() for t in request.headers.get("If-None-Match", "").split(",")]:
         response = HttpResponse(status=304)
     else:
@@ -93,6 +104,33 @@ def tile(request: HttpRequest, layer: str, z: str, x: str, y: str) -> HttpRespon
         response = HttpResponse(body, content_type=tiles.MEDIA_TYPE)
     response["ETag"] = tag
     return _headers(response)
+
+
+def tile_template(key: str) -> str:
+    """The layer's tile URL with `{z}/{x}/{y}` placeholders (a path: the TileJSON makes it absolute)."""
+    return reverse("tile", args=[key, 0, 0, 0]).replace(*_PLACEHOLDERS)
+
+
+_PLACEHOLDERS = ("/0/0/0.mvt", "/{z}/{x}/{y}.mvt")
+
+
+def tile_bounds() -> list[float]:
+    """Where tiles may hold anything: the box around every country in the gazetteer (or the world)."""
+    boxes = [c["bbox"] for c in gazetteer_queries.map_countries()] or [[-180.0, -85.0511, 180.0, 85.0511]]
+    bounds = [min(b[0] for b in boxes), min(b[1] for b in boxes), max(b[2] for b in boxes), max(b[3] for b in boxes)]
+    return [round(v, 6) for v in bounds]
+
+
+def map_source(layer: Layer) -> dict:
+    """What a MapLibre vector source needs of the TileJSON, for a page to embed it: the map then asks
+    for its tiles at once instead of fetching the TileJSON first (one round trip per layer less)."""
+    assert layer.tile is not None
+    return {
+        "tiles": [tile_template(layer.key)],
+        "minzoom": layer.minzoom,
+        "maxzoom": layer.tile.maxzoom,
+        "bounds": tile_bounds(),
+    }
 
 
 def _field_type(layer: Layer, path: str) -> str:
@@ -114,11 +152,8 @@ def tilejson(request: HttpRequest, layer: str) -> HttpResponse:
         return found
     spec = found.tile
     assert spec is not None
-    template = request.build_absolute_uri(reverse("tile", args=[found.key, 0, 0, 0])).replace(
-        "/0/0/0.mvt", "/{z}/{x}/{y}.mvt"
-    )
-    boxes = [c["bbox"] for c in gazetteer_queries.map_countries()] or [[-180.0, -85.0511, 180.0, 85.0511]]
-    bounds = [min(b[0] for b in boxes), min(b[1] for b in boxes), max(b[2] for b in boxes), max(b[3] for b in boxes)]
+    template = request.build_absolute_uri(reverse("tile", args=[found.key, 0, 0, 0])).replace(*_PLACEHOLDERS)
+    bounds = tile_bounds()
     if spec.cluster_below is not None:
         fields = {"cx": "Number", "cy": "Number", "devices": "Number", "items": "Number"}
         fields.update({name: _field_type(found, path) for name, path in spec.props.items()})
@@ -133,7 +168,7 @@ def tilejson(request: HttpRequest, layer: str) -> HttpResponse:
         "tiles": [template],
         "minzoom": found.minzoom,
         "maxzoom": spec.maxzoom,
-        "bounds": [round(v, 6) for v in bounds],
+        "bounds": bounds,
         "vector_layers": [
             {
                 "id": found.key,

@@ -2,13 +2,15 @@
 
 `portal.views.home` passes `overview_layers()`, `filter_options()` and `popup_labels()` to static/js/map.js in
 its JSON config, so every label the map shows is translated here, on the server, and the template's
-layer panel and the script read the same list. The hazards come as vector tiles (`tiles`: their
-TileJSON, decision 0026); every other layer is fetched as bbox-limited GeoJSON for the visible
-extent, only while it is switched on and within its zoom range (docs/decisions/0011).
+layer panel and the script read the same list. Every layer with tiles in the layer registry is drawn
+from them (`tiles`: its TileJSON, decision 0026), its filters applied in the browser to the tiles'
+properties (`filterProps`). Accidents have no tiles: they are fetched as bbox-limited GeoJSON from the
+API for the visible extent, only while switched on and within their zoom range (decision 0011).
 
 The remaining (not yet released) ground of each hazard lives in the stored ledger
 (`HazardLedger.remaining_geom`); the API serves it one hazard at a time, so `remaining_areas` lists it
-for a bbox, with the same paging and `numberMatched` as the API's FeatureCollections.
+for a bbox, with the same paging and `numberMatched` as the API's FeatureCollections (for scripts;
+the map reads its tiles).
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ from safeground.core.geojson import page as geojson_page
 from safeground.core.geometry import GeometryError
 from safeground.hazards.models import Hazard
 from safeground.interop.layer_registry import ADMIN_MINZOOM, PLACE_MINZOOM, REMAINING_MIN_M2, registry
+from safeground.interop.tile_views import map_source
 from safeground.landrelease.ledger import queries as ledger_queries
 from safeground.landrelease.models import Device, Product
 from safeground.operations.models import Activity
@@ -35,7 +38,8 @@ REMAINING_DEFAULT_LIMIT = 2000
 
 # Zoom ranges come from the layer registry (interop/layer_registry.py). Hazards and provinces are drawn
 # at every scale; the rest would be unreadable specks (or thousands of exact device locations) when
-# zoomed out. Devices' exact locations (this GeoJSON) start where their tiles stop clustering them.
+# zoomed out. Devices are drawn as clusters from their minzoom, and at their exact locations where
+# their tiles stop clustering them.
 ZOOM = {
     "accidents": registry()["accidents"].minzoom,
     "districts": ADMIN_MINZOOM[2],
@@ -44,7 +48,7 @@ ZOOM = {
     "activities": registry()["activities"].minzoom,
     "villages": PLACE_MINZOOM["village"],
     "communes": ADMIN_MINZOOM[3],
-    "devices": registry()["devices"].tile.cluster_below,  # type: ignore[union-attr]
+    "devices": registry()["devices"].minzoom,
 }
 #: The registry layer each of the map's layers shows (its permission decides who gets it).
 SOURCES = {
@@ -77,6 +81,19 @@ SIMPLIFY = {"provinces": 0.002, "districts": 0.0005, "communes": 0.0001}
 FILTERS = ("status", "hazard_class", "outcome", "organisation")
 
 
+def _tiled(layer_id: str, **filter_props: str) -> dict:
+    """How the map draws a layer from vector tiles: its TileJSON (and what the map needs of it, embedded),
+    the tiles' source layer, and which tile property each of the panel's filters compares (the filters
+    are applied in the browser)."""
+    source = SOURCES[layer_id]
+    return {
+        "tiles": reverse("tilejson", args=[source]),
+        "tileSource": map_source(registry()[source]),  # the TileJSON's essentials, embedded
+        "source": source,
+        "filterProps": filter_props,
+    }
+
+
 def _detail_url(name: str, fallback: str) -> str:
     """A record page's URL with the code placeholder; the literal path until that page's app adds its URL."""
     try:
@@ -105,8 +122,7 @@ def overview_layers(api: str, user=None) -> list[dict]:
             "id": "hazards",
             "label": _("Hazards"),
             "url": f"{api}/hazards",
-            # Drawn from vector tiles (TileJSON); `url` stays for scripts that read the config.
-            "tiles": reverse("tilejson", args=["hazards"]),
+            **_tiled("hazards", status="status", hazard_class="hazard_class", organisation="reporting_organisation"),
             "params": {},
             "filters": ["status", "hazard_class", "organisation"],
             "minzoom": 0,
@@ -123,6 +139,7 @@ def overview_layers(api: str, user=None) -> list[dict]:
             "id": "remaining",
             "label": _("Remaining area (ledger)"),
             "url": reverse("map-remaining"),
+            **_tiled("remaining", status="status", hazard_class="hazard_class", organisation="reporting_organisation"),
             "params": {},
             "filters": ["status", "hazard_class", "organisation"],
             "minzoom": ZOOM["remaining"],
@@ -134,6 +151,7 @@ def overview_layers(api: str, user=None) -> list[dict]:
             "id": "products",
             "label": _("Land release products"),
             "url": f"{api}/products",
+            **_tiled("products", outcome="outcome", organisation="organisation"),
             "params": {},
             "filters": ["outcome", "organisation"],
             "minzoom": ZOOM["products"],
@@ -145,6 +163,7 @@ def overview_layers(api: str, user=None) -> list[dict]:
             "id": "activities",
             "label": _("Activities"),
             "url": f"{api}/activities",
+            **_tiled("activities", organisation="organisation"),
             "params": {},
             "filters": ["organisation"],
             "minzoom": ZOOM["activities"],
@@ -156,6 +175,9 @@ def overview_layers(api: str, user=None) -> list[dict]:
             "id": "devices",
             "label": _("Devices found"),
             "url": f"{api}/devices",
+            **_tiled("devices", organisation="organisation"),
+            # Below this zoom the tiles hold clusters (how many devices and items per grid cell).
+            "exactFrom": registry()["devices"].tile.cluster_below,  # type: ignore[union-attr]
             "params": {},
             "filters": ["organisation"],
             "minzoom": ZOOM["devices"],
@@ -179,6 +201,7 @@ def overview_layers(api: str, user=None) -> list[dict]:
             "id": "villages",
             "label": _("Villages"),
             "url": f"{api}/places",
+            **_tiled("villages"),
             "params": {"kind": "village"},
             "filters": [],
             "minzoom": ZOOM["villages"],
@@ -188,6 +211,7 @@ def overview_layers(api: str, user=None) -> list[dict]:
         },
         {
             "id": "provinces",
+            **_tiled("provinces"),
             "admin_level": 1,  # the map names it as the country in view does (map.js)
             "label": _("Provinces"),
             "url": f"{api}/admin-areas",
@@ -200,6 +224,7 @@ def overview_layers(api: str, user=None) -> list[dict]:
         },
         {
             "id": "districts",
+            **_tiled("districts"),
             "admin_level": 2,  # the map names it as the country in view does (map.js)
             "label": _("Districts"),
             "url": f"{api}/admin-areas",
@@ -212,6 +237,7 @@ def overview_layers(api: str, user=None) -> list[dict]:
         },
         {
             "id": "communes",
+            **_tiled("communes"),
             "admin_level": 3,  # the map names it as the country in view does (map.js)
             "label": _("Communes"),
             "url": f"{api}/admin-areas",
@@ -263,6 +289,7 @@ def popup_labels() -> dict:
             "remaining": _("Remaining area"),
             "activity": _("Activity"),
             "device": _("Device found"),
+            "deviceCluster": _("Devices found"),
             "accident": _("Accident"),
             "village": _("Village"),
             "admin1": _("Province"),
@@ -294,6 +321,8 @@ def popup_labels() -> dict:
         "openActivity": _("Open activity page"),
         "alsoHere": _("Also here"),
         "zoomIn": _("zoom in to see"),
+        "records": _("Records"),
+        "zoomInForDevices": _("Zoom in to see each device."),
         "limited": _("%(layer)s: %(shown)s of %(total)s shown, zoom in")
         % {
             "layer": "{layer}",

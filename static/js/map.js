@@ -1,10 +1,11 @@
 /* SafeGround maps (MapLibre GL JS, vendored in static/vendor/maplibre-gl/).
  *
- * No external basemap: a plain background, province outlines from the API and the hazards.
+ * No external basemap unless one is configured (map-basemap.js): a plain background, boundaries and records.
  * Two maps use this file:
  *   [data-map="overview"]  home page; config in <script id="map-config" type="application/json">;
- *                          hazards come as vector tiles (/tiles/hazards/…); the other layers are
- *                          fetched as GeoJSON for the visible bbox on every `moveend`.
+ *                          every layer with vector tiles (/tiles/{layer}/…, its `tiles` TileJSON) is
+ *                          drawn from them; the others (accidents) are fetched as GeoJSON for the
+ *                          visible bbox on every `moveend`.
  *   [data-map="hazard"]    hazard page; its features are embedded in <script id="hazard-map-data">.
  * Colours come from CSS custom properties in static/css/safeground.css (the legend uses them too).
  */
@@ -310,7 +311,10 @@
     const countries = Object.fromEntries(cfg.countries.map((c) => [c.code, c]));
     const defs = Object.fromEntries(cfg.layers.map((layer) => [layer.id, layer]));
     const minzoomOf = (id) => (defs[id] ? defs[id].minzoom : 24); // a layer the account may not see: never
-    const TILED = Boolean(defs.hazards && defs.hazards.tiles);
+    const isTiled = (id) => Boolean(defs[id] && defs[id].tiles);
+    // The MapLibre source of a panel layer: its tiles' layer (shared: the boundaries' three levels), or its own GeoJSON.
+    const sourceOf = (id) => (isTiled(id) ? { source: defs[id].source, "source-layer": defs[id].source } : { source: id });
+    const TILED = isTiled("hazards");
     const SOURCE_LAYER = TILED ? { "source-layer": "hazards" } : {};
     const IS_DOT = ["==", ["get", "dot"], true];
     const IS_SPOT = ["all", IS_POINT, ["!=", ["get", "dot"], true]];
@@ -348,7 +352,7 @@
       remaining: ["remaining-hatch", "remaining-line"],
       products: ["products-fill", "products-line"],
       activities: ["activities"],
-      devices: ["devices"],
+      devices: ["devices", "device-clusters"],
       accidents: ["accidents"],
       villages: ["villages"],
       provinces: ["provinces-line"],
@@ -360,6 +364,7 @@
     // Click priority: the smallest things first (a device lies inside a product inside a hazard).
     const CLICKABLE = [
       ["devices", "device"],
+      ["device-clusters", "deviceCluster"],
       ["accidents", "accident"],
       ["activities", "activity"],
       ["villages", "village"],
@@ -379,19 +384,33 @@
       for (const [type, colour] of Object.entries(O.activity)) {
         map.addImage(`act-${type}`, diamondImage(colour), { pixelRatio: 2 });
       }
-      for (const id of ["provinces", "districts", "communes", "remaining", "products"]) {
-        map.addSource(id, { type: "geojson", data: EMPTY });
+      // Vector tiles (/tiles/{layer}/{z}/{x}/{y}.mvt, decision 0026), one source per registry layer:
+      // hazards hold polygons, point hazards and, zoomed out, the polygons' centre dots (`dot: true`);
+      // devices are clusters below `exactFrom`; the boundaries' levels share one source.
+      // A panel layer without tiles (accidents, or every layer if tiles are off) is a GeoJSON source.
+      for (const id of Object.keys(DRAWN)) {
+        const { source } = sourceOf(id);
+        if (map.getSource(source)) continue;
+        if (isTiled(id)) map.addSource(source, vectorSource(defs[id]));
+        else map.addSource(source, { type: "geojson", data: EMPTY });
       }
-      // Hazards come as vector tiles (/tiles/hazards/{z}/{x}/{y}.mvt, decision 0026): polygons, point
-      // hazards, and the centre dots of the polygons when zoomed out (`dot: true`).
-      if (TILED) map.addSource("hazards", { type: "vector", url: defs.hazards.tiles, promoteId: "code" });
-      else map.addSource("hazards", { type: "geojson", data: EMPTY });
-      for (const id of ["villages", "activities", "devices", "accidents"]) {
-        map.addSource(id, { type: "geojson", data: EMPTY });
+      // The TileJSON's essentials come embedded in the page (`tileSource`): no round trip before the tiles.
+      function vectorSource(def) {
+        const embedded = def.tileSource;
+        if (!embedded) return { type: "vector", url: def.tiles, promoteId: "code" };
+        const tiles = embedded.tiles.map((path) => new URL(path, window.location.href).href.replace(/%7B/g, "{").replace(/%7D/g, "}"));
+        return { type: "vector", ...embedded, tiles, promoteId: "code" };
       }
+      const LEVEL = (level) => ["==", ["get", "level"], level];
 
       // Land, then boundaries (communes under districts under provinces).
-      map.addLayer({ id: "provinces-fill", type: "fill", source: "provinces", paint: { "fill-color": C.provinceFill } });
+      map.addLayer({
+        id: "provinces-fill",
+        type: "fill",
+        ...sourceOf("provinces"),
+        filter: LEVEL(1),
+        paint: { "fill-color": C.provinceFill },
+      });
       for (const [id, level, width, dash] of [
         ["communes", 3, [11, 0.5, 16, 1.2], [2, 2]],
         ["districts", 2, [8, 0.6, 14, 1.5], [4, 2]],
@@ -400,15 +419,17 @@
         map.addLayer({
           id: `${id}-fill`,
           type: "fill",
-          source: id,
+          ...sourceOf(id),
           minzoom: minzoomOf(id),
+          filter: LEVEL(level),
           paint: { "fill-color": "#000000", "fill-opacity": 0 },
         });
         map.addLayer({
           id: `${id}-line`,
           type: "line",
-          source: id,
+          ...sourceOf(id),
           minzoom: minzoomOf(id),
+          filter: LEVEL(level),
           layout: { "line-join": "round" },
           paint: {
             "line-color": O.admin[level],
@@ -420,7 +441,8 @@
       map.addLayer({
         id: "provinces-line",
         type: "line",
-        source: "provinces",
+        ...sourceOf("provinces"),
+        filter: LEVEL(1),
         layout: { "line-join": "round" },
         paint: { "line-color": O.admin[1], "line-width": ["interpolate", ["linear"], ["zoom"], 5, 0.6, 10, 1.6] },
       });
@@ -506,7 +528,7 @@
       map.addLayer({
         id: "products-fill",
         type: "fill",
-        source: "products",
+        ...sourceOf("products"),
         minzoom: minzoomOf("products"),
         paint: {
           "fill-color": matchColour("outcome", O.lr, C.productFill),
@@ -516,7 +538,7 @@
       map.addLayer({
         id: "products-line",
         type: "line",
-        source: "products",
+        ...sourceOf("products"),
         minzoom: minzoomOf("products"),
         layout: { "line-join": "round" },
         paint: { "line-color": matchColour("outcome", O.lrLine, C.product), "line-width": 1.1 },
@@ -525,14 +547,14 @@
       map.addLayer({
         id: "remaining-hatch",
         type: "fill",
-        source: "remaining",
+        ...sourceOf("remaining"),
         minzoom: minzoomOf("remaining"),
         paint: { "fill-pattern": "hatch-remaining" },
       });
       map.addLayer({
         id: "remaining-line",
         type: "line",
-        source: "remaining",
+        ...sourceOf("remaining"),
         minzoom: minzoomOf("remaining"),
         layout: { "line-join": "round" },
         paint: { "line-color": O.lr.remaining, "line-width": 1.4 },
@@ -542,8 +564,9 @@
       map.addLayer({
         id: "villages",
         type: "circle",
-        source: "villages",
+        ...sourceOf("villages"),
         minzoom: minzoomOf("villages"),
+        filter: ["==", ["get", "kind"], "village"],
         paint: {
           "circle-color": O.village,
           "circle-radius": ["interpolate", ["linear"], ["zoom"], 10, 2.2, 15, 4.5],
@@ -554,7 +577,7 @@
       map.addLayer({
         id: "activities",
         type: "symbol",
-        source: "activities",
+        ...sourceOf("activities"),
         minzoom: minzoomOf("activities"),
         layout: {
           "icon-image": ["concat", "act-", ["get", "activity_type"]],
@@ -566,8 +589,9 @@
       map.addLayer({
         id: "devices",
         type: "circle",
-        source: "devices",
-        minzoom: minzoomOf("devices"),
+        ...sourceOf("devices"),
+        minzoom: (defs.devices && defs.devices.exactFrom) || minzoomOf("devices"),
+        filter: ["!", ["has", "devices"]],
         paint: {
           "circle-color": matchColour("category", O.device, O.device.other),
           "circle-radius": ["interpolate", ["linear"], ["zoom"], 12, 3, 17, 6],
@@ -575,12 +599,31 @@
           "circle-stroke-width": ["interpolate", ["linear"], ["zoom"], 12, 0.8, 17, 1.5],
         },
       });
+      // Zoomed out, devices come as clusters (one per grid cell): a grey disc sized by the items found.
+      if (isTiled("devices")) {
+        map.addLayer({
+          id: "device-clusters",
+          type: "circle",
+          ...sourceOf("devices"),
+          minzoom: minzoomOf("devices"),
+          maxzoom: defs.devices.exactFrom || 24,
+          filter: ["has", "devices"],
+          paint: {
+            "circle-color": O.device.other,
+            "circle-opacity": 0.35,
+            "circle-radius": ["interpolate", ["linear"], ["get", "items"], 1, 2, 100, 4, 10000, 9],
+            "circle-stroke-color": O.device.other,
+            "circle-stroke-opacity": 0.6,
+            "circle-stroke-width": 0.8,
+          },
+        });
+      }
       // Accidents: a dark red ring, larger where more people were killed or injured (reported counts).
       const PEOPLE = ["min", 6, ["+", ["coalesce", ["get", "reported_killed"], 0], ["coalesce", ["get", "reported_injured"], 0]]];
       map.addLayer({
         id: "accidents",
         type: "circle",
-        source: "accidents",
+        ...sourceOf("accidents"),
         minzoom: minzoomOf("accidents"),
         paint: {
           "circle-color": "#ffffff",
@@ -589,39 +632,43 @@
           "circle-stroke-width": 2.5,
         },
       });
-      for (const id of Object.keys(DRAWN)) applyVisibility(id);
-      for (const id of DRAWN.hazards) BASE_FILTERS[id] = map.getFilter(id) || null;
-      applyHazardFilters();
+      for (const id of Object.keys(DRAWN)) {
+        applyVisibility(id);
+        for (const layer of DRAWN[id]) if (map.getLayer(layer)) BASE_FILTERS[layer] = map.getFilter(layer) || null;
+      }
+      applyTileFilters();
     }
 
-    /** The panel's hazard filters, applied in the browser to the tiled hazards (status, class, organisation). */
+    /** The panel's filters, applied in the browser to the tiled layers' properties (`filterProps`). */
     const BASE_FILTERS = {};
-    function applyHazardFilters() {
-      if (!TILED) return;
-      const conditions = [
-        ["status", "status"],
-        ["hazard_class", "hazard_class"],
-        ["organisation", "reporting_organisation"],
-      ]
-        .filter(([key]) => filters[key])
-        .map(([key, property]) => ["==", ["get", property], filters[key]]);
-      for (const id of DRAWN.hazards) {
-        if (!map.getLayer(id)) continue;
-        const parts = [BASE_FILTERS[id], ...conditions].filter(Boolean);
-        map.setFilter(id, parts.length ? ["all", ...parts] : null);
+    function applyTileFilters() {
+      for (const id of Object.keys(DRAWN)) {
+        if (!isTiled(id)) continue;
+        const conditions = Object.entries(defs[id].filterProps || {})
+          .filter(([key]) => filters[key])
+          .map(([key, property]) => ["==", ["get", property], filters[key]]);
+        for (const layer of DRAWN[id]) {
+          if (!map.getLayer(layer)) continue;
+          // A cluster has no organisation: with that filter on, the clusters are hidden rather than miscounted.
+          const parts = [BASE_FILTERS[layer], ...conditions].filter(Boolean);
+          map.setFilter(layer, parts.length ? ["all", ...parts] : null);
+        }
       }
     }
 
-    /** Hazards in view, counted from what is drawn (every hazard in view is drawn: tiles have no limit). */
-    function countTiledHazards() {
-      if (!TILED || !loaded) return;
-      const st = state.hazards;
-      if (!isActive("hazards")) return;
-      const layers = DRAWN.hazards.filter((id) => map.getLayer(id));
-      const codes = new Set(map.queryRenderedFeatures({ layers }).map((f) => f.properties.code));
-      st.shown = st.total = codes.size;
-      container.dataset.hazardsShown = String(codes.size);
-      updateNote("hazards");
+    /** Records in view per tiled layer, counted from what is drawn (tiles have no limit: every one in view is). */
+    function countTiled() {
+      if (!loaded) return;
+      for (const id of Object.keys(DRAWN)) {
+        if (!isTiled(id) || !enabled[id] || !isActive(id)) continue;
+        const st = state[id];
+        const layers = DRAWN[id].filter((layer) => map.getLayer(layer));
+        const drawn = map.queryRenderedFeatures({ layers });
+        const codes = new Set(drawn.map((f) => f.properties.code ?? `${f.properties.cx}/${f.properties.cy}`));
+        st.shown = st.total = codes.size;
+        if (id === "hazards") container.dataset.hazardsShown = String(codes.size);
+        updateNote(id);
+      }
       updateStatus();
     }
 
@@ -843,7 +890,7 @@
         filterCount.textContent = String(active);
       }
       if (loaded) {
-        applyHazardFilters();
+        applyTileFilters();
         refreshAll();
       }
     }
@@ -882,15 +929,21 @@
       scheduleRefresh();
       markCountry();
     });
-    map.on("idle", countTiledHazards);
+    map.on("idle", countTiled);
+    // A tile that failed marks every panel layer drawn from its source; a later load clears the mark.
+    const layersOfSource = (source) => Object.keys(DRAWN).filter((id) => isTiled(id) && defs[id].source === source);
     map.on("error", (event) => {
-      if (!TILED || event.sourceId !== "hazards") return;
-      state.hazards.failed = true;
-      updateNote("hazards");
+      const ids = layersOfSource(event.sourceId);
+      if (!ids.length) return;
+      for (const id of ids) {
+        state[id].failed = true;
+        updateNote(id);
+      }
       updateStatus();
     });
     map.on("sourcedata", (event) => {
-      if (TILED && event.sourceId === "hazards" && event.isSourceLoaded) state.hazards.failed = false;
+      if (!event.isSourceLoaded) return;
+      for (const id of layersOfSource(event.sourceId)) state[id].failed = false;
     });
     markReadiness(map, container, () => loaded && !scheduled && inflight === 0);
 
@@ -936,7 +989,7 @@
       const records = [];
       for (const hit of map.queryRenderedFeatures(box, { layers })) {
         const kind = kindOf[hit.layer.id];
-        const key = `${kind}:${hit.properties.code}`;
+        const key = `${kind}:${hit.properties.code ?? `${hit.properties.cx}/${hit.properties.cy}`}`;
         if (seen.has(key)) continue;
         seen.add(key);
         records.push({ kind, p: hit.properties, rank: layers.indexOf(hit.layer.id) });
@@ -1023,6 +1076,10 @@
         if (p.product_code) row(labels.product, codeLink("product", p.product_code));
         if (p.hazard_code) row(labels.hazard, codeLink("hazard", p.hazard_code));
         if (p.activity_code) row(labels.activity, codeLink("activity", p.activity_code));
+      } else if (kind === "deviceCluster") {
+        row(labels.items, integer.format(Number(p.items)));
+        row(labels.records, integer.format(Number(p.devices)));
+        rows.push(el("dd", { class: "hz-popup-hint", text: labels.zoomInForDevices }));
       } else if (kind === "accident") {
         row(labels.occurred, p.occurred_on.slice(0, { year: 4, month: 7 }[p.occurred_on_precision] || 10));
         row(labels.category, labels.categories[p.device_category] || p.device_category);
@@ -1038,7 +1095,7 @@
       if (link) link.classList.add("hz-popup-open");
       const children = [
         el("p", { class: "hz-popup-kind", text: labels.kinds[kind] || kind }),
-        el("h3", { text: title }),
+        ...(title ? [el("h3", { text: title })] : []),
         ...(link ? [link] : []),
         ...(isTrue(p.is_synthetic) ? [el("span", { class: "badge badge-synthetic", text: labels.synthetic })] : []),
         el("dl", {}, rows),
@@ -1046,7 +1103,7 @@
       if (others.length) {
         const items = others.map(({ kind: k, p: o }) => {
           const target = { hazard: "hazard", remaining: "hazard", product: "product", activity: "activity" }[k];
-          const name = target ? el("a", { href: recordUrl(target, o.code), text: o.code }) : o.name || o.code;
+          const name = target ? el("a", { href: recordUrl(target, o.code), text: o.code }) : o.name || o.code || integer.format(Number(o.items));
           return el("li", {}, [name, ` · ${labels.kinds[k] || k}`]);
         });
         children.push(el("p", { class: "hz-popup-also", text: labels.alsoHere }), el("ul", { class: "hz-popup-list" }, items));

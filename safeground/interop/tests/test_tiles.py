@@ -325,6 +325,62 @@ def test_a_bearer_token_opens_the_tiles(world, django_db_blocker):
     assert response.status_code == 200
 
 
+def _tile_queries(client: Client, path: str) -> tuple[int, list[str]]:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as queries:
+        status = client.get(path).status_code
+    return status, [q["sql"] for q in queries.captured_queries]
+
+
+@pytest.mark.django_db
+def test_a_sessions_access_is_remembered_until_its_role_changes(world, django_capture_on_commit_callbacks):
+    """The second tile of a session reads neither the session, the account nor its permissions (one
+    query: the change tokens); taking the role away changes a token, and the next tile is refused."""
+    from django.contrib.auth import get_user_model
+
+    from safeground.organisations.roles import assign_role
+
+    client = Client()
+    # Writes in a test are never committed: the token changes are run by hand (`execute=True`).
+    with django_capture_on_commit_callbacks(execute=True):
+        user = get_user_model().objects.create_user("tile-remembered", password="x")
+        assign_role(user, "viewer")
+        client.force_login(user)
+    x, y = tile_of(world["lon"], world["lat"], 12)
+    path = f"/tiles/hazards/12/{x}/{y}.mvt"
+    assert client.get(path).status_code == 200
+    status, sql = _tile_queries(client, f"/tiles/products/12/{x}/{y}.mvt")
+    assert status == 200
+    assert len(sql) == 1 and "core_tableversion" in sql[0], sql
+    with django_capture_on_commit_callbacks(execute=True):
+        user.groups.clear()
+    status, sql = _tile_queries(client, path)
+    assert status == 403 and any("auth_permission" in q for q in sql if "core_tableversion" not in q)
+
+
+@pytest.mark.django_db
+def test_a_signed_out_sessions_cookie_opens_no_tile(world, django_capture_on_commit_callbacks):
+    from django.conf import settings
+
+    from django.contrib.auth import get_user_model
+
+    client = Client()
+    with django_capture_on_commit_callbacks(execute=True):  # test writes never commit: run their callbacks
+        client.force_login(get_user_model().objects.get(username="tile-viewer"))
+    x, y = tile_of(world["lon"], world["lat"], 12)
+    path = f"/tiles/hazards/12/{x}/{y}.mvt"
+    assert client.get(path).status_code == 200  # remembered from here on
+    cookie = client.cookies[settings.SESSION_COOKIE_NAME].value
+    with django_capture_on_commit_callbacks(execute=True):
+        client.logout()
+    replay = Client()
+    replay.cookies[settings.SESSION_COOKIE_NAME] = cookie
+    response = replay.get(path)
+    assert response.status_code == 401 and "sign in" in response.json()["detail"]
+
+
 # ------------------------------------------------------------------------------------------------
 # Input and TileJSON
 # ------------------------------------------------------------------------------------------------

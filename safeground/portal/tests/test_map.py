@@ -16,6 +16,7 @@ from django.urls import reverse
 
 from safeground.core.tests.fixtures import BATTAMBANG, FUZULI, square
 from safeground.hazards import services as hazard_services
+from safeground.interop.layer_registry import registry
 from safeground.landrelease import services as product_services
 from safeground.landrelease.ledger import store as ledger_store
 from safeground.portal import map_views
@@ -64,7 +65,19 @@ def test_page_config_lists_every_layer_with_its_source_zoom_and_limit(client_for
     assert by_id["hazards"]["url"] == "/api/v1/hazards" and by_id["hazards"]["minzoom"] == 0
     assert by_id["remaining"]["url"] == reverse("map-remaining")
     assert by_id["villages"]["params"] == {"kind": "village"}
-    assert (by_id["devices"]["minzoom"], by_id["villages"]["minzoom"]) == (12, 10)
+    # Devices: clusters from zoom 8, each device where the tiles stop clustering.
+    assert (by_id["devices"]["minzoom"], by_id["devices"]["exactFrom"], by_id["villages"]["minzoom"]) == (8, 12, 10)
+    # Every layer with tiles is drawn from them; each filter compares a property its tiles carry.
+    for layer in config["layers"]:
+        if layer["id"] == "accidents":  # no tiles: fetched from the API, which checks who may see them
+            assert "tiles" not in layer
+            continue
+        tile = registry()[layer["source"]].tile
+        assert layer["tiles"] == reverse("tilejson", args=[layer["source"]]), layer["id"]
+        assert set(layer["filterProps"]) == set(layer["filters"]), layer["id"]
+        assert set(layer["filterProps"].values()) <= set(tile.props), layer["id"]
+    assert by_id["remaining"]["source"] == "remaining_areas"
+    assert {by_id[k]["source"] for k in ("provinces", "districts", "communes")} == {"admin_areas"}
     assert [by_id[k]["minzoom"] for k in ("provinces", "districts", "communes")] == [0, 8, 11]
     # Every bbox-limited layer asks for at most the API's maximum; provinces alone load once, unbounded.
     assert all(0 < layer["limit"] <= 10000 for layer in config["layers"] if layer["id"] != "provinces")
