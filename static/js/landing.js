@@ -139,7 +139,8 @@
           paint: { "line-color": colour("--province-line", "#8b97a6"), "line-width": 0.8 },
         });
         drawLegend(cuts, Math.max(0, ...data.features.map((f) => f.properties.remaining_ha)));
-        container.dataset.ready = "true";
+        // Ready once the provinces are drawn (the source is parsed in a worker after addSource).
+        map.once("idle", () => (container.dataset.ready = "true"));
       })
       .catch((error) => {
         console.error(error);

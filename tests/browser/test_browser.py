@@ -288,6 +288,49 @@ def test_a_point_hazard_and_an_accident_are_drawn_on_the_map(browser, site):
     page.context.close()
 
 
+def test_the_home_maps_layers_come_from_tiles_and_its_filters_apply_to_them(browser, site):
+    """Products, devices and boundaries are drawn from vector tiles (no GeoJSON asked of the API), and the
+    panel's organisation filter leaves only that organisation's products drawn."""
+    page = open_page(browser)
+    sign_in(page, site, "im-officer")
+    product = page.request.get(f"{site}/api/v1/products?limit=1").json()["features"][0]
+    ring = product["geometry"]["coordinates"][0][0]
+    lon = sum(c[0] for c in ring[:-1]) / (len(ring) - 1)
+    lat = sum(c[1] for c in ring[:-1]) / (len(ring) - 1)
+    asked: list[str] = []
+    page.on("request", lambda r: asked.append(r.url.replace(site, "")))
+    page.evaluate("localStorage.removeItem('safeground.map.layers')")
+    page.goto(f"{site}/#map=13/{lat}/{lon}")
+    page.reload()
+    assert wait_for_map(page, "#map", TIMEOUT_MS)
+    drawn = page.evaluate(
+        """() => Object.fromEntries(["products-fill", "provinces-fill"].map((id) => [id, document
+              .getElementById("map").sgMap.queryRenderedFeatures({ layers: [id] }).map((f) => f.properties)]))"""
+    )
+    codes = {p["code"] for p in drawn["products-fill"]}
+    assert product["properties"]["code"] in codes
+    assert drawn["provinces-fill"] and {p["level"] for p in drawn["provinces-fill"]} == {1}
+    assert any(u.startswith("/tiles/products/13/") for u in asked)
+    assert any(u.startswith("/tiles/admin_areas/") for u in asked)
+    assert not [u for u in asked if u.startswith(("/api/v1/products", "/api/v1/devices", "/map/remaining"))]
+    organisation = product["properties"]["organisation"]
+    page.click("#map-filters > summary")
+    options = page.eval_on_selector_all("[data-filter=organisation] option", "(os) => os.map((o) => o.value)")
+    other = next(value for value in options if value and value != organisation)
+    drawn_products = """() => document.getElementById("map").sgMap.queryRenderedFeatures({ layers: ["products-fill"] })
+              .map((f) => [f.properties.code, f.properties.organisation])"""
+    page.select_option("[data-filter=organisation]", other)
+    page.wait_for_timeout(300)  # applied in the browser: the next frames draw it
+    assert product["properties"]["code"] not in {code for code, _org in page.evaluate(drawn_products)}
+    page.select_option("[data-filter=organisation]", organisation)
+    page.wait_for_timeout(300)
+    left = page.evaluate(drawn_products)
+    assert product["properties"]["code"] in {code for code, _org in left}
+    assert {org for _code, org in left} == {organisation}
+    assert page.errors == []
+    page.context.close()
+
+
 def test_screenshots_of_the_main_pages(browser, site):
     """Map, hazard page, workbench queue and review, dashboard: English and Khmer, desktop and phone."""
     if SHOTS.exists():

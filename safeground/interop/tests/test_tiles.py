@@ -363,7 +363,6 @@ def test_a_sessions_access_is_remembered_until_its_role_changes(world, django_ca
 @pytest.mark.django_db
 def test_a_signed_out_sessions_cookie_opens_no_tile(world, django_capture_on_commit_callbacks):
     from django.conf import settings
-
     from django.contrib.auth import get_user_model
 
     client = Client()
