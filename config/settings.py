@@ -232,6 +232,8 @@ SAFEGROUND_TOKEN_DAYS = int(os.environ.get("SAFEGROUND_TOKEN_DAYS", "90"))
 
 # Land release and geometry tolerances.
 SAFEGROUND_BORDER_TOLERANCE_M = float(os.environ.get("SAFEGROUND_BORDER_TOLERANCE_M", "50"))
+#: The largest area one hazard may have before it is a must-fix finding (data quality, workbench review).
+SAFEGROUND_MAX_HAZARD_AREA_KM2 = float(os.environ.get("SAFEGROUND_MAX_HAZARD_AREA_KM2", "100"))
 
 # GDAL < 3.9 can't block file/network access from spatial references; SafeGround only builds
 # spatial references from EPSG codes it chooses itself, so the warning is silenced.

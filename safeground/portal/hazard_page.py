@@ -107,6 +107,7 @@ def hazard_detail(request: HttpRequest, code: str) -> HttpResponse:
         "portal/hazard_detail.html",
         {
             "hazard": hazard,
+            "can_propose": can_propose_change(request.user, hazard),
             "country_name": country,
             "levels": levels,
             "suspected_models": suspected_models,
@@ -151,3 +152,13 @@ def _context_area(hazard: Hazard) -> AdminArea | None:
     if area is None:
         return None
     return AdminArea.objects.only("code", "name", "level", "geom").get(pk=area.pk)
+
+
+def can_propose_change(user, hazard) -> bool:
+    """Offer "Propose a change" only where the workbench will take it: an account that may submit, and,
+    for an operator, only on the hazards its own organisations reported (the others are refused at submit)."""
+    from safeground.organisations.roles import is_scoped, organisation_ids
+
+    if not user.has_perm("workbench.add_submission"):
+        return False
+    return not is_scoped(user) or hazard.reporting_organisation_id in set(organisation_ids(user))

@@ -23,6 +23,7 @@ from pyproj import Geod
 
 from safeground.core.geometry import GeometryError, project
 from safeground.gazetteer.queries import check_inside_country, country_name
+from safeground.landrelease import rules
 from safeground.quality.findings import ADVISORY, MUST_FIX, Finding, Thresholds
 
 GEOD = Geod(ellps="WGS84")
@@ -612,3 +613,36 @@ def area_checks(layer: Layer, thresholds: Thresholds) -> list[Finding]:
                 )
             )
     return found
+
+
+def implausible_areas(layer: Layer) -> list[Finding]:
+    """Hazards above the set limit for one hazard (must fix), or above the 99.9th percentile of their
+    programme's hazards (advisory): the rule the workbench's review applies (landrelease.rules)."""
+    found: list[Finding] = []
+    ok = layer.ok & (layer.area > 0)
+    for iso3 in np.unique(layer.country[ok]):
+        mine = np.flatnonzero(ok & (layer.country == iso3))
+        cut = percentile(layer.area[mine])
+        for i in mine:
+            rule = rules.implausible_area(float(layer.area[i]), cut)
+            if rule is not None:
+                found.append(
+                    layer.finding(
+                        int(i),
+                        rule.check,
+                        rule.severity,
+                        rule.message,
+                        "Check the perimeter against the survey: a vertex typed in the wrong zone or with a digit "
+                        "too many stretches a polygon across a province.",
+                        at=_xy(shapely.point_on_surface(layer.geoms[i])),
+                    )
+                )
+    return found
+
+
+def percentile(areas: np.ndarray) -> float | None:
+    """The programme's 99.9th percentile of hazard areas, if it has enough hazards for one to mean something."""
+    areas = areas[np.isfinite(areas)]
+    if len(areas) < rules.AREA_MIN_SAMPLE:
+        return None
+    return float(np.percentile(areas, rules.AREA_PERCENTILE))

@@ -10,8 +10,8 @@ from dataclasses import asdict, dataclass, field
 
 from django.utils.translation import gettext_lazy as _
 
-MUST_FIX = "must_fix"
-ADVISORY = "advisory"
+from safeground.landrelease.rules import ADVISORY, MUST_FIX
+
 SEVERITIES = {MUST_FIX: _("Must fix"), ADVISORY: _("Advisory")}
 RECORD_TYPES = {
     "hazard": _("Hazard"),
@@ -119,6 +119,30 @@ CHECKS: dict[str, Check] = {
             MUST_FIX,
             _("Dates out of order"),
             _("Dates that cannot all be true: released before the work started, found outside the activity's dates, …"),
+        ),
+        Check(
+            "future-date",
+            MUST_FIX,
+            _("Date in the future"),
+            _("A survey, release or find dated after today: a typing error (the importer refuses it too)."),
+        ),
+        Check(
+            "organisation-country",
+            MUST_FIX,
+            _("Organisation of another country"),
+            _(
+                "The record's organisation works in another country than the one its geometry lies in: "
+                "filed in the wrong programme, or drawn in the wrong place."
+            ),
+        ),
+        Check(
+            "implausible-area",
+            MUST_FIX,
+            _("Implausible hazard area"),
+            _(
+                "A hazard larger than the set limit for one hazard (must fix), or than all but the largest "
+                "0.1 percent of the programme's recorded hazards (advisory)."
+            ),
         ),
         Check(
             "area-mismatch",

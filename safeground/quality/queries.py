@@ -14,22 +14,26 @@ national programme's million devices. Hazards without a ledger row are always ch
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import time
 from dataclasses import dataclass, field
 
 import numpy as np
 import shapely
+from django.conf import settings
 from django.contrib.gis.db.models.functions import AsWKB
 from django.core.cache import cache
 from django.db.models import Count, F, Max, Min, Q
 from django.db.models.functions import Coalesce, Trim, Upper
 from django.urls import NoReverseMatch, reverse
+from django.utils import translation
 
 from safeground.core.errors import ValidationFailed
 from safeground.gazetteer.queries import countries, country_outline
 from safeground.hazards import queries as hazard_queries
 from safeground.hazards.models import Hazard
+from safeground.landrelease import rules
 from safeground.landrelease.models import Device, HazardLedger, Product
 from safeground.landrelease.queries import in_country
 from safeground.operations.models import Activity
@@ -37,7 +41,8 @@ from safeground.quality import checks
 from safeground.quality.checks import Layer
 from safeground.quality.findings import CHECKS, MUST_FIX, RECORD_TYPES, SEVERITIES, Finding, Thresholds
 
-GEOMETRY_CHECKS = set(CHECKS) - {"date-order", "duplicate-code"}
+SQL_CHECKS = {"date-order", "duplicate-code", "future-date", "organisation-country"}  # compared in SQL
+GEOMETRY_CHECKS = set(CHECKS) - SQL_CHECKS
 CACHE_SECONDS = 3600
 
 
@@ -216,17 +221,7 @@ def _date_finding(record_type, code, message, fix, wkb, country, hazard_code, re
 def date_findings(country: str | None) -> list[Finding]:
     """Dates that cannot all be true; one SQL query per rule, each returning only the offending rows."""
     out: list[Finding] = []
-    products = Product.objects.all()
-    hazards = Hazard.objects.all()
-    activities = Activity.objects.all()
-    devices = Device.objects.all()
-    if country:
-        products = products.filter(in_country(country))
-        hazards = hazards.filter(country=country)
-        activities = activities.filter(country=country)
-        devices = devices.filter(
-            Q(product__hazard__country=country) | Q(product__hazard__isnull=True, activity__country=country)
-        )
+    hazards, products, activities, devices = _in(country)
 
     for code, hazard, iso3, released, activity, start, wkb in (
         products.filter(released_on__lt=F("activity__start_date"))
@@ -318,7 +313,8 @@ def date_findings(country: str | None) -> list[Finding]:
     return out
 
 
-def _code_models(country: str | None):
+def _in(country: str | None):
+    """The hazards, products, activities and devices of a country (all of them without one)."""
     hazards, activities = Hazard.objects.all(), Activity.objects.all()
     products, devices = Product.objects.all(), Device.objects.all()
     if country:
@@ -327,6 +323,71 @@ def _code_models(country: str | None):
         devices = devices.filter(
             Q(product__hazard__country=country) | Q(product__hazard__isnull=True, activity__country=country)
         )
+    return hazards, products, activities, devices
+
+
+def _rule_finding(found: rules.RuleFinding, record_type, code, fix, wkb, country, hazard_code) -> Finding:
+    lon, lat = _where(wkb)
+    return Finding(found.check, found.severity, record_type, code, found.message, fix, lon, lat, country, hazard_code)
+
+
+def rule_findings(country: str | None, wanted: set[str]) -> list[Finding]:
+    """The record rules (landrelease.rules) the workbench's review applies too, over every record, in SQL:
+    dates after today, and organisations recorded in another country than their own."""
+    today = dt.date.today()
+    hazards, products, activities, devices = _in(country)
+    out: list[Finding] = []
+    with translation.override(settings.LANGUAGE_CODE):  # the report is cached for every reader
+        if "future-date" in wanted:
+            date_fix = "Correct the date from the field record (the importer refuses dates after today)."
+            for code, iso3, day, wkb in (
+                hazards.filter(recorded_on__gt=today)
+                .annotate(wkb=AsWKB(hazard_queries.shape()))
+                .values_list("code", "country", "recorded_on", "wkb")
+            ):
+                found = rules.future_date(day, "recorded on", today)
+                out.append(_rule_finding(found, "hazard", code, date_fix, wkb, iso3, code))
+            for code, hazard, iso3, day, wkb in (
+                products.filter(released_on__gt=today)
+                .annotate(wkb=AsWKB("geom"), iso3=Coalesce("hazard__country", "activity__country"))
+                .values_list("code", "hazard__code", "iso3", "released_on", "wkb")
+            ):
+                found = rules.future_date(day, "released on", today)
+                out.append(_rule_finding(found, "product", code, date_fix, wkb, iso3, hazard))
+            for code, hazard, iso3, day, wkb in (
+                devices.filter(found_on__gt=today)
+                .annotate(wkb=AsWKB("point"), iso3=Coalesce("product__hazard__country", "activity__country"))
+                .values_list("code", "product__hazard__code", "iso3", "found_on", "wkb")
+            ):
+                found = rules.future_date(day, "found on", today)
+                out.append(_rule_finding(found, "device", code, date_fix, wkb, iso3, hazard))
+        if "organisation-country" in wanted:
+            org_fix = (
+                "Check the geometry's coordinates; if they are right, the record belongs to an organisation of "
+                "that country (or the organisation's country is wrong)."
+            )
+            for record_type, rows, org, geom in (
+                ("hazard", hazards, "reporting_organisation", hazard_queries.shape()),
+                ("activity", activities, "organisation", "reference_point"),
+            ):
+                for code, iso3, acronym, own, wkb in (
+                    rows.filter(**{f"{org}__isnull": False})
+                    .exclude(**{f"{org}__country": F("country")})
+                    .annotate(wkb=AsWKB(geom))
+                    .values_list("code", "country", f"{org}__acronym", f"{org}__country", "wkb")
+                ):
+                    found = rules.organisation_country(acronym, own, iso3)
+                    if found is not None:
+                        out.append(
+                            _rule_finding(
+                                found, record_type, code, org_fix, wkb, iso3, code if record_type == "hazard" else None
+                            )
+                        )
+    return out
+
+
+def _code_models(country: str | None):
+    hazards, products, activities, devices = _in(country)
     return [
         ("hazard", Hazard, hazards, "country", hazard_queries.shape(), "code"),
         ("activity", Activity, activities, "country", "reference_point", None),
@@ -454,10 +515,15 @@ def run(
         found += checks.devices_outside(dv, pr)
         lap("overlays")
         found += checks.area_checks(hz, thresholds) + checks.area_checks(pr, thresholds)
+        with translation.override(settings.LANGUAGE_CODE):
+            found += checks.implausible_areas(hz)
         lap("areas")
     if "date-order" in wanted:
         found += date_findings(country)
         lap("dates")
+    if wanted & {"future-date", "organisation-country"}:
+        found += rule_findings(country, wanted)
+        lap("rules")
     if "duplicate-code" in wanted:
         found += code_findings(country)
         lap("codes")

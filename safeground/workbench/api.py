@@ -31,6 +31,7 @@ class SubmissionIn(Schema):
 class DecisionIn(Schema):
     revision: int
     comment: Note = ""
+    override_reason: Note = ""  # approve: required when must-fix findings remain (recorded with them)
 
 
 class ListFilters(Schema):
@@ -57,6 +58,8 @@ def _out(s: Submission) -> dict:
         "last_error": s.last_error,
         "result_code": s.result_code or None,
         "findings": s.findings,
+        "override_reason": s.override_reason or None,
+        "overridden": s.overridden,
         "payload": s.payload,
     }
 
@@ -109,7 +112,13 @@ def _decide(request, code: str, action: str, body: DecisionIn):
     submission = _get(request, code)
     try:
         if action == "approve":
-            submission = services.approve(submission, user=request.user, revision=body.revision, comment=body.comment)
+            submission = services.approve(
+                submission,
+                user=request.user,
+                revision=body.revision,
+                comment=body.comment,
+                override_reason=body.override_reason,
+            )
         elif action == "return":
             submission = services.return_for_changes(
                 submission, user=request.user, comment=body.comment, revision=body.revision

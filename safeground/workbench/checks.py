@@ -1,29 +1,67 @@
-"""The automatic checks a reviewer sees beside a submission: warnings, not refusals.
+"""The checks a reviewer sees beside a submission, at the data quality report's severities.
 
-What would make approval fail is refused at submission already (services.dry_run); these are the
-things a person should look at: overlaps with recorded hazards (a possible duplicate; for a point
-hazard, the polygons it lies in and point hazards close by), a product
-reaching outside its hazard, devices outside their product, a reported area far from the drawn one.
+What the services refuse is refused at submission already (services.dry_run). These are the record
+rules every way in shares (landrelease.rules: a date after today, an organisation of another
+country, an implausible area) and the relations the data quality report checks (`/quality/`):
+overlaps with recorded hazards, a product reaching outside its hazard, devices outside their
+product, a reported area far from the drawn one. A must-fix finding blocks approval unless an IM
+officer overrides it with a reason (services.approve); an advisory one is for a person to look at.
+
+The findings are computed again when the submission is shown and when it is approved: a hazard
+recorded since the submission counts.
 """
 
 from __future__ import annotations
 
+import datetime as dt
+
+import numpy as np
+import shapely
+from django.utils.translation import gettext as _
+
 from safeground.core.geojson import geometry_from_geojson, to_geos, to_shapely
 from safeground.core.geometry import area_m2, project, unproject, utm_epsg_for
+from safeground.gazetteer.queries import country_at
 from safeground.hazards.models import Hazard
+from safeground.landrelease import rules
+from safeground.landrelease.rules import ADVISORY, MUST_FIX
+from safeground.organisations.models import Organisation
 
 DUPLICATE_SHARE = 0.8  # overlap share of the smaller polygon above which a duplicate is suspected
-REPORTED_AREA_TOLERANCE = 0.10  # relative gap between reported and drawn area worth a look
+OVERLAP_M2, OVERLAP_SHARE = 100.0, 0.01  # an overlap both this large and this share is must-fix (/quality/)
+REPORTED_AREA_TOLERANCE = 0.05  # relative gap between reported and drawn area worth a look (/quality/)
 DUPLICATE_DISTANCE_M = 100.0  # two point hazards this close are likely the same spot reported twice
+MIN_AREA_M2 = 1.0  # parts of a product outside its hazard smaller than this are rounding
+LISTED = 10  # overlaps listed one by one; the rest are counted in one finding
 
 
 def _finding(check: str, severity: str, message: str, **extra) -> dict:
     return {"check": check, "severity": severity, "message": message, **extra}
 
 
+def _rule(found: rules.RuleFinding | None) -> list[dict]:
+    return [_finding(found.check, found.severity, found.message)] if found is not None else []
+
+
 def _geometry(payload: dict, field: str = "geometry"):
     value = payload.get(field)
     return geometry_from_geojson(value, field) if value else None
+
+
+def _date(value) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat(str(value)) if value else None
+    except ValueError:
+        return None
+
+
+def must_fix(found: list[dict]) -> list[dict]:
+    return [f for f in found if f.get("severity") == MUST_FIX]
+
+
+# ------------------------------------------------------------------------------------------------
+# Hazards
+# ------------------------------------------------------------------------------------------------
 
 
 def hazard_overlaps(geom, exclude_code: str = "") -> list[dict]:
@@ -34,7 +72,9 @@ def hazard_overlaps(geom, exclude_code: str = "") -> list[dict]:
     for code in (
         Hazard.objects.filter(point__intersects=to_geos(geom)).exclude(code=exclude_code).values_list("code", flat=True)
     ):
-        found.append(_finding("holds_point_hazard", "warning", f"holds point hazard {code}", code=code))
+        message = _("holds point hazard %(code)s") % {"code": code}
+        found.append(_finding("holds_point_hazard", ADVISORY, message, code=code))
+    overlaps = []
     nearby = Hazard.objects.filter(geom__intersects=to_geos(geom)).exclude(code=exclude_code)
     for code, other in nearby.values_list("code", "geom"):
         other = to_shapely(other)
@@ -43,16 +83,21 @@ def hazard_overlaps(geom, exclude_code: str = "") -> list[dict]:
             continue
         shared_m2 = area_m2(shared)
         share = shared_m2 / max(min(own_area, area_m2(other)), 1e-9)
-        duplicate = share >= DUPLICATE_SHARE
-        found.append(
-            _finding(
-                "duplicate_hazard" if duplicate else "overlapping_hazard",
-                "warning",
-                f"{'possible duplicate of' if duplicate else 'overlaps'} {code}: "
-                f"{shared_m2:,.0f} m² shared ({share:.0%} of the smaller)",
-                code=code,
-            )
+        severity = MUST_FIX if shared_m2 >= OVERLAP_M2 and share >= OVERLAP_SHARE else ADVISORY
+        template = (
+            _("possible duplicate of %(code)s: %(area)s shared (%(share)s of the smaller)")
+            if share >= DUPLICATE_SHARE
+            else _("overlaps %(code)s: %(area)s shared (%(share)s of the smaller)")
         )
+        message = template % {"code": code, "area": rules.format_area(shared_m2), "share": f"{share:.0%}"}
+        overlaps.append((share, _finding("hazard-overlap", severity, message, code=code)))
+    overlaps.sort(key=lambda pair: (pair[1]["severity"] != MUST_FIX, -pair[0]))
+    found += [f for _share, f in overlaps[:LISTED]]
+    rest = [f for _share, f in overlaps[LISTED:]]
+    if rest:
+        severity = MUST_FIX if must_fix(rest) else ADVISORY
+        message = _("other recorded hazards overlapping it: %(n)s") % {"n": len(rest)}
+        found.append(_finding("hazard-overlap", severity, message, codes=[f["code"] for f in rest]))
     return found
 
 
@@ -62,7 +107,7 @@ def point_neighbours(point, exclude_code: str = "") -> list[dict]:
     found = []
     inside = Hazard.objects.filter(geom__intersects=to_geos(point)).exclude(code=exclude_code)
     for code in inside.values_list("code", flat=True).order_by("code"):
-        found.append(_finding("overlapping_hazard", "warning", f"lies inside {code}", code=code))
+        found.append(_finding("overlapping_hazard", ADVISORY, _("lies inside %(code)s") % {"code": code}, code=code))
     epsg = utm_epsg_for(point)
     here = project(point, epsg)
     window = to_geos(unproject(here.buffer(DUPLICATE_DISTANCE_M).envelope, epsg))
@@ -70,37 +115,109 @@ def point_neighbours(point, exclude_code: str = "") -> list[dict]:
     for code, other in near.values_list("code", "point"):
         metres = here.distance(project(to_shapely(other), epsg))
         if metres <= DUPLICATE_DISTANCE_M:
-            message = f"possible duplicate of point hazard {code}: {metres:,.0f} m away"
-            found.append(_finding("duplicate_hazard", "warning", message, code=code))
+            message = _("possible duplicate of point hazard %(code)s: %(m)s m away") % {
+                "code": code,
+                "m": f"{metres:,.0f}",
+            }
+            found.append(_finding("duplicate_hazard", ADVISORY, message, code=code))
     return found
+
+
+def area_percentile(country: str | None) -> float | None:
+    """The 99.9th percentile of the programme's recorded hazard areas (None below 100 hazards)."""
+    if not country:
+        return None
+    areas = np.array(
+        Hazard.objects.filter(country=country, area_m2__isnull=False).values_list("area_m2", flat=True), dtype=float
+    )
+    if len(areas) < rules.AREA_MIN_SAMPLE:
+        return None
+    return float(np.percentile(areas, rules.AREA_PERCENTILE))
+
+
+def hazard_checks(action: str, payload: dict, target: str = "") -> list[dict]:
+    current = Hazard.objects.filter(code=target).select_related("reporting_organisation").first() if target else None
+    geom = _geometry(payload)
+    shape = geom if geom is not None else (to_shapely(current.shape) if current is not None else None)
+    country = country_at(shape) if shape is not None else None
+    found: list[dict] = []
+    acronym = payload.get("reporting_organisation") or (
+        current.reporting_organisation.acronym if current is not None and current.reporting_organisation else None
+    )
+    organisation = Organisation.objects.filter(acronym=acronym).first() if acronym else None
+    if organisation is not None:
+        found += _rule(rules.organisation_country(organisation.acronym, organisation.country, country))
+    found += _rule(rules.future_date(_date(payload.get("recorded_on")), _("recorded on")))
+    if geom is not None and geom.geom_type != "Point":
+        found += _rule(rules.implausible_area(area_m2(geom), area_percentile(country)))
+    if geom is not None:
+        found += hazard_overlaps(geom, exclude_code=target)
+    return found
+
+
+# ------------------------------------------------------------------------------------------------
+# Products and their devices
+# ------------------------------------------------------------------------------------------------
+
+
+def _outside_hazard(geom, hazard: Hazard) -> list[dict]:
+    """The part of the product outside its hazard: must fix where it lies outside every hazard,
+    advisory where a neighbouring hazard holds it (one task across two hazards), as /quality/ says."""
+    outside = geom.difference(to_shapely(hazard.geom))
+    if area_m2(outside) < MIN_AREA_M2:
+        return []
+    others = [
+        to_shapely(g)
+        for g in Hazard.objects.filter(geom__intersects=to_geos(outside))
+        .exclude(pk=hazard.pk)
+        .values_list("geom", flat=True)
+    ]
+    nowhere = outside.difference(shapely.union_all(others)) if others else outside
+    nowhere_m2 = area_m2(nowhere) if not nowhere.is_empty else 0.0
+    if nowhere_m2 >= MIN_AREA_M2:
+        message = _("%(area)s lie outside %(code)s and outside every other hazard") % {
+            "area": rules.format_area(nowhere_m2),
+            "code": hazard.code,
+        }
+        return [_finding("product-outside-hazard", MUST_FIX, message)]
+    message = _("%(area)s lie outside %(code)s, in a neighbouring hazard") % {
+        "area": rules.format_area(area_m2(outside)),
+        "code": hazard.code,
+    }
+    return [_finding("product-outside-hazard", ADVISORY, message)]
 
 
 def product_checks(payload: dict) -> list[dict]:
     geom = _geometry(payload)
-    found = []
+    found = _rule(rules.future_date(_date(payload.get("released_on")), _("released on")))
     hazard = Hazard.objects.filter(code=payload.get("hazard")).first()
     if hazard is not None and hazard.geom is not None and geom is not None:  # a point hazard has no outline
-        outside = area_m2(geom.difference(to_shapely(hazard.geom)))
-        if outside >= 1.0:
-            found.append(_finding("product_outside_hazard", "warning", f"{outside:,.0f} m² lie outside {hazard.code}"))
+        found += _outside_hazard(geom, hazard)
     reported = payload.get("reported_area_m2")
     if reported and geom is not None:
         drawn = area_m2(geom)
         if abs(drawn - reported) > REPORTED_AREA_TOLERANCE * drawn:
-            found.append(_finding("reported_area", "warning", f"reported {reported:,.0f} m², drawn {drawn:,.0f} m²"))
+            message = _("reported %(reported)s, drawn %(drawn)s") % {
+                "reported": rules.format_area(reported),
+                "drawn": rules.format_area(drawn),
+            }
+            found.append(_finding("area-mismatch", ADVISORY, message))
     for i, device in enumerate(payload.get("devices") or []):
         point = geometry_from_geojson(device.get("point"), f"devices[{i}].point")
         if geom is not None and not geom.buffer(1e-6).contains(point):
-            found.append(
-                _finding("device_outside_product", "warning", f"device {i + 1} lies outside the product's polygon")
-            )
+            message = _("device %(n)s lies outside the product's polygon") % {"n": i + 1}
+            found.append(_finding("device-outside-product", MUST_FIX, message))
+        dated = rules.future_date(_date(device.get("found_on")), _("device %(n)s found on") % {"n": i + 1})
+        found += _rule(dated)
     return found
 
 
 def findings(kind: str, action: str, payload: dict, target: str = "") -> list[dict]:
-    """Findings for a payload that passed validation (so its geometry parses)."""
-    if kind == "hazard" and payload.get("geometry"):
-        return hazard_overlaps(_geometry(payload), exclude_code=target)
-    if kind == "product":
-        return product_checks(payload)
-    return []
+    """Findings for a payload that passed validation (so its geometry parses), must-fix first."""
+    if kind == "hazard":
+        found = hazard_checks(action, payload, target)
+    elif kind == "product":
+        found = product_checks(payload)
+    else:
+        found = []
+    return sorted(found, key=lambda f: f["severity"] != MUST_FIX)

@@ -45,6 +45,10 @@ class Submission(Record):
     reviewed_at = models.DateTimeField(null=True, blank=True)
     review_comment = models.TextField(blank=True)
     last_error = models.TextField(blank=True, help_text="Why the last approval attempt failed (nothing applied)")
+    override_reason = models.TextField(
+        blank=True, help_text="Why the reviewer approved it despite must-fix findings (required to do so)"
+    )
+    overridden = models.JSONField(default=list, blank=True, help_text="The must-fix findings the approval overrode")
     result_code = models.CharField(max_length=40, blank=True, help_text="The record the approval created or changed")
     form_nonce = models.CharField(
         max_length=64, null=True, blank=True, unique=True, help_text="One-time token of the page form that sent it"

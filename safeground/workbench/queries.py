@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 from django.core.exceptions import FieldDoesNotExist
 from django.db.models import Count, QuerySet
 from django.utils.text import capfirst
@@ -11,6 +13,7 @@ from safeground.core import record_pages
 from safeground.core.geojson import geometry_from_geojson
 from safeground.core.geometry import area_m2
 from safeground.hazards.models import Hazard
+from safeground.landrelease.rules import format_area
 from safeground.organisations.roles import is_scoped, organisation_ids
 from safeground.workbench.models import Submission
 
@@ -105,9 +108,9 @@ def comparison(submission: Submission) -> list[dict]:
         rows.append(
             {
                 "field": "area_m2",
-                "label": gettext("Area (m²)"),
-                "current": round(before) if before is not None else None,
-                "proposed": round(proposed_area),
+                "label": gettext("Area"),
+                "current": format_area(before) if before is not None else None,
+                "proposed": format_area(proposed_area),
                 "changed": before is None or abs(before - proposed_area) >= 1,
             }
         )
@@ -127,6 +130,44 @@ def map_features(submission: Submission) -> dict:
     for device in payload.get("devices") or []:
         features.append({"type": "Feature", "geometry": device.get("point"), "properties": {"role": "device"}})
     return record_pages.collection(features)
+
+
+def findings_now(submission: Submission) -> list[dict]:
+    """A pending submission's findings as the checks answer today (what approval will face); the
+    findings recorded at the decision for one already decided."""
+    from safeground.workbench import checks
+
+    if submission.status != "pending":
+        return submission.findings
+    return checks.findings(submission.kind, submission.action, submission.payload, submission.target_code)
+
+
+def location(submission: Submission) -> list[tuple[str, str]]:
+    """Where the proposed geometry lies, as a reviewer reads it: country, province, district (with the
+    programme's own names for the levels), and its area in m², ha or km²."""
+    from safeground.gazetteer.models import AdminArea
+    from safeground.gazetteer.queries import admin_level_labels, country_at, country_name, locate
+
+    value = submission.payload.get("geometry")
+    if not value and submission.action == "update":
+        hazard = Hazard.objects.filter(code=submission.target_code).first()
+        value = None if hazard is None else json.loads(hazard.shape.geojson)
+    if not value:
+        return []
+    geom = geometry_from_geojson(value, "geometry")
+    country = country_at(geom)
+    rows = [
+        (gettext("Country"), f"{country_name(country)} ({country})" if country else gettext("outside every country"))
+    ]
+    if country:
+        where = locate([geom], country)[0]
+        names = dict(AdminArea.objects.filter(pk__in=[where.province_id, where.district_id]).values_list("pk", "name"))
+        levels = admin_level_labels(country)
+        for level, pk in ((1, where.province_id), (2, where.district_id)):
+            rows.append((str(levels.get(level, level)), names.get(pk, "—")))
+    if geom.geom_type != "Point":
+        rows.append((gettext("Area"), format_area(area_m2(geom))))
+    return rows
 
 
 def counts(user) -> dict[str, int]:

@@ -12,6 +12,7 @@ from __future__ import annotations
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from safeground.core.errors import ValidationFailed
 from safeground.core.history import record_author
@@ -196,15 +197,43 @@ def _check_reviewer(row: Submission, user) -> None:
         )
 
 
-def approve(submission: Submission, *, user, revision: int | None = None, comment: str = "") -> Submission:
+def _blocking(row: Submission, override_reason: str) -> list[dict]:
+    """The checks run again now (a hazard recorded since counts): must-fix findings refuse the approval
+    unless the reviewer gives a reason to override them, which is recorded with the findings it overrode."""
+    found = checks.findings(row.kind, row.action, row.payload, row.target_code)
+    row.findings = found
+    blocking = checks.must_fix(found)
+    if blocking and not override_reason.strip():
+        raise ValidationFailed(
+            ngettext(
+                "%(n)s must-fix finding: %(list)s. Correct it (return the submission) or give a reason to approve "
+                "it anyway.",
+                "%(n)s must-fix findings: %(list)s. Correct them (return the submission) or give a reason to approve "
+                "it anyway.",
+                len(blocking),
+            )
+            % {"n": len(blocking), "list": "; ".join(f["message"] for f in blocking)},
+            field="override_reason",
+            reason="must_fix_findings",
+        )
+    return blocking
+
+
+def approve(
+    submission: Submission, *, user, revision: int | None = None, comment: str = "", override_reason: str = ""
+) -> Submission:
     """Apply the submission (one transaction, with history) and mark it approved.
 
-    On failure nothing is applied; the submission stays pending with `last_error` set, and the
+    Must-fix findings refuse it unless `override_reason` says why it is right anyway. On failure
+    nothing is applied; the submission stays pending with `last_error` set, and the
     ValidationFailed or ReviewRefused is raised again for the caller to show."""
     try:
         with transaction.atomic():
             row = _locked(submission, revision)
             _check_reviewer(row, user)
+            overridden = _blocking(row, override_reason)
+            if overridden:
+                row.override_reason, row.overridden = override_reason.strip(), overridden
             if row.action == "update":
                 current = Hazard.objects.filter(code=row.target_code).values_list("updated_at", flat=True).first()
                 if current != row.base_updated_at:

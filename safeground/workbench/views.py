@@ -67,8 +67,12 @@ def detail(request: HttpRequest, code: str) -> HttpResponse:
 def _detail_context(request, submission: Submission, error: str = "") -> dict:
     user = request.user
     token = formtokens.issue(user, f"review:{submission.pk}:{submission.revision}")
+    findings = queries.findings_now(submission)
     return {
         "submission": submission,
+        "findings": findings,
+        "must_fix": sum(1 for f in findings if f.get("severity") == "must_fix"),
+        "location": queries.location(submission),
         "comparison": queries.comparison(submission),
         "features": json.dumps(queries.map_features(submission)),
         "can_review": queries.can_review(user, submission),
@@ -91,7 +95,13 @@ def decide(request: HttpRequest, code: str) -> HttpResponse:
         revision = submission.revision
         comment = request.POST.get("comment", "")
         if action == "approve":
-            services.approve(submission, user=request.user, revision=revision, comment=comment)
+            services.approve(
+                submission,
+                user=request.user,
+                revision=revision,
+                comment=comment,
+                override_reason=request.POST.get("override_reason", ""),
+            )
             messages.success(request, _("%(code)s approved.") % {"code": submission.code})
         elif action == "return":
             services.return_for_changes(submission, user=request.user, comment=comment, revision=revision)

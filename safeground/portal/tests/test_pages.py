@@ -34,8 +34,9 @@ STATIC_FILES = [
 ]
 
 
-#: The page's own queries (≈ 10) plus the signed-in account's session, user and permissions.
-PAGE_QUERIES = 16
+#: The page's own queries (≈ 10) plus the signed-in account's session, user and permissions, and its
+#: roles (whether to offer "Propose a change").
+PAGE_QUERIES = 17
 
 
 def _multipolygon(geom) -> GEOSGeometry:

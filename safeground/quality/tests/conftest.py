@@ -47,6 +47,9 @@ class Defects:
     late: str = "KH02-HAZ-000011"
     stale: str = "KH02-HAZ-000012"
     clean: str = "KH02-HAZ-000013"
+    future: str = "KH02-HAZ-000014"  # recorded a year from now
+    foreign: str = "KH02-HAZ-000015"  # reported by an organisation of another country
+    vast: str = "KH02-HAZ-000016"  # 121 km², above the limit for one hazard
     # products of `main` (and one of `late`)
     p_ok: str = "KH02-HAZ-000001-LR-001"
     p_early: str = "KH02-HAZ-000001-LR-002"
@@ -84,6 +87,9 @@ EXPECTED = {
     ("date-order", "hazard", Defects.late, "must_fix"),
     ("area-mismatch", "product", Defects.p_area, "advisory"),
     ("stored-area", "hazard", Defects.stale, "must_fix"),
+    ("future-date", "hazard", Defects.future, "must_fix"),
+    ("organisation-country", "hazard", Defects.foreign, "must_fix"),
+    ("implausible-area", "hazard", Defects.vast, "must_fix"),
 }
 
 
@@ -109,7 +115,7 @@ def check_constraints_off(table: str, name: str):
                 cursor.execute("PRAGMA ignore_check_constraints = 0")
 
 
-def _hazard(code: str, geom, *, recorded=RECORDED, area=None, country="KHM"):
+def _hazard(code: str, geom, *, recorded=RECORDED, area=None, country="KHM", organisation=None):
     from safeground.hazards.models import Hazard
 
     multi = as_multipolygon(geom)
@@ -123,6 +129,7 @@ def _hazard(code: str, geom, *, recorded=RECORDED, area=None, country="KHM"):
         recorded_on=recorded,
         area_m2=area if area is not None else area_m2(multi),
         utm_epsg=LOCAL,
+        reporting_organisation=organisation,
     )
 
 
@@ -162,8 +169,12 @@ def build_defects(organisation, codes: Defects | None = None) -> Defects:
     from safeground.hazards.models import Hazard
     from safeground.landrelease.models import Device, Product
     from safeground.operations.models import Activity
+    from safeground.organisations.models import Organisation
 
     c = codes or Defects()
+    abroad = Organisation.objects.create(name="Operator abroad", acronym="ABROAD", kind="operator", country="AZE")
+    # 0.1° square (121 km²) in Pursat, its edges split so that no two vertices are 5 km apart.
+    vast = box(103.50, 12.30, 0.1, 0.1).segmentize(0.03)
     main_geom = box(103.045, 13.045, 0.01, 0.01)
     bowtie = shapely.Polygon([(103.10, 13.10), (103.102, 13.102), (103.102, 13.10), (103.10, 13.102), (103.10, 13.10)])
     few = shapely.Polygon([(103.15, 13.10), (103.152, 13.10), (103.15, 13.10), (103.15, 13.10)])
@@ -188,6 +199,9 @@ def build_defects(organisation, codes: Defects | None = None) -> Defects:
             _hazard(c.late, box(103.25, 13.10), recorded=D(2024, 5, 1)),
             _hazard(c.stale, stale, area=2 * area_m2(stale)),
             _hazard(c.clean, box(103.30, 13.10)),
+            _hazard(c.future, box(103.35, 13.10), recorded=dt.date.today() + dt.timedelta(days=365)),
+            _hazard(c.foreign, box(103.40, 13.10), organisation=abroad),
+            _hazard(c.vast, vast),
         ]
     )
     by_code = {h.code: h for h in hazards}

@@ -75,8 +75,8 @@ def test_operator_cannot_submit_for_another_organisation(operator, anama):
 def test_findings_flag_a_possible_duplicate(operator, hazard):
     lon, lat = BATTAMBANG
     s = services.submit(kind="hazard", payload=hazard_payload(lon=lon, lat=lat), user=operator.user)
-    assert [f["check"] for f in s.findings] == ["duplicate_hazard"]
-    assert hazard.code in s.findings[0]["message"]
+    assert [(f["check"], f["severity"]) for f in s.findings] == [("hazard-overlap", "must_fix")]
+    assert f"possible duplicate of {hazard.code}" in s.findings[0]["message"]
 
 
 def test_return_needs_a_comment_and_the_submitter_can_resubmit(operator, officer):
