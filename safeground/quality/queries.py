@@ -326,9 +326,11 @@ def _in(country: str | None):
     return hazards, products, activities, devices
 
 
-def _rule_finding(found: rules.RuleFinding, record_type, code, fix, wkb, country, hazard_code) -> Finding:
+def _rule_finding(found: rules.RuleFinding | None, record_type, code, fix, wkb, country, hazard_code) -> list[Finding]:
+    if found is None:
+        return []
     lon, lat = _where(wkb)
-    return Finding(found.check, found.severity, record_type, code, found.message, fix, lon, lat, country, hazard_code)
+    return [Finding(found.check, found.severity, record_type, code, found.message, fix, lon, lat, country, hazard_code)]
 
 
 def rule_findings(country: str | None, wanted: set[str]) -> list[Finding]:
@@ -346,21 +348,21 @@ def rule_findings(country: str | None, wanted: set[str]) -> list[Finding]:
                 .values_list("code", "country", "recorded_on", "wkb")
             ):
                 found = rules.future_date(day, "recorded on", today)
-                out.append(_rule_finding(found, "hazard", code, date_fix, wkb, iso3, code))
+                out += _rule_finding(found, "hazard", code, date_fix, wkb, iso3, code)
             for code, hazard, iso3, day, wkb in (
                 products.filter(released_on__gt=today)
                 .annotate(wkb=AsWKB("geom"), iso3=Coalesce("hazard__country", "activity__country"))
                 .values_list("code", "hazard__code", "iso3", "released_on", "wkb")
             ):
                 found = rules.future_date(day, "released on", today)
-                out.append(_rule_finding(found, "product", code, date_fix, wkb, iso3, hazard))
+                out += _rule_finding(found, "product", code, date_fix, wkb, iso3, hazard)
             for code, hazard, iso3, day, wkb in (
                 devices.filter(found_on__gt=today)
                 .annotate(wkb=AsWKB("point"), iso3=Coalesce("product__hazard__country", "activity__country"))
                 .values_list("code", "product__hazard__code", "iso3", "found_on", "wkb")
             ):
                 found = rules.future_date(day, "found on", today)
-                out.append(_rule_finding(found, "device", code, date_fix, wkb, iso3, hazard))
+                out += _rule_finding(found, "device", code, date_fix, wkb, iso3, hazard)
         if "organisation-country" in wanted:
             org_fix = (
                 "Check the geometry's coordinates; if they are right, the record belongs to an organisation of "
@@ -377,12 +379,8 @@ def rule_findings(country: str | None, wanted: set[str]) -> list[Finding]:
                     .values_list("code", "country", f"{org}__acronym", f"{org}__country", "wkb")
                 ):
                     found = rules.organisation_country(acronym, own, iso3)
-                    if found is not None:
-                        out.append(
-                            _rule_finding(
-                                found, record_type, code, org_fix, wkb, iso3, code if record_type == "hazard" else None
-                            )
-                        )
+                    hazard = code if record_type == "hazard" else None
+                    out += _rule_finding(found, record_type, code, org_fix, wkb, iso3, hazard)
     return out
 
 

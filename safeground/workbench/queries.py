@@ -151,7 +151,8 @@ def location(submission: Submission) -> list[tuple[str, str]]:
     value = submission.payload.get("geometry")
     if not value and submission.action == "update":
         hazard = Hazard.objects.filter(code=submission.target_code).first()
-        value = None if hazard is None else json.loads(hazard.shape.geojson)
+        shape = hazard.shape if hazard is not None else None
+        value = None if shape is None else json.loads(shape.geojson)
     if not value:
         return []
     geom = geometry_from_geojson(value, "geometry")
@@ -164,7 +165,7 @@ def location(submission: Submission) -> list[tuple[str, str]]:
         names = dict(AdminArea.objects.filter(pk__in=[where.province_id, where.district_id]).values_list("pk", "name"))
         levels = admin_level_labels(country)
         for level, pk in ((1, where.province_id), (2, where.district_id)):
-            rows.append((str(levels.get(level, level)), names.get(pk, "—")))
+            rows.append((str(levels.get(level, level)), names.get(pk, "—") if pk is not None else "—"))
     if geom.geom_type != "Point":
         rows.append((gettext("Area"), format_area(area_m2(geom))))
     return rows
