@@ -58,12 +58,13 @@ def bar_chart(rows: list[dict], metric: str, limit: int = 15) -> dict | None:
                 "value": _n(r[metric], 1 if r[metric] < 10 else 0),
                 "secondary": "  "
                 + _("%(area)s m² in %(n)s reports") % {"area": _n(r["area_m2"]), "n": _n(r["reports"])},
-                "width": round(100 * r[metric] / top, 2),
-                "label_y": i * ROW_H + 13,
-                "bar_y": i * ROW_H + BAR_Y,
+                # Strings: SVG attributes are read by the browser, never localised ("71,88%" draws nothing).
+                "width": f"{100 * r[metric] / top:.2f}",
+                "label_y": str(i * ROW_H + 13),
+                "bar_y": str(i * ROW_H + BAR_Y),
             }
         )
-    return {"bars": bars, "height": len(bars) * ROW_H, "bar_h": BAR_H, "title": str(METRICS[metric])}
+    return {"bars": bars, "height": str(len(bars) * ROW_H), "bar_h": str(BAR_H), "title": str(METRICS[metric])}
 
 
 def _links(request, key: str, choices, current) -> list[dict]:
