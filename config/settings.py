@@ -101,6 +101,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "safeground.portal.basemap.context",
+                "safeground.portal.synthetic.context",  # the synthetic-data banner on every page
             ]
         },
     }

@@ -17,7 +17,9 @@ from django.utils.translation import gettext_lazy
 from safeground.core.access import page
 from safeground.gazetteer.queries import country_choices, country_names
 from safeground.operations import productivity
+from safeground.operations.models import METHOD_CHOICES
 from safeground.organisations import queries as org_queries
+from safeground.organisations.models import Asset
 
 GROUP_LABELS = {
     "method": gettext_lazy("Method"),
@@ -112,10 +114,19 @@ def productivity_page(request):
         "compare_b": dict(productivity.GROUPINGS["method"][1]).get(b, b),
         "programmes": programmes,
         "country_names": country_names(),
-        "expiring": org_queries.expiring(days=60),
+        "expiring": _labelled(org_queries.expiring(days=60)),
         "api_url": api + "?" + urlencode({"group_by": group, **({"country": country} if country else {})}),
     }
     return render(request, "operations/productivity.html", context)
+
+
+def _labelled(rows: list[dict]) -> list[dict]:
+    """The method's and the holder kind's names in the reader's language, not their codes ("mdd")."""
+    methods, kinds = dict(METHOD_CHOICES), dict(Asset.KIND_CHOICES)
+    for r in rows:
+        r["method_label"] = _(methods.get(r["method"], r["method"]))
+        r["kind_label"] = _(kinds.get(r["kind"], r["kind"]))
+    return rows
 
 
 @page()
@@ -129,7 +140,7 @@ def expiring_page(request):
         request,
         "operations/expiring.html",
         {
-            "rows": org_queries.expiring(days=days, on=on),
+            "rows": _labelled(org_queries.expiring(days=days, on=on)),
             "days": days,
             "on": on,
             "day_links": [{"url": f"?days={d}", "label": d, "current": d == days} for d in (30, 60, 90, 180, 365)],

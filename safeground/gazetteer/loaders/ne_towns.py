@@ -26,8 +26,23 @@ from safeground.gazetteer.loaders.plan import PlaceRow, Plan
 SOURCE = "Natural Earth 1:10m populated places (public domain)"
 
 
+#: A level-1 unit that is a city of its own ("Ganja City" in geoBoundaries).
+CITY_UNIT = re.compile(r"^(?P<name>.+?)\s+City$")
+#: How far a Natural Earth town (1:10m, placed to about a kilometre) may lie from its city's boundary.
+CITY_SNAP_M = 2000.0
+
+
+def city_name(town: str, unit: str | None) -> str:
+    """The town's name as the national boundaries write it, where the town is a city that is its own
+    level-1 unit: Natural Earth keeps older names and other spellings (a renamed city, "Ganca" for
+    "Ganja"), and the demo and the pages must name a place as the gazetteer's boundaries do."""
+    match = CITY_UNIT.match(unit or "")
+    return match.group("name") if match else town
+
+
 def plan_towns(path: Path, plan: Plan, outlines: dict, level1: dict, report: Report) -> None:
-    """Natural Earth towns of the loaded countries; a town outside its country's outline is skipped."""
+    """Natural Earth towns of the loaded countries; a town outside its country's outline is skipped;
+    a town in a city unit takes the unit's name (`city_name`)."""
     countries = sorted(outlines)
     where = "adm0_a3 IN ({})".format(", ".join(f"'{c}'" for c in countries))
     layer = read_layer(path, where=where)
@@ -65,19 +80,30 @@ def plan_towns(path: Path, plan: Plan, outlines: dict, level1: dict, report: Rep
                 f"{country} towns: {len(loose)} inside the national outline but outside every level-1 unit given "
                 "the nearest: " + examples_of([f"{names[idx[keep[k]]]} {dist[n]:,.0f} m" for n, k in enumerate(loose)])
             )
-        rows, generated = [], []
+        # A town at a city that is its own level-1 unit belongs to it, and is named as it is.
+        unit_names = [dict((row.code, row.name) for row in plan.areas.get((country, 1), [])).get(c) for c in codes_1]
+        cities = np.array([k for k, unit in enumerate(unit_names) if unit and CITY_UNIT.match(unit)], dtype=np.int64)
+        near_city, _metres = nearest_within(kept_points, geoms_1[cities], CITY_SNAP_M)
+        rows, generated, renamed = [], [], []
         for n, k in enumerate(keep):
             i = idx[k]
+            if near_city[n] >= 0:
+                area[n] = cities[near_city[n]]
+            name = city_name(names[i], unit_names[area[n]])
+            if name != names[i]:
+                renamed.append(f"{names[i]} → {name}")
             gid = geonameid[i]
             if gid is not None and not (isinstance(gid, float) and math.isnan(gid)) and float(gid) > 0:
                 code = f"GN{int(gid)}"
             else:
                 code = "NE-" + re.sub(r"[^A-Z0-9]", "", name_key(names[i]).upper())[:17]
                 generated.append(f"{code} {names[i]}")
-            rows.append(PlaceRow(code, names[i], points[k], (1, codes_1[area[n]]), SOURCE))
+            rows.append(PlaceRow(code, name, points[k], (1, codes_1[area[n]]), SOURCE))
         dupes = [c for c, m in Counter(r.code for r in rows).items() if m > 1]
         if dupes:
             raise GazetteerLoadError(f"{path}: duplicate town codes for {country}: {', '.join(dupes)}")
+        if renamed:
+            report(f"{country} towns named as the city they lie in (the national boundaries): {'; '.join(renamed)}")
         report(
             f"{country} towns: {len(rows)} of {len(idx)} loaded (code 'GN' + GeoNames id"
             + (f"; no GeoNames id, code from the name: {'; '.join(generated)})" if generated else ")")

@@ -135,6 +135,20 @@ def test_towns_get_their_level_one_unit_and_kapan_is_not_an_azerbaijani_town():
 
 
 @db
+def test_a_town_at_a_city_unit_is_named_as_the_national_boundaries_name_it():
+    """Natural Earth keeps "Stepanakert" and other spellings ("Ganca"); the national boundaries' city units
+    say Khankendi and Ganja, and the gazetteer (and so the demo's addresses) follows them."""
+    from safeground.gazetteer.loaders.ne_towns import city_name
+
+    assert city_name("Ganca", "Ganja City") == "Ganja"
+    assert city_name("Battambang", "Battambang") == "Battambang"  # not a city unit: the town's own name
+    assert city_name("Somewhere", None) == "Somewhere"
+    towns = dict(Place.objects.filter(country="AZE", kind="town").values_list("name", "admin_area__name"))
+    assert towns["Khankendi"] == "Khankendi City" and towns["Ganja"] == "Ganja City"
+    assert not {"Stepanakert", "Ganca", "Ali Bayramli"} & set(towns)
+
+
+@db
 def test_second_load_is_idempotent_repairs_edits_and_reports_quirks():
     province_ids = dict(areas("KHM", 1).values_list("code", "id"))
     commune = areas("KHM", 3).get(code="KH010201")

@@ -190,3 +190,17 @@ def test_expiring_lists_unrenewed_only(api, mdd, organisation):
     org_services.renew(a, D(2025, 6, 20))
     body = api.get("/api/v1/organisations/accreditations/expiring?days=30&on=2024-06-01").json()
     assert body["items"] == []
+
+
+def test_the_expiring_page_names_methods_and_holders_not_their_codes(client_for, mdd):
+    """ "Mine detection dogs (Dog)", never "mdd (dog)"."""
+    import datetime as dt
+
+    _activity, _team, dog = mdd
+    today = dt.date.today()
+    org_services.accredit_animal(
+        dog, today - dt.timedelta(days=300), today + dt.timedelta(days=20), "CMAA", ["blind search"]
+    )
+    html = client_for("im_officer").get("/accreditations/expiring/").content.decode()
+    assert "<td>Mine detection dogs</td>" in html and "(Dog)" in html
+    assert "<td>mdd</td>" not in html and "(dog)" not in html

@@ -149,6 +149,18 @@ def test_home_page_shows_the_synthetic_banner_when_there_is_demo_data(signed_in)
 
 
 @pytest.mark.django_db
+def test_every_page_shows_the_synthetic_banner_when_there_is_demo_data(client_for):
+    """The banner comes from a context processor, so pages that once forgot it have it too."""
+    officer = client_for("im_officer")
+    pages = ["/productivity/", "/training/", "/accreditations/expiring/", "/workbench/", "/quality/", "/ledger/"]
+    for path in pages:
+        assert "Synthetic demo data" not in officer.get(path).content.decode(), path
+    make_hazard(is_synthetic=True)
+    for path in pages:
+        assert "Synthetic demo data" in officer.get(path).content.decode(), path
+
+
+@pytest.mark.django_db
 def test_home_page_starts_on_the_requested_country(signed_in):
     html = signed_in.get(reverse("home"), {"country": "khm"}).content.decode()
     assert '"initialCountry": "KHM"' in html
