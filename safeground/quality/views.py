@@ -10,6 +10,7 @@ import os
 import tempfile
 from urllib.parse import urlencode
 
+from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
@@ -22,7 +23,7 @@ from safeground.hazards.models import Hazard
 from safeground.quality import gpkg, queries
 from safeground.quality.findings import CHECKS, MUST_FIX, RECORD_TYPES, SEVERITIES
 
-LIST_LIMIT = 200  # findings shown on the page; the GeoPackage, the API and the CLI give them all
+PAGE_SIZE = 25  # findings per page (a finding is a few lines: 25 fit a phone's scrolling)
 FILTERS = ("country", "severity", "check", "record_type")
 
 
@@ -65,6 +66,7 @@ def checks_page(request: HttpRequest) -> HttpResponse:
     selected = queries.select(report.findings, f["severity"], f["check"], f["record_type"])
     counts = report.counts()
     path = request.path
+    page_obj = Paginator(selected, PAGE_SIZE).get_page(request.GET.get("page"))
     summary = [
         {
             "id": c.id,
@@ -88,18 +90,23 @@ def checks_page(request: HttpRequest) -> HttpResponse:
             "own_page": x.record_type == "hazard",
             "related": [(code, queries.hazard_url(code) if _related_are_hazards(x) else None) for code in x.related],
         }
-        for x in selected[:LIST_LIMIT]
+        for x in page_obj.object_list
     ]
     must = report.must_fix()
     context.update(
         {
             "summary": summary,
+            "clean_checks": [c for c in summary if not (c["must_fix"] or c["advisory"] or c["current"])],
             "rows": rows,
             "total": len(report.findings),
             "must_fix": must,
             "advisory": len(report.findings) - must,
             "selected": len(selected),
-            "list_limit": LIST_LIMIT,
+            "page_obj": page_obj,
+            "page_urls": {
+                "previous": _url(path, **f, page=page_obj.previous_page_number()) if page_obj.has_previous() else None,
+                "next": _url(path, **f, page=page_obj.next_page_number()) if page_obj.has_next() else None,
+            },
             "checked": [(RECORD_TYPES[k], n) for k, n in report.checked.items()],
             "seconds": report.seconds,
             "must_fix_key": MUST_FIX,

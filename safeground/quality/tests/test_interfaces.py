@@ -2,6 +2,7 @@
 
 import io
 import json
+import re
 import subprocess
 
 import pytest
@@ -237,6 +238,29 @@ def test_page_filters(signed_in, defects):
     assert '<tr data-check="hazard-overlap" aria-current="true">' in html
     html = signed_in.get("/quality/?country=AZE").content.decode()
     assert "No findings: every check passed." in html
+
+
+def test_page_is_paginated_keeping_its_filters(signed_in, defects, monkeypatch):
+    from safeground.quality import views
+
+    monkeypatch.setattr(views, "PAGE_SIZE", 5)
+    must_fix = sum(1 for *_rest, severity in EXPECTED if severity == "must_fix")
+    seen = []
+    url = "/quality/?severity=must_fix"
+    while url:
+        html = signed_in.get(url).content.decode()
+        codes = re.findall(r'data-check="[^"]+" data-code="([^"]+)"', html)
+        assert 0 < len(codes) <= 5
+        seen += codes
+        following = re.search(r'rel="next" href="([^"]+)"', html)
+        url = following[1].replace("&amp;", "&") if following else None
+        if url:
+            assert "severity=must_fix" in url and "page=" in url  # the filter travels with the page
+    assert len(seen) == must_fix and len(set(seen)) == len(seen)  # every one once, none twice
+    # Checks that found nothing are folded under one line, not a row each.
+    html = signed_in.get("/quality/?country=AZE").content.decode()  # the defects are all in the other country
+    assert '<details class="clean-checks">' in html and f"{len(CHECKS)} checks found nothing" in html
+    assert "<tr data-check=" not in html
 
 
 def test_page_refuses_unknown_filters(signed_in, defects):
