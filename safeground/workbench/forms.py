@@ -63,7 +63,10 @@ class PerimeterMixin(forms.Form):
         widget=forms.Textarea(
             attrs={"rows": 4, "placeholder": "13.0512, 103.0498\n48P 289000 1443000\n48PTU 89100 43100"}
         ),
-        help_text=gettext_lazy("One vertex per line: decimal degrees (latitude, longitude), DMS, UTM or MGRS."),
+        help_text=gettext_lazy(
+            "One vertex per line, latitude first in degrees (13.0512, 103.0498, or in degrees, minutes and seconds), "
+            "or UTM, or MGRS."
+        ),
     )
 
     def perimeter(self) -> dict:
@@ -104,6 +107,8 @@ class HazardForm(PerimeterMixin):
         label=gettext_lazy("Contamination"), choices=_translated(CONTAMINATION_CHOICES)
     )
     recorded_on = forms.DateField(label=gettext_lazy("Recorded on"), widget=DATE)
+    # In the order a person fills them: what and when, then where (the map, or typed vertices).
+    field_order = ["name", "hazard_class", "contamination_type", "recorded_on", "geometry", "vertices", "radius_m"]
 
     def payload(self) -> dict:
         d = self.cleaned_data
@@ -144,13 +149,28 @@ class ProductForm(PerimeterMixin):
     hazard = forms.CharField(label=gettext_lazy("Hazard code"))
     outcome = forms.ChoiceField(label=gettext_lazy("Outcome"), choices=_translated(Product.OUTCOME_CHOICES))
     released_on = forms.DateField(label=gettext_lazy("Released on"), widget=DATE)
-    clearance_depth_cm = forms.IntegerField(label=gettext_lazy("Clearance depth (cm)"), required=False, min_value=0)
+    clearance_depth_cm = forms.IntegerField(
+        label=gettext_lazy("Clearance depth (cm)"),
+        required=False,
+        min_value=0,
+        help_text=gettext_lazy("Required when the outcome is cleared."),
+    )
     devices = forms.CharField(
         label=gettext_lazy("Devices found"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 3, "placeholder": "13.0512, 103.0498; ap_mine; destroyed_in_situ; PMN-2"}),
         help_text=gettext_lazy("One per line: position; category; disposal; model (optional)."),
     )
+    field_order = [
+        "activity",
+        "hazard",
+        "outcome",
+        "released_on",
+        "clearance_depth_cm",
+        "geometry",
+        "vertices",
+        "devices",
+    ]
 
     def clean_devices(self) -> list[dict]:
         rows = []
@@ -207,7 +227,12 @@ class ProgressForm(forms.Form):
     terrain = forms.ChoiceField(label=gettext_lazy("Terrain"), choices=_translated(TERRAIN_CHOICES))
     vegetation = forms.ChoiceField(label=gettext_lazy("Vegetation"), choices=_translated(VEGETATION_CHOICES))
     soil_metal = forms.ChoiceField(label=gettext_lazy("Soil metal content"), choices=_translated(SOIL_METAL_CHOICES))
-    weather = forms.ChoiceField(label=gettext_lazy("Weather"), choices=_translated(WEATHER_CHOICES), required=False)
+    # A blank first choice: an unanswered weather is recorded as unknown, never silently as "Dry".
+    weather = forms.ChoiceField(
+        label=gettext_lazy("Weather"),
+        choices=[("", gettext_lazy("Not recorded")), *_translated(WEATHER_CHOICES)],
+        required=False,
+    )
 
     def payload(self) -> dict:
         d = dict(self.cleaned_data)

@@ -163,6 +163,21 @@ def _changes(target, payload: dict) -> dict:
     return changed
 
 
+def _on_field(form, exc: ValidationFailed) -> bool:
+    """A refusal that names one of the form's fields is shown beside it, in the field's own words
+    ("Clearance depth (cm) is required…", not "clearance_depth_cm is required…")."""
+    name = (exc.field or "").split(".")[0]
+    message = str(exc)
+    if name == "geometry" and "vertices" in form.fields:  # the drawn perimeter is a hidden field
+        name = "vertices"
+    elif name in form.fields:
+        message = message.replace(name, str(form.fields[name].label))
+    if name not in form.fields or form.fields[name].widget.is_hidden:
+        return False
+    form.add_error(name, message)
+    return True
+
+
 def _organisations_for(user):
     """The organisations a new submission may be made for: the user's own, or every operator; active ones only."""
     if is_scoped(user):
@@ -209,7 +224,8 @@ def new(request: HttpRequest, kind: str) -> HttpResponse:
                             target_code=target_code,
                         )
                     except ValidationFailed as exc:
-                        error = _("Not submitted: %(error)s") % {"error": exc}
+                        if not _on_field(form, exc):
+                            error = _("Not submitted: %(error)s") % {"error": exc}
                     else:
                         messages.success(request, _("%(code)s submitted for review.") % {"code": submission.code})
                         return redirect("workbench-detail", code=submission.code)

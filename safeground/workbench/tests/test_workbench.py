@@ -401,3 +401,34 @@ def test_product_form_with_typed_devices_and_progress_form(operator, officer, ha
     assert operator.post("/workbench/new/progress/", progress).status_code == 302
     report = Submission.objects.get(kind="progress")
     assert report.payload["area_m2"] == 420 and not activity.progress_reports.exists()
+
+
+def test_forms_for_people_order_required_marks_and_errors_beside_their_field(operator, hazard, activity, organisation):
+    """Fields in the order a person fills them, required ones marked, a refusal from the services shown
+    beside its field in the field's own words, with everything typed kept; no silent weather."""
+    activity.organisation = organisation
+    activity.save()
+    html = operator.get("/workbench/new/hazard/").content.decode()
+    assert html.index('name="name"') < html.index('name="recorded_on"') < html.index('name="vertices"')
+    assert re.search(r'for="id_hazard_class">[^<]*</label> <span class="required"', html)
+    progress = operator.get("/workbench/new/progress/").content.decode()
+    weather = re.search(r'<select name="weather"[^>]*>\s*<option value="" selected>', progress)
+    assert weather, "the weather starts unanswered"
+    page = operator.get("/workbench/new/product/").content.decode()
+    lon, lat = BATTAMBANG
+    form = {
+        "token": _token(page),
+        "activity": activity.code,
+        "hazard": hazard.code,
+        "outcome": "cleared",
+        "released_on": "2024-03-01",
+        "vertices": f"{lat - 0.0005}, {lon - 0.0005}\n{lat - 0.0005}, {lon + 0.0005}\n"
+        f"{lat + 0.0005}, {lon + 0.0005}\n{lat + 0.0005}, {lon - 0.0005}",
+    }
+    refused = operator.post("/workbench/new/product/", form)
+    body = refused.content.decode()
+    assert refused.status_code == 422 and not Submission.objects.exists()
+    field = body[body.index('name="clearance_depth_cm"') :]
+    assert field.index("Clearance depth (cm) is required when the outcome is cleared") < field.index("</p>")
+    assert "clearance_depth_cm is required" not in body and "Not submitted" not in body
+    assert f'value="{activity.code}"' in body and f"{lat - 0.0005}, {lon - 0.0005}" in body  # kept
