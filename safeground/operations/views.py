@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy
 from safeground.core.access import page
 from safeground.gazetteer.queries import country_choices, country_names
 from safeground.operations import productivity
-from safeground.operations.models import METHOD_CHOICES
+from safeground.operations.models import METHOD_CHOICES, SOIL_METAL_CHOICES, TERRAIN_CHOICES, VEGETATION_CHOICES
 from safeground.organisations import queries as org_queries
 from safeground.organisations.models import Asset
 
@@ -92,6 +92,7 @@ def productivity_page(request):
     filters = {"country": country or None}
     rows = productivity.productivity(group, **filters)
     for r in rows:
+        r["label"] = _(str(r["label"]))  # a method, terrain or vegetation's name in the reader's language
         r["text"] = {
             k: _n(r[k], 2 if k in ("m2_per_deminer_hour",) else 0)
             for k in (*METRICS, "area_m2", "team_days", "asset_days", "deminer_hours")
@@ -99,7 +100,19 @@ def productivity_page(request):
         r["cost_text"] = _n(r["cost_per_m2"], 2) if r["cost_per_m2"] is not None else "—"
     a, b = request.GET.get("a", "manual"), request.GET.get("b", "mdd")
     methods = productivity.compare_methods(a, b, **filters)
+    for pair in methods.get("comparable_ground", []):
+        ground = pair["ground"]
+        pair["ground_label"] = " · ".join(
+            _(dict(choices).get(ground[key], ground[key]))
+            for key, choices in (
+                ("terrain", TERRAIN_CHOICES),
+                ("vegetation", VEGETATION_CHOICES),
+                ("soil_metal", SOIL_METAL_CHOICES),
+            )
+        )
     programmes = [productivity.compare_programmes(m) for m in ("manual", "mdd", "mechanical")]
+    for c in programmes:
+        c["method_label"] = _(dict(METHOD_CHOICES).get(c["method"], c["method"]))
     api = "/api/v1/productivity"
     context = {
         "country_links": _links(request, "country", [("", _("All")), *country_choices()], country),
@@ -110,8 +123,8 @@ def productivity_page(request):
         "chart": bar_chart(sorted(rows, key=lambda r: -(r.get(metric) or 0)), metric),
         "rows": rows,
         "compare": methods,
-        "compare_a": dict(productivity.GROUPINGS["method"][1]).get(a, a),
-        "compare_b": dict(productivity.GROUPINGS["method"][1]).get(b, b),
+        "compare_a": _(dict(productivity.GROUPINGS["method"][1]).get(a, a)),
+        "compare_b": _(dict(productivity.GROUPINGS["method"][1]).get(b, b)),
         "programmes": programmes,
         "country_names": country_names(),
         "expiring": _labelled(org_queries.expiring(days=60)),

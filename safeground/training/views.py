@@ -2,12 +2,16 @@
 
 from django.db.models import Count
 from django.shortcuts import get_object_or_404, render
+from django.utils.translation import gettext as _
 
 from safeground.core.access import page
+from safeground.operations.models import METHOD_CHOICES
 from safeground.organisations.models import Personnel
 from safeground.organisations.queries import can_see_personal, certifications, person_dict
 from safeground.training import queries
 from safeground.training.models import Certificate, Course, Enrolment
+
+METHODS = dict(METHOD_CHOICES)
 
 
 @page()
@@ -80,7 +84,9 @@ def person(request, code: str):
         {
             "p": person_dict(p, personal),
             "personal": personal,
-            "certifications": certifications(p),
+            "certifications": [
+                {**c, "method_label": _(METHODS.get(c["method"], c["method"]))} for c in certifications(p)
+            ],
             "enrolments": enrolments,
         },
     )
