@@ -102,6 +102,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "safeground.portal.basemap.context",
                 "safeground.portal.synthetic.context",  # the synthetic-data banner on every page
+                "safeground.portal.map_locale.context",  # MapLibre's own words, translated
             ]
         },
     }

@@ -224,6 +224,27 @@ def test_switching_to_khmer_shows_khmer(browser, site):
     page.context.close()
 
 
+def test_in_khmer_the_productivity_bars_are_drawn_and_the_maps_speak_khmer(browser, site):
+    """Bar widths never pass through Khmer number formatting (each bar has a width), and MapLibre's own
+    button titles and gesture hints come in Khmer."""
+    page = open_page(browser, language="km", base=site)
+    sign_in(page, site, "im-officer")
+    page.goto(f"{site}/productivity/")
+    widths = page.eval_on_selector_all("rect.bar-one", "(bars) => bars.map((b) => b.getBoundingClientRect().width)")
+    assert widths and all(w > 0 for w in widths), widths
+    assert max(widths) > 100  # the longest bar spans its track
+    with translation.override("km"):
+        zoom_in, hint = translation.gettext("Zoom in"), translation.gettext("Use two fingers to move the map")
+    assert zoom_in != "Zoom in"
+    page.goto(f"{site}/")
+    assert wait_for_map(page, "#map", TIMEOUT_MS)
+    assert page.get_attribute(".maplibregl-ctrl-zoom-in", "title") == zoom_in
+    locale = page.evaluate("JSON.parse(document.getElementById('maplibre-locale').textContent)")
+    assert locale["CooperativeGesturesHandler.MobileHelpText"] == hint
+    assert page.errors == []
+    page.context.close()
+
+
 def test_the_map_names_boundaries_as_the_country_in_view_does(browser, site):
     """The boundary layers take the admin-level names of the programme in view (its profile)."""
     page = open_page(browser)
