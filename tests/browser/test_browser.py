@@ -245,6 +245,26 @@ def test_in_khmer_the_productivity_bars_are_drawn_and_the_maps_speak_khmer(brows
     page.context.close()
 
 
+def test_an_oversized_field_gets_a_styled_page_and_going_back_keeps_what_was_typed(browser, site):
+    """A 3 MB name is refused before any form can be shown again (400): a page in the site's style says
+    nothing was saved, and Back returns to the form with the other fields as they were typed."""
+    page = open_page(browser)
+    sign_in(page, site, "operator-cmac")
+    page.goto(f"{site}/workbench/new/hazard/")
+    page.fill("#id_recorded_on", "2025-03-02")
+    page.select_option("#id_hazard_class", "CHA")
+    page.fill("#id_vertices", "13.05, 103.05\n13.05, 103.06\n13.06, 103.06")
+    page.evaluate("document.getElementById('id_name').value = 'x'.repeat(3 * 1024 * 1024)")
+    page.click("#submit-form [type=submit]")
+    page.wait_for_selector("#bad-request")
+    assert "The form was not sent" in page.inner_text("h1") and page.locator(".site-nav").count() == 1
+    page.click("[data-back]")
+    page.wait_for_selector("#submit-form[data-restored=true]")
+    assert page.input_value("#id_recorded_on") == "2025-03-02" and page.input_value("#id_hazard_class") == "CHA"
+    assert page.input_value("#id_vertices").startswith("13.05, 103.05")
+    page.context.close()
+
+
 def test_the_map_names_boundaries_as_the_country_in_view_does(browser, site):
     """The boundary layers take the admin-level names of the programme in view (its profile)."""
     page = open_page(browser)
