@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy
 
 from safeground.gazetteer.coordinates import CoordinateError, parse_coordinate
 from safeground.hazards.models import CONTAMINATION_CHOICES, Hazard
-from safeground.landrelease.models import Device, Product
+from safeground.landrelease.models import Product
 from safeground.operations.models import (
     METHOD_CHOICES,
     SOIL_METAL_CHOICES,
@@ -25,7 +25,7 @@ from safeground.operations.models import (
     Activity,
     ProgressReport,
 )
-from safeground.ordnance.models import CATEGORY_CHOICES
+from safeground.workbench.device_rows import DeviceRowsField
 
 DATE = forms.DateInput(attrs={"type": "date"})
 
@@ -155,12 +155,7 @@ class ProductForm(PerimeterMixin):
         min_value=0,
         help_text=gettext_lazy("Required when the outcome is cleared."),
     )
-    devices = forms.CharField(
-        label=gettext_lazy("Devices found"),
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 3, "placeholder": "13.0512, 103.0498; ap_mine; destroyed_in_situ; PMN-2"}),
-        help_text=gettext_lazy("One per line: position; category; disposal; model (optional)."),
-    )
+    devices = DeviceRowsField(label=gettext_lazy("Devices found"))
     field_order = [
         "activity",
         "hazard",
@@ -171,34 +166,6 @@ class ProductForm(PerimeterMixin):
         "vertices",
         "devices",
     ]
-
-    def clean_devices(self) -> list[dict]:
-        rows = []
-        categories, disposals = dict(CATEGORY_CHOICES), dict(Device.DISPOSAL_CHOICES)
-        for number, line in enumerate(self.cleaned_data["devices"].splitlines(), start=1):
-            if not line.strip():
-                continue
-            parts = [p.strip() for p in line.split(";")]
-            if len(parts) < 3:
-                raise forms.ValidationError(_("Line %(line)d: give position; category; disposal.") % {"line": number})
-            try:
-                lon, lat = parse_coordinate(parts[0])
-            except CoordinateError as exc:
-                raise forms.ValidationError(_("Line %(line)d: %(error)s") % {"line": number, "error": exc}) from exc
-            if parts[1] not in categories or parts[2] not in disposals:
-                raise forms.ValidationError(
-                    _("Line %(line)d: category is one of %(categories)s; disposal one of %(disposals)s")
-                    % {"line": number, "categories": ", ".join(categories), "disposals": ", ".join(disposals)}
-                )
-            rows.append(
-                {
-                    "point": {"type": "Point", "coordinates": [lon, lat]},
-                    "category": parts[1],
-                    "disposal": parts[2],
-                    "model": parts[3] if len(parts) > 3 and parts[3] else None,
-                }
-            )
-        return rows
 
     def payload(self) -> dict:
         d = self.cleaned_data

@@ -165,7 +165,7 @@
       dragged = false;
       return;
     }
-    if (closed || map.sgMeasuring) return;
+    if (closed || map.sgMeasuring || map.sgPicking) return; // measuring, or picking a device's position (device-rows.js)
     if (vertices.length >= 3) {
       const first = map.project(vertices[0]);
       if (Math.hypot(first.x - event.point.x, first.y - event.point.y) < 10) {

@@ -265,6 +265,34 @@ def test_an_oversized_field_gets_a_styled_page_and_going_back_keeps_what_was_typ
     page.context.close()
 
 
+def test_devices_are_entered_as_rows_with_the_catalogue_and_the_map(browser, site):
+    """A device row: a model picked from the catalogue sets its category; its position is a click on the
+    drawing map; "Add a device" adds a row; the names are the reader's (screenshot, desktop and phone)."""
+    for size in ("desktop", "phone"):
+        page = open_page(browser, size)
+        sign_in(page, site, "operator-cmac")
+        page.goto(f"{site}/workbench/new/product/")
+        assert wait_for_map(page, "#draw-map", TIMEOUT_MS)
+        rows = page.locator("[data-device-rows] tbody [data-row]")
+        assert rows.count() == 2
+        page.fill("[name=devices-0-model]", "PMN-2")
+        page.dispatch_event("[name=devices-0-model]", "change")
+        assert page.input_value("[name=devices-0-category]") == "ap_mine"
+        page.click("[data-device-rows] [data-row] [data-pick]")
+        box = page.locator("#draw-map").bounding_box()
+        page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+        position = page.input_value("[name=devices-0-position]")
+        assert re.fullmatch(r"-?\d+\.\d{6}, -?\d+\.\d{6}", position), position
+        assert page.evaluate("document.getElementById('draw-map').dataset.vertices") == "0"  # no vertex drawn
+        page.click("[data-add-row]")
+        assert rows.count() == 3 and page.locator("[name=devices-2-position]").count() == 1
+        assert "Destroyed in situ" in page.inner_text("[name=devices-0-disposal]")
+        SHOTS.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(SHOTS / f"device-rows-{size}.png"), full_page=True)
+        assert page.errors == []
+        page.context.close()
+
+
 def test_the_map_names_boundaries_as_the_country_in_view_does(browser, site):
     """The boundary layers take the admin-level names of the programme in view (its profile)."""
     page = open_page(browser)

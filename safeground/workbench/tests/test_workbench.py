@@ -1,6 +1,7 @@
 """The review queue: submit → review → approve (applied atomically, with history) or return."""
 
 import datetime as dt
+import html as html_lib
 import re
 
 import pytest
@@ -344,7 +345,7 @@ def test_proposing_a_change_sends_only_what_changed(officer, hazard):
 
 
 def test_product_form_with_typed_devices_and_progress_form(operator, officer, hazard, activity, organisation):
-    """The other submit forms: a product with two devices typed one per line, a progress report."""
+    """The other submit forms: a product with two devices entered as rows, a progress report."""
     from safeground.organisations import services as org_services
     from safeground.organisations.models import Team
 
@@ -361,15 +362,32 @@ def test_product_form_with_typed_devices_and_progress_form(operator, officer, ha
         "clearance_depth_cm": "13",
         "vertices": f"{lat - 0.0005}, {lon - 0.0005}\n{lat - 0.0005}, {lon + 0.0005}\n"
         f"{lat + 0.0005}, {lon + 0.0005}\n{lat + 0.0005}, {lon - 0.0005}",
-        "devices": f"{lat}, {lon}; ap_mine; destroyed_in_situ; PMN-2\n{lat + 0.0002}, {lon}; uxo; removed_destroyed",
+        # Rows: a model from the catalogue sets the category; the second row names its category.
+        "devices-0-position": f"{lat}, {lon}",
+        "devices-0-model": "pmn-2",
+        "devices-0-disposal": "destroyed_in_situ",
+        "devices-1-position": f"{lat + 0.0002}, {lon}",
+        "devices-1-category": "uxo",
+        "devices-1-disposal": "removed_destroyed",
+        "devices-2-position": "",  # an empty row is no device
     }
-    bad = operator.post("/workbench/new/product/", {**form, "devices": f"{lat}, {lon}; teapot; destroyed_in_situ"})
-    assert bad.status_code == 422 and "Line 1: category is one of" in bad.content.decode()
-    assert Submission.objects.count() == 0
+    assert 'name="devices-0-position"' in html and '<option value="PMN-2"' in html  # rows, a searchable catalogue
+    assert ">Destroyed in situ</option>" in html and "destroyed_in_situ;" not in html  # names, not codes
+    wrong = {"devices-0-position": "north of the well", "devices-0-disposal": "destroyed_in_situ"}
+    wrong |= {"devices-1-position": f"{lat}, {lon}", "devices-1-model": "Teapot", "devices-1-disposal": ""}
+    bad = operator.post("/workbench/new/product/", {**form, **wrong})
+    body = bad.content.decode()
+    assert bad.status_code == 422 and Submission.objects.count() == 0
+    # Every row's problems at once, each naming its row; what was typed is kept.
+    errors = [html_lib.unescape(e) for e in re.findall(r"field-error[^>]*>([^<]*)", body)]
+    assert any(e.startswith("Device 1: position: unexpected 'o'") for e in errors), errors
+    teapot = "Device 2: Teapot is not in the ordnance catalogue; choose how it was disposed of."
+    assert teapot in errors, errors
+    assert 'value="north of the well"' in body
     form["token"] = _token(bad.content.decode())
     assert operator.post("/workbench/new/product/", form).status_code == 302
     product = Submission.objects.get(kind="product")
-    assert [d["category"] for d in product.payload["devices"]] == ["ap_mine", "uxo"]
+    assert [(d["category"], d["model"]) for d in product.payload["devices"]] == [("ap_mine", "PMN-2"), ("uxo", None)]
     done = services.approve(product, user=officer.user, revision=product.revision)
     from safeground.landrelease.models import Product
 
@@ -410,7 +428,7 @@ def test_forms_for_people_order_required_marks_and_errors_beside_their_field(ope
     activity.save()
     html = operator.get("/workbench/new/hazard/").content.decode()
     assert html.index('name="name"') < html.index('name="recorded_on"') < html.index('name="vertices"')
-    assert re.search(r'for="id_hazard_class">[^<]*</label> <span class="required"', html)
+    assert re.search(r'for="id_hazard_class">[^<]* <span class="required"', html)
     progress = operator.get("/workbench/new/progress/").content.decode()
     weather = re.search(r'<select name="weather"[^>]*>\s*<option value="" selected>', progress)
     assert weather, "the weather starts unanswered"
