@@ -61,7 +61,11 @@ class PerimeterMixin(forms.Form):
         label=gettext_lazy("Or type the vertices"),
         required=False,
         widget=forms.Textarea(
-            attrs={"rows": 4, "placeholder": "13.0512, 103.0498\n48P 289000 1443000\n48PTU 89100 43100"}
+            attrs={
+                "rows": 4,
+                "placeholder": "13.0512, 103.0498\n48P 289000 1443000\n48PTU 89100 43100",
+                "data-unreadable": gettext_lazy("Lines not read:"),  # the map's preview (typed-vertices.js)
+            }
         ),
         help_text=gettext_lazy(
             "One vertex per line, latitude first in degrees (13.0512, 103.0498, or in degrees, minutes and seconds), "

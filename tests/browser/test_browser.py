@@ -293,6 +293,21 @@ def test_devices_are_entered_as_rows_with_the_catalogue_and_the_map(browser, sit
         page.context.close()
 
 
+def test_typed_vertices_are_previewed_on_the_map_as_they_are_typed(browser, site):
+    page = open_page(browser)
+    sign_in(page, site, "operator-cmac")
+    page.goto(f"{site}/workbench/new/hazard/")
+    assert wait_for_map(page, "#draw-map", TIMEOUT_MS)
+    page.type("#id_vertices", "13.05, 103.05\n13.05, 103.06\n13°03'36\"N 103°03'36\"E\nnowhere")
+    page.wait_for_selector("#draw-map[data-typed-vertices='3']")
+    drawn = page.evaluate(
+        "document.getElementById('draw-map').sgMap.querySourceFeatures('typed').map((f) => f.geometry.type)"
+    )
+    assert "Polygon" in drawn
+    assert "4: " in page.inner_text(".typed-preview")  # the line it could not read, named
+    page.context.close()
+
+
 def test_the_map_names_boundaries_as_the_country_in_view_does(browser, site):
     """The boundary layers take the admin-level names of the programme in view (its profile)."""
     page = open_page(browser)
