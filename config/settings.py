@@ -103,6 +103,7 @@ TEMPLATES = [
                 "safeground.portal.basemap.context",
                 "safeground.portal.synthetic.context",  # the synthetic-data banner on every page
                 "safeground.portal.map_locale.context",  # MapLibre's own words, translated
+                "safeground.portal.numbers.context",  # how this language writes numbers, for the scripts
             ]
         },
     }

@@ -20,11 +20,7 @@
   const colour = (name, fallback) => css.getPropertyValue(name).trim() || fallback;
   const CLASS_COLOURS = [1, 2, 3, 4, 5].map((i) => colour(`--choro-${i}`, "#c81d2e"));
   const NONE_COLOUR = colour("--choro-0", "#f1f3f5");
-  const number = (digits) =>
-    new Intl.NumberFormat(document.documentElement.lang || undefined, {
-      minimumFractionDigits: 0,
-      maximumFractionDigits: digits,
-    });
+  const number = (digits) => window.SafeGroundNumbers.formatter(0, digits); // as the server writes numbers
   const hectares = number(0);
   const fine = number(2);
   const integer = number(0);

@@ -86,7 +86,7 @@
     return Math.abs(twice) / 2;
   }
 
-  const number = (digits) => new Intl.NumberFormat(document.documentElement.lang || undefined, { maximumFractionDigits: digits });
+  const number = (digits) => window.SafeGroundNumbers.formatter(0, digits); // as the server writes numbers
   const isolate = (text) => `\u2066${text}\u2069`; // left-to-right inside right-to-left sentences
   function lengthText(m) {
     return m >= 1000 ? `${number(2).format(m / 1000)} km` : `${number(1).format(m)} m`;

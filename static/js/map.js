@@ -157,11 +157,9 @@
     });
   }
 
+  // Numbers as the server writes them for this language (static/js/numbers.js), not the browser's Intl.
   function numberFormat(digits) {
-    return new Intl.NumberFormat(document.documentElement.lang || undefined, {
-      minimumFractionDigits: digits,
-      maximumFractionDigits: digits,
-    });
+    return window.SafeGroundNumbers.formatter(digits, digits);
   }
 
   function el(tag, attrs = {}, children = []) {

@@ -241,6 +241,13 @@ def test_in_khmer_the_productivity_bars_are_drawn_and_the_maps_speak_khmer(brows
     assert page.get_attribute(".maplibregl-ctrl-zoom-in", "title") == zoom_in
     locale = page.evaluate("JSON.parse(document.getElementById('maplibre-locale').textContent)")
     assert locale["CooperativeGesturesHandler.MobileHelpText"] == hint
+    # The map writes numbers as the server does for the language (the dashboard's "1793", not "1,793").
+    from django.utils.formats import number_format
+
+    for value, digits in ((1793, 0), (1234567.891, 2), (-0.5, 1)):
+        with translation.override("km"):
+            expected = number_format(value, digits, force_grouping=True)
+        assert page.evaluate(f"SafeGroundNumbers.format({value}, {digits}, {digits})") == expected
     assert page.errors == []
     page.context.close()
 
