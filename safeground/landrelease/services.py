@@ -7,6 +7,7 @@ import datetime as dt
 import shapely
 from django.contrib.gis.geos import MultiPolygon, Point
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from safeground.core import versions
 from safeground.core.codes import next_code
@@ -43,21 +44,30 @@ OUTCOMES = [c[0] for c in Product.OUTCOME_CHOICES]
 
 def _check(outcome: str, clearance_depth_cm: int | None, reported_area_m2: float | None) -> None:
     if outcome not in OUTCOMES:
-        raise ValidationFailed(f"outcome must be one of {', '.join(OUTCOMES)}; got {outcome!r}", field="outcome")
+        raise ValidationFailed(
+            _("%(field)s must be one of %(choices)s; got %(value)s")
+            % {"field": "outcome", "choices": ", ".join(OUTCOMES), "value": repr(outcome)},
+            field="outcome",
+        )
     if outcome == "cleared" and clearance_depth_cm is None:
-        raise ValidationFailed("clearance_depth_cm is required when the outcome is cleared", field="clearance_depth_cm")
+        raise ValidationFailed(
+            _("%(field)s is required when the outcome is cleared") % {"field": "clearance_depth_cm"},
+            field="clearance_depth_cm",
+        )
     if clearance_depth_cm is not None and not 0 < clearance_depth_cm <= 500:
         raise ValidationFailed(
             f"clearance_depth_cm must be between 1 and 500; got {clearance_depth_cm}", field="clearance_depth_cm"
         )
     if reported_area_m2 is not None and reported_area_m2 <= 0:
-        raise ValidationFailed("reported_area_m2 must be positive", field="reported_area_m2")
+        raise ValidationFailed(
+            _("%(field)s must be positive") % {"field": "reported_area_m2"}, field="reported_area_m2"
+        )
 
 
 def _lookup(model, code: str, field: str):
     row = model.objects.filter(code=code).first()
     if row is None:
-        raise ValidationFailed(f"unknown {field} {code!r}", field=field)
+        raise ValidationFailed(_("unknown %(field)s %(code)s") % {"field": field, "code": repr(code)}, field=field)
     return row
 
 
@@ -164,9 +174,13 @@ def record_devices(product: Product, devices: list[dict], *, user=None) -> list[
         if d.get("model"):
             model = OrdnanceModel.objects.filter(name=d["model"]).first()
             if model is None:
-                raise ValidationFailed(f"no ordnance model {d['model']!r}", field=f"{field}.model", reason="unknown")
+                raise ValidationFailed(
+                    _("no ordnance model %(model)s") % {"model": repr(d["model"])},
+                    field=f"{field}.model",
+                    reason="unknown",
+                )
         if int(d.get("count") or 1) < 1:
-            raise ValidationFailed("count must be 1 or more", field=f"{field}.count")
+            raise ValidationFailed(_("%(field)s must be 1 or more") % {"field": "count"}, field=f"{field}.count")
         device = Device(
             product=product,
             activity=product.activity,

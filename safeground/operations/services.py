@@ -17,6 +17,7 @@ from django.contrib.gis.db.models.functions import PointOnSurface
 from django.contrib.gis.geos import Point
 from django.db import transaction
 from django.db.models import Sum
+from django.utils.translation import gettext as _
 
 from safeground.core import bulk, columns
 from safeground.core.codes import allocate_codes
@@ -107,7 +108,7 @@ def record_progress(activity: Activity, team, *, user=None, **fields) -> Progres
     activity = _lock(activity)
     for name in _REQUIRED:
         if fields.get(name) in (None, ""):
-            raise ValidationFailed(f"{name} is required", field=name, reason="required")
+            raise ValidationFailed(_("%(field)s is required") % {"field": name}, field=name, reason="required")
     method, on, area = fields["method"], fields["date"], float(fields["area_m2"])
     if method not in activity.methods:
         raise ValidationFailed(
@@ -129,9 +130,13 @@ def record_progress(activity: Activity, team, *, user=None, **fields) -> Progres
     for name in ("area_m2", "days_worked", "hours_per_day", "stoppage_hours"):
         check_finite(fields.get(name), name)
     if area < 0:
-        raise ValidationFailed("area_m2 cannot be negative", field="area_m2", reason="negative")
+        raise ValidationFailed(
+            _("%(field)s cannot be negative") % {"field": "area_m2"}, field="area_m2", reason="negative"
+        )
     if float(fields.get("days_worked", 1)) <= 0:
-        raise ValidationFailed("days_worked must be more than 0", field="days_worked", reason="not_positive")
+        raise ValidationFailed(
+            _("%(field)s must be more than 0") % {"field": "days_worked"}, field="days_worked", reason="not_positive"
+        )
     require_accreditation(team.organisation, [method], on, teams=[team], field="method")
     limit = hazard_area_m2(activity)
     done = method_totals(activity).get(method, 0.0)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.utils.translation import gettext as _
 from ninja import Schema
 from pydantic import ValidationError
 
@@ -80,7 +81,11 @@ def parse(kind: str, action: str, payload: dict) -> Schema:
 def _lookup(model, code: str, field: str):
     row = model.objects.filter(code=code).first()
     if row is None:
-        raise ValidationFailed(f"no {model._meta.verbose_name} {code!r}", field=field, reason="unknown")
+        raise ValidationFailed(
+            _("no %(what)s %(code)s") % {"what": _(model._meta.verbose_name), "code": repr(code)},
+            field=field,
+            reason="unknown",
+        )
     return row
 
 
@@ -96,7 +101,9 @@ def update_hazard(data: HazardPatch, user, target: str) -> str:
 def create_activity(data: ActivityIn, user) -> str:
     organisation = Organisation.objects.filter(acronym=data.organisation).first()
     if organisation is None:
-        raise ValidationFailed(f"no organisation {data.organisation!r}", field="organisation", reason="unknown")
+        raise ValidationFailed(
+            _("no organisation %(code)s") % {"code": repr(data.organisation)}, field="organisation", reason="unknown"
+        )
     hazards = [_lookup(Hazard, code, f"hazards[{i}]") for i, code in enumerate(data.hazards)]
     teams = [_lookup(Team, code, f"teams[{i}]") for i, code in enumerate(data.teams)]
     return operation_services.create_activity(
@@ -131,7 +138,10 @@ def create_progress(data: ProgressSubmissionIn, user) -> str:
     if hazard_code:
         fields["hazard"] = activity.hazards.filter(code=hazard_code).first()
         if fields["hazard"] is None:
-            raise ValidationFailed(f"{activity.code} does not work on {hazard_code}", field="hazard")
+            raise ValidationFailed(
+                _("%(activity)s does not work on %(hazard)s") % {"activity": activity.code, "hazard": hazard_code},
+                field="hazard",
+            )
     return operation_services.record_progress(activity, team, user=user, **fields).code
 
 
