@@ -342,27 +342,36 @@ def rule_findings(country: str | None, wanted: set[str]) -> list[Finding]:
     with translation.override(settings.LANGUAGE_CODE):  # the report is cached for every reader
         if "future-date" in wanted:
             date_fix = "Correct the date from the field record (the importer refuses dates after today)."
-            for code, iso3, day, wkb in (
-                hazards.filter(recorded_on__gt=today)
-                .annotate(wkb=AsWKB(hazard_queries.shape()))
-                .values_list("code", "country", "recorded_on", "wkb")
-            ):
-                found = rules.future_date(day, "recorded on", today)
-                out += _rule_finding(found, "hazard", code, date_fix, wkb, iso3, code)
-            for code, hazard, iso3, day, wkb in (
-                products.filter(released_on__gt=today)
-                .annotate(wkb=AsWKB("geom"), iso3=Coalesce("hazard__country", "activity__country"))
-                .values_list("code", "hazard__code", "iso3", "released_on", "wkb")
-            ):
-                found = rules.future_date(day, "released on", today)
-                out += _rule_finding(found, "product", code, date_fix, wkb, iso3, hazard)
-            for code, hazard, iso3, day, wkb in (
-                devices.filter(found_on__gt=today)
-                .annotate(wkb=AsWKB("point"), iso3=Coalesce("product__hazard__country", "activity__country"))
-                .values_list("code", "product__hazard__code", "iso3", "found_on", "wkb")
-            ):
-                found = rules.future_date(day, "found on", today)
-                out += _rule_finding(found, "device", code, date_fix, wkb, iso3, hazard)
+            # (record type, rows, the date, what it is called, the geometry, its hazard, its country)
+            dated = (
+                ("hazard", hazards, "recorded_on", "recorded on", hazard_queries.shape(), "code", F("country")),
+                (
+                    "product",
+                    products,
+                    "released_on",
+                    "released on",
+                    "geom",
+                    "hazard__code",
+                    Coalesce("hazard__country", "activity__country"),
+                ),
+                (
+                    "device",
+                    devices,
+                    "found_on",
+                    "found on",
+                    "point",
+                    "product__hazard__code",
+                    Coalesce("product__hazard__country", "activity__country"),
+                ),
+            )
+            for record_type, rows, field, what, geom, hazard, iso3 in dated:
+                for code, hazard_code, country_code, day, wkb in (
+                    rows.filter(**{f"{field}__gt": today})
+                    .annotate(wkb=AsWKB(geom), iso3=iso3)
+                    .values_list("code", hazard, "iso3", field, "wkb")
+                ):
+                    found = rules.future_date(day, what, today)
+                    out += _rule_finding(found, record_type, code, date_fix, wkb, country_code, hazard_code)
         if "organisation-country" in wanted:
             org_fix = (
                 "Check the geometry's coordinates; if they are right, the record belongs to an organisation of "
@@ -379,8 +388,8 @@ def rule_findings(country: str | None, wanted: set[str]) -> list[Finding]:
                     .values_list("code", "country", f"{org}__acronym", f"{org}__country", "wkb")
                 ):
                     found = rules.organisation_country(acronym, own, iso3)
-                    hazard = code if record_type == "hazard" else None
-                    out += _rule_finding(found, record_type, code, org_fix, wkb, iso3, hazard)
+                    on_hazard = code if record_type == "hazard" else None
+                    out += _rule_finding(found, record_type, code, org_fix, wkb, iso3, on_hazard)
     return out
 
 

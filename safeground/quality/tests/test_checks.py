@@ -217,3 +217,15 @@ def test_out_of_range_without_an_outline_is_still_reported():
     assert finding.check == "outside-country"
     assert finding.message == "coordinates (13.100000, 103.300000) are not a longitude/latitude, far outside XYZ"
     assert not layer.ok[0]
+
+
+def test_future_dates_of_products_and_devices(defects):
+    """Written around the services (the API and the importer refuse them): found by the same rule."""
+    later = dt.date.today() + dt.timedelta(days=30)
+    Product.objects.filter(code=Defects.p_ok).update(released_on=later)
+    Device.objects.filter(code=Defects.d_ok).update(found_on=later)
+    report = queries.run(only=["future-date"])
+    found_now = {(f.record_type, f.code) for f in report.findings}
+    assert found_now == {("hazard", Defects.future), ("product", Defects.p_ok), ("device", Defects.d_ok)}
+    device = next(f for f in report.findings if f.code == Defects.d_ok)
+    assert f"found on {later.isoformat()} is in the future" in device.message and device.hazard_code == Defects.main
