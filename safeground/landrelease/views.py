@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from urllib.parse import urlencode
 
+from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import get_script_prefix, reverse
@@ -39,7 +40,7 @@ PERIODS = ("year", "quarter", "month")
 TOLERANCE_M2 = 1.0  # remaining area under which a hazard counts as released (as ledger_queries)
 DISCREPANCY_TOLERANCE = 0.05
 CHART_GROUPS = 15
-LIST_LIMIT = 50  # rows shown of the discrepancy and proposal lists
+PAGE_SIZE = 25  # rows a page of the discrepancy and proposal lists (each has its own page parameter)
 OUTCOMES = ("cancelled", "reduced", "cleared")  # the order of the bars: the land release sequence
 
 # Chart layout (px): a label line, then the bar, per group.
@@ -140,6 +141,24 @@ def _links(path: str, by: str, country: str | None, names: dict[str, str], level
     return countries, groupings
 
 
+def _paged(request: HttpRequest, param: str, items: list, shown) -> dict:
+    """One page of a list (`shown` makes each row), with links to the pages around it that keep the
+    page's other query parameters (the grouping, the country, the other list's page)."""
+    page_obj = Paginator(items, PAGE_SIZE).get_page(request.GET.get(param))
+
+    def link(number: int) -> str:
+        query = request.GET.copy()
+        query[param] = str(number)
+        return "?" + query.urlencode() + f"#{param.removesuffix('_page')}-h"
+
+    return {
+        "rows": [shown(item) for item in page_obj.object_list],
+        "page": page_obj,
+        "previous": link(page_obj.previous_page_number()) if page_obj.has_previous() else None,
+        "next": link(page_obj.next_page_number()) if page_obj.has_next() else None,
+    }
+
+
 @page()
 def summary(request: HttpRequest) -> HttpResponse:
     """National land release summary: headline figures, one grouping's table and chart, checks to do."""
@@ -186,12 +205,11 @@ def summary(request: HttpRequest) -> HttpResponse:
             "table": table,
             "chart": _chart(by, rows, release, str(heading)),
             "legend": [(k, _outcome_labels()[k]) for k in (*OUTCOMES, *(() if release else ("remaining",)))],
-            "discrepancies": [_discrepancy(d) for d in discrepancies[:LIST_LIMIT]],
+            "discrepancies": _paged(request, "discrepancies_page", discrepancies, _discrepancy),
             "discrepancy_count": len(discrepancies),
             "discrepancy_pct": _fmt(100 * DISCREPANCY_TOLERANCE, 0),
-            "proposals": [_proposal(p) for p in proposals[:LIST_LIMIT]],
+            "proposals": _paged(request, "proposals_page", proposals, _proposal),
             "proposal_count": len(proposals),
-            "list_limit": LIST_LIMIT,
             "tolerance_m2": _fmt(TOLERANCE_M2, 0),
             "confirm_api": f"POST {get_script_prefix()}api/v1/ledger/proposals/CODE/confirm",
         }

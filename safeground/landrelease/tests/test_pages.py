@@ -95,6 +95,24 @@ def test_summary_by_province_has_the_row_the_chart_and_the_checks(
     assert re.search(r'<a href="/ledger/" aria-current="page">Land release</a>', html)
 
 
+def test_discrepancies_are_paginated_keeping_the_page_s_other_choices(signed_in, hazard, activity, monkeypatch):
+    from safeground.landrelease import views
+
+    west, east = release_parts(hazard, activity)
+    services.update_product(east, reported_area_m2=east.area_m2 * 1.2)  # two discrepancies now
+    monkeypatch.setattr(views, "PAGE_SIZE", 1)
+    first = html_of(signed_in.get("/ledger/?by=year"))
+    listed = first[first.index('id="discrepancies-h"') : first.index('id="proposals-h"')]
+    shown = [code for code in (west.code, east.code) if f"<code>{code}</code>" in listed]
+    following = re.search(r'rel="next" href="([^"]+)"', listed)[1].replace("&amp;", "&")
+    assert len(shown) == 1 and "by=year" in following and "discrepancies_page=2" in following
+    second = html_of(signed_in.get("/ledger/" + following.split("#")[0]))
+    listed = second[second.index('id="discrepancies-h"') : second.index('id="proposals-h"')]
+    assert [code for code in (west.code, east.code) if f"<code>{code}</code>" in listed] == [
+        c for c in (west.code, east.code) if c not in shown
+    ]
+
+
 def test_summary_by_year_shows_release_and_new_contamination(signed_in, hazard, activity):
     release_parts(hazard, activity)
     ledger = HazardLedger.objects.get(hazard=hazard)
