@@ -63,6 +63,7 @@ class PerimeterMixin(forms.Form):
         widget=forms.Textarea(
             attrs={
                 "rows": 4,
+                "dir": "ltr",  # coordinates read left to right in every language
                 "placeholder": "13.0512, 103.0498\n48P 289000 1443000\n48PTU 89100 43100",
                 "data-unreadable": gettext_lazy("Lines not read:"),  # the map's preview (typed-vertices.js)
             }

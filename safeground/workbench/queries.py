@@ -67,7 +67,9 @@ def _label(kind: str, name: str) -> str:
     if field is not None and field.label:
         return str(field.label)
     try:
-        return capfirst(gettext(_model(kind)._meta.get_field(name).verbose_name))
+        # An auto-named field ("reporting organisation") is in the catalogue with its capital ("Reporting …").
+        verbose = str(_model(kind)._meta.get_field(name).verbose_name)
+        return capfirst(gettext(verbose)) if gettext(verbose) != verbose else gettext(capfirst(verbose))
     except FieldDoesNotExist:
         return capfirst(name.replace("_", " "))
 

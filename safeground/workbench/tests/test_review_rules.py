@@ -88,6 +88,16 @@ def test_an_organisation_drawing_in_another_country(testland, operator, officer)
     page = officer.get(reverse("workbench-detail", args=[s.code])).content.decode()
     assert "Cambodia (KHM)" in page and 'data-check="organisation-country"' in page
     assert 'id="id_override_reason"' in page
+    from django.conf import settings
+    from django.utils import translation
+
+    officer.cookies[settings.LANGUAGE_COOKIE_NAME] = "fr"
+    with translation.override("fr"):
+        label = translation.gettext("Reporting organisation")
+    assert label != "Reporting organisation"
+    assert f">{label}</th>" in officer.get(reverse("workbench-detail", args=[s.code])).content.decode()
+    officer.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    translation.activate(settings.LANGUAGE_CODE)  # a request leaves its language active in this thread
     refused_then_overridden(s, officer, "organisation-country")
 
 
