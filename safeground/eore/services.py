@@ -10,6 +10,7 @@ from django.contrib.gis.geos import Point, Polygon
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from safeground.core import bulk, columns
 from safeground.core.codes import next_code
@@ -53,7 +54,9 @@ def nearby_hazards(point: shapely.Point, within_m: float = NEARBY_M) -> list:
 def _count(field: str, value) -> int:
     if not isinstance(value, int) or isinstance(value, bool) or not 0 <= value <= MAX_BENEFICIARIES:
         raise ValidationFailed(
-            f"{field} must be a whole number from 0 to {MAX_BENEFICIARIES:,}; got {value!r}", field=field
+            _("%(field)s must be a whole number from 0 to %(most)s; got %(value)s")
+            % {"field": field, "most": f"{MAX_BENEFICIARIES:,}", "value": repr(value)},
+            field=field,
         )
     return value
 
@@ -61,7 +64,11 @@ def _count(field: str, value) -> int:
 def _choice(field: str, value, choices) -> None:
     allowed = [c[0] for c in choices]
     if value not in allowed:
-        raise ValidationFailed(f"{field} must be one of {', '.join(allowed)}; got {value!r}", field=field)
+        raise ValidationFailed(
+            _("%(field)s must be one of %(choices)s; got %(value)s")
+            % {"field": field, "choices": ", ".join(allowed), "value": repr(value)},
+            field=field,
+        )
 
 
 @transaction.atomic
@@ -91,27 +98,38 @@ def create_session(
     _choice("method", method, Session.METHOD_CHOICES)
     _choice("audience", audience, Session.AUDIENCE_CHOICES)
     if held_on > timezone.localdate():
-        raise ValidationFailed(f"held_on {held_on} is in the future", field="held_on")
+        raise ValidationFailed(
+            _("%(field)s %(date)s is in the future") % {"field": "held_on", "date": held_on}, field="held_on"
+        )
     org = Organisation.objects.filter(acronym=organisation).first()
     if org is None:
-        raise ValidationFailed(f"unknown organisation {organisation!r}", field="organisation")
+        raise ValidationFailed(
+            _("unknown %(field)s %(code)s") % {"field": "organisation", "code": repr(organisation)},
+            field="organisation",
+        )
     if user is not None and is_scoped(user) and org.pk not in organisation_ids(user):
         raise PermissionDenied(
             f"{user.get_username()} records sessions for their own organisation only, not {organisation}"
         )
     counts = {f: _count(f, v) for f, v in (("girls", girls), ("boys", boys), ("women", women), ("men", men))}
     if not sum(counts.values()):
-        raise ValidationFailed("a session reaches at least one person: give girls, boys, women or men", field="girls")
+        raise ValidationFailed(
+            _("a session reaches at least one person: give girls, boys, women or men"), field="girls"
+        )
     if point is None and method in PLACE_METHODS:
         raise ValidationFailed(
-            f"a {method} session needs its point (only mass media and digital may omit it)", field="point"
+            _("a %(method)s session needs its point (only mass media and digital may omit it)") % {"method": method},
+            field="point",
         )
     materials = [str(m).strip() for m in materials or [] if str(m).strip()]
     team_row = None
     if team:
         team_row = Team.objects.filter(code=team, organisation=org).first()
         if team_row is None:
-            raise ValidationFailed(f"{organisation} has no team {team!r}", field="team")
+            raise ValidationFailed(
+                _("%(organisation)s has no team %(team)s") % {"organisation": organisation, "team": repr(team)},
+                field="team",
+            )
     session = Session(
         held_on=held_on,
         organisation=org,
@@ -134,7 +152,7 @@ def create_session(
         country = country or org.country
     session.country = country
     if code and Session.objects.filter(code=code).exists():
-        raise ValidationFailed(f"a session with code {code!r} already exists", field="code")
+        raise ValidationFailed(_("a session with code %(code)s already exists") % {"code": repr(code)}, field="code")
     session.code = code or session_code(session)
     record_author(session, user, reason)
     session.save()

@@ -13,6 +13,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from safeground.core import columns, versions
 from safeground.core.errors import ValidationFailed
@@ -25,9 +26,10 @@ ORGANISATION_FIELDS = ("name", "kind", "country")
 def _check_country(country: Any) -> str:
     code = str(country or "").strip().upper()
     if not Programme.objects.filter(iso3=code).exists():
-        known = ", ".join(Programme.objects.order_by("iso3").values_list("iso3", flat=True)) or "none yet"
+        known = ", ".join(Programme.objects.order_by("iso3").values_list("iso3", flat=True)) or _("none yet")
         raise ValidationFailed(
-            f"country {country!r} is not a programme (known: {known}); add it with `safeground programme add`",
+            _("%(field)s %(value)s is not a programme (known: %(known)s); add it with `safeground programme add`")
+            % {"field": "country", "value": repr(country), "known": known},
             field="country",
             reason="unknown country",
         )
@@ -43,7 +45,9 @@ def _locked(model, what: str, field: str, value: str):
     """The row of `model` whose `field` is `value`, locked for the change; refused when there is none."""
     found = model.objects.select_for_update().filter(**{field: value}).first()
     if found is None:
-        raise ValidationFailed(f"no {what} {value!r}", field=field, reason="not found")
+        raise ValidationFailed(
+            _("no %(what)s %(code)s") % {"what": what, "code": repr(value)}, field=field, reason="not found"
+        )
     return found
 
 
@@ -72,7 +76,7 @@ def edit_organisation(acronym: str, expected_version: int | None = None, **chang
     new work. `expected_version`: the version the change was made to (StaleVersion when older)."""
     unknown = sorted(set(changes) - {*ORGANISATION_FIELDS, "is_active"})
     if unknown:
-        raise ValidationFailed(f"unknown field {unknown[0]}", field=unknown[0], reason="unknown")
+        raise ValidationFailed(_("unknown field %(field)s") % {"field": unknown[0]}, field=unknown[0], reason="unknown")
     org = _organisation(acronym)
     if not changes:
         versions.check(org, expected_version, f"organisation {org.acronym}")
@@ -97,7 +101,11 @@ def set_organisation_active(acronym: str, active: bool) -> Organisation:
 def create_team(organisation: str, code: str, kind: str, size: int) -> Team:
     org = _organisation(organisation)
     if not org.is_active:
-        raise ValidationFailed(f"{org.acronym} is deactivated", field="organisation", reason="inactive")
+        raise ValidationFailed(
+            _("%(organisation)s is deactivated") % {"organisation": org.acronym},
+            field="organisation",
+            reason="inactive",
+        )
     team = Team(organisation=org, code=(code or "").strip(), kind=kind, size=size)
     _checked_save(team, "team", "code")
     return team
@@ -109,7 +117,9 @@ def create_asset(kind: str, identifier: str, name: str = "", team: str | None = 
     if team:
         found = Team.objects.filter(code=team).first()
         if found is None:
-            raise ValidationFailed(f"no team {team!r}", field="team", reason="not found")
+            raise ValidationFailed(
+                _("no %(what)s %(code)s") % {"what": "team", "code": repr(team)}, field="team", reason="not found"
+            )
     asset = Asset(kind=kind, identifier=(identifier or "").strip(), name=(name or "").strip(), team=found)
     _checked_save(asset, "asset", "identifier")
     return asset
@@ -123,7 +133,10 @@ def _unknown(changes: dict, allowed: tuple[str, ...]) -> None:
     unknown = sorted(set(changes) - set(allowed))
     if unknown:
         raise ValidationFailed(
-            f"unknown field {unknown[0]} (can change: {', '.join(allowed)})", field=unknown[0], reason="unknown"
+            _("unknown field %(field)s (can change: %(allowed)s)")
+            % {"field": unknown[0], "allowed": ", ".join(allowed)},
+            field=unknown[0],
+            reason="unknown",
         )
 
 
@@ -152,7 +165,9 @@ def edit_asset(identifier: str, expected_version: int | None = None, **changes: 
         if name == "team":
             found = Team.objects.filter(code=value).first() if value else None
             if value and found is None:
-                raise ValidationFailed(f"no team {value!r}", field="team", reason="not found")
+                raise ValidationFailed(
+                    _("no %(what)s %(code)s") % {"what": "team", "code": repr(value)}, field="team", reason="not found"
+                )
             asset.team = found
         else:
             setattr(asset, name, str(value).strip() if name == "name" else value)
@@ -177,16 +192,25 @@ def create_person(
     and phone are personal details: shown only to accounts allowed to see them (`queries.person_dict`)."""
     org = _organisation(organisation)
     if not org.is_active:
-        raise ValidationFailed(f"{org.acronym} is deactivated", field="organisation", reason="inactive")
+        raise ValidationFailed(
+            _("%(organisation)s is deactivated") % {"organisation": org.acronym},
+            field="organisation",
+            reason="inactive",
+        )
     found = None
     if team:
         found = Team.objects.filter(code=team, organisation=org).first()
         if found is None:
-            raise ValidationFailed(f"{org.acronym} has no team {team!r}", field="team", reason="not found")
+            raise ValidationFailed(
+                _("%(organisation)s has no team %(team)s") % {"organisation": org.acronym, "team": repr(team)},
+                field="team",
+                reason="not found",
+            )
     country = str(nationality or "").strip().upper()
     if len(country) != 3 or not country.isalpha():
         raise ValidationFailed(
-            f"nationality must be an ISO 3166 alpha-3 code, e.g. KEN; got {nationality!r}",
+            _("%(field)s must be an ISO 3166 alpha-3 code, e.g. KEN; got %(value)s")
+            % {"field": "nationality", "value": repr(nationality)},
             field="nationality",
             reason="format",
         )

@@ -11,6 +11,7 @@ from collections.abc import Sequence
 
 from django.db import transaction
 from django.db.models import Count
+from django.utils.translation import gettext as _
 
 from safeground.core import columns
 from safeground.core.errors import BulkError, ValidationFailed
@@ -45,23 +46,35 @@ def enrol(session: CourseSession, person: Personnel) -> Enrolment:
     session = CourseSession.objects.select_for_update().select_related("course").get(pk=session.pk)
     course = session.course
     if session.status == "closed":
-        raise ValidationFailed(f"session {session.code} is closed", field="session", reason="closed")
+        raise ValidationFailed(
+            _("session %(code)s is closed") % {"code": session.code}, field="session", reason="closed"
+        )
     if session.enrolments.filter(person=person).exists():
         raise ValidationFailed(
-            f"{person.code} is already enrolled in {session.code}", field="person", reason="duplicate"
+            _("%(person)s is already enrolled in %(session)s") % {"person": person.code, "session": session.code},
+            field="person",
+            reason="duplicate",
         )
     taken = session.enrolments.exclude(status="withdrawn").count()
     if taken >= course.capacity:
         raise ValidationFailed(
-            f"session {session.code} is full ({taken} of {course.capacity} places)", field="session", reason="full"
+            _("session %(code)s is full (%(taken)s of %(capacity)s places)")
+            % {"code": session.code, "taken": taken, "capacity": course.capacity},
+            field="session",
+            reason="full",
         )
     missing = [
         p.code for p in course.prerequisites.order_by("code") if not _valid_certification(person, p, session.start_date)
     ]
     if missing:
         raise ValidationFailed(
-            f"{person.code} lacks the prerequisite {', '.join(missing)} for {course.code} "
-            f"(a valid certificate on {session.start_date.isoformat()})",
+            _("%(person)s lacks the prerequisite %(missing)s for %(course)s (a valid certificate on %(date)s)")
+            % {
+                "person": person.code,
+                "missing": ", ".join(missing),
+                "course": course.code,
+                "date": session.start_date.isoformat(),
+            },
             field="person",
             reason="prerequisite_missing",
         )
@@ -71,12 +84,17 @@ def enrol(session: CourseSession, person: Personnel) -> Enrolment:
 @transaction.atomic
 def record_result(assessment: Assessment, enrolment: Enrolment, score: int) -> AssessmentResult:
     if enrolment.session_id != assessment.session_id:
-        raise ValidationFailed("the assessment belongs to another session", field="assessment", reason="other_session")
+        raise ValidationFailed(
+            _("the assessment belongs to another session"), field="assessment", reason="other_session"
+        )
     if not 0 <= score <= assessment.max_score:
         raise ValidationFailed(
-            f"score {score} is outside 0–{assessment.max_score}", field="score", reason="out_of_range"
+            _("%(field)s %(value)s is outside 0–%(most)s")
+            % {"field": "score", "value": score, "most": assessment.max_score},
+            field="score",
+            reason="out_of_range",
         )
-    result, _ = AssessmentResult.objects.update_or_create(
+    result, _created = AssessmentResult.objects.update_or_create(
         assessment=assessment, enrolment=enrolment, defaults={"score": score, "passed": score >= assessment.pass_mark}
     )
     return result
@@ -92,18 +110,24 @@ def close_session(session: CourseSession, on: dt.date | None = None) -> list[Cer
     course = session.course
     on = on or session.end_date
     if session.status == "closed":
-        raise ValidationFailed(f"session {session.code} is already closed", field="session", reason="closed")
+        raise ValidationFailed(
+            _("session %(code)s is already closed") % {"code": session.code}, field="session", reason="closed"
+        )
     assessments = list(session.assessments.all())
     if not assessments:
         raise ValidationFailed(
-            f"session {session.code} has no assessment: add one before closing", field="session", reason="no_assessment"
+            _("session %(code)s has no assessment: add one before closing") % {"code": session.code},
+            field="session",
+            reason="no_assessment",
         )
     enrolments = list(session.enrolments.exclude(status="withdrawn").select_related("person"))
     results = {(r.assessment_id, r.enrolment_id): r for r in AssessmentResult.objects.filter(enrolment__in=enrolments)}
     missing = [e.person.code for e in enrolments for a in assessments if (a.pk, e.pk) not in results]
     if missing:
         raise ValidationFailed(
-            f"results missing for {', '.join(sorted(set(missing)))}", field="results", reason="incomplete"
+            _("results missing for %(codes)s") % {"codes": ", ".join(sorted(set(missing)))},
+            field="results",
+            reason="incomplete",
         )
     valid_until = on + dt.timedelta(days=course.certificate_valid_days) if course.certificate_valid_days else None
     issued = []

@@ -17,6 +17,7 @@ import shapely
 from django.contrib.gis.geos import Point
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from safeground.core import crypto, versions
 from safeground.core.codes import next_code
@@ -100,7 +101,11 @@ def check_key(ring: crypto.Keyring | None = None) -> crypto.Keyring:
 def _choice(field: str, value, choices) -> None:
     allowed = [c[0] for c in choices]
     if value not in allowed:
-        raise ValidationFailed(f"{field} must be one of {', '.join(allowed)}; got {value!r}", field=field)
+        raise ValidationFailed(
+            _("%(field)s must be one of %(choices)s; got %(value)s")
+            % {"field": field, "choices": ", ".join(allowed), "value": repr(value)},
+            field=field,
+        )
 
 
 def _choices(field: str, values, choices) -> list[str]:
@@ -115,7 +120,9 @@ def _organisation(acronym: str | None, field: str = "organisation") -> Organisat
         return None
     org = Organisation.objects.filter(acronym=acronym).first()
     if org is None:
-        raise ValidationFailed(f"unknown organisation {acronym!r}", field=field)
+        raise ValidationFailed(
+            _("unknown %(field)s %(code)s") % {"field": "organisation", "code": repr(acronym)}, field=field
+        )
     return org
 
 
@@ -130,7 +137,12 @@ def check_point_in_country(point: shapely.Point, country: str | None, what: str)
     found = country_at(point)
     if country and found and found != country:
         raise ValidationFailed(
-            f"{what} lies in {country_name(found)} ({found}), not in {country_name(country)} ({country})",
+            _("%(what)s lies in %(got)s, not in %(want)s")
+            % {
+                "what": what,
+                "got": f"{country_name(found)} ({found})",
+                "want": f"{country_name(country)} ({country})",
+            },
             field="point",
             reason="wrong country",
             location=(point.x, point.y),
@@ -138,7 +150,6 @@ def check_point_in_country(point: shapely.Point, country: str | None, what: str)
     if found:
         return found
     found_hint = coordinate_hint(point, country or None)
-    hint = f" ({found_hint})" if found_hint else ""
     if country and country_outline(country) is not None:
         epsg = utm_epsg_for(point)
         outline = country_outline(country)
@@ -147,14 +158,29 @@ def check_point_in_country(point: shapely.Point, country: str | None, what: str)
         if distance <= settings.SAFEGROUND_BORDER_TOLERANCE_M:
             return country
         raise ValidationFailed(
-            f"{what} lies outside {country_name(country)} ({country}){hint}",
+            (
+                _("%(what)s lies outside %(country)s (%(hint)s)")
+                if found_hint
+                else _("%(what)s lies outside %(country)s")
+            )
+            % {"what": what, "country": f"{country_name(country)} ({country})", "hint": found_hint},
             field="point",
             reason="outside country",
             location=(point.x, point.y),
         )
     raise ValidationFailed(
-        f"{what} lies outside every country in the gazetteer{hint}; check the coordinates "
-        "(longitude first, WGS 84 decimal degrees)",
+        (
+            _(
+                "%(what)s lies outside every country in the gazetteer (%(hint)s); check the coordinates "
+                "(longitude first, WGS 84 decimal degrees)"
+            )
+            if found_hint
+            else _(
+                "%(what)s lies outside every country in the gazetteer; check the coordinates "
+                "(longitude first, WGS 84 decimal degrees)"
+            )
+        )
+        % {"what": what, "hint": found_hint},
         field="point",
         reason="outside country",
         location=(point.x, point.y),
@@ -215,27 +241,36 @@ def create_accident(
     occurred_on = _first_day(occurred_on, occurred_on_precision)
     casualties = _casualties(reported_casualties)
     if occurred_on > timezone.localdate():
-        raise ValidationFailed(f"occurred_on {occurred_on} is in the future", field="occurred_on")
+        raise ValidationFailed(
+            _("%(field)s %(date)s is in the future") % {"field": "occurred_on", "date": occurred_on},
+            field="occurred_on",
+        )
     if code and Accident.objects.filter(code=code).exists():
-        raise ValidationFailed(f"an accident with code {code!r} already exists", field="code")
+        raise ValidationFailed(_("an accident with code %(code)s already exists") % {"code": repr(code)}, field="code")
     country = check_point_in_country(point, country, "accident point")
     model = None
     if device_model:
         model = OrdnanceModel.objects.filter(name=device_model).first()
         if model is None:
-            raise ValidationFailed(f"unknown ordnance model {device_model!r}", field="device_model")
+            raise ValidationFailed(
+                _("unknown ordnance model %(model)s") % {"model": repr(device_model)}, field="device_model"
+            )
         if device_category == "unknown":
             device_category = model.category
     linked = None
     if hazard:
         linked = Hazard.objects.filter(code=hazard).first()
         if linked is None:
-            raise ValidationFailed(f"unknown hazard {hazard!r}", field="hazard")
+            raise ValidationFailed(
+                _("unknown %(field)s %(code)s") % {"field": "hazard", "code": repr(hazard)}, field="hazard"
+            )
     act = None
     if activity:
         act = Activity.objects.filter(code=activity).first()
         if act is None:
-            raise ValidationFailed(f"unknown activity {activity!r}", field="activity")
+            raise ValidationFailed(
+                _("unknown %(field)s %(code)s") % {"field": "activity", "code": repr(activity)}, field="activity"
+            )
     product = _released_product(point, occurred_on)
     if linked is None and product is None:
         linked = (
@@ -284,14 +319,18 @@ def _casualties(counts: dict | None) -> dict[str, int]:
     unknown = sorted(set(counts) - set(CASUALTY_COUNTS))
     if unknown:
         raise ValidationFailed(
-            f"unknown casualty count(s) {', '.join(unknown)}; use {', '.join(CASUALTY_COUNTS)}",
+            _("unknown casualty count(s) %(counts)s; use %(choices)s")
+            % {"counts": ", ".join(unknown), "choices": ", ".join(CASUALTY_COUNTS)},
             field="reported_casualties",
             reason="unknown",
         )
     for key, n in counts.items():
         if isinstance(n, bool) or not isinstance(n, int) or not 0 <= n <= 10_000:
             raise ValidationFailed(
-                f"{key} must be a whole number from 0 to 10000; got {n!r}", field=key, reason="out of range"
+                _("%(field)s must be a whole number from 0 to %(most)s; got %(value)s")
+                % {"field": key, "most": 10000, "value": repr(n)},
+                field=key,
+                reason="out of range",
             )
     return {key: n for key, n in counts.items() if n}
 
@@ -313,7 +352,8 @@ def settle_evidence(
     versions.lock(accident, None, f"accident {accident.code}")
     if accident.evidence_status not in ("proposed", "dismissed") and action != "link":
         raise ValidationFailed(
-            f"{accident.code} is {accident.get_evidence_status_display().lower()}; nothing to decide",
+            _("%(code)s is %(status)s; nothing to decide")
+            % {"code": accident.code, "status": accident.get_evidence_status_display().lower()},
             field="action",
         )
     if action == "dismiss":
@@ -322,10 +362,16 @@ def settle_evidence(
         if action == "link":
             target = Hazard.objects.filter(code=hazard or "").first()
             if target is None:
-                raise ValidationFailed(f"unknown hazard {hazard!r}", field="hazard")
+                raise ValidationFailed(
+                    _("unknown %(field)s %(code)s") % {"field": "hazard", "code": repr(hazard)}, field="hazard"
+                )
         else:
             if not 5 <= radius_m <= 5000:
-                raise ValidationFailed(f"radius_m must be 5 to 5000 m; got {radius_m}", field="radius_m")
+                raise ValidationFailed(
+                    _("%(field)s must be %(low)s to %(high)s m; got %(value)s")
+                    % {"field": "radius_m", "low": 5, "high": 5000, "value": radius_m},
+                    field="radius_m",
+                )
             point = shapely.from_wkb(bytes(accident.point.wkb))
             epsg = utm_epsg_for(point)
             circle = unproject(project(point, epsg).buffer(radius_m, quad_segs=8), epsg)
@@ -362,16 +408,31 @@ def settle_evidence(
 def _age(age_years: int | None, date_of_birth: dt.date | None, on: dt.date) -> int | None:
     if date_of_birth is not None:
         if date_of_birth > on:
-            raise ValidationFailed(f"date_of_birth {date_of_birth} is after the accident ({on})", field="date_of_birth")
+            raise ValidationFailed(
+                _("%(field)s %(date)s is after the accident (%(on)s)")
+                % {"field": "date_of_birth", "date": date_of_birth, "on": on},
+                field="date_of_birth",
+            )
         years = on.year - date_of_birth.year - ((on.month, on.day) < (date_of_birth.month, date_of_birth.day))
         if age_years is not None and abs(age_years - years) > 1:
             raise ValidationFailed(
-                f"age_years {age_years} does not match date_of_birth {date_of_birth} ({years} at the accident)",
+                _("%(field)s %(age)s does not match %(dob_field)s %(dob)s (%(years)s at the accident)")
+                % {
+                    "field": "age_years",
+                    "age": age_years,
+                    "dob_field": "date_of_birth",
+                    "dob": date_of_birth,
+                    "years": years,
+                },
                 field="age_years",
             )
         age_years = years
     if age_years is not None and not 0 <= age_years <= 120:
-        raise ValidationFailed(f"age_years must be 0 to 120; got {age_years}", field="age_years")
+        raise ValidationFailed(
+            _("%(field)s must be %(low)s to %(high)s; got %(value)s")
+            % {"field": "age_years", "low": 0, "high": 120, "value": age_years},
+            field="age_years",
+        )
     return age_years
 
 
@@ -389,7 +450,10 @@ def _date(value, field: str) -> dt.date | None:
     try:
         return dt.date.fromisoformat(str(value))
     except ValueError as exc:
-        raise ValidationFailed(f"{field} must be a date (YYYY-MM-DD); got {value!r}", field=field) from exc
+        raise ValidationFailed(
+            _("%(field)s must be a date (YYYY-MM-DD); got %(value)s") % {"field": field, "value": repr(value)},
+            field=field,
+        ) from exc
 
 
 PLAIN_FIELDS = ("sex", "age_years", "outcome", "injuries", "victim_type", "activity", "device_tampered", "needs")
@@ -415,7 +479,7 @@ def _apply_plain(victim: Victim, data: dict) -> None:
             setattr(victim, f, data[f])
     victim.amputation = any(i.endswith("_amputation") for i in victim.injuries or [])
     if victim.outcome == "killed" and victim.needs:
-        raise ValidationFailed("a person killed has no assistance needs recorded on them", field="needs")
+        raise ValidationFailed(_("a person killed has no assistance needs recorded on them"), field="needs")
 
 
 def record_victim(
@@ -437,7 +501,9 @@ def record_victim(
     access.require(actor, access.CHANGE_PERSONAL, action="record")
     unknown = set(plain) - set(PLAIN_FIELDS) - {"age_years"}
     if unknown:
-        raise ValidationFailed(f"unknown field(s): {', '.join(sorted(unknown))}", field=sorted(unknown)[0])
+        raise ValidationFailed(
+            _("unknown field(s): %(fields)s") % {"fields": ", ".join(sorted(unknown))}, field=sorted(unknown)[0]
+        )
     return _record_victim(
         accident=accident,
         outcome=outcome,
@@ -455,9 +521,11 @@ def _record_victim(*, accident, outcome, actor, personal, code, is_synthetic, ri
     ring = ring or check_key()
     acc = Accident.objects.filter(code=accident).first()
     if acc is None:
-        raise ValidationFailed(f"unknown accident {accident!r}", field="accident")
+        raise ValidationFailed(
+            _("unknown %(field)s %(code)s") % {"field": "accident", "code": repr(accident)}, field="accident"
+        )
     if code and Victim.objects.filter(code=code).exists():
-        raise ValidationFailed(f"a victim with code {code!r} already exists", field="code")
+        raise ValidationFailed(_("a victim with code %(code)s already exists") % {"code": repr(code)}, field="code")
     dob = _date(personal["date_of_birth"], "date_of_birth")
     victim = Victim(accident=acc, outcome=outcome, is_synthetic=is_synthetic)
     plain = dict(plain)
@@ -552,13 +620,16 @@ def rectify(victim: Victim, actor: Actor, expected_version: int | None = None, *
     access.require_purpose(actor.purpose)
     if victim.erased_at is not None and any(f in changes for f in VICTIM_ENCRYPTED):
         raise ValidationFailed(
-            f"{victim.code}: personal data was erased on request; it is not recorded again", field="name"
+            _("%(code)s: personal data was erased on request; it is not recorded again") % {"code": victim.code},
+            field="name",
         )
     unknown = set(changes) - set(PLAIN_FIELDS) - set(VICTIM_ENCRYPTED)
     if unknown:
-        raise ValidationFailed(f"cannot rectify field(s): {', '.join(sorted(unknown))}", field=sorted(unknown)[0])
+        raise ValidationFailed(
+            _("cannot rectify field(s): %(fields)s") % {"fields": ", ".join(sorted(unknown))}, field=sorted(unknown)[0]
+        )
     if not changes:
-        raise ValidationFailed("nothing to rectify: give at least one field", field=None)
+        raise ValidationFailed(_("nothing to rectify: give at least one field"), field=None)
     return _rectify(victim, actor, changes, expected_version)
 
 
@@ -618,7 +689,9 @@ def _erase(victim: Victim, actor: Actor) -> Victim:
 def _va(actor: Actor, victim: Victim, perm: str) -> None:
     access.require(actor, perm, [victim], action="record assistance for")
     if victim.outcome == "killed":
-        raise ValidationFailed(f"{victim.code} was killed; assistance is recorded for survivors", field="victim")
+        raise ValidationFailed(
+            _("%(code)s was killed; assistance is recorded for survivors") % {"code": victim.code}, field="victim"
+        )
 
 
 def add_assessment(
@@ -632,7 +705,10 @@ def add_assessment(
 def _add_assessment(victim, actor, assessed_on, needs, notes, is_synthetic) -> Assessment:
     ring = check_key()
     if assessed_on < victim.accident.occurred_on:
-        raise ValidationFailed(f"assessed_on {assessed_on} is before the accident", field="assessed_on")
+        raise ValidationFailed(
+            _("%(field)s %(date)s is before the accident") % {"field": "assessed_on", "date": assessed_on},
+            field="assessed_on",
+        )
     a = Assessment(
         victim=victim,
         assessed_on=assessed_on,
@@ -666,9 +742,12 @@ def _add_referral(victim, actor, need, provider, referred_on, notes, status, is_
     _choice("need", need, NEED_CHOICES)
     _choice("status", status, Referral.STATUS_CHOICES)
     if not (provider or "").strip():
-        raise ValidationFailed("provider: name the service provider", field="provider")
+        raise ValidationFailed(_("%(field)s: name the service provider") % {"field": "provider"}, field="provider")
     if referred_on < victim.accident.occurred_on:
-        raise ValidationFailed(f"referred_on {referred_on} is before the accident", field="referred_on")
+        raise ValidationFailed(
+            _("%(field)s %(date)s is before the accident") % {"field": "referred_on", "date": referred_on},
+            field="referred_on",
+        )
     r = Referral(
         victim=victim,
         need=need,
@@ -703,7 +782,9 @@ def _update_referral(referral, actor, status, outcome_on, notes, expected_versio
     if outcome_on is not None:
         if outcome_on < referral.referred_on:
             raise ValidationFailed(
-                f"outcome_on {outcome_on} is before the referral ({referral.referred_on})", field="outcome_on"
+                _("%(field)s %(date)s is before the referral (%(referred_on)s)")
+                % {"field": "outcome_on", "date": outcome_on, "referred_on": referral.referred_on},
+                field="outcome_on",
             )
         referral.outcome_on = outcome_on
     if notes is not None:
@@ -728,7 +809,10 @@ def _add_follow_up(victim, actor, followed_up_on, notes, referral, is_synthetic)
     if referral:
         ref = victim.referrals.filter(pk=referral).first()
         if ref is None:
-            raise ValidationFailed(f"{victim.code} has no referral {referral!r}", field="referral")
+            raise ValidationFailed(
+                _("%(code)s has no referral %(referral)s") % {"code": victim.code, "referral": repr(referral)},
+                field="referral",
+            )
     f = FollowUp(
         victim=victim, referral=ref, followed_up_on=followed_up_on, created_by=actor.user, is_synthetic=is_synthetic
     )
@@ -802,7 +886,10 @@ def bulk_create_sealed(
     for obj, fields in zip(objs, personal, strict=True):
         unknown = set(fields) - set(sealed)
         if unknown:
-            raise ValidationFailed(f"{model.__name__} has no personal field(s) {', '.join(sorted(unknown))}")
+            raise ValidationFailed(
+                _("%(model)s has no personal field(s) %(fields)s")
+                % {"model": model.__name__, "fields": ", ".join(sorted(unknown))}
+            )
         for f in sealed:
             _seal(obj, f, fields.get(f), ring)
     model._default_manager.bulk_create(objs, batch_size=1000)

@@ -148,3 +148,28 @@ def test_roles_for_accidents(client_as, hazard, accounts):
     from django.test import Client
 
     assert Client().get("/api/v1/victims/accidents").status_code == 401
+
+
+def test_a_refusal_is_in_the_readers_language(client_as, accounts):
+    from django.utils import translation
+
+    from safeground.core.errors import ValidationFailed
+    from safeground.victims import services
+
+    future = dt.date.today() + dt.timedelta(days=3)
+    refused = {"point": shapely.Point(*BATTAMBANG), "occurred_on": future, "accident_type": "mine_erw"}
+    with translation.override("fr"), pytest.raises(ValidationFailed) as fr:
+        services.create_accident(**refused)
+    assert f"occurred_on {future} est dans le futur" in str(fr.value) and fr.value.field == "occurred_on"
+    with translation.override("en"), pytest.raises(ValidationFailed) as en:
+        services.create_accident(**refused)
+    assert str(en.value) == f"occurred_on {future} is in the future"
+    # The API answers in the language the reader asks for.
+    response = client_as("im-officer").post(
+        "/api/v1/victims/accidents",
+        body(*BATTAMBANG, device_model="PMN-99"),
+        content_type="application/json",
+        HTTP_ACCEPT_LANGUAGE="fr",
+    )
+    assert response.status_code == 422 and response.json()["detail"] == "modèle de munition inconnu 'PMN-99'"
+    assert not Accident.objects.exists()
