@@ -47,8 +47,11 @@
     if (points.length >= 3) {
       features.unshift({ type: "Feature", geometry: { type: "Polygon", coordinates: [[...points, points[0]]] }, properties: {} });
     }
-    if (ready) map.getSource("typed").setData({ type: "FeatureCollection", features });
-    container.dataset.typedVertices = String(points.length);
+    if (ready) {
+      map.getSource("typed").setData({ type: "FeatureCollection", features });
+      // Said once the map has drawn them (the data is parsed in a worker after setData).
+      map.once("idle", () => (container.dataset.typedVertices = String(points.length)));
+    }
     note.textContent = problems.length ? `${box.dataset.unreadable || "Not read"} ${problems.join(" · ")}` : "";
     note.classList.toggle("field-error", problems.length > 0);
     if (points.length) {
