@@ -290,7 +290,7 @@ def render_list(request: HttpRequest, spec: RecordList, extra: dict | None = Non
         "rows": page.object_list,
         "sort": sort,
         "headers": _headers(spec, request.path, params, sort, level_names),
-        "pages": _page_links(page, request.path, params),
+        "pages": page_links(page, request.path, params),
         "csv_url": f"{request.path}?{urlencode({**params, 'format': 'csv'})}",
         "list_url": request.path,
         "filtered": any(k != "sort" for k in params),
@@ -337,9 +337,12 @@ def _headers(spec: RecordList, path: str, params: dict, sort: str, names: dict |
     return out
 
 
-def _page_links(page, path: str, params: dict) -> dict:
+def page_links(page, path: str, params: dict, param: str = "page") -> dict:
+    """Links to the pages around `page` (previous, next, an elided range) keeping the other query
+    `params`; `param` names the page's own parameter (two lists on one page need two)."""
+
     def url(number: int) -> str:
-        query = urlencode({**params, "page": number} if number > 1 else params)
+        query = urlencode({**params, param: number} if number > 1 else params)
         return f"{path}?{query}" if query else path
 
     paginator = page.paginator

@@ -18,7 +18,6 @@ from safeground.core.access import page
 from safeground.dashboard import charts, headline, queries
 from safeground.dashboard.headline import OUTCOME_NAMES
 from safeground.gazetteer.queries import admin_level_labels, country_choices
-from safeground.hazards.models import Hazard
 
 CLASS_NAMES = {"SHA": gettext_lazy("Suspected (SHA)"), "CHA": gettext_lazy("Confirmed (CHA)")}
 CATEGORY_NAMES = {
@@ -89,7 +88,6 @@ def _render(request: HttpRequest, *, public: bool) -> HttpResponse:
         "country_choices": [("", _("All countries")), *choices],
         "level1": admin_level_labels(country)[1],  # the country's own name for its provinces
         "year_choices": years,
-        "has_synthetic": Hazard.objects.filter(is_synthetic=True).exists(),
         "other_url": reverse("dashboard" if public else "public-dashboard"),
         "api_path": f"{get_script_prefix()}api/v1/dashboard{'/public' if public else ''}",
         "query_string": request.GET.urlencode(),

@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from safeground.core.access import page
 from safeground.core.errors import ValidationFailed
 from safeground.gazetteer import traverse as traverse_lib
-from safeground.hazards import forms, queries, services
+from safeground.hazards import forms, services
 
 BLANK_ROWS = 8
 MORE_ROWS = 5
@@ -100,7 +100,6 @@ def traverse_page(request: HttpRequest) -> HttpResponse:
         "result": result,
         "warnings": warnings,
         "error": error,
-        "has_synthetic": queries.has_synthetic(),
     }
     if result is not None:
         context.update(_result_context(result))

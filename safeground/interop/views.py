@@ -14,7 +14,6 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from safeground.core.access import page
-from safeground.hazards.models import Hazard
 from safeground.interop import ogc
 from safeground.interop.exporter import FORMATS, ExportError
 from safeground.interop.importers import IMPORT_PERMISSION, IMPORT_RECORDS, KIND_LABELS, KINDS
@@ -74,7 +73,6 @@ def ogc_landing(request):
                 "collections": [ogc.collection_info(base, c, with_extent=False) for c in ogc.collections().values()],
                 "conformance": ogc.CONFORMANCE,
                 "base": base,
-                "has_synthetic": Hazard.objects.filter(is_synthetic=True).exists(),
             },
         )
     return _json(body)
@@ -127,7 +125,6 @@ def _context(request, **extra) -> dict:
         "kinds": [(k, KIND_LABELS[k]) for k in KINDS],
         "formats": list(FORMATS),
         "layers": [(name, LAYER_LABELS.get(name, name)) for name in LAYERS],
-        "has_synthetic": Hazard.objects.filter(is_synthetic=True).exists(),
         "ogc_url": "/ogc/",
         "orphan_choices": [
             ("refuse", _("Refuse them")),

@@ -15,6 +15,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+import numpy as np
 from django.conf import settings
 from django.utils.translation import gettext as _
 
@@ -62,6 +63,16 @@ def organisation_country(organisation: str, organisation_country: str, country: 
 def max_hazard_area_m2() -> float:
     """The largest hazard area taken without question (SAFEGROUND_MAX_HAZARD_AREA_KM2, 100 km² by default)."""
     return float(settings.SAFEGROUND_MAX_HAZARD_AREA_KM2) * 1e6
+
+
+def area_percentile(areas) -> float | None:
+    """The programme's 99.9th percentile of hazard areas (m², NaN ignored), if it has enough hazards
+    (AREA_MIN_SAMPLE) for one to mean something."""
+    areas = np.asarray(areas, dtype=float)
+    areas = areas[np.isfinite(areas)]
+    if len(areas) < AREA_MIN_SAMPLE:
+        return None
+    return float(np.percentile(areas, AREA_PERCENTILE))
 
 
 def implausible_area(area_m2: float, percentile_m2: float | None) -> RuleFinding | None:

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
 from safeground.core.access import page
+from safeground.core.listing import page_links
 from safeground.gazetteer.queries import admin_level_labels, country_names
 from safeground.hazards.models import CONTAMINATION_CHOICES, Hazard
 from safeground.landrelease.ledger import queries as ledger_queries
@@ -145,17 +146,14 @@ def _paged(request: HttpRequest, param: str, items: list, shown) -> dict:
     """One page of a list (`shown` makes each row), with links to the pages around it that keep the
     page's other query parameters (the grouping, the country, the other list's page)."""
     page_obj = Paginator(items, PAGE_SIZE).get_page(request.GET.get(param))
-
-    def link(number: int) -> str:
-        query = request.GET.copy()
-        query[param] = str(number)
-        return "?" + query.urlencode() + f"#{param.removesuffix('_page')}-h"
-
+    others = {k: v for k, v in request.GET.items() if k != param}
+    links = page_links(page_obj, "", others, param)  # relative: "?…" ("" is the first page, no query)
+    anchor = f"#{param.removesuffix('_page')}-h"  # back to the list, not the top of the page
     return {
         "rows": [shown(item) for item in page_obj.object_list],
         "page": page_obj,
-        "previous": link(page_obj.previous_page_number()) if page_obj.has_previous() else None,
-        "next": link(page_obj.next_page_number()) if page_obj.has_next() else None,
+        "previous": (links["previous"] or "?") + anchor if page_obj.has_previous() else None,
+        "next": links["next"] + anchor if page_obj.has_next() else None,
     }
 
 
@@ -173,7 +171,6 @@ def summary(request: HttpRequest) -> HttpResponse:
         "country_name": names.get(country, _("All countries")) if country else _("All countries"),
         "country_links": countries,
         "grouping_links": groupings,
-        "has_synthetic": Hazard.objects.filter(is_synthetic=True).exists(),
     }
     errors = []
     if by not in GROUPINGS:

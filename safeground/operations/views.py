@@ -40,6 +40,9 @@ METRICS = {
 ROW_H, BAR_Y, BAR_H = 36, 18, 12
 
 
+METHODS, ASSET_KINDS = dict(METHOD_CHOICES), dict(Asset.KIND_CHOICES)  # code → name (translated where shown)
+
+
 def _n(value, decimals: int = 0) -> str:
     if value is None:
         return "—"
@@ -112,7 +115,7 @@ def productivity_page(request):
         )
     programmes = [productivity.compare_programmes(m) for m in ("manual", "mdd", "mechanical")]
     for c in programmes:
-        c["method_label"] = _(dict(METHOD_CHOICES).get(c["method"], c["method"]))
+        c["method_label"] = _(METHODS.get(c["method"], c["method"]))
     api = "/api/v1/productivity"
     context = {
         "country_links": _links(request, "country", [("", _("All")), *country_choices()], country),
@@ -123,8 +126,8 @@ def productivity_page(request):
         "chart": bar_chart(sorted(rows, key=lambda r: -(r.get(metric) or 0)), metric),
         "rows": rows,
         "compare": methods,
-        "compare_a": _(dict(productivity.GROUPINGS["method"][1]).get(a, a)),
-        "compare_b": _(dict(productivity.GROUPINGS["method"][1]).get(b, b)),
+        "compare_a": _(METHODS.get(a, a)),
+        "compare_b": _(METHODS.get(b, b)),
         "programmes": programmes,
         "country_names": country_names(),
         "expiring": _labelled(org_queries.expiring(days=60)),
@@ -135,10 +138,9 @@ def productivity_page(request):
 
 def _labelled(rows: list[dict]) -> list[dict]:
     """The method's and the holder kind's names in the reader's language, not their codes ("mdd")."""
-    methods, kinds = dict(METHOD_CHOICES), dict(Asset.KIND_CHOICES)
     for r in rows:
-        r["method_label"] = _(methods.get(r["method"], r["method"]))
-        r["kind_label"] = _(kinds.get(r["kind"], r["kind"]))
+        r["method_label"] = _(METHODS.get(r["method"], r["method"]))
+        r["kind_label"] = _(ASSET_KINDS.get(r["kind"], r["kind"]))
     return rows
 
 

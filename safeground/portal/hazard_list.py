@@ -130,4 +130,4 @@ HAZARDS = RecordList(
 @page("hazards.view_hazard")
 def hazard_list(request: HttpRequest) -> HttpResponse:
     """Every hazard, filtered, searched, sorted and paged; `?format=csv` exports all matching rows."""
-    return render_list(request, HAZARDS, {"has_synthetic": Hazard.objects.filter(is_synthetic=True).exists()})
+    return render_list(request, HAZARDS)  # the banner: portal.synthetic

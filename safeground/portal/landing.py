@@ -16,7 +16,6 @@ from django.utils.translation import gettext as _
 
 from safeground.dashboard import headline, queries
 from safeground.gazetteer import queries as gazetteer_queries
-from safeground.hazards.queries import has_synthetic
 
 
 def landing(request: HttpRequest) -> HttpResponse:
@@ -43,6 +42,5 @@ def landing(request: HttpRequest) -> HttpResponse:
             "year_text": str(data["year"]),  # a year is not a number to group: never "2,025"
             "countries": countries,
             "landing_config": config,
-            "has_synthetic": has_synthetic(),
         },
     )

@@ -16,7 +16,6 @@ from django.utils.translation import ngettext
 from safeground.core.access import page
 from safeground.gazetteer import queries as gazetteer_queries
 from safeground.hazards.models import Hazard
-from safeground.hazards.queries import has_synthetic
 from safeground.portal import landing, map_views
 
 API_PREFIX = "api/v1"  # config/urls.py mounts the Ninja API here
@@ -98,6 +97,5 @@ def home(request: HttpRequest) -> HttpResponse:
             "countries": countries,
             "layers": layers,
             "filters": filters,
-            "has_synthetic": has_synthetic(),
         },
     )

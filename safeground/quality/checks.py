@@ -622,7 +622,7 @@ def implausible_areas(layer: Layer) -> list[Finding]:
     ok = layer.ok & (layer.area > 0)
     for iso3 in np.unique(layer.country[ok]):
         mine = np.flatnonzero(ok & (layer.country == iso3))
-        cut = percentile(layer.area[mine])
+        cut = rules.area_percentile(layer.area[mine])
         for i in mine:
             rule = rules.implausible_area(float(layer.area[i]), cut)
             if rule is not None:
@@ -638,11 +638,3 @@ def implausible_areas(layer: Layer) -> list[Finding]:
                     )
                 )
     return found
-
-
-def percentile(areas: np.ndarray) -> float | None:
-    """The programme's 99.9th percentile of hazard areas, if it has enough hazards for one to mean something."""
-    areas = areas[np.isfinite(areas)]
-    if len(areas) < rules.AREA_MIN_SAMPLE:
-        return None
-    return float(np.percentile(areas, rules.AREA_PERCENTILE))

@@ -18,8 +18,8 @@ from django.utils.translation import gettext as _
 
 from safeground.core.access import page
 from safeground.core.errors import ValidationFailed
+from safeground.core.listing import page_links
 from safeground.gazetteer.queries import countries, country_name
-from safeground.hazards.models import Hazard
 from safeground.quality import gpkg, queries
 from safeground.quality.findings import CHECKS, MUST_FIX, RECORD_TYPES, SEVERITIES
 
@@ -55,7 +55,6 @@ def checks_page(request: HttpRequest) -> HttpResponse:
         "severities": [(k, str(v)) for k, v in SEVERITIES.items()],
         "checks": [(c.id, str(c.title)) for c in CHECKS.values()],
         "record_types": [(k, str(v)) for k, v in RECORD_TYPES.items()],
-        "has_synthetic": Hazard.objects.filter(is_synthetic=True).exists(),
     }
     try:
         queries.validate_filters(f["severity"], f["check"], f["country"], f["record_type"])
@@ -103,10 +102,7 @@ def checks_page(request: HttpRequest) -> HttpResponse:
             "advisory": len(report.findings) - must,
             "selected": len(selected),
             "page_obj": page_obj,
-            "page_urls": {
-                "previous": _url(path, **f, page=page_obj.previous_page_number()) if page_obj.has_previous() else None,
-                "next": _url(path, **f, page=page_obj.next_page_number()) if page_obj.has_next() else None,
-            },
+            "page_urls": page_links(page_obj, path, {k: v for k, v in f.items() if v}),
             "checked": [(RECORD_TYPES[k], n) for k, n in report.checked.items()],
             "seconds": report.seconds,
             "must_fix_key": MUST_FIX,

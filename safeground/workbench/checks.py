@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import datetime as dt
 
-import numpy as np
 import shapely
 from django.utils.translation import gettext as _
 
@@ -127,15 +126,12 @@ def area_percentile(country: str | None) -> float | None:
     """The 99.9th percentile of the programme's recorded hazard areas (None below 100 hazards)."""
     if not country:
         return None
-    areas = np.array(
-        Hazard.objects.filter(country=country, area_m2__isnull=False).values_list("area_m2", flat=True), dtype=float
+    return rules.area_percentile(
+        Hazard.objects.filter(country=country, area_m2__isnull=False).values_list("area_m2", flat=True)
     )
-    if len(areas) < rules.AREA_MIN_SAMPLE:
-        return None
-    return float(np.percentile(areas, rules.AREA_PERCENTILE))
 
 
-def hazard_checks(action: str, payload: dict, target: str = "") -> list[dict]:
+def hazard_checks(payload: dict, target: str = "") -> list[dict]:
     current = Hazard.objects.filter(code=target).select_related("reporting_organisation").first() if target else None
     geom = _geometry(payload)
     shape = geom if geom is not None else (to_shapely(current.shape) if current is not None else None)
@@ -212,10 +208,10 @@ def product_checks(payload: dict) -> list[dict]:
     return found
 
 
-def findings(kind: str, action: str, payload: dict, target: str = "") -> list[dict]:
+def findings(kind: str, payload: dict, target: str = "") -> list[dict]:
     """Findings for a payload that passed validation (so its geometry parses), must-fix first."""
     if kind == "hazard":
-        found = hazard_checks(action, payload, target)
+        found = hazard_checks(payload, target)
     elif kind == "product":
         found = product_checks(payload)
     else:

@@ -141,7 +141,7 @@ def findings_now(submission: Submission) -> list[dict]:
 
     if submission.status != "pending":
         return submission.findings
-    return checks.findings(submission.kind, submission.action, submission.payload, submission.target_code)
+    return checks.findings(submission.kind, submission.payload, submission.target_code)
 
 
 def location(submission: Submission) -> list[tuple[str, str]]:

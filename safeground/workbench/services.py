@@ -100,7 +100,7 @@ def _prepare(kind: str, action: str, payload: dict, user, target: str) -> dict:
         "payload": payload,
         "organisation": organisation,
         "base_updated_at": base,
-        "findings": checks.findings(kind, action, payload, target),
+        "findings": checks.findings(kind, payload, target),
     }
 
 
@@ -200,7 +200,7 @@ def _check_reviewer(row: Submission, user) -> None:
 def _blocking(row: Submission, override_reason: str) -> list[dict]:
     """The checks run again now (a hazard recorded since counts): must-fix findings refuse the approval
     unless the reviewer gives a reason to override them, which is recorded with the findings it overrode."""
-    found = checks.findings(row.kind, row.action, row.payload, row.target_code)
+    found = checks.findings(row.kind, row.payload, row.target_code)
     row.findings = found
     blocking = checks.must_fix(found)
     if blocking and not override_reason.strip():

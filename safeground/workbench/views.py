@@ -24,7 +24,7 @@ from safeground.gazetteer.queries import map_countries
 from safeground.hazards.models import Hazard
 from safeground.organisations.models import Organisation
 from safeground.organisations.roles import is_scoped, organisation_ids
-from safeground.workbench import queries, services
+from safeground.workbench import checks, queries, services
 from safeground.workbench.forms import FORMS
 from safeground.workbench.models import Submission
 
@@ -71,7 +71,7 @@ def _detail_context(request, submission: Submission, error: str = "") -> dict:
     return {
         "submission": submission,
         "findings": findings,
-        "must_fix": sum(1 for f in findings if f.get("severity") == "must_fix"),
+        "must_fix": len(checks.must_fix(findings)),
         "location": queries.location(submission),
         "comparison": queries.comparison(submission),
         "features": json.dumps(queries.map_features(submission)),
