@@ -167,7 +167,7 @@ def location(submission: Submission) -> list[tuple[str, str]]:
         names = dict(AdminArea.objects.filter(pk__in=[where.province_id, where.district_id]).values_list("pk", "name"))
         levels = admin_level_labels(country)
         for level, pk in ((1, where.province_id), (2, where.district_id)):
-            if level in levels:  # only the levels the programme has (Azerbaijan's rayons are its only level)
+            if level in levels:  # only the levels the programme names (some have one level only)
                 rows.append((str(levels[level]), names.get(pk, "—") if pk is not None else "—"))
     if geom.geom_type != "Point":
         rows.append((gettext("Area"), format_area(area_m2(geom))))
