@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from safeground.core.contracts import TEXT_MAX
 from safeground.core.errors import ValidationFailed
 from safeground.core.history import record_author
 from safeground.hazards.models import Hazard
@@ -200,6 +201,12 @@ def _check_reviewer(row: Submission, user) -> None:
 def _blocking(row: Submission, override_reason: str) -> list[dict]:
     """The checks run again now (a hazard recorded since counts): must-fix findings refuse the approval
     unless the reviewer gives a reason to override them, which is recorded with the findings it overrode."""
+    if len(override_reason) > TEXT_MAX:
+        raise ValidationFailed(
+            _("the reason is %(n)s characters long; at most %(most)s") % {"n": len(override_reason), "most": TEXT_MAX},
+            field="override_reason",
+            reason="too_long",
+        )
     found = checks.findings(row.kind, row.payload, row.target_code)
     row.findings = found
     blocking = checks.must_fix(found)

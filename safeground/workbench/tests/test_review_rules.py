@@ -72,6 +72,10 @@ def refused_then_overridden(submission: Submission, officer, check: str) -> Subm
     assert submission.status == "pending" and "must-fix" in submission.last_error
     with pytest.raises(ValidationFailed):  # a blank reason is no reason
         services.approve(submission, user=officer.user, revision=submission.revision, override_reason="  ")
+    with pytest.raises(ValidationFailed, match="characters long; at most 10000") as long:
+        services.approve(submission, user=officer.user, revision=submission.revision, override_reason="x" * 10_001)
+    assert long.value.field == "override_reason"
+    assert (Hazard.objects.count(), Product.objects.count()) == (hazards, products)
     approved = services.approve(
         submission, user=officer.user, revision=submission.revision, override_reason="Checked with the team leader"
     )
