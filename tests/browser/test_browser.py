@@ -394,10 +394,14 @@ def test_the_home_maps_layers_come_from_tiles_and_its_filters_apply_to_them(brow
     page.goto(f"{site}/#map=13/{lat}/{lon}")
     page.reload()
     assert wait_for_map(page, "#map", TIMEOUT_MS)
-    drawn = page.evaluate(
-        """() => Object.fromEntries(["products-fill", "provinces-fill"].map((id) => [id, document
+    rendered = """() => Object.fromEntries(["products-fill", "provinces-fill"].map((id) => [id, document
               .getElementById("map").sgMap.queryRenderedFeatures({ layers: [id] }).map((f) => f.properties)]))"""
-    )
+    # "ready" follows MapLibre's idle; a source's first tiles can still reach the screen a frame later
+    for _ in range(50):
+        drawn = page.evaluate(rendered)
+        if drawn["products-fill"] and drawn["provinces-fill"]:
+            break
+        page.wait_for_timeout(100)
     codes = {p["code"] for p in drawn["products-fill"]}
     assert product["properties"]["code"] in codes
     assert drawn["provinces-fill"] and {p["level"] for p in drawn["provinces-fill"]} == {1}
