@@ -139,6 +139,8 @@ API: list[tuple[str, str, set]] = [
     ("GET", "/organisations/accreditations/expiring", SIGNED_IN),
     ("GET", "/organisations/accreditations", SIGNED_IN),
     ("POST", "/organisations/accreditations/{code}/renew", NATIONAL_WRITE),
+    ("GET", "/organisations/accreditations/{code}", SIGNED_IN),
+    ("PATCH", "/organisations/accreditations/{code}", NATIONAL_WRITE),
     ("POST", "/organisations/animals/{identifier}/accreditations", NATIONAL_WRITE),
     ("GET", "/organisations/animals/{identifier}/accreditations", SIGNED_IN),
     ("GET", "/organisations/personnel", SIGNED_IN),

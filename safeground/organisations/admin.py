@@ -1,7 +1,7 @@
 from django.contrib import admin
 
 from safeground.core.admin_versions import VersionedAdminMixin
-from safeground.organisations.models import Asset, Organisation, Team
+from safeground.organisations.models import Accreditation, AnimalAccreditation, Asset, Organisation, Team
 
 
 class TeamInline(admin.TabularInline):
@@ -29,3 +29,17 @@ class AssetAdmin(VersionedAdminMixin, admin.ModelAdmin):
     list_display = ["identifier", "kind", "name", "team"]
     list_filter = ["kind"]
     search_fields = ["identifier", "name"]
+
+
+@admin.register(Accreditation)
+class AccreditationAdmin(VersionedAdminMixin, admin.ModelAdmin):
+    list_display = ["code", "organisation", "method", "valid_from", "valid_until", "issuing_authority"]
+    list_filter = ["method"]
+    search_fields = ["code", "organisation__acronym"]
+
+
+@admin.register(AnimalAccreditation)
+class AnimalAccreditationAdmin(VersionedAdminMixin, admin.ModelAdmin):
+    list_display = ["code", "asset", "handler", "valid_from", "valid_until", "issuing_authority"]
+    search_fields = ["code", "asset__identifier"]
+    raw_id_fields = ["asset", "handler"]

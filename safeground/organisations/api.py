@@ -1,7 +1,7 @@
 import datetime as dt
 from typing import Annotated
 
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404
 from ninja import Field, Router, Schema, Status
 from ninja.errors import HttpError
@@ -124,6 +124,7 @@ class AccreditationOut(Schema):
     issuing_authority: str
     valid_from: dt.date
     valid_until: dt.date
+    version: int
 
 
 class AccreditationPage(Schema):
@@ -203,6 +204,21 @@ class AnimalAccreditationIn(Schema):
     handler: Note | None = None
 
 
+class AccreditationChange(PatchIn):
+    """Fields to set; those left out stay. A shorter `valid_until` ends the accreditation early (suspended
+    or withdrawn by the authority). `conditions` is for organisations' accreditations; `tests_passed`
+    and `handler` (a person's code, null for none) for dogs' and rats'."""
+
+    issuing_authority: Annotated[str, Field(min_length=1, max_length=100)] | None = None
+    valid_from: AnyDate | None = None
+    valid_until: AnyDate | None = None
+    conditions: Note | None = None
+    tests_passed: Annotated[list[Annotated[str, Field(min_length=1, max_length=100)]], Field(max_length=50)] | None = (
+        None
+    )
+    handler: Ref | None = None
+
+
 class RenewIn(Schema):
     valid_until: AnyDate
     valid_from: AnyDate | None = None
@@ -224,6 +240,7 @@ def accreditation_dict(a) -> dict:
             "issuing_authority": a.issuing_authority,
             "valid_from": a.valid_from.isoformat(),
             "valid_until": a.valid_until.isoformat(),
+            "version": a.version,
         }
     return {
         "code": a.code,
@@ -234,6 +251,7 @@ def accreditation_dict(a) -> dict:
         "valid_from": a.valid_from.isoformat(),
         "valid_until": a.valid_until.isoformat(),
         "conditions": a.conditions,
+        "version": a.version,
     }
 
 
@@ -246,6 +264,39 @@ def expiring(request, days: int = 30, on: dt.date | None = None, country: str | 
     for r in rows:
         r["valid_until"] = r["valid_until"].isoformat()
     return {"on": on.isoformat(), "days": days, "items": rows}
+
+
+@router.get(
+    "/accreditations/{code}",
+    response={200: AccreditationOut, 404: ErrorOut},
+    exclude_unset=True,
+    summary="One organisation or animal accreditation",
+)
+def get_accreditation(request, response: HttpResponse, code: str):
+    found = services.find_accreditation(code)
+    if found is None:
+        raise Http404(f"no accreditation {code!r}")
+    response["ETag"] = versions.etag(found)
+    return accreditation_dict(found)
+
+
+@router.patch(
+    "/accreditations/{code}",
+    response={200: AccreditationOut, 403: ErrorOut, 404: ErrorOut, 412: ErrorOut, 422: ErrorOut, 428: ErrorOut},
+    exclude_unset=True,
+    auth=needs("organisations.change_accreditation"),
+    summary="Correct an accreditation, change its conditions, or end it early (suspension, withdrawal)",
+)
+def change_accreditation(request, response: HttpResponse, code: str, body: AccreditationChange):
+    """Needs `If-Match: "<version>"`: 428 without it, 412 when the accreditation changed since (both
+    name the current version)."""
+    found = services.find_accreditation(code)
+    if found is None:
+        raise Http404(f"no accreditation {code!r}")
+    expected = versions.required(request, found, f"accreditation {found.code}")
+    changed = services.edit_accreditation(code, expected_version=expected, **body.dict(exclude_unset=True))
+    response["ETag"] = versions.etag(changed)
+    return accreditation_dict(changed)
 
 
 @router.get("/accreditations", response=AccreditationPage, exclude_unset=True, summary="Organisation accreditations")

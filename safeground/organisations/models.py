@@ -119,6 +119,9 @@ class Accreditation(models.Model):
     valid_until = models.DateField()
     conditions = models.TextField(blank=True)
     is_synthetic = models.BooleanField(default=False)
+    version = models.PositiveIntegerField(
+        default=1, db_default=1, editable=False, help_text="raised by every change (If-Match, core/versions.py)"
+    )
     history = HistoricalRecords()
 
     class Meta:
@@ -184,6 +187,9 @@ class AnimalAccreditation(models.Model):
     valid_from = models.DateField()
     valid_until = models.DateField()
     is_synthetic = models.BooleanField(default=False)
+    version = models.PositiveIntegerField(
+        default=1, db_default=1, editable=False, help_text="raised by every change (If-Match, core/versions.py)"
+    )
     history = HistoricalRecords()
 
     class Meta:

@@ -11,8 +11,9 @@ import datetime as dt
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
-from safeground.core import columns
+from safeground.core import columns, versions
 from safeground.core.contracts import check_code
 from safeground.core.errors import BulkError, ValidationFailed
 from safeground.organisations.models import (
@@ -189,6 +190,72 @@ def renew(accreditation, valid_until: dt.date, valid_from: dt.date | None = None
         accreditation.issuing_authority,
         accreditation.conditions,
     )
+
+
+#: What an edit may change: corrections, conditions, and a shortened period (a suspension or withdrawal
+#: by the authority ends the accreditation on that date). A renewal is a new row (`renew`).
+ACCREDITATION_FIELDS = ("issuing_authority", "valid_from", "valid_until", "conditions")
+ANIMAL_ACCREDITATION_FIELDS = ("issuing_authority", "valid_from", "valid_until", "tests_passed", "handler")
+
+
+def find_accreditation(code: str, *, lock: bool = False) -> Accreditation | AnimalAccreditation | None:
+    """An organisation's or an animal's accreditation by its code (codes are unique across both)."""
+    for model in (Accreditation, AnimalAccreditation):
+        qs = model.objects.select_for_update() if lock else model.objects.all()
+        found = qs.filter(code=code).first()
+        if found is not None:
+            return found
+    return None
+
+
+@transaction.atomic
+def edit_accreditation(code: str, expected_version: int | None = None, **changes):
+    """Correct an accreditation, change its conditions, or end it early (a shorter `valid_until`: the
+    authority suspended or withdrew it). Fields left out stay; a refused change writes nothing.
+    `expected_version`: the version the change was made to (`StaleVersion` when it is older)."""
+    accreditation = find_accreditation(code, lock=True)
+    if accreditation is None:
+        raise ValidationFailed(
+            _("no %(what)s %(code)s") % {"what": "accreditation", "code": repr(code)}, field="code", reason="not found"
+        )
+    animal = isinstance(accreditation, AnimalAccreditation)
+    allowed = ANIMAL_ACCREDITATION_FIELDS if animal else ACCREDITATION_FIELDS
+    unknown = sorted(set(changes) - set(allowed))
+    if unknown:
+        raise ValidationFailed(
+            _("unknown field %(field)s (can change: %(allowed)s)")
+            % {"field": unknown[0], "allowed": ", ".join(allowed)},
+            field=unknown[0],
+            reason="unknown",
+        )
+    for name, value in changes.items():
+        if name == "handler" and isinstance(accreditation, AnimalAccreditation):
+            handler = Personnel.objects.filter(code=value).first() if value else None
+            if value and handler is None:
+                raise ValidationFailed(
+                    _("no %(what)s %(code)s") % {"what": "person", "code": repr(value)},
+                    field="handler",
+                    reason="not found",
+                )
+            accreditation.handler = handler
+        elif name == "tests_passed" and isinstance(accreditation, AnimalAccreditation):
+            if not value:
+                raise ValidationFailed("name the tests the animal passed", field="tests_passed", reason="required")
+            accreditation.tests_passed = [str(t).strip() for t in value]
+        else:
+            setattr(accreditation, name, value.strip() if isinstance(value, str) else value)
+    _check_dates(accreditation.valid_from, accreditation.valid_until)
+    columns.refuse(
+        [
+            p
+            for p in columns.instances(type(accreditation), [accreditation], "accreditation", "code")
+            if p.field != "code"
+        ],
+        single=True,
+    )
+    versions.advance(accreditation, expected_version, f"accreditation {accreditation.code}")
+    accreditation.save()
+    return accreditation
 
 
 # ------------------------------------------------------------------------------------------------

@@ -184,14 +184,14 @@ def test_every_admin_of_a_versioned_model_checks_the_version_and_every_map_is_lo
         "eore.Session",
         "victims.Accident",
         "organisations.Organisation",
+        "organisations.Team",
+        "organisations.Asset",
+        "organisations.Accreditation",
+        "organisations.AnimalAccreditation",
         "gazetteer.Programme",
     }
     unchecked = [m._meta.label for m in versioned if not isinstance(registry[m], VersionedAdminMixin)]
     assert unchecked == []
-    # Teams and assets are being given a version: their admins already carry the mixin (a no-op until then).
-    assert all(
-        isinstance(registry[m], VersionedAdminMixin) for m in registry if m._meta.model_name in {"team", "asset"}
-    )
     maps = [a for a in registry.values() if isinstance(a, GISModelAdmin)]
     assert len(maps) >= 8 and all(a.gis_widget is AdminMapWidget for a in maps), [type(a).__name__ for a in maps]
     # An inline with a geometry field (hazard evidence) must not fall back on Django's CDN widget.
