@@ -17,7 +17,7 @@ VIEW_W = 1000.0
 VIEW_H = 100.0
 PLOT_TOP = 14
 PLOT_H = 220
-AXIS_H = 34
+AXIS_H = 44
 GRID_STEPS = 4
 
 
@@ -48,13 +48,14 @@ def fan_chart(report: dict, *, title: str, desc: str, target_label: str) -> dict
         m2 = top * k / GRID_STEPS
         y = PLOT_TOP + PLOT_H * (1 - k / GRID_STEPS)
         grid.append({"y": f"{y:.1f}", "label_y": f"{y - 3:.1f}", "label": area_text(m2, unit) if k else ""})
+    # Year ticks, none so close to the start that its label would cover the start date's.
     as_of: dt.date = report["as_of"]
     ticks = []
     last_year = as_of.year + int(horizon) + 1
     step = max(1, round((last_year - as_of.year) / 8))
     for year in range(as_of.year + 1, last_year + 1, step):
         years = (dt.date(year, 1, 1) - as_of).days / 365.25
-        if 0 < years <= horizon:
+        if 0.12 * horizon < years <= horizon:
             ticks.append({"x": f"{100 * years / horizon:.2f}", "label": str(year)})
     target = None
     t = report.get("target") or {}
@@ -65,8 +66,8 @@ def fan_chart(report: dict, *, title: str, desc: str, target_label: str) -> dict
             target = {
                 "x": f"{pct:.2f}",
                 "label": target_label,
-                "anchor": "end" if pct > 60 else "start",
-                "label_x": f"{pct - 0.8:.2f}" if pct > 60 else f"{pct + 0.8:.2f}",
+                "anchor": "end" if pct > 50 else "start",
+                "label_x": f"{pct - 1:.2f}" if pct > 50 else f"{pct + 1:.2f}",
             }
     return {
         "title": title,
@@ -76,7 +77,8 @@ def fan_chart(report: dict, *, title: str, desc: str, target_label: str) -> dict
         "plot_h": str(PLOT_H),
         "plot_bottom": str(PLOT_TOP + PLOT_H),
         "axis_y": str(PLOT_TOP + PLOT_H + 18),
-        "target_label_y": str(PLOT_TOP + 12),
+        "tick_y": str(PLOT_TOP + PLOT_H + 5),
+        "target_label_y": str(PLOT_TOP + PLOT_H + 38),  # under the year labels: clear of the area labels
         "viewbox": f"0 0 {VIEW_W:g} {VIEW_H:g}",
         "band": _points(upper + lower),
         "median": _points(median),

@@ -141,7 +141,7 @@ def simulate(inputs: Inputs, runs: int, seed: int | list[int], horizon_years: fl
     t_k = np.stack(phase_t, axis=1)  # (R, K)
     a_k = np.stack(phase_area, axis=1)
     end = np.percentile(national[np.isfinite(national)], 90) if np.isfinite(national).any() else 1.0
-    horizon = max(float(end) * 1.1, horizon_years or 0.0, 1e-6)
+    horizon = max(float(end) * 1.1, (horizon_years or 0.0) * 1.04, 1e-6)  # the target line inside the chart
     grid = np.linspace(0.0, horizon, FAN_POINTS)
     remaining = _interpolate(t_k, a_k, grid)
     fan = np.percentile(remaining, [10, 50, 90], axis=0)

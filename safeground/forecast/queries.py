@@ -12,6 +12,7 @@ import datetime as dt
 import math
 import zlib
 from collections import defaultdict
+from dataclasses import dataclass
 
 import numpy as np
 from django.db.models import F, Q, Sum
@@ -287,17 +288,46 @@ def check(
         raise ValidationFailed(f"target must be after {as_of}; got {target}", field="target", reason="range")
 
 
-def forecast(
+@dataclass
+class Prepared:
+    """A programme's inputs, read once: `simulate` can then run any number of times (bench/forecast.py)."""
+
+    programme: Programme
+    inputs: engine.Inputs
+    outcomes: dict
+    teams: dict
+    months: dict
+    provinces: list[dict]
+    target: dt.date | None
+    target_source: str | None
+    as_of: dt.date
+    since: dt.date
+    working_days: float
+
+    def seed(self, seed: int) -> list[int]:
+        """The generator's seed: the caller's and the country's, so that one country's forecast is the same
+        whether it is asked for alone or with every programme."""
+        return [seed, zlib.crc32(self.programme.iso3.encode())]
+
+    def simulate(self, runs: int, seed: int) -> engine.Result:
+        horizon = None
+        if self.target is not None and self.target > self.as_of:  # the fan reaches the target line
+            horizon = (self.target - self.as_of).days / engine.DAYS_PER_YEAR
+        return engine.simulate(self.inputs, runs, self.seed(seed), horizon_years=horizon)
+
+
+def prepare(
     country: str,
     *,
-    runs: int = DEFAULT_RUNS,
-    seed: int = DEFAULT_SEED,
-    target: dt.date | None = None,
     as_of: dt.date | None = None,
     since: dt.date | None = None,
+    target: dt.date | None = None,
     working_days: float = DEFAULT_WORKING_DAYS,
-) -> dict:
-    """The forecast of one programme (see the module docstring; the keys are documented in docs/forecast.md)."""
+    runs: int = 1,
+    seed: int = DEFAULT_SEED,
+) -> Prepared:
+    """Check the parameters and read one programme's inputs (refused, naming the field, when there is
+    nothing to forecast or no capacity to forecast with)."""
     as_of = as_of or dt.date.today()
     check(runs, seed, working_days, since, as_of, target)
     programme = _country(country)
@@ -306,7 +336,7 @@ def forecast(
     target_source = "given" if target else ("article5" if programme.article5_deadline else None)
     target = target or programme.article5_deadline
     if target is not None and target <= as_of:
-        target_source, target = "passed", target
+        target_source = "passed"
 
     provinces = remaining_by_province(iso3)
     outcomes = survey_outcomes(iso3)
@@ -353,14 +383,33 @@ def forecast(
         working_days=float(working_days),
         extra={"national_terrain_weights": national_mix},
     )
-    horizon = (target - as_of).days / engine.DAYS_PER_YEAR if target and target > as_of else None
-    result = engine.simulate(inputs, runs, [seed, zlib.crc32(iso3.encode())], horizon_years=horizon)
-    return _report(programme, inputs, result, outcomes, teams, months, provinces, share, target, target_source, as_of,
-                   since, runs, seed, working_days)  # fmt: skip
+    return Prepared(
+        programme, inputs, outcomes, teams, months, provinces, target, target_source, as_of, since, working_days
+    )
 
 
-def _report(programme, inputs, result, outcomes, teams, months, provinces, share, target, target_source, as_of,
-            since, runs, seed, working_days) -> dict:  # fmt: skip
+def forecast(
+    country: str,
+    *,
+    runs: int = DEFAULT_RUNS,
+    seed: int = DEFAULT_SEED,
+    target: dt.date | None = None,
+    as_of: dt.date | None = None,
+    since: dt.date | None = None,
+    working_days: float = DEFAULT_WORKING_DAYS,
+) -> dict:
+    """The forecast of one programme (see the module docstring; the keys are documented in docs/forecast.md)."""
+    prepared = prepare(
+        country, as_of=as_of, since=since, target=target, working_days=working_days, runs=runs, seed=seed
+    )
+    return report(prepared, prepared.simulate(runs, seed), runs, seed)
+
+
+def report(prep: Prepared, result: engine.Result, runs: int, seed: int) -> dict:
+    """The answer (CLI, API, page) from the inputs and the runs."""
+    programme, inputs, outcomes, teams, months = prep.programme, prep.inputs, prep.outcomes, prep.teams, prep.months
+    provinces, share, target, target_source = prep.provinces, inputs.share, prep.target, prep.target_source
+    as_of, since, working_days = prep.as_of, prep.since, prep.working_days
     total_teams = int(sum(teams[m]["teams"] for m in CLEARANCE_METHODS if (m, "*") in months))
     team_days = total_teams * working_days
     national = result.national_years

@@ -87,6 +87,8 @@ def _presented(r: dict) -> dict:
     o = r["survey_outcomes"]
     return {
         "chart": chart,
+        "runs_text": fmt(r["runs"]),
+        "as_of_text": r["as_of"].isoformat(),
         "target_label": target_label if target["date"] else "",
         "remaining": area(r["remaining_m2"]),
         "to_clear": area(r["to_clear_m2_p50"]),
