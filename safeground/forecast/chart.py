@@ -55,7 +55,7 @@ def fan_chart(report: dict, *, title: str, desc: str, target_label: str) -> dict
     step = max(1, round((last_year - as_of.year) / 8))
     for year in range(as_of.year + 1, last_year + 1, step):
         years = (dt.date(year, 1, 1) - as_of).days / 365.25
-        if 0.12 * horizon < years <= horizon:
+        if 0.2 * horizon < years <= horizon:
             ticks.append({"x": f"{100 * years / horizon:.2f}", "label": str(year)})
     target = None
     t = report.get("target") or {}

@@ -117,9 +117,11 @@ def simulate(inputs: Inputs, runs: int, seed: int | list[int], horizon_years: fl
             break
         own = share * active
         total = own.sum(axis=1, keepdims=True)
-        by_work = initial * active
-        fallback = by_work / np.maximum(by_work.sum(axis=1, keepdims=True), 1e-300)
-        weights = np.where(total > 0, own / np.maximum(total, 1e-300), fallback)
+        weights = own / np.maximum(total, 1e-300)
+        if not (total > 0).all():  # only provinces nobody worked in recently are left in some runs
+            by_work = initial * active
+            fallback = by_work / np.maximum(by_work.sum(axis=1, keepdims=True), 1e-300)
+            weights = np.where(total > 0, weights, fallback)
         rate = weights * speed  # m²/year of work in each province
         with np.errstate(divide="ignore", invalid="ignore"):
             left = np.where(active & (rate > 0), work / rate, np.inf)

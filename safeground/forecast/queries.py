@@ -118,42 +118,41 @@ def _reports(country: str, since: dt.date, until: dt.date):
     return productivity.reports(country=country, method=list(CLEARANCE_METHODS), date_from=since, date_to=until)
 
 
-def measured_months(country: str, since: dt.date, until: dt.date) -> dict[tuple[str, str], tuple]:
-    """(method, terrain) → (areas, team-days) of each calendar month with clearance reports in the period;
-    (method, "*") pools the terrains."""
-    rows = (
+def clearance_cells(country: str, since: dt.date, until: dt.date) -> list[dict]:
+    """Clearance reports of the period summed by method, terrain, calendar month and province: one read
+    (one pass over the reports) for both the measured months and where teams worked."""
+    return list(
         _reports(country, since, until)
         .annotate(y=ExtractYear("date"), mo=ExtractMonth("date"))
-        .values("method", "terrain", "y", "mo")
+        .values("method", "terrain", "y", "mo", "hazard__province__code")
         .annotate(area=Sum("area_m2"), days=Sum("days_worked"))
-        .order_by("method", "terrain", "y", "mo")
+        .order_by("method", "terrain", "y", "mo", "hazard__province__code")
     )
-    by: dict[tuple[str, str], list[tuple[float, float]]] = defaultdict(list)
-    pooled: dict[tuple[str, int, int], list[float]] = {}
-    for r in rows:
+
+
+def measured_months(cells: list[dict]) -> dict[tuple[str, str], tuple]:
+    """(method, terrain) → (areas, team-days) of each calendar month with clearance reports in the period;
+    (method, "*") pools the terrains."""
+    by_month: dict[tuple[str, str, int, int], list[float]] = {}
+    for r in cells:
         area, days = float(r["area"] or 0.0), float(r["days"] or 0.0)
-        if days <= 0:
-            continue
-        by[(r["method"], r["terrain"])].append((area, days))
-        cell = pooled.setdefault((r["method"], r["y"], r["mo"]), [0.0, 0.0])
-        cell[0] += area
-        cell[1] += days
-    for (method, _y, _m), (area, days) in sorted(pooled.items()):
-        by[(method, "*")].append((area, days))
+        for terrain in (r["terrain"], "*"):
+            cell = by_month.setdefault((r["method"], terrain, r["y"], r["mo"]), [0.0, 0.0])
+            cell[0] += area
+            cell[1] += days
+    by: dict[tuple[str, str], list[tuple[float, float]]] = defaultdict(list)
+    for (method, terrain, _y, _m), (area, days) in sorted(by_month.items()):
+        if days > 0:
+            by[(method, terrain)].append((area, days))
     return {k: (np.array([a for a, _d in v]), np.array([d for _a, d in v])) for k, v in by.items()}
 
 
-def province_effort(country: str, since: dt.date, until: dt.date) -> dict[str | None, dict[str, float]]:
+def province_effort(cells: list[dict]) -> dict[str | None, dict[str, float]]:
     """Province code → terrain → clearance team-days reported in the period."""
-    rows = (
-        _reports(country, since, until)
-        .values("hazard__province__code", "terrain")
-        .annotate(days=Sum("days_worked"))
-        .order_by("hazard__province__code", "terrain")
-    )
     out: dict[str | None, dict[str, float]] = defaultdict(dict)
-    for r in rows:
-        out[r["hazard__province__code"] or NO_PROVINCE][r["terrain"]] = float(r["days"] or 0.0)
+    for r in cells:
+        terrains = out[r["hazard__province__code"] or NO_PROVINCE]
+        terrains[r["terrain"]] = terrains.get(r["terrain"], 0.0) + float(r["days"] or 0.0)
     return out
 
 
@@ -340,8 +339,9 @@ def prepare(
 
     provinces = remaining_by_province(iso3)
     outcomes = survey_outcomes(iso3)
-    months = measured_months(iso3, since, as_of)
-    effort = province_effort(iso3, since, as_of)
+    cells = clearance_cells(iso3, since, as_of)
+    months = measured_months(cells)
+    effort = province_effort(cells)
     teams = capacity(iso3, as_of, since)
     refuse = None
     if not provinces:
