@@ -11,6 +11,7 @@ from safeground.core.openapi import JSONOnlyParser, LocalSwagger, SafeGroundAPI,
 from safeground.core.ratelimit import RateLimited
 from safeground.dashboard.api import router as dashboard_router
 from safeground.eore.api import router as eore_router
+from safeground.forecast.api import router as forecast_router
 from safeground.gazetteer.api import router as gazetteer_router
 from safeground.gazetteer.programmes_api import router as programmes_router
 from safeground.hazards.api import router as hazards_router
@@ -107,5 +108,6 @@ api.add_router("/training", training_router)
 api.add_router("/victims", victims_router)
 api.add_router("/eore", eore_router)
 api.add_router("/dashboard", dashboard_router)
+api.add_router("/forecast", forecast_router)
 api.add_router("/workbench", workbench_router)
 api.add_router("", gazetteer_router)

@@ -14,6 +14,7 @@ urlpatterns = [
     path("", include("safeground.operations.urls")),
     path("", include("safeground.victims.urls")),
     path("", include("safeground.eore.urls")),
+    path("", include("safeground.forecast.urls")),
     path("", include("safeground.dashboard.urls")),
     path("", include("safeground.workbench.urls")),
     path("", include("safeground.hazards.urls")),

@@ -36,6 +36,7 @@ WORKBENCH_READ = {"administrator", "im_officer", "operator", "qa_officer"}
 SUBMIT = {"administrator", "im_officer", "operator"}
 VICTIM_ROWS = {"administrator", "im_officer", "va_officer"}  # pseudonymised per-victim rows
 PERSONAL = {"va_officer"}  # names and addresses: by role only, not even the superuser
+NATIONAL_PLANNING = {"administrator", "im_officer", "qa_officer", "viewer"}  # the completion forecast (decision 0032)
 
 PAGES: dict[str, set] = {
     "set_language": PUBLIC,
@@ -73,6 +74,7 @@ PAGES: dict[str, set] = {
     "victim-detail": VICTIM_ROWS,
     "victim-personal": SIGNED_IN,  # GET only sends back to the victim's page; the POST is checked
     "eore-home": SIGNED_IN,
+    "forecast": NATIONAL_PLANNING,
     "workbench": WORKBENCH_READ,
     "workbench-new": SUBMIT,
     "workbench-detail": WORKBENCH_READ,
@@ -103,7 +105,12 @@ UNNAMED = {"ogc": "ogc-landing"}
 POST_PAGES = {"workbench-decide"}
 #: Queries that make a file-writing view stop at its own validation (400) once access is granted: the
 #: matrix checks who reaches each view; the exports themselves are tested in the interop and quality apps.
-QUERY = {"interop-export": "?format=none", "quality-findings-gpkg": "?severity=none", "/interop/export": "?format=none"}
+QUERY = {
+    "/forecast": "?country=KHM&runs=50",
+    "interop-export": "?format=none",
+    "quality-findings-gpkg": "?severity=none",
+    "/interop/export": "?format=none",
+}
 
 API: list[tuple[str, str, set]] = [
     ("GET", "/hazards", SIGNED_IN),
@@ -121,6 +128,7 @@ API: list[tuple[str, str, set]] = [
     ("GET", "/activities/{code}/progress-reports", SIGNED_IN),
     ("POST", "/activities/{code}/progress-reports", NATIONAL_WRITE),
     ("GET", "/productivity", SIGNED_IN),
+    ("GET", "/forecast", NATIONAL_PLANNING),
     ("GET", "/productivity/compare/methods", SIGNED_IN),
     ("GET", "/productivity/compare/programmes", SIGNED_IN),
     ("GET", "/products", SIGNED_IN),

@@ -9,7 +9,7 @@ because a role ties a user to one (Membership; docs/decisions/0018-layers.md):
 |---|---|
 | administrator | everything, users included, except victims' personal data |
 | im_officer | read everything non-personal; write hazards, operations, land release, EORE; review submissions |
-| operator | read non-personal data; submit records to the workbench (own organisation); EORE, accidents |
+| operator | read non-personal data (not the forecast); submit to the workbench (own organisation); EORE, accidents |
 | qa_officer | read non-personal data; write quality records |
 | viewer | read non-personal data; no per-victim rows, only aggregates; not the workbench |
 | va_officer | victims' personal data (each view and export audited), victim assistance records |
@@ -39,6 +39,8 @@ PERSONAL = ["victims.*_personal_data", "victims.*_assessment", "victims.*_referr
 RESTRICTED = ["victims.*_victim", "victims.*_historicalvictim", "victims.*_accesslog"]
 ACCOUNTS = ["auth.*", "organisations.*_membership", "core.*_apitoken", "admin.*", "sessions.*", "contenttypes.*"]
 DOMAIN_WRITE = ["hazards.*", "operations.*", "landrelease.*", "eore.*"]
+#: The national authority's planning figures (the completion forecast, decision 0032): national roles only.
+NATIONAL_PLANNING = ["forecast.*"]
 
 
 @dataclass(frozen=True)
@@ -83,7 +85,7 @@ ROLES: dict[str, Role] = {
                 "eore.change_*",
                 "victims.add_accident",
             ),
-            (*PERSONAL, *RESTRICTED, *ACCOUNTS),
+            (*PERSONAL, *RESTRICTED, *ACCOUNTS, *NATIONAL_PLANNING),
             needs_organisation=True,
         ),
         Role("qa_officer", "Quality assurance officer", ("*.view_*", "quality.*"), (*PERSONAL, *RESTRICTED, *ACCOUNTS)),
@@ -92,7 +94,7 @@ ROLES: dict[str, Role] = {
             "va_officer",
             "Victim assistance officer",
             ("*.view_*", "victims.*"),
-            ("victims.*_accesslog", "victims.delete_*", *ACCOUNTS, "workbench.*"),
+            ("victims.*_accesslog", "victims.delete_*", *ACCOUNTS, "workbench.*", *NATIONAL_PLANNING),
         ),
     ]
 }
