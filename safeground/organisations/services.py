@@ -83,10 +83,11 @@ def suspension_gaps(organisation: Organisation, methods: list[str], on: dt.date,
         .select_related("team", "asset", "organisation")
         .order_by("suspended_on", "reference")
     )
-    return [
-        f"{row.target_label} is suspended by {row.reference} since {row.suspended_on.isoformat()} ({row.reason})"
-        for row in rows
-    ]
+    return [_suspended_words(row) for row in rows]
+
+
+def _suspended_words(row: Suspension) -> str:
+    return f"{row.target_label} is suspended by {row.reference} since {row.suspended_on.isoformat()} ({row.reason})"
 
 
 def animal_gaps(assets: list[Asset], on: dt.date) -> list[str]:
@@ -131,7 +132,7 @@ def suspension_gaps_many(work: list[tuple]) -> list[list[str]]:
         own_assets = {a for t in teams for a in assets.get(t, ())}
         out.append(
             [
-                f"{row.target_label} is suspended by {row.reference} since {row.suspended_on.isoformat()} ({row.reason})"
+                _suspended_words(row)
                 for row in rows
                 if row.suspended_on <= on
                 and (row.lifted_on is None or on < row.lifted_on)

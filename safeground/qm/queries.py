@@ -110,7 +110,7 @@ def statistics(user=None, *, country=None, year=None) -> dict:
     rows = list(
         vs.values_list("id", "inspected_organisation__acronym", "activity__methods", "product__activity__methods")
     )
-    ncs = defaultdict(lambda: dict.fromkeys(SEVERITIES, 0))
+    ncs: dict = defaultdict(lambda: dict.fromkeys(SEVERITIES, 0))
     for visit_id, severity in NonConformity.objects.filter(visit__in=vs.values("id")).values_list(
         "visit_id", "severity"
     ):
@@ -158,22 +158,22 @@ def visit_properties(v: Visit) -> dict:
         "code": v.code,
         "visit_type": v.visit_type,
         "country": v.country,
-        "activity": v.activity.code if v.activity_id else None,
-        "product": v.product.code if v.product_id else None,
-        "team": v.team.code if v.team_id else None,
+        "activity": v.activity.code if v.activity else None,
+        "product": v.product.code if v.product else None,
+        "team": v.team.code if v.team else None,
         "inspecting_organisation": v.inspecting_organisation.acronym,
         "inspected_organisation": v.inspected_organisation.acronym,
         "visited_on": v.visited_on,
         "inspector": v.inspector,
         "findings": v.findings,
-        "template": v.template.key if v.template_id else None,
+        "template": v.template.key if v.template else None,
         "version": v.version,
     }
 
 
 def answers(v: Visit) -> list[dict]:
     """The visit's checklist: every item of its template, with the answer given (or None)."""
-    if v.template_id is None:
+    if v.template is None:
         return []
     given = {a.item_id: a for a in v.answers.all()}
     return [
@@ -200,7 +200,7 @@ def nc_properties(nc: NonConformity) -> dict:
         "due_on": nc.due_on,
         "suspends": nc.suspends or None,
         "method": nc.method or None,
-        "team": nc.visit.team.code if nc.suspends == "team" and nc.visit.team_id else None,
+        "team": nc.visit.team.code if nc.suspends == "team" and nc.visit.team else None,
         "status": nc.status,
         "closed_on": nc.closed_on,
         "closure_evidence": nc.closure_evidence,
@@ -214,7 +214,7 @@ def plan_properties(p: SamplingPlan) -> dict:
         "code": p.code,
         "product": p.product.code,
         "country": p.country,
-        "visit": p.visit.code if p.visit_id else None,
+        "visit": p.visit.code if p.visit else None,
         "planned_on": p.planned_on,
         "lot_units": p.lot_units,
         "unit_m2": p.unit_m2,

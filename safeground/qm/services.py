@@ -100,6 +100,12 @@ def _past(value, field: str, required: bool = True) -> dt.date | None:
     return value
 
 
+def _required_past(value, field: str) -> dt.date:
+    day = _past(value, field)
+    assert day is not None  # required: _past refuses a missing value
+    return day
+
+
 def _planned(value, field: str) -> dt.date:
     if isinstance(value, str):
         try:
@@ -248,7 +254,7 @@ def record_visit(
         team=team,
         inspecting_organisation=inspecting,
         inspected_organisation=inspected,
-        visited_on=_past(visited_on, "visited_on"),
+        visited_on=_required_past(visited_on, "visited_on"),
         inspector=_text(inspector, "inspector", 150, required=True),
         findings=_text(findings, "findings"),
         template=template,
@@ -289,7 +295,8 @@ def update_visit(visit: Visit, *, expected_version: int | None = None, user=None
 
 def _suspension_target(visit: Visit, suspends: str, method: str) -> tuple[str, str]:
     """What a critical non-conformity suspends: the visited team, or the inspected organisation for a method."""
-    methods = list((visit.activity or visit.product.activity).methods or [])
+    work = visit.activity or (visit.product.activity if visit.product else None)
+    methods = list(work.methods or []) if work else []
     if not suspends:
         suspends = "team" if visit.team_id else "method"
     if suspends == "team":
@@ -399,7 +406,7 @@ def close_non_conformity(
     versions.lock(nc, expected_version, f"non-conformity {nc.code}")
     if nc.status == "closed":
         raise ValidationFailed(
-            _("%(code)s was already closed on %(date)s") % {"code": nc.code, "date": nc.closed_on.isoformat()},
+            _("%(code)s was already closed on %(date)s") % {"code": nc.code, "date": str(nc.closed_on)},
             field="status",
             reason="closed",
         )
@@ -570,7 +577,7 @@ def _reopening_payload(plan: SamplingPlan, product: Product) -> dict:
         "geometry": json.loads(shapely.to_geojson(to_shapely(product.geom))),
         "hazard_class": "CHA",
         "contamination_type": hazard.contamination_type if hazard else "mixed",
-        "recorded_on": plan.result_on.isoformat(),
+        "recorded_on": str(plan.result_on),
         "name": f"{product.code} reopened: QC sample {plan.code} failed"[:200],
     }
 
@@ -686,7 +693,7 @@ def record_handover(
             field="products",
             reason="countries",
         )
-    on = _past(handed_over_on, "handed_over_on")
+    on = _required_past(handed_over_on, "handed_over_on")
     late = next((r for r in rows if r.released_on > on), None)
     if late is not None:
         raise ValidationFailed(
@@ -742,7 +749,7 @@ def delete_synthetic() -> dict[str, int]:
     counts = {"suspensions": organisation_services.delete_synthetic_suspensions()}
     for model in (Handover, SamplingPlan, NonConformity):
         qs = model.objects.filter(is_synthetic=True)
-        counts[model._meta.model_name] = qs.delete()[0]
+        counts[str(model._meta.model_name)] = qs.delete()[0]
         h = model.history.filter(is_synthetic=True)
         h._raw_delete(h.db)
     ChecklistAnswer.objects.filter(visit__is_synthetic=True).delete()
