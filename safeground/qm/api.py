@@ -27,10 +27,10 @@ from safeground.qm.schemas import (
     PlanIn,
     PlanOut,
     PlanPage,
-    ResultIn,
+    QmStatisticsOut,
     RuleOut,
     RulePatch,
-    StatisticsOut,
+    SampleResultIn,
     TemplateOut,
     VisitDetailOut,
     VisitIn,
@@ -258,7 +258,7 @@ def get_plan(request, response: HttpResponse, code: str):
     auth=needs("qm.change_samplingplan"),
     summary="Record a QC sample's result",
 )
-def record_result(request, response: HttpResponse, code: str, payload: ResultIn):
+def record_result(request, response: HttpResponse, code: str, payload: SampleResultIn):
     """Needs `If-Match`. Pass when `failed_units` ≤ the acceptance number; a failed sample proposes the
     product's area as a hazard in the review workbench (`proposal`), for an IM officer to confirm."""
     plan = get_object_or_404(SamplingPlan, code=code)
@@ -300,7 +300,7 @@ def get_handover(request, code: str):
     return queries.handover_properties(get_object_or_404(Handover, code=code))
 
 
-@router.get("/statistics", response=StatisticsOut, summary="Non-conformities per visit")
+@router.get("/statistics", response=QmStatisticsOut, summary="Non-conformities per visit")
 def statistics(request, country: Country | None = None, year: Year | None = None):
     """Non-conformities per visit, overall and by inspected organisation, method and severity."""
     return queries.statistics(request.user, country=country, year=year)

@@ -150,7 +150,7 @@ class PlanIn(Schema):
     code: Code | None = None
 
 
-class ResultIn(Schema):
+class SampleResultIn(Schema):
     failed_units: int = Field(ge=0, le=1_000_000, description="Sample units where a device or defect was found")
     result_on: PastDate | None = None
     searched_m2: Finite | None = Field(None, ge=0, le=1e10)
@@ -222,7 +222,7 @@ class SeverityRow(Schema):
     per_visit: float | None
 
 
-class StatisticsOut(Schema):
+class QmStatisticsOut(Schema):
     unit: str
     total: RateRow
     by_organisation: list[RateRow]

@@ -17,22 +17,35 @@ from django.utils.translation import gettext as _
 
 from safeground.core.access import page
 from safeground.core.errors import StaleVersion, ValidationFailed
-from safeground.operations.models import Activity
-from safeground.organisations.models import Organisation, Team
+from safeground.operations.models import METHOD_CHOICES, Activity
+from safeground.organisations.models import ACCREDITATION_METHODS, Organisation, Team
 from safeground.qm import queries, services
 from safeground.qm.models import ChecklistAnswer, Handover, NonConformity, Visit
 
 LATEST = 30
+METHOD_LABELS = dict(METHOD_CHOICES)
+ACCREDITATION_LABELS = dict(ACCREDITATION_METHODS)
 
 
 def _labels(choices) -> list[tuple[str, str]]:
     return [(k, _(v)) for k, v in choices]
 
 
-def _rate_rows(rows: list[dict]) -> list[dict]:
-    """Rows with a bar width (percent of the largest rate) for the server-drawn SVG bars."""
+def _rate_rows(rows: list[dict], labels: dict | None = None) -> list[dict]:
+    """Rows with a label and a bar width (percent of the largest rate) for the server-drawn SVG bars."""
     largest = max((r["per_visit"] or 0 for r in rows), default=0) or 1
-    return [{**r, "width": f"{100 * (r['per_visit'] or 0) / largest:.1f}"} for r in rows]
+    return [
+        {
+            **r,
+            "label": _(labels[r["group"]]) if labels and r["group"] in labels else r["group"],
+            "width": f"{100 * (r['per_visit'] or 0) / largest:.1f}",
+        }
+        for r in rows
+    ]
+
+
+def method_label(method: str) -> str:
+    return _(ACCREDITATION_LABELS.get(method) or METHOD_LABELS.get(method) or method)
 
 
 @page("qm.view_visit")
@@ -46,7 +59,7 @@ def home(request: HttpRequest) -> HttpResponse:
         "open_ncs": queries.non_conformities(user, status="open")[:LATEST],
         "stats": stats,
         "by_organisation": _rate_rows(stats["by_organisation"]),
-        "by_method": _rate_rows(stats["by_method"]),
+        "by_method": _rate_rows(stats["by_method"], METHOD_LABELS),
         "by_severity": [{**r, "label": severity_labels[r["group"]]} for r in stats["by_severity"]],
         "plans": queries.sampling_plans()[:LATEST],
         "handovers": queries.handovers()[:LATEST],
@@ -59,7 +72,9 @@ def _form_choices() -> dict:
     return {
         "types": _labels(Visit.TYPE_CHOICES),
         "organisations": Organisation.objects.filter(is_active=True).order_by("acronym"),
-        "activities": Activity.objects.filter(status__in=("planned", "ongoing", "suspended")).order_by("code")[:500],
+        "activities": Activity.objects.filter(status__in=("planned", "ongoing", "suspended"))
+        .select_related("organisation")
+        .order_by("code")[:500],
         "teams": Team.objects.select_related("organisation").order_by("code")[:1000],
         "template": services.default_template(),
         "answer_choices": _labels(ChecklistAnswer.ANSWER_CHOICES),
@@ -176,7 +191,10 @@ def visit_detail(request: HttpRequest, code: str) -> HttpResponse:
     context = {
         "visit": visit,
         "checklist": queries.answers(visit),
-        "ncs": visit.non_conformities.select_related("owner").order_by("raised_on", "code"),
+        "ncs": [
+            {"nc": n, "method_label": method_label(n.method) if n.method else ""}
+            for n in visit.non_conformities.select_related("owner").order_by("raised_on", "code")
+        ],
         "plans": visit.sampling_plans.all(),
         "categories": _labels(NonConformity.CATEGORY_CHOICES),
         "severities": _labels(NonConformity.SEVERITY_CHOICES),
