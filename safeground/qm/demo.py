@@ -65,6 +65,43 @@ def _authorities() -> dict[str, Organisation]:
     return out
 
 
+SAMPLES = {"tiny": 4, "small": 30, "national": 150}
+
+
+def _samples(rng, scale: str, today: dt.date, authorities: dict, qa, submissions: list) -> list[Visit]:
+    """QC sampling visits on released (cleared) land of the programmes that sample; the tiny demo's first
+    sample fails, so the review workbench shows a reopened area."""
+    made = []
+    products = list(
+        Product.objects.filter(
+            outcome="cleared", activity__country__in=SAMPLING_PROGRAMMES, released_on__lte=today - dt.timedelta(days=20)
+        )
+        .exclude(qm_sampling_plans__isnull=False)
+        .select_related("activity__organisation")
+        .order_by("code")[:400]
+    )
+    n = min(SAMPLES.get(scale, 4), len(products))
+    for k, j in enumerate(sorted(rng.choice(len(products), size=n, replace=False)) if n else []):
+        product = products[int(j)]
+        on = min(product.released_on + dt.timedelta(days=int(rng.integers(5, 60))), today)
+        visit = services.record_visit(
+            visit_type="qc_sampling",
+            product=product,
+            inspecting_organisation=authorities.get(product.activity.country) or product.activity.organisation,
+            visited_on=on,
+            inspector=INSPECTORS[int(rng.integers(0, len(INSPECTORS)))],
+            findings="Sample lanes searched to the clearance depth.",
+            user=qa,
+        )
+        made.append(visit)
+        plan = services.plan_sample(product, planned_on=on, visit=visit, user=qa)
+        fails = qa is not None and ((scale == "tiny" and k == 0) or rng.random() < SAMPLE_FAIL_SHARE)
+        plan = services.record_sample_result(plan, failed_units=1 if fails else 0, result_on=on, user=qa)
+        if plan.proposal_code:
+            submissions.append(plan.proposal_code)
+    return made
+
+
 @transaction.atomic
 def build(seed: int, scale: str, report: Callable[[str], None], accounts: dict | None = None) -> dict[str, int]:
     """Replace the synthetic quality records (after the core dataset, with the demo sign-ins)."""
@@ -153,6 +190,7 @@ def build(seed: int, scale: str, report: Callable[[str], None], accounts: dict |
                 submissions.append(plan.proposal_code)
             else:
                 services.record_sample_result(plan, failed_units=0, result_on=visited_on, user=qa)
+    visits += _samples(rng, scale, today, authorities, qa, submissions)
     handovers: list[Handover] = []
     candidates = list(
         Product.objects.filter(outcome="cleared", released_on__lte=today - dt.timedelta(days=30))
