@@ -1,16 +1,16 @@
 """`safeground qm …`: quality management: visits, non-conformities, QC samples, hand-overs, statistics.
 
-safeground qm visit add --type monitoring --activity KH02-CLR-000001 --inspecting CMAA --inspector "S. Dara"
-    [--team CMAC-MAN-01] [--on 2025-03-01] [--answer sop=yes --answer medical=no:"no medic"] [--findings …]
-safeground qm visit list [--country KHM] [--type monitoring]
+safeground qm visit add --type monitoring --activity CODE --inspecting NMAA --inspector "S. Dara"
+    [--team TEAM] [--on 2025-03-01] [--answer sop=yes --answer medical=no:"no medic"] [--findings …]
+safeground qm visit list [--country ISO3] [--type monitoring]
 safeground qm nc raise VISIT --category medical --severity critical --description "…" [--due 2025-03-08]
 safeground qm nc close NC --evidence "…" --by "S. Dara" [--on 2025-03-05]
 safeground qm nc list [--open]
-safeground qm sample rule KHM --enable [--unit-m2 100 --level II --acceptance 0 --source "…"]
+safeground qm sample rule ISO3 --enable [--unit-m2 100 --level II --acceptance 0 --source "…"]
 safeground qm sample plan PRODUCT [--on 2025-03-01]
 safeground qm sample result PLAN --failed 0 --user qa-officer [--on …]
 safeground qm handover add --product P1 [--product P2] --name "…" --role "…" --risk "…" [--on …]
-safeground qm stats [--country KHM]
+safeground qm stats [--country ISO3]
 """
 
 from __future__ import annotations
