@@ -15,7 +15,7 @@ class Migration(migrations.Migration):
         ('core', '0006_table_version'),
         ('landrelease', '0007_version'),
         ('operations', '0005_version'),
-        ('organisations', '0008_historicalsuspension_suspension'),
+        ('organisations', '0009_suspension'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -10,7 +10,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('organisations', '0007_team_asset_version'),
+        ('organisations', '0008_accreditation_version'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
