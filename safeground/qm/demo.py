@@ -33,6 +33,8 @@ HANDOVERS = {"tiny": 3, "small": 15, "national": 60}
 VISIT_TYPES = {"monitoring": 0.70, "post_clearance": 0.15, "qc_sampling": 0.10, "accreditation": 0.05}
 MINOR_PER_VISIT, MAJOR_SHARE, CRITICAL_SHARE, SAMPLE_FAIL_SHARE = 0.5, 0.08, 0.015, 0.03
 SAMPLING_PROGRAMMES = ["KHM"]
+#: A critical non-conformity is closed (its suspension lifted) within this many days in the demo.
+CRITICAL_DAYS = 11
 INSPECTORS = ["S. Dara", "C. Sokha", "L. Vanna", "R. Aliyev", "N. Mammadova", "K. Pich"]
 MINOR = {
     "documentation": "Daily log not signed by the section leader",
@@ -102,6 +104,17 @@ def _samples(rng, scale: str, today: dt.date, authorities: dict, qa, submissions
     return made
 
 
+def _free(team, on: dt.date) -> bool:
+    """Whether suspending `team` from `on` for up to CRITICAL_DAYS keeps the demo's planned and ongoing work
+    true to the gate (none of the team's gated activities starts in that window)."""
+    return not Activity.objects.filter(
+        teams=team,
+        status__in=("planned", "ongoing"),
+        start_date__gte=on,
+        start_date__lt=on + dt.timedelta(days=CRITICAL_DAYS),
+    ).exists()
+
+
 @transaction.atomic
 def build(seed: int, scale: str, report: Callable[[str], None], accounts: dict | None = None) -> dict[str, int]:
     """Replace the synthetic quality records (after the core dataset, with the demo sign-ins)."""
@@ -161,8 +174,8 @@ def build(seed: int, scale: str, report: Callable[[str], None], accounts: dict |
         if rng.random() < MAJOR_SHARE:
             category = str(rng.choice(list(MAJOR)))
             found.append(("major", category, MAJOR[category]))
-        force = scale == "tiny" and not critical_done and i >= 3 and product is None
-        if product is None and (force or rng.random() < CRITICAL_SHARE):
+        force = scale == "tiny" and not critical_done and i >= 3 and team is not None
+        if team is not None and (force or rng.random() < CRITICAL_SHARE) and _free(team, visited_on):
             category = str(rng.choice(list(CRITICAL)))
             found.append(("critical", category, CRITICAL[category]))
             critical_done = True
@@ -173,7 +186,9 @@ def build(seed: int, scale: str, report: Callable[[str], None], accounts: dict |
                 )
             except ValidationFailed:
                 continue  # a critical one with no team and several methods: nothing to suspend by rule
-            closes = nc.raised_on + dt.timedelta(days=int(rng.integers(2, 11 if severity == "critical" else 40)))
+            closes = nc.raised_on + dt.timedelta(
+                days=int(rng.integers(2, CRITICAL_DAYS if severity == "critical" else 40))
+            )
             if severity == "critical" or (closes <= today and rng.random() < 0.85):
                 services.close_non_conformity(
                     nc,
