@@ -14,6 +14,7 @@ pytest_plugins = [
     "safeground.organisations.tests.fixtures",
     "safeground.hazards.tests.fixtures",
     "safeground.operations.tests.fixtures",
+    "safeground.qm.tests.fixtures",
 ]
 
 

@@ -23,6 +23,7 @@ from safeground.operations.api import router as activities_router
 from safeground.operations.productivity_api import router as productivity_router
 from safeground.ordnance.api import router as ordnance_router
 from safeground.organisations.api import router as organisations_router
+from safeground.qm.api import router as qm_router
 from safeground.quality.api import router as quality_router
 from safeground.training.api import router as training_router
 from safeground.victims.api import router as victims_router
@@ -110,4 +111,5 @@ api.add_router("/eore", eore_router)
 api.add_router("/dashboard", dashboard_router)
 api.add_router("/forecast", forecast_router)
 api.add_router("/workbench", workbench_router)
+api.add_router("/qm", qm_router)
 api.add_router("", gazetteer_router)

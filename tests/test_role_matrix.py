@@ -37,6 +37,7 @@ SUBMIT = {"administrator", "im_officer", "operator"}
 VICTIM_ROWS = {"administrator", "im_officer", "va_officer"}  # pseudonymised per-victim rows
 PERSONAL = {"va_officer"}  # names and addresses: by role only, not even the superuser
 NATIONAL_PLANNING = {"administrator", "im_officer", "qa_officer", "viewer"}  # the completion forecast (decision 0032)
+QM_WRITE = {"administrator", "im_officer", "qa_officer"}  # quality management records (docs/roles.md)
 
 PAGES: dict[str, set] = {
     "set_language": PUBLIC,
@@ -80,6 +81,10 @@ PAGES: dict[str, set] = {
     "workbench-detail": WORKBENCH_READ,
     "workbench-decide": WORKBENCH_READ,  # reaching it; the decision itself needs the review permission
     "quarantine-list": NATIONAL_WRITE,
+    "qm-home": SIGNED_IN,
+    "qm-visit-new": QM_WRITE,
+    "qm-visit": SIGNED_IN,  # an operator sees its own organisation's visits (others answer 404)
+    "qm-certificate": SIGNED_IN,
     "organisation-list": SIGNED_IN,
     "organisation-detail": SIGNED_IN,
     "quarantine-row": NATIONAL_WRITE,
@@ -207,6 +212,26 @@ API: list[tuple[str, str, set]] = [
     ("GET", "/eore/beneficiaries", SIGNED_IN),
     ("GET", "/eore/sessions/{code}", SIGNED_IN),
     ("GET", "/eore/sessions/{code}/history", SIGNED_IN),
+    ("GET", "/qm/visits", SIGNED_IN),
+    ("POST", "/qm/visits", QM_WRITE),
+    ("GET", "/qm/visits/{code}", SIGNED_IN),
+    ("PATCH", "/qm/visits/{code}", QM_WRITE),
+    ("GET", "/qm/visits/{code}/history", SIGNED_IN),
+    ("POST", "/qm/visits/{code}/non-conformities", QM_WRITE),
+    ("GET", "/qm/non-conformities", SIGNED_IN),
+    ("GET", "/qm/non-conformities/{code}", SIGNED_IN),
+    ("POST", "/qm/non-conformities/{code}/close", QM_WRITE),
+    ("GET", "/qm/templates", SIGNED_IN),
+    ("GET", "/qm/sampling-rules", SIGNED_IN),
+    ("PATCH", "/qm/sampling-rules/{iso3}", NATIONAL_WRITE),  # a programme's option, like its profile
+    ("GET", "/qm/sampling-plans", SIGNED_IN),
+    ("POST", "/qm/sampling-plans", QM_WRITE),
+    ("GET", "/qm/sampling-plans/{code}", SIGNED_IN),
+    ("POST", "/qm/sampling-plans/{code}/result", QM_WRITE),
+    ("GET", "/qm/handovers", SIGNED_IN),
+    ("POST", "/qm/handovers", QM_WRITE),
+    ("GET", "/qm/handovers/{code}", SIGNED_IN),
+    ("GET", "/qm/statistics", SIGNED_IN),
     ("GET", "/dashboard", SIGNED_IN),
     ("GET", "/dashboard/public", PUBLIC),
     ("GET", "/quarantine", NATIONAL_WRITE),
@@ -258,6 +283,8 @@ def _codes() -> dict:
     from safeground.landrelease.models import Device, Product
     from safeground.operations.models import Activity
     from safeground.organisations.models import Accreditation, Asset, Personnel, Team
+    from safeground.qm.models import Handover, NonConformity, SamplingPlan
+    from safeground.qm.models import Visit as QmVisit
     from safeground.training.models import CourseSession
     from safeground.victims.models import Accident, Referral, Victim
     from safeground.workbench import services
@@ -289,6 +316,10 @@ def _codes() -> dict:
         "referral": str(Referral.objects.order_by("id").first().id),
         "eore": EoreSession.objects.order_by("code").first().code,
         "submission": submission.code,
+        "qm-visit": QmVisit.objects.filter(inspected_organisation__acronym="CMAC").order_by("code").first().code,
+        "qm-nc": NonConformity.objects.order_by("code").first().code,
+        "qm-plan": getattr(SamplingPlan.objects.order_by("code").first(), "code", "NONE"),
+        "qm-handover": Handover.objects.order_by("code").first().code,
     }
 
 
@@ -307,6 +338,10 @@ def _api_path(template: str, codes: dict) -> str:
         "/victims/": "victim",
         "/eore/": "eore",
         "/workbench/": "submission",
+        "/qm/visits/": "qm-visit",
+        "/qm/non-conformities/": "qm-nc",
+        "/qm/sampling-plans/": "qm-plan",
+        "/qm/handovers/": "qm-handover",
     }
     owner = next((v for k, v in kind.items() if template.startswith(k)), None)
     path = template.replace("{identifier}", codes["animal"]).replace("{acronym}", "CMAC").replace("{iso3}", "KHM")
@@ -329,6 +364,8 @@ PAGE_ARGS = {
     "victim-personal": "victim",
     "workbench-detail": "submission",
     "workbench-decide": "submission",
+    "qm-visit": "qm-visit",
+    "qm-certificate": "qm-handover",
 }
 
 

@@ -6,6 +6,7 @@ deleted before the core dataset is replaced and built after it, in the same tran
 
 from safeground.eore import demo as eore_demo
 from safeground.organisations import roles
+from safeground.qm import demo as qm_demo
 from safeground.training import demo as training_demo
 from safeground.victims import demo as victims_demo
 from safeground.workbench import demo as workbench_demo
@@ -13,6 +14,7 @@ from safeground.workbench import demo as workbench_demo
 
 def delete() -> None:
     """Remove the dependents' synthetic rows, most dependent first."""
+    qm_demo.delete_synthetic()
     workbench_demo.delete_synthetic()
     eore_demo.delete_synthetic()
     victims_demo.delete_synthetic()
@@ -31,4 +33,6 @@ def build(seed: int, scale: str, report) -> list[str]:
     accounts = roles.ensure_demo_accounts()
     report("Building workbench submissions …")
     workbench_demo.build(accounts, report=report)
+    report("Building quality management visits, non-conformities, samples and hand-overs …")
+    qm_demo.build(seed, scale, report=report, accounts=accounts)
     return list(accounts)

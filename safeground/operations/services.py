@@ -33,7 +33,13 @@ from safeground.gazetteer.queries import code_stems, locate_all, settle_countrie
 from safeground.hazards.models import Hazard
 from safeground.operations.models import METHOD_CHOICES, Activity, ActivityAsset, ProgressReport
 from safeground.organisations.models import Accreditation, AnimalAccreditation, Asset, Organisation, Team
-from safeground.organisations.services import ACCREDITATION_FOR, ANIMAL_METHODS, METHOD_LABELS, require_accreditation
+from safeground.organisations.services import (
+    ACCREDITATION_FOR,
+    ANIMAL_METHODS,
+    METHOD_LABELS,
+    require_accreditation,
+    suspension_gaps_many,
+)
 
 METHODS = dict(METHOD_CHOICES)
 #: Slack for rounding when comparing a reported total with the hazard area (m²).
@@ -233,8 +239,9 @@ def accreditation_errors(
         ).values_list("asset_id", "valid_from", "valid_until"):
             valid[asset].append((a, b))
     acronyms = dict(Organisation.objects.filter(id__in=org_ids).values_list("id", "acronym"))
+    suspended = suspension_gaps_many([(organisations[i], methods[i], on[i], teams[i]) for i in rows])
     errors = []
-    for i in rows:
+    for n, i in enumerate(rows):
         day = on[i]
         gaps = []
         for method in methods[i]:
@@ -249,6 +256,7 @@ def accreditation_errors(
             for asset, kind, identifier in animals[team]:
                 if kind in kinds and not any(a <= day <= b for a, b in valid[asset]):
                     gaps.append(f"{kind} {identifier} is not accredited on {day.isoformat()}")
+        gaps += suspended[n]
         if gaps:
             message = "Not accredited: " + "; ".join(gaps) + "."
             errors.append(BulkError(i + 1, "methods", ", ".join(methods[i]), message, "not_accredited"))

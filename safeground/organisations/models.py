@@ -252,3 +252,57 @@ class Membership(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} · {self.organisation} ({self.role})"
+
+
+class Suspension(models.Model):
+    """A team, an asset, or an organisation's work with one method, suspended until lifted.
+
+    Written by a higher app (quality management raises one for a critical non-conformity and lifts it
+    when the non-conformity is closed) through `organisations.services.suspend`/`lift`; the
+    accreditation gate (`accreditation_gaps`) reports every suspension in force on the date it checks,
+    naming its `reference`, so nothing here needs to know what a non-conformity is (decision 0030).
+    """
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    team = models.ForeignKey(Team, null=True, blank=True, on_delete=models.PROTECT, related_name="suspensions")
+    asset = models.ForeignKey(Asset, null=True, blank=True, on_delete=models.PROTECT, related_name="suspensions")
+    organisation = models.ForeignKey(
+        Organisation, null=True, blank=True, on_delete=models.PROTECT, related_name="suspensions"
+    )
+    method = models.CharField(max_length=12, choices=ACCREDITATION_METHODS, blank=True)
+    reference = models.CharField(max_length=40, help_text="What suspended it, e.g. a non-conformity's code")
+    reason = models.CharField(max_length=300)
+    suspended_on = models.DateField()
+    lifted_on = models.DateField(null=True, blank=True, help_text="In force on dates before this one")
+    lifted_reason = models.CharField(max_length=300, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    is_synthetic = models.BooleanField(default=False)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-suspended_on", "reference"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    Q(team__isnull=False, asset__isnull=True, organisation__isnull=True, method="")
+                    | Q(team__isnull=True, asset__isnull=False, organisation__isnull=True, method="")
+                    | (Q(team__isnull=True, asset__isnull=True, organisation__isnull=False) & ~Q(method=""))
+                ),
+                name="suspension_one_target",
+            ),
+            models.CheckConstraint(
+                condition=Q(lifted_on__isnull=True) | Q(lifted_on__gte=F("suspended_on")),
+                name="suspension_lifted_after_suspended",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.reference}: {self.target_label}"
+
+    @property
+    def target_label(self) -> str:
+        if self.team_id:
+            return f"team {self.team.code}"
+        if self.asset_id:
+            return f"{self.asset.kind} {self.asset.identifier}"
+        return f"{self.organisation.acronym} {self.method}"

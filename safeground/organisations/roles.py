@@ -9,8 +9,8 @@ because a role ties a user to one (Membership; docs/decisions/0018-layers.md):
 |---|---|
 | administrator | everything, users included, except victims' personal data |
 | im_officer | read everything non-personal; write hazards, operations, land release, EORE; review submissions |
-| operator | read non-personal data (not the forecast); submit to the workbench (own organisation); EORE, accidents |
-| qa_officer | read non-personal data; write quality records |
+| operator | read non-personal data (not the forecast); submit records to the workbench (own organisation); EORE, accidents |
+| qa_officer | read non-personal data; write quality records: QM visits, non-conformities, samples, hand-overs |
 | viewer | read non-personal data; no per-victim rows, only aggregates; not the workbench |
 | va_officer | victims' personal data (each view and export audited), victim assistance records |
 
@@ -71,6 +71,7 @@ ROLES: dict[str, Role] = {
                 "gazetteer.*",
                 "interop.*",
                 "training.*",
+                "qm.*",
             ),
             (*PERSONAL, *ACCOUNTS, "victims.view_accesslog", "victims.*_historicalvictim"),
         ),
@@ -88,7 +89,19 @@ ROLES: dict[str, Role] = {
             (*PERSONAL, *RESTRICTED, *ACCOUNTS, *NATIONAL_PLANNING),
             needs_organisation=True,
         ),
-        Role("qa_officer", "Quality assurance officer", ("*.view_*", "quality.*"), (*PERSONAL, *RESTRICTED, *ACCOUNTS)),
+        Role(
+            "qa_officer",
+            "Quality assurance officer",
+            ("*.view_*", "quality.*", "qm.*"),
+            (
+                *PERSONAL,
+                *RESTRICTED,
+                *ACCOUNTS,
+                "qm.add_samplingrule",
+                "qm.change_samplingrule",
+                "qm.delete_samplingrule",
+            ),
+        ),
         Role("viewer", "Viewer", ("*.view_*",), (*PERSONAL, *RESTRICTED, *ACCOUNTS, "workbench.*")),
         Role(
             "va_officer",

@@ -10,12 +10,14 @@ from __future__ import annotations
 import datetime as dt
 
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from safeground.core import columns, versions
 from safeground.core.contracts import check_code
 from safeground.core.errors import BulkError, ValidationFailed
+from safeground.core.history import record_author
 from safeground.organisations.models import (
     ACCREDITATION_METHODS,
     Accreditation,
@@ -24,6 +26,7 @@ from safeground.organisations.models import (
     Certification,
     Organisation,
     Personnel,
+    Suspension,
     Team,
 )
 
@@ -59,7 +62,32 @@ def accreditation_gaps(organisation: Organisation, methods: list[str], on: dt.da
     if animals:
         pool = list(assets) + [a for t in teams for a in t.assets.all()]
         gaps += animal_gaps([a for a in pool if a.kind in animals], on)
+    gaps += suspension_gaps(organisation, methods, on, teams=teams, assets=assets)
     return gaps
+
+
+def in_force(on: dt.date):
+    """Suspensions in force on `on`: begun on or before it and not lifted by then."""
+    return Suspension.objects.filter(suspended_on__lte=on).filter(Q(lifted_on__isnull=True) | Q(lifted_on__gt=on))
+
+
+def suspension_gaps(organisation: Organisation, methods: list[str], on: dt.date, teams=(), assets=()) -> list[str]:
+    """The suspensions that stop this work on `on`: the organisation's for one of `methods`, a team's,
+    or an asset's (the teams' own assets included), each naming what suspended it (its `reference`)."""
+    needed = {ACCREDITATION_FOR.get(m, m) for m in methods} | set(methods)
+    team_ids = [t.pk for t in teams]
+    asset_ids = [a.pk for a in assets] + [a.pk for t in teams for a in t.assets.all()]
+    rows = (
+        in_force(on)
+        .filter(Q(organisation=organisation, method__in=needed) | Q(team_id__in=team_ids) | Q(asset_id__in=asset_ids))
+        .select_related("team", "asset", "organisation")
+        .order_by("suspended_on", "reference")
+    )
+    return [_suspended_words(row) for row in rows]
+
+
+def _suspended_words(row: Suspension) -> str:
+    return f"{row.target_label} is suspended by {row.reference} since {row.suspended_on.isoformat()} ({row.reason})"
 
 
 def animal_gaps(assets: list[Asset], on: dt.date) -> list[str]:
@@ -83,10 +111,98 @@ def animal_gaps(assets: list[Asset], on: dt.date) -> list[str]:
     return gaps
 
 
+def suspension_gaps_many(work: list[tuple]) -> list[list[str]]:
+    """`suspension_gaps` for many rows at once (bulk writes), in two queries: each row is
+    (organisation id, methods, date, team ids); the answer is each row's gaps, in the same words."""
+    org_ids = {w[0] for w in work}
+    team_ids = {t for w in work for t in w[3]}
+    assets: dict = {}
+    for team_id, asset_id in Asset.objects.filter(team_id__in=team_ids).values_list("team_id", "id"):
+        assets.setdefault(team_id, set()).add(asset_id)
+    asset_ids = {a for group in assets.values() for a in group}
+    rows = list(
+        Suspension.objects.filter(Q(organisation_id__in=org_ids) | Q(team_id__in=team_ids) | Q(asset_id__in=asset_ids))
+        .select_related("team", "asset", "organisation")
+        .order_by("suspended_on", "reference")
+    )
+    out = []
+    for org_id, methods, on, teams in work:
+        needed = {ACCREDITATION_FOR.get(m, m) for m in methods} | set(methods)
+        mine = set(teams)
+        own_assets = {a for t in teams for a in assets.get(t, ())}
+        out.append(
+            [
+                _suspended_words(row)
+                for row in rows
+                if row.suspended_on <= on
+                and (row.lifted_on is None or on < row.lifted_on)
+                and (
+                    (row.organisation_id == org_id and row.method in needed)
+                    or row.team_id in mine
+                    or row.asset_id in own_assets
+                )
+            ]
+        )
+    return out
+
+
 def require_accreditation(organisation, methods, on, teams=(), assets=(), field: str = "methods") -> None:
     gaps = accreditation_gaps(organisation, methods, on, teams=teams, assets=assets)
     if gaps:
         raise ValidationFailed("Not accredited: " + "; ".join(gaps) + ".", field=field, reason="not_accredited")
+
+
+@transaction.atomic
+def suspend(
+    *,
+    reference: str,
+    reason: str,
+    on: dt.date,
+    team: Team | None = None,
+    asset: Asset | None = None,
+    organisation: Organisation | None = None,
+    method: str = "",
+    user=None,
+) -> Suspension:
+    """Suspend one team, one asset, or an organisation's work with one method from `on` until `lift`."""
+    targets = [x for x in (team, asset, organisation) if x is not None]
+    if len(targets) != 1:
+        raise ValidationFailed("suspend one team, one asset, or one organisation for a method", field="team")
+    if organisation is not None and method not in METHOD_LABELS:
+        raise ValidationFailed(
+            f"name the method suspended: one of {', '.join(METHOD_LABELS)}", field="method", reason="required"
+        )
+    if organisation is None and method:
+        raise ValidationFailed("a method is suspended for an organisation only", field="method")
+    if not reference.strip() or len(reference) > 40:
+        raise ValidationFailed("a suspension needs a reference of at most 40 characters", field="reference")
+    row = Suspension(
+        team=team,
+        asset=asset,
+        organisation=organisation,
+        method=method,
+        reference=reference.strip(),
+        reason=reason.strip()[:300],
+        suspended_on=on,
+    )
+    if user is not None:
+        record_author(row, user)
+    row.save()
+    return row
+
+
+@transaction.atomic
+def lift(reference: str, on: dt.date, reason: str = "", user=None) -> int:
+    """Lift every suspension in force that `reference` made, from `on` (not before it began)."""
+    lifted = 0
+    for row in Suspension.objects.select_for_update().filter(reference=reference, lifted_on__isnull=True):
+        row.lifted_on = max(on, row.suspended_on)
+        row.lifted_reason = reason.strip()[:300]
+        if user is not None:
+            record_author(row, user)
+        row.save()
+        lifted += 1
+    return lifted
 
 
 def _check_dates(valid_from: dt.date, valid_until: dt.date) -> None:
@@ -364,3 +480,19 @@ def delete_synthetic_structure() -> dict[str, int]:
         for label, n in model.objects.filter(is_synthetic=True).delete()[1].items():
             counts[label] = counts.get(label, 0) + n
     return counts
+
+
+def delete_synthetic_suspensions() -> int:
+    """Remove the synthetic suspensions and their history (the demo's rebuild; `is_synthetic` rows only),
+    before the synthetic teams and organisations they point at."""
+    qs = Suspension.objects.filter(is_synthetic=True)
+    n = qs._raw_delete(qs.db)
+    h = Suspension.history.model.objects.filter(is_synthetic=True)
+    h._raw_delete(h.db)
+    return n
+
+
+def mark_suspensions_synthetic(references: list[str]) -> int:
+    """Flag the demo's suspensions (made through `suspend`, so checked like any other) as synthetic."""
+    Suspension.history.model.objects.filter(reference__in=references).update(is_synthetic=True)
+    return Suspension.objects.filter(reference__in=references).update(is_synthetic=True)
