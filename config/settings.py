@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "safeground.demo",
     "safeground.dashboard",
     "safeground.workbench",
+    "safeground.tasking",
     "safeground.portal",
     "config",  # for `safeground serve` (config/management/commands/serve.py)
 ]
