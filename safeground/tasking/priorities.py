@@ -6,13 +6,13 @@ places, beneficiaries, development requests) and one vectorised Shapely query (S
 
 | criterion | raw value per hazard | normalised |
 |---|---|---|
-| casualties | people killed or injured within `casualty_distance_m` in the last `casualty_years` | raw / largest |
-| beneficiaries | people the hazard's beneficiary records name (expected and confirmed) | raw / largest |
+| casualties | people killed or injured within `casualty_distance_m` in the last `casualty_years` | log, COUNTED |
+| beneficiaries | people the hazard's beneficiary records name (expected and confirmed) | log, COUNTED |
 | land_use | blocked uses: agriculture, housing, infrastructure (roads), water, forest | sum of their LAND_USE shares |
-| villages | villages and towns of the gazetteer within `village_distance_m` | raw / largest |
+| villages | villages and towns of the gazetteer within `village_distance_m` | log, COUNTED |
 | hazard_class | CHA 1, SHA 0.5 | raw |
 | contamination | HAZARD_TYPE_SCORE | raw |
-| development | open development requests linked to the hazard or whose area meets it | raw / largest |
+| development | open development requests linked to the hazard or whose area meets it | log, COUNTED |
 
 The score is Σ weight × normalised / Σ weights (0..1); a criterion's contribution is its term of that
 sum, so the contributions of a hazard add up to its score (decision 0031).
@@ -56,7 +56,8 @@ DEFAULT_WEIGHTS = {
     "contamination": 5,
     "development": 10,
 }
-#: Criteria whose raw value is a count, normalised by the largest value among the ranked hazards.
+#: Criteria whose raw value is a count, normalised on a log scale by the largest value among the ranked
+#: hazards: log(1 + value) / log(1 + largest).
 COUNTED = {"casualties", "beneficiaries", "villages", "development"}
 #: Blocked land use: each use a hazard's beneficiary records name adds its share ([D]).
 LAND_USE = {"agriculture": 0.3, "housing": 0.25, "infrastructure": 0.2, "water": 0.2, "forest": 0.05}
@@ -216,7 +217,8 @@ def compute(
         largest = float(raw[k].max()) if n else 0.0
         ranking.maxima[k] = largest
         if k in COUNTED:
-            norm[k] = raw[k] / largest if largest > 0 else np.zeros(n)
+            # On a log scale: the hazard with 1,000 people nearby is not a hundred times the one with 10.
+            norm[k] = np.log1p(raw[k]) / np.log1p(largest) if largest > 0 else np.zeros(n)
         else:
             norm[k] = np.clip(raw[k], 0.0, 1.0)
     contributions = {k: weights.get(k, 0.0) * norm[k] / total_weight for k in KEYS}

@@ -146,7 +146,7 @@ def plan_vs_actual(task: Task, actual: dict | None = None) -> dict:
         "actual_start": a.get("actual_start"),
         "actual_end": a.get("actual_end"),
         "days_late": late_days,
-        "activities": a.get("activities", 0),
+        "activities_count": a.get("activities", 0),
         "activities_finished": a.get("activities_finished", 0),
         "budget_amount": float(task.budget_amount) if task.budget_amount is not None else None,
         "budget_currency": task.budget_currency,

@@ -95,6 +95,7 @@ class TaskOut(Schema):
     actual_start: dt.date | None
     actual_end: dt.date | None
     days_late: int | None
+    activities_count: int
     activities_finished: int
     budget_amount: float | None
     budget_currency: str

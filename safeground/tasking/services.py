@@ -644,3 +644,83 @@ def delete_synthetic() -> dict[str, int]:
     ):
         counts[name] = qs._raw_delete(qs.db)
     return counts
+
+
+@transaction.atomic
+def bulk_create_tasks(
+    tasks: list[Task],
+    hazards: list[list],
+    activities: list[list] | None = None,
+    *,
+    user=None,
+    source: str = "",
+    reason: str = "",
+) -> int:
+    """Write many tasks (unsaved, codes and countries set) with their hazard and activity links at once:
+    an import of a programme's past tasking or the demo. `issue_task`'s checks on every row (status,
+    priority, methods, dates, area, budget, a new code, hazards of the task's programme, activities of its
+    organisation) except that the hazards be open now: a past task's hazards may have been released since.
+    Any problem refuses the whole write, naming the row. One `core.Batch(kind="tasks")`, no per-row
+    history (decision 0015)."""
+    from safeground.core import bulk
+    from safeground.core.errors import BulkError
+    from safeground.core.models import Batch
+
+    activities = activities if activities is not None else [[] for _ in tasks]
+    if not len(tasks) == len(hazards) == len(activities):
+        raise ValueError(f"{len(tasks)} tasks, {len(hazards)} hazard lists, {len(activities)} activity lists")
+    problems: list[BulkError] = []
+    statuses = dict(TASK_STATUS_CHOICES)
+    allowed_methods = {m for m, _label in ACCREDITATION_METHODS}
+    hazard_country = dict(Hazard.objects.filter(pk__in=[h for hs in hazards for h in hs]).values_list("pk", "country"))
+    activity_owner = dict(
+        Activity.objects.filter(pk__in=[a for acts in activities for a in acts]).values_list("pk", "organisation_id")
+    )
+    taken = set(bulk.existing_values(Task, "code", [t.code for t in tasks]))
+    seen: set[str] = set()
+    for i, (t, hs, acts) in enumerate(zip(tasks, hazards, activities, strict=True), start=1):
+
+        def refuse(field: str, value, why: str, row: int = i, code: str = t.code) -> None:
+            problems.append(BulkError(row, field, str(value)[:100], f"task {code}: {why}"))
+
+        if not t.code or t.code in taken or t.code in seen:
+            refuse("code", t.code, "a new, unique code is required")
+        seen.add(t.code)
+        if t.status not in statuses:
+            refuse("status", t.status, f"status must be one of {', '.join(statuses)}")
+        if t.priority not in dict(PRIORITY_CHOICES):
+            refuse("priority", t.priority, "priority must be high, medium or low")
+        if not t.methods or any(m not in allowed_methods for m in t.methods):
+            refuse("methods", t.methods, "methods must be accreditation methods")
+        if t.planned_end is None or t.planned_start is None or t.planned_end < t.planned_start:
+            refuse("planned_end", t.planned_end, "planned_end is before planned_start")
+        if not isinstance(t.planned_area_m2, int | float) or not 0 <= t.planned_area_m2 <= MAX_AREA_M2:
+            refuse("planned_area_m2", t.planned_area_m2, "planned_area_m2 must be from 0 m²")
+        if t.budget_amount is not None and (t.budget_amount < 0 or not CURRENCY.match(t.budget_currency or "")):
+            refuse("budget_amount", t.budget_amount, "a budget is 0 or more, with a three-letter currency")
+        if t.status in NEEDS_REASON and not t.status_reason:
+            refuse("status_reason", "", f"a {t.status} task needs its reason")
+        if not hs:
+            refuse("hazards", "", "at least one hazard")
+        elif any(hazard_country.get(h) != t.country for h in hs):
+            refuse("hazards", ", ".join(str(h) for h in hs)[:100], f"hazards unknown or outside {t.country}")
+        if any(activity_owner.get(a) != t.organisation_id for a in acts):
+            refuse("activities", ", ".join(str(a) for a in acts)[:100], "activities unknown or of another organisation")
+    if problems:
+        from safeground.core.errors import BulkValidationFailed
+
+        raise BulkValidationFailed(problems)
+    batch = Batch.objects.create(kind="tasks", source=source[:300], reason=reason[:300], user=user, rows=len(tasks))
+    for t in tasks:
+        t.batch = batch
+        t.status_changed_at = t.status_changed_at or timezone.now()
+    Task.objects.bulk_create(tasks, batch_size=1000)
+    for through, links, column in (
+        (Task.hazards.through, hazards, "hazard_id"),
+        (Task.activities.through, activities, "activity_id"),
+    ):
+        through.objects.bulk_create(
+            [through(task_id=t.pk, **{column: x}) for t, xs in zip(tasks, links, strict=True) for x in xs],
+            batch_size=2000,
+        )
+    return len(tasks)
