@@ -21,6 +21,7 @@ from safeground.core.access import page
 from safeground.core.errors import StaleVersion, ValidationFailed
 from safeground.gazetteer.queries import country_choices
 from safeground.hazards.models import CONTAMINATION_CHOICES, Hazard
+from safeground.operations.models import Activity
 from safeground.organisations.models import ACCREDITATION_METHODS, Organisation
 from safeground.organisations.roles import is_scoped, organisation_ids
 from safeground.tasking import priorities, queries, services
@@ -300,9 +301,18 @@ def task_detail(request: HttpRequest, code: str) -> HttpResponse:
     ):
         bars.append({"key": key, "label": label, "value": value, "width": round(100 * value / largest, 2)})
     hazards = list(task.hazards.values("code", "name", "hazard_class", "status", "area_m2").order_by("code"))
-    activities = list(
-        task.activities.values("code", "activity_type", "status", "start_date", "end_date").order_by("code")
-    )
+    types, activity_statuses = _labels(Activity.TYPE_CHOICES), _labels(Activity.STATUS_CHOICES)
+    activities = [
+        {
+            **a,
+            "type_label": types.get(a["activity_type"], a["activity_type"]),
+            "status_label": activity_statuses.get(a["status"], a["status"]),
+        }
+        for a in task.activities.values("code", "activity_type", "status", "start_date", "end_date").order_by("code")
+    ]
+    hazard_statuses = _labels(Hazard.STATUS_CHOICES)
+    for h in hazards:
+        h["status_label"] = hazard_statuses.get(h["status"], h["status"])
     context = {
         "task": task,
         "p": p,
