@@ -7,8 +7,8 @@ seed (numpy `default_rng([seed, stage])`, inputs sorted by code). Calibration:
 - Most work is tasked by the national authority: TASKED_SHARE of the survey and clearance activities
   carry a task (EOD spot tasks are call-outs, not task orders) [D]; the task's status follows its
   activity's (planned → accepted, ongoing or suspended → in progress, completed, cancelled).
-- A task is issued 1–6 weeks before its activity starts; the plan's length is the activity's own
-  length × lognormal(0, 0.25), so some finish early and some late [D].
+- A task's planned start is 0–3 weeks before its activity starts; its planned length is the span to
+  the activity's end × lognormal(0, 0.2), so some finish early and some late [D].
 - Budget: the planned area × the programme's cost per m² (domain-facts §3: Cambodia's 2020–2025 plan
   ≈ US$0.57/m², Azerbaijan ≈ US$0.22/m²) × lognormal(0, 0.3), in US dollars.
 - DECLINED_SHARE of the tasks are declined by the operator with a reason, ISSUED_SHARE wait for an
@@ -178,9 +178,11 @@ def build(seed: int = 1, scale: str = "small", report: Report = lambda message: 
 
     for pk, _code, country, org_id, kind, methods, status, start, end in chosen:
         hazard_ids = sorted(links[pk], key=str)
-        planned_start = start - dt.timedelta(days=int(rng.integers(7, 43)))
-        length = ((end or AS_OF) - start).days if end else int(rng.integers(60, 181))
-        planned_end = planned_start + dt.timedelta(days=max(14, int(length * rng.lognormal(0, 0.25))))
+        # Issued up to three weeks before the work started; the plan's end lies around the actual end
+        # (lognormal over the span from the planned start), so some tasks finish early and some late.
+        planned_start = start - dt.timedelta(days=int(rng.integers(0, 22)))
+        span = ((end or start + dt.timedelta(days=int(rng.integers(60, 181)))) - planned_start).days
+        planned_end = planned_start + dt.timedelta(days=max(14, round(span * rng.lognormal(0, 0.2))))
         task_status = STATUS_OF_ACTIVITY.get(status, "accepted")
         task_methods = [m for m in methods if m in allowed] or METHOD_OF_TYPE.get(kind, ["manual"])
         task = new_task(

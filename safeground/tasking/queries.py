@@ -11,7 +11,6 @@ from __future__ import annotations
 from collections import defaultdict
 
 from django.db.models import Count, Max, Min, Prefetch, Q, QuerySet, Sum
-from django.db.models.functions import Coalesce
 
 from safeground.core.errors import ValidationFailed
 from safeground.hazards.models import Hazard
@@ -88,7 +87,7 @@ def actuals(task_ids: list) -> dict:
             "actual_end": None,
             "activities": 0,
             "activities_finished": 0,
-            "cost_usd": 0.0,
+            "cost_usd": None,
         }
     )
     if not task_ids:
@@ -119,10 +118,10 @@ def actuals(task_ids: list) -> dict:
     for task_id, cost in (
         ProgressReport.objects.filter(activity__tasks__in=task_ids)
         .values("activity__tasks")
-        .annotate(c=Coalesce(Sum("cost_usd"), None))
+        .annotate(c=Sum("cost_usd"))
         .values_list("activity__tasks", "c")
     ):
-        out[task_id]["cost_usd"] = float(cost or 0)
+        out[task_id]["cost_usd"] = float(cost) if cost is not None else None
     return {k: dict(v) for k, v in out.items()}
 
 
@@ -150,7 +149,7 @@ def plan_vs_actual(task: Task, actual: dict | None = None) -> dict:
         "activities_finished": a.get("activities_finished", 0),
         "budget_amount": float(task.budget_amount) if task.budget_amount is not None else None,
         "budget_currency": task.budget_currency,
-        "cost_usd": round(a.get("cost_usd", 0.0), 2),
+        "cost_usd": round(a["cost_usd"], 2) if a.get("cost_usd") is not None else None,
     }
 
 

@@ -99,7 +99,7 @@ class TaskOut(Schema):
     activities_finished: int
     budget_amount: float | None
     budget_currency: str
-    cost_usd: float
+    cost_usd: float | None
 
 
 class TaskPage(Schema):

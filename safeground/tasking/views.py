@@ -290,7 +290,19 @@ def task_detail(request: HttpRequest, code: str) -> HttpResponse:
         }
         # One row per version: a change of the hazard or activity links writes a row of its own.
         for h in task.history.select_related("history_user").order_by("history_date")
-    }.values()
+    }
+    if task.batch_id and 1 not in history:  # written in bulk (an import, the demo): its batch says when and who
+        batch = task.batch
+        history = {
+            0: {
+                "at": batch.created_at,
+                "status": _("Written in bulk"),
+                "by": batch.user.get_username() if batch.user else "",
+                "reason": batch.source,
+                "version": 1,
+            },
+            **history,
+        }
     bars = []
     largest = max(p["planned_area_m2"], p["released_m2"], 1.0)
     for key, label, value in (
@@ -322,7 +334,7 @@ def task_detail(request: HttpRequest, code: str) -> HttpResponse:
         "bars": bars,
         "hazards": hazards,
         "activities": activities,
-        "history": history,
+        "history": list(history.values()),
         "moves": _moves(request, task),
         "can_link": _may_respond(request, task) and task.status not in ("declined", "cancelled"),
         "can_plan": request.user.has_perm("tasking.change_task")
