@@ -277,8 +277,8 @@ def _codes() -> dict:
     from safeground.interop.models import QuarantinedRow
     from safeground.landrelease.models import Device, Product
     from safeground.operations.models import Activity
-    from safeground.tasking import services as tasking
     from safeground.organisations.models import Accreditation, Asset, Personnel, Team
+    from safeground.tasking import services as tasking
     from safeground.tasking.models import DevelopmentRequest, Task
     from safeground.training.models import CourseSession
     from safeground.victims.models import Accident, Referral, Victim

@@ -8,8 +8,8 @@ because a role ties a user to one (Membership; docs/decisions/0018-layers.md):
 | role | can |
 |---|---|
 | administrator | everything, users included, except victims' personal data |
-| im_officer | read everything non-personal; write hazards, operations, land release, EORE, tasking; review submissions |
-| operator | read non-personal data; submit records to the workbench (own organisation); EORE, accidents; answer its tasks |
+| im_officer | read everything non-personal; write hazards, operations, land release, EORE, tasks; review |
+| operator | read non-personal data; submit to the workbench (own organisation); EORE, accidents; answer tasks |
 | qa_officer | read non-personal data; write quality records |
 | viewer | read non-personal data; no per-victim rows, only aggregates; not the workbench |
 | va_officer | victims' personal data (each view and export audited), victim assistance records |

@@ -715,12 +715,13 @@ def bulk_create_tasks(
         t.batch = batch
         t.status_changed_at = t.status_changed_at or timezone.now()
     Task.objects.bulk_create(tasks, batch_size=1000)
-    for through, links, column in (
-        (Task.hazards.through, hazards, "hazard_id"),
-        (Task.activities.through, activities, "activity_id"),
-    ):
-        through.objects.bulk_create(
-            [through(task_id=t.pk, **{column: x}) for t, xs in zip(tasks, links, strict=True) for x in xs],
-            batch_size=2000,
-        )
+    hazard_links, activity_links = Task.hazards.through, Task.activities.through
+    hazard_links.objects.bulk_create(
+        [hazard_links(task_id=t.pk, hazard_id=h) for t, hs in zip(tasks, hazards, strict=True) for h in hs],
+        batch_size=2000,
+    )
+    activity_links.objects.bulk_create(
+        [activity_links(task_id=t.pk, activity_id=a) for t, acts in zip(tasks, activities, strict=True) for a in acts],
+        batch_size=2000,
+    )
     return len(tasks)
