@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import shapely
+from django.contrib.gis.db.models.functions import AsWKB
 from django.db.models import Count, Sum
 from django.utils import timezone
 from django.utils.translation import gettext_noop as N_
@@ -33,6 +34,7 @@ from django.utils.translation import gettext_noop as N_
 from safeground.core.geometry import project
 from safeground.gazetteer.models import Place
 from safeground.hazards.models import Beneficiary, Hazard
+from safeground.hazards.queries import shape
 from safeground.victims.models import Accident, Victim
 
 #: (key, label): the order of the columns on the page and in the snapshots.
@@ -136,8 +138,7 @@ def compute(
             "province__name",
             "area_m2",
             "utm_epsg",
-            "geom",
-            "point",
+            AsWKB(shape()),
         )
     )
     ranking = Ranking(country, dict(weights), parameters.as_dict(), dict.fromkeys(KEYS, 0.0))
@@ -146,7 +147,7 @@ def compute(
     ids = [r[0] for r in rows]
     index = {pk: i for i, pk in enumerate(ids)}
     epsg = _utm([r[8] for r in rows])
-    shapes = shapely.from_wkb([bytes((r[9] if r[9] is not None else r[10]).wkb) for r in rows])
+    shapes = shapely.from_wkb([bytes(r[9]) for r in rows])
     local = project(shapes, epsg)
     n = len(rows)
     raw = {k: np.zeros(n) for k in KEYS}
@@ -154,9 +155,9 @@ def compute(
     # Casualties: victims registered per accident, or the counts the source reported (the larger).
     since = dt.date(today.year - parameters.casualty_years, today.month, 1)
     accidents = list(
-        Accident.objects.filter(country=country, occurred_on__gte=since).values_list(
-            "id", "point", "reported_casualties"
-        )
+        Accident.objects.filter(country=country, occurred_on__gte=since)
+        .annotate(wkb=AsWKB("point"))
+        .values_list("id", "wkb", "reported_casualties")
     )
     if accidents:
         people = dict(
@@ -172,7 +173,7 @@ def compute(
             ],
             dtype=float,
         )
-        points = project(shapely.points([(pt.x, pt.y) for _pk, pt, _r in accidents]), epsg)
+        points = project(shapely.from_wkb([bytes(wkb) for _pk, wkb, _r in accidents]), epsg)
         raw["casualties"] = _within(local, points, parameters.casualty_distance_m, counts)
 
     # Beneficiaries and blocked land use: what the hazards' beneficiary records say.
@@ -191,9 +192,9 @@ def compute(
         raw["land_use"][index[hazard_id]] += LAND_USE[use]
 
     # Villages and towns nearby.
-    places = [pt for (pt,) in Place.objects.filter(country=country).values_list("point")]
+    places = [bytes(wkb) for wkb in Place.objects.filter(country=country).values_list(AsWKB("point"), flat=True)]
     if places:
-        points = project(shapely.points([(pt.x, pt.y) for pt in places]), epsg)
+        points = project(shapely.from_wkb(places), epsg)
         raw["villages"] = _within(local, points, parameters.village_distance_m)
 
     # Hazard class and contamination type.
@@ -203,9 +204,9 @@ def compute(
     # Development requests: linked to the hazard, or whose area meets it (each request once per hazard).
     open_requests = DevelopmentRequest.objects.filter(country=country, status__in=OPEN_REQUESTS)
     pairs = set(open_requests.filter(hazards__status="open", hazards__country=country).values_list("id", "hazards"))
-    areas = [(pk, g) for pk, g in open_requests.filter(geom__isnull=False).values_list("id", "geom")]
+    areas = list(open_requests.filter(geom__isnull=False).values_list("id", AsWKB("geom")))
     if areas:
-        tree = shapely.STRtree(project(shapely.from_wkb([bytes(g.wkb) for _pk, g in areas]), epsg))
+        tree = shapely.STRtree(project(shapely.from_wkb([bytes(g) for _pk, g in areas]), epsg))
         h, a = tree.query(local, predicate="intersects")
         pairs |= {(areas[j][0], ids[i]) for i, j in zip(h.tolist(), a.tolist(), strict=True)}
     for _request, hazard_id in pairs:
