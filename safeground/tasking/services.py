@@ -28,7 +28,7 @@ from safeground.landrelease.models import HazardLedger
 from safeground.operations.models import Activity
 from safeground.organisations.models import ACCREDITATION_METHODS, Organisation
 from safeground.organisations.roles import is_scoped, organisation_ids
-from safeground.tasking import priorities
+from safeground.tasking import priorities, queries
 from safeground.tasking.models import (
     DEVELOPMENT_PURPOSE_CHOICES,
     DEVELOPMENT_STATUS_CHOICES,
@@ -495,12 +495,6 @@ def set_weights(
     return record
 
 
-def weights_for(country: str) -> PriorityWeights:
-    """The programme's weights record, or an unsaved one with the defaults."""
-    found = PriorityWeights.objects.filter(country=country).first()
-    return found or PriorityWeights(country=country, weights=dict(priorities.DEFAULT_WEIGHTS), version=0)
-
-
 def parameters_of(record: PriorityWeights) -> priorities.Parameters:
     return priorities.Parameters(record.casualty_distance_m, record.casualty_years, record.village_distance_m)
 
@@ -509,7 +503,7 @@ def parameters_of(record: PriorityWeights) -> priorities.Parameters:
 def take_snapshot(country: str, *, note: str = "", user=None, synthetic: bool = False) -> PrioritySnapshot:
     """Compute the programme's ranking now and keep it, with the weights and every criterion value."""
     country = check_programme(country)
-    record = weights_for(country)
+    record = queries.weights(country)
     ranking = priorities.compute(country, record.weights, parameters_of(record))
     snapshot = PrioritySnapshot(
         country=country,
