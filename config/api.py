@@ -25,6 +25,7 @@ from safeground.ordnance.api import router as ordnance_router
 from safeground.organisations.api import router as organisations_router
 from safeground.qm.api import router as qm_router
 from safeground.quality.api import router as quality_router
+from safeground.tasking.api import priorities_router, requests_router, tasks_router
 from safeground.training.api import router as training_router
 from safeground.victims.api import router as victims_router
 from safeground.workbench.api import router as workbench_router
@@ -112,4 +113,7 @@ api.add_router("/dashboard", dashboard_router)
 api.add_router("/forecast", forecast_router)
 api.add_router("/workbench", workbench_router)
 api.add_router("/qm", qm_router)
+api.add_router("/tasks", tasks_router)
+api.add_router("/priorities", priorities_router)
+api.add_router("/development-requests", requests_router)
 api.add_router("", gazetteer_router)

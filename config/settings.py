@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "safeground.workbench",
     "safeground.qm",
     "safeground.forecast",
+    "safeground.tasking",
     "safeground.portal",
     "config",  # for `safeground serve` (config/management/commands/serve.py)
 ]

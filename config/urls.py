@@ -18,6 +18,7 @@ urlpatterns = [
     path("", include("safeground.dashboard.urls")),
     path("", include("safeground.workbench.urls")),
     path("", include("safeground.qm.urls")),
+    path("", include("safeground.tasking.urls")),
     path("", include("safeground.hazards.urls")),
     path("", include("safeground.organisations.urls")),
     # Pages that span apps (home map, hazard and activity pages and lists, sign-in): decision 0018.

@@ -94,6 +94,12 @@ PAGES: dict[str, set] = {
     "hazard-list": SIGNED_IN,
     "hazard-detail": SIGNED_IN,
     "traverse": SIGNED_IN,
+    "task-list": SIGNED_IN,  # operators see their own organisation's tasks only (tasking/tests)
+    "task-new": NATIONAL_WRITE,
+    "task-detail": SIGNED_IN,  # a CMAC task: CMAC's operator sees it
+    "priorities": SIGNED_IN,
+    "priority-snapshot": SIGNED_IN,
+    "devrequest-list": SIGNED_IN,
 }
 #: Vector tiles and TileJSON per layer (docs/decisions/0026): the boundaries are public reference data.
 TILES: dict[str, set] = {
@@ -115,6 +121,8 @@ QUERY = {
     "interop-export": "?format=none",
     "quality-findings-gpkg": "?severity=none",
     "/interop/export": "?format=none",
+    "/priorities": "?country=KHM",
+    "/priorities/snapshots": "?country=KHM",  # the POST keeps a ranking of this programme
 }
 
 API: list[tuple[str, str, set]] = [
@@ -244,6 +252,24 @@ API: list[tuple[str, str, set]] = [
     ("POST", "/workbench/submissions/{code}/approve", NATIONAL_WRITE),
     ("POST", "/workbench/submissions/{code}/return", NATIONAL_WRITE),
     ("POST", "/workbench/submissions/{code}/withdraw", SUBMIT),
+    ("GET", "/tasks", SIGNED_IN),
+    ("POST", "/tasks", NATIONAL_WRITE),
+    ("GET", "/tasks/plan", SIGNED_IN),
+    ("GET", "/tasks/{code}", SIGNED_IN),
+    ("PATCH", "/tasks/{code}", NATIONAL_WRITE),
+    ("GET", "/tasks/{code}/history", SIGNED_IN),
+    ("POST", "/tasks/{code}/status", SUBMIT),  # the operator accepts or declines its own organisation's
+    ("POST", "/tasks/{code}/activities", SUBMIT),
+    ("GET", "/priorities", SIGNED_IN),
+    ("GET", "/priorities/weights/{country}", SIGNED_IN),
+    ("PATCH", "/priorities/weights/{country}", NATIONAL_WRITE),
+    ("GET", "/priorities/snapshots", SIGNED_IN),
+    ("POST", "/priorities/snapshots", NATIONAL_WRITE),
+    ("GET", "/priorities/snapshots/{code}", SIGNED_IN),
+    ("GET", "/development-requests", SIGNED_IN),
+    ("POST", "/development-requests", NATIONAL_WRITE),
+    ("GET", "/development-requests/{code}", SIGNED_IN),
+    ("PATCH", "/development-requests/{code}", NATIONAL_WRITE),
     ("GET", "/admin-areas", PUBLIC),
     ("GET", "/places", PUBLIC),
     ("GET", "/admin-areas/{country}/{level}/{code}", PUBLIC),
@@ -285,6 +311,8 @@ def _codes() -> dict:
     from safeground.organisations.models import Accreditation, Asset, Personnel, Team
     from safeground.qm.models import Handover, NonConformity, SamplingPlan
     from safeground.qm.models import Visit as QmVisit
+    from safeground.tasking import services as tasking
+    from safeground.tasking.models import DevelopmentRequest, Task
     from safeground.training.models import CourseSession
     from safeground.victims.models import Accident, Referral, Victim
     from safeground.workbench import services
@@ -297,6 +325,7 @@ def _codes() -> dict:
         payload={"name": "Matrix"},
         user=get_user_model().objects.get(username="im-officer"),
     )
+    snapshot = tasking.take_snapshot("KHM", note="matrix")
     held = QuarantinedRow.objects.create(
         import_id=uuid.uuid4(), kind="hazards", source="matrix.gpkg", row=1, attributes={"name": "x"}
     )
@@ -320,6 +349,9 @@ def _codes() -> dict:
         "qm-nc": NonConformity.objects.order_by("code").first().code,
         "qm-plan": getattr(SamplingPlan.objects.order_by("code").first(), "code", "NONE"),
         "qm-handover": Handover.objects.order_by("code").first().code,
+        "task": Task.objects.filter(organisation__acronym="CMAC").order_by("code").first().code,
+        "snapshot": snapshot.code,
+        "devrequest": DevelopmentRequest.objects.order_by("code").first().code,
     }
 
 
@@ -342,6 +374,9 @@ def _api_path(template: str, codes: dict) -> str:
         "/qm/non-conformities/": "qm-nc",
         "/qm/sampling-plans/": "qm-plan",
         "/qm/handovers/": "qm-handover",
+        "/tasks/": "task",
+        "/priorities/snapshots/": "snapshot",
+        "/development-requests/": "devrequest",
     }
     owner = next((v for k, v in kind.items() if template.startswith(k)), None)
     path = template.replace("{identifier}", codes["animal"]).replace("{acronym}", "CMAC").replace("{iso3}", "KHM")
@@ -350,7 +385,7 @@ def _api_path(template: str, codes: dict) -> str:
         .replace("{name}", "PMN-2")
         .replace("{referral_id}", codes["referral"])
     )
-    path = path.replace("{country}/{level}/{code}", "KHM/1/KH02")
+    path = path.replace("{country}/{level}/{code}", "KHM/1/KH02").replace("{country}", "KHM")
     return "/api/v1" + (path.replace("{code}", codes[owner]) if owner else path) + QUERY.get(template, "")
 
 
@@ -366,6 +401,8 @@ PAGE_ARGS = {
     "workbench-decide": "submission",
     "qm-visit": "qm-visit",
     "qm-certificate": "qm-handover",
+    "task-detail": "task",
+    "priority-snapshot": "snapshot",
 }
 
 

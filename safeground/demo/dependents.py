@@ -7,6 +7,7 @@ deleted before the core dataset is replaced and built after it, in the same tran
 from safeground.eore import demo as eore_demo
 from safeground.organisations import roles
 from safeground.qm import demo as qm_demo
+from safeground.tasking import demo as tasking_demo
 from safeground.training import demo as training_demo
 from safeground.victims import demo as victims_demo
 from safeground.workbench import demo as workbench_demo
@@ -16,6 +17,7 @@ def delete() -> None:
     """Remove the dependents' synthetic rows, most dependent first."""
     qm_demo.delete_synthetic()
     workbench_demo.delete_synthetic()
+    tasking_demo.delete_synthetic()
     eore_demo.delete_synthetic()
     victims_demo.delete_synthetic()
     training_demo.delete_synthetic()
@@ -30,6 +32,8 @@ def build(seed: int, scale: str, report) -> list[str]:
     victims_demo.build(seed, scale, report=report)
     report("Building risk education sessions …")
     eore_demo.build(seed, scale, report=report)
+    report("Building tasks, development requests and priority weights …")
+    tasking_demo.build(seed, scale, report=report)
     accounts = roles.ensure_demo_accounts()
     report("Building workbench submissions …")
     workbench_demo.build(accounts, report=report)

@@ -8,8 +8,8 @@ because a role ties a user to one (Membership; docs/decisions/0018-layers.md):
 | role | can |
 |---|---|
 | administrator | everything, users included, except victims' personal data |
-| im_officer | read everything non-personal; write hazards, operations, land release, EORE; review submissions |
-| operator | read non-personal data (not the forecast); submit records to the workbench (own organisation); EORE, accidents |
+| im_officer | read everything non-personal; write hazards, operations, land release, EORE, tasks; review submissions |
+| operator | read non-personal data (not the forecast); submit to the workbench (own organisation); EORE, accidents; answer tasks |
 | qa_officer | read non-personal data; write quality records: QM visits, non-conformities, samples, hand-overs |
 | viewer | read non-personal data; no per-victim rows, only aggregates; not the workbench |
 | va_officer | victims' personal data (each view and export audited), victim assistance records |
@@ -72,6 +72,7 @@ ROLES: dict[str, Role] = {
                 "interop.*",
                 "training.*",
                 "qm.*",
+                "tasking.*",
             ),
             (*PERSONAL, *ACCOUNTS, "victims.view_accesslog", "victims.*_historicalvictim"),
         ),
@@ -85,6 +86,7 @@ ROLES: dict[str, Role] = {
                 "eore.add_*",
                 "eore.change_*",
                 "victims.add_accident",
+                "tasking.respond_task",
             ),
             (*PERSONAL, *RESTRICTED, *ACCOUNTS, *NATIONAL_PLANNING),
             needs_organisation=True,
