@@ -24,6 +24,7 @@ from safeground.operations.productivity_api import router as productivity_router
 from safeground.ordnance.api import router as ordnance_router
 from safeground.organisations.api import router as organisations_router
 from safeground.quality.api import router as quality_router
+from safeground.reports.api import router as reports_router
 from safeground.training.api import router as training_router
 from safeground.victims.api import router as victims_router
 from safeground.workbench.api import router as workbench_router
@@ -109,5 +110,6 @@ api.add_router("/victims", victims_router)
 api.add_router("/eore", eore_router)
 api.add_router("/dashboard", dashboard_router)
 api.add_router("/forecast", forecast_router)
+api.add_router("/reports", reports_router)
 api.add_router("/workbench", workbench_router)
 api.add_router("", gazetteer_router)

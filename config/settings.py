@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "safeground.dashboard",
     "safeground.workbench",
     "safeground.forecast",
+    "safeground.reports",
     "safeground.portal",
     "config",  # for `safeground serve` (config/management/commands/serve.py)
 ]
