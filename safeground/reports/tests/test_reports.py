@@ -254,7 +254,8 @@ START, END = dt.date(YEAR, 1, 1), dt.date(YEAR, 12, 31)
 
 def _open_hazards():
     return _sql(
-        """SELECT h.id, COALESCE(p.code, '—'), h.hazard_class, h.contamination_type, l.remaining_m2 - l.remaining_overlap_m2
+        """SELECT h.id, COALESCE(p.code, '—'), h.hazard_class, h.contamination_type,
+                  l.remaining_m2 - l.remaining_overlap_m2
            FROM hazards_hazard h JOIN landrelease_hazardledger l ON l.hazard_id = h.id
            LEFT JOIN gazetteer_adminarea p ON p.id = h.province_id
            WHERE h.country = %s AND h.status IN ('open', 'suspended') AND l.remaining_m2 > 1.0""",
@@ -264,7 +265,8 @@ def _open_hazards():
 
 def _credits(start, end):
     return _sql(
-        f"""SELECT pr.released_on, COALESCE(p.code, '—'), h.contamination_type, COALESCE({FIRST_METHOD}, ''), r.outcome, r.released_m2
+        f"""SELECT pr.released_on, COALESCE(p.code, '—'), h.contamination_type, COALESCE({FIRST_METHOD}, ''),
+                   r.outcome, r.released_m2
             FROM landrelease_productrelease r JOIN landrelease_product pr ON pr.id = r.product_id
             JOIN operations_activity a ON a.id = pr.activity_id JOIN hazards_hazard h ON h.id = r.hazard_id
             LEFT JOIN gazetteer_adminarea p ON p.id = h.province_id
@@ -296,7 +298,8 @@ def sql_figures(key: str) -> dict:
     elif key == "apmbc_c_models":
         open_ap = {r[0]: r[4] for r in _open_hazards() if r[3] in ("ap_mines", "mixed")}
         for hazard_id, name in _sql(
-            "SELECT s.hazard_id, m.name FROM hazards_hazard_suspected_models s JOIN ordnance_ordnancemodel m ON m.id = s.ordnancemodel_id"
+            "SELECT s.hazard_id, m.name FROM hazards_hazard_suspected_models s"
+            " JOIN ordnance_ordnancemodel m ON m.id = s.ordnancemodel_id"
         ):
             if hazard_id in open_ap:
                 out[((name,), "hazards")] += 1
@@ -328,8 +331,10 @@ def sql_figures(key: str) -> dict:
         categories = {"apmbc_g_mines": ("ap_mine",), "ccm_f_devices": ("submunition",)}.get(key)
         for name, category, on_product, n in _sql(
             """SELECT COALESCE(m.name, ''), d.category, d.product_id IS NOT NULL, d.count FROM landrelease_device d
-               LEFT JOIN ordnance_ordnancemodel m ON m.id = d.model_id LEFT JOIN operations_activity a ON a.id = d.activity_id
-               WHERE a.country = %s AND d.found_on BETWEEN %s AND %s AND d.disposal IN ('destroyed_in_situ', 'removed_destroyed')""",
+               LEFT JOIN ordnance_ordnancemodel m ON m.id = d.model_id
+               LEFT JOIN operations_activity a ON a.id = d.activity_id
+               WHERE a.country = %s AND d.found_on BETWEEN %s AND %s
+                 AND d.disposal IN ('destroyed_in_situ', 'removed_destroyed')""",
             [ISO3, START, END],
         ):
             if categories and category not in categories:
@@ -387,7 +392,8 @@ def sql_figures(key: str) -> dict:
     elif key == "annual_productivity":
         for method, reports, area, days in _sql(
             """SELECT r.method, COUNT(*), SUM(r.area_m2), SUM(r.days_worked) FROM operations_progressreport r
-               JOIN operations_activity a ON a.id = r.activity_id WHERE a.country = %s AND r.date BETWEEN %s AND %s GROUP BY r.method""",
+               JOIN operations_activity a ON a.id = r.activity_id
+               WHERE a.country = %s AND r.date BETWEEN %s AND %s GROUP BY r.method""",
             [ISO3, START, END],
         ):
             out[((method,), "reports")] = reports
@@ -554,4 +560,4 @@ def test_cli_api_and_page(testland, tmp_path, django_user_model):
     assert download.status_code == 200 and download.content.startswith(b"PK")
     refused = client.get(f"/reports/?country={ISO3}&report=monitor&year=abc")
     assert refused.status_code == 422 and "year must be" in refused.content.decode()
-    assert json.loads(client.get(f"/api/v1/reports?country=ZZZ").content)["field"] == "country"
+    assert json.loads(client.get("/api/v1/reports?country=ZZZ").content)["field"] == "country"
