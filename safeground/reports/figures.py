@@ -23,6 +23,7 @@ from dataclasses import dataclass
 
 from django.db.models import Count, F, Q, Sum
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop as N_
 
 from safeground.core.errors import ValidationFailed
 from safeground.dashboard.charts import fmt
@@ -144,7 +145,7 @@ def _class_columns(first: Column) -> list[Column]:
     ]
 
 
-REMAINING_NOTE = (
+REMAINING_NOTE = N_(
     "Remaining area still to release: each open hazard's share of the union (the ledger's unique remaining "
     "area, decision 0016), so ground recorded by two hazards counts once."
 )
@@ -322,7 +323,7 @@ def _release_columns(*first: Column) -> list[Column]:
     ]
 
 
-RELEASE_NOTE = (
+RELEASE_NOTE = N_(
     "Hazard ground credited to each land release product by the ledger (overlapping products counted once "
     "within a hazard), by the product's release date: cancelled by non-technical survey, reduced by technical "
     "survey, cleared."
@@ -410,7 +411,7 @@ def _destroyed(ctx: Context, categories: Iterable[str] | None):
     return qs.filter(category__in=list(categories)) if categories else qs
 
 
-DEVICE_NOTE = (
+DEVICE_NOTE = N_(
     "Devices found in the year and destroyed (in situ, or removed and destroyed), from the devices recorded "
     "on land release products (area clearance) and on activities alone (EOD spot tasks)."
 )
@@ -488,7 +489,7 @@ def devices_by_category(ctx: Context, key: str, title: str) -> Table:
 
 # --- people ----------------------------------------------------------------------------------------
 
-SUPPRESSION_NOTE = (
+SUPPRESSION_NOTE = N_(
     "Counts of people from 1 to 4 are shown as <5, and a figure that would let one be worked out from a "
     "total is withheld (x)."
 )
