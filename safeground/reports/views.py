@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from safeground.core.access import page
 from safeground.core.errors import ValidationFailed
 from safeground.dashboard.charts import fmt as format_number
+from safeground.dashboard.charts import stacked_bars
 from safeground.gazetteer.models import Programme
 from safeground.reports import definitions
 from safeground.reports import render as renderers
@@ -58,13 +59,17 @@ def _preview(built) -> list[dict]:
                     }
                     for r in t.rows
                 ]
-                chart = t.chart_rows()
-                top = max([v for _label, v in chart] + [1.0])
-                bars = [
-                    {"label": label, "text": format_number(v, 0), "width": round(70 * v / top, 2), "y": 22 * i}
-                    for i, (label, v) in enumerate(chart)
-                ]
-                tables.append({"table": t, "rows": rows, "bars": bars, "chart_height": 22 * len(bars)})
+                chart = stacked_bars(
+                    [{"label": label, "value": v} for label, v in t.chart_rows()],
+                    keys=["value"],
+                    value=lambda row, _key: row["value"],
+                    label=lambda row: (row["label"], ""),
+                    key_labels={"value": t.title},
+                    text=lambda v: format_number(v, 0),
+                    title=t.title,
+                    desc=t.note,
+                )
+                tables.append({"table": t, "rows": rows, "chart": chart, "id": f"chart-{t.key}"})
             sections.append({"section": s, "tables": tables})
     return sections
 
