@@ -561,3 +561,22 @@ def test_cli_api_and_page(testland, tmp_path, django_user_model):
     refused = client.get(f"/reports/?country={ISO3}&report=monitor&year=abc")
     assert refused.status_code == 422 and "year must be" in refused.content.decode()
     assert json.loads(client.get("/api/v1/reports?country=ZZZ").content)["field"] == "country"
+
+
+def test_the_khmer_pdf_holds_khmer_text_and_the_stamp(testland, tmp_path):
+    """The PDF's text, read back with pdftotext (poppler-utils): Khmer letters are there as text (a font
+    covered them; none fell back to a missing glyph), and so are the stamp and the Latin parts.
+
+    The extracted Khmer repeats some glyph clusters (typst's text layer maps a cluster to each of its
+    glyphs), so the test looks for Khmer letters, not for the exact title; the drawn text is checked by
+    eye (docs/reports.md)."""
+    import subprocess
+
+    built = build("article7-apmbc", ISO3, YEAR, "km")
+    path = tmp_path / "r.pdf"
+    path.write_bytes(render.render(built, "pdf"))
+    words = subprocess.run(["pdftotext", "-enc", "UTF-8", str(path), "-"], capture_output=True, check=True).stdout
+    text = words.decode()
+    khmer = [c for c in text if "\u1780" <= c <= "\u17ff"]
+    assert len(khmer) > 500 and "\ufffd" not in text
+    assert built.figures_hash in text and built.generated_at in text and "Testland (XTL)" in text
