@@ -26,6 +26,7 @@ from safeground.organisations.api import router as organisations_router
 from safeground.qm.api import router as qm_router
 from safeground.quality.api import router as quality_router
 from safeground.tasking.api import priorities_router, requests_router, tasks_router
+from safeground.reports.api import router as reports_router
 from safeground.training.api import router as training_router
 from safeground.victims.api import router as victims_router
 from safeground.workbench.api import router as workbench_router
@@ -111,6 +112,7 @@ api.add_router("/victims", victims_router)
 api.add_router("/eore", eore_router)
 api.add_router("/dashboard", dashboard_router)
 api.add_router("/forecast", forecast_router)
+api.add_router("/reports", reports_router)
 api.add_router("/workbench", workbench_router)
 api.add_router("/qm", qm_router)
 api.add_router("/tasks", tasks_router)

@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "safeground.qm",
     "safeground.forecast",
     "safeground.tasking",
+    "safeground.reports",
     "safeground.portal",
     "config",  # for `safeground serve` (config/management/commands/serve.py)
 ]

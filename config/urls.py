@@ -15,6 +15,7 @@ urlpatterns = [
     path("", include("safeground.victims.urls")),
     path("", include("safeground.eore.urls")),
     path("", include("safeground.forecast.urls")),
+    path("", include("safeground.reports.urls")),
     path("", include("safeground.dashboard.urls")),
     path("", include("safeground.workbench.urls")),
     path("", include("safeground.qm.urls")),

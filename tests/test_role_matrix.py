@@ -76,6 +76,8 @@ PAGES: dict[str, set] = {
     "victim-personal": SIGNED_IN,  # GET only sends back to the victim's page; the POST is checked
     "eore-home": SIGNED_IN,
     "forecast": NATIONAL_PLANNING,
+    "reports": SIGNED_IN,
+    "reports-download": SIGNED_IN,
     "workbench": WORKBENCH_READ,
     "workbench-new": SUBMIT,
     "workbench-detail": WORKBENCH_READ,
@@ -118,6 +120,10 @@ POST_PAGES = {"workbench-decide"}
 #: matrix checks who reaches each view; the exports themselves are tested in the interop and quality apps.
 QUERY = {
     "/forecast": "?country=KHM&runs=50",
+    "/reports": "?country=KHM",
+    "/reports/{report}": "?country=KHM&year=2025&lang=xx",
+    "reports": "?report=none",
+    "reports-download": "?format=none",
     "interop-export": "?format=none",
     "quality-findings-gpkg": "?severity=none",
     "/interop/export": "?format=none",
@@ -142,6 +148,8 @@ API: list[tuple[str, str, set]] = [
     ("POST", "/activities/{code}/progress-reports", NATIONAL_WRITE),
     ("GET", "/productivity", SIGNED_IN),
     ("GET", "/forecast", NATIONAL_PLANNING),
+    ("GET", "/reports", SIGNED_IN),
+    ("GET", "/reports/{report}", SIGNED_IN),
     ("GET", "/productivity/compare/methods", SIGNED_IN),
     ("GET", "/productivity/compare/programmes", SIGNED_IN),
     ("GET", "/products", SIGNED_IN),
