@@ -25,8 +25,8 @@ from safeground.ordnance.api import router as ordnance_router
 from safeground.organisations.api import router as organisations_router
 from safeground.qm.api import router as qm_router
 from safeground.quality.api import router as quality_router
-from safeground.tasking.api import priorities_router, requests_router, tasks_router
 from safeground.reports.api import router as reports_router
+from safeground.tasking.api import priorities_router, requests_router, tasks_router
 from safeground.training.api import router as training_router
 from safeground.victims.api import router as victims_router
 from safeground.workbench.api import router as workbench_router

@@ -9,7 +9,7 @@ because a role ties a user to one (Membership; docs/decisions/0018-layers.md):
 |---|---|
 | administrator | everything, users included, except victims' personal data |
 | im_officer | read everything non-personal; write hazards, operations, land release, EORE, tasks; review submissions |
-| operator | read non-personal data (not the forecast); submit to the workbench (own organisation); EORE, accidents; answer tasks |
+| operator | read non-personal data (not the forecast); submit to the workbench (own org.); EORE, accidents; tasks |
 | qa_officer | read non-personal data; write quality records: QM visits, non-conformities, samples, hand-overs |
 | viewer | read non-personal data; no per-victim rows, only aggregates; not the workbench |
 | va_officer | victims' personal data (each view and export audited), victim assistance records |
