@@ -19,8 +19,13 @@ class PriorityWeightsAdmin(VersionedAdminMixin, SimpleHistoryAdmin):
 
 
 @admin.register(PrioritySnapshot)
-class PrioritySnapshotAdmin(admin.ModelAdmin):
+class PrioritySnapshotAdmin(VersionedAdminMixin, admin.ModelAdmin):
+    """A kept ranking explains a past decision: it is read, never changed."""
+
     list_display = ["code", "country", "weights_version", "created_at"]
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
 
 
 @admin.register(DevelopmentRequest)
