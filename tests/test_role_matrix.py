@@ -87,6 +87,10 @@ PAGES: dict[str, set] = {
     "qm-visit-new": QM_WRITE,
     "qm-visit": SIGNED_IN,  # an operator sees its own organisation's visits (others answer 404)
     "qm-certificate": SIGNED_IN,
+    "qm-handover-new": QM_WRITE,
+    "qm-sample-new": QM_WRITE,
+    "qm-sample": SIGNED_IN,  # recording its result needs qm.change_samplingplan (qm/tests)
+    "qm-sampling-rules": NATIONAL_WRITE,  # a programme's option, like the API's PATCH
     "organisation-list": SIGNED_IN,
     "organisation-detail": SIGNED_IN,
     "quarantine-row": NATIONAL_WRITE,
@@ -102,6 +106,7 @@ PAGES: dict[str, set] = {
     "priorities": SIGNED_IN,
     "priority-snapshot": SIGNED_IN,
     "devrequest-list": SIGNED_IN,
+    "devrequest-detail": SIGNED_IN,  # changing its status needs tasking.change_developmentrequest (tasking/tests)
 }
 #: Vector tiles and TileJSON per layer (docs/decisions/0026): the boundaries are public reference data.
 TILES: dict[str, set] = {
@@ -409,6 +414,8 @@ PAGE_ARGS = {
     "workbench-decide": "submission",
     "qm-visit": "qm-visit",
     "qm-certificate": "qm-handover",
+    "qm-sample": "qm-plan",
+    "devrequest-detail": "devrequest",
     "task-detail": "task",
     "priority-snapshot": "snapshot",
 }

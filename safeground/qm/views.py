@@ -20,7 +20,7 @@ from safeground.core.errors import StaleVersion, ValidationFailed
 from safeground.operations.models import METHOD_CHOICES, Activity
 from safeground.organisations.models import ACCREDITATION_METHODS, Organisation, Team
 from safeground.qm import queries, services
-from safeground.qm.models import ChecklistAnswer, Handover, NonConformity, Visit
+from safeground.qm.models import ChecklistAnswer, Handover, NonConformity, SamplingPlan, Visit
 
 LATEST = 30
 METHOD_LABELS = dict(METHOD_CHOICES)
@@ -64,6 +64,10 @@ def home(request: HttpRequest) -> HttpResponse:
         "plans": queries.sampling_plans()[:LATEST],
         "handovers": queries.handovers()[:LATEST],
         "can_add": user.has_perm("qm.add_visit"),
+        "can_plan": user.has_perm("qm.add_samplingplan"),
+        "can_hand_over": user.has_perm("qm.add_handover"),
+        "can_rule": user.has_perm("qm.change_samplingrule"),
+        "can_review": user.has_perm("workbench.view_submission"),
     }
     return render(request, "qm/home.html", context)
 
@@ -219,3 +223,191 @@ def certificate(request: HttpRequest, code: str) -> HttpResponse:
         "products": handover.products.order_by("code"),
     }
     return render(request, "qm/certificate.html", context)
+
+
+# --- forms for the writes the CLI and API already had: hand-over, QC sampling, sampling rules ----------
+
+
+def _field(exc: ValidationFailed) -> str:
+    """The form field a refusal names: `products[1]` is the products box."""
+    return (exc.field or "").split("[", 1)[0]
+
+
+def _int(value: str, field: str) -> int | None:
+    value = (value or "").strip()
+    if value == "":
+        return None
+    if not value.isdigit():
+        raise ValidationFailed(
+            _("%(field)s must be a whole number of 0 or more") % {"field": field}, field=field, reason="type"
+        )
+    return int(value)
+
+
+def _float(value: str, field: str) -> float | None:
+    value = (value or "").strip().replace(",", "")
+    if value == "":
+        return None
+    try:
+        return float(value)
+    except ValueError:
+        raise ValidationFailed(_("%(field)s must be a number") % {"field": field}, field=field, reason="type") from None
+
+
+@page("qm.add_handover")
+def handover_new(request: HttpRequest) -> HttpResponse:
+    """Record a hand-over (IMAS 08.30) through `services.record_handover`, then show its certificate."""
+    error, field, status = "", "", 200
+    form: dict = {"handed_over_on": dt.date.today().isoformat()}
+    if request.method == "POST":
+        keys = (
+            "products",
+            "handed_over_on",
+            "handed_over_by",
+            "received_by_name",
+            "received_by_role",
+            "community",
+            "residual_risk",
+            "witnesses",
+        )
+        form = {k: request.POST.get(k, "").strip() for k in keys}
+        try:
+            handover = services.record_handover(
+                products=form["products"].replace(",", " ").split(),
+                handed_over_on=form["handed_over_on"] or None,
+                handed_over_by=form["handed_over_by"] or None,
+                received_by_name=form["received_by_name"],
+                received_by_role=form["received_by_role"],
+                community=form["community"],
+                residual_risk=form["residual_risk"],
+                witnesses=form["witnesses"],
+                user=request.user,
+            )
+            messages.success(request, _("Hand-over %(code)s recorded.") % {"code": handover.code})
+            return redirect("qm-certificate", code=handover.code)
+        except ValidationFailed as exc:
+            error, field, status = str(exc), _field(exc), 422
+    context = {
+        "form": form,
+        "error": error,
+        "field": field,
+        "organisations": Organisation.objects.filter(is_active=True).order_by("acronym"),
+    }
+    return render(request, "qm/handover_form.html", context, status=status)
+
+
+@page("qm.add_samplingplan")
+def sample_new(request: HttpRequest) -> HttpResponse:
+    """Plan the QC sample of a released product (`services.plan_sample` applies its programme's rule)."""
+    error, field, status = "", "", 200
+    form: dict = {"product": request.GET.get("product", "").strip(), "planned_on": dt.date.today().isoformat()}
+    if request.method == "POST":
+        form = {k: request.POST.get(k, "").strip() for k in ("product", "planned_on", "visit")}
+        try:
+            plan = services.plan_sample(
+                form["product"] or None,
+                planned_on=form["planned_on"] or None,
+                visit=form["visit"] or None,
+                user=request.user,
+            )
+            messages.success(request, _("QC sample %(code)s planned.") % {"code": plan.code})
+            return redirect("qm-sample", code=plan.code)
+        except ValidationFailed as exc:
+            error, field, status = str(exc), _field(exc), 422
+    context = {
+        "form": form,
+        "error": error,
+        "field": field,
+        "rules": [queries.rule_properties(r) for r in queries.sampling_rules().filter(enabled=True)],
+    }
+    return render(request, "qm/sample_form.html", context, status=status)
+
+
+@page("qm.view_samplingplan")
+def sample_detail(request: HttpRequest, code: str) -> HttpResponse:
+    """One QC sample; POST records its result (`services.record_sample_result`, with the version shown)."""
+    plan = get_object_or_404(SamplingPlan.objects.select_related("product", "visit"), code=code)
+    can_record = request.user.has_perm("qm.change_samplingplan")
+    error, field, status, form = "", "", 200, {"result_on": dt.date.today().isoformat()}
+    if request.method == "POST":
+        if not can_record:
+            raise PermissionDenied("this needs the permission qm.change_samplingplan")
+        form = {k: request.POST.get(k, "").strip() for k in ("failed_units", "result_on", "searched_m2", "remarks")}
+        version = request.POST.get("version", "")
+        try:
+            failed = _int(form["failed_units"], "failed_units")
+            if failed is None:
+                raise ValidationFailed(
+                    _("%(field)s is required") % {"field": "failed_units"}, field="failed_units", reason="required"
+                )
+            plan = services.record_sample_result(
+                plan,
+                failed_units=failed,
+                result_on=form["result_on"] or None,
+                searched_m2=_float(form["searched_m2"], "searched_m2"),
+                remarks=form["remarks"],
+                expected_version=int(version) if version.isdigit() else None,
+                user=request.user,
+            )
+            messages.success(request, _("Result of %(code)s recorded.") % {"code": plan.code})
+            return redirect("qm-sample", code=plan.code)
+        except StaleVersion:
+            error, status = _("Someone else changed this sample since you opened the page: reload it."), 412
+            plan.refresh_from_db()
+        except ValidationFailed as exc:
+            error, field, status = str(exc), _field(exc), 422
+            plan.refresh_from_db()
+    context = {
+        "p": plan,
+        "form": form,
+        "error": error,
+        "field": field,
+        "can_record": can_record,
+        "can_review": request.user.has_perm("workbench.view_submission"),
+    }
+    return render(request, "qm/sample.html", context, status=status)
+
+
+@page("qm.change_samplingrule")
+def sampling_rules(request: HttpRequest) -> HttpResponse:
+    """Each programme's QC sampling option and rule; POST changes one (`services.set_sampling_rule`)."""
+    from safeground.gazetteer.models import Programme
+
+    error, field, status, kept = "", "", 200, {}
+    if request.method == "POST":
+        post = request.POST
+        country = post.get("country", "").strip().upper()
+        version = post.get("version", "")
+        kept = {k: post.get(k, "").strip() for k in ("country", "unit_m2", "inspection_level", "acceptance_number")}
+        kept["source"] = post.get("source", "").strip()
+        kept["enabled"] = post.get("enabled") == "on"
+        try:
+            values: dict = {"enabled": kept["enabled"], "source": kept["source"]}
+            unit = _float(kept["unit_m2"], "unit_m2")
+            number = _int(kept["acceptance_number"], "acceptance_number")
+            if unit is not None:
+                values["unit_m2"] = unit
+            if number is not None:
+                values["acceptance_number"] = number
+            if kept["inspection_level"]:
+                values["inspection_level"] = kept["inspection_level"]
+            services.set_sampling_rule(
+                country,
+                expected_version=int(version) if version.isdigit() else None,
+                user=request.user,
+                **values,
+            )
+            messages.success(request, _("Sampling rule of %(country)s saved.") % {"country": country})
+            return redirect("qm-sampling-rules")
+        except StaleVersion:
+            error, field, status = _("Someone else changed this rule since you opened the page: reload it."), "", 412
+        except ValidationFailed as exc:
+            error, field, status = str(exc), _field(exc), 422
+    rules = []
+    for iso3 in Programme.objects.order_by("iso3").values_list("iso3", flat=True):
+        rule = services.rule_for(iso3)
+        mine = kept.get("country") == iso3
+        rules.append({"rule": rule, "kept": kept if mine else None, "error": error if mine else "", "field": field})
+    matched = any(r["kept"] for r in rules)
+    context = {"rules": rules, "levels": list(services.LEVELS), "error": "" if matched else error}
+    return render(request, "qm/sampling_rules.html", context, status=status)

@@ -269,3 +269,14 @@ def development_request_properties(r: DevelopmentRequest) -> dict:
         "version": r.version,
         "is_synthetic": r.is_synthetic,
     }
+
+
+def development_request_status_history(r: DevelopmentRequest) -> list[dict]:
+    """The request's status changes, oldest first: status, when and by whom (its historical records)."""
+    rows, last = [], None
+    for h in r.history.select_related("history_user").order_by("history_date", "history_id"):
+        if h.status != last:
+            user = h.history_user
+            rows.append({"status": h.status, "at": h.history_date, "by": user.get_username() if user else ""})
+            last = h.status
+    return rows

@@ -11,4 +11,5 @@ urlpatterns = [
     path("priorities/", views.priorities_page, name="priorities"),
     path("priorities/snapshots/<code:code>/", views.snapshot_detail, name="priority-snapshot"),
     path("development-requests/", views.request_list, name="devrequest-list"),
+    path("development-requests/<code:code>/", views.request_detail, name="devrequest-detail"),
 ]

@@ -13,7 +13,7 @@ import datetime as dt
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
@@ -540,3 +540,43 @@ def request_list(request: HttpRequest) -> HttpResponse:
         "can_add": request.user.has_perm("tasking.add_developmentrequest"),
     }
     return render(request, "tasking/requests.html", context, status=status)
+
+
+@page("tasking.view_developmentrequest")
+def request_detail(request: HttpRequest, code: str) -> HttpResponse:
+    """One development request: its hazards and status history; POST changes its status (with the version
+    shown) through `services.set_development_request_status`, as the API's PATCH does."""
+    r = get_object_or_404(queries.development_requests(), code=code)
+    can_change = request.user.has_perm("tasking.change_developmentrequest")
+    error, field, status, chosen = "", "", 200, r.status
+    if request.method == "POST":
+        if not can_change:
+            raise PermissionDenied("this needs the permission tasking.change_developmentrequest")
+        chosen = request.POST.get("status", "").strip()
+        try:
+            services.set_development_request_status(r, chosen, user=request.user, expected_version=_version(request))
+            messages.success(request, _("Request %(code)s updated.") % {"code": r.code})
+            return redirect("devrequest-detail", code=r.code)
+        except StaleVersion as exc:
+            error, status = _stale(exc), 409
+            r.refresh_from_db()
+        except ValidationFailed as exc:
+            error, field, status = str(exc), exc.field or "", 422
+            r.refresh_from_db()
+    statuses = _labels(DEVELOPMENT_STATUS_CHOICES)
+    context = {
+        "r": r,
+        "purpose_label": _labels(DEVELOPMENT_PURPOSE_CHOICES)[r.purpose],
+        "status_label": statuses[r.status],
+        "statuses": statuses.items(),
+        "chosen": chosen,
+        "hazards": r.hazards.order_by("code"),
+        "history": [
+            {**h, "label": statuses.get(h["status"], h["status"])}
+            for h in queries.development_request_status_history(r)
+        ],
+        "can_change": can_change,
+        "error": error,
+        "field": field,
+    }
+    return render(request, "tasking/request.html", context, status=status)

@@ -102,3 +102,33 @@ def test_development_request_form(land, client_for):
     viewer = client_for("viewer")
     assert "Record a request" not in viewer.get(url).content.decode()
     assert viewer.post(url, {"requester": "x"}).status_code == 403
+
+
+def test_development_request_page_changes_the_status_with_its_version(land, client_for):
+    from safeground.tasking import services
+
+    im = client_for("im_officer")
+    hazard = land["hazards"]["C"]
+    r = services.add_development_request(
+        requester="Ministry", project="Road", purpose="road", requested_on="2025-01-01", hazards=[hazard.code]
+    )
+    url = reverse("devrequest-detail", args=[r.code])
+    page = im.get(url).content.decode()
+    assert hazard.code in page and 'id="status-form"' in page and f'name="version" value="{r.version}"' in page
+    refused = im.post(url, {"status": "finished", "version": str(r.version)})
+    text = refused.content.decode()
+    assert refused.status_code == 422 and 'id="error-status"' in text
+    r.refresh_from_db()
+    assert r.status == "received" and r.version == 1
+    done = im.post(url, {"status": "planned", "version": "1"})
+    r.refresh_from_db()
+    assert done.status_code == 302 and r.status == "planned" and r.version == 2
+    stale = im.post(url, {"status": "fulfilled", "version": "1"})
+    r.refresh_from_db()
+    assert stale.status_code == 409 and r.status == "planned"
+    history = im.get(url).content.decode().split('id="history"')[1]
+    assert history.index("Received") < history.index("Planned")
+    viewer = client_for("viewer")
+    assert 'id="status-form"' not in viewer.get(url).content.decode()
+    assert viewer.post(url, {"status": "rejected", "version": "2"}).status_code == 403
+    assert f'href="{url}"' in im.get(reverse("devrequest-list")).content.decode()
