@@ -43,7 +43,7 @@ class QuarantinedOut(Schema):
     version: int = Field(description='raised by every change; send it back as If-Match: "<version>"')
 
 
-class Filters(Schema):
+class QuarantineFilters(Schema):
     status: Choice = Field("held", description="held, approved, discarded, or empty for all")
     kind: Choice = ""
     import_id: Note = ""
@@ -77,7 +77,7 @@ def _row(row_id: str) -> QuarantinedRow:
 
 
 @router.get("", response=list[QuarantinedOut], auth=needs(PERMISSION), summary="Rows imports held")
-def list_rows(request, filters: Query[Filters]):
+def list_rows(request, filters: Query[QuarantineFilters]):
     rows = queries.held(filters.status, filters.kind, filters.import_id)
     return [_out(r) for r in rows[filters.offset : filters.offset + filters.limit]]
 

@@ -8,7 +8,7 @@ from safeground.operations import productivity
 router = Router(tags=["productivity"])
 
 
-class Filters(Schema):
+class ProductivityFilters(Schema):
     country: Country | None = None
     method: Choice | None = None
     organisation: Ref | None = None
@@ -24,7 +24,7 @@ class Filters(Schema):
     response=dict,
     summary="Productivity by method, terrain, vegetation, soil_metal, province, organisation, programme, team, year",
 )
-def summary(request, filters: Query[Filters], group_by: str = "method"):
+def summary(request, filters: Query[ProductivityFilters], group_by: str = "method"):
     keys = productivity.parse_group_by(group_by)
     return {
         "group_by": keys,

@@ -25,12 +25,12 @@ from safeground.qm.schemas import (
     NonConformityOut,
     NonConformityPage,
     PlanIn,
-    PlanOut,
     PlanPage,
     QmStatisticsOut,
     RuleOut,
     RulePatch,
     SampleResultIn,
+    SamplingPlanOut,
     TemplateOut,
     VisitDetailOut,
     VisitIn,
@@ -235,7 +235,7 @@ def list_plans(request, filters: Query[PlanFilters]):
 
 @router.post(
     "/sampling-plans",
-    response={201: PlanOut, 403: ErrorOut, 422: ErrorOut},
+    response={201: SamplingPlanOut, 403: ErrorOut, 422: ErrorOut},
     auth=needs("qm.add_samplingplan"),
     summary="Plan the QC sample of a product",
 )
@@ -245,7 +245,7 @@ def create_plan(request, payload: PlanIn):
     return Status(201, queries.plan_properties(plan))
 
 
-@router.get("/sampling-plans/{code}", response=PlanOut, summary="One QC sampling plan")
+@router.get("/sampling-plans/{code}", response=SamplingPlanOut, summary="One QC sampling plan")
 def get_plan(request, response: HttpResponse, code: str):
     plan = get_object_or_404(SamplingPlan, code=code)
     response["ETag"] = versions.etag(plan)
@@ -254,7 +254,7 @@ def get_plan(request, response: HttpResponse, code: str):
 
 @router.post(
     "/sampling-plans/{code}/result",
-    response={200: PlanOut, 403: ErrorOut, 412: ErrorOut, 422: ErrorOut, 428: ErrorOut},
+    response={200: SamplingPlanOut, 403: ErrorOut, 412: ErrorOut, 422: ErrorOut, 428: ErrorOut},
     auth=needs("qm.change_samplingplan"),
     summary="Record a QC sample's result",
 )

@@ -157,7 +157,7 @@ class SampleResultIn(Schema):
     remarks: Note = ""
 
 
-class PlanOut(Schema):
+class SamplingPlanOut(Schema):
     code: str
     product: str
     country: str
@@ -243,7 +243,7 @@ class NonConformityPage(Schema):
 
 class PlanPage(Schema):
     count: int
-    items: list[PlanOut]
+    items: list[SamplingPlanOut]
 
 
 class HandoverPage(Schema):
