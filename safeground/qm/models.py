@@ -149,7 +149,12 @@ class SamplingRule(models.Model):
     """A programme's QC sampling option (its national standard): whether released land is sampled, and the
     acceptance-sampling rule (ISO 2859-1 single sampling: the product is a lot of `unit_m2` units)."""
 
-    LEVEL_CHOICES = [("I", "I"), ("II", "II"), ("III", "III")]
+    #: ISO 2859-1's general inspection levels: II is the usual one; I takes smaller samples, III larger.
+    LEVEL_CHOICES = [
+        ("I", N_("General level I (smaller samples)")),
+        ("II", N_("General level II (the usual)")),
+        ("III", N_("General level III (larger samples)")),
+    ]
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     country = models.CharField(max_length=3, unique=True, help_text="The programme (ISO3)")
     enabled = models.BooleanField(default=False)
