@@ -76,20 +76,26 @@ def _text(value, field: str, max_length: int = TEXT_MAX, required: bool = False)
     return text
 
 
+def _as_date(value, field: str):
+    """A date given as text (YYYY-MM-DD) read as a date; anything else as it came."""
+    if not isinstance(value, str):
+        return value
+    try:
+        return dt.date.fromisoformat(value.strip())
+    except ValueError as exc:
+        raise ValidationFailed(
+            _("%(field)s must be a date YYYY-MM-DD; got %(value)r") % {"field": field, "value": value},
+            field=field,
+            reason="format",
+        ) from exc
+
+
 def _past(value, field: str, required: bool = True) -> dt.date | None:
     if value is None or value == "":
         if required:
             raise ValidationFailed(_("%(field)s is required") % {"field": field}, field=field, reason="required")
         return None
-    if isinstance(value, str):
-        try:
-            value = dt.date.fromisoformat(value.strip())
-        except ValueError as exc:
-            raise ValidationFailed(
-                _("%(field)s must be a date YYYY-MM-DD; got %(value)r") % {"field": field, "value": value},
-                field=field,
-                reason="format",
-            ) from exc
+    value = _as_date(value, field)
     check_date(value, field)
     if value > timezone.localdate():
         raise ValidationFailed(
@@ -107,15 +113,7 @@ def _required_past(value, field: str) -> dt.date:
 
 
 def _planned(value, field: str) -> dt.date:
-    if isinstance(value, str):
-        try:
-            value = dt.date.fromisoformat(value.strip())
-        except ValueError as exc:
-            raise ValidationFailed(
-                _("%(field)s must be a date YYYY-MM-DD; got %(value)r") % {"field": field, "value": value},
-                field=field,
-                reason="format",
-            ) from exc
+    value = _as_date(value, field)
     if value is None:
         raise ValidationFailed(_("%(field)s is required") % {"field": field}, field=field, reason="required")
     return check_date(value, field, planned=True)  # type: ignore[return-value]
