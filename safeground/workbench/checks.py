@@ -75,11 +75,25 @@ def hazard_overlaps(geom, exclude_code: str = "") -> list[dict]:
         found.append(_finding("holds_point_hazard", ADVISORY, message, code=code))
     overlaps = []
     nearby = Hazard.objects.filter(geom__intersects=to_geos(geom)).exclude(code=exclude_code)
-    for code, other in nearby.values_list("code", "geom"):
+    rows = nearby.values_list("code", "geom", "ledger__remaining_geom", "ledger__hazard")
+    for code, other, remaining, ledgered in rows:
         other = to_shapely(other)
         shared = geom.intersection(other)
         if shared.is_empty:
             continue
+        if ledgered is not None:
+            # Ground released from a hazard is no longer that hazard: a proposal over it reopens it (a
+            # failed QC sample, new evidence); it does not duplicate it. Compare with what remains.
+            released = shared.difference(to_shapely(remaining)) if remaining is not None else shared
+            if area_m2(released) >= OVERLAP_M2:
+                message = _("lies on %(area)s released from %(code)s: reopening released ground") % {
+                    "code": code,
+                    "area": rules.format_area(area_m2(released)),
+                }
+                found.append(_finding("reopens-released", ADVISORY, message, code=code))
+                shared = shared.difference(released)
+                if shared.is_empty or area_m2(shared) < MIN_AREA_M2:
+                    continue
         shared_m2 = area_m2(shared)
         share = shared_m2 / max(min(own_area, area_m2(other)), 1e-9)
         severity = MUST_FIX if shared_m2 >= OVERLAP_M2 and share >= OVERLAP_SHARE else ADVISORY

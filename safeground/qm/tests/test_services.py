@@ -193,8 +193,11 @@ def test_a_failed_sample_reopens_the_area_for_the_im_officer(qm_world):
     proposal = Submission.objects.get(code=plan.proposal_code)
     assert proposal.status == "pending" and proposal.kind == "hazard" and proposal.submitted_by == users["qa"]
     assert set(Hazard.objects.values_list("code", flat=True)) == before  # nothing until the IM officer confirms
-    reason = "QC sample failed: the released ground is reopened"
-    workbench.approve(proposal, user=users["im"], override_reason=reason)
+    # The ground was released from its hazard: the proposal reopens it, it does not duplicate that hazard.
+    checks = {(f["check"], f["severity"], f.get("code")) for f in proposal.findings}
+    assert ("reopens-released", "advisory", product.hazard.code) in checks
+    assert not [f for f in proposal.findings if f["severity"] == "must_fix"], proposal.findings
+    workbench.approve(proposal, user=users["im"])
     proposal.refresh_from_db()
     hazard = Hazard.objects.get(code=proposal.result_code)
     assert hazard.hazard_class == "CHA" and hazard.geom.equals_exact(product.geom, 1e-9)
