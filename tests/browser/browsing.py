@@ -26,6 +26,14 @@ GL_ARGS = {
 VIEWPORTS = {"desktop": (1366, 768), "phone": (390, 844)}
 
 
+def load_at(page: Page, url: str) -> None:
+    """Load `url` (a page with a `#map=zoom/lat/lon` view) as a new document. Going to the same page
+    with another hash only changes the hash, and a reload after it can race the map's own hash
+    writes (its first view, written a moment after it loads): the page would reload at that view."""
+    page.goto("about:blank")
+    page.goto(url)
+
+
 def wait_for_map(page: Page, selector: str, timeout_ms: int) -> bool:
     """Wait until map.js marks the map ready (drawn, idle, no request in flight)."""
     try:

@@ -20,7 +20,7 @@ from django.conf import settings
 from django.utils import translation
 
 from safeground.organisations.roles import DEMO_PASSWORD
-from tests.browser.browsing import CHROMIUM, VIEWPORTS, full_page_screenshot, only_this_site, wait_for_map
+from tests.browser.browsing import CHROMIUM, VIEWPORTS, full_page_screenshot, load_at, only_this_site, wait_for_map
 
 pytestmark = pytest.mark.skipif(
     not Path(CHROMIUM).exists() and os.environ.get("CI") != "true",
@@ -365,8 +365,7 @@ def test_a_point_hazard_and_an_accident_are_drawn_on_the_map(browser, site):
     )
     assert accident.status == 201, accident.text()
     page.evaluate("localStorage.setItem('safeground.map.layers', JSON.stringify({accidents: true}))")
-    page.goto(f"{site}/#map=15/{lat}/{lon + 0.001}")
-    page.reload()  # the hash alone does not reload the page: the map starts again with the stored layers
+    load_at(page, f"{site}/#map=15/{lat}/{lon + 0.001}")  # the map starts again with the stored layers
     assert wait_for_map(page, "#map", TIMEOUT_MS)
     drawn = page.evaluate(
         """(layers) => layers.map((id) => document.getElementById("map").sgMap
@@ -391,9 +390,9 @@ def test_the_home_maps_layers_come_from_tiles_and_its_filters_apply_to_them(brow
     asked: list[str] = []
     page.on("request", lambda r: asked.append(r.url.replace(site, "")))
     page.evaluate("localStorage.removeItem('safeground.map.layers')")
-    page.goto(f"{site}/#map=13/{lat}/{lon}")
-    page.reload()
+    load_at(page, f"{site}/#map=13/{lat}/{lon}")  # the map starts again with the stored layers
     assert wait_for_map(page, "#map", TIMEOUT_MS)
+    assert round(page.evaluate("document.getElementById('map').sgMap.getZoom()"), 3) == 13  # the view asked for
     rendered = """() => Object.fromEntries(["products-fill", "provinces-fill"].map((id) => [id, document
               .getElementById("map").sgMap.queryRenderedFeatures({ layers: [id] }).map((f) => f.properties)]))"""
     # "ready" follows MapLibre's idle; a source's first tiles can still reach the screen a frame later

@@ -17,7 +17,7 @@ from django.conf import settings
 from shapely.geometry import Polygon
 
 from safeground.core.geometry import area_m2
-from tests.browser.browsing import CHROMIUM, wait_for_map
+from tests.browser.browsing import CHROMIUM, load_at, wait_for_map
 from tests.browser.test_browser import TIMEOUT_MS, open_page, sign_in
 
 pytestmark = pytest.mark.skipif(
@@ -57,8 +57,7 @@ def test_read_out_go_to_measure_and_loading_sign(browser, site):
     page = open_page(browser)
     sign_in(page, site, "im-officer")
     lon, lat = centre(a_hazard(page, site))
-    page.goto(f"{site}/#map=12/{lat}/{lon}")
-    page.reload()  # the hash alone does not reload the page
+    load_at(page, f"{site}/#map=12/{lat}/{lon}")  # the map starts again with the stored layers
     assert wait_for_map(page, "#map", TIMEOUT_MS)
     assert page.locator("#map .maplibregl-ctrl-scale").count() == 1
     assert page.locator("#map .map-loading").is_hidden()  # idle: no loading sign
@@ -175,8 +174,7 @@ def test_basemap_labels_name_the_areas_in_view_without_overlaps(browser, site):
     page = open_page(browser)
     sign_in(page, site, "viewer")
     lon, lat = centre(a_hazard(page, site))
-    page.goto(f"{site}/#map=8/{lat}/{lon}")
-    page.reload()
+    load_at(page, f"{site}/#map=8/{lat}/{lon}")  # the map starts again with the stored layers
     assert wait_for_map(page, "#map", TIMEOUT_MS)
     page.wait_for_selector('#map[data-labels]:not([data-labels="0"])', state="attached")
     shown = page.eval_on_selector_all(
