@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from io import StringIO
 
 import pytest
@@ -189,6 +190,8 @@ def test_the_certificate_page_and_the_cli(qm_world):
     assert (
         page.status_code == 200 and "V. Chief" in text and "residual risk" in text and qm_world["product"].code in text
     )
+    # The date in the sentence stays whole in a right-to-left language (a left-to-right isolate around it).
+    assert re.search("\u2066\\d{4}-\\d{2}-\\d{2}\u2069", text), "the hand-over date is not isolated"
     out = StringIO()
     call_command(
         "qm",
