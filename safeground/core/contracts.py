@@ -17,6 +17,7 @@ import re
 from typing import Annotated
 from urllib.parse import quote, unquote
 
+from django.utils.translation import gettext as _
 from ninja import Schema
 from pydantic import AfterValidator, ConfigDict, Field
 
@@ -65,6 +66,35 @@ def check_code(value: str | None, field: str = "code") -> str | None:
             reason="bad code",
         )
     return value
+
+
+def check_choice(field: str, value, choices, reason: str = ""):
+    """`value` if it is one of `choices` (Django's (value, label) pairs, or plain values); a
+    ValidationFailed naming `field` and the allowed values otherwise."""
+    allowed = [c[0] if isinstance(c, list | tuple) else c for c in choices]
+    if value not in allowed:
+        raise ValidationFailed(
+            _("%(field)s must be one of %(choices)s; got %(value)s")
+            % {"field": field, "choices": ", ".join(allowed), "value": repr(value)},
+            field=field,
+            reason=reason,
+        )
+    return value
+
+
+def check_text(field: str, value, max_length: int = TEXT_MAX, required: bool = False) -> str:
+    """`value` as stripped text ("" for None); refused when required and empty, or longer than
+    `max_length` characters."""
+    text = "" if value is None else str(value).strip()
+    if required and not text:
+        raise ValidationFailed(_("%(field)s is required") % {"field": field}, field=field, reason="required")
+    if len(text) > max_length:
+        raise ValidationFailed(
+            _("%(field)s is longer than %(n)s characters") % {"field": field, "n": max_length},
+            field=field,
+            reason="too_long",
+        )
+    return text
 
 
 def check_finite(value, field: str):

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from safeground.core import bulk, columns
 from safeground.core.codes import next_code
+from safeground.core.contracts import check_choice as _choice
 from safeground.core.contracts import check_code
 from safeground.core.errors import BulkError, ValidationFailed
 from safeground.core.geojson import to_geos
@@ -59,16 +60,6 @@ def _count(field: str, value) -> int:
             field=field,
         )
     return value
-
-
-def _choice(field: str, value, choices) -> None:
-    allowed = [c[0] for c in choices]
-    if value not in allowed:
-        raise ValidationFailed(
-            _("%(field)s must be one of %(choices)s; got %(value)s")
-            % {"field": field, "choices": ", ".join(allowed), "value": repr(value)},
-            field=field,
-        )
 
 
 @transaction.atomic

@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 
 from safeground.core import versions
 from safeground.core.codes import next_code
-from safeground.core.contracts import TEXT_MAX, check_code, check_date
+from safeground.core.contracts import TEXT_MAX, check_choice, check_code, check_date, check_text
 from safeground.core.errors import ValidationFailed
 from safeground.core.history import record_author
 from safeground.landrelease.models import Product
@@ -53,27 +53,11 @@ DEFAULT_DUE_DAYS = {"critical": 7, "major": 14, "minor": 30}
 
 
 def _choice(value: str, choices: dict, field: str) -> str:
-    if value not in choices:
-        raise ValidationFailed(
-            _("%(field)s must be one of %(choices)s; got %(value)r")
-            % {"field": field, "choices": ", ".join(choices), "value": value},
-            field=field,
-            reason="choice",
-        )
-    return value
+    return check_choice(field, value, choices, reason="choice")
 
 
 def _text(value, field: str, max_length: int = TEXT_MAX, required: bool = False) -> str:
-    text = "" if value is None else str(value).strip()
-    if required and not text:
-        raise ValidationFailed(_("%(field)s is required") % {"field": field}, field=field, reason="required")
-    if len(text) > max_length:
-        raise ValidationFailed(
-            _("%(field)s is longer than %(n)s characters") % {"field": field, "n": max_length},
-            field=field,
-            reason="too_long",
-        )
-    return text
+    return check_text(field, value, max_length, required)
 
 
 def _as_date(value, field: str):

@@ -18,7 +18,9 @@ from django.utils.translation import gettext as _
 
 from safeground.core import versions
 from safeground.core.codes import next_code
-from safeground.core.contracts import TEXT_MAX, check_code
+from safeground.core.contracts import check_choice as _choice
+from safeground.core.contracts import check_code
+from safeground.core.contracts import check_text as _text
 from safeground.core.errors import ValidationFailed
 from safeground.core.geojson import to_geos
 from safeground.core.history import record_author
@@ -49,27 +51,6 @@ MAX_AREA_M2 = 1e11
 NAME_MAX = 200
 #: Organisations that do no field work: never tasked.
 NOT_TASKED = ("donor", "training_centre")
-
-
-def _choice(field: str, value, choices) -> None:
-    allowed = [c[0] for c in choices]
-    if value not in allowed:
-        raise ValidationFailed(
-            _("%(field)s must be one of %(choices)s; got %(value)s")
-            % {"field": field, "choices": ", ".join(allowed), "value": repr(value)},
-            field=field,
-        )
-
-
-def _text(field: str, value, most: int = TEXT_MAX, required: bool = False) -> str:
-    text = "" if value is None else str(value).strip()
-    if required and not text:
-        raise ValidationFailed(_("%(field)s is required") % {"field": field}, field=field)
-    if len(text) > most:
-        raise ValidationFailed(
-            _("%(field)s is longer than %(most)s characters") % {"field": field, "most": most}, field=field
-        )
-    return text
 
 
 def _date(field: str, value) -> dt.date:

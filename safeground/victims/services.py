@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 
 from safeground.core import crypto, versions
 from safeground.core.codes import next_code
+from safeground.core.contracts import check_choice as _choice
 from safeground.core.contracts import check_code
 from safeground.core.dates import PRECISION_CHOICES
 from safeground.core.errors import ValidationFailed
@@ -96,16 +97,6 @@ def check_key(ring: crypto.Keyring | None = None) -> crypto.Keyring:
                 _open(row, f, ring)
                 return ring
     return ring
-
-
-def _choice(field: str, value, choices) -> None:
-    allowed = [c[0] for c in choices]
-    if value not in allowed:
-        raise ValidationFailed(
-            _("%(field)s must be one of %(choices)s; got %(value)s")
-            % {"field": field, "choices": ", ".join(allowed), "value": repr(value)},
-            field=field,
-        )
 
 
 def _choices(field: str, values, choices) -> list[str]:
