@@ -20,6 +20,7 @@
   const empty = { type: "FeatureCollection", features: [] };
   let timer = null;
   let ready = false;
+  let latest = 0; // previews answer out of order (each waits for its own lines): only the newest draws
 
   async function parse(line) {
     if (!read.has(line)) {
@@ -34,8 +35,10 @@
   }
 
   async function preview() {
+    const mine = ++latest;
     const lines = box.value.split("\n").map((l) => l.trim());
     const answers = await Promise.all(lines.map((l) => (l ? parse(l) : null)));
+    if (mine !== latest) return; // the box changed since: a newer preview draws
     const points = [];
     const problems = [];
     answers.forEach((a, i) => {
