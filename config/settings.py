@@ -70,6 +70,9 @@ INSTALLED_APPS = [
     "safeground.forecast",
     "safeground.tasking",
     "safeground.reports",
+    "safeground.cooperation",
+    "safeground.exchange",
+    "safeground.fieldsync",
     "safeground.portal",
     "config",  # for `safeground serve` (config/management/commands/serve.py)
 ]

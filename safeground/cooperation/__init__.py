@@ -1,0 +1,1 @@
+"""Cooperation between programmes: partners, agreements, visits and delegations, lessons learned (issue 18)."""

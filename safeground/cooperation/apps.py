@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class CooperationConfig(AppConfig):
+    name = "safeground.cooperation"
+    label = "cooperation"
+    verbose_name = "Cooperation between programmes"
