@@ -122,3 +122,113 @@ def site(tmp_path_factory):
             server.wait(timeout=30)
             log.close()
         drop()
+
+
+# --- Two installations: the tiny demo on SpatiaLite and on PostGIS, built once, copied per test ------
+
+
+class DemoPair:
+    """The tiny demo built once into a SpatiaLite file and once into a PostGIS database; `copy(engine)`
+    gives a test its own fresh copy (a file copy, or `CREATE DATABASE ... TEMPLATE`), so tests that write
+    never see each other's changes. `run(url, *args)` runs the `safeground` CLI against one copy."""
+
+    def __init__(self, tmp: Path, server: str):
+        self.tmp, self.server = tmp, server
+        self.pristine: dict[str, str] = {}
+        self._dbs: list[str] = []
+        self._admin = None
+
+    def admin(self):
+        import psycopg
+
+        if self._admin is None:
+            self._admin = psycopg.connect(
+                self.server.replace("postgis://", "postgresql://", 1) + "/postgres", autocommit=True
+            )
+        return self._admin
+
+    def env(self, url: str, **extra: str) -> dict[str, str]:
+        env = {k: v for k, v in os.environ.items() if k != "DJANGO_SETTINGS_MODULE"}
+        env.update(SAFEGROUND_DATABASE_URL=url, **extra)
+        return env
+
+    def build(self) -> None:
+        name = f"sg_pair_{uuid.uuid4().hex[:10]}"
+        self.admin().execute(f'CREATE DATABASE "{name}"')
+        self._dbs.append(name)
+        self.pristine = {
+            "spatialite": f"spatialite:///{(self.tmp / 'pristine.sqlite').as_posix()}",
+            "postgis": f"{self.server}/{name}",
+        }
+        command = [*_cli(), "demo", "--scale", "tiny", "--seed", "1", "--no-serve"]
+        procs = {
+            engine: subprocess.Popen(
+                command, env=self.env(url), stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
+            )
+            for engine, url in self.pristine.items()
+        }
+        failures = []
+        for engine, proc in procs.items():
+            out, _ = proc.communicate(timeout=BUILD_TIMEOUT_S)
+            if proc.returncode != 0:
+                failures.append(f"--- the {engine} demo build exited with {proc.returncode}:\n{out[-4000:]}")
+        assert not failures, "\n".join(failures)
+
+    def copy(self, engine: str) -> str:
+        """A fresh copy of the pristine demo on `engine` ("spatialite" or "postgis"): its URL."""
+        import shutil
+
+        if engine == "spatialite":
+            source = Path(self.pristine["spatialite"].removeprefix("spatialite:///"))
+            target = self.tmp / f"copy-{uuid.uuid4().hex[:8]}.sqlite"
+            shutil.copyfile(source, target)
+            return f"spatialite:///{target.as_posix()}"
+        name = f"sg_copy_{uuid.uuid4().hex[:10]}"
+        template = self.pristine["postgis"].rsplit("/", 1)[1]
+        self.admin().execute(f'CREATE DATABASE "{name}" TEMPLATE "{template}"')
+        self._dbs.append(name)
+        return f"{self.server}/{name}"
+
+    def run(self, url: str, *args: str, check: bool = True, **extra: str) -> subprocess.CompletedProcess:
+        """`safeground ARGS` against the database at `url`; fails the test with its output unless it
+        succeeds (or `check=False`)."""
+        done = subprocess.run(
+            [*_cli(), *args], env=self.env(url, **extra), capture_output=True, text=True, timeout=BUILD_TIMEOUT_S
+        )
+        if check:
+            assert done.returncode == 0, (
+                f"safeground {' '.join(args)} exited {done.returncode}:\n{done.stdout[-3000:]}\n{done.stderr[-3000:]}"
+            )
+        return done
+
+    def shell(self, url: str, code: str, **extra: str):
+        """Run Python `code` in `safeground shell` against `url`; what it prints last, read as JSON."""
+        import json
+
+        done = self.run(url, "shell", "-c", code, **extra)
+        return json.loads(done.stdout.strip().splitlines()[-1])
+
+    def close(self) -> None:
+        if self._admin is not None:
+            for name in self._dbs:
+                self._admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+            self._admin.close()
+
+
+@pytest.fixture(scope="session")
+def demo_pair(tmp_path_factory):
+    """Two installations of the tiny demo, SpatiaLite and PostGIS (see DemoPair). Without a reachable
+    PostgreSQL the test is skipped, unless CI=true, where that is a failure."""
+    server = os.environ.get("SAFEGROUND_PG_SERVER", "postgis://postgres@127.0.0.1:5432")
+    pair = DemoPair(tmp_path_factory.mktemp("pair"), server)
+    try:
+        pair.admin()
+    except Exception as exc:
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"PostgreSQL/PostGIS not reachable at {server} (CI=true, so this is a failure): {exc}")
+        pytest.skip(f"PostgreSQL not reachable at {server}: {exc}")
+    try:
+        pair.build()
+        yield pair
+    finally:
+        pair.close()

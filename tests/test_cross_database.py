@@ -1,8 +1,8 @@
 """The same demo seed gives the same records on SpatiaLite and on PostGIS.
 
-Builds `safeground demo --scale tiny --seed 1 --no-serve` as two subprocesses (in parallel): one into a
-temporary SpatiaLite file, one into a fresh PostGIS database created and dropped here. Then dumps codes,
-geometry (WKB) and area of every hazard, product and device from each and compares them.
+The tiny demo built by `safeground demo --scale tiny --seed 1 --no-serve` into a SpatiaLite file and into
+a PostGIS database (the `demo_pair` fixture, tests/conftest.py): dumps codes, geometry (WKB) and area of
+every hazard, product and device from each and compares them.
 
 Without a reachable PostgreSQL the test is skipped, unless CI=true, where that is a failure.
 """
@@ -10,16 +10,7 @@ Without a reachable PostgreSQL the test is skipped, unless CI=true, where that i
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
-import uuid
 from pathlib import Path
-
-import pytest
-
-PG_SERVER = os.environ.get("SAFEGROUND_PG_SERVER", "postgis://postgres@127.0.0.1:5432")
-TIMEOUT_S = 300
 
 DUMP = """
 import json, os
@@ -50,69 +41,14 @@ with open(os.environ["SG_DUMP"], "w") as f:
 """
 
 
-def _cli() -> list[str]:
-    script = Path(sys.executable).with_name("safeground")
-    if script.exists():
-        return [str(script)]
-    return [sys.executable, "-c", "from safeground.core.cli import main; main()"]
+def _dump(demo_pair, url: str, path: Path) -> dict:
+    demo_pair.run(url, "shell", "-c", DUMP, SG_DUMP=str(path))
+    return json.loads(path.read_text())
 
 
-def _server_or_skip():
-    try:
-        import psycopg
-    except ImportError:  # pragma: no cover
-        psycopg = None
-    url = PG_SERVER.replace("postgis://", "postgresql://", 1) + "/postgres"
-    try:
-        return psycopg.connect(url, autocommit=True, connect_timeout=3)
-    except Exception as exc:
-        if os.environ.get("CI") == "true":
-            pytest.fail(f"PostgreSQL/PostGIS not reachable at {PG_SERVER} (CI=true, so this is a failure): {exc}")
-        pytest.skip(f"PostgreSQL not reachable at {PG_SERVER}: {exc}")
-
-
-def _env(url: str, dump: Path | None = None) -> dict:
-    env = {k: v for k, v in os.environ.items() if k != "DJANGO_SETTINGS_MODULE"}
-    env["SAFEGROUND_DATABASE_URL"] = url
-    if dump:
-        env["SG_DUMP"] = str(dump)
-    return env
-
-
-def _spawn(command: list[str], env: dict) -> subprocess.Popen:
-    return subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-
-
-def _run(procs: dict[str, subprocess.Popen]) -> None:
-    failures = []
-    for name, proc in procs.items():
-        try:
-            out, _ = proc.communicate(timeout=TIMEOUT_S)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            out, _ = proc.communicate()
-        if proc.returncode != 0:
-            failures.append(f"--- {name} exited with {proc.returncode}:\n{out[-4000:]}")
-    assert not failures, "\n".join(failures)
-
-
-def test_same_seed_same_records_on_spatialite_and_postgis(tmp_path):
-    admin = _server_or_skip()
-    name = f"sg_xdb_{uuid.uuid4().hex[:10]}"
-    admin.execute(f'CREATE DATABASE "{name}"')
-    urls = {
-        "spatialite": f"spatialite:///{(tmp_path / 'xdb.sqlite').as_posix()}",
-        "postgis": f"{PG_SERVER}/{name}",
-    }
-    try:
-        build = [*_cli(), "demo", "--scale", "tiny", "--seed", "1", "--no-serve"]
-        _run({db: _spawn(build, _env(url)) for db, url in urls.items()})
-        dumps = {db: tmp_path / f"{db}.json" for db in urls}
-        _run({db: _spawn([*_cli(), "shell", "-c", DUMP], _env(url, dumps[db])) for db, url in urls.items()})
-        lite, pg = (json.loads(dumps[db].read_text()) for db in ("spatialite", "postgis"))
-    finally:
-        admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        admin.close()
+def test_same_seed_same_records_on_spatialite_and_postgis(demo_pair, tmp_path):
+    lite = _dump(demo_pair, demo_pair.pristine["spatialite"], tmp_path / "spatialite.json")
+    pg = _dump(demo_pair, demo_pair.pristine["postgis"], tmp_path / "postgis.json")
 
     assert lite["hazards"], "the SpatiaLite build holds no hazards"
     for table in ("hazards", "products", "devices", "activities"):
