@@ -15,7 +15,8 @@ and the archive is byte for byte what the writer makes of those members. The las
 change to any byte of the container (a ZIP header, a timestamp, a comment) that the others would
 not see, so "one byte changed" is always refused.
 
-Keys are Ed25519 (`cryptography`): a private key in a PKCS #8 PEM file readable by its owner only,
+Keys are Ed25519 (`cryptography`): this installation's own key is at `$SAFEGROUND_SIGNING_KEY`
+(default `./var/keys/signing-key.pem`, see `own_key`); a private key in a PKCS #8 PEM file readable by its owner only,
 and a public key shared as one line, `ed25519:<base64 of the 32 raw bytes>`. A key's fingerprint is
 the first 16 hex digits of the SHA-256 of its raw public bytes.
 """
@@ -112,6 +113,24 @@ def generate_key(directory: Path, name: str = "signing-key") -> tuple[Path, Path
         f.write(pem)
     public_path.write_text(public_text(key.public_key()) + "\n", encoding="ascii")
     return private_path, public_path, fingerprint(key.public_key())
+
+
+#: This installation's own signing key (what `safeground exchange keygen` writes): exchange packages,
+#: field-office sync packages and receipts are all signed with it.
+KEY_ENV = "SAFEGROUND_SIGNING_KEY"
+
+
+def own_key_path() -> Path:
+    """Where this installation's private key lives: $SAFEGROUND_SIGNING_KEY, else ./var/keys/signing-key.pem."""
+    return Path(os.environ.get(KEY_ENV) or Path.cwd() / "var" / "keys" / "signing-key.pem")
+
+
+def own_key() -> Ed25519PrivateKey:
+    """This installation's private key; ValueError says how to make one when there is none."""
+    path = own_key_path()
+    if not path.exists():
+        raise ValueError(f"no signing key at {path}: make one with `safeground exchange keygen` (or set {KEY_ENV})")
+    return load_private(path)
 
 
 def load_private(path: Path) -> Ed25519PrivateKey:

@@ -104,3 +104,12 @@ def test_keys_are_not_overwritten_and_public_keys_are_checked(tmp_path):
         packages.read_public("ssh-ed25519 AAAA")
     with pytest.raises(ValueError, match="32 bytes"):
         packages.read_public("ed25519:AAAA")
+
+
+def test_own_key_comes_from_the_environment_or_says_how_to_make_one(tmp_path, monkeypatch):
+    monkeypatch.setenv(packages.KEY_ENV, str(tmp_path / "none.pem"))
+    with pytest.raises(ValueError, match="safeground exchange keygen"):
+        packages.own_key()
+    private, public, fp = packages.generate_key(tmp_path)
+    monkeypatch.setenv(packages.KEY_ENV, str(private))
+    assert packages.fingerprint(packages.own_key().public_key()) == fp
