@@ -24,6 +24,7 @@ from safeground.operations.productivity_api import router as productivity_router
 from safeground.ordnance.api import router as ordnance_router
 from safeground.organisations.api import router as organisations_router
 from safeground.qm.api import router as qm_router
+from safeground.cooperation.api import router as cooperation_router
 from safeground.quality.api import router as quality_router
 from safeground.reports.api import router as reports_router
 from safeground.tasking.api import priorities_router, requests_router, tasks_router
@@ -115,6 +116,7 @@ api.add_router("/forecast", forecast_router)
 api.add_router("/reports", reports_router)
 api.add_router("/workbench", workbench_router)
 api.add_router("/qm", qm_router)
+api.add_router("/cooperation", cooperation_router)
 api.add_router("/tasks", tasks_router)
 api.add_router("/priorities", priorities_router)
 api.add_router("/development-requests", requests_router)
