@@ -58,7 +58,7 @@ class Command(BaseCommand):
         parser.add_argument("code", nargs="?")
         parser.add_argument("--set", action="append", default=[], metavar="FIELD=VALUE")
         parser.add_argument("--json", dest="json_file", help="a JSON file with the body (as the API's)")
-        parser.add_argument("--version", type=int, dest="expected", help="refuse unless the record is at this version")
+        parser.add_argument("--if-version", type=int, dest="expected", help="refuse unless the record is at this version")
         parser.add_argument("--due-within", type=int, help="actions: open ones due within N days, overdue first")
         parser.add_argument("--q", help="lessons: search titles (every language), text and tags")
         parser.add_argument("--tag")
