@@ -4,6 +4,7 @@ from django.db import DataError
 from ninja.errors import HttpError
 from ninja.errors import ValidationError as InputError
 
+from safeground.cooperation.api import router as cooperation_router
 from safeground.core.auth import read_auth
 from safeground.core.errors import PreconditionRequired, StaleVersion, ValidationFailed
 from safeground.core.geometry import GeometryError
@@ -24,7 +25,6 @@ from safeground.operations.productivity_api import router as productivity_router
 from safeground.ordnance.api import router as ordnance_router
 from safeground.organisations.api import router as organisations_router
 from safeground.qm.api import router as qm_router
-from safeground.cooperation.api import router as cooperation_router
 from safeground.quality.api import router as quality_router
 from safeground.reports.api import router as reports_router
 from safeground.tasking.api import priorities_router, requests_router, tasks_router

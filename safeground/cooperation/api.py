@@ -91,7 +91,9 @@ def list_partners(request, filters: Query[PartnerFilters]):
     return _page(queries.partners(filters.kind), filters.limit, filters.offset, queries.partner_properties)
 
 
-@router.post("/partners", response={201: CoopPartnerOut, **WRITE}, auth=needs("cooperation.add_partner"), summary="Add a partner")
+@router.post(
+    "/partners", response={201: CoopPartnerOut, **WRITE}, auth=needs("cooperation.add_partner"), summary="Add a partner"
+)
 def create_partner(request, payload: CoopPartnerIn):
     partner = services.create_partner(user=request.user, **payload.dict())
     return Status(201, queries.partner_properties(queries.partner(partner.code)))
@@ -104,10 +106,24 @@ def get_partner(request, response: HttpResponse, code: str):
     return queries.partner_properties(partner)
 
 
-@router.patch("/partners/{code}", response={200: CoopPartnerOut, **PATCH}, auth=needs("cooperation.change_partner"), summary="Change a partner")
+@router.patch(
+    "/partners/{code}",
+    response={200: CoopPartnerOut, **PATCH},
+    auth=needs("cooperation.change_partner"),
+    summary="Change a partner",
+)
 def update_partner(request, response: HttpResponse, code: str, payload: CoopPartnerPatch):
     partner = _found(queries.partner(code), "partner", code)
-    return _patched(request, response, partner, "partner", services.edit_partner, payload, queries.partner, queries.partner_properties)
+    return _patched(
+        request,
+        response,
+        partner,
+        "partner",
+        services.edit_partner,
+        payload,
+        queries.partner,
+        queries.partner_properties,
+    )
 
 
 # --- agreements ------------------------------------------------------------------------------------
@@ -134,26 +150,44 @@ def list_agreements(request, filters: Query[AgreementFilters]):
     return _page(queries.agreements(**f), limit, offset, queries.agreement_properties)
 
 
-@router.post("/agreements", response={201: CoopAgreementOut, **WRITE}, auth=needs("cooperation.add_agreement"), summary="Record an agreement")
+@router.post(
+    "/agreements",
+    response={201: CoopAgreementOut, **WRITE},
+    auth=needs("cooperation.add_agreement"),
+    summary="Record an agreement",
+)
 def create_agreement(request, payload: CoopAgreementIn):
     agreement = services.create_agreement(user=request.user, **payload.dict())
     return Status(201, _agreement_detail(_agreement(agreement.code)))
 
 
-@router.get("/agreements/{code}", response={200: CoopAgreementOut, 404: ErrorOut}, summary="One agreement with its documents")
+@router.get(
+    "/agreements/{code}", response={200: CoopAgreementOut, 404: ErrorOut}, summary="One agreement with its documents"
+)
 def get_agreement(request, response: HttpResponse, code: str):
     agreement = _found(_agreement(code), "agreement", code)
     response["ETag"] = versions.etag(agreement)
     return _agreement_detail(agreement)
 
 
-@router.patch("/agreements/{code}", response={200: CoopAgreementOut, **PATCH}, auth=needs("cooperation.change_agreement"), summary="Change an agreement")
+@router.patch(
+    "/agreements/{code}",
+    response={200: CoopAgreementOut, **PATCH},
+    auth=needs("cooperation.change_agreement"),
+    summary="Change an agreement",
+)
 def update_agreement(request, response: HttpResponse, code: str, payload: CoopAgreementPatch):
     agreement = _found(_agreement(code), "agreement", code)
-    return _patched(request, response, agreement, "agreement", services.edit_agreement, payload, _agreement, _agreement_detail)
+    return _patched(
+        request, response, agreement, "agreement", services.edit_agreement, payload, _agreement, _agreement_detail
+    )
 
 
-@router.get("/agreements/{code}/history", response={200: list[HistoryEntry], 404: ErrorOut}, summary="Change history of an agreement")
+@router.get(
+    "/agreements/{code}/history",
+    response={200: list[HistoryEntry], 404: ErrorOut},
+    summary="Change history of an agreement",
+)
 def agreement_history(request, code: str):
     return history_entries(_found(_agreement(code), "agreement", code))
 
@@ -166,8 +200,12 @@ def agreement_history(request, code: str):
 )
 def attach_document(request, code: str, file: File[UploadedFile]):
     agreement = _found(_agreement(code), "agreement", code)
-    doc = services.attach_document(agreement, name=file.name or "", content=file.read(services.MAX_DOCUMENT_BYTES + 1), user=request.user)
-    return Status(201, {"id": str(doc.id), "name": doc.name, "media_type": doc.media_type, "size": doc.size, "sha256": doc.sha256})
+    doc = services.attach_document(
+        agreement, name=file.name or "", content=file.read(services.MAX_DOCUMENT_BYTES + 1), user=request.user
+    )
+    return Status(
+        201, {"id": str(doc.id), "name": doc.name, "media_type": doc.media_type, "size": doc.size, "sha256": doc.sha256}
+    )
 
 
 @router.get(
@@ -203,39 +241,65 @@ def list_visits(request, filters: Query[VisitFilters]):
     return _page(queries.visits(**f), limit, offset, queries.visit_properties)
 
 
-@router.post("/visits", response={201: CoopVisitDetailOut, **WRITE}, auth=needs("cooperation.add_visit"), summary="Record a visit or delegation")
+@router.post(
+    "/visits",
+    response={201: CoopVisitDetailOut, **WRITE},
+    auth=needs("cooperation.add_visit"),
+    summary="Record a visit or delegation",
+)
 def create_visit(request, payload: CoopVisitIn):
     data = payload.dict()
     visit = services.create_visit(user=request.user, **data)
     return Status(201, _visit_detail(queries.visit(visit.code)))
 
 
-@router.get("/visits/{code}", response={200: CoopVisitDetailOut, 404: ErrorOut}, summary="One visit: who, where, topics, actions, lessons")
+@router.get(
+    "/visits/{code}",
+    response={200: CoopVisitDetailOut, 404: ErrorOut},
+    summary="One visit: who, where, topics, actions, lessons",
+)
 def get_visit(request, response: HttpResponse, code: str):
     visit = _found(queries.visit(code), "visit", code)
     response["ETag"] = versions.etag(visit)
     return _visit_detail(visit)
 
 
-@router.patch("/visits/{code}", response={200: CoopVisitDetailOut, **PATCH}, auth=needs("cooperation.change_visit"), summary="Change a visit")
+@router.patch(
+    "/visits/{code}",
+    response={200: CoopVisitDetailOut, **PATCH},
+    auth=needs("cooperation.change_visit"),
+    summary="Change a visit",
+)
 def update_visit(request, response: HttpResponse, code: str, payload: CoopVisitPatch):
     visit = _found(queries.visit(code), "visit", code)
     return _patched(request, response, visit, "visit", services.edit_visit, payload, queries.visit, _visit_detail)
 
 
-@router.get("/visits/{code}/history", response={200: list[HistoryEntry], 404: ErrorOut}, summary="Change history of a visit")
+@router.get(
+    "/visits/{code}/history", response={200: list[HistoryEntry], 404: ErrorOut}, summary="Change history of a visit"
+)
 def visit_history(request, code: str):
     return history_entries(_found(queries.visit(code), "visit", code))
 
 
-@router.post("/visits/{code}/participants", response={201: CoopVisitDetailOut, **WRITE}, auth=needs("cooperation.change_visit"), summary="Add a participant")
+@router.post(
+    "/visits/{code}/participants",
+    response={201: CoopVisitDetailOut, **WRITE},
+    auth=needs("cooperation.change_visit"),
+    summary="Add a participant",
+)
 def add_participant(request, code: str, payload: CoopParticipantIn):
     visit = _found(queries.visit(code), "visit", code)
     services.add_participant(visit, user=request.user, **payload.dict())
     return Status(201, _visit_detail(queries.visit(code)))
 
 
-@router.post("/visits/{code}/sites", response={201: CoopVisitDetailOut, **WRITE}, auth=needs("cooperation.change_visit"), summary="Add a site visited")
+@router.post(
+    "/visits/{code}/sites",
+    response={201: CoopVisitDetailOut, **WRITE},
+    auth=needs("cooperation.change_visit"),
+    summary="Add a site visited",
+)
 def add_site(request, code: str, payload: CoopSiteIn):
     visit = _found(queries.visit(code), "visit", code)
     services.add_site(visit, user=request.user, **payload.dict(exclude_none=True))
@@ -250,7 +314,9 @@ class ActionFilters(Paging):
     visit: Ref | None = None
     agreement: Ref | None = None
     partner: Ref | None = None
-    due_within: int | None = Query(None, ge=0, le=3650, description="Open actions due within this many days (overdue first)")
+    due_within: int | None = Query(
+        None, ge=0, le=3650, description="Open actions due within this many days (overdue first)"
+    )
 
 
 @router.get("/actions", response=CoopActionPage, summary="Follow-up actions, by due date (overdue first)")
@@ -260,7 +326,12 @@ def list_actions(request, filters: Query[ActionFilters]):
     return _page(queries.actions(**f), limit, offset, queries.action_properties)
 
 
-@router.post("/actions", response={201: CoopActionOut, **WRITE}, auth=needs("cooperation.add_action"), summary="Add a follow-up action to a visit or agreement")
+@router.post(
+    "/actions",
+    response={201: CoopActionOut, **WRITE},
+    auth=needs("cooperation.add_action"),
+    summary="Add a follow-up action to a visit or agreement",
+)
 def create_action(request, payload: CoopActionIn):
     action = services.create_action(user=request.user, **payload.dict())
     return Status(201, queries.action_properties(queries.action(action.code)))
@@ -273,10 +344,17 @@ def get_action(request, response: HttpResponse, code: str):
     return queries.action_properties(action)
 
 
-@router.patch("/actions/{code}", response={200: CoopActionOut, **PATCH}, auth=needs("cooperation.change_action"), summary="Change an action (status done or dropped closes it)")
+@router.patch(
+    "/actions/{code}",
+    response={200: CoopActionOut, **PATCH},
+    auth=needs("cooperation.change_action"),
+    summary="Change an action (status done or dropped closes it)",
+)
 def update_action(request, response: HttpResponse, code: str, payload: CoopActionPatch):
     action = _found(queries.action(code), "action", code)
-    return _patched(request, response, action, "action", services.edit_action, payload, queries.action, queries.action_properties)
+    return _patched(
+        request, response, action, "action", services.edit_action, payload, queries.action, queries.action_properties
+    )
 
 
 # --- joint training and loans ----------------------------------------------------------------------
@@ -287,7 +365,12 @@ def list_trainings(request, filters: Query[Paging]):
     return _page(queries.joint_trainings(), filters.limit, filters.offset, queries.training_properties)
 
 
-@router.post("/joint-trainings", response={201: CoopTrainingOut, **WRITE}, auth=needs("cooperation.add_jointtraining"), summary="Link a training session to partners")
+@router.post(
+    "/joint-trainings",
+    response={201: CoopTrainingOut, **WRITE},
+    auth=needs("cooperation.add_jointtraining"),
+    summary="Link a training session to partners",
+)
 def create_training(request, payload: CoopTrainingIn):
     row = services.create_joint_training(user=request.user, **payload.dict())
     return Status(201, queries.training_properties(queries.joint_training(row.code)))
@@ -300,10 +383,24 @@ def get_training(request, response: HttpResponse, code: str):
     return queries.training_properties(row)
 
 
-@router.patch("/joint-trainings/{code}", response={200: CoopTrainingOut, **PATCH}, auth=needs("cooperation.change_jointtraining"), summary="Change a joint training")
+@router.patch(
+    "/joint-trainings/{code}",
+    response={200: CoopTrainingOut, **PATCH},
+    auth=needs("cooperation.change_jointtraining"),
+    summary="Change a joint training",
+)
 def update_training(request, response: HttpResponse, code: str, payload: CoopTrainingPatch):
     row = _found(queries.joint_training(code), "joint training", code)
-    return _patched(request, response, row, "joint training", services.edit_joint_training, payload, queries.joint_training, queries.training_properties)
+    return _patched(
+        request,
+        response,
+        row,
+        "joint training",
+        services.edit_joint_training,
+        payload,
+        queries.joint_training,
+        queries.training_properties,
+    )
 
 
 class LoanFilters(Paging):
@@ -319,7 +416,9 @@ def list_loans(request, filters: Query[LoanFilters]):
     return _page(queries.loans(**f), limit, offset, queries.loan_properties)
 
 
-@router.post("/loans", response={201: CoopLoanOut, **WRITE}, auth=needs("cooperation.add_loan"), summary="Record a loan")
+@router.post(
+    "/loans", response={201: CoopLoanOut, **WRITE}, auth=needs("cooperation.add_loan"), summary="Record a loan"
+)
 def create_loan(request, payload: CoopLoanIn):
     row = services.create_loan(user=request.user, **payload.dict())
     return Status(201, queries.loan_properties(queries.loan(row.code)))
@@ -332,7 +431,12 @@ def get_loan(request, response: HttpResponse, code: str):
     return queries.loan_properties(row)
 
 
-@router.patch("/loans/{code}", response={200: CoopLoanOut, **PATCH}, auth=needs("cooperation.change_loan"), summary="Change a loan (its status, its end)")
+@router.patch(
+    "/loans/{code}",
+    response={200: CoopLoanOut, **PATCH},
+    auth=needs("cooperation.change_loan"),
+    summary="Change a loan (its status, its end)",
+)
 def update_loan(request, response: HttpResponse, code: str, payload: CoopLoanPatch):
     row = _found(queries.loan(code), "loan", code)
     return _patched(request, response, row, "loan", services.edit_loan, payload, queries.loan, queries.loan_properties)
@@ -352,7 +456,9 @@ def _lesson_out(lesson) -> dict:
     return queries.lesson_properties(lesson, get_language())
 
 
-@router.get("/lessons", response=CoopLessonPage, summary="Lessons learned; `q` searches titles (every language), text and tags")
+@router.get(
+    "/lessons", response=CoopLessonPage, summary="Lessons learned; `q` searches titles (every language), text and tags"
+)
 def list_lessons(request, filters: Query[LessonFilters]):
     """`q` ignores case and accents; `title_shown` is the title in the request's language where there is one."""
     f = filters.dict()
@@ -360,7 +466,9 @@ def list_lessons(request, filters: Query[LessonFilters]):
     return _page(queries.lessons(language=get_language(), **f), limit, offset, _lesson_out)
 
 
-@router.post("/lessons", response={201: CoopLessonOut, **WRITE}, auth=needs("cooperation.add_lesson"), summary="Record a lesson")
+@router.post(
+    "/lessons", response={201: CoopLessonOut, **WRITE}, auth=needs("cooperation.add_lesson"), summary="Record a lesson"
+)
 def create_lesson(request, payload: CoopLessonIn):
     data = payload.dict()
     if data.get("recorded_on") is None:
@@ -376,7 +484,12 @@ def get_lesson(request, response: HttpResponse, code: str):
     return _lesson_out(lesson)
 
 
-@router.patch("/lessons/{code}", response={200: CoopLessonOut, **PATCH}, auth=needs("cooperation.change_lesson"), summary="Change a lesson (tags, titles, evidence replace the lesson's own)")
+@router.patch(
+    "/lessons/{code}",
+    response={200: CoopLessonOut, **PATCH},
+    auth=needs("cooperation.change_lesson"),
+    summary="Change a lesson (tags, titles, evidence replace the lesson's own)",
+)
 def update_lesson(request, response: HttpResponse, code: str, payload: CoopLessonPatch):
     lesson = _found(queries.lesson(code), "lesson", code)
     return _patched(request, response, lesson, "lesson", services.edit_lesson, payload, queries.lesson, _lesson_out)

@@ -149,8 +149,18 @@ def build(seed: int, scale: str, report: Callable[[str], None] = print, today: d
 
     actions = [
         ("Send CMAC's mine detection rat training curriculum to ANAMA", {"owner_partner": "CMAC"}, 10, "open"),
-        ("Propose dates for ANAMA dog handlers' refresher course at CMAC's training centre", {"owner_partner": "ANAMA"}, -5, "open"),
-        ("Share the national standard's chapter on animal accreditation", {"owner_text": "CMAA standards unit"}, 21, "open"),
+        (
+            "Propose dates for ANAMA dog handlers' refresher course at CMAC's training centre",
+            {"owner_partner": "ANAMA"},
+            -5,
+            "open",
+        ),
+        (
+            "Share the national standard's chapter on animal accreditation",
+            {"owner_text": "CMAA standards unit"},
+            21,
+            "open",
+        ),
         ("Agree a policy for exchanging productivity figures by method", {"owner_partner": "ANAMA"}, 120, "open"),
         ("Circulate the visit report to both authorities", {"owner_partner": "CMAA"}, -45, "done"),
     ]
@@ -237,7 +247,12 @@ def build(seed: int, scale: str, report: Callable[[str], None] = print, today: d
     ]
     for spec in lessons:
         services.create_lesson(
-            country=HOME, source_kind="visit", source_visit=visit.code, recorded_on=start + dt.timedelta(days=5), **spec, **SYN
+            country=HOME,
+            source_kind="visit",
+            source_visit=visit.code,
+            recorded_on=start + dt.timedelta(days=5),
+            **spec,
+            **SYN,
         )
     finding = NonConformity.objects.filter(category="medical").order_by("code").first()
     if finding is not None:

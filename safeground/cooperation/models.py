@@ -159,7 +159,9 @@ class Participant(models.Model):
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     visit = models.ForeignKey(Visit, on_delete=models.CASCADE, related_name="participants")
-    person = models.ForeignKey("organisations.Personnel", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    person = models.ForeignKey(
+        "organisations.Personnel", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     name = models.CharField(max_length=150)
     role = models.CharField(max_length=150, blank=True)
     partner = models.ForeignKey(Partner, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
@@ -184,7 +186,9 @@ class Site(models.Model):
         "training.TrainingCentre", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     hazard = models.ForeignKey("hazards.Hazard", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
-    activity = models.ForeignKey("operations.Activity", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    activity = models.ForeignKey(
+        "operations.Activity", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     place = models.ForeignKey("gazetteer.Place", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     point = models.PointField(srid=4326, null=True, blank=True, help_text="Where it is, when no linked record says")
 
@@ -226,9 +230,7 @@ class JointTraining(Record):
     session = models.ForeignKey("training.CourseSession", on_delete=models.PROTECT, related_name="joint_trainings")
     partners = models.ManyToManyField(Partner, related_name="joint_trainings")
     visit = models.ForeignKey(Visit, null=True, blank=True, on_delete=models.PROTECT, related_name="trainings")
-    agreement = models.ForeignKey(
-        Agreement, null=True, blank=True, on_delete=models.PROTECT, related_name="trainings"
-    )
+    agreement = models.ForeignKey(Agreement, null=True, blank=True, on_delete=models.PROTECT, related_name="trainings")
     note = models.TextField(blank=True)
     history = HistoricalRecords(m2m_fields=[partners])
 
@@ -244,7 +246,9 @@ class Loan(Record):
     kind = models.CharField(max_length=8, choices=LOAN_KIND_CHOICES)
     lender = models.ForeignKey(Partner, on_delete=models.PROTECT, related_name="loans_made")
     borrower = models.ForeignKey(Partner, on_delete=models.PROTECT, related_name="loans_received")
-    person = models.ForeignKey("organisations.Personnel", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    person = models.ForeignKey(
+        "organisations.Personnel", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     asset = models.ForeignKey("organisations.Asset", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     animal_accreditation = models.ForeignKey(
         "organisations.AnimalAccreditation", null=True, blank=True, on_delete=models.PROTECT, related_name="+"

@@ -41,7 +41,9 @@ def partner(code: str) -> Partner | None:
     return partners().filter(code=code).first()
 
 
-def agreements(*, country: str | None = None, status: str | None = None, partner: str | None = None) -> QuerySet[Agreement]:
+def agreements(
+    *, country: str | None = None, status: str | None = None, partner: str | None = None
+) -> QuerySet[Agreement]:
     qs = Agreement.objects.prefetch_related("parties").order_by("-signed_on", "code")
     if country:
         qs = qs.filter(country=country)
@@ -71,7 +73,9 @@ def visits(*, country: str | None = None, partner: str | None = None, topic: str
 def visit(code: str) -> Visit | None:
     return (
         visits()
-        .prefetch_related("participants__person", "participants__partner", "sites__organisation", "sites__training_centre")
+        .prefetch_related(
+            "participants__person", "participants__partner", "sites__organisation", "sites__training_centre"
+        )
         .prefetch_related("sites__hazard", "sites__activity", "sites__place")
         .filter(code=code)
         .first()
@@ -171,7 +175,9 @@ def title_in(lesson: Lesson, language: str | None) -> str:
 
 
 def has_title_in(lesson: Lesson, language: str | None) -> bool:
-    return title_in(lesson, language) != lesson.title or _base_language(lesson.language) == _base_language(language or "")
+    return title_in(lesson, language) != lesson.title or _base_language(lesson.language) == _base_language(
+        language or ""
+    )
 
 
 def matching_tags(q: str, language: str | None = None) -> list[str]:

@@ -15,7 +15,9 @@ Refs = list[Ref]
 class CoopPartnerIn(StrictIn):
     code: Text(30) = Field(examples=["GICHD"], description="Short name in capitals")
     name: Name
-    kind: Choice = Field(description="national_authority, operator, regional_centre, international, donor, training_centre, other")
+    kind: Choice = Field(
+        description="national_authority, operator, regional_centre, international, donor, training_centre, other"
+    )
     country: Country = ""
     organisation: Ref | None = Field(None, description="Acronym of the same body in this programme's register")
     website: Text(200) = ""
@@ -326,7 +328,10 @@ class CoopLoanPage(Schema):
 
 
 class CoopEvidenceLink(StrictIn):
-    kind: Choice = Field(description="hazard, activity, product, qa_visit, non_conformity, accident, training_session, accreditation, visit")
+    kind: Choice = Field(
+        description="hazard, activity, product, qa_visit, non_conformity, accident, training_session, "
+        "accreditation or visit"
+    )
     code: Ref
 
 

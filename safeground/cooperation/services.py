@@ -235,7 +235,15 @@ def _code(model, stem: str, kind: str) -> str:
 # ------------------------------------------------------------------------------------------------
 
 _AGREEMENT_FIELDS = (
-    "title", "kind", "own_authority_party", "parties", "signed_on", "valid_from", "valid_until", "scope", "status"
+    "title",
+    "kind",
+    "own_authority_party",
+    "parties",
+    "signed_on",
+    "valid_from",
+    "valid_until",
+    "scope",
+    "status",
 )
 
 
@@ -276,7 +284,9 @@ def _agreement_values(changes: dict, current: Agreement | None = None) -> dict:
     return out
 
 
-def create_agreement(*, country: str, title: str, parties: list, user=None, is_synthetic: bool = False, **fields) -> Agreement:
+def create_agreement(
+    *, country: str, title: str, parties: list, user=None, is_synthetic: bool = False, **fields
+) -> Agreement:
     """A new agreement or MoU of programme `country` with `parties` (partners' codes)."""
     country = _country(country)
     values = _agreement_values({"title": title, "parties": parties, **fields})
@@ -417,7 +427,9 @@ def _site(visit: Visit, row: dict, index: int | None = None, order: int = 0) -> 
         try:
             lon_f, lat_f = float(lon), float(lat)  # type: ignore[arg-type]
         except (TypeError, ValueError) as exc:
-            raise ValidationFailed(_("%(field)s: lon and lat go together") % {"field": field}, field=f"{field}.lon") from exc
+            raise ValidationFailed(
+                _("%(field)s: lon and lat go together") % {"field": field}, field=f"{field}.lon"
+            ) from exc
         if not (math.isfinite(lon_f) and math.isfinite(lat_f) and -180 <= lon_f <= 180 and -90 <= lat_f <= 90):
             raise ValidationFailed(_("%(field)s: lon/lat out of range") % {"field": field}, field=f"{field}.lon")
         point = Point(lon_f, lat_f, srid=4326)
@@ -448,7 +460,15 @@ def create_visit(
     """An exchange visit or delegation with its participants and the sites it went to."""
     country = _country(country)
     values = _visit_values(
-        {"title": title, "direction": direction, "host": host, "visitor": visitor, "start_on": start_on, "end_on": end_on, **fields}
+        {
+            "title": title,
+            "direction": direction,
+            "host": host,
+            "visitor": visitor,
+            "start_on": start_on,
+            "end_on": end_on,
+            **fields,
+        }
     )
     with transaction.atomic():
         visit = Visit(code=_code(Visit, country, "CVIS"), country=country, is_synthetic=is_synthetic, **values)
@@ -521,17 +541,15 @@ def _action_values(changes: dict, current: Action | None = None) -> dict:
             out["closed_on"] = dt.date.today()
     if out.get("closed_on"):
         out["closed_on"] = _date(out["closed_on"], "closed_on", horizon="past")
-    owner = [
-        out.get(f, getattr(current, f, None)) for f in ("owner_person", "owner_partner", "owner_text")
-    ]
+    owner = [out.get(f, getattr(current, f, None)) for f in ("owner_person", "owner_partner", "owner_text")]
     if not any(owner):
-        raise ValidationFailed(
-            _("owner: give a person, a partner or a name"), field="owner_text", reason="required"
-        )
+        raise ValidationFailed(_("owner: give a person, a partner or a name"), field="owner_text", reason="required")
     return out
 
 
-def create_action(*, description: str, due_on, visit=None, agreement=None, user=None, is_synthetic: bool = False, **fields) -> Action:
+def create_action(
+    *, description: str, due_on, visit=None, agreement=None, user=None, is_synthetic: bool = False, **fields
+) -> Action:
     """A follow-up action on a visit or an agreement; its owner is a person, a partner or a name."""
     visit = _lookup(Visit, visit, "visit")
     agreement = _lookup(Agreement, agreement, "agreement")
@@ -543,7 +561,11 @@ def create_action(*, description: str, due_on, visit=None, agreement=None, user=
     parent = visit or agreement
     with transaction.atomic():
         action = Action(
-            code=_code(Action, parent.country, "CACT"), visit=visit, agreement=agreement, is_synthetic=is_synthetic, **values
+            code=_code(Action, parent.country, "CACT"),
+            visit=visit,
+            agreement=agreement,
+            is_synthetic=is_synthetic,
+            **values,
         )
         record_author(action, user)
         action.save()
@@ -586,20 +608,26 @@ def _training_values(changes: dict) -> dict:
     return out
 
 
-def create_joint_training(*, country: str, session, partners: list, user=None, is_synthetic: bool = False, **fields) -> JointTraining:
+def create_joint_training(
+    *, country: str, session, partners: list, user=None, is_synthetic: bool = False, **fields
+) -> JointTraining:
     """A training session (training app) run with or for partners."""
     country = _country(country)
     values = _training_values({"session": session, "partners": partners, **fields})
     partners = values.pop("partners")
     with transaction.atomic():
-        row = JointTraining(code=_code(JointTraining, country, "CJT"), country=country, is_synthetic=is_synthetic, **values)
+        row = JointTraining(
+            code=_code(JointTraining, country, "CJT"), country=country, is_synthetic=is_synthetic, **values
+        )
         record_author(row, user)
         row.save()
         row.partners.set(partners)
     return row
 
 
-def edit_joint_training(row: JointTraining, *, user=None, expected_version: int | None = None, **changes) -> JointTraining:
+def edit_joint_training(
+    row: JointTraining, *, user=None, expected_version: int | None = None, **changes
+) -> JointTraining:
     with transaction.atomic():
         versions.lock(row, expected_version, f"joint training {row.code}")
         values = _training_values(changes)
@@ -614,8 +642,19 @@ def edit_joint_training(row: JointTraining, *, user=None, expected_version: int 
 
 
 _LOAN_FIELDS = (
-    "kind", "lender", "borrower", "person", "asset", "animal_accreditation", "accreditation",
-    "visit", "agreement", "start_on", "end_on", "status", "note",
+    "kind",
+    "lender",
+    "borrower",
+    "person",
+    "asset",
+    "animal_accreditation",
+    "accreditation",
+    "visit",
+    "agreement",
+    "start_on",
+    "end_on",
+    "status",
+    "note",
 )
 
 
@@ -679,7 +718,9 @@ def _loan_values(changes: dict, current: Loan | None = None) -> dict:
     return out
 
 
-def create_loan(*, country: str, kind: str, lender, borrower, start_on, user=None, is_synthetic: bool = False, **fields) -> Loan:
+def create_loan(
+    *, country: str, kind: str, lender, borrower, start_on, user=None, is_synthetic: bool = False, **fields
+) -> Loan:
     """A loan of an expert (a person), a dog or a rat (an asset) with the accreditation it works under."""
     country = _country(country)
     values = _loan_values({"kind": kind, "lender": lender, "borrower": borrower, "start_on": start_on, **fields})
@@ -705,8 +746,17 @@ def edit_loan(loan: Loan, *, user=None, expected_version: int | None = None, **c
 # ------------------------------------------------------------------------------------------------
 
 _LESSON_FIELDS = (
-    "title", "text", "language", "source_kind", "source_visit", "source_ref", "source_note",
-    "recorded_on", "tags", "titles", "evidence",
+    "title",
+    "text",
+    "language",
+    "source_kind",
+    "source_visit",
+    "source_ref",
+    "source_note",
+    "recorded_on",
+    "tags",
+    "titles",
+    "evidence",
 )
 _SOURCE_RECORDS = {"qa_finding": "non_conformity", "accident": "accident"}
 
@@ -738,7 +788,9 @@ def _lesson_values(changes: dict, current: Lesson | None = None) -> dict:
         out["source_note"] = check_text("source_note", out["source_note"], 300)
     kind = out.get("source_kind", getattr(current, "source_kind", None))
     if kind == "visit" and out.get("source_visit", getattr(current, "source_visit", None)) is None:
-        raise ValidationFailed(_("source_visit: a lesson from a visit names the visit"), field="source_visit", reason="required")
+        raise ValidationFailed(
+            _("source_visit: a lesson from a visit names the visit"), field="source_visit", reason="required"
+        )
     if kind in _SOURCE_RECORDS:
         ref = out.get("source_ref", getattr(current, "source_ref", ""))
         label, key = EVIDENCE_KINDS[_SOURCE_RECORDS[kind]]
@@ -784,15 +836,21 @@ def _lesson_parts(lesson: Lesson, tags, titles, evidence) -> None:
 
 
 def create_lesson(
-    *, country: str, title: str, text: str, language: str, source_kind: str, user=None, is_synthetic: bool = False, **fields
+    *,
+    country: str,
+    title: str,
+    text: str,
+    language: str,
+    source_kind: str,
+    user=None,
+    is_synthetic: bool = False,
+    **fields,
 ) -> Lesson:
     """A lesson learned with its tags, title translations (`titles`: {language: title}) and evidence
     links (`evidence`: [{kind, code}], each record checked to exist)."""
     country = _country(country)
     fields.setdefault("recorded_on", dt.date.today())
-    values = _lesson_values(
-        {"title": title, "text": text, "language": language, "source_kind": source_kind, **fields}
-    )
+    values = _lesson_values({"title": title, "text": text, "language": language, "source_kind": source_kind, **fields})
     tags, titles, evidence = values.pop("tags", []), values.pop("titles", {}), values.pop("evidence", [])
     with transaction.atomic():
         lesson = Lesson(code=_code(Lesson, country, "LES"), country=country, is_synthetic=is_synthetic, **values)

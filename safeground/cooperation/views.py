@@ -126,9 +126,7 @@ def _map(sites: list[dict]) -> dict | None:
 def _visit_context(request: HttpRequest, visit: Visit, **extra) -> dict:
     language = get_language()
     today = dt.date.today()
-    sites = [
-        {"site": s, "number": i + 1, "point": queries.site_point(s)} for i, s in enumerate(visit.sites.all())
-    ]
+    sites = [{"site": s, "number": i + 1, "point": queries.site_point(s)} for i, s in enumerate(visit.sites.all())]
     return {
         "visit": visit,
         "topics": [_(TOPIC_LABELS[t]) for t in visit.topics if t in TOPIC_LABELS],
@@ -263,7 +261,17 @@ def lesson_new(request: HttpRequest) -> HttpResponse:
     error, field, status = "", "", 200
     form: dict = {"language": get_language(), "source_kind": "visit", "tags": []}
     if request.method == "POST":
-        keys = ("title", "text", "language", "country", "source_kind", "source_visit", "source_ref", "source_note", "evidence")
+        keys = (
+            "title",
+            "text",
+            "language",
+            "country",
+            "source_kind",
+            "source_visit",
+            "source_ref",
+            "source_note",
+            "evidence",
+        )
         form = {k: request.POST.get(k, "").strip() for k in keys}
         form["tags"] = request.POST.getlist("tags")
         evidence = []

@@ -8,7 +8,7 @@ because a role ties a user to one (Membership; docs/decisions/0018-layers.md):
 | role | can |
 |---|---|
 | administrator | everything, users included, except victims' personal data |
-| im_officer | read everything non-personal; write hazards, operations, land release, EORE, tasks, cooperation; review submissions |
+| im_officer | read all non-personal data; write hazards, operations, land release, EORE, tasks, cooperation; review |
 | operator | read non-personal data (not the forecast); submit to the workbench (own org.); EORE, accidents; tasks |
 | qa_officer | read non-personal data; write quality records: QM visits, non-conformities, samples, hand-overs |
 | viewer | read non-personal data; no per-victim rows, only aggregates; not the workbench |

@@ -29,17 +29,27 @@ def coop_world(db):
     rat = Asset.objects.create(kind="rat", identifier="TDO-RAT-1", name="Rita", team=team)
     dog = Asset.objects.create(kind="dog", identifier="TDO-DOG-1", name="Rex", team=team)
     accreditation = AnimalAccreditation.objects.create(
-        code="TDO-RAT-1-ACC", asset=rat, issuing_authority="TNA", valid_from=dt.date(2024, 1, 1), valid_until=dt.date(2099, 1, 1)
+        code="TDO-RAT-1-ACC",
+        asset=rat,
+        issuing_authority="TNA",
+        valid_from=dt.date(2024, 1, 1),
+        valid_until=dt.date(2099, 1, 1),
     )
     person = Personnel.objects.create(
         code="TDO-P-1", organisation=operator, team=team, role="deminer", full_name="Ana Testa", nationality=ISO3
     )
-    centre = TrainingCentre.objects.create(code="TNA-TC", name="Testland Training Centre", organisation=authority, country=ISO3)
-    course = Course.objects.create(centre=centre, code="TNA-MDR", title="Rat handlers", method="mdr", duration_days=10, capacity=10)
+    centre = TrainingCentre.objects.create(
+        code="TNA-TC", name="Testland Training Centre", organisation=authority, country=ISO3
+    )
+    course = Course.objects.create(
+        centre=centre, code="TNA-MDR", title="Rat handlers", method="mdr", duration_days=10, capacity=10
+    )
     session = CourseSession.objects.create(
         course=course, code="TNA-MDR-1", start_date=dt.date(2025, 1, 6), end_date=dt.date(2025, 1, 17)
     )
-    services.create_partner(code="TNA", name="Testland Authority", kind="national_authority", country=ISO3, organisation="TNA")
+    services.create_partner(
+        code="TNA", name="Testland Authority", kind="national_authority", country=ISO3, organisation="TNA"
+    )
     services.create_partner(code="OTHER", name="Otherland Agency", kind="national_authority", country="XOT")
     services.create_partner(code="RC", name="A regional centre", kind="regional_centre")
     return {
@@ -68,7 +78,10 @@ def visit(coop_world):
         start_on=dt.date(2025, 3, 1),
         end_on=dt.date(2025, 3, 4),
         topics=["mdr", "training"],
-        participants=[{"name": "A. Visitor", "role": "Head", "partner": "OTHER"}, {"person": "TDO-P-1", "partner": "TNA"}],
+        participants=[
+            {"name": "A. Visitor", "role": "Head", "partner": "OTHER"},
+            {"person": "TDO-P-1", "partner": "TNA"},
+        ],
         sites=[
             {"kind": "training_centre", "training_centre": "TNA-TC", "organisation": "TNA", "lon": -19.8, "lat": -29.8},
             {"kind": "museum", "name": "A museum"},

@@ -26,7 +26,11 @@ def patch(client, path, body, version=None):
 @pytest.mark.django_db
 def test_api_crud_with_if_match(visit, client_for):
     im = client_for("im_officer")
-    r = post(im, "/actions", {"visit": visit.code, "description": "Send the curriculum", "due_on": str(TODAY), "owner_partner": "OTHER"})
+    r = post(
+        im,
+        "/actions",
+        {"visit": visit.code, "description": "Send the curriculum", "due_on": str(TODAY), "owner_partner": "OTHER"},
+    )
     assert r.status_code == 201, r.content
     code = r.json()["code"]
     assert patch(im, f"/actions/{code}", {"status": "done"}).status_code == 428
@@ -35,8 +39,20 @@ def test_api_crud_with_if_match(visit, client_for):
     assert r.status_code == 200 and r.json()["status"] == "done" and r["ETag"] == '"2"'
     r = im.get(f"{API}/visits/{visit.code}")
     assert r.status_code == 200 and r.json()["actions"][0]["code"] == code and len(r.json()["sites"]) == 2
-    r = post(im, "/lessons", {"country": visit.country, "title": "Rats", "text": "t", "language": "en", "source_kind": "visit",
-                              "source_visit": visit.code, "tags": ["method:mdr"], "titles": {"az": "Siçovullar"}})
+    r = post(
+        im,
+        "/lessons",
+        {
+            "country": visit.country,
+            "title": "Rats",
+            "text": "t",
+            "language": "en",
+            "source_kind": "visit",
+            "source_visit": visit.code,
+            "tags": ["method:mdr"],
+            "titles": {"az": "Siçovullar"},
+        },
+    )
     assert r.status_code == 201, r.content
     r = im.get(f"{API}/lessons", {"q": "sicovul"}, HTTP_ACCEPT_LANGUAGE="az")
     assert r.json()["count"] == 1
@@ -47,14 +63,26 @@ def test_api_refusals_are_422_naming_the_field(visit, client_for):
     im = client_for("im_officer")
     r = post(im, "/actions", {"visit": visit.code, "description": "x", "due_on": str(TODAY)})
     assert r.status_code == 422 and r.json()["field"] == "owner_text"
-    r = post(im, "/lessons", {"country": visit.country, "title": "x", "text": "t", "language": "en", "source_kind": "other",
-                              "evidence": [{"kind": "hazard", "code": "NOPE"}]})
+    r = post(
+        im,
+        "/lessons",
+        {
+            "country": visit.country,
+            "title": "x",
+            "text": "t",
+            "language": "en",
+            "source_kind": "other",
+            "evidence": [{"kind": "hazard", "code": "NOPE"}],
+        },
+    )
     assert r.status_code == 422 and r.json()["field"] == "evidence[0].code"
     assert not Action.objects.exists() and not Lesson.objects.exists()
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize(("role", "status"), [("viewer", 403), ("operator", 403), ("qa_officer", 403), ("administrator", 201)])
+@pytest.mark.parametrize(
+    ("role", "status"), [("viewer", 403), ("operator", 403), ("qa_officer", 403), ("administrator", 201)]
+)
 def test_api_writes_are_for_national_roles(visit, client_for, coop_world, role, status):
     client = client_for(role, organisation=coop_world["operator"] if role == "operator" else None)
     assert client.get(f"{API}/visits/{visit.code}").status_code == 200
@@ -78,10 +106,24 @@ def test_documents_by_role(coop_world, client_for):
 def test_pages_render_and_forms_write(visit, client_for):
     im = client_for("im_officer")
     services.create_action(visit=visit, description="Overdue one", due_on=TODAY - dt.timedelta(days=2), owner_text="me")
-    services.create_lesson(country=visit.country, title="Rats", text="t", language="en", source_kind="visit",
-                           source_visit=visit.code, tags=["method:mdr"], titles={"ar": "الجرذان"})
-    for url in ("/cooperation/", f"/cooperation/visits/{visit.code}/", "/cooperation/partners/OTHER/", "/cooperation/lessons/?q=rats",
-                f"/cooperation/lessons/{Lesson.objects.get().code}/", "/cooperation/lessons/new/"):
+    services.create_lesson(
+        country=visit.country,
+        title="Rats",
+        text="t",
+        language="en",
+        source_kind="visit",
+        source_visit=visit.code,
+        tags=["method:mdr"],
+        titles={"ar": "الجرذان"},
+    )
+    for url in (
+        "/cooperation/",
+        f"/cooperation/visits/{visit.code}/",
+        "/cooperation/partners/OTHER/",
+        "/cooperation/lessons/?q=rats",
+        f"/cooperation/lessons/{Lesson.objects.get().code}/",
+        "/cooperation/lessons/new/",
+    ):
         r = im.get(url)
         assert r.status_code == 200, url
     home = im.get("/cooperation/").content.decode()
@@ -90,17 +132,32 @@ def test_pages_render_and_forms_write(visit, client_for):
     assert 'id="site-map"' in visit_page and "A museum" in visit_page
     im.cookies["django_language"] = "ar"
     assert "الجرذان" in im.get("/cooperation/lessons/").content.decode()
-    r = im.post(f"/cooperation/visits/{visit.code}/actions/", {"description": "", "due_on": str(TODAY), "owner_text": "me"})
+    r = im.post(
+        f"/cooperation/visits/{visit.code}/actions/", {"description": "", "due_on": str(TODAY), "owner_text": "me"}
+    )
     assert r.status_code == 422 and Action.objects.count() == 1
-    r = im.post(f"/cooperation/visits/{visit.code}/actions/", {"description": "New", "due_on": str(TODAY), "owner_partner": "OTHER"})
+    r = im.post(
+        f"/cooperation/visits/{visit.code}/actions/",
+        {"description": "New", "due_on": str(TODAY), "owner_partner": "OTHER"},
+    )
     assert r.status_code == 302
     new = Action.objects.get(description="New")
     r = im.post(f"/cooperation/actions/{new.code}/done/", {"version": "1"})
     new.refresh_from_db()
     assert r.status_code == 302 and new.status == "done"
-    r = im.post("/cooperation/lessons/new/", {"title": "From the page", "text": "t", "language": "en", "country": visit.country,
-                                             "source_kind": "visit", "source_visit": visit.code, "tags": ["topic:training", "method:mdd"],
-                                             "evidence": f"visit:{visit.code}"})
+    r = im.post(
+        "/cooperation/lessons/new/",
+        {
+            "title": "From the page",
+            "text": "t",
+            "language": "en",
+            "country": visit.country,
+            "source_kind": "visit",
+            "source_visit": visit.code,
+            "tags": ["topic:training", "method:mdd"],
+            "evidence": f"visit:{visit.code}",
+        },
+    )
     assert r.status_code == 302
     lesson = Lesson.objects.get(title="From the page")
     assert sorted(t.tag for t in lesson.tags.all()) == ["method:mdd", "topic:training"]
@@ -114,13 +171,34 @@ def test_cli(visit, capsys):
     from django.core.management import call_command
     from django.core.management.base import CommandError
 
-    call_command("cooperation", "actions", "add", "--set", f"visit={visit.code}", "--set", "description=CLI", "--set",
-                 f"due_on={TODAY}", "--set", "owner_text=me")
+    call_command(
+        "cooperation",
+        "actions",
+        "add",
+        "--set",
+        f"visit={visit.code}",
+        "--set",
+        "description=CLI",
+        "--set",
+        f"due_on={TODAY}",
+        "--set",
+        "owner_text=me",
+    )
     code = Action.objects.get().code
     call_command("cooperation", "actions", "done", code)
     assert Action.objects.get().status == "done"
     with pytest.raises(CommandError, match="owner_text"):
-        call_command("cooperation", "actions", "add", "--set", f"visit={visit.code}", "--set", "description=x", "--set", f"due_on={TODAY}")
+        call_command(
+            "cooperation",
+            "actions",
+            "add",
+            "--set",
+            f"visit={visit.code}",
+            "--set",
+            "description=x",
+            "--set",
+            f"due_on={TODAY}",
+        )
     capsys.readouterr()
     call_command("cooperation", "actions", "list", "--due-within", "30")
     assert capsys.readouterr().out.strip() == ""

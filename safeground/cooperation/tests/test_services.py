@@ -49,20 +49,39 @@ def test_visit_with_people_and_sites(visit, coop_world):
 )
 def test_bad_visits_are_refused_naming_the_field(coop_world, field, changes):
     body = dict(
-        country=coop_world["iso3"], title="x", direction="hosted", host="TNA", visitor="OTHER",
-        start_on=dt.date(2025, 3, 1), end_on=dt.date(2025, 3, 4),
+        country=coop_world["iso3"],
+        title="x",
+        direction="hosted",
+        host="TNA",
+        visitor="OTHER",
+        start_on=dt.date(2025, 3, 1),
+        end_on=dt.date(2025, 3, 4),
     )
     refused(field, services.create_visit, Visit, **{**body, **changes})
 
 
 def test_agreements_need_two_parties_and_a_signature_in_force(coop_world):
     iso3 = coop_world["iso3"]
-    refused("parties", services.create_agreement, Agreement, country=iso3, title="x", parties=[], own_authority_party=True)
-    refused("signed_on", services.create_agreement, Agreement, country=iso3, title="x", parties=["OTHER"], status="in_force")
-    refused("valid_until", services.create_agreement, Agreement, country=iso3, title="x", parties=["OTHER"],
-            valid_from=dt.date(2025, 1, 1), valid_until=dt.date(2024, 1, 1))
+    refused(
+        "parties", services.create_agreement, Agreement, country=iso3, title="x", parties=[], own_authority_party=True
+    )
+    refused(
+        "signed_on", services.create_agreement, Agreement, country=iso3, title="x", parties=["OTHER"], status="in_force"
+    )
+    refused(
+        "valid_until",
+        services.create_agreement,
+        Agreement,
+        country=iso3,
+        title="x",
+        parties=["OTHER"],
+        valid_from=dt.date(2025, 1, 1),
+        valid_until=dt.date(2024, 1, 1),
+    )
     refused("country", services.create_agreement, Agreement, country="ZZZ", title="x", parties=["OTHER"])
-    a = services.create_agreement(country=iso3, title="MoU", parties=["OTHER"], signed_on=dt.date(2025, 1, 1), status="in_force")
+    a = services.create_agreement(
+        country=iso3, title="MoU", parties=["OTHER"], signed_on=dt.date(2025, 1, 1), status="in_force"
+    )
     assert [p.code for p in a.parties.all()] == ["OTHER"] and a.version == 1
     services.edit_agreement(a, expected_version=1, status="ended")
     with pytest.raises(StaleVersion):
@@ -82,7 +101,9 @@ def test_documents_are_checked_and_kept(coop_world):
 
 def test_due_soon_lists_open_actions_overdue_first(visit):
     for days, status in ((20, "open"), (-3, "open"), (5, "open"), (400, "open"), (-10, "done")):
-        action = services.create_action(visit=visit, description=f"in {days}", due_on=TODAY + dt.timedelta(days=days), owner_partner="TNA")
+        action = services.create_action(
+            visit=visit, description=f"in {days}", due_on=TODAY + dt.timedelta(days=days), owner_partner="TNA"
+        )
         if status == "done":
             services.edit_action(action, status="done")
     due = list(queries.due_soon(30))
@@ -104,9 +125,17 @@ def test_loans_are_linked_to_the_right_animal_and_accreditation(coop_world, visi
     body = dict(country=iso3, kind="rat", lender="TNA", borrower="OTHER", start_on=TODAY)
     refused("asset", services.create_loan, Loan, **body)
     refused("asset", services.create_loan, Loan, **body, asset="TDO-DOG-1")
-    other = services.create_loan(country=iso3, kind="dog", lender="TNA", borrower="OTHER", start_on=TODAY, asset="TDO-DOG-1")
-    refused("animal_accreditation", services.create_loan, Loan, **{**body, "kind": "dog"}, asset="TDO-DOG-1",
-            animal_accreditation="TDO-RAT-1-ACC")
+    other = services.create_loan(
+        country=iso3, kind="dog", lender="TNA", borrower="OTHER", start_on=TODAY, asset="TDO-DOG-1"
+    )
+    refused(
+        "animal_accreditation",
+        services.create_loan,
+        Loan,
+        **{**body, "kind": "dog"},
+        asset="TDO-DOG-1",
+        animal_accreditation="TDO-RAT-1-ACC",
+    )
     refused("person", services.create_loan, Loan, **{**body, "kind": "expert"})
     refused("borrower", services.create_loan, Loan, **{**body, "borrower": "TNA"}, asset="TDO-RAT-1")
     loan = services.create_loan(**body, asset="TDO-RAT-1", animal_accreditation="TDO-RAT-1-ACC", visit=visit.code)
@@ -125,13 +154,23 @@ def test_joint_training_links_a_session(coop_world, visit):
 
 def _lessons(visit):
     services.create_lesson(
-        country=visit.country, title="Rats on laterite", text="Short sessions in the heat.", language="en",
-        source_kind="visit", source_visit=visit.code, tags=["method:mdr", "terrain:laterite"],
+        country=visit.country,
+        title="Rats on laterite",
+        text="Short sessions in the heat.",
+        language="en",
+        source_kind="visit",
+        source_visit=visit.code,
+        tags=["method:mdr", "terrain:laterite"],
         titles={"az": "Lateritdə siçovullar"},
     )
     services.create_lesson(
-        country=visit.country, title="Təlim proqramı", text="Ümumi əsas kurs.", language="az",
-        source_kind="other", source_note="workshop", tags=["topic:training"],
+        country=visit.country,
+        title="Təlim proqramı",
+        text="Ümumi əsas kurs.",
+        language="az",
+        source_kind="other",
+        source_note="workshop",
+        tags=["topic:training"],
     )
 
 
@@ -157,16 +196,36 @@ def test_lessons_refuse_bad_links(visit):
     refused("source_visit", services.create_lesson, Lesson, **body, source_kind="visit")
     refused("source_ref", services.create_lesson, Lesson, **body, source_kind="accident", source_ref="NO-ACC")
     refused("source_ref", services.create_lesson, Lesson, **body, source_kind="qa_finding", source_ref="NO-NC")
-    refused("evidence[0].code", services.create_lesson, Lesson, **body, source_kind="other", evidence=[{"kind": "hazard", "code": "NOPE"}])
-    refused("evidence[0].kind", services.create_lesson, Lesson, **body, source_kind="other", evidence=[{"kind": "rumour", "code": "x"}])
+    refused(
+        "evidence[0].code",
+        services.create_lesson,
+        Lesson,
+        **body,
+        source_kind="other",
+        evidence=[{"kind": "hazard", "code": "NOPE"}],
+    )
+    refused(
+        "evidence[0].kind",
+        services.create_lesson,
+        Lesson,
+        **body,
+        source_kind="other",
+        evidence=[{"kind": "rumour", "code": "x"}],
+    )
     refused("tags", services.create_lesson, Lesson, **body, source_kind="other", tags=["method:magic"])
     refused("language", services.create_lesson, Lesson, **{**body, "language": "xx"}, source_kind="other")
     refused("titles", services.create_lesson, Lesson, **body, source_kind="other", titles={"xx": "t"})
-    lesson = services.create_lesson(**body, source_kind="other", evidence=[{"kind": "visit", "code": visit.code}, {"kind": "training_session", "code": "TNA-MDR-1"}])
+    lesson = services.create_lesson(
+        **body,
+        source_kind="other",
+        evidence=[{"kind": "visit", "code": visit.code}, {"kind": "training_session", "code": "TNA-MDR-1"}],
+    )
     assert sorted(e.kind for e in lesson.evidence.all()) == ["training_session", "visit"]
 
 
 def test_partner_refusals(coop_world):
     refused("code", services.create_partner, Partner, code="x y", name="n", kind="operator")
     refused("kind", services.create_partner, Partner, code="NEW", name="n", kind="pirate")
-    refused("organisation", services.create_partner, Partner, code="NEW", name="n", kind="operator", organisation="NOPE")
+    refused(
+        "organisation", services.create_partner, Partner, code="NEW", name="n", kind="operator", organisation="NOPE"
+    )

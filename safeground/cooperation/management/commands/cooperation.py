@@ -28,13 +28,49 @@ from safeground.core.errors import StaleVersion, ValidationFailed
 
 LISTS = {"parties", "partners", "topics", "tags"}
 AREAS = {
-    "partners": (queries.partners, queries.partner, queries.partner_properties, services.create_partner, services.edit_partner),
-    "agreements": (queries.agreements, queries.agreement, lambda a: queries.agreement_properties(a, documents=True), services.create_agreement, services.edit_agreement),
-    "visits": (queries.visits, queries.visit, lambda v: queries.visit_properties(v, detail=True), services.create_visit, services.edit_visit),
-    "actions": (queries.actions, queries.action, queries.action_properties, services.create_action, services.edit_action),
-    "trainings": (queries.joint_trainings, queries.joint_training, queries.training_properties, services.create_joint_training, services.edit_joint_training),
+    "partners": (
+        queries.partners,
+        queries.partner,
+        queries.partner_properties,
+        services.create_partner,
+        services.edit_partner,
+    ),
+    "agreements": (
+        queries.agreements,
+        queries.agreement,
+        lambda a: queries.agreement_properties(a, documents=True),
+        services.create_agreement,
+        services.edit_agreement,
+    ),
+    "visits": (
+        queries.visits,
+        queries.visit,
+        lambda v: queries.visit_properties(v, detail=True),
+        services.create_visit,
+        services.edit_visit,
+    ),
+    "actions": (
+        queries.actions,
+        queries.action,
+        queries.action_properties,
+        services.create_action,
+        services.edit_action,
+    ),
+    "trainings": (
+        queries.joint_trainings,
+        queries.joint_training,
+        queries.training_properties,
+        services.create_joint_training,
+        services.edit_joint_training,
+    ),
     "loans": (queries.loans, queries.loan, queries.loan_properties, services.create_loan, services.edit_loan),
-    "lessons": (queries.lessons, queries.lesson, queries.lesson_properties, services.create_lesson, services.edit_lesson),
+    "lessons": (
+        queries.lessons,
+        queries.lesson,
+        queries.lesson_properties,
+        services.create_lesson,
+        services.edit_lesson,
+    ),
 }
 
 
@@ -50,7 +86,9 @@ def _pairs(values: list[str]) -> dict:
 
 
 class Command(BaseCommand):
-    help = "The cooperation register (partners, agreements, visits, actions, joint training, loans) and lessons learned."
+    help = (
+        "The cooperation register (partners, agreements, visits, actions, joint training, loans) and lessons learned."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("area", choices=sorted(AREAS))
@@ -58,7 +96,9 @@ class Command(BaseCommand):
         parser.add_argument("code", nargs="?")
         parser.add_argument("--set", action="append", default=[], metavar="FIELD=VALUE")
         parser.add_argument("--json", dest="json_file", help="a JSON file with the body (as the API's)")
-        parser.add_argument("--if-version", type=int, dest="expected", help="refuse unless the record is at this version")
+        parser.add_argument(
+            "--if-version", type=int, dest="expected", help="refuse unless the record is at this version"
+        )
         parser.add_argument("--due-within", type=int, help="actions: open ones due within N days, overdue first")
         parser.add_argument("--q", help="lessons: search titles (every language), text and tags")
         parser.add_argument("--tag")
@@ -84,9 +124,13 @@ class Command(BaseCommand):
         try:
             if action == "list":
                 if area == "actions":
-                    rows = queries.actions(due_within=opts["due_within"]) if opts["due_within"] is not None else listing()
+                    rows = (
+                        queries.actions(due_within=opts["due_within"]) if opts["due_within"] is not None else listing()
+                    )
                 elif area == "lessons":
-                    rows = queries.lessons(q=opts["q"], tag=opts["tag"], source_kind=opts["source"], language=opts["language"])
+                    rows = queries.lessons(
+                        q=opts["q"], tag=opts["tag"], source_kind=opts["source"], language=opts["language"]
+                    )
                 else:
                     rows = listing()
                 for row in rows:
