@@ -47,7 +47,7 @@ from safeground.cooperation.schemas import (
 )
 from safeground.core import versions
 from safeground.core.auth import needs
-from safeground.core.contracts import Choice, Country, Limit, Offset, Ref, Text
+from safeground.core.contracts import Choice, Country, Limit, Name, Offset, Ref
 from safeground.core.history import history_entries
 from safeground.core.schemas import ErrorOut, HistoryEntry
 
@@ -96,7 +96,7 @@ def list_partners(request, filters: Query[PartnerFilters]):
 )
 def create_partner(request, payload: CoopPartnerIn):
     partner = services.create_partner(user=request.user, **payload.dict())
-    return Status(201, queries.partner_properties(queries.partner(partner.code)))
+    return Status(201, queries.partner_properties(_found(queries.partner(partner.code), "partner", partner.code)))
 
 
 @router.get("/partners/{code}", response={200: CoopPartnerOut, 404: ErrorOut}, summary="One partner")
@@ -334,7 +334,7 @@ def list_actions(request, filters: Query[ActionFilters]):
 )
 def create_action(request, payload: CoopActionIn):
     action = services.create_action(user=request.user, **payload.dict())
-    return Status(201, queries.action_properties(queries.action(action.code)))
+    return Status(201, queries.action_properties(_found(queries.action(action.code), "action", action.code)))
 
 
 @router.get("/actions/{code}", response={200: CoopActionOut, 404: ErrorOut}, summary="One follow-up action")
@@ -373,7 +373,9 @@ def list_trainings(request, filters: Query[Paging]):
 )
 def create_training(request, payload: CoopTrainingIn):
     row = services.create_joint_training(user=request.user, **payload.dict())
-    return Status(201, queries.training_properties(queries.joint_training(row.code)))
+    return Status(
+        201, queries.training_properties(_found(queries.joint_training(row.code), "joint training", row.code))
+    )
 
 
 @router.get("/joint-trainings/{code}", response={200: CoopTrainingOut, 404: ErrorOut}, summary="One joint training")
@@ -421,7 +423,7 @@ def list_loans(request, filters: Query[LoanFilters]):
 )
 def create_loan(request, payload: CoopLoanIn):
     row = services.create_loan(user=request.user, **payload.dict())
-    return Status(201, queries.loan_properties(queries.loan(row.code)))
+    return Status(201, queries.loan_properties(_found(queries.loan(row.code), "loan", row.code)))
 
 
 @router.get("/loans/{code}", response={200: CoopLoanOut, 404: ErrorOut}, summary="One loan")
@@ -446,7 +448,7 @@ def update_loan(request, response: HttpResponse, code: str, payload: CoopLoanPat
 
 
 class LessonFilters(Paging):
-    q: Text(200) | None = None
+    q: Name | None = None
     tag: Choice | None = None
     source_kind: Choice | None = None
     country: Country | None = None

@@ -28,6 +28,13 @@ from safeground.cooperation.models import (
 from safeground.core.folding import fold
 
 DUE_SOON_DAYS = 30
+
+
+def _ref(row, attribute: str = "code") -> str | None:
+    """A linked record's code (acronym, identifier), or None where the link is empty."""
+    return None if row is None else getattr(row, attribute)
+
+
 TOPIC_LABELS = dict(TOPIC_CHOICES)
 TAG_LABELS = dict(LESSON_TAGS)
 
@@ -237,7 +244,7 @@ def partner_properties(p: Partner) -> dict:
         "name": p.name,
         "kind": p.kind,
         "country": p.country,
-        "organisation": p.organisation.acronym if p.organisation_id else None,
+        "organisation": _ref(p.organisation, "acronym"),
         "website": p.website,
         "notes": p.notes,
         "version": p.version,
@@ -272,11 +279,11 @@ def site_properties(s) -> dict:
     return {
         "kind": s.kind,
         "name": s.name,
-        "organisation": s.organisation.acronym if s.organisation_id else None,
-        "training_centre": s.training_centre.code if s.training_centre_id else None,
-        "hazard": s.hazard.code if s.hazard_id else None,
-        "activity": s.activity.code if s.activity_id else None,
-        "place": s.place.code if s.place_id else None,
+        "organisation": _ref(s.organisation, "acronym"),
+        "training_centre": _ref(s.training_centre, "code"),
+        "hazard": _ref(s.hazard, "code"),
+        "activity": _ref(s.activity, "code"),
+        "place": _ref(s.place, "code"),
         "lon": point[0] if point else None,
         "lat": point[1] if point else None,
     }
@@ -304,7 +311,7 @@ def visit_properties(v: Visit, detail: bool = False) -> dict:
         "direction": v.direction,
         "host": v.host.code,
         "visitor": v.visitor.code,
-        "agreement": v.agreement.code if v.agreement_id else None,
+        "agreement": _ref(v.agreement, "code"),
         "start_on": v.start_on,
         "end_on": v.end_on,
         "topics": list(v.topics or []),
@@ -316,8 +323,8 @@ def visit_properties(v: Visit, detail: bool = False) -> dict:
             {
                 "name": p.name,
                 "role": p.role,
-                "partner": p.partner.code if p.partner_id else None,
-                "person": p.person.code if p.person_id else None,
+                "partner": _ref(p.partner, "code"),
+                "person": _ref(p.person, "code"),
             }
             for p in v.participants.all()
         ]
@@ -334,11 +341,11 @@ def action_properties(a: Action, today: dt.date | None = None) -> dict:
     return {
         "code": a.code,
         "description": a.description,
-        "visit": a.visit.code if a.visit_id else None,
-        "agreement": a.agreement.code if a.agreement_id else None,
+        "visit": _ref(a.visit, "code"),
+        "agreement": _ref(a.agreement, "code"),
         "owner": owner_label(a),
-        "owner_person": a.owner_person.code if a.owner_person_id else None,
-        "owner_partner": a.owner_partner.code if a.owner_partner_id else None,
+        "owner_person": _ref(a.owner_person, "code"),
+        "owner_partner": _ref(a.owner_partner, "code"),
         "owner_text": a.owner_text,
         "due_on": a.due_on,
         "status": a.status,
@@ -358,8 +365,8 @@ def training_properties(t: JointTraining) -> dict:
         "start_date": t.session.start_date,
         "end_date": t.session.end_date,
         "partners": [p.code for p in t.partners.all()],
-        "visit": t.visit.code if t.visit_id else None,
-        "agreement": t.agreement.code if t.agreement_id else None,
+        "visit": _ref(t.visit, "code"),
+        "agreement": _ref(t.agreement, "code"),
         "note": t.note,
         "version": t.version,
     }
@@ -372,12 +379,12 @@ def loan_properties(x: Loan) -> dict:
         "kind": x.kind,
         "lender": x.lender.code,
         "borrower": x.borrower.code,
-        "person": x.person.code if x.person_id else None,
-        "asset": x.asset.identifier if x.asset_id else None,
-        "animal_accreditation": x.animal_accreditation.code if x.animal_accreditation_id else None,
-        "accreditation": x.accreditation.code if x.accreditation_id else None,
-        "visit": x.visit.code if x.visit_id else None,
-        "agreement": x.agreement.code if x.agreement_id else None,
+        "person": _ref(x.person, "code"),
+        "asset": _ref(x.asset, "identifier"),
+        "animal_accreditation": _ref(x.animal_accreditation, "code"),
+        "accreditation": _ref(x.accreditation, "code"),
+        "visit": _ref(x.visit, "code"),
+        "agreement": _ref(x.agreement, "code"),
         "start_on": x.start_on,
         "end_on": x.end_on,
         "status": x.status,
@@ -397,7 +404,7 @@ def lesson_properties(x: Lesson, language: str | None = None) -> dict:
         "country": x.country,
         "tags": [t.tag for t in x.tags.all()],
         "source_kind": x.source_kind,
-        "source_visit": x.source_visit.code if x.source_visit_id else None,
+        "source_visit": _ref(x.source_visit, "code"),
         "source_ref": x.source_ref,
         "source_note": x.source_note,
         "recorded_on": x.recorded_on,
