@@ -298,6 +298,18 @@ LESSON_TAGS = [
     ("topic:eore", N_("Explosive ordnance risk education")),
     ("topic:cooperation", N_("Cooperation")),
 ]
+#: What a lesson's evidence may point at (services.EVIDENCE_KINDS says which table each kind reads).
+EVIDENCE_KIND_CHOICES = [
+    ("hazard", N_("Hazard")),
+    ("activity", N_("Activity")),
+    ("product", N_("Land release product")),
+    ("qa_visit", N_("QA visit")),
+    ("non_conformity", N_("Non-conformity")),
+    ("accident", N_("Accident")),
+    ("training_session", N_("Training session")),
+    ("accreditation", N_("Accreditation")),
+    ("visit", N_("Exchange visit")),
+]
 TAG_GROUPS = [("method", N_("Method")), ("terrain", N_("Terrain")), ("topic", N_("Topic"))]
 
 

@@ -134,7 +134,8 @@ DOCUMENT_TYPES = {
     "jpeg": "image/jpeg",
     "png": "image/png",
 }
-#: What a lesson's evidence may point at: kind → (model, code field). The record must exist.
+#: What a lesson's evidence may point at: kind → (model, code field); the record must exist.
+#: The same kinds as models.EVIDENCE_KIND_CHOICES (their labels).
 EVIDENCE_KINDS: dict[str, tuple[str, str]] = {
     "hazard": ("hazards.Hazard", "code"),
     "activity": ("operations.Activity", "code"),

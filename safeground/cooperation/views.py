@@ -14,11 +14,13 @@ import datetime as dt
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from safeground.cooperation import queries, services
 from safeground.cooperation.models import (
+    EVIDENCE_KIND_CHOICES,
     LESSON_SOURCE_CHOICES,
     LESSON_TAGS,
     TAG_GROUPS,
@@ -27,11 +29,29 @@ from safeground.cooperation.models import (
     Visit,
 )
 from safeground.core.access import page
+from safeground.core.contracts import safe_code
 from safeground.core.errors import StaleVersion, ValidationFailed
 
 RECENT = 20
 TOPIC_LABELS = dict(TOPIC_CHOICES)
 TAG_LABELS = dict(LESSON_TAGS)
+
+
+EVIDENCE_LABELS = dict(EVIDENCE_KIND_CHOICES)
+#: The page of each kind of evidence that has one (the others are shown as their code).
+EVIDENCE_PAGES = {
+    "hazard": "hazard-detail",
+    "activity": "activity-detail",
+    "product": "product-detail",
+    "qa_visit": "qm-visit",
+    "training_session": "training-session",
+    "visit": "cooperation-visit",
+}
+
+
+def _evidence_url(kind: str, code: str) -> str | None:
+    name = EVIDENCE_PAGES.get(kind)
+    return reverse(name, kwargs={"code": code}) if name and safe_code(code) else None
 
 
 def _tag_label(tag: str) -> str:
@@ -248,7 +268,10 @@ def lesson_detail(request: HttpRequest, code: str) -> HttpResponse:
         "title": queries.title_in(lesson, language),
         "tags": [(t.tag, _tag_label(t.tag)) for t in lesson.tags.all()],
         "titles": lesson.titles.all(),
-        "evidence": lesson.evidence.all(),
+        "evidence": [
+            {"code": e.code, "label": _(EVIDENCE_LABELS.get(e.kind, e.kind)), "url": _evidence_url(e.kind, e.code)}
+            for e in lesson.evidence.all()
+        ],
     }
     return render(request, "cooperation/lesson.html", context)
 
@@ -308,6 +331,6 @@ def lesson_new(request: HttpRequest) -> HttpResponse:
         "visits": queries.visits()[:200],
         "sources": [(k, _(v)) for k, v in LESSON_SOURCE_CHOICES],
         "tag_groups": _tag_groups(),
-        "evidence_kinds": list(services.EVIDENCE_KINDS),
+        "evidence_kinds": [(k, _(v)) for k, v in EVIDENCE_KIND_CHOICES],
     }
     return render(request, "cooperation/lesson_form.html", context, status=status)

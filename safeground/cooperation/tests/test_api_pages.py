@@ -202,3 +202,16 @@ def test_cli(visit, capsys):
     capsys.readouterr()
     call_command("cooperation", "actions", "list", "--due-within", "30")
     assert capsys.readouterr().out.strip() == ""
+
+
+@pytest.mark.django_db
+def test_the_site_map_numbers_are_machine_numbers_in_every_language(visit, client_for):
+    """The map's circles keep a dot for decimals where the language writes a comma (az)."""
+    import re
+
+    im = client_for("im_officer")
+    services.add_site(visit, kind="office", name="Second office", lon=-19.75, lat=-29.71)
+    im.cookies["django_language"] = "az"
+    page = im.get(f"/cooperation/visits/{visit.code}/").content.decode()
+    values = re.findall(r'\sc[xy]="([^"]*)"', page)
+    assert len(values) == 4 and all(re.fullmatch(r"-?\d+(\.\d+)?", v) for v in values), values
