@@ -74,7 +74,7 @@ def _patched(request, response, row, what: str, edit, payload, reread, to_dict):
     return to_dict(changed)
 
 
-class Paging(Schema):
+class CoopPaging(Schema):
     limit: Limit = 100
     offset: Offset = 0
 
@@ -82,12 +82,12 @@ class Paging(Schema):
 # --- partners --------------------------------------------------------------------------------------
 
 
-class PartnerFilters(Paging):
+class CoopPartnerFilters(CoopPaging):
     kind: Choice | None = None
 
 
 @router.get("/partners", response=CoopPartnerPage, summary="Partners")
-def list_partners(request, filters: Query[PartnerFilters]):
+def list_partners(request, filters: Query[CoopPartnerFilters]):
     return _page(queries.partners(filters.kind), filters.limit, filters.offset, queries.partner_properties)
 
 
@@ -129,7 +129,7 @@ def update_partner(request, response: HttpResponse, code: str, payload: CoopPart
 # --- agreements ------------------------------------------------------------------------------------
 
 
-class AgreementFilters(Paging):
+class CoopAgreementFilters(CoopPaging):
     country: Country | None = None
     status: Choice | None = None
     partner: Ref | None = None
@@ -144,7 +144,7 @@ def _agreement(code: str):
 
 
 @router.get("/agreements", response=CoopAgreementPage, summary="Agreements and MoUs")
-def list_agreements(request, filters: Query[AgreementFilters]):
+def list_agreements(request, filters: Query[CoopAgreementFilters]):
     f = filters.dict()
     limit, offset = f.pop("limit"), f.pop("offset")
     return _page(queries.agreements(**f), limit, offset, queries.agreement_properties)
@@ -224,7 +224,7 @@ def download_document(request, code: str, document_id: str):
 # --- visits ----------------------------------------------------------------------------------------
 
 
-class VisitFilters(Paging):
+class CoopVisitFilters(CoopPaging):
     country: Country | None = None
     partner: Ref | None = None
     topic: Choice | None = None
@@ -235,7 +235,7 @@ def _visit_detail(visit) -> dict:
 
 
 @router.get("/visits", response=CoopVisitPage, summary="Exchange visits and delegations")
-def list_visits(request, filters: Query[VisitFilters]):
+def list_visits(request, filters: Query[CoopVisitFilters]):
     f = filters.dict()
     limit, offset = f.pop("limit"), f.pop("offset")
     return _page(queries.visits(**f), limit, offset, queries.visit_properties)
@@ -309,7 +309,7 @@ def add_site(request, code: str, payload: CoopSiteIn):
 # --- follow-up actions -----------------------------------------------------------------------------
 
 
-class ActionFilters(Paging):
+class CoopActionFilters(CoopPaging):
     status: Choice | None = None
     visit: Ref | None = None
     agreement: Ref | None = None
@@ -320,7 +320,7 @@ class ActionFilters(Paging):
 
 
 @router.get("/actions", response=CoopActionPage, summary="Follow-up actions, by due date (overdue first)")
-def list_actions(request, filters: Query[ActionFilters]):
+def list_actions(request, filters: Query[CoopActionFilters]):
     f = filters.dict()
     limit, offset = f.pop("limit"), f.pop("offset")
     return _page(queries.actions(**f), limit, offset, queries.action_properties)
@@ -361,7 +361,7 @@ def update_action(request, response: HttpResponse, code: str, payload: CoopActio
 
 
 @router.get("/joint-trainings", response=CoopTrainingPage, summary="Joint training sessions")
-def list_trainings(request, filters: Query[Paging]):
+def list_trainings(request, filters: Query[CoopPaging]):
     return _page(queries.joint_trainings(), filters.limit, filters.offset, queries.training_properties)
 
 
@@ -405,14 +405,14 @@ def update_training(request, response: HttpResponse, code: str, payload: CoopTra
     )
 
 
-class LoanFilters(Paging):
+class CoopLoanFilters(CoopPaging):
     status: Choice | None = None
     visit: Ref | None = None
     agreement: Ref | None = None
 
 
 @router.get("/loans", response=CoopLoanPage, summary="Loans of experts, dogs and rats")
-def list_loans(request, filters: Query[LoanFilters]):
+def list_loans(request, filters: Query[CoopLoanFilters]):
     f = filters.dict()
     limit, offset = f.pop("limit"), f.pop("offset")
     return _page(queries.loans(**f), limit, offset, queries.loan_properties)
@@ -447,7 +447,7 @@ def update_loan(request, response: HttpResponse, code: str, payload: CoopLoanPat
 # --- lessons ---------------------------------------------------------------------------------------
 
 
-class LessonFilters(Paging):
+class CoopLessonFilters(CoopPaging):
     q: Name | None = None
     tag: Choice | None = None
     source_kind: Choice | None = None
@@ -461,7 +461,7 @@ def _lesson_out(lesson) -> dict:
 @router.get(
     "/lessons", response=CoopLessonPage, summary="Lessons learned; `q` searches titles (every language), text and tags"
 )
-def list_lessons(request, filters: Query[LessonFilters]):
+def list_lessons(request, filters: Query[CoopLessonFilters]):
     """`q` ignores case and accents; `title_shown` is the title in the request's language where there is one."""
     f = filters.dict()
     limit, offset = f.pop("limit"), f.pop("offset")
