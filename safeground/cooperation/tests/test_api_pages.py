@@ -215,3 +215,28 @@ def test_the_site_map_numbers_are_machine_numbers_in_every_language(visit, clien
     page = im.get(f"/cooperation/visits/{visit.code}/").content.decode()
     values = re.findall(r'\sc[xy]="([^"]*)"', page)
     assert len(values) == 4 and all(re.fullmatch(r"-?\d+(\.\d+)?", v) for v in values), values
+
+
+@pytest.mark.django_db
+def test_lesson_and_visit_patches(visit, client_for):
+    im = client_for("im_officer")
+    lesson = services.create_lesson(
+        country=visit.country,
+        title="Rats",
+        text="t",
+        language="en",
+        source_kind="other",
+        titles={"az": "Siçovullar"},
+        tags=["method:mdr"],
+    )
+    r = patch(im, f"/lessons/{lesson.code}", {"titles": {"km": "កណ្ដុរ"}, "tags": ["terrain:laterite"]}, version=1)
+    assert r.status_code == 200, r.content
+    assert r.json()["titles"] == {"km": "កណ្ដុរ"} and r.json()["tags"] == ["terrain:laterite"]
+    r = im.get(f"{API}/lessons/{lesson.code}", HTTP_ACCEPT_LANGUAGE="km")
+    assert r.json()["title_shown"] == "កណ្ដុរ"
+    r = patch(im, f"/lessons/{lesson.code}", {"evidence": [{"kind": "hazard", "code": "NOPE"}]}, version=2)
+    assert r.status_code == 422 and r.json()["field"] == "evidence[0].code"
+    assert patch(im, f"/visits/{visit.code}", {"summary": "x"}).status_code == 428
+    r = patch(im, f"/visits/{visit.code}", {"topics": ["eore"], "visitor": "RC"}, version=1)
+    assert r.status_code == 200 and r.json()["topics"] == ["eore"] and r.json()["visitor"] == "RC"
+    assert patch(im, f"/visits/{visit.code}", {"summary": "late"}, version=1).status_code == 412
