@@ -129,6 +129,20 @@ def features_geojson(d: PartnerDataset, limit: int = 5000) -> dict:
     return {"type": "FeatureCollection", "features": out}
 
 
+def country_outline_geojson(country: str) -> dict | None:
+    """The programme's outline from our gazetteer, simplified, as context for the review map (or None)."""
+    import json
+
+    import shapely
+
+    from safeground.gazetteer.queries import country_outline
+
+    outline = country_outline(country)
+    if outline is None:
+        return None
+    return json.loads(shapely.to_geojson(outline.simplify(0.01)))
+
+
 def verify(data: bytes) -> dict:
     """Check a package without loading it: its summary, or PackageRefused naming the reason."""
     package, read = exchange_package.check(data, trusted_keys())

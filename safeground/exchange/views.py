@@ -101,11 +101,15 @@ def package_review(request: HttpRequest, dataset_id) -> HttpResponse:
     if dataset is None:
         raise Http404("no such package")
     summary = queries.dataset_summary(dataset)
+    methods = {k: _(v) for k, v in METHOD_CHOICES}
+    productivity = [
+        {**f.row, "label": methods.get(f.row.get("method"), f.row.get("method"))}
+        for f in dataset.figures.filter(table="productivity").order_by("id")
+    ]
     context = {
         "p": summary,
-        "features": queries.features_geojson(dataset),
-        "figures": {t: [f.row for f in dataset.figures.filter(table=t).order_by("id")] for t in ("productivity", "summary")},
-        "method_labels": {k: _(v) for k, v in METHOD_CHOICES},
+        "features": {"features": queries.features_geojson(dataset), "context": queries.country_outline_geojson(dataset.programme)},
+        "figures": {"productivity": productivity},
     }
     return render(request, "exchange/package.html", context)
 
