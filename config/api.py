@@ -11,8 +11,8 @@ from safeground.core.openapi import JSONOnlyParser, LocalSwagger, SafeGroundAPI,
 from safeground.core.ratelimit import RateLimited
 from safeground.dashboard.api import router as dashboard_router
 from safeground.eore.api import router as eore_router
-from safeground.forecast.api import router as forecast_router
 from safeground.exchange.api import router as exchange_router
+from safeground.forecast.api import router as forecast_router
 from safeground.gazetteer.api import router as gazetteer_router
 from safeground.gazetteer.programmes_api import router as programmes_router
 from safeground.hazards.api import router as hazards_router

@@ -31,7 +31,10 @@ from safeground.organisations.models import Personnel
 from safeground.victims import services as vs
 from safeground.victims.models import Victim, VICTIM_ENCRYPTED
 if not Partner.objects.filter(code="CMAA").exists():
-    co.create_partner(code="CMAA", name="Cambodian Mine Action and Victim Assistance Authority", kind="national_authority", country="KHM")
+    co.create_partner(
+        code="CMAA", name="Cambodian Mine Action and Victim Assistance Authority",
+        kind="national_authority", country="KHM",
+    )
 ring = vs.check_key()
 personal = []
 for v in Victim.objects.filter(accident__country="AZE"):
@@ -59,7 +62,8 @@ from django.db.models import Sum
 from safeground.exchange.models import PartnerDataset, PartnerFeature, PartnerFigure
 from safeground.hazards.models import Hazard
 from safeground.landrelease.models import Device, HazardLedger, Product
-s = HazardLedger.objects.aggregate(*[Sum(f) for f in ("estimated_m2", "cleared_m2", "reduced_m2", "cancelled_m2", "remaining_m2")])
+fields = ("estimated_m2", "cleared_m2", "reduced_m2", "cancelled_m2", "remaining_m2")
+s = HazardLedger.objects.aggregate(*[Sum(f) for f in fields])
 print(json.dumps({
     "hazards": {c: Hazard.objects.filter(country=c).count() for c in ("KHM", "AZE")},
     "products": Product.objects.count(), "devices": Device.objects.count(),
@@ -108,8 +112,6 @@ def test_round_trip_between_two_programmes(demo_pair, tmp_path):
         gpkg_bytes = archive.read("data.gpkg")
         assert all(i.compress_type == zipfile.ZIP_STORED for i in archive.infolist())
     dates_sent = set()
-    for layer, meta in manifest["layers"].items():
-        assert meta["rows"] >= 0
     geoms = _rows_of(gpkg_bytes, tmp_path)
     from pyogrio.raw import read as ogr_read
 
@@ -154,8 +156,7 @@ def test_round_trip_between_two_programmes(demo_pair, tmp_path):
         "from safeground.cooperation import services as co\n"
         "from safeground.cooperation.models import Partner\n"
         "Partner.objects.filter(code='ANAMA').exists() or co.create_partner(code='ANAMA', "
-        "name='Mine Action Agency of the Republic of Azerbaijan', kind='national_authority', country='AZE')\n"
-        + TOTALS,
+        "name='Mine Action Agency of the Republic of Azerbaijan', kind='national_authority', country='AZE')\n" + TOTALS,
     )
     demo_pair.run(khm, "exchange", "trust", "--partner", "ANAMA", "--key", public)
     done = demo_pair.run(khm, "exchange", "verify", str(package))

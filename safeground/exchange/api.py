@@ -46,7 +46,10 @@ def _key(k) -> dict:
 @router.get("/keys", response=ExchangeKeysOut, summary="This installation's key and the partners' keys")
 def list_keys(request):
     own = queries.own_key_summary()
-    return {"own": {k: own[k] for k in ("fingerprint", "public_key", "problem")}, "keys": [_key(k) for k in queries.keys()]}
+    return {
+        "own": {k: own[k] for k in ("fingerprint", "public_key", "problem")},
+        "keys": [_key(k) for k in queries.keys()],
+    }
 
 
 @router.post(
@@ -153,7 +156,9 @@ def import_package(request, file: File[UploadedFile]):
     except PackageRefused as exc:
         return Status(422, {"detail": str(exc), "refused": True})
     message = "imported" if created else "already imported: nothing done"
-    return Status(201 if created else 200, {"created": created, "message": message, "package": queries.dataset_summary(dataset)})
+    return Status(
+        201 if created else 200, {"created": created, "message": message, "package": queries.dataset_summary(dataset)}
+    )
 
 
 @router.get(

@@ -133,11 +133,36 @@ def summary(country: str, k: int, prod: list[dict], mix: list[dict], date_from=N
         return None if hidden or not per else round(value / per, 4)
 
     return [
-        {"figure": "devices_per_ha", "value": round(items / (cleared_m2 / 1e4), 4) if cleared_m2 else None, "unit": "devices/ha cleared", "suppressed": False},
-        {"figure": "cost_per_m2", "value": round(cost / costed_area, 4) if costed_area else None, "unit": "USD/m²", "suppressed": False},
-        {"figure": "demining_accidents", "value": None if hidden else float(accidents), "unit": "accidents", "suppressed": hidden},
-        {"figure": "accidents_per_million_m2", "value": rate(accidents * 1e6, searched_m2), "unit": "accidents/million m² searched", "suppressed": hidden},
-        {"figure": "accidents_per_1000_deminer_days", "value": rate(accidents * 1e3, deminer_days), "unit": "accidents/1,000 deminer-days", "suppressed": hidden},
+        {
+            "figure": "devices_per_ha",
+            "value": round(items / (cleared_m2 / 1e4), 4) if cleared_m2 else None,
+            "unit": "devices/ha cleared",
+            "suppressed": False,
+        },
+        {
+            "figure": "cost_per_m2",
+            "value": round(cost / costed_area, 4) if costed_area else None,
+            "unit": "USD/m²",
+            "suppressed": False,
+        },
+        {
+            "figure": "demining_accidents",
+            "value": None if hidden else float(accidents),
+            "unit": "accidents",
+            "suppressed": hidden,
+        },
+        {
+            "figure": "accidents_per_million_m2",
+            "value": rate(accidents * 1e6, searched_m2),
+            "unit": "accidents/million m² searched",
+            "suppressed": hidden,
+        },
+        {
+            "figure": "accidents_per_1000_deminer_days",
+            "value": rate(accidents * 1e3, deminer_days),
+            "unit": "accidents/1,000 deminer-days",
+            "suppressed": hidden,
+        },
     ]
 
 

@@ -62,7 +62,11 @@ def write_layer(
         names.append(name)
     wkb = None
     if geometry_type is not None:
-        wkb = np.array(shapely.to_wkb(np.asarray(geoms, dtype=object)), dtype=object) if len(rows) else np.array([], dtype=object)
+        wkb = (
+            np.array(shapely.to_wkb(np.asarray(geoms, dtype=object)), dtype=object)
+            if len(rows)
+            else np.array([], dtype=object)
+        )
     ogr_write(
         path,
         wkb,

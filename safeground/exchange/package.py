@@ -60,13 +60,18 @@ def build(
                 "geometry": layer["geometry_type"] is not None,
                 "fields": layer["fields"],
             }
-    rule_of = {name: dict(rule, epsg=epsg) if rule["geometry"] == "grid" else rule for name, rule in rules["layers"].items()}
+    rule_of = {
+        name: dict(rule, epsg=epsg) if rule["geometry"] == "grid" else rule for name, rule in rules["layers"].items()
+    }
     manifest = {
         "kind": KIND,
         "schema": SCHEMA_VERSION,
         "created_at": timezone.now().isoformat(timespec="seconds"),
         "programme": {"country": country, "name": country_name(country)},
-        "period": {"from": date_from.isoformat() if date_from else None, "to": date_to.isoformat() if date_to else None},
+        "period": {
+            "from": date_from.isoformat() if date_from else None,
+            "to": date_to.isoformat() if date_to else None,
+        },
         "layers": layer_meta,
         "policy": {
             "name": rules["name"],
@@ -123,7 +128,11 @@ def check(data: bytes, trusted: dict) -> tuple[packages.Package, dict[str, dict]
         if not isinstance(meta, dict) or meta.get("rows") != len(layer["rows"]):
             _refuse(
                 _("layer %(layer)s has %(found)s rows, the manifest says %(listed)s")
-                % {"layer": name, "found": len(layer["rows"]), "listed": meta.get("rows") if isinstance(meta, dict) else "?"}
+                % {
+                    "layer": name,
+                    "found": len(layer["rows"]),
+                    "listed": meta.get("rows") if isinstance(meta, dict) else "?",
+                }
             )
         if meta.get("checksum") != gpkg.checksum(layer):
             _refuse(_("layer %(layer)s does not match its checksum in the manifest") % {"layer": name})

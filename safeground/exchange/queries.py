@@ -125,7 +125,11 @@ def features_geojson(d: PartnerDataset, limit: int = 5000) -> dict:
     out = []
     for f in PartnerFeature.objects.filter(dataset=d, geom__isnull=False).order_by("layer", "id")[:limit]:
         props = {k: v for k, v in f.properties.items() if isinstance(v, str | int | float | bool)}
-        out.append({"type": "Feature", "properties": {**props, "layer": f.layer}, "geometry": json.loads(f.geom.geojson)})
+        if f.geom is None:
+            continue
+        out.append(
+            {"type": "Feature", "properties": {**props, "layer": f.layer}, "geometry": json.loads(f.geom.geojson)}
+        )
     return {"type": "FeatureCollection", "features": out}
 
 
@@ -182,7 +186,9 @@ def comparison(partner_code: str, programme: str | None = None) -> dict:
     """Our figures and the partner's latest package side by side, each with its source and limits."""
     partner = Partner.objects.filter(code=(partner_code or "").strip().upper()).first()
     if partner is None:
-        raise ValidationFailed(_("no partner %(code)s") % {"code": repr(partner_code)}, field="partner", reason="unknown")
+        raise ValidationFailed(
+            _("no partner %(code)s") % {"code": repr(partner_code)}, field="partner", reason="unknown"
+        )
     country = (programme or default_programme() or "").upper()
     if not Programme.objects.filter(iso3=country).exists():
         raise ValidationFailed(_("no programme %(code)s here") % {"code": repr(country)}, field="programme")

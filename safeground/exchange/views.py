@@ -44,8 +44,14 @@ def _post(request: HttpRequest) -> str | None:
         raise PermissionDenied(f"this needs the permission {needed}")
     try:
         if action == "trust":
-            key = services.trust_key(partner=request.POST.get("partner", ""), key=request.POST.get("key", ""), user=request.user)
-            messages.success(request, _("Key %(fingerprint)s trusted for %(partner)s.") % {"fingerprint": key.fingerprint, "partner": key.partner.code})
+            key = services.trust_key(
+                partner=request.POST.get("partner", ""), key=request.POST.get("key", ""), user=request.user
+            )
+            messages.success(
+                request,
+                _("Key %(fingerprint)s trusted for %(partner)s.")
+                % {"fingerprint": key.fingerprint, "partner": key.partner.code},
+            )
         elif action == "revoke":
             key = services.revoke_key(request.POST.get("fingerprint", ""), user=request.user)
             messages.success(request, _("Key %(fingerprint)s revoked.") % {"fingerprint": key.fingerprint})
@@ -108,7 +114,10 @@ def package_review(request: HttpRequest, dataset_id) -> HttpResponse:
     ]
     context = {
         "p": summary,
-        "features": {"features": queries.features_geojson(dataset), "context": queries.country_outline_geojson(dataset.programme)},
+        "features": {
+            "features": queries.features_geojson(dataset),
+            "context": queries.country_outline_geojson(dataset.programme),
+        },
         "figures": {"productivity": productivity},
     }
     return render(request, "exchange/package.html", context)

@@ -37,8 +37,14 @@ def test_policies_api(client_as):
     assert names[:3] == ["open", "district", "grid-10km"]
     bad = im.post(f"{API}/policies", {"text": "name: x\nk: 2\nlayers: {hazards: {}}"}, content_type="application/json")
     assert bad.status_code == 422 and bad.json()["field"] == "k"
-    assert client_as("viewer").post(f"{API}/policies", {"text": "x"}, content_type="application/json").status_code == 403
-    ok = im.post(f"{API}/policies", {"text": "name: mine\nlayers: {hazards: {geometry: grid, cell_km: 2}}"}, content_type="application/json")
+    assert (
+        client_as("viewer").post(f"{API}/policies", {"text": "x"}, content_type="application/json").status_code == 403
+    )
+    ok = im.post(
+        f"{API}/policies",
+        {"text": "name: mine\nlayers: {hazards: {geometry: grid, cell_km: 2}}"},
+        content_type="application/json",
+    )
     assert ok.status_code == 201 and ok.json()["version"] == 1
 
 

@@ -114,7 +114,14 @@ def test_dropped_fields_and_admin_positions(land, key, partner, tmp_path):
     services.export_package(partner="XPA", policy="prov", out=out, programme="XTL")
     read = gpkg.read_bytes(zipfile.ZipFile(out).read("data.gpkg"))
     assert "products" not in read  # a layer the policy does not name stays home
-    assert read["hazards"]["fields"] == ["hazard_class", "contamination_type", "recorded_on", "status_changed_on", "area_m2", "admin_area"]
+    assert read["hazards"]["fields"] == [
+        "hazard_class",
+        "contamination_type",
+        "recorded_on",
+        "status_changed_on",
+        "area_m2",
+        "admin_area",
+    ]
     assert sorted(r["admin_area"] for r in read["hazards"]["rows"]) == ["XT01", "XT02", "XT02"]
 
 

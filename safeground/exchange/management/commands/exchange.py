@@ -154,7 +154,8 @@ class Command(BaseCommand):
     def _summary(self, head, s):
         self.stdout.write(
             f"{head}: signed by {s['partner']} ({s['signer']}), programme {s['programme'].get('country')} "
-            f"{s['programme'].get('name', '')}, period {s['period'].get('from') or '…'} to {s['period'].get('to') or '…'}, "
+            f"{s['programme'].get('name', '')}, period {s['period'].get('from') or '…'} "
+            f"to {s['period'].get('to') or '…'}, "
             f"policy {s['policy']}"
         )
         for name, rows in s["layers"].items():
@@ -167,7 +168,8 @@ class Command(BaseCommand):
 
         dataset, created = services.import_package(_read(o["file"]), file_name=Path(o["file"]).name)
         if not created:
-            self.stdout.write(f"already imported on {dataset.imported_at:%Y-%m-%d %H:%M} as {dataset.id}: nothing done")
+            when = f"{dataset.imported_at:%Y-%m-%d %H:%M}"
+            self.stdout.write(f"already imported on {when} as {dataset.id}: nothing done")
             return
         s = queries.dataset_summary(dataset)
         self.stdout.write(f"imported {dataset.id} from {s['partner']} ({s['signer']})")
