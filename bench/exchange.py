@@ -34,7 +34,6 @@ import django  # noqa: E402
 django.setup()
 
 import numpy as np  # noqa: E402
-import shapely  # noqa: E402
 from django.conf import settings  # noqa: E402
 from pyogrio.raw import write as ogr_write  # noqa: E402
 
