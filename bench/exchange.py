@@ -64,9 +64,7 @@ def raw_write(folder: Path, country: str) -> None:
     path = folder / "raw.gpkg"
     path.unlink(missing_ok=True)
     names = ["code", "hazard_class", "status", "contamination_type", "area_m2"]
-    rows = list(
-        Hazard.objects.filter(country=country).annotate(s=shape()).exclude(s=None).values_list(*names, "s")
-    )
+    rows = list(Hazard.objects.filter(country=country).annotate(s=shape()).exclude(s=None).values_list(*names, "s"))
     wkb = np.array([bytes(r[-1].wkb) for r in rows], dtype=object)
     data = [np.array([r[i] for r in rows], dtype=object if i < 4 else np.float64) for i in range(len(names))]
     ogr_write(path, wkb, data, names, layer="hazards", driver="GPKG", geometry_type="Unknown", crs="EPSG:4326")
