@@ -19,6 +19,7 @@ from collections.abc import Callable
 from django.db import transaction
 
 from safeground.cooperation import services
+from safeground.cooperation.models import Partner
 from safeground.operations.models import Activity
 from safeground.organisations.models import AnimalAccreditation, Asset, Organisation, Personnel
 from safeground.qm.models import NonConformity
@@ -56,7 +57,8 @@ def build(seed: int, scale: str, report: Callable[[str], None] = print, today: d
     a joint training session, a loan of a rat and a few lessons learned."""
     today = today or dt.date.today()
     for code, name, kind, country, org in PARTNERS:
-        services.create_partner(code=code, name=name, kind=kind, country=country, organisation=_org(org), **SYN)
+        if not Partner.objects.filter(code=code).exists():  # kept from an earlier build (see delete_synthetic)
+            services.create_partner(code=code, name=name, kind=kind, country=country, organisation=_org(org), **SYN)
 
     mou = services.create_agreement(
         country=HOME,

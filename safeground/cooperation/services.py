@@ -12,6 +12,7 @@ import re
 from django.conf import settings
 from django.contrib.gis.geos import Point
 from django.db import transaction
+from django.db.models import ProtectedError
 from django.utils.translation import gettext as _
 
 from safeground.cooperation.models import (
@@ -885,8 +886,19 @@ def delete_synthetic() -> dict[str, int]:
     counts: dict[str, int] = {}
     Lesson.objects.filter(is_synthetic=True).delete()
     AgreementDocument.objects.filter(agreement__is_synthetic=True).delete()
-    for model in (Lesson, Loan, JointTraining, Action, Visit, Agreement, Partner):
+    for model in (Lesson, Loan, JointTraining, Action, Visit, Agreement):
         counts[str(model._meta.model_name)] = model.objects.filter(is_synthetic=True).delete()[0]
         h = model.history.filter(is_synthetic=True)
         h._raw_delete(h.db)
+    # A partner that other records still name (an exchange key, an imported package) stays: the demo
+    # build finds it and uses it again.
+    counts["partner"] = 0
+    for partner in Partner.objects.filter(is_synthetic=True):
+        try:
+            with transaction.atomic():
+                partner.delete()
+            Partner.history.filter(id=partner.pk)._raw_delete(Partner.history.db)
+            counts["partner"] += 1
+        except ProtectedError:
+            continue
     return counts

@@ -76,6 +76,7 @@ ROLES: dict[str, Role] = {
                 "qm.*",
                 "tasking.*",
                 "cooperation.*",
+                "exchange.*",
             ),
             (*PERSONAL, *ACCOUNTS, "victims.view_accesslog", "victims.*_historicalvictim"),
         ),

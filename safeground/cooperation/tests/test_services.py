@@ -229,3 +229,24 @@ def test_partner_refusals(coop_world):
     refused(
         "organisation", services.create_partner, Partner, code="NEW", name="n", kind="operator", organisation="NOPE"
     )
+
+
+def test_the_demo_rebuilds_over_a_partner_that_other_records_name(coop_world):
+    """delete_synthetic keeps a synthetic partner that a protected row still names; the rebuild reuses it."""
+    from safeground.cooperation.models import Action as ActionModel
+
+    partner = services.create_partner(code="KEPT", name="Kept", kind="operator", is_synthetic=True)
+    visit = services.create_visit(
+        country=coop_world["iso3"],
+        title="real",
+        direction="hosted",
+        host="TNA",
+        visitor="KEPT",
+        start_on=TODAY,
+        end_on=TODAY,
+    )
+    services.create_action(visit=visit, description="real", due_on=TODAY, owner_partner="KEPT")
+    services.create_partner(code="GONE", name="Gone", kind="operator", is_synthetic=True)
+    counts = services.delete_synthetic()
+    assert counts["partner"] == 1 and Partner.objects.filter(pk=partner.pk).exists()
+    assert not Partner.objects.filter(code="GONE").exists() and ActionModel.objects.count() == 1
