@@ -4,6 +4,7 @@ from django.db import DataError
 from ninja.errors import HttpError
 from ninja.errors import ValidationError as InputError
 
+from safeground.cooperation.api import router as cooperation_router
 from safeground.core.auth import read_auth
 from safeground.core.errors import PreconditionRequired, StaleVersion, ValidationFailed
 from safeground.core.geometry import GeometryError
@@ -116,6 +117,7 @@ api.add_router("/forecast", forecast_router)
 api.add_router("/reports", reports_router)
 api.add_router("/workbench", workbench_router)
 api.add_router("/qm", qm_router)
+api.add_router("/cooperation", cooperation_router)
 api.add_router("/tasks", tasks_router)
 api.add_router("/priorities", priorities_router)
 api.add_router("/development-requests", requests_router)

@@ -38,6 +38,7 @@ VICTIM_ROWS = {"administrator", "im_officer", "va_officer"}  # pseudonymised per
 PERSONAL = {"va_officer"}  # names and addresses: by role only, not even the superuser
 NATIONAL_PLANNING = {"administrator", "im_officer", "qa_officer", "viewer"}  # the completion forecast (decision 0032)
 QM_WRITE = {"administrator", "im_officer", "qa_officer"}  # quality management records (docs/roles.md)
+AGREEMENT_FILES = {"administrator", "im_officer", "qa_officer"}  # cooperation agreements' files (decision 0034)
 
 PAGES: dict[str, set] = {
     "set_language": PUBLIC,
@@ -91,6 +92,16 @@ PAGES: dict[str, set] = {
     "qm-sample-new": QM_WRITE,
     "qm-sample": SIGNED_IN,  # recording its result needs qm.change_samplingplan (qm/tests)
     "qm-sampling-rules": NATIONAL_WRITE,  # a programme's option, like the API's PATCH
+    "cooperation-home": SIGNED_IN,
+    "cooperation-partner": SIGNED_IN,
+    "cooperation-agreement": SIGNED_IN,
+    "cooperation-document": AGREEMENT_FILES,
+    "cooperation-visit": SIGNED_IN,
+    "cooperation-action-new": NATIONAL_WRITE,
+    "cooperation-action-done": NATIONAL_WRITE,
+    "cooperation-lessons": SIGNED_IN,
+    "cooperation-lesson-new": NATIONAL_WRITE,
+    "cooperation-lesson": SIGNED_IN,
     "organisation-list": SIGNED_IN,
     "organisation-detail": SIGNED_IN,
     "quarantine-row": NATIONAL_WRITE,
@@ -123,7 +134,7 @@ TILES: dict[str, set] = {
 }
 #: Pages with no name (a redirect alias) are checked through their named twin.
 UNNAMED = {"ogc": "ogc-landing"}
-POST_PAGES = {"workbench-decide"}
+POST_PAGES = {"workbench-decide", "cooperation-action-new", "cooperation-action-done"}
 #: Queries that make a file-writing view stop at its own validation (400) once access is granted: the
 #: matrix checks who reaches each view; the exports themselves are tested in the interop and quality apps.
 QUERY = {
@@ -256,6 +267,40 @@ API: list[tuple[str, str, set]] = [
     ("POST", "/qm/handovers", QM_WRITE),
     ("GET", "/qm/handovers/{code}", SIGNED_IN),
     ("GET", "/qm/statistics", SIGNED_IN),
+    ("GET", "/cooperation/partners", SIGNED_IN),
+    ("POST", "/cooperation/partners", NATIONAL_WRITE),
+    ("GET", "/cooperation/partners/{code}", SIGNED_IN),
+    ("PATCH", "/cooperation/partners/{code}", NATIONAL_WRITE),
+    ("GET", "/cooperation/agreements", SIGNED_IN),
+    ("POST", "/cooperation/agreements", NATIONAL_WRITE),
+    ("GET", "/cooperation/agreements/{code}", SIGNED_IN),
+    ("PATCH", "/cooperation/agreements/{code}", NATIONAL_WRITE),
+    ("GET", "/cooperation/visits", SIGNED_IN),
+    ("POST", "/cooperation/visits", NATIONAL_WRITE),
+    ("GET", "/cooperation/visits/{code}", SIGNED_IN),
+    ("PATCH", "/cooperation/visits/{code}", NATIONAL_WRITE),
+    ("GET", "/cooperation/actions", SIGNED_IN),
+    ("POST", "/cooperation/actions", NATIONAL_WRITE),
+    ("GET", "/cooperation/actions/{code}", SIGNED_IN),
+    ("PATCH", "/cooperation/actions/{code}", NATIONAL_WRITE),
+    ("GET", "/cooperation/joint-trainings", SIGNED_IN),
+    ("POST", "/cooperation/joint-trainings", NATIONAL_WRITE),
+    ("GET", "/cooperation/joint-trainings/{code}", SIGNED_IN),
+    ("PATCH", "/cooperation/joint-trainings/{code}", NATIONAL_WRITE),
+    ("GET", "/cooperation/loans", SIGNED_IN),
+    ("POST", "/cooperation/loans", NATIONAL_WRITE),
+    ("GET", "/cooperation/loans/{code}", SIGNED_IN),
+    ("PATCH", "/cooperation/loans/{code}", NATIONAL_WRITE),
+    ("GET", "/cooperation/lessons", SIGNED_IN),
+    ("POST", "/cooperation/lessons", NATIONAL_WRITE),
+    ("GET", "/cooperation/lessons/{code}", SIGNED_IN),
+    ("PATCH", "/cooperation/lessons/{code}", NATIONAL_WRITE),
+    ("GET", "/cooperation/agreements/{code}/history", SIGNED_IN),
+    ("POST", "/cooperation/agreements/{code}/documents", NATIONAL_WRITE),
+    ("GET", "/cooperation/agreements/{code}/documents/{document_id}", AGREEMENT_FILES),
+    ("GET", "/cooperation/visits/{code}/history", SIGNED_IN),
+    ("POST", "/cooperation/visits/{code}/participants", NATIONAL_WRITE),
+    ("POST", "/cooperation/visits/{code}/sites", NATIONAL_WRITE),
     ("GET", "/dashboard", SIGNED_IN),
     ("GET", "/dashboard/public", PUBLIC),
     ("GET", "/quarantine", NATIONAL_WRITE),
@@ -330,6 +375,13 @@ def world(django_db_setup, django_db_blocker):
 def _codes() -> dict:
     from django.contrib.auth import get_user_model
 
+    from safeground.cooperation.models import Action as CoopAction
+    from safeground.cooperation.models import Agreement as CoopAgreement
+    from safeground.cooperation.models import AgreementDocument as CoopDocument
+    from safeground.cooperation.models import JointTraining as CoopTraining
+    from safeground.cooperation.models import Lesson as CoopLesson
+    from safeground.cooperation.models import Loan as CoopLoan
+    from safeground.cooperation.models import Visit as CoopVisit
     from safeground.eore.models import Session as EoreSession
     from safeground.hazards.models import Hazard
     from safeground.interop.models import QuarantinedRow
@@ -379,6 +431,14 @@ def _codes() -> dict:
         "task": Task.objects.filter(organisation__acronym="CMAC").order_by("code").first().code,
         "snapshot": snapshot.code,
         "devrequest": DevelopmentRequest.objects.order_by("code").first().code,
+        "coop-partner": "ANAMA",
+        "coop-agreement": CoopAgreement.objects.order_by("code").first().code,
+        "coop-visit": CoopVisit.objects.order_by("code").first().code,
+        "coop-action": CoopAction.objects.filter(status="open").order_by("code").first().code,
+        "coop-jt": CoopTraining.objects.order_by("code").first().code,
+        "coop-loan": CoopLoan.objects.order_by("code").first().code,
+        "coop-lesson": CoopLesson.objects.order_by("code").first().code,
+        "coop-document": str(CoopDocument.objects.order_by("uploaded_at").first().id),
     }
 
 
@@ -404,6 +464,13 @@ def _api_path(template: str, codes: dict) -> str:
         "/tasks/": "task",
         "/priorities/snapshots/": "snapshot",
         "/development-requests/": "devrequest",
+        "/cooperation/partners/": "coop-partner",
+        "/cooperation/agreements/": "coop-agreement",
+        "/cooperation/visits/": "coop-visit",
+        "/cooperation/actions/": "coop-action",
+        "/cooperation/joint-trainings/": "coop-jt",
+        "/cooperation/loans/": "coop-loan",
+        "/cooperation/lessons/": "coop-lesson",
     }
     owner = next((v for k, v in kind.items() if template.startswith(k)), None)
     path = template.replace("{identifier}", codes["animal"]).replace("{acronym}", "CMAC").replace("{iso3}", "KHM")
@@ -411,6 +478,7 @@ def _api_path(template: str, codes: dict) -> str:
         path.replace("{row_id}", codes["quarantine"])
         .replace("{name}", "PMN-2")
         .replace("{referral_id}", codes["referral"])
+        .replace("{document_id}", codes["coop-document"])
     )
     path = path.replace("{country}/{level}/{code}", "KHM/1/KH02").replace("{country}", "KHM")
     return "/api/v1" + (path.replace("{code}", codes[owner]) if owner else path) + QUERY.get(template, "")
@@ -432,6 +500,13 @@ PAGE_ARGS = {
     "devrequest-detail": "devrequest",
     "task-detail": "task",
     "priority-snapshot": "snapshot",
+    "cooperation-partner": "coop-partner",
+    "cooperation-agreement": "coop-agreement",
+    "cooperation-document": "coop-agreement",
+    "cooperation-visit": "coop-visit",
+    "cooperation-action-new": "coop-visit",
+    "cooperation-action-done": "coop-action",
+    "cooperation-lesson": "coop-lesson",
 }
 
 

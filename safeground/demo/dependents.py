@@ -4,6 +4,7 @@ Their synthetic rows point at the core dataset's hazards, teams and organisation
 deleted before the core dataset is replaced and built after it, in the same transaction.
 """
 
+from safeground.cooperation import demo as cooperation_demo
 from safeground.eore import demo as eore_demo
 from safeground.organisations import roles
 from safeground.qm import demo as qm_demo
@@ -15,6 +16,7 @@ from safeground.workbench import demo as workbench_demo
 
 def delete() -> None:
     """Remove the dependents' synthetic rows, most dependent first."""
+    cooperation_demo.delete_synthetic()
     qm_demo.delete_synthetic()
     workbench_demo.delete_synthetic()
     tasking_demo.delete_synthetic()
@@ -39,4 +41,6 @@ def build(seed: int, scale: str, report) -> list[str]:
     workbench_demo.build(accounts, report=report)
     report("Building quality management visits, non-conformities, samples and hand-overs …")
     qm_demo.build(seed, scale, report=report, accounts=accounts)
+    report("Building the cooperation register: partners, the delegation's visit, actions and lessons …")
+    cooperation_demo.build(seed, scale, report=report)
     return list(accounts)

@@ -8,7 +8,7 @@ because a role ties a user to one (Membership; docs/decisions/0018-layers.md):
 | role | can |
 |---|---|
 | administrator | everything, users included, except victims' personal data |
-| im_officer | read everything non-personal; write hazards, operations, land release, EORE, tasks; review submissions |
+| im_officer | read all non-personal data; write hazards, operations, land release, EORE, tasks, cooperation; review |
 | operator | read non-personal data (not the forecast); submit to the workbench (own org.); EORE, accidents; tasks |
 | qa_officer | read non-personal data; write quality records: QM visits, non-conformities, samples, hand-overs |
 | viewer | read non-personal data; no per-victim rows, only aggregates; not the workbench |
@@ -41,6 +41,8 @@ ACCOUNTS = ["auth.*", "organisations.*_membership", "core.*_apitoken", "admin.*"
 DOMAIN_WRITE = ["hazards.*", "operations.*", "landrelease.*", "eore.*"]
 #: The national authority's planning figures (the completion forecast, decision 0032): national roles only.
 NATIONAL_PLANNING = ["forecast.*"]
+#: Files attached to cooperation agreements (signed texts): national roles and QA (decision 0034).
+AGREEMENT_FILES = ["cooperation.view_agreementdocument"]
 
 
 @dataclass(frozen=True)
@@ -73,6 +75,7 @@ ROLES: dict[str, Role] = {
                 "training.*",
                 "qm.*",
                 "tasking.*",
+                "cooperation.*",
                 "exchange.*",
             ),
             (*PERSONAL, *ACCOUNTS, "victims.view_accesslog", "victims.*_historicalvictim"),
@@ -89,7 +92,7 @@ ROLES: dict[str, Role] = {
                 "victims.add_accident",
                 "tasking.respond_task",
             ),
-            (*PERSONAL, *RESTRICTED, *ACCOUNTS, *NATIONAL_PLANNING),
+            (*PERSONAL, *RESTRICTED, *ACCOUNTS, *NATIONAL_PLANNING, *AGREEMENT_FILES),
             needs_organisation=True,
         ),
         Role(
@@ -105,12 +108,19 @@ ROLES: dict[str, Role] = {
                 "qm.delete_samplingrule",
             ),
         ),
-        Role("viewer", "Viewer", ("*.view_*",), (*PERSONAL, *RESTRICTED, *ACCOUNTS, "workbench.*")),
+        Role("viewer", "Viewer", ("*.view_*",), (*PERSONAL, *RESTRICTED, *ACCOUNTS, "workbench.*", *AGREEMENT_FILES)),
         Role(
             "va_officer",
             "Victim assistance officer",
             ("*.view_*", "victims.*"),
-            ("victims.*_accesslog", "victims.delete_*", *ACCOUNTS, "workbench.*", *NATIONAL_PLANNING),
+            (
+                "victims.*_accesslog",
+                "victims.delete_*",
+                *ACCOUNTS,
+                "workbench.*",
+                *NATIONAL_PLANNING,
+                *AGREEMENT_FILES,
+            ),
         ),
     ]
 }
