@@ -117,8 +117,8 @@ def _prepare(kind: str, action: str, payload: dict, user, target: str) -> dict:
     if not isinstance(payload, dict):
         raise ValidationFailed("payload must be a JSON object", field="payload")
     payload = dict(payload)
-    organisation = _organisation(kind, action, payload, user, target)
     base, base_version = _target_version(kind, action, target)
+    organisation = _organisation(kind, action, payload, user, target)
     dry_run(kind, action, payload, user, target)
     return {
         "payload": payload,
