@@ -28,7 +28,8 @@ release.update_product(product, clearance_depth_cm=(product.clearance_depth_cm o
 near = Hazard.objects.filter(reporting_organisation__acronym="CMAC", geom__isnull=False).order_by("code").first()
 spot = near.geom.point_on_surface
 x, y, h = spot.x, spot.y, 0.0003
-square = {{"type": "Polygon", "coordinates": [[[x - h, y - h], [x + h, y - h], [x + h, y + h], [x - h, y + h], [x - h, y - h]]]}}
+ring = [[x - h, y - h], [x + h, y - h], [x + h, y + h], [x - h, y + h], [x - h, y - h]]
+square = {{"type": "Polygon", "coordinates": [ring]}}
 new = hazards.create_hazard_from_input(HazardIn(geometry=square, hazard_class="SHA", contamination_type="ap_mines",
     recorded_on="2025-01-10", name="Found by the field office", reporting_organisation="CMAC"))[0]
 call_command("sync", "export", "--out", str(work / "laptop.sgx"))
@@ -62,7 +63,8 @@ product = next(s for s in made if s.kind == "product")
 workbench.return_for_changes(hazard, user=officer, comment="Draw the whole perimeter", revision=hazard.revision)
 approved = workbench.approve(product, user=officer, revision=product.revision, override_reason="checked on site")
 call_command("sync", "receipt", "--office", "FO-NW", "--out", str(work / "receipt.sgx"))
-print(json.dumps({{"added": Submission.objects.count() - before, "total": Submission.objects.count(), "seen": seen, "approved": approved.result_code,
+print(json.dumps({{"added": Submission.objects.count() - before, "total": Submission.objects.count(),
+    "seen": seen, "approved": approved.result_code,
     "depth": Product.objects.get(code=approved.result_code).clearance_depth_cm,
     "imports": SyncImport.objects.count(), "items": ImportedItem.objects.count(),
     "server_public": (work / "server-key" / "signing-key.pub").read_text().strip()}}))

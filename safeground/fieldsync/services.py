@@ -34,7 +34,7 @@ from safeground.workbench.models import Submission
 PACKAGE_KIND = "safeground-fieldsync"
 RECEIPT_KIND = "safeground-fieldsync-receipt"
 ITEMS = "items.json"
-MODELS = {"hazard": Hazard, "product": Product}
+MODELS: dict[str, type[Hazard] | type[Product]] = {"hazard": Hazard, "product": Product}
 
 
 def _key(key):
@@ -66,7 +66,10 @@ def local_office() -> LocalOffice:
     office = LocalOffice.objects.first()
     if office is None:
         raise ValidationFailed(
-            _("this installation is not a field office yet: run `safeground sync init --office CODE --organisation ACRONYM`"),
+            _(
+                "this installation is not a field office yet: "
+                "run `safeground sync init --office CODE --organisation ACRONYM`"
+            ),
             field="office",
             reason="missing",
         )
@@ -141,6 +144,7 @@ def _change(kind: str, record, since, office: LocalOffice, approved: dict[str, S
     earlier = approved.get(record.code)  # created here and approved: the change targets the national record
     local = record.created_at > office.baseline_at
     target = earlier.national_code if local and earlier is not None else record.code
+    base: int | None
     if earlier is not None and earlier.national_version:
         base = earlier.national_version  # the server's version after it applied this office's last change
     else:
@@ -158,10 +162,10 @@ def _collect(office: LocalOffice, since, cutoff) -> Collected:
         rows = model.objects.filter(updated_at__gt=since, updated_at__lte=cutoff).order_by("created_at", "code")
         for record in rows:
             local = record.created_at > office.baseline_at
-            item = {"kind": kind, "local_code": record.code, "version": record.version}
+            item: dict = {"kind": kind, "local_code": record.code, "version": record.version}
             if local and record.code not in approved:
                 item.update(action="create", target_code="", base_version=None)
-                if kind == "hazard":
+                if isinstance(record, Hazard):
                     item["payload"] = payloads.hazard_create(record)
                 else:
                     hazard = record.hazard
@@ -255,9 +259,7 @@ class ReceiptResult:
         if self.status == "already":
             return _("this receipt (issued %(at)s) was already applied: nothing changed") % {"at": self.issued_at}
         if self.status == "older":
-            return _("this receipt (issued %(at)s) is older than one already applied: ignored") % {
-                "at": self.issued_at
-            }
+            return _("this receipt (issued %(at)s) is older than one already applied: ignored") % {"at": self.issued_at}
         return _("receipt issued %(at)s applied: %(n)s items changed") % {"at": self.issued_at, "n": self.changed}
 
 
@@ -303,7 +305,9 @@ def apply_receipt(data: bytes, *, user=None) -> ReceiptResult:
         if office.last_receipt_at is not None and issued <= office.last_receipt_at:
             result.status = "already" if issued == office.last_receipt_at else "older"
             return result
-        items = {i.item_id: i for i in SyncItem.objects.select_for_update().filter(item_id__in=[r["item"] for r in rows])}
+        items = {
+            i.item_id: i for i in SyncItem.objects.select_for_update().filter(item_id__in=[r["item"] for r in rows])
+        }
         for row in rows:
             item = items.get(row["item"])
             if item is None:
@@ -342,7 +346,9 @@ def add_office(*, code: str, name: str, organisation: str, key: str, account: st
     if not code:
         raise ValidationFailed(_("give the office's code"), field="code", reason="required")
     if FieldOffice.objects.filter(code=code).exists():
-        raise ValidationFailed(_("office %(code)s is already registered") % {"code": code}, field="code", reason="exists")
+        raise ValidationFailed(
+            _("office %(code)s is already registered") % {"code": code}, field="code", reason="exists"
+        )
     org = Organisation.objects.filter(acronym=organisation).first()
     if org is None:
         raise ValidationFailed(
@@ -350,7 +356,9 @@ def add_office(*, code: str, name: str, organisation: str, key: str, account: st
         )
     person = get_user_model().objects.filter(username=account, is_active=True).first()
     if person is None:
-        raise ValidationFailed(_("no active account %(name)s") % {"name": repr(account)}, field="account", reason="unknown")
+        raise ValidationFailed(
+            _("no active account %(name)s") % {"name": repr(account)}, field="account", reason="unknown"
+        )
     if not person.has_perm("workbench.add_submission"):
         raise ValidationFailed(
             _("%(name)s may not submit to the workbench") % {"name": account}, field="account", reason="permission"
@@ -379,9 +387,7 @@ class ImportResult:
     def message(self) -> str:
         row = self.sync_import
         if not self.created:
-            return _(
-                "package %(package)s from %(office)s was already imported as %(code)s on %(at)s: nothing done"
-            ) % {
+            return _("package %(package)s from %(office)s was already imported as %(code)s on %(at)s: nothing done") % {
                 "package": row.package_id[:12],
                 "office": row.office.code,
                 "code": row.code,
@@ -432,7 +438,7 @@ def _submit_item(row: dict, office: FieldOffice, package_id: str) -> tuple[Submi
                 kind=str(row.get("kind")),
                 action=str(row.get("action")),
                 target_code=str(row.get("target_code") or ""),
-                payload=row.get("payload"),
+                payload=row.get("payload"),  # type: ignore[arg-type]  # submit refuses a non-object
                 user=office.account,
                 origin=origin,
             )
@@ -502,7 +508,7 @@ def import_package(data: bytes, *, user=None) -> ImportResult:
 
 def _receipt_row(item: ImportedItem) -> dict:
     s = item.submission
-    row = {"item": item.item_id, "local_code": item.local_code, "package": item.sync_import.package_id}
+    row: dict = {"item": item.item_id, "local_code": item.local_code, "package": item.sync_import.package_id}
     if s is None:
         return {**row, "status": "refused", "comment": item.refusal}
     row.update(status=s.status, submission=s.code, comment=s.review_comment)
@@ -519,7 +525,9 @@ def make_receipt(office_code: str, path: Path, *, key=None) -> dict:
     key = _key(key)
     office = FieldOffice.objects.filter(code=office_code).first()
     if office is None:
-        raise ValidationFailed(_("no field office %(code)s") % {"code": repr(office_code)}, field="office", reason="unknown")
+        raise ValidationFailed(
+            _("no field office %(code)s") % {"code": repr(office_code)}, field="office", reason="unknown"
+        )
     items = ImportedItem.objects.filter(office=office).select_related("submission", "sync_import").order_by("item_id")
     rows = [_receipt_row(i) for i in items]
     counts: dict[str, int] = {}

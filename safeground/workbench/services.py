@@ -86,7 +86,7 @@ def _organisation(kind: str, action: str, payload: dict, user, target: str) -> O
 
 
 #: The kinds whose records the workbench can change, and their models.
-UPDATABLE = {"hazard": Hazard, "product": Product}
+UPDATABLE: dict[str, type[Hazard] | type[Product]] = {"hazard": Hazard, "product": Product}
 
 
 def target_state(kind: str, target: str) -> tuple | None:
@@ -129,9 +129,7 @@ def _prepare(kind: str, action: str, payload: dict, user, target: str) -> dict:
     }
 
 
-def submit(
-    *, kind: str, payload: dict, user, action: str = "create", target_code: str = "", nonce=None, origin=None
-):
+def submit(*, kind: str, payload: dict, user, action: str = "create", target_code: str = "", nonce=None, origin=None):
     """Queue a proposed record for review. Refused (ValidationFailed, nothing queued) when it could not be
     approved as it stands; `nonce` is the page form's one-time token (a replayed form is refused).
     `origin` says where a submission made by another installation came from (a field office's package:

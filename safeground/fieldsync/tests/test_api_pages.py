@@ -34,7 +34,9 @@ def test_api_import_is_for_national_roles_and_says_when_nothing_was_done(package
     assert made.status_code == 201 and made.json()["submitted"] == 2
     assert {i["status"] for i in made.json()["items"]} == {"pending"}
     again = im.post("/api/v1/fieldsync/imports", body, content_type="application/json")
-    assert again.status_code == 200 and again.json()["created"] is False and "already imported" in again.json()["message"]
+    assert (
+        again.status_code == 200 and again.json()["created"] is False and "already imported" in again.json()["message"]
+    )
     bad = im.post("/api/v1/fieldsync/imports", {"package": "not base64!"}, content_type="application/json")
     assert bad.status_code == 422 and bad.json()["field"] == "package"
     detail = im.get(f"/api/v1/fieldsync/imports/{made.json()['code']}").json()

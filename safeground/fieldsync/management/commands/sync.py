@@ -86,8 +86,12 @@ class Command(BaseCommand):
         self.stdout.write(f"fingerprint {fingerprint}")
 
     def _init(self, options):
-        office = services.init_office(code=options["office"], organisation=options["organisation"], name=options["name"])
-        self.stdout.write(f"field office {office.code} of {office.organisation}; baseline {office.baseline_at.isoformat()}")
+        office = services.init_office(
+            code=options["office"], organisation=options["organisation"], name=options["name"]
+        )
+        self.stdout.write(
+            f"field office {office.code} of {office.organisation}; baseline {office.baseline_at.isoformat()}"
+        )
 
     def _export(self, options):
         package = services.export_package(Path(options["out"]))
@@ -125,7 +129,9 @@ class Command(BaseCommand):
             self.stdout.write(f"{office.code} registered, key {office.fingerprint}, submits as {office.account}")
             return
         for office in queries.offices():
-            self.stdout.write(f"{office.code:<12} {office.organisation.acronym:<8} {office.fingerprint} {office.account}")
+            self.stdout.write(
+                f"{office.code:<12} {office.organisation.acronym:<8} {office.fingerprint} {office.account}"
+            )
 
     def _import(self, options):
         user = None
