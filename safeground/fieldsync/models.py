@@ -13,7 +13,7 @@ from simple_history.models import HistoricalRecords
 
 from safeground.core.models import Record
 
-KIND_CHOICES = [("hazard", N_("Hazard")), ("product", N_("Land release product with its devices"))]
+KIND_CHOICES = [("hazard", N_("Hazard")), ("product", N_("Land release product"))]
 ACTION_CHOICES = [("create", N_("New record")), ("update", N_("Change to a record"))]
 #: An item's state as the server last reported it (a receipt), or "sent" until a receipt names it.
 ITEM_STATUS_CHOICES = [

@@ -71,13 +71,22 @@ def imports(request: HttpRequest) -> HttpResponse:
     return render(request, "fieldsync/imports.html", context, status=status)
 
 
+def _shown(value) -> str:
+    """A manifest value as a reader reads it: counts as "hazard_create 1, …", lists joined, "—" for none."""
+    if isinstance(value, dict):
+        return ", ".join(f"{k} {v}" for k, v in sorted(value.items())) or "—"
+    if isinstance(value, list):
+        return ", ".join(str(v) for v in value) or "—"
+    return str(value)
+
+
 @page(MANAGE)
 def import_detail(request: HttpRequest, code: str) -> HttpResponse:
     """One imported package for review: the office, the signer, the manifest, each item with its
     submission, the submission's status and the conflict flag."""
     sync_import = get_object_or_404(queries.imports(), code=code)
     rows = queries.imported_items(sync_import)
-    manifest = {k: v for k, v in sync_import.manifest.items() if k not in ("files",)}
+    manifest = {k: _shown(v) for k, v in sync_import.manifest.items() if k not in ("files",)}
     context = {
         "sync_import": sync_import,
         "rows": rows,

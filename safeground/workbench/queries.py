@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 
 from django.core.exceptions import FieldDoesNotExist
@@ -57,6 +58,8 @@ def _current_values(submission: Submission) -> dict:
         if name in GEOMETRY_FIELDS:
             continue
         value = getattr(record, name, None)
+        if isinstance(value, dt.date):
+            value = value.isoformat()  # as the payload writes it (and pages write dates)
         values[name] = getattr(value, "acronym", value)
     return values
 
