@@ -1,12 +1,16 @@
 """Field-office sync end to end (issue 18): a laptop (the tiny demo on SpatiaLite) records a new hazard and
 changes a product, exports a signed package; the national server (the same demo on PostGIS) imports it
 into the workbench, an IM officer approves one and returns the other, a signed receipt goes back, and
-the laptop shows what became of each. The same package again does nothing; one byte changed is refused.
+the laptop shows what became of each. Two importers of the same package at once make one import; the
+same package again does nothing; one byte changed is refused.
 """
 
 from __future__ import annotations
 
 import json
+import subprocess
+
+from tests.conftest import _cli
 
 LAPTOP = """
 import json
@@ -49,11 +53,7 @@ from safeground.workbench import services as workbench
 from safeground.workbench.models import Submission
 
 work = Path({work!r})
-packages.generate_key(work / "server-key", "signing-key")
-before = Submission.objects.count()
-call_command("sync", "office", "add", "--code", "FO-NW", "--organisation", "CMAC", "--name", "North-west",
-    "--key", {public!r}, "--account", "operator-cmac")
-call_command("sync", "import", str(work / "laptop.sgx"), "--user", "im-officer")
+before = {before}
 made = list(Submission.objects.exclude(origin={{}}).order_by("kind"))
 seen = [{{"kind": s.kind, "action": s.action, "status": s.status, "target": s.target_code, "origin": s.origin,
     "base_version": s.base_version}} for s in made]
@@ -68,6 +68,19 @@ print(json.dumps({{"added": Submission.objects.count() - before, "total": Submis
     "depth": Product.objects.get(code=approved.result_code).clearance_depth_cm,
     "imports": SyncImport.objects.count(), "items": ImportedItem.objects.count(),
     "server_public": (work / "server-key" / "signing-key.pub").read_text().strip()}}))
+"""
+
+REGISTER = """
+import json
+from pathlib import Path
+from django.core.management import call_command
+from safeground.core import packages
+from safeground.workbench.models import Submission
+
+packages.generate_key(Path({work!r}) / "server-key", "signing-key")
+call_command("sync", "office", "add", "--code", "FO-NW", "--organisation", "CMAC", "--name", "North-west",
+    "--key", {public!r}, "--account", "operator-cmac")
+print(json.dumps(Submission.objects.count()))
 """
 
 RECEIPT = """
@@ -104,7 +117,24 @@ def test_laptop_to_server_and_back(demo_pair, tmp_path):
     package = tmp_path / "laptop.sgx"
     assert package.exists()
 
-    got = demo_pair.shell(server, SERVER.format(work=work, public=sent["public"]), **server_key)
+    # Two importers of the same package at the same moment: one imports it, the other finds it done.
+    before = demo_pair.shell(server, REGISTER.format(work=work, public=sent["public"]), **server_key)
+    racers = [
+        subprocess.Popen(
+            [*_cli(), "sync", "import", str(tmp_path / "laptop.sgx"), "--user", "im-officer"],
+            env=demo_pair.env(server, **server_key),
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+        )
+        for _ in range(2)
+    ]
+    said = sorted(p.communicate(timeout=300)[0] for p in racers)
+    assert all(p.returncode == 0 for p in racers), said
+    assert sum("2 submitted to the workbench, 0 refused" in out for out in said) == 1, said
+    assert sum("already imported" in out for out in said) == 1, said
+
+    got = demo_pair.shell(server, SERVER.format(work=work, before=before), **server_key)
     assert got["added"] == 2 and got["imports"] == 1 and got["items"] == 2  # exactly two new submissions
     by_kind = {s["kind"]: s for s in got["seen"]}
     assert by_kind["hazard"]["action"] == "create" and by_kind["hazard"]["status"] == "pending"
