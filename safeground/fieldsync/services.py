@@ -24,7 +24,15 @@ from safeground.core.contracts import check_code
 from safeground.core.errors import StaleVersion, ValidationFailed
 from safeground.core.history import record_author
 from safeground.fieldsync import payloads
-from safeground.fieldsync.models import FieldOffice, ImportedItem, LocalOffice, SyncImport, SyncItem, SyncPackage
+from safeground.fieldsync.models import (
+    ITEM_STATUS_CHOICES,
+    FieldOffice,
+    ImportedItem,
+    LocalOffice,
+    SyncImport,
+    SyncItem,
+    SyncPackage,
+)
 from safeground.hazards.models import Hazard
 from safeground.landrelease.models import Product
 from safeground.organisations.models import Organisation
@@ -291,6 +299,11 @@ def apply_receipt(data: bytes, *, user=None) -> ReceiptResult:
         raise _refuse(exc, "receipt") from exc
     except (KeyError, ValueError) as exc:
         raise ValidationFailed(_("the receipt has no readable items"), field="receipt", reason="format") from exc
+    statuses = {key for key, _label in ITEM_STATUS_CHOICES}
+    if not isinstance(rows, list) or not all(
+        isinstance(r, dict) and isinstance(r.get("item"), str) and r.get("status") in statuses for r in rows
+    ):
+        raise ValidationFailed(_("the receipt has no readable items"), field="receipt", reason="format")
     if package.manifest.get("office") != office.code:
         raise ValidationFailed(
             _("this receipt is for office %(other)s, not %(code)s")
@@ -315,10 +328,10 @@ def apply_receipt(data: bytes, *, user=None) -> ReceiptResult:
                 continue
             new = {
                 "status": row["status"],
-                "submission_code": row.get("submission") or "",
-                "comment": row.get("comment") or "",
-                "national_code": row.get("national_code") or "",
-                "national_version": row.get("national_version"),
+                "submission_code": str(row.get("submission") or "")[:40],
+                "comment": str(row.get("comment") or ""),
+                "national_code": str(row.get("national_code") or "")[:40],
+                "national_version": version if isinstance(version := row.get("national_version"), int) else None,
             }
             if any(getattr(item, k) != v for k, v in new.items()):
                 for k, v in new.items():
