@@ -13,7 +13,12 @@ from simple_history.models import HistoricalRecords
 
 from safeground.core.models import Record
 
-KIND_CHOICES = [("hazard", N_("Hazard")), ("product", N_("Land release product"))]
+KIND_CHOICES = [
+    ("hazard", N_("Hazard")),
+    ("activity", N_("Activity")),
+    ("product", N_("Land release product")),
+    ("progress", N_("Progress report")),
+]
 ACTION_CHOICES = [("create", N_("New record")), ("update", N_("Change to a record"))]
 #: An item's state as the server last reported it (a receipt), or "sent" until a receipt names it.
 ITEM_STATUS_CHOICES = [

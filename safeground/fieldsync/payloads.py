@@ -85,10 +85,10 @@ def _device(device) -> dict:
     return row
 
 
-def product_create(product: Product, hazard_code: str | None) -> dict:
+def product_create(product: Product, activity_code: str, hazard_code: str | None) -> dict:
     payload = {f: _json(getattr(product, f)) for f in PRODUCT_FIELDS}
     payload = {k: v for k, v in payload.items() if v is not None}
-    payload.update(activity=product.activity.code, hazard=hazard_code, geometry=_geojson(product.geom))
+    payload.update(activity=activity_code, hazard=hazard_code, geometry=_geojson(product.geom))
     payload["devices"] = [_device(d) for d in product.devices.select_related("model").order_by("code")]
     return payload
 
@@ -103,4 +103,34 @@ def product_update(product: Product, before) -> dict:
     payload = {f: _json(getattr(product, f)) for f in PRODUCT_FIELDS if getattr(before, f) != getattr(product, f)}
     if before.geom.wkt != product.geom.wkt:
         payload["geometry"] = _geojson(product.geom)
+    return payload
+
+
+def activity_create(activity, hazard_codes: list[str]) -> dict:
+    """ActivityIn: what, how, where (the hazards' codes as the server knows them), when, by whom."""
+    payload = {
+        "activity_type": activity.activity_type,
+        "methods": list(activity.methods),
+        "hazards": hazard_codes,
+        "start_date": _json(activity.start_date),
+        "teams": list(activity.teams.order_by("code").values_list("code", flat=True)),
+        "organisation": activity.organisation.acronym,
+    }
+    if activity.end_date is not None:
+        payload["end_date"] = _json(activity.end_date)
+    return payload
+
+
+PROGRESS_FIELDS = (
+    "date", "period", "method", "area_m2", "days_worked", "searchers", "hours_per_day", "assets_deployed",
+    "devices_found", "terrain", "vegetation", "soil_metal", "weather", "stoppage_hours", "stoppages",
+)  # fmt: skip
+
+
+def progress_create(report, activity_code: str, hazard_code: str | None) -> dict:
+    """ProgressSubmissionIn: the report's figures, its activity and team, and its hazard if it names one."""
+    payload = {f: _json(getattr(report, f)) for f in PROGRESS_FIELDS}
+    payload.update(activity=activity_code, team=report.team.code, hazard=hazard_code)
+    if report.cost_usd is not None:
+        payload["cost_usd"] = str(report.cost_usd)
     return payload

@@ -13,9 +13,11 @@ import datetime as dt
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -35,6 +37,7 @@ from safeground.fieldsync.models import (
 )
 from safeground.hazards.models import Hazard
 from safeground.landrelease.models import Product
+from safeground.operations.models import Activity, ProgressReport
 from safeground.organisations.models import Organisation
 from safeground.workbench import services as workbench
 from safeground.workbench.models import Submission
@@ -42,7 +45,10 @@ from safeground.workbench.models import Submission
 PACKAGE_KIND = "safeground-fieldsync"
 RECEIPT_KIND = "safeground-fieldsync-receipt"
 ITEMS = "items.json"
+#: The kinds whose changes are sent (the workbench applies changes to these).
 MODELS: dict[str, type[Hazard] | type[Product]] = {"hazard": Hazard, "product": Product}
+#: Every kind sent, in the order of their references.
+SENT: dict[str, Any] = {"hazard": Hazard, "activity": Activity, "product": Product, "progress": ProgressReport}
 
 
 def _key(key):
@@ -145,6 +151,7 @@ def _approved(kind: str) -> dict[str, SyncItem]:
 class Collected:
     items: list[dict] = field(default_factory=list)
     held: list[str] = field(default_factory=list)  # local codes waiting for a record they depend on
+    unsent: list[str] = field(default_factory=list)  # changed records the workbench takes no change to
 
 
 def _change(kind: str, record, since, office: LocalOffice, approved: dict[str, SyncItem]) -> dict:
@@ -162,32 +169,61 @@ def _change(kind: str, record, since, office: LocalOffice, approved: dict[str, S
     return {"target_code": target, "base_version": base, "payload": payload}
 
 
+class _Held(Exception):
+    """A record refers to one created here that the server has not approved yet: it waits for it."""
+
+
+def _national(record, office: LocalOffice, approved: dict[str, SyncItem]) -> str:
+    """The code the server knows a referenced record by: its own for a seeded record, the national code
+    for one created here and approved; _Held otherwise (a local code may name another record there)."""
+    if record.created_at <= office.baseline_at:
+        return record.code
+    if record.code in approved:
+        return approved[record.code].national_code
+    raise _Held(record.code)
+
+
+def _create_payload(kind: str, record, office: LocalOffice, approved: dict[str, dict[str, SyncItem]]) -> dict:
+    def ref(other, what: str):
+        return None if other is None else _national(other, office, approved[what])
+
+    if kind == "hazard":
+        return payloads.hazard_create(record)
+    if kind == "activity":
+        return payloads.activity_create(record, [ref(h, "hazard") for h in record.hazards.order_by("code")])
+    if kind == "product":
+        return payloads.product_create(record, ref(record.activity, "activity"), ref(record.hazard, "hazard"))
+    return payloads.progress_create(record, ref(record.activity, "activity"), ref(record.hazard, "hazard"))
+
+
 def _collect(office: LocalOffice, since, cutoff) -> Collected:
+    """Hazards, activities, products, progress reports (in that order: what a record refers to comes first)."""
     out = Collected()
-    for kind, model in MODELS.items():
-        approved = _approved(kind)
-        hazards = _approved("hazard")
-        rows = model.objects.filter(updated_at__gt=since, updated_at__lte=cutoff).order_by("created_at", "code")
+    approved = {kind: _approved(kind) for kind in SENT}
+    for kind, model in SENT.items():
+        # Changed since the last cut-off, or created here and never sent (held back before, waiting for the
+        # record it refers to): each goes in once it can.
+        sent = SyncItem.objects.filter(kind=kind).values_list("local_code", flat=True)
+        never_sent = Q(created_at__gt=office.baseline_at, created_at__lte=cutoff) & ~Q(code__in=sent)
+        window = Q(updated_at__gt=since, updated_at__lte=cutoff)
+        rows = model.objects.filter(window | never_sent).order_by("created_at", "code")
         for record in rows:
             local = record.created_at > office.baseline_at
             item: dict = {"kind": kind, "local_code": record.code, "version": record.version}
-            if local and record.code not in approved:
+            if local and record.code not in approved[kind]:
                 item.update(action="create", target_code="", base_version=None)
-                if isinstance(record, Hazard):
-                    item["payload"] = payloads.hazard_create(record)
-                else:
-                    hazard = record.hazard
-                    hazard_code = hazard.code if hazard is not None else None
-                    if hazard is not None and hazard.created_at > office.baseline_at:
-                        if hazard.code not in hazards:  # its hazard is not national yet: wait for it
-                            out.held.append(record.code)
-                            continue
-                        hazard_code = hazards[hazard.code].national_code
-                    item["payload"] = payloads.product_create(record, hazard_code)
-            else:
-                item.update(action="update", **_change(kind, record, since, office, approved))
+                try:
+                    item["payload"] = _create_payload(kind, record, office, approved)
+                except _Held:
+                    out.held.append(record.code)
+                    continue
+            elif kind in MODELS:
+                item.update(action="update", **_change(kind, record, since, office, approved[kind]))
                 if not item["payload"]:
                     continue
+            else:  # the workbench takes no changes to activities or progress reports
+                out.unsent.append(record.code)
+                continue
             out.items.append(item)
     return out
 
@@ -220,6 +256,7 @@ def export_package(path: Path, *, key=None, user=None) -> SyncPackage | None:
             "created_at": timezone.now().isoformat(),
             "counts": counts,
             "held_back": collected.held,
+            "not_sent": collected.unsent,
         }
         body = json.dumps(collected.items, ensure_ascii=False, sort_keys=True, indent=1).encode("utf-8")
         data = packages.build(manifest, {ITEMS: body}, key)
@@ -229,7 +266,7 @@ def export_package(path: Path, *, key=None, user=None) -> SyncPackage | None:
             package_id=packages.package_id(data),
             since=since,
             cutoff=cutoff,
-            counts={**counts, "held_back": len(collected.held)},
+            counts={**counts, "held_back": len(collected.held), "not_sent": len(collected.unsent)},
             file_name=Path(path).name,
         )
         record_author(package, user)

@@ -167,3 +167,43 @@ def test_offices_are_registered_once_with_a_valid_key_and_a_submitting_account(o
         services.add_office(code="TDO-FO2", name="x", organisation="TDO", key="ed25519:abc", account="op-tdo")
     with pytest.raises(ValidationFailed, match="may not submit"):
         services.add_office(code="TDO-FO2", name="x", organisation="TDO", key=keys["stranger"][1], account="view")
+
+
+def test_activities_and_progress_are_sent_and_what_refers_to_a_local_record_waits_for_it(tmp_path, keys, office,
+                                                                                          qm_world):  # fmt: skip
+    import datetime as dt
+
+    import shapely
+
+    from safeground.landrelease import services as release
+    from safeground.operations import services as operations
+
+    today = dt.date.today()
+    activity = operations.create_activity(
+        organisation=qm_world["operator"], activity_type="clearance", methods=["manual"],
+        hazards=[qm_world["hazard"]], teams=[qm_world["team"]], start_date=today - dt.timedelta(days=3),
+    )  # fmt: skip
+    operations.record_progress(
+        activity, qm_world["team"], date=today, method="manual", area_m2=400, searchers=8, hours_per_day=6,
+        terrain="flat", vegetation="light", soil_metal="low",
+    )  # fmt: skip
+    release.create_product(activity=activity.code, hazard=qm_world["hazard"].code, outcome="cleared",
+                           geometry=shapely.box(-19.85, -29.85, -19.849, -29.849), released_on=today,
+                           clearance_depth_cm=20)  # fmt: skip
+    package, data = _export(tmp_path, keys)
+    sent = SyncItem.objects.filter(package=package)
+    assert [(i.kind, i.action) for i in sent] == [("activity", "create")]
+    assert package.counts["held_back"] == 2  # the progress report and the product wait for their activity
+    services.import_package(data)
+    submitted = Submission.objects.get(origin__office="TDO-FO1", kind="activity")
+    assert submitted.payload["hazards"] == [qm_world["hazard"].code] and submitted.payload["teams"] == ["TDO-MAN-1"]
+    approved = workbench.approve(submitted, user=qm_world["users"]["im"], revision=submitted.revision)
+    services.make_receipt("TDO-FO1", tmp_path / "r.sgx", key=keys["server"][0])
+    services.apply_receipt((tmp_path / "r.sgx").read_bytes())
+    # Unchanged since, the held-back records go in the next package, with the activity's national code.
+    _second, data = _export(tmp_path, keys, "second.sgx")
+    items = json.loads(packages.verify(data, {package_signer(keys): packages.read_public(keys["laptop"][1])})
+                       .members["items.json"])  # fmt: skip
+    mine = {i["kind"]: i for i in items if i["local_code"] != approved.result_code}
+    assert mine["progress"]["action"] == "create" and mine["progress"]["payload"]["activity"] == approved.result_code
+    assert mine["product"]["action"] == "create" and mine["product"]["payload"]["activity"] == approved.result_code
