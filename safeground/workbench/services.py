@@ -106,10 +106,8 @@ def _target_version(kind: str, action: str, target: str) -> tuple:
         )
     state = target_state(kind, target)
     if state is None:
-        what = _("hazard") if kind == "hazard" else _("product")
-        raise ValidationFailed(
-            _("no %(what)s %(code)s") % {"what": what, "code": target}, field="target_code", reason="unknown"
-        )
+        message = _("no hazard %(code)s") if kind == "hazard" else _("no product %(code)s")
+        raise ValidationFailed(message % {"code": target}, field="target_code", reason="unknown")
     return state
 
 
