@@ -11,6 +11,7 @@ from safeground.core.openapi import JSONOnlyParser, LocalSwagger, SafeGroundAPI,
 from safeground.core.ratelimit import RateLimited
 from safeground.dashboard.api import router as dashboard_router
 from safeground.eore.api import router as eore_router
+from safeground.exchange.api import router as exchange_router
 from safeground.fieldsync.api import router as fieldsync_router
 from safeground.forecast.api import router as forecast_router
 from safeground.gazetteer.api import router as gazetteer_router
@@ -120,4 +121,5 @@ api.add_router("/qm", qm_router)
 api.add_router("/tasks", tasks_router)
 api.add_router("/priorities", priorities_router)
 api.add_router("/development-requests", requests_router)
+api.add_router("/exchange", exchange_router)
 api.add_router("", gazetteer_router)

@@ -21,6 +21,7 @@ urlpatterns = [
     path("", include("safeground.fieldsync.urls")),
     path("", include("safeground.qm.urls")),
     path("", include("safeground.tasking.urls")),
+    path("", include("safeground.exchange.urls")),
     path("", include("safeground.hazards.urls")),
     path("", include("safeground.organisations.urls")),
     # Pages that span apps (home map, hazard and activity pages and lists, sign-in): decision 0018.

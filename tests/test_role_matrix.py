@@ -100,6 +100,9 @@ PAGES: dict[str, set] = {
     "hazard-list": SIGNED_IN,
     "hazard-detail": SIGNED_IN,
     "traverse": SIGNED_IN,
+    "exchange-home": SIGNED_IN,  # registering keys and importing need exchange.* (national roles; exchange/tests)
+    "exchange-package": SIGNED_IN,
+    "exchange-compare": SIGNED_IN,
     "task-list": SIGNED_IN,  # operators see their own organisation's tasks only (tasking/tests)
     "task-new": NATIONAL_WRITE,
     "task-detail": SIGNED_IN,  # a CMAC task: CMAC's operator sees it
@@ -275,6 +278,17 @@ API: list[tuple[str, str, set]] = [
     ("POST", "/workbench/submissions/{code}/approve", NATIONAL_WRITE),
     ("POST", "/workbench/submissions/{code}/return", NATIONAL_WRITE),
     ("POST", "/workbench/submissions/{code}/withdraw", SUBMIT),
+    ("GET", "/exchange/keys", SIGNED_IN),
+    ("POST", "/exchange/keys", NATIONAL_WRITE),
+    ("POST", "/exchange/keys/{fingerprint}/revoke", NATIONAL_WRITE),
+    ("GET", "/exchange/policies", SIGNED_IN),
+    ("POST", "/exchange/policies", NATIONAL_WRITE),
+    ("GET", "/exchange/exports", SIGNED_IN),
+    ("GET", "/exchange/packages", SIGNED_IN),
+    ("GET", "/exchange/packages/{package}", SIGNED_IN),
+    ("POST", "/exchange/packages", NATIONAL_WRITE),
+    ("POST", "/exchange/verify", NATIONAL_WRITE),
+    ("GET", "/exchange/compare/{partner}", SIGNED_IN),
     ("GET", "/tasks", SIGNED_IN),
     ("POST", "/tasks", NATIONAL_WRITE),
     ("GET", "/tasks/plan", SIGNED_IN),
@@ -442,6 +456,8 @@ def _page_url(route: str, name: str, codes: dict) -> str:
         url.replace("<str:kind>", "hazard")
         .replace("<code:acronym>", "CMAC")
         .replace("<str:row_id>", codes["quarantine"])
+        .replace("<uuid:dataset_id>", "00000000-0000-4000-8000-000000000000")
+        .replace("<str:partner>", "NONE")
     )
     if "<code:code>" in url:
         url = url.replace("<code:code>", codes[PAGE_ARGS[name]])

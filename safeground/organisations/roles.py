@@ -73,6 +73,7 @@ ROLES: dict[str, Role] = {
                 "training.*",
                 "qm.*",
                 "tasking.*",
+                "exchange.*",
                 "fieldsync.*",
             ),
             (*PERSONAL, *ACCOUNTS, "victims.view_accesslog", "victims.*_historicalvictim"),
