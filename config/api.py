@@ -13,6 +13,7 @@ from safeground.core.ratelimit import RateLimited
 from safeground.dashboard.api import router as dashboard_router
 from safeground.eore.api import router as eore_router
 from safeground.exchange.api import router as exchange_router
+from safeground.fieldsync.api import router as fieldsync_router
 from safeground.forecast.api import router as forecast_router
 from safeground.gazetteer.api import router as gazetteer_router
 from safeground.gazetteer.programmes_api import router as programmes_router
@@ -116,6 +117,7 @@ api.add_router("/dashboard", dashboard_router)
 api.add_router("/forecast", forecast_router)
 api.add_router("/reports", reports_router)
 api.add_router("/workbench", workbench_router)
+api.add_router("/fieldsync", fieldsync_router)
 api.add_router("/qm", qm_router)
 api.add_router("/cooperation", cooperation_router)
 api.add_router("/tasks", tasks_router)

@@ -121,6 +121,10 @@ PAGES: dict[str, set] = {
     "priority-snapshot": SIGNED_IN,
     "devrequest-list": SIGNED_IN,
     "devrequest-detail": SIGNED_IN,  # changing its status needs tasking.change_developmentrequest (tasking/tests)
+    "fieldsync": SIGNED_IN,  # a laptop's packages and items; applying a receipt (POST) needs manage_fieldsync
+    "fieldsync-imports": NATIONAL_WRITE,
+    "fieldsync-import": NATIONAL_WRITE,
+    "fieldsync-offices": NATIONAL_WRITE,
 }
 #: Vector tiles and TileJSON per layer (docs/decisions/0026): the boundaries are public reference data.
 TILES: dict[str, set] = {
@@ -307,6 +311,12 @@ API: list[tuple[str, str, set]] = [
     ("GET", "/quarantine/{row_id}", NATIONAL_WRITE),
     ("POST", "/quarantine/{row_id}/resubmit", NATIONAL_WRITE),
     ("POST", "/quarantine/{row_id}/discard", NATIONAL_WRITE),
+    ("GET", "/fieldsync/packages", SIGNED_IN),
+    ("POST", "/fieldsync/receipts", NATIONAL_WRITE),
+    ("GET", "/fieldsync/offices", NATIONAL_WRITE),
+    ("GET", "/fieldsync/imports", NATIONAL_WRITE),
+    ("GET", "/fieldsync/imports/{code}", NATIONAL_WRITE),
+    ("POST", "/fieldsync/imports", NATIONAL_WRITE),
     ("GET", "/workbench/submissions", WORKBENCH_READ),
     ("POST", "/workbench/submissions", SUBMIT),
     ("GET", "/workbench/submissions/{code}", WORKBENCH_READ),
@@ -439,6 +449,7 @@ def _codes() -> dict:
         "coop-loan": CoopLoan.objects.order_by("code").first().code,
         "coop-lesson": CoopLesson.objects.order_by("code").first().code,
         "coop-document": str(CoopDocument.objects.order_by("uploaded_at").first().id),
+        "fieldsync-import": "NONE",  # no import in the demo: access is decided before the lookup (404)
     }
 
 
@@ -457,6 +468,7 @@ def _api_path(template: str, codes: dict) -> str:
         "/victims/": "victim",
         "/eore/": "eore",
         "/workbench/": "submission",
+        "/fieldsync/imports/": "fieldsync-import",
         "/qm/visits/": "qm-visit",
         "/qm/non-conformities/": "qm-nc",
         "/qm/sampling-plans/": "qm-plan",
@@ -507,6 +519,7 @@ PAGE_ARGS = {
     "cooperation-action-new": "coop-visit",
     "cooperation-action-done": "coop-action",
     "cooperation-lesson": "coop-lesson",
+    "fieldsync-import": "fieldsync-import",
 }
 
 

@@ -77,6 +77,7 @@ ROLES: dict[str, Role] = {
                 "tasking.*",
                 "cooperation.*",
                 "exchange.*",
+                "fieldsync.*",
             ),
             (*PERSONAL, *ACCOUNTS, "victims.view_accesslog", "victims.*_historicalvictim"),
         ),

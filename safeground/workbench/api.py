@@ -60,6 +60,8 @@ def _out(s: Submission) -> dict:
         "findings": s.findings,
         "override_reason": s.override_reason or None,
         "overridden": s.overridden,
+        "base_version": s.base_version,
+        "origin": queries.origin(s),  # a field office's package: office, package, item, base and current version
         "payload": s.payload,
     }
 

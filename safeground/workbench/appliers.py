@@ -20,7 +20,8 @@ from safeground.hazards import services as hazard_services
 from safeground.hazards.models import Hazard
 from safeground.hazards.schemas import HazardIn, HazardPatch
 from safeground.landrelease import services as release_services
-from safeground.landrelease.schemas import ProductIn
+from safeground.landrelease.models import Product
+from safeground.landrelease.schemas import ProductIn, ProductPatch
 from safeground.operations import services as operation_services
 from safeground.operations.models import Activity
 from safeground.operations.schemas import ProgressIn
@@ -61,6 +62,7 @@ SCHEMAS: dict[tuple[str, str], type[Schema]] = {
     ("hazard", "update"): HazardPatch,
     ("activity", "create"): ActivityIn,
     ("product", "create"): ProductWithDevicesIn,
+    ("product", "update"): ProductPatch,
     ("progress", "create"): ProgressSubmissionIn,
 }
 
@@ -93,9 +95,21 @@ def create_hazard(data: HazardIn, user) -> str:
     return hazard_services.create_hazard_from_input(data, user=user)[0].code
 
 
-def update_hazard(data: HazardPatch, user, target: str) -> str:
+def update_hazard(data: HazardPatch, user, target: str, expected_version: int | None = None) -> str:
     hazard = _lookup(Hazard, target, "target_code")
-    return hazard_services.update_hazard_from_input(hazard, data.dict(exclude_unset=True), user=user).code
+    return hazard_services.update_hazard_from_input(
+        hazard, data.dict(exclude_unset=True), user=user, expected_version=expected_version
+    ).code
+
+
+def update_product(data: ProductPatch, user, target: str, expected_version: int | None = None) -> str:
+    """A change to a product (its outcome, perimeter, date, depth, reported area), with the version check:
+    `expected_version` is the product's version when the change was submitted (StaleVersion if it moved)."""
+    product = _lookup(Product, target, "target_code")
+    changes = data.dict(exclude_unset=True)
+    if changes.get("geometry") is not None:
+        changes["geometry"] = input_geometry(changes["geometry"], "geometry")
+    return release_services.update_product(product, user=user, expected_version=expected_version, **changes).code
 
 
 def create_activity(data: ActivityIn, user) -> str:
@@ -145,11 +159,13 @@ def create_progress(data: ProgressSubmissionIn, user) -> str:
     return operation_services.record_progress(activity, team, user=user, **fields).code
 
 
-def apply(kind: str, action: str, payload: dict, user, target: str = "") -> str:
-    """Write the submission's record; returns its code. Call inside a transaction."""
+def apply(kind: str, action: str, payload: dict, user, target: str = "", expected_version: int | None = None) -> str:
+    """Write the submission's record; returns its code. Call inside a transaction. A change applies to
+    `expected_version` of its target when given (core.errors.StaleVersion otherwise)."""
     data = parse(kind, action, payload)
     if action == "update":
-        return update_hazard(data, user, target)
+        changer = update_product if kind == "product" else update_hazard
+        return changer(data, user, target, expected_version)
     return {"hazard": create_hazard, "activity": create_activity, "product": create_product}.get(kind, create_progress)(
         data, user
     )

@@ -226,6 +226,11 @@ def findings(kind: str, payload: dict, target: str = "") -> list[dict]:
     """Findings for a payload that passed validation (so its geometry parses), must-fix first."""
     if kind == "hazard":
         found = hazard_checks(payload, target)
+    elif kind == "product" and target:  # a change: checked against the product's own hazard
+        from safeground.landrelease.models import Product
+
+        hazard = Product.objects.filter(code=target).values_list("hazard__code", flat=True).first()
+        found = product_checks({"hazard": hazard, **payload})
     elif kind == "product":
         found = product_checks(payload)
     else:

@@ -39,6 +39,15 @@ class Submission(Record):
     revision = models.PositiveIntegerField(default=1, help_text="Bumped by every change; review forms carry it")
     findings = models.JSONField(default=list, help_text="The automatic checks' findings at submission")
     base_updated_at = models.DateTimeField(null=True, blank=True, help_text="The target's updated_at when submitted")
+    base_version = models.PositiveIntegerField(
+        null=True, blank=True, help_text="The target's version when submitted (a change applies to it only)"
+    )
+    origin = models.JSONField(
+        default=dict,
+        blank=True,
+        help_text="Where it came from when not typed here: a field office's package (office, package, item, "
+        "local_code, base_version: the version the office's change started from)",
+    )
     reviewed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="reviews"
     )

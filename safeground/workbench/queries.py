@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 
 from django.core.exceptions import FieldDoesNotExist
@@ -37,19 +38,45 @@ def can_review(user, submission: Submission) -> bool:
     )
 
 
-def _current_values(submission: Submission) -> dict:
+def _target(submission: Submission):
+    """The record a change targets (a hazard or a product), as it is now; None for a new record."""
     if submission.action != "update":
-        return {}
-    hazard = Hazard.objects.filter(code=submission.target_code).select_related("reporting_organisation").first()
-    if hazard is None:
+        return None
+    if submission.kind == "product":
+        from safeground.landrelease.models import Product
+
+        return Product.objects.filter(code=submission.target_code).first()
+    return Hazard.objects.filter(code=submission.target_code).select_related("reporting_organisation").first()
+
+
+def _current_values(submission: Submission) -> dict:
+    record = _target(submission)
+    if record is None:
         return {}
     values = {}
     for name in submission.payload:
         if name in GEOMETRY_FIELDS:
             continue
-        value = getattr(hazard, name, None)
+        value = getattr(record, name, None)
+        if isinstance(value, dt.date):
+            value = value.isoformat()  # as the payload writes it (and pages write dates)
         values[name] = getattr(value, "acronym", value)
     return values
+
+
+def origin(submission: Submission) -> dict | None:
+    """Where a submission made elsewhere came from (a field office's package), and for a change whether
+    the record moved on the server since the version the office started from (a conflict to look at)."""
+    found = submission.origin or {}
+    if not found:
+        return None
+    out = {**found, "current_version": None, "conflict": False}
+    base = found.get("base_version")
+    if submission.action == "update" and base is not None:
+        record = _target(submission)
+        out["current_version"] = record.version if record is not None else None
+        out["conflict"] = record is None or record.version != base
+    return out
 
 
 def _model(kind: str):
@@ -106,7 +133,7 @@ def comparison(submission: Submission) -> list[dict]:
         proposed_area = area_m2(geometry_from_geojson(submission.payload["geometry"], "geometry"))
         before = None
         if submission.action == "update":
-            before = Hazard.objects.filter(code=submission.target_code).values_list("area_m2", flat=True).first()
+            before = getattr(_target(submission), "area_m2", None)
         rows.append(
             {
                 "field": "area_m2",
@@ -125,10 +152,10 @@ def map_features(submission: Submission) -> dict:
     features = []
     if payload.get("geometry"):
         features.append({"type": "Feature", "geometry": payload["geometry"], "properties": {"role": "proposed"}})
-    if submission.action == "update":
-        hazard = Hazard.objects.filter(code=submission.target_code).only("geom", "point").first()
-        if hazard is not None:
-            features.append(record_pages.feature(hazard.shape, role="current"))
+    record = _target(submission)
+    if record is not None:
+        shape = record.shape if isinstance(record, Hazard) else record.geom
+        features.append(record_pages.feature(shape, role="current"))
     for device in payload.get("devices") or []:
         features.append({"type": "Feature", "geometry": device.get("point"), "properties": {"role": "device"}})
     return record_pages.collection(features)
@@ -152,8 +179,8 @@ def location(submission: Submission) -> list[tuple[str, str]]:
 
     value = submission.payload.get("geometry")
     if not value and submission.action == "update":
-        hazard = Hazard.objects.filter(code=submission.target_code).first()
-        shape = hazard.shape if hazard is not None else None
+        record = _target(submission)
+        shape = (record.shape if isinstance(record, Hazard) else record.geom) if record is not None else None
         value = None if shape is None else json.loads(shape.geojson)
     if not value:
         return []

@@ -15,9 +15,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from safeground.core.contracts import TEXT_MAX
-from safeground.core.errors import ValidationFailed
+from safeground.core.errors import StaleVersion, ValidationFailed
 from safeground.core.history import record_author
 from safeground.hazards.models import Hazard
+from safeground.landrelease.models import Product
 from safeground.operations.models import Activity
 from safeground.organisations.models import Organisation
 from safeground.organisations.roles import is_scoped, organisation_ids
@@ -57,6 +58,9 @@ def _organisation(kind: str, action: str, payload: dict, user, target: str) -> O
         acronym = hazard.reporting_organisation.acronym if hazard and hazard.reporting_organisation else None
     elif kind == "activity":
         acronym = payload.get("organisation")
+    elif kind == "product" and action == "update":
+        product = Product.objects.filter(code=target).select_related("activity__organisation").first()
+        acronym = product.activity.organisation.acronym if product else None
     else:
         activity = Activity.objects.filter(code=payload.get("activity")).select_related("organisation").first()
         acronym = activity.organisation.acronym if activity else None
@@ -81,33 +85,55 @@ def _organisation(kind: str, action: str, payload: dict, user, target: str) -> O
     return match
 
 
-def _target_version(kind: str, action: str, target: str):
-    if action != "update":
+#: The kinds whose records the workbench can change, and their models.
+UPDATABLE: dict[str, type[Hazard] | type[Product]] = {"hazard": Hazard, "product": Product}
+
+
+def target_state(kind: str, target: str) -> tuple | None:
+    """The (updated_at, version) of the record a change targets now; None when there is none."""
+    model = UPDATABLE.get(kind)
+    if model is None:
         return None
-    hazard = Hazard.objects.filter(code=target).first()
-    if hazard is None:
-        raise ValidationFailed(_("no hazard %(code)s") % {"code": target}, field="target_code", reason="unknown")
-    return hazard.updated_at
+    return model.objects.filter(code=target).values_list("updated_at", "version").first()
+
+
+def _target_version(kind: str, action: str, target: str) -> tuple:
+    if action != "update":
+        return None, None
+    if kind not in UPDATABLE:
+        raise ValidationFailed(
+            _("only hazards and products can be changed through the workbench"), field="kind", reason="choice"
+        )
+    state = target_state(kind, target)
+    if state is None:
+        message = _("no hazard %(code)s") if kind == "hazard" else _("no product %(code)s")
+        raise ValidationFailed(message % {"code": target}, field="target_code", reason="unknown")
+    return state
 
 
 def _prepare(kind: str, action: str, payload: dict, user, target: str) -> dict:
     if not isinstance(payload, dict):
         raise ValidationFailed("payload must be a JSON object", field="payload")
     payload = dict(payload)
+    base, base_version = _target_version(kind, action, target)
     organisation = _organisation(kind, action, payload, user, target)
-    base = _target_version(kind, action, target)
     dry_run(kind, action, payload, user, target)
     return {
         "payload": payload,
         "organisation": organisation,
         "base_updated_at": base,
+        "base_version": base_version,
         "findings": checks.findings(kind, payload, target),
     }
 
 
-def submit(*, kind: str, payload: dict, user, action: str = "create", target_code: str = "", nonce=None):
+def submit(*, kind: str, payload: dict, user, action: str = "create", target_code: str = "", nonce=None, origin=None):
     """Queue a proposed record for review. Refused (ValidationFailed, nothing queued) when it could not be
-    approved as it stands; `nonce` is the page form's one-time token (a replayed form is refused)."""
+    approved as it stands; `nonce` is the page form's one-time token (a replayed form is refused).
+    `origin` says where a submission made by another installation came from (a field office's package:
+    office, package, item, local_code, base_version), shown to the reviewer with the conflict it implies."""
+    if origin is not None and not isinstance(origin, dict):
+        raise ValidationFailed("origin must be a JSON object", field="origin")
     prepared = _prepare(kind, action, payload, user, target_code)
     country = prepared["payload"].get("country") or (
         prepared["organisation"].country if prepared["organisation"] else ""
@@ -119,6 +145,7 @@ def submit(*, kind: str, payload: dict, user, action: str = "create", target_cod
         submitted_by=user,
         country=country or "",
         form_nonce=nonce,
+        origin=origin or {},
         **prepared,
     )
     record_author(submission, user)
@@ -242,13 +269,13 @@ def approve(
             if overridden:
                 row.override_reason, row.overridden = override_reason.strip(), overridden
             if row.action == "update":
-                current = Hazard.objects.filter(code=row.target_code).values_list("updated_at", flat=True).first()
-                if current != row.base_updated_at:
-                    raise ReviewRefused(
-                        _("%(target)s was changed after %(code)s was submitted: return it to be redone")
-                        % {"target": row.target_code, "code": row.code}
-                    )
-            row.result_code = appliers.apply(row.kind, row.action, row.payload, user, row.target_code)
+                _check_unchanged(row)
+            try:
+                row.result_code = appliers.apply(
+                    row.kind, row.action, row.payload, user, row.target_code, expected_version=row.base_version
+                )
+            except StaleVersion as exc:
+                raise ReviewRefused(_stale_message(row)) from exc
             row.status, row.revision, row.last_error = "approved", row.revision + 1, ""
             row.version += 1
             row.reviewed_by, row.reviewed_at, row.review_comment = user, timezone.now(), comment
@@ -258,6 +285,23 @@ def approve(
     except ValidationFailed as exc:
         Submission.objects.filter(pk=submission.pk, status="pending").update(last_error=str(exc))
         raise
+
+
+def _stale_message(row: Submission) -> str:
+    return _("%(target)s was changed after %(code)s was submitted: return it to be redone") % {
+        "target": row.target_code,
+        "code": row.code,
+    }
+
+
+def _check_unchanged(row: Submission) -> None:
+    """A change applies only to the record as it was when submitted (its updated_at, and its version
+    where the submission recorded one); otherwise it must be returned and redone."""
+    state = target_state(row.kind, row.target_code)
+    if state is None or state[0] != row.base_updated_at:
+        raise ReviewRefused(_stale_message(row))
+    if row.base_version is not None and state[1] != row.base_version:
+        raise ReviewRefused(_stale_message(row))
 
 
 def return_for_changes(submission: Submission, *, user, comment: str, revision: int | None = None) -> Submission:
