@@ -214,7 +214,7 @@ def comparison(
         and latest is not None
         and bool(latest.period_from or latest.period_to)
     )
-    if from_package:
+    if from_package and latest is not None:
         date_from, date_to = latest.period_from, latest.period_to
     ours = _side_from_rows(figures.compute(country, policies.MIN_K, date_from, date_to))
     theirs_tables: dict[str, list[dict]] = {}
