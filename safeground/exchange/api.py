@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import uuid
 
 from django.http import Http404, HttpResponse
@@ -11,7 +10,7 @@ from ninja import File, Router, Status
 from ninja.files import UploadedFile
 
 from safeground.core.auth import needs
-from safeground.core.contracts import Country
+from safeground.core.contracts import AnyDate, Country
 from safeground.core.errors import ValidationFailed
 from safeground.core.packages import PackageRefused
 from safeground.core.schemas import ErrorOut
@@ -204,8 +203,8 @@ def compare(
     request,
     partner: str,
     programme: Country | None = None,
-    date_from: dt.date | None = None,
-    date_to: dt.date | None = None,
+    date_from: AnyDate | None = None,
+    date_to: AnyDate | None = None,
 ):
     """Productivity by method, cost per m², release mix, devices per hectare and accident rates: ours
     from the live records of `programme` (default: this installation's), the partner's from its latest

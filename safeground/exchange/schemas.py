@@ -7,6 +7,8 @@ import datetime as dt
 from ninja import Schema
 from pydantic import Field
 
+from safeground.core.contracts import AnyDate
+
 
 class ExchangeKeyIn(Schema):
     partner: str = Field(max_length=30, description="The partner's code in the cooperation register")
@@ -49,8 +51,8 @@ class ExchangeExportIn(Schema):
     partner: str = Field(max_length=30, description="The partner's code in the cooperation register")
     policy: str = Field(max_length=40, description="A redaction policy's name (GET policies)")
     programme: str | None = Field(None, max_length=3, description="ISO3 (default: this installation's programme)")
-    date_from: dt.date | None = Field(None, description="First day of the period (default: no start)")
-    date_to: dt.date | None = Field(None, description="Last day of the period (default: no end)")
+    date_from: AnyDate | None = Field(None, description="First day of the period (default: no start)")
+    date_to: AnyDate | None = Field(None, description="Last day of the period (default: no end)")
 
 
 class ExchangeExportOut(Schema):
