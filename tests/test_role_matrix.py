@@ -111,7 +111,7 @@ PAGES: dict[str, set] = {
     "hazard-list": SIGNED_IN,
     "hazard-detail": SIGNED_IN,
     "traverse": SIGNED_IN,
-    "exchange-home": SIGNED_IN,  # registering keys and importing need exchange.* (national roles; exchange/tests)
+    "exchange-home": SIGNED_IN,  # its forms (keys, import, export, policy) need exchange.* (national roles)
     "exchange-package": SIGNED_IN,
     "exchange-compare": SIGNED_IN,
     "task-list": SIGNED_IN,  # operators see their own organisation's tasks only (tasking/tests)
@@ -329,6 +329,7 @@ API: list[tuple[str, str, set]] = [
     ("GET", "/exchange/policies", SIGNED_IN),
     ("POST", "/exchange/policies", NATIONAL_WRITE),
     ("GET", "/exchange/exports", SIGNED_IN),
+    ("POST", "/exchange/exports", NATIONAL_WRITE),
     ("GET", "/exchange/packages", SIGNED_IN),
     ("GET", "/exchange/packages/{package}", SIGNED_IN),
     ("POST", "/exchange/packages", NATIONAL_WRITE),

@@ -5,18 +5,19 @@ from __future__ import annotations
 
 import uuid
 
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from ninja import File, Router, Status
 from ninja.files import UploadedFile
 
 from safeground.core.auth import needs
-from safeground.core.contracts import Country
+from safeground.core.contracts import AnyDate, Country
 from safeground.core.errors import ValidationFailed
 from safeground.core.packages import PackageRefused
 from safeground.core.schemas import ErrorOut
 from safeground.exchange import queries, services
 from safeground.exchange.schemas import (
     ExchangeComparisonOut,
+    ExchangeExportIn,
     ExchangeExportOut,
     ExchangeImportOut,
     ExchangeKeyIn,
@@ -109,6 +110,38 @@ def list_exports(request):
     ]
 
 
+@router.post(
+    "/exports",
+    response={403: ErrorOut, 422: ErrorOut},
+    auth=needs("exchange.add_exportlog"),
+    summary="Make a signed package for a partner and download it (logged as the CLI's export is)",
+    openapi_extra={
+        "responses": {
+            200: {
+                "description": "The signed package (.sgx), as an attachment",
+                "content": {"application/zip": {"schema": {"type": "string", "format": "binary"}}},
+            }
+        }
+    },
+)
+def make_export(request, payload: ExchangeExportIn):
+    """The same export as `safeground exchange export`: 422 names the field (partner, policy, programme,
+    date_to, key: this installation has no signing key yet, and the message says how to make one)."""
+    log, data = services.export_download(
+        partner=payload.partner,
+        policy=payload.policy,
+        programme=payload.programme,
+        date_from=payload.date_from,
+        date_to=payload.date_to,
+        user=request.user,
+    )
+    response = HttpResponse(data, content_type="application/zip")
+    response["Content-Disposition"] = f'attachment; filename="{log.file_name}"'
+    response["X-Package-Id"] = log.package_id
+    response["Cache-Control"] = "no-store"
+    return response
+
+
 @router.get("/packages", response=list[ExchangePackageOut], summary="Partner packages imported here")
 def list_packages(request):
     return [queries.dataset_summary(d) for d in queries.datasets()[:500]]
@@ -166,8 +199,15 @@ def import_package(request, file: File[UploadedFile]):
     response={200: ExchangeComparisonOut, 422: ErrorOut},
     summary="Our figures and a partner's side by side",
 )
-def compare(request, partner: str, programme: Country | None = None):
+def compare(
+    request,
+    partner: str,
+    programme: Country | None = None,
+    date_from: AnyDate | None = None,
+    date_to: AnyDate | None = None,
+):
     """Productivity by method, cost per m², release mix, devices per hectare and accident rates: ours
     from the live records of `programme` (default: this installation's), the partner's from its latest
-    imported package, each with its source, period and the policy's limits."""
-    return queries.comparison(partner[:30], programme)
+    imported package, each with its source, period and the policy's limits. Our side covers
+    `date_from`–`date_to`; without either, the partner package's period (like with like), else all."""
+    return queries.comparison(partner[:30], programme, date_from, date_to)

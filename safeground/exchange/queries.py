@@ -3,6 +3,8 @@ comparison with a partner."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.db.models import Count, QuerySet
 from django.utils.translation import gettext as _
 
@@ -182,8 +184,18 @@ def _side_from_rows(tables: dict[str, list[dict]]) -> dict:
     }
 
 
-def comparison(partner_code: str, programme: str | None = None) -> dict:
-    """Our figures and the partner's latest package side by side, each with its source and limits."""
+def comparison(
+    partner_code: str,
+    programme: str | None = None,
+    date_from: dt.date | None = None,
+    date_to: dt.date | None = None,
+    *,
+    package_period: bool = True,
+) -> dict:
+    """Our figures and the partner's latest package side by side, each with its source and limits.
+
+    Like with like: our side covers `date_from`–`date_to`; when neither is given (and `package_period`),
+    the period of the partner's package, if it has one; else all our records."""
     partner = Partner.objects.filter(code=(partner_code or "").strip().upper()).first()
     if partner is None:
         raise ValidationFailed(
@@ -192,8 +204,19 @@ def comparison(partner_code: str, programme: str | None = None) -> dict:
     country = (programme or default_programme() or "").upper()
     if not Programme.objects.filter(iso3=country).exists():
         raise ValidationFailed(_("no programme %(code)s here") % {"code": repr(country)}, field="programme")
+    if date_from and date_to and date_from > date_to:
+        raise ValidationFailed(_("the period ends before it starts"), field="date_to", reason="invalid")
     latest = PartnerDataset.objects.select_related("key").filter(partner=partner).order_by("-imported_at").first()
-    ours = _side_from_rows(figures.compute(country, policies.MIN_K))
+    from_package = (
+        package_period
+        and date_from is None
+        and date_to is None
+        and latest is not None
+        and bool(latest.period_from or latest.period_to)
+    )
+    if from_package and latest is not None:
+        date_from, date_to = latest.period_from, latest.period_to
+    ours = _side_from_rows(figures.compute(country, policies.MIN_K, date_from, date_to))
     theirs_tables: dict[str, list[dict]] = {}
     theirs_source = None
     if latest is not None:
@@ -253,7 +276,14 @@ def comparison(partner_code: str, programme: str | None = None) -> dict:
     return {
         "partner": partner.code,
         "partner_name": partner.name,
-        "ours": {"programme": country, "programme_name": country_name(country), "source": _("live records")},
+        "ours": {
+            "programme": country,
+            "programme_name": country_name(country),
+            "source": _("live records"),
+            "period_from": date_from,
+            "period_to": date_to,
+            "period_from_package": from_package,
+        },
         "theirs": theirs_source,
         "productivity": productivity,
         "release_mix": mix,

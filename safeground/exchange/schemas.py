@@ -7,6 +7,8 @@ import datetime as dt
 from ninja import Schema
 from pydantic import Field
 
+from safeground.core.contracts import AnyDate
+
 
 class ExchangeKeyIn(Schema):
     partner: str = Field(max_length=30, description="The partner's code in the cooperation register")
@@ -43,6 +45,14 @@ class ExchangePolicyOut(Schema):
 
 class ExchangePolicyIn(Schema):
     text: str = Field(max_length=20000, description="The policy as YAML or JSON (see docs/exchange.md)")
+
+
+class ExchangeExportIn(Schema):
+    partner: str = Field(max_length=30, description="The partner's code in the cooperation register")
+    policy: str = Field(max_length=40, description="A redaction policy's name (GET policies)")
+    programme: str | None = Field(None, max_length=3, description="ISO3 (default: this installation's programme)")
+    date_from: AnyDate | None = Field(None, description="First day of the period (default: no start)")
+    date_to: AnyDate | None = Field(None, description="Last day of the period (default: no end)")
 
 
 class ExchangeExportOut(Schema):
@@ -113,6 +123,9 @@ class ExchangeSide(Schema):
     programme: str
     programme_name: str
     source: str
+    period_from: dt.date | None = Field(None, description="Our records from this day (none: no start)")
+    period_to: dt.date | None = Field(None, description="Our records to this day (none: no end)")
+    period_from_package: bool = Field(False, description="The period is the partner package's (none was asked)")
 
 
 class ExchangePartnerSource(Schema):

@@ -7,6 +7,8 @@ never a national record, so no national total can move. A refused package writes
 from __future__ import annotations
 
 import datetime as dt
+import re
+import tempfile
 from pathlib import Path
 
 from django.contrib.gis.geos import GEOSGeometry
@@ -152,7 +154,7 @@ def export_package(
             _("no programme %(code)s here") % {"code": repr(country)}, field="programme", reason="unknown"
         )
     if date_from and date_to and date_from > date_to:
-        raise ValidationFailed(_("the period ends before it starts"), field="to", reason="invalid")
+        raise ValidationFailed(_("the period ends before it starts"), field="date_to", reason="invalid")
     try:
         key = packages.own_key()
     except ValueError as exc:
@@ -186,6 +188,39 @@ def export_package(
         signer=signer,
         created_by=user,
     )
+
+
+def download_name(programme: str, partner: str, day: dt.date | None = None) -> str:
+    """`xtl-for-xpa-2026-12-05.sgx`: the programme, the partner and the day it was made."""
+    slug = lambda text: re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-") or "x"  # noqa: E731
+    return f"{slug(programme)}-for-{slug(partner)}-{(day or timezone.localdate()).isoformat()}.sgx"
+
+
+def export_download(
+    *,
+    partner: str,
+    policy: str,
+    programme: str | None = None,
+    date_from: dt.date | None = None,
+    date_to: dt.date | None = None,
+    user=None,
+) -> tuple[ExportLog, bytes]:
+    """The package as bytes, for the page's and the API's download: made and logged by `export_package`
+    (the CLI's path), in a temporary folder that is gone when this returns."""
+    recipient = _partner(partner)
+    country = (programme or queries.default_programme() or "").strip().upper()
+    with tempfile.TemporaryDirectory(prefix="safeground-export-") as folder:
+        out = Path(folder) / download_name(country, recipient.code)
+        log = export_package(
+            partner=recipient.code,
+            policy=policy,
+            out=out,
+            programme=country,
+            date_from=date_from,
+            date_to=date_to,
+            user=user,
+        )
+        return log, out.read_bytes()
 
 
 # --- import ---------------------------------------------------------------------------------------

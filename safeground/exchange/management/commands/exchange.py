@@ -8,7 +8,7 @@
     safeground exchange export --partner CODE --policy NAME --out FILE.sgx [--programme ISO3] [--from D --to D]
     safeground exchange verify FILE
     safeground exchange import FILE
-    safeground exchange compare --partner CODE [--programme ISO3] [--json]
+    safeground exchange compare --partner CODE [--programme ISO3] [--from D --to D] [--json]
 
 See docs/exchange.md.
 """
@@ -68,6 +68,8 @@ class Command(BaseCommand):
         p = sub.add_parser("compare", help="our figures and a partner's side by side")
         p.add_argument("--partner", required=True)
         p.add_argument("--programme")
+        p.add_argument("--from", dest="date_from", type=_date, help="our side from (default: the package's period)")
+        p.add_argument("--to", dest="date_to", type=_date, help="our side to (default: the package's period)")
         p.add_argument("--json", action="store_true")
 
     def handle(self, *args, **o):
@@ -179,14 +181,24 @@ class Command(BaseCommand):
     def _compare(self, o):
         from safeground.exchange import queries
 
-        c = queries.comparison(o["partner"], o["programme"])
+        c = queries.comparison(o["partner"], o["programme"], o.get("date_from"), o.get("date_to"))
         if o["json"]:
             self.stdout.write(json.dumps(c, cls=DjangoJSONEncoder, ensure_ascii=False))
             return
-        theirs = c["theirs"]
+        theirs, ours = c["theirs"], c["ours"]
+
+        def period(a, b) -> str:
+            return f"{a or '…'} to {b or '…'}" if a or b else "all records"
+
         self.stdout.write(
-            f"ours: {c['ours']['programme']} ({c['ours']['source']}); "
-            f"theirs: {theirs['programme'] + ' package ' + theirs['package'][:12] if theirs else 'no package imported'}"
+            f"ours: {ours['programme']} ({ours['source']}, {period(ours['period_from'], ours['period_to'])}"
+            f"{', the package period' if ours['period_from_package'] else ''}); "
+            + (
+                f"theirs: {theirs['programme']} package {theirs['package'][:12]} "
+                f"({period(theirs['period_from'], theirs['period_to'])})"
+                if theirs
+                else "theirs: no package imported"
+            )
         )
         for r in c["productivity"]:
             self.stdout.write(f"  {r['method']:12} {r['unit']:18} ours {r['ours']}  theirs {r['theirs']}")
