@@ -181,12 +181,6 @@ def title_in(lesson: Lesson, language: str | None) -> str:
     return lesson.title
 
 
-def has_title_in(lesson: Lesson, language: str | None) -> bool:
-    return title_in(lesson, language) != lesson.title or _base_language(lesson.language) == _base_language(
-        language or ""
-    )
-
-
 def matching_tags(q: str, language: str | None = None) -> list[str]:
     """Tags whose key, English label or label in `language` holds the folded term."""
     term = fold(q.strip()) or ""

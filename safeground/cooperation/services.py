@@ -88,7 +88,7 @@ def _partner_fields(changes: dict) -> dict:
 
 
 def create_partner(*, code: str, user=None, is_synthetic: bool = False, **fields) -> Partner:
-    """A new partner; `code` is its short name in capitals (ANAMA, GICHD, ARMAC)."""
+    """A new partner; `code` is its short name in capitals (e.g. GICHD, ARMAC)."""
     code = (code or "").strip().upper()
     if not PARTNER_CODE.match(code):
         raise ValidationFailed(
@@ -884,7 +884,6 @@ def edit_lesson(lesson: Lesson, *, user=None, expected_version: int | None = Non
 def delete_synthetic() -> dict[str, int]:
     """Remove the synthetic cooperation records and their history (the demo's rebuild)."""
     counts: dict[str, int] = {}
-    Lesson.objects.filter(is_synthetic=True).delete()
     AgreementDocument.objects.filter(agreement__is_synthetic=True).delete()
     for model in (Lesson, Loan, JointTraining, Action, Visit, Agreement):
         counts[str(model._meta.model_name)] = model.objects.filter(is_synthetic=True).delete()[0]

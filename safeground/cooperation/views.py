@@ -24,7 +24,6 @@ from safeground.cooperation.models import (
     LESSON_SOURCE_CHOICES,
     LESSON_TAGS,
     TAG_GROUPS,
-    TOPIC_CHOICES,
     Partner,
     Visit,
 )
@@ -33,8 +32,6 @@ from safeground.core.contracts import safe_code
 from safeground.core.errors import StaleVersion, ValidationFailed
 
 RECENT = 20
-TOPIC_LABELS = dict(TOPIC_CHOICES)
-TAG_LABELS = dict(LESSON_TAGS)
 
 
 EVIDENCE_LABELS = dict(EVIDENCE_KIND_CHOICES)
@@ -55,7 +52,7 @@ def _evidence_url(kind: str, code: str) -> str | None:
 
 
 def _tag_label(tag: str) -> str:
-    return _(TAG_LABELS.get(tag, tag))
+    return _(queries.TAG_LABELS.get(tag, tag))
 
 
 def _lesson_rows(lessons, language: str) -> list[dict]:
@@ -81,7 +78,7 @@ def home(request: HttpRequest) -> HttpResponse:
         "due": [{"action": a, "owner": queries.owner_label(a), "overdue": a.due_on < today} for a in due],
         "due_days": queries.DUE_SOON_DAYS,
         "lessons": _lesson_rows(queries.lessons()[:5], get_language()),
-        "topic_labels": TOPIC_LABELS,
+        "topic_labels": queries.TOPIC_LABELS,
         "can_add_lesson": request.user.has_perm("cooperation.add_lesson"),
     }
     return render(request, "cooperation/home.html", context)
@@ -149,7 +146,7 @@ def _visit_context(request: HttpRequest, visit: Visit, **extra) -> dict:
     sites = [{"site": s, "number": i + 1, "point": queries.site_point(s)} for i, s in enumerate(visit.sites.all())]
     return {
         "visit": visit,
-        "topics": [_(TOPIC_LABELS[t]) for t in visit.topics if t in TOPIC_LABELS],
+        "topics": [_(queries.TOPIC_LABELS[t]) for t in visit.topics if t in queries.TOPIC_LABELS],
         "participants": visit.participants.all(),
         "sites": sites,
         "map": _map(sites),
@@ -233,7 +230,7 @@ def lesson_list(request: HttpRequest) -> HttpResponse:
     language = get_language()
     q = request.GET.get("q", "").strip()[:200]
     tag = request.GET.get("tag", "")
-    tag = tag if tag in TAG_LABELS else ""
+    tag = tag if tag in queries.TAG_LABELS else ""
     source = request.GET.get("source", "")
     source = source if source in dict(LESSON_SOURCE_CHOICES) else ""
     found = queries.lessons(q=q or None, tag=tag or None, source_kind=source or None, language=language)

@@ -235,22 +235,6 @@ def _decode(name: str, data: bytes) -> dict:
     return value
 
 
-def unverified_manifest(data: bytes) -> dict:
-    """The manifest without any check: for saying what a refused package claimed to be. Never trust it."""
-    members = dict(_read_members(data))
-    if MANIFEST not in members:
-        raise PackageRefused("the package has no manifest.json")
-    return _decode(MANIFEST, members[MANIFEST])
-
-
-def signer_of(data: bytes) -> str:
-    """The fingerprint the package says signed it (unchecked): to look up which key to verify with."""
-    members = dict(_read_members(data))
-    if SIGNATURE not in members:
-        raise PackageRefused("the package is not signed (no signature.json)")
-    return str(_decode(SIGNATURE, members[SIGNATURE]).get("key", ""))
-
-
 def verify(data: bytes, trusted: Mapping[str, Ed25519PublicKey], *, kind: str | None = None) -> Package:
     """The package, once every check passed; PackageRefused names the first that failed.
 

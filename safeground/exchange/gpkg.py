@@ -22,8 +22,6 @@ from pyogrio import list_layers
 from pyogrio.raw import read as ogr_read
 from pyogrio.raw import write as ogr_write
 
-KIND_TYPES = {"int": np.int64, "float": np.float64, "bool": bool}
-
 
 def _column(values: list, kind: str) -> tuple[np.ndarray, np.ndarray | None]:
     missing = np.array([v is None for v in values], dtype=bool)

@@ -23,8 +23,6 @@ policy naming `victims` or `eore` as a layer, a field no layer carries, or k und
 
 from __future__ import annotations
 
-import json
-
 import yaml
 from django.utils.translation import gettext as _
 
@@ -212,7 +210,3 @@ def limits(rules: dict) -> list[str]:
         out.append(text)
     out.append(_("victims and EORE as aggregates only; cells under %(k)s suppressed") % {"k": rules.get("k")})
     return out
-
-
-def dumps(rules: dict) -> str:
-    return json.dumps(rules, ensure_ascii=False, sort_keys=True)
