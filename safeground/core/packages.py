@@ -195,11 +195,16 @@ def build(manifest: Mapping, members: Mapping[str, bytes], key: Ed25519PrivateKe
 def write(path: Path, manifest: Mapping, members: Mapping[str, bytes], key: Ed25519PrivateKey) -> str:
     """Write the signed package to `path` (atomically: a temporary file, then a rename); its SHA-256."""
     data = build(manifest, members, key)
+    save(path, data)
+    return _digest(data)
+
+
+def save(path: Path, data: bytes) -> None:
+    """Write a built package to `path` atomically: a temporary file, then a rename."""
     path = Path(path)
     partial = path.with_name(path.name + ".partial")
     partial.write_bytes(data)
     os.replace(partial, path)
-    return _digest(data)
 
 
 # --- reading -----------------------------------------------------------------------------------

@@ -65,7 +65,8 @@ TABLES: dict[str, list[tuple[str, str]]] = {
 }
 
 
-def _period(qs, field: str, date_from: dt.date | None, date_to: dt.date | None):
+def in_period(qs, field: str, date_from: dt.date | None, date_to: dt.date | None):
+    """`qs` with `field` within the period (either end may be open)."""
     if date_from:
         qs = qs.filter(**{f"{field}__gte": date_from})
     if date_to:
@@ -97,7 +98,7 @@ def productivity_rows(country: str, date_from=None, date_to=None) -> list[dict]:
 
 
 def release_mix(country: str, date_from=None, date_to=None) -> list[dict]:
-    qs = _period(ProductRelease.objects.filter(hazard__country=country), "product__released_on", date_from, date_to)
+    qs = in_period(ProductRelease.objects.filter(hazard__country=country), "product__released_on", date_from, date_to)
     sums = dict(qs.values("outcome").annotate(m2=Sum("released_m2")).values_list("outcome", "m2"))
     total = sum(float(v or 0) for v in sums.values())
     return [
@@ -112,7 +113,7 @@ def release_mix(country: str, date_from=None, date_to=None) -> list[dict]:
 
 def summary(country: str, k: int, prod: list[dict], mix: list[dict], date_from=None, date_to=None) -> list[dict]:
     cleared_m2 = next((r["area_m2"] for r in mix if r["outcome"] == "cleared"), 0.0)
-    devices = _period(
+    devices = in_period(
         Device.objects.filter(Q(product__hazard__country=country) | Q(activity__country=country)),
         "found_on",
         date_from,
@@ -124,7 +125,7 @@ def summary(country: str, k: int, prod: list[dict], mix: list[dict], date_from=N
     costed = [r for r in prod if r["cost_usd"] is not None]
     cost = sum(r["cost_usd"] for r in costed)
     costed_area = sum(r["cost_usd"] / r["cost_per_m2"] for r in costed if r["cost_per_m2"])
-    accidents = _period(
+    accidents = in_period(
         Accident.objects.filter(country=country, accident_type="demining"), "occurred_on", date_from, date_to
     ).count()
     hidden = 0 < accidents < k
@@ -167,7 +168,7 @@ def summary(country: str, k: int, prod: list[dict], mix: list[dict], date_from=N
 
 
 def victims_table(country: str, k: int, date_from=None, date_to=None) -> list[dict]:
-    qs = _period(victims_queries.victims(country=country), "accident__occurred_on", date_from, date_to).order_by()
+    qs = in_period(victims_queries.victims(country=country), "accident__occurred_on", date_from, date_to).order_by()
     rows = (
         qs.annotate(y=ExtractYear("accident__occurred_on"), p=F("accident__province__code"))
         .values("y", "p", "sex", "age_group", "outcome")
@@ -188,7 +189,7 @@ def victims_table(country: str, k: int, date_from=None, date_to=None) -> list[di
 
 
 def eore_table(country: str, k: int, date_from=None, date_to=None) -> list[dict]:
-    qs = _period(eore_queries.sessions(country=country), "held_on", date_from, date_to).order_by()
+    qs = in_period(eore_queries.sessions(country=country), "held_on", date_from, date_to).order_by()
     groups = ("girls", "boys", "women", "men")
     rows = (
         qs.annotate(y=ExtractYear("held_on"), p=F("province__code"))
@@ -201,14 +202,25 @@ def eore_table(country: str, k: int, date_from=None, date_to=None) -> list[dict]
     return suppress(sorted(cells, key=lambda c: (c["year"], c["province"], c["group"])), k)
 
 
-def compute(country: str, k: int, date_from=None, date_to=None) -> dict[str, list[dict]]:
-    """Every table of figures for one programme and period, suppressed at `k`."""
+#: The tables the comparison reads (the others, victims and EORE, travel for the partner's own use).
+COMPARED = ("productivity", "release_mix", "summary")
+
+
+def comparable(country: str, k: int, date_from=None, date_to=None) -> dict[str, list[dict]]:
+    """The tables of figures the comparison shows, for one programme and period."""
     prod = productivity_rows(country, date_from, date_to)
     mix = release_mix(country, date_from, date_to)
     return {
         "productivity": prod,
         "release_mix": mix,
         "summary": summary(country, k, prod, mix, date_from, date_to),
+    }
+
+
+def compute(country: str, k: int, date_from=None, date_to=None) -> dict[str, list[dict]]:
+    """Every table of figures for one programme and period, suppressed at `k`."""
+    return {
+        **comparable(country, k, date_from, date_to),
         "victims": victims_table(country, k, date_from, date_to),
         "eore": eore_table(country, k, date_from, date_to),
     }

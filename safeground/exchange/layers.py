@@ -13,6 +13,7 @@ from collections import defaultdict
 import numpy as np
 import shapely
 
+from safeground.exchange.figures import in_period
 from safeground.exchange.generalise import generalise
 from safeground.exchange.policies import LAYER_FIELDS
 from safeground.hazards.models import Hazard
@@ -42,16 +43,8 @@ def _wkb(value) -> shapely.Geometry:
     return shapely.from_wkb(bytes(value.wkb))
 
 
-def _period(qs, field, date_from, date_to):
-    if date_from:
-        qs = qs.filter(**{f"{field}__gte": date_from})
-    if date_to:
-        qs = qs.filter(**{f"{field}__lte": date_to})
-    return qs
-
-
 def _hazards(country, date_from, date_to):
-    qs = _period(Hazard.objects.filter(country=country), "recorded_on", None, date_to)
+    qs = in_period(Hazard.objects.filter(country=country), "recorded_on", None, date_to)
     qs = qs.annotate(shape=shape()).exclude(shape__isnull=True).order_by("code")
     rows, geoms = [], []
     for r in qs.values(
@@ -75,7 +68,7 @@ def _products(country, date_from, date_to):
     qs = Product.objects.filter(hazard__country=country) | Product.objects.filter(
         hazard__isnull=True, activity__country=country
     )
-    qs = _period(qs, "released_on", date_from, date_to).order_by("code")
+    qs = in_period(qs, "released_on", date_from, date_to).order_by("code")
     rows, geoms = [], []
     for r in qs.values("code", "outcome", "released_on", "area_m2", "hazard__province__code", "geom"):
         geoms.append(_wkb(r.pop("geom")))
@@ -88,7 +81,7 @@ def _devices(country, date_from, date_to):
     qs = Device.objects.filter(product__hazard__country=country) | Device.objects.filter(
         product__isnull=True, activity__country=country
     )
-    qs = _period(qs, "found_on", date_from, date_to).order_by("code")
+    qs = in_period(qs, "found_on", date_from, date_to).order_by("code")
     rows, geoms = [], []
     for r in qs.values("category", "model__name", "count", "point"):
         geoms.append(_wkb(r.pop("point")))

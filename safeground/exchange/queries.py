@@ -153,9 +153,10 @@ def verify(data: bytes) -> dict:
     """Check a package without loading it: its summary, or PackageRefused naming the reason."""
     package, read = exchange_package.check(data, trusted_keys())
     m = package.manifest
+    package_id = packages.package_id(data)
     key = PartnerKey.objects.select_related("partner").get(fingerprint=package.signer)
     return {
-        "package_id": packages.package_id(data),
+        "package_id": package_id,
         "signer": package.signer,
         "partner": key.partner.code,
         "programme": m["programme"],
@@ -163,7 +164,7 @@ def verify(data: bytes) -> dict:
         "policy": m["policy"].get("name"),
         "limits": m["policy"].get("limits", []),
         "layers": {name: meta["rows"] for name, meta in sorted(m["layers"].items())},
-        "imported": PartnerDataset.objects.filter(package_id=packages.package_id(data)).exists(),
+        "imported": PartnerDataset.objects.filter(package_id=package_id).exists(),
     }
 
 
@@ -216,11 +217,11 @@ def comparison(
     )
     if from_package and latest is not None:
         date_from, date_to = latest.period_from, latest.period_to
-    ours = _side_from_rows(figures.compute(country, policies.MIN_K, date_from, date_to))
+    ours = _side_from_rows(figures.comparable(country, policies.MIN_K, date_from, date_to))
     theirs_tables: dict[str, list[dict]] = {}
     theirs_source = None
     if latest is not None:
-        for f in latest.figures.order_by("id"):
+        for f in latest.figures.filter(table__in=figures.COMPARED).order_by("id"):
             theirs_tables.setdefault(f.table, []).append(f.row)
         theirs_source = {
             "programme": latest.programme,

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import tempfile
 from pathlib import Path
 
 from django.contrib.gis.geos import GEOSGeometry
@@ -146,6 +145,17 @@ def export_package(
     user=None,
 ) -> ExportLog:
     """Write a signed package of `programme` for `partner` under `policy` to `out`, and log it."""
+    data, log = _make(partner, policy, programme, date_from, date_to, user, Path(out).name)
+    out = Path(out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    packages.save(out, data)
+    log.save()
+    return log
+
+
+def _make(partner, policy, programme, date_from, date_to, user, file_name: str) -> tuple[bytes, ExportLog]:
+    """The signed package's bytes and its log entry (not yet saved: the caller saves it once the
+    package is where it goes). Every refusal names its field; nothing is written."""
     recipient = _partner(partner)
     rules, version = queries.policy_rules(policy)
     country = (programme or queries.default_programme() or "").strip().upper()
@@ -160,8 +170,7 @@ def export_package(
     except ValueError as exc:
         raise ValidationFailed(str(exc), field="key", reason="missing") from exc
     signer = packages.fingerprint(key.public_key())
-    out = Path(out)
-    if out.suffix.lower() != ".sgx":
+    if Path(file_name).suffix.lower() != ".sgx":
         raise ValidationFailed(_("a package's file name ends in .sgx"), field="out", reason="invalid")
     manifest, members = exchange_package.build(
         country=country,
@@ -172,9 +181,8 @@ def export_package(
         date_from=date_from,
         date_to=date_to,
     )
-    out.parent.mkdir(parents=True, exist_ok=True)
-    digest = packages.write(out, manifest, members, key)
-    return ExportLog.objects.create(
+    data = packages.build(manifest, members, key)
+    log = ExportLog(
         partner=recipient,
         programme=country,
         period_from=date_from,
@@ -183,11 +191,12 @@ def export_package(
         policy_version=version,
         policy_rules=manifest["policy"]["rules"],
         counts={name: meta["rows"] for name, meta in manifest["layers"].items()},
-        package_id=digest,
-        file_name=out.name,
+        package_id=packages.package_id(data),
+        file_name=file_name,
         signer=signer,
         created_by=user,
     )
+    return data, log
 
 
 def download_name(programme: str, partner: str, day: dt.date | None = None) -> str:
@@ -205,22 +214,13 @@ def export_download(
     date_to: dt.date | None = None,
     user=None,
 ) -> tuple[ExportLog, bytes]:
-    """The package as bytes, for the page's and the API's download: made and logged by `export_package`
-    (the CLI's path), in a temporary folder that is gone when this returns."""
-    recipient = _partner(partner)
+    """The package as bytes, for the page's and the API's download: made and logged as the CLI's
+    `export_package` makes and logs it."""
     country = (programme or queries.default_programme() or "").strip().upper()
-    with tempfile.TemporaryDirectory(prefix="safeground-export-") as folder:
-        out = Path(folder) / download_name(country, recipient.code)
-        log = export_package(
-            partner=recipient.code,
-            policy=policy,
-            out=out,
-            programme=country,
-            date_from=date_from,
-            date_to=date_to,
-            user=user,
-        )
-        return log, out.read_bytes()
+    name = download_name(country, _partner(partner).code)
+    data, log = _make(partner, policy, country, date_from, date_to, user, name)
+    log.save()
+    return log, data
 
 
 # --- import ---------------------------------------------------------------------------------------

@@ -119,8 +119,8 @@ def test_comparison_defaults_to_the_package_period(client_as, accounts, land, ke
     services.trust_key(partner="XPA", key=key[1])
     services.import_package(out.read_bytes(), file_name=out.name)
     asked = []
-    real = figures.compute
-    monkeypatch.setattr(figures, "compute", lambda c, k, a=None, b=None: asked.append((a, b)) or real(c, k, a, b))
+    real = figures.comparable
+    monkeypatch.setattr(figures, "comparable", lambda c, k, a=None, b=None: asked.append((a, b)) or real(c, k, a, b))
 
     viewer = client_as("viewer")
     c = viewer.get(f"{API}/compare/XPA?programme=XTL").json()
