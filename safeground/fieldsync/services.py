@@ -45,8 +45,8 @@ from safeground.workbench.models import Submission
 PACKAGE_KIND = "safeground-fieldsync"
 RECEIPT_KIND = "safeground-fieldsync-receipt"
 ITEMS = "items.json"
-#: The kinds whose changes are sent (the workbench applies changes to these).
-MODELS: dict[str, type[Hazard] | type[Product]] = {"hazard": Hazard, "product": Product}
+#: The kinds whose changes are sent: those the workbench applies changes to.
+MODELS = workbench.UPDATABLE
 #: Every kind sent, in the order of their references.
 SENT: dict[str, Any] = {"hazard": Hazard, "activity": Activity, "product": Product, "progress": ProgressReport}
 
@@ -556,7 +556,7 @@ def import_package(data: bytes, *, user=None) -> ImportResult:
     return ImportResult(row, created=True)
 
 
-def _receipt_row(item: ImportedItem) -> dict:
+def _receipt_row(item: ImportedItem, versions: dict[tuple[str, str], int]) -> dict:
     s = item.submission
     row: dict = {"item": item.item_id, "local_code": item.local_code, "package": item.sync_import.package_id}
     if s is None:
@@ -564,10 +564,24 @@ def _receipt_row(item: ImportedItem) -> dict:
     row.update(status=s.status, submission=s.code, comment=s.review_comment)
     if s.status == "approved" and s.result_code:
         row["national_code"] = s.result_code
-        model = MODELS.get(s.kind)
-        if model is not None:
-            row["national_version"] = model.objects.filter(code=s.result_code).values_list("version", flat=True).first()
+        if s.kind in MODELS:
+            row["national_version"] = versions.get((s.kind, s.result_code))
     return row
+
+
+def _national_versions(items: list[ImportedItem]) -> dict[tuple[str, str], int]:
+    """The current version of every national record the items' approvals made or changed: one query
+    per kind."""
+    codes: dict[str, set[str]] = {}
+    for i in items:
+        s = i.submission
+        if s is not None and s.status == "approved" and s.result_code and s.kind in MODELS:
+            codes.setdefault(s.kind, set()).add(s.result_code)
+    return {
+        (kind, code): version
+        for kind, wanted in codes.items()
+        for code, version in MODELS[kind].objects.filter(code__in=wanted).values_list("code", "version")
+    }
 
 
 def make_receipt(office_code: str, path: Path, *, key=None) -> dict:
@@ -578,8 +592,11 @@ def make_receipt(office_code: str, path: Path, *, key=None) -> dict:
         raise ValidationFailed(
             _("no field office %(code)s") % {"code": repr(office_code)}, field="office", reason="unknown"
         )
-    items = ImportedItem.objects.filter(office=office).select_related("submission", "sync_import").order_by("item_id")
-    rows = [_receipt_row(i) for i in items]
+    items = list(
+        ImportedItem.objects.filter(office=office).select_related("submission", "sync_import").order_by("item_id")
+    )
+    versions = _national_versions(items)
+    rows = [_receipt_row(i, versions) for i in items]
     counts: dict[str, int] = {}
     for r in rows:
         counts[r["status"]] = counts.get(r["status"], 0) + 1
