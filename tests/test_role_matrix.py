@@ -125,6 +125,13 @@ PAGES: dict[str, set] = {
     "fieldsync-imports": NATIONAL_WRITE,
     "fieldsync-import": NATIONAL_WRITE,
     "fieldsync-offices": NATIONAL_WRITE,
+    # ODK Collect's OpenRosa endpoints: device credentials (Basic) or, to read, the session; anonymous 401
+    "odk-form-list": SUBMIT,
+    "odk-form": SUBMIT,  # an unknown form: 404 once access is granted
+    "odk-manifest": SUBMIT,
+    "odk-media": SUBMIT,
+    "odk-submission": SUBMIT,  # GET answers 204; a POST needs a device credential (openrosa/tests)
+    "odk-credentials": SUBMIT,  # a user's own device credentials; the administrator sees everyone's
 }
 #: Vector tiles and TileJSON per layer (docs/decisions/0026): the boundaries are public reference data.
 TILES: dict[str, set] = {
@@ -534,6 +541,9 @@ def _page_url(route: str, name: str, codes: dict) -> str:
         .replace("<str:row_id>", codes["quarantine"])
         .replace("<uuid:dataset_id>", "00000000-0000-4000-8000-000000000000")
         .replace("<str:partner>", "NONE")
+        .replace("<str:form_id>", "NONE")
+        .replace("<str:version>", "1")
+        .replace("<str:filename>", "none.csv")
     )
     if "<code:code>" in url:
         url = url.replace("<code:code>", codes[PAGE_ARGS[name]])
