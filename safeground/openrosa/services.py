@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from safeground.core.errors import ValidationFailed
 from safeground.openrosa import forms, instance, mapping
+from safeground.openrosa.answers import from_tree
 from safeground.openrosa.errors import Refused
 from safeground.openrosa.models import DeviceCredential, PendingPart, ReceivedInstance
 
@@ -127,7 +128,7 @@ def receive(
     Refused (nothing written) for a malformed instance, an unknown or superseded form version, a
     duplicate instanceID with different content, an invalid answer, or an attachment over the limit."""
     parsed = instance.parse(xml)
-    form = _check_form(parsed)
+    _check_form(parsed)
     digest = _digest(xml)
     seen = _already(parsed, digest)
     if seen is not None:
@@ -162,7 +163,8 @@ def receive(
                     "source": source,
                 }
             }
-            submission = mapping.submit(form, parsed, every, user=user, origin=origin)
+            answers = from_tree(parsed.answers, mapping.repeats(parsed.form_id))
+            submission = mapping.submit(parsed.form_id, answers, every, user=user, origin=origin)
             received = ReceivedInstance.objects.create(
                 instance_id=parsed.instance_id,
                 form_id=parsed.form_id,
