@@ -7,11 +7,14 @@ safeground odk credentials revoke LOGIN
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
 from safeground.core.errors import ValidationFailed
 from safeground.openrosa import services
+from safeground.openrosa.errors import Refused
 from safeground.openrosa.models import DeviceCredential
 
 
@@ -30,12 +33,39 @@ class Command(BaseCommand):
         p.add_argument("username", nargs="?")
         p = creds.add_parser("revoke", help="revoke a device credential by its login")
         p.add_argument("login")
+        p = sub.add_parser("import-central", help="submit an ODK Central export (ZIP or CSV) to the workbench")
+        p.add_argument("file")
+        p.add_argument("--form", required=True, help="the field form it is an export of, e.g. completion")
+        p.add_argument("--as", dest="as_user", help="the account it is submitted as (an operator of its organisation)")
 
     def handle(self, *args, **options):
         try:
             getattr(self, f"_{options['action'].replace('-', '_')}")(options)
-        except ValidationFailed as exc:
+        except (ValidationFailed, Refused) as exc:
             raise CommandError(str(exc)) from exc
+
+    def _import_central(self, options):
+        path = Path(options["file"])
+        try:
+            data = path.read_bytes()
+        except OSError as exc:
+            raise CommandError(f"cannot read {path}: {exc.strerror}") from exc
+        username = options["as_user"]
+        user = get_user_model().objects.filter(username=username).first() if username else None
+        if user is None:
+            raise CommandError(f"--as names the account to submit as; no user named {username!r}")
+        report = services.import_central(data, path.name, form_id=options["form"], user=user)
+        for row, instance_id, code in report.landed:
+            self.stdout.write(f"row {row}: {instance_id} → {code}")
+        for row, instance_id in report.skipped:
+            self.stdout.write(f"row {row}: {instance_id} already received, skipped")
+        for row, instance_id, reason in report.failed:
+            self.stderr.write(f"row {row}: {instance_id} refused: {reason}")
+        if report.photos_left:
+            self.stderr.write(f"{report.photos_left} photo(s) not imported: import the ZIP with its media/ folder")
+        self.stdout.write(report.message)
+        if report.failed:
+            raise CommandError(f"{len(report.failed)} row(s) refused (listed above); the others were received")
 
     def _credentials(self, options):
         action = options["credentials_action"]
