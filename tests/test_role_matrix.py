@@ -132,6 +132,7 @@ PAGES: dict[str, set] = {
     "odk-media": SUBMIT,
     "odk-submission": SUBMIT,  # GET answers 204; a POST needs a device credential (openrosa/tests)
     "odk-credentials": SUBMIT,  # a user's own device credentials; the administrator sees everyone's
+    "odk-central-import": SUBMIT,  # ODK Central's export submitted to the workbench as the signed-in account
 }
 #: Vector tiles and TileJSON per layer (docs/decisions/0026): the boundaries are public reference data.
 TILES: dict[str, set] = {

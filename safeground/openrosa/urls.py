@@ -11,4 +11,5 @@ urlpatterns = [
     path("odk/forms/<str:form_id>/<str:version>/media/<str:filename>", views.media, name="odk-media"),
     path("odk/submission", views.submission, name="odk-submission"),
     path("accounts/odk-devices/", views.credentials, name="odk-credentials"),
+    path("odk-import/", views.central_import, name="odk-central-import"),
 ]

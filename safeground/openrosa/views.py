@@ -11,12 +11,13 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop as _noop
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
 from safeground.core.access import page
 from safeground.core.errors import ValidationFailed
-from safeground.openrosa import forms, protocol, queries, services
+from safeground.openrosa import forms, mapping, protocol, queries, services
 from safeground.openrosa.auth import SUBMIT, odk_view
 from safeground.openrosa.errors import Refused
 
@@ -172,3 +173,38 @@ def credentials(request: HttpRequest) -> HttpResponse:
         "error": error,
     }
     return render(request, "openrosa/credentials.html", context, status=422 if error else 200)
+
+
+MAX_UPLOAD = 64 * 1024 * 1024
+#: The forms offered on the import page, by their titles in the field forms.
+FORM_TITLES = {
+    "nts": _noop("Non-technical survey"),
+    "ts": _noop("Technical survey"),
+    "completion": _noop("Completion report"),
+    "progress": _noop("Progress report"),
+    "eod": _noop("EOD spot task"),
+    "eore": _noop("EORE session"),
+    "accident": _noop("Accident report"),
+    "qa_visit": _noop("QA visit"),
+}
+
+
+@page(SUBMIT)
+def central_import(request: HttpRequest) -> HttpResponse:
+    """Upload ODK Central's export (ZIP or CSV) of one field form: each row becomes a workbench
+    submission as the signed-in account; the rows refused are listed with their row number and reason."""
+    error, report, status = "", None, 200
+    chosen = request.POST.get("form", "")
+    if request.method == "POST":
+        upload = request.FILES.get("file")
+        try:
+            if upload is None:
+                raise Refused(_("Choose the ZIP or CSV file Central exported."), 400, "file")
+            if upload.size > MAX_UPLOAD:
+                raise Refused(_("The file is larger than 64 MB."), 413, "file")
+            report = services.import_central(upload.read(), upload.name, form_id=chosen, user=request.user)
+        except Refused as exc:
+            error, status = _("Not imported: %(error)s") % {"error": exc}, 422
+    forms_offered = [(key, _(label)) for key, label in FORM_TITLES.items() if key in mapping.KINDS]
+    context = {"forms": forms_offered, "chosen": chosen, "report": report, "error": error}
+    return render(request, "openrosa/central_import.html", context, status=status)
