@@ -175,7 +175,16 @@ def _message(exc: ValidationFailed, mapped: Mapped) -> tuple[str, str]:
     return str(exc), question or field_name
 
 
-def submit(form_id: str, answers: Answers, files: list[dict], *, user, origin: dict, need_files: bool = True):
+def submit(
+    form_id: str,
+    answers: Answers,
+    files: list[dict],
+    *,
+    user,
+    origin: dict,
+    need_files: bool = True,
+    source: str = "odk",
+):
     """Queue the form's submission in the workbench and attach its photos; call inside a transaction.
 
     A photo the answers name but the post did not carry is refused (`need_files=False`: skipped, for a
@@ -199,16 +208,16 @@ def submit(form_id: str, answers: Answers, files: list[dict], *, user, origin: d
         message, question = _message(exc, mapped)
         raise Refused(message, 400, question) from exc
     if photos:
-        _attach(submission, photos, user)
+        _attach(submission, photos, user, source)
     return submission
 
 
-def _attach(submission, photos: list[dict], user) -> None:
+def _attach(submission, photos: list[dict], user, source: str) -> None:
     from safeground.attachments import services as attachments
     from safeground.attachments.services import AttachmentTooLarge
 
     try:
-        attachments.attach_many(submission, photos, user=user, source="odk")
+        attachments.attach_many(submission, photos, user=user, source=source)
     except AttachmentTooLarge as exc:
         raise Refused(str(exc), 413, "attachment") from exc
     except ValidationFailed as exc:

@@ -240,7 +240,13 @@ def import_central(data: bytes, filename: str, *, form_id: str, user) -> Central
         try:
             with transaction.atomic():
                 submission = mapping.submit(
-                    form_id, row.answers, row.files, user=user, origin=origin, need_files=with_media
+                    form_id,
+                    row.answers,
+                    row.files,
+                    user=user,
+                    origin=origin,
+                    need_files=with_media,
+                    source="odk-central",
                 )
                 ReceivedInstance.objects.create(
                     instance_id=row.instance_id,
