@@ -11,16 +11,22 @@ from django.db import models
 
 
 class DeviceCredential(models.Model):
-    """A login and secret that ODK Collect sends (HTTP Basic) to act as `user`.
+    """A login and secret that ODK Collect sends (HTTP Basic over HTTPS, Digest over HTTP) to act as `user`.
 
     One per phone or tablet, so a lost device is revoked alone. The secret is random and shown once;
-    only its Django password hash is stored (Argon2, as users' passwords)."""
+    its Django password hash is stored (Argon2, as users' passwords) and, for Digest, the realm's HA1
+    encrypted with the field key, so a copied database opens neither."""
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="device_credentials")
     name = models.CharField(max_length=100, blank=True, help_text="Which device, e.g. 'Tablet 3, team TDO-MAN-1'")
     login = models.CharField(max_length=150, unique=True, help_text="The username typed into ODK Collect")
     secret_hash = models.CharField(max_length=200)
+    digest_ha1 = models.TextField(
+        blank=True,
+        help_text="HTTP Digest's MD5(login:realm:secret), encrypted with the field key (core/crypto.py); empty "
+        "when no field key was configured: Digest is then refused for this credential",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     last_used_at = models.DateTimeField(null=True, blank=True)
     revoked_at = models.DateTimeField(null=True, blank=True)

@@ -49,10 +49,13 @@ def error(text: str, status: int) -> HttpResponse:
     return message(text, status=status, nature="error")
 
 
-def challenge(text: str = "Sign in with your device credentials") -> HttpResponse:
-    """401 asking for HTTP Basic credentials: Collect answers the challenge with the user's login."""
+BASIC = f'Basic realm="{REALM}", charset="UTF-8"'
+
+
+def challenge(text: str, scheme: str = BASIC) -> HttpResponse:
+    """401 asking for credentials (`scheme`: the WWW-Authenticate value); Collect answers with the device's."""
     response = error(text, 401)
-    response["WWW-Authenticate"] = f'Basic realm="{REALM}", charset="UTF-8"'
+    response["WWW-Authenticate"] = scheme
     return response
 
 

@@ -16,6 +16,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from safeground.core.errors import ValidationFailed
+from safeground.openrosa import digest as digest_auth
 from safeground.openrosa import forms, instance, mapping
 from safeground.openrosa.answers import from_tree
 from safeground.openrosa.errors import Refused
@@ -41,7 +42,9 @@ def issue_credential(user, name: str = "") -> tuple[DeviceCredential, str]:
         login = f"{user.get_username()}.{secrets.token_hex(2)}"
         if not DeviceCredential.objects.filter(login=login).exists():
             break
-    credential = DeviceCredential.objects.create(user=user, name=name, login=login, secret_hash=make_password(secret))
+    credential = DeviceCredential(user=user, name=name, login=login, secret_hash=make_password(secret))
+    credential.digest_ha1 = digest_auth.sealed_ha1(credential, secret)
+    credential.save()
     return credential, secret
 
 

@@ -2,7 +2,10 @@
 HEAD on the submission URL, and the answers to posts that are refused before any form is read."""
 
 import base64
+import hashlib
 import io
+import re
+import time
 
 import pytest
 from django.core.management import call_command
@@ -32,13 +35,14 @@ def test_a_credential_keeps_only_a_hash_of_its_secret(device):
 
 
 def test_collect_is_challenged_then_let_in(device):
+    """Over HTTPS: a Basic challenge, then the credential (Collect sends Basic only over HTTPS)."""
     credential, secret = device
     client = Client()
-    first = client.get("/odk/formList")
+    first = client.get("/odk/formList", secure=True)
     assert first.status_code == 401
     assert first["WWW-Authenticate"].startswith('Basic realm="SafeGround ODK"')
     assert first["X-OpenRosa-Version"] == "1.0" and first["Date"]
-    second = client.get("/odk/formList", **_basic(credential.login, secret))
+    second = client.get("/odk/formList", secure=True, **_basic(credential.login, secret))
     assert second.status_code == 200
     assert second["X-OpenRosa-Version"] == "1.0"
     assert b'<xforms xmlns="http://openrosa.org/xforms/xformsList">' in second.content
@@ -79,6 +83,50 @@ def test_a_session_reads_but_never_posts(qm_world):
     post = client.post("/odk/submission", {"xml_submission_file": io.BytesIO(b"<x/>")})
     assert post.status_code == 401
     assert ReceivedInstance.objects.count() == 0
+
+
+def _digest(login, secret, nonce, uri, method="GET", nc="00000001", cnonce="0a4f113b"):
+    def md5(text):
+        return hashlib.md5(text.encode()).hexdigest()
+
+    ha1 = md5(f"{login}:SafeGround ODK:{secret}")
+    answer = md5(f"{ha1}:{nonce}:{nc}:{cnonce}:auth:{md5(f'{method}:{uri}')}")
+    return {
+        "HTTP_AUTHORIZATION": f'Digest username="{login}", realm="SafeGround ODK", nonce="{nonce}", uri="{uri}", '
+        f'qop=auth, nc={nc}, cnonce="{cnonce}", response="{answer}", algorithm=MD5'
+    }
+
+
+def _nonce(response) -> str:
+    return re.search(r'nonce="([^"]+)"', response["WWW-Authenticate"]).group(1)
+
+
+def test_over_plain_http_collect_is_challenged_with_digest(device):
+    """Collect sends Basic only over HTTPS; over HTTP it answers a Digest challenge (RFC 2617, qop=auth)."""
+    credential, secret = device
+    client = Client()
+    first = client.get("/odk/formList")
+    assert first.status_code == 401 and first["WWW-Authenticate"].startswith('Digest realm="SafeGround ODK"')
+    nonce = _nonce(first)
+    ok = client.get("/odk/formList", **_digest(credential.login, secret, nonce, "/odk/formList"))
+    assert ok.status_code == 200, ok.content
+    wrong = client.get("/odk/formList", **_digest(credential.login, "nope", nonce, "/odk/formList"))
+    assert wrong.status_code == 401 and b"wrong device login or secret" in wrong.content
+    other_uri = client.get("/odk/formList", **_digest(credential.login, secret, nonce, "/odk/submission"))
+    assert other_uri.status_code == 401
+    assert secret not in credential.digest_ha1 and credential.digest_ha1.startswith("sgf1:")
+
+
+def test_an_expired_nonce_is_challenged_again_as_stale(device):
+    from safeground.openrosa import digest
+
+    credential, secret = device
+    old = digest.nonce(now=time.time() - digest.NONCE_SECONDS - 60)
+    response = Client().get("/odk/formList", **_digest(credential.login, secret, old, "/odk/formList"))
+    assert response.status_code == 401 and "stale=true" in response["WWW-Authenticate"]
+    forged = old.split(".")[0] + ".0000"
+    response = Client().get("/odk/formList", **_digest(credential.login, secret, forged, "/odk/formList"))
+    assert response.status_code == 401 and "stale" not in response["WWW-Authenticate"]
 
 
 def test_head_on_the_submission_url_answers_204_with_the_limit(device):
