@@ -49,15 +49,17 @@ def issue_credential(user, name: str = "") -> tuple[DeviceCredential, str]:
 
 
 def revoke_credential(credential_id, *, by) -> DeviceCredential:
-    """Revoke a credential: its owner may, and an administrator (auth.change_user) may revoke anyone's."""
+    """Revoke a credential: its owner may, and an administrator (openrosa.change_devicecredential) anyone's."""
+    credential = None
     try:
         key = uuid.UUID(str(credential_id))
     except ValueError:
-        key = None
-    rows = DeviceCredential.objects.filter(pk=key, revoked_at__isnull=True)
-    if not by.has_perm("openrosa.change_devicecredential"):
-        rows = rows.filter(user=by)
-    credential = rows.first() if key else None
+        pass
+    else:
+        rows = DeviceCredential.objects.filter(pk=key, revoked_at__isnull=True)
+        if not by.has_perm("openrosa.change_devicecredential"):
+            rows = rows.filter(user=by)
+        credential = rows.first()
     if credential is None:
         raise ValidationFailed("no active device credential of yours with that id", field="credential")
     credential.revoked_at = timezone.now()
