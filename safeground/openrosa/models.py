@@ -81,4 +81,4 @@ class PendingPart(models.Model):
     received_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["instance_id", "name"], name="openrosa_part_once")]
+        constraints = [models.UniqueConstraint(fields=["instance_id", "user", "name"], name="openrosa_part_once")]

@@ -6,6 +6,7 @@ dry run, the organisation rules), its photos and the record of the instanceID, o
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import secrets
 import uuid
@@ -23,6 +24,8 @@ from safeground.openrosa.errors import Refused
 from safeground.openrosa.models import DeviceCredential, PendingPart, ReceivedInstance
 
 NAME_LENGTH = 100
+#: Parts of a split submission whose last part never came are dropped after this.
+PARTS_KEPT = dt.timedelta(days=7)
 #: Secrets are typed on phones: lowercase letters and digits without look-alikes (0/o, 1/l), 4 groups of 5
 #: (about 100 bits), dashes between groups.
 ALPHABET = "abcdefghijkmnpqrstuvwxyz23456789"
@@ -141,11 +144,13 @@ def receive(
         return seen
     if incomplete:
         with transaction.atomic():
+            PendingPart.objects.filter(received_at__lt=timezone.now() - PARTS_KEPT).delete()
             for f in files:
                 PendingPart.objects.update_or_create(
                     instance_id=parsed.instance_id,
+                    user=user,
                     name=f["name"],
-                    defaults={"user": user, "content": f["content"], "content_type": f.get("content_type", "")},
+                    defaults={"content": f["content"], "content_type": f.get("content_type", "")},
                 )
         return Outcome(201, f"part of {parsed.instance_id} received; waiting for the rest")
     try:
