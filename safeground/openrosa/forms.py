@@ -5,6 +5,7 @@ protocol code does not depend on how versions are stored."""
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 
@@ -18,12 +19,16 @@ class OdkForm:
     name: str
     version: str
     xml: bytes
-    media: dict[str, bytes] = field(default_factory=dict)
     current: bool = True
+    media_names: list[str] = field(default_factory=list)
+    load_media: Callable[[str], bytes | None] = lambda name: None
 
     @property
     def hash(self) -> str:
         return md5(self.xml)
+
+    def media(self, filename: str) -> bytes | None:
+        return self.load_media(filename) if filename in self.media_names else None
 
 
 def published() -> list[OdkForm]:

@@ -43,7 +43,7 @@ def form_list(request: HttpRequest) -> HttpResponse:
                 "version": form.version,
                 "md5": form.hash,
                 "download_url": _absolute(request, "odk-form", **keys),
-                "manifest_url": _absolute(request, "odk-manifest", **keys) if form.media else "",
+                "manifest_url": _absolute(request, "odk-manifest", **keys) if form.media_names else "",
             }
         )
     return protocol.form_list(items)
@@ -76,10 +76,10 @@ def manifest(request: HttpRequest, form_id: str, version: str) -> HttpResponse:
     files = [
         {
             "filename": name,
-            "md5": forms.md5(content),
+            "md5": forms.md5(form.media(name) or b""),
             "download_url": _absolute(request, "odk-media", form_id=form_id, version=version, filename=name),
         }
-        for name, content in sorted(form.media.items())
+        for name in sorted(form.media_names)
     ]
     return protocol.manifest(files)
 
@@ -88,10 +88,11 @@ def manifest(request: HttpRequest, form_id: str, version: str) -> HttpResponse:
 @odk_view
 def media(request: HttpRequest, form_id: str, version: str, filename: str) -> HttpResponse:
     form = _form(form_id, version)
-    if form is None or filename not in form.media:
+    content = form.media(filename) if form is not None else None
+    if content is None:
         return protocol.error(f"form {form_id!r} version {version!r} has no media file {filename!r}", 404)
     content_type = "text/csv; charset=utf-8" if filename.endswith(".csv") else "application/octet-stream"
-    response = protocol.answer(form.media[filename], content_type=content_type)
+    response = protocol.answer(content, content_type=content_type)
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
 
