@@ -44,7 +44,7 @@ class Mapped:
     questions: dict[str, str] = field(default_factory=dict)  # payload field → question, for messages
 
 
-def _convert(kind: str, text: str, question: str):
+def _convert(kind: str, text: str, question: str, models: dict[str, str]):
     if kind == "geopoint":
         return geo.point(text, question)
     if kind == "geoshape":
@@ -61,8 +61,12 @@ def _convert(kind: str, text: str, question: str):
         return instance.number(text, question, integer=True)
     if kind == "decimal":
         return instance.number(text, question)
+    if kind == "select_multiple ordnance_model":  # choice names are tokens of the catalogue's names
+        return [models.get(t, t) for t in text.split()] if text else None
     if kind.startswith("select_multiple"):
         return text.split() if text else None
+    if kind == "select_one ordnance_model":
+        return models.get(text, text) if text else None
     return text or None
 
 
@@ -101,8 +105,11 @@ def build(form_id: str, answers: Answers) -> Mapped:
     can't be read: a self-intersecting perimeter, a date that is no date)."""
     if form_id not in KINDS:
         raise Refused(f"form {form_id!r} does not feed the workbench", 404, "id")
+    from safeground.fieldforms.choices import ordnance_model_names
+
     kind, action = KINDS[form_id]
     mapped = Mapped(kind, action, {})
+    models = ordnance_model_names()
     repeat = None
     for q in _questions(form_id):
         base = _base(q.type)
@@ -115,7 +122,7 @@ def build(form_id: str, answers: Answers) -> Mapped:
         if base in CONTAINERS or not q.name or not q.payload or " " in q.payload:
             continue
         if repeat is None:
-            _answer(mapped, q, base, answers.get(q.name), q.name, mapped.payload, q.payload, "")
+            _answer(mapped, q, base, answers.get(q.name), q.name, mapped.payload, q.payload, "", models)
             continue
         key = repeat.payload or repeat.name
         entries = answers.many(repeat.name)
@@ -123,19 +130,40 @@ def build(form_id: str, answers: Answers) -> Mapped:
         inner = q.payload.split("[].", 1)[-1]
         for i, entry in enumerate(entries):
             where = f"{repeat.name}[{i + 1}]/{q.name}"
-            _answer(mapped, q, base, entry.get(q.name), where, rows[i], inner, f"{key}[{i}]")
+            _answer(mapped, q, base, entry.get(q.name), where, rows[i], inner, f"{key}[{i}]", models)
     finish = FINISH.get(form_id)
     if finish is not None:
         finish(mapped, answers)
+    _fit(mapped)
     return mapped
 
 
-def _answer(mapped: Mapped, q, base: str, text: str, where: str, target: dict, path: str, photo_path: str) -> None:
+def _fit(mapped: Mapped) -> None:
+    """The payload as the kind's schema takes it: the organisation under the kind's own field name
+    (a hazard's `reporting_organisation`), and without the answers that only guide the field team
+    (country, team lists: the schema has no field for them)."""
+    from safeground.workbench import kinds
+
+    registered = kinds.get(mapped.kind)
+    if registered is None:
+        return
+    own = registered.organisation_field
+    if own and own != "organisation" and "organisation" in mapped.payload:
+        mapped.payload.setdefault(own, mapped.payload.pop("organisation"))
+    schema = registered.schemas.get(mapped.action)
+    if schema is not None:
+        for key in [k for k in mapped.payload if k not in schema.model_fields]:
+            mapped.payload.pop(key)
+
+
+def _answer(
+    mapped: Mapped, q, base: str, text: str, where: str, target: dict, path: str, photo_path: str, models: dict
+) -> None:
     if base in ("image", "file", "audio", "video"):
         if text:
             mapped.photos.append((text, photo_path, where))
         return
-    value = _convert(q.type, text, where)
+    value = _convert(" ".join(q.type.split()), text, where, models)
     if value is not None:
         _put(target, path, value)
         mapped.questions.setdefault(path if not photo_path else f"{photo_path}.{path}", where)
@@ -163,7 +191,16 @@ def _qa_visit(mapped: Mapped, answers: Answers) -> None:
     mapped.payload["answers"] = items
 
 
-FINISH = {"ts": _ts, "eore": _eore, "qa_visit": _qa_visit}
+def _eod(mapped: Mapped, answers: Answers) -> None:
+    """The spot task's day is its devices' date (`found_on`); its team is the activity's one team."""
+    payload = mapped.payload
+    if "task_date" in payload:
+        payload.setdefault("found_on", payload.pop("task_date"))
+    if payload.get("team"):
+        payload.setdefault("teams", [payload.pop("team")])
+
+
+FINISH = {"ts": _ts, "eod": _eod, "eore": _eore, "qa_visit": _qa_visit}
 
 
 def _message(exc: ValidationFailed, mapped: Mapped) -> tuple[str, str]:
