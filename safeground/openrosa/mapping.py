@@ -121,6 +121,8 @@ def build(form_id: str, answers: Answers) -> Mapped:
             continue
         if base in CONTAINERS or not q.name or not q.payload or " " in q.payload:
             continue
+        if repeat is None and "[]" in q.payload:
+            continue  # a list outside a repeat (a checklist): the form's own function builds it
         if repeat is None:
             _answer(mapped, q, base, answers.get(q.name), q.name, mapped.payload, q.payload, "", models)
             continue
@@ -180,14 +182,18 @@ def _eore(mapped: Mapped, answers: Answers) -> None:
 
 
 def _qa_visit(mapped: Mapped, answers: Answers) -> None:
-    """The checklist: `<template>__<item>` answers (yes/no/na) and their `__remark`, for the chosen template."""
-    template = mapped.payload.get("template", "")
-    prefix = f"{template}__"
+    """The checklist: for each item of the chosen template, its question (`<template>__<item>`: yes, no or
+    na) and the question's `__remark`, as qm's answers ({"item", "answer", "remark"})."""
+    from safeground.fieldforms.definitions.qa_visit import question
+    from safeground.qm.models import ChecklistTemplate
+
+    key = mapped.payload.get("template") or ""
+    template = ChecklistTemplate.objects.filter(key=key).first() if key else None
     items = []
-    for name, value in answers.values.items():
-        if name.startswith(prefix) and not name.endswith("__remark") and value:
-            items.append({"item": name[len(prefix) :], "answer": value, "remark": answers.get(f"{name}__remark")})
-    mapped.payload.pop("answers", None)
+    for item in template.items.order_by("order") if template else []:
+        name = question(template.key, item.key)
+        if answers.get(name):
+            items.append({"item": item.key, "answer": answers.get(name), "remark": answers.get(f"{name}__remark")})
     mapped.payload["answers"] = items
 
 
