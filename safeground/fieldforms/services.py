@@ -8,8 +8,10 @@ import hashlib
 from dataclasses import dataclass
 
 from django.db import transaction
+from pyxform.errors import PyXFormError
 from django.utils import timezone
 
+from safeground.core.errors import ValidationFailed
 from safeground.fieldforms import definitions, media, xlsform
 from safeground.fieldforms.models import FormMedia, FormVersion
 
@@ -31,7 +33,8 @@ def next_version(previous: str | None, today: dt.date | None = None) -> str:
 
 def build() -> list[Built]:
     """Regenerate every form: an unchanged form keeps its version, a changed one gets a new version and
-    its previous one is retired. All or nothing (one transaction)."""
+    its previous one is retired. All or nothing (one transaction): a form pyxform refuses raises
+    ValidationFailed naming it, and no form is changed."""
     files = media.gazetteer_files()
     out = []
     with transaction.atomic():
@@ -49,7 +52,12 @@ def _build_one(sheets: xlsform.Sheets) -> Built:
     version = next_version(last.first())
     tables = sheets.tables(version)
     xlsx = xlsform.to_xlsx(tables)
-    xform = xlsform.to_xform(xlsx)
+    try:
+        xform = xlsform.to_xform(xlsx)
+    except PyXFormError as exc:
+        raise ValidationFailed(
+            f"form {sheets.form_id}: pyxform refused its XLSForm: {exc}", field=sheets.form_id, reason="xlsform"
+        ) from exc
     if current is not None:
         current.state, current.retired_at = "retired", timezone.now()
         current.save(update_fields=["state", "retired_at"])

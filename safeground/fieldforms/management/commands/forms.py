@@ -10,6 +10,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
+from safeground.core.errors import ValidationFailed
 from safeground.fieldforms import queries, services
 
 
@@ -24,7 +25,11 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         if options["action"] == "build":
-            for built in services.build():
+            try:
+                result = services.build()
+            except ValidationFailed as exc:
+                raise CommandError(str(exc)) from exc
+            for built in result:
                 state = "new" if built.new else "unchanged"
                 self.stdout.write(f"{built.form_id:<12} {built.version}  {state:<9}  {built.title}")
             if options.get("out"):
