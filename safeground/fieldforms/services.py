@@ -8,8 +8,8 @@ import hashlib
 from dataclasses import dataclass
 
 from django.db import transaction
-from pyxform.errors import PyXFormError
 from django.utils import timezone
+from pyxform.errors import PyXFormError
 
 from safeground.core.errors import ValidationFailed
 from safeground.fieldforms import definitions, media, xlsform
