@@ -66,6 +66,11 @@ def ordnance_models() -> list[Choice]:
     return [Choice("ordnance_model", token(name), name, translate=False, extra={"category": cat}) for name, cat in rows]
 
 
+def ordnance_model_names() -> dict[str, str]:
+    """{choice name: the catalogue's model name}: what a submission's `model` answer stands for."""
+    return {token(name): name for name in OrdnanceModel.objects.values_list("name", flat=True)}
+
+
 def token(text: str) -> str:
     """A choice name for a free text (an ordnance model's name): spaces and slashes become `_`.
 

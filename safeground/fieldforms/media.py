@@ -10,7 +10,10 @@ gazetteer's, in every language (place names are not translated).
 | provinces.csv | level-1 code | name | country |
 | districts.csv | level-2 code | name | country, province |
 | communes.csv | level-3 code | name | country, district |
-| villages.csv | place code | name | country, commune (the area the place lies in) |
+| villages.csv | place code | name | country, province, district, commune (the areas it lies in) |
+
+A village carries every level above it, so a country without communes (or a place linked to a district)
+still offers its villages once the levels it has are chosen.
 """
 
 from __future__ import annotations
@@ -41,7 +44,19 @@ def gazetteer_files() -> dict[str, bytes]:
         values = rows.values_list("code", "name", "country", "parent__code")
         header = ["name", "label", "country", *([parent] if parent else [])]
         files[name] = _csv(header, ([c, n, iso3, *([p or ""] if parent else [])] for c, n, iso3, p in values))
+    areas = {
+        pk: (level, code, parent)
+        for pk, level, code, parent in AdminArea.objects.values_list("id", "level", "code", "parent_id")
+    }
     places = Place.objects.filter(kind="village").order_by("country", "code")
-    values = places.values_list("code", "name", "country", "admin_area__code")
-    files["villages.csv"] = _csv(["name", "label", "country", "commune"], ([c, n, i, a or ""] for c, n, i, a in values))
+    rows = []
+    for code, name, iso3, area in places.values_list("code", "name", "country", "admin_area_id"):
+        above = {1: "", 2: "", 3: ""}
+        while area in areas:
+            level, area_code, parent = areas[area]
+            if level in above:
+                above[level] = area_code
+            area = parent
+        rows.append([code, name, iso3, above[1], above[2], above[3]])
+    files["villages.csv"] = _csv(["name", "label", "country", "province", "district", "commune"], rows)
     return files

@@ -58,6 +58,13 @@ def code(name: str, label: str, hint: str = "", required: bool = True, payload: 
     )
 
 
+#: Villages of the levels chosen so far (a country without communes still lists its villages).
+VILLAGE_FILTER = (
+    "country=${country} and province=${province} and (${district} = '' or district=${district})"
+    " and (${commune} = '' or commune=${commune})"
+)
+
+
 def where(levels: int = 3, villages: bool = False) -> list[Q]:
     """Country, then province → district → commune (→ village) from the gazetteer's CSV media.
     The areas are for the field team's orientation: the server derives them from the geometry."""
@@ -94,7 +101,7 @@ def where(levels: int = 3, villages: bool = False) -> list[Q]:
                 "select_one_from_file villages.csv",
                 "village",
                 N_("Village"),
-                choice_filter="country=${country} and commune=${commune}",
+                choice_filter=VILLAGE_FILTER,
             )
         )
     return rows

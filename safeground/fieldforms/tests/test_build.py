@@ -76,7 +76,16 @@ def test_the_cascade_media_hold_the_third_countrys_areas_and_villages(forms_worl
     communes = [r for r in _rows(files["communes.csv"]) if r["country"] == "XTL"]
     assert communes == [{"name": "XT020101", "label": "East commune", "country": "XTL", "district": "XT0201"}]
     villages = [r for r in _rows(files["villages.csv"]) if r["country"] == "XTL"]
-    assert villages == [{"name": "XTV001", "label": "Riverbend", "country": "XTL", "commune": "XT020101"}]
+    assert villages == [
+        {
+            "name": "XTV001",
+            "label": "Riverbend",
+            "country": "XTL",
+            "province": "XT02",
+            "district": "XT0201",
+            "commune": "XT020101",
+        }
+    ]
     # The form reads them as external instances, filtered on the answer above.
     assert 'src="jr://file-csv/villages.csv"' in nts.xform
     assert "instance('districts')/root/item[country= /data/country  and province= /data/province ]" in nts.xform
@@ -88,6 +97,7 @@ def test_the_cascade_media_hold_the_third_countrys_areas_and_villages(forms_worl
 
 @pytest.mark.django_db
 def test_choice_lists_come_from_the_programme_with_filters_and_readable_labels(forms_world):
+    from safeground.fieldforms import choices as lists
     from safeground.fieldforms.definitions import completion, progress
 
     choices = progress.choice_lists()
@@ -99,6 +109,8 @@ def test_choice_lists_come_from_the_programme_with_filters_and_readable_labels(f
     assert "TDO" in methods["manual"] and "TDO" not in methods["mdd"]
     models = [c for c in completion.choice_lists() if c.list_name == "ordnance_model"]
     assert any(c.name == "TL-1_Test" and c.label == "TL-1 Test" and c.extra == {"category": "ap_mine"} for c in models)
+    assert lists.ordnance_model_names()["TL-1_Test"] == "TL-1 Test"
+    assert len({c.name for c in models}) == len(models)  # no two catalogue names give the same choice
     # Every translated choice has a label that is words, never its code (destroyed_in_situ).
     for module in definitions.available():
         for c in module.choice_lists():

@@ -33,7 +33,7 @@ def test_an_im_officer_lists_the_forms_and_downloads_xlsform_xform_and_media(for
     xml = client.get(f"/fieldforms/nts/{nts.version}/xml")
     assert xml.status_code == 200 and xml.content.decode() == nts.xform
     csv = client.get(f"/fieldforms/nts/{nts.version}/media/villages.csv")
-    assert csv.status_code == 200 and b"XTV001,Riverbend,XTL,XT020101" in csv.content
+    assert csv.status_code == 200 and b"XTV001,Riverbend,XTL,XT02,XT0201,XT020101" in csv.content
     assert client.get(f"/fieldforms/nts/{nts.version}/media/other.csv").status_code == 404
     assert client.get(f"/fieldforms/nts/{nts.version}/pdf").status_code == 404
     assert client.get("/fieldforms/nts/1999010101/xlsx").status_code == 404
