@@ -42,8 +42,8 @@ class SpotDeviceIn(Schema):
     point: dict[str, Any] | None = None  # GeoJSON Point; default: the spot task's point
     model: Name | None = None  # ordnance model name, e.g. "PMN-2"
     condition: Choice = "unknown"
-    depth_cm: int | None = None
-    count: int = 1
+    depth_cm: int | None = Field(None, ge=0, le=10_000)
+    count: int = Field(1, ge=1, le=100_000)
 
 
 class EodIn(Schema):

@@ -136,6 +136,7 @@ def test_eod_spot_task_on_a_recorded_hazard_and_one_left_in_place_keeps_it_open(
         (eod_payload(devices=[]), "devices"),
         (eod_payload(devices=[{"category": "uxo", "disposal": "thrown_away"}]), "devices[0].disposal"),
         (eod_payload(devices=[{"category": "uxo"}]), "devices.0.disposal"),
+        (eod_payload(devices=[{"category": "uxo", "disposal": "other", "depth_cm": -5}]), "devices.0.depth_cm"),
         (eod_payload(point=point(10.0, 10.0)), "point"),
         (eod_payload(hazard="XTL-HAZ-999999"), "hazard"),
         (eod_payload(found_on="2099-01-01"), "found_on"),
