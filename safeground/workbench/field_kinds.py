@@ -72,7 +72,7 @@ def _organisation(acronym: str | None, field: str = "organisation") -> Organisat
 def _known(model, code: str, field: str):
     row = model.objects.filter(code=code).first()
     if row is None:
-        raise ValidationFailed(_("no %(field)s %(code)s") % {"field": field, "code": repr(code)}, field=field)
+        raise ValidationFailed(_("unknown %(field)s %(code)s") % {"field": field, "code": repr(code)}, field=field)
     return row
 
 
@@ -81,7 +81,12 @@ def create_eod(data: EodIn, user) -> str:
     a completed EOD activity on it (accreditation gate on the day), and its devices; returns the activity's code."""
     point = input_geometry(data.point, "point")
     if point.geom_type != "Point":
-        raise ValidationFailed(_("point must be a GeoJSON Point"), field="point", reason="type")
+        raise ValidationFailed(
+            _("%(field)s must be one of %(choices)s; got %(value)s")
+            % {"field": "point", "choices": "Point", "value": point.geom_type},
+            field="point",
+            reason="type",
+        )
     organisation = _organisation(data.organisation)
     teams = [_known(Team, code, f"teams[{i}]") for i, code in enumerate(data.teams)]
     if data.hazard:
@@ -163,12 +168,12 @@ def _point(payload: dict) -> dict | None:
 
 kinds.register(kinds.Kind("eod", N_("EOD spot task"), {"create": EodIn}, create_eod, "organisation", _point, Activity))
 kinds.register(
-    kinds.Kind("eore", N_("Risk education session"), {"create": EoreIn}, create_eore, "organisation", _point, Session)
+    kinds.Kind("eore", N_("Risk education (EORE)"), {"create": EoreIn}, create_eore, "organisation", _point, Session)
 )
 kinds.register(
     kinds.Kind(
         "accident",
-        N_("Accident report (casualty counts only)"),
+        N_("Accident"),
         {"create": AccidentReportIn},
         create_accident,
         "organisation",

@@ -20,8 +20,8 @@ class Submission(Record):
         ("progress", N_("Progress report")),
         # Field forms' kinds (decision 0039); every kind is registered in workbench/kinds.py with these labels.
         ("eod", N_("EOD spot task")),
-        ("eore", N_("Risk education session")),
-        ("accident", N_("Accident report (casualty counts only)")),
+        ("eore", N_("Risk education (EORE)")),
+        ("accident", N_("Accident")),
         ("qa_visit", N_("QA visit")),
     ]
     ACTION_CHOICES = [("create", N_("New record")), ("update", N_("Change to a record"))]

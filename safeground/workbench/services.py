@@ -124,7 +124,8 @@ def _prepare(kind: str, action: str, payload: dict, user, target: str) -> dict:
         raise ValidationFailed("payload must be a JSON object", field="payload")
     if kinds.get(kind) is None:
         raise ValidationFailed(
-            _("unknown kind %(kind)s; use %(kinds)s") % {"kind": repr(kind), "kinds": ", ".join(kinds.names())},
+            _("unknown kind %(kind)s; choose one of %(kinds)s")
+            % {"kind": repr(kind), "kinds": ", ".join(kinds.names())},
             field="kind",
             reason="choice",
         )

@@ -138,6 +138,15 @@ def test_eod_spot_task_on_a_recorded_hazard_and_one_left_in_place_keeps_it_open(
         (eod_payload(devices=[{"category": "uxo"}]), "devices.0.disposal"),
         (eod_payload(devices=[{"category": "uxo", "disposal": "other", "depth_cm": -5}]), "devices.0.depth_cm"),
         (eod_payload(point=point(10.0, 10.0)), "point"),
+        (
+            eod_payload(
+                point={
+                    "type": "Polygon",
+                    "coordinates": [[[-19.3, -29.6], [-19.2, -29.6], [-19.2, -29.5], [-19.3, -29.6]]],
+                }
+            ),
+            "point",
+        ),
         (eod_payload(hazard="XTL-HAZ-999999"), "hazard"),
         (eod_payload(found_on="2099-01-01"), "found_on"),
         (eod_payload(victim_name="A. Person"), "victim_name"),
@@ -280,8 +289,8 @@ def test_another_organisation_neither_sees_nor_submits_for_it(people, kind, make
     ("kind", "make", "shown"),
     [
         ("eod", eod_payload, ["EOD spot task", "Removed and destroyed elsewhere", "×2"]),
-        ("eore", eore_payload, ["Risk education session", "Girls", "12"]),
-        ("accident", accident_payload, ["Accident report", "killed men: 1", "injured boys: 2"]),
+        ("eore", eore_payload, ["Risk education (EORE)", "Girls", "12"]),
+        ("accident", accident_payload, ["Accident", "killed men: 1", "injured boys: 2"]),
     ],
 )
 def test_the_review_page_shows_the_fields_the_point_and_where_it_lies(people, kind, make, shown):
