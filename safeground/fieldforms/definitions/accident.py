@@ -48,7 +48,7 @@ def survey() -> list[Q]:
             "privacy",
             N_("Record no names or other personal details of the people involved: only how many."),
         ),
-        *common.where(villages=True),
+        *common.where(villages=True, country_payload="country"),
         Q("geopoint", "point", N_("Where the accident happened"), payload="point", required=True),
         common.date("occurred_on", N_("Date of the accident")),
         Q(

@@ -65,11 +65,11 @@ VILLAGE_FILTER = (
 )
 
 
-def where(levels: int = 3, villages: bool = False) -> list[Q]:
+def where(levels: int = 3, villages: bool = False, country_payload: str = "") -> list[Q]:
     """Country, then province → district → commune (→ village) from the gazetteer's CSV media.
     The areas are for the field team's orientation: the server derives them from the geometry."""
     rows = [
-        Q("select_one country", "country", N_("Country"), payload="country", required=True),
+        Q("select_one country", "country", N_("Country"), payload=country_payload, required=True),
         Q(
             "select_one_from_file provinces.csv",
             "province",
@@ -107,14 +107,17 @@ def where(levels: int = 3, villages: bool = False) -> list[Q]:
     return rows
 
 
-def who(team: bool = True, team_required: bool = False) -> list[Q]:
-    """The organisation (of the chosen country) and one of its teams."""
+def who(
+    team: bool = True, team_required: bool = False, org_payload: str = "organisation", team_payload: str = "team"
+) -> list[Q]:
+    """The organisation (of the chosen country) and one of its teams; an empty payload: the question only
+    narrows the lists below it."""
     rows = [
         Q(
             "select_one organisation",
             "organisation",
             N_("Organisation"),
-            payload="organisation",
+            payload=org_payload,
             required=True,
             choice_filter="country=${country}",
         )
@@ -125,7 +128,7 @@ def who(team: bool = True, team_required: bool = False) -> list[Q]:
                 "select_one team",
                 "team",
                 N_("Team"),
-                payload="team",
+                payload=team_payload,
                 required=team_required,
                 choice_filter="organisation=${organisation}",
             )

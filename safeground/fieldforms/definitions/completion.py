@@ -4,7 +4,8 @@ Maps to the workbench's ("product", "create") payload, ProductWithDevicesIn: `ac
 `outcome`, `geometry` from `perimeter` (geoshape → Polygon), `released_on`, `clearance_depth_cm`,
 `reported_area_m2`, and `devices`, one per repeat (DeviceIn): `point` (geopoint → Point),
 `category`, `model` (the ordnance catalogue's model name, see choices.token), `condition`,
-`disposal`, `depth_cm`, `found_on`, `count`, and `photo` (an attachment).
+`disposal`, `depth_cm`, `found_on`, `count`, and `photo` (an attachment). `country`, `organisation`
+and `team` only narrow the lists.
 """
 
 from django.utils.translation import gettext_noop as N_
@@ -21,8 +22,8 @@ MEDIA = ()
 
 def survey() -> list[Q]:
     return [
-        Q("select_one country", "country", N_("Country"), payload="country", required=True),
-        *common.who(team=True),
+        Q("select_one country", "country", N_("Country"), required=True),
+        *common.who(team=True, org_payload="", team_payload=""),
         common.code("activity", N_("Activity code")),
         common.code("hazard", N_("Hazard code"), required=False, hint=N_("Empty for ground outside every hazard.")),
         Q("select_one outcome", "outcome", N_("Outcome"), payload="outcome", required=True),

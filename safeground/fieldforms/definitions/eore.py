@@ -2,7 +2,8 @@
 
 Maps to eore's SessionIn: `held_on`, `organisation`, `team`, `method`, `point` (geopoint → Point;
 mass media and digital sessions may leave it empty), `audience`, `girls`, `boys`, `women`, `men`,
-`materials` (text, split on commas into the list), `country`. `province`, `district` orient the team.
+`materials` (text, split on commas into the list), `country` (docs/workbench.md, kind `eore`).
+`province`, `district`, `commune`, `village` orient the team.
 """
 
 from django.utils.translation import gettext_noop as N_
@@ -20,7 +21,7 @@ REMOTE = "${method} = 'mass_media' or ${method} = 'digital'"
 
 def survey() -> list[Q]:
     return [
-        *common.where(villages=True),
+        *common.where(villages=True, country_payload="country"),
         *common.who(team=True),
         common.date("held_on", N_("Date of the session")),
         Q("select_one method", "method", N_("Method"), payload="method", required=True),
@@ -30,7 +31,16 @@ def survey() -> list[Q]:
         common.count("girls", N_("Girls (under 18)")),
         common.count("boys", N_("Boys (under 18)")),
         common.count("women", N_("Women")),
-        common.count("men", N_("Men")),
+        Q(
+            "integer",
+            "men",
+            N_("Men"),
+            payload="men",
+            required=True,
+            default="0",
+            constraint=". >= 0 and ${girls} + ${boys} + ${women} + . >= 1",
+            constraint_message=N_("Enter zero or more; a session reaches at least one person."),
+        ),
         Q("end_group"),
         Q(
             "text",

@@ -24,7 +24,7 @@ SHAPES = [("polygon", N_("A perimeter walked or drawn")), ("point", N_("A point 
 def survey() -> list[Q]:
     return [
         *common.where(villages=True),
-        *common.who(team=True),
+        *common.who(team=True, org_payload="reporting_organisation", team_payload=""),
         common.date("recorded_on", N_("Survey date")),
         Q("text", "name", N_("Name of the area"), hint=N_("A name the community uses, if any."), payload="name"),
         Q(

@@ -42,7 +42,7 @@ def _number(name: str, label: str, constraint: str, message: str, default: str =
 def survey() -> list[Q]:
     return [
         Q("select_one country", "country", N_("Country"), required=True),
-        *common.who(team=True, team_required=True),
+        *common.who(team=True, team_required=True, org_payload=""),
         common.code("activity", N_("Activity code")),
         common.code("hazard", N_("Hazard code"), required=False),
         common.date("date", N_("Date"), payload="date"),

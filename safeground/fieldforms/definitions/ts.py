@@ -6,7 +6,8 @@ Maps to two workbench payloads. ("product", "create") — ProductWithDevicesIn: 
 `clearance_depth_cm` from `search_depth_cm`, and `devices` (the repeat; same fields as the
 completion report's). When `confirmed` is "yes", ("hazard", "update") — HazardPatch on `hazard`:
 `hazard_class` "CHA" and `geometry` from `confirmed_area`. `method` is the accredited method used
-(filtered on the organisation's accreditations), `remarks` free text.
+(filtered on the organisation's accreditations) and `remarks` (free text) are for the reviewer, not
+payload fields; `country`, `organisation` and `team` narrow the lists.
 """
 
 from django.utils.translation import gettext_noop as N_
@@ -23,8 +24,8 @@ MEDIA = ()
 
 def survey() -> list[Q]:
     return [
-        Q("select_one country", "country", N_("Country"), payload="country", required=True),
-        *common.who(team=True, team_required=True),
+        Q("select_one country", "country", N_("Country"), required=True),
+        *common.who(team=True, team_required=True, org_payload="", team_payload=""),
         common.code("activity", N_("Activity code"), hint=N_("As on the task order, e.g. the activity's code.")),
         common.code("hazard", N_("Hazard code"), hint=N_("The hazard surveyed.")),
         common.date("released_on", N_("Survey completed on")),
@@ -32,7 +33,6 @@ def survey() -> list[Q]:
             "select_one method",
             "method",
             N_("Method"),
-            payload="method",
             required=True,
             choice_filter="selected(accredited, ${organisation})",
         ),
@@ -62,7 +62,7 @@ def survey() -> list[Q]:
             relevant="${confirmed} = 'yes'",
         ),
         *common.devices(),
-        common.note("remarks", N_("Remarks")),
+        Q("text", "remarks", N_("Remarks"), appearance="multiline"),
     ]
 
 
