@@ -125,6 +125,9 @@ PAGES: dict[str, set] = {
     "fieldsync-imports": NATIONAL_WRITE,
     "fieldsync-import": NATIONAL_WRITE,
     "fieldsync-offices": NATIONAL_WRITE,
+    "fieldforms": NATIONAL_WRITE,  # the ODK forms to load into Central or onto devices (decision 0038)
+    "fieldforms-download": NATIONAL_WRITE,
+    "fieldforms-media": NATIONAL_WRITE,
 }
 #: Vector tiles and TileJSON per layer (docs/decisions/0026): the boundaries are public reference data.
 TILES: dict[str, set] = {
@@ -534,6 +537,9 @@ def _page_url(route: str, name: str, codes: dict) -> str:
         .replace("<str:row_id>", codes["quarantine"])
         .replace("<uuid:dataset_id>", "00000000-0000-4000-8000-000000000000")
         .replace("<str:partner>", "NONE")
+        .replace("<slug:form_id>/<slug:version>", "nts/2000010101")  # no such version: 404 after the access rule
+        .replace("<slug:kind>", "xlsx")
+        .replace("<str:filename>", "provinces.csv")
     )
     if "<code:code>" in url:
         url = url.replace("<code:code>", codes[PAGE_ARGS[name]])
