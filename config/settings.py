@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "safeground.cooperation",
     "safeground.exchange",
     "safeground.fieldsync",
+    "safeground.fieldforms",
     "safeground.openrosa",
     "safeground.portal",
     "config",  # for `safeground serve` (config/management/commands/serve.py)

@@ -19,6 +19,7 @@ urlpatterns = [
     path("", include("safeground.dashboard.urls")),
     path("", include("safeground.workbench.urls")),
     path("", include("safeground.fieldsync.urls")),
+    path("", include("safeground.fieldforms.urls")),
     path("", include("safeground.openrosa.urls")),
     path("", include("safeground.qm.urls")),
     path("", include("safeground.cooperation.urls")),

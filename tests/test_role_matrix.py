@@ -125,6 +125,9 @@ PAGES: dict[str, set] = {
     "fieldsync-imports": NATIONAL_WRITE,
     "fieldsync-import": NATIONAL_WRITE,
     "fieldsync-offices": NATIONAL_WRITE,
+    "fieldforms": NATIONAL_WRITE,  # the ODK forms to load into Central or onto devices (decision 0038)
+    "fieldforms-download": NATIONAL_WRITE,
+    "fieldforms-media": NATIONAL_WRITE,
     # ODK Collect's OpenRosa endpoints: device credentials (Basic) or, to read, the session; anonymous 401
     "odk-form-list": SUBMIT,
     "odk-form": SUBMIT,  # an unknown form: 404 once access is granted
@@ -542,9 +545,11 @@ def _page_url(route: str, name: str, codes: dict) -> str:
         .replace("<str:row_id>", codes["quarantine"])
         .replace("<uuid:dataset_id>", "00000000-0000-4000-8000-000000000000")
         .replace("<str:partner>", "NONE")
+        .replace("<slug:form_id>/<slug:version>", "nts/2000010101")  # no such version: 404 after the access rule
+        .replace("<slug:kind>", "xlsx")
+        .replace("<str:filename>", "provinces.csv")
         .replace("<str:form_id>", "NONE")
         .replace("<str:version>", "1")
-        .replace("<str:filename>", "none.csv")
     )
     if "<code:code>" in url:
         url = url.replace("<code:code>", codes[PAGE_ARGS[name]])

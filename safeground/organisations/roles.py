@@ -78,6 +78,7 @@ ROLES: dict[str, Role] = {
                 "cooperation.*",
                 "exchange.*",
                 "fieldsync.*",
+                "fieldforms.*",
             ),
             (*PERSONAL, *ACCOUNTS, "victims.view_accesslog", "victims.*_historicalvictim"),
         ),

@@ -6,3 +6,8 @@ class QmConfig(AppConfig):
     label = "qm"
     verbose_name = "Quality management"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from safeground.qm import workbench_kinds
+
+        workbench_kinds.register()  # field forms submit QA visits through the workbench (decision 0039)

@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop as N_
 from ninja import Schema
 from pydantic import ValidationError
 
@@ -23,9 +24,10 @@ from safeground.landrelease import services as release_services
 from safeground.landrelease.models import Product
 from safeground.landrelease.schemas import ProductIn, ProductPatch
 from safeground.operations import services as operation_services
-from safeground.operations.models import Activity
+from safeground.operations.models import Activity, ProgressReport
 from safeground.operations.schemas import ProgressIn
 from safeground.organisations.models import Organisation, Team
+from safeground.workbench import kinds
 
 
 class ActivityIn(Schema):
@@ -57,19 +59,10 @@ class ProgressSubmissionIn(ProgressIn):
     activity: str
 
 
-SCHEMAS: dict[tuple[str, str], type[Schema]] = {
-    ("hazard", "create"): HazardIn,
-    ("hazard", "update"): HazardPatch,
-    ("activity", "create"): ActivityIn,
-    ("product", "create"): ProductWithDevicesIn,
-    ("product", "update"): ProductPatch,
-    ("progress", "create"): ProgressSubmissionIn,
-}
-
-
 def parse(kind: str, action: str, payload: dict) -> Schema:
-    """The payload checked against its schema; a ValidationFailed names the first bad field."""
-    schema = SCHEMAS.get((kind, action))
+    """The payload checked against its kind's schema; a ValidationFailed names the first bad field."""
+    found = kinds.get(kind)
+    schema = found.schemas.get(action) if found is not None else None
     if schema is None:
         raise ValidationFailed(f"cannot submit {action} of {kind}", field="kind", reason="choice")
     try:
@@ -166,6 +159,41 @@ def apply(kind: str, action: str, payload: dict, user, target: str = "", expecte
     if action == "update":
         changer = update_product if kind == "product" else update_hazard
         return changer(data, user, target, expected_version)
-    return {"hazard": create_hazard, "activity": create_activity, "product": create_product}.get(kind, create_progress)(
-        data, user
+    registered = kinds.get(kind)
+    assert registered is not None  # parse refused an unknown kind
+    return registered.apply(data, user)
+
+
+def _geometry(payload: dict) -> dict | None:
+    return payload.get("geometry")
+
+
+kinds.register(
+    kinds.Kind(
+        "hazard",
+        N_("Hazard"),
+        {"create": HazardIn, "update": HazardPatch},
+        create_hazard,
+        "reporting_organisation",
+        _geometry,
+        Hazard,
     )
+)
+kinds.register(
+    kinds.Kind("activity", N_("Activity"), {"create": ActivityIn}, create_activity, "organisation", model=Activity)
+)
+kinds.register(
+    kinds.Kind(
+        "product",
+        N_("Land release product with its devices"),
+        {"create": ProductWithDevicesIn, "update": ProductPatch},
+        create_product,
+        where=_geometry,
+        model=Product,
+    )
+)
+kinds.register(
+    kinds.Kind(
+        "progress", N_("Progress report"), {"create": ProgressSubmissionIn}, create_progress, model=ProgressReport
+    )
+)

@@ -22,7 +22,7 @@ from safeground.landrelease.models import Product
 from safeground.operations.models import Activity
 from safeground.organisations.models import Organisation
 from safeground.organisations.roles import is_scoped, organisation_ids
-from safeground.workbench import appliers, checks
+from safeground.workbench import appliers, checks, kinds
 from safeground.workbench.models import Submission
 
 
@@ -61,14 +61,17 @@ def _organisation(kind: str, action: str, payload: dict, user, target: str) -> O
     elif kind == "product" and action == "update":
         product = Product.objects.filter(code=target).select_related("activity__organisation").first()
         acronym = product.activity.organisation.acronym if product else None
-    else:
+    elif kind in ("product", "progress"):
         activity = Activity.objects.filter(code=payload.get("activity")).select_related("organisation").first()
         acronym = activity.organisation.acronym if activity else None
+    else:  # a registered kind names its organisation in one payload field (kinds.Kind.organisation_field)
+        acronym = payload.get(field) if (field := _organisation_field(kind)) else None
     own = list(Organisation.objects.filter(pk__in=organisation_ids(user)))
     if not is_scoped(user):
-        return Organisation.objects.filter(acronym=acronym).first() if acronym else None
-    if acronym is None and kind in ("hazard", "activity") and action == "create" and len(own) == 1:
-        payload["reporting_organisation" if kind == "hazard" else "organisation"] = own[0].acronym
+        return Organisation.objects.filter(acronym=acronym).first() if isinstance(acronym, str) and acronym else None
+    field = _organisation_field(kind)
+    if acronym is None and field and action == "create" and len(own) == 1:
+        payload[field] = own[0].acronym
         return own[0]
     match = next((o for o in own if o.acronym == acronym), None)
     if match is None:
@@ -83,6 +86,11 @@ def _organisation(kind: str, action: str, payload: dict, user, target: str) -> O
             reason="other_organisation",
         )
     return match
+
+
+def _organisation_field(kind: str) -> str | None:
+    found = kinds.get(kind)
+    return found.organisation_field if found is not None else None
 
 
 #: The kinds whose records the workbench can change, and their models.
@@ -114,6 +122,13 @@ def _target_version(kind: str, action: str, target: str) -> tuple:
 def _prepare(kind: str, action: str, payload: dict, user, target: str) -> dict:
     if not isinstance(payload, dict):
         raise ValidationFailed("payload must be a JSON object", field="payload")
+    if kinds.get(kind) is None:
+        raise ValidationFailed(
+            _("unknown kind %(kind)s; choose one of %(kinds)s")
+            % {"kind": repr(kind), "kinds": ", ".join(kinds.names())},
+            field="kind",
+            reason="choice",
+        )
     payload = dict(payload)
     base, base_version = _target_version(kind, action, target)
     organisation = _organisation(kind, action, payload, user, target)
@@ -164,7 +179,8 @@ def _next_code(submission: Submission) -> str:
     from safeground.core.codes import next_code
 
     prefix = submission.organisation.acronym if submission.organisation else "NAT"
-    return next_code(Submission, f"WB-{prefix}", submission.kind.upper()[:3], width=5)
+    found = kinds.get(submission.kind)
+    return next_code(Submission, f"WB-{prefix}", found.code_part if found else submission.kind.upper()[:3], width=5)
 
 
 def _locked(submission: Submission, revision: int | None) -> Submission:
