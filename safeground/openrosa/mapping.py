@@ -1,7 +1,8 @@
 """From a field form's answers to a workbench submission with its photos.
 
 The field forms' definitions (fieldforms.definitions) say, question by question, which payload field
-each fills (`Q.payload`: "released_on", "devices[].point", "reported_casualties.killed_men"), so the
+each fills (`Q.payload`: "released_on", "devices[].point", "teams[]" (a list of the one answer),
+"reported_casualties.killed_men"), so the
 mapping is read from them rather than written twice: answers are converted by question type (geoshape
 → GeoJSON Polygon, date → ISO date, integer → int, select_multiple → list, image → an attachment) and
 put at that path. What a form needs beyond that (a fixed value, a list written as text, a checklist)
@@ -121,8 +122,8 @@ def build(form_id: str, answers: Answers) -> Mapped:
             continue
         if base in CONTAINERS or not q.name or not q.payload or " " in q.payload:
             continue
-        if repeat is None and "[]" in q.payload:
-            continue  # a list outside a repeat (a checklist): the form's own function builds it
+        if repeat is None and "[]." in q.payload:
+            continue  # fields of a list outside a repeat (a checklist): the form's own function builds it
         if repeat is None:
             _answer(mapped, q, base, answers.get(q.name), q.name, mapped.payload, q.payload, "", models)
             continue
@@ -166,6 +167,8 @@ def _answer(
             mapped.photos.append((text, photo_path, where))
         return
     value = _convert(" ".join(q.type.split()), text, where, models)
+    if value is not None and path.endswith("[]"):  # "teams[]": a list of the one answer
+        value, path = [value], path[:-2]
     if value is not None:
         _put(target, path, value)
         mapped.questions.setdefault(path if not photo_path else f"{photo_path}.{path}", where)
