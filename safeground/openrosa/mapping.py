@@ -200,16 +200,7 @@ def _qa_visit(mapped: Mapped, answers: Answers) -> None:
     mapped.payload["answers"] = items
 
 
-def _eod(mapped: Mapped, answers: Answers) -> None:
-    """The spot task's day is its devices' date (`found_on`); its team is the activity's one team."""
-    payload = mapped.payload
-    if "task_date" in payload:
-        payload.setdefault("found_on", payload.pop("task_date"))
-    if payload.get("team"):
-        payload.setdefault("teams", [payload.pop("team")])
-
-
-FINISH = {"ts": _ts, "eod": _eod, "eore": _eore, "qa_visit": _qa_visit}
+FINISH = {"ts": _ts, "eore": _eore, "qa_visit": _qa_visit}
 
 
 def _message(exc: ValidationFailed, mapped: Mapped) -> tuple[str, str]:
