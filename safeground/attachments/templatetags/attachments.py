@@ -51,4 +51,6 @@ def metres(value) -> str:
     """A distance as a reader takes it in: 640 m, 1.4 km."""
     if value is None:
         return "—"
-    return f"{value:,.0f} m" if value < 1000 else f"{value / 1000:,.1f} km"
+    if value < 1000:
+        return f"{value:,.0f} m"
+    return f"{value / 1000:,.1f}".removesuffix(".0") + " km"
