@@ -19,6 +19,7 @@ from safeground.attachments.models import Attachment
 from safeground.attachments.schemas import AttachmentOut
 from safeground.attachments.views import file_response
 from safeground.core.auth import needs
+from safeground.core.errors import ValidationFailed
 from safeground.core.schemas import ErrorOut
 
 router = Router(tags=["attachments"])
@@ -78,10 +79,20 @@ def list_attachments(request, kind: str, ref: str):
     auth=needs("attachments.add_attachment"),
     summary="Attach a photo (JPEG, PNG, WebP) or a PDF document to a record",
 )
-def upload(request, kind: str, ref: str, file: File[UploadedFile], caption: Form[str] = "", path: Form[str] = ""):
+def upload(
+    request,
+    kind: str,
+    ref: str,
+    file: UploadedFile | None = File(None),  # noqa: B008 (Ninja's declaration of a multipart file)
+    caption: Form[str] = "",
+    path: Form[str] = "",
+):
+    """Checked in this order: the record is visible (404), it may be changed (403), then the file (422)."""
     record = _record(request.user, kind, ref)
     if not queries.can_add(request.user, record):
         raise HttpError(403, f"{request.user.get_username()} may not add attachments to this {kind}")
+    if file is None:
+        raise ValidationFailed("file: send the photo or document as multipart field 'file'", "file", "required")
     row = services.attach(
         record,
         name=file.name or "",
