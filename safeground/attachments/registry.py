@@ -12,16 +12,18 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from django.db.models import Model
+
 
 @dataclass(frozen=True)
 class Entry:
-    model: type
+    model: type[Model]
     can_see: Callable[[Any, Any], bool]
     position: Callable[[Any], Any] | None
     can_change: Callable[[Any, Any], bool]
 
 
-_ENTRIES: dict[type, Entry] = {}
+_ENTRIES: dict[type[Model], Entry] = {}
 
 
 def _change_permission(model) -> Callable[[Any, Any], bool]:
@@ -39,7 +41,7 @@ def entry(model_or_record) -> Entry | None:
     return _ENTRIES.get(model)
 
 
-def models() -> list[type]:
+def models() -> list[type[Model]]:
     return list(_ENTRIES)
 
 
