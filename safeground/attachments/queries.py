@@ -4,6 +4,7 @@ may add or remove them (the rules the pages and the API share)."""
 from __future__ import annotations
 
 from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import QuerySet
 
 from safeground.attachments import registry
@@ -33,7 +34,7 @@ def visible(user, attachment_id) -> tuple[Attachment, object] | None:
         row = (
             Attachment.objects.select_related("content_type").filter(pk=attachment_id, removed_at__isnull=True).first()
         )
-    except (ValueError, TypeError):
+    except (ValueError, TypeError, DjangoValidationError):  # not a UUID: names no attachment
         return None
     if row is None:
         return None

@@ -175,6 +175,7 @@ def test_served_only_to_those_who_may_see_the_record(qm_world, visit_photo):
     assert Client().get(urls[2]).status_code == 401
     missing = "00000000-0000-4000-8000-000000000000"
     assert inspected.get(f"/attachments/{missing}/").status_code == 404  # the same answer as a hidden one
+    assert inspected.get("/api/v1/attachments/not-a-uuid").status_code == 404
 
 
 def test_page_upload_needs_the_right_to_change_the_record(qm_world, im, folder):
