@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from safeground.attachments import registry
 from safeground.attachments.models import Attachment
@@ -17,6 +17,15 @@ def of(record, path: str | None = None) -> QuerySet[Attachment]:
         content_type=ContentType.objects.get_for_model(record), object_id=str(record.pk), removed_at__isnull=True
     )
     return rows if path is None else rows.filter(path=path)
+
+
+def of_many(records: list) -> QuerySet[Attachment]:
+    """The attachments of several records (a page's record and its parts) in one query, oldest first."""
+    condition = Q(pk__in=[])
+    for model in {type(r) for r in records}:
+        ids = [str(r.pk) for r in records if type(r) is model]
+        condition |= Q(content_type=ContentType.objects.get_for_model(model), object_id__in=ids)
+    return Attachment.objects.filter(condition, removed_at__isnull=True)
 
 
 def record_of(attachment: Attachment):

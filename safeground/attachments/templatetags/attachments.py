@@ -19,20 +19,20 @@ def _to(record) -> str:
 def attachments(context, record, parts=None):
     request = context["request"]
     user = request.user
-    targets = [("", record), *(parts or [])]
+    targets = [(label, t) for label, t in [("", record), *(parts or [])] if t is not None and registry.can_see(user, t)]
+    by_key = {_to(t): (label, t) for label, t in targets}
     items, choices = [], []
+    for row in queries.of_many([t for _label, t in targets]).select_related("uploaded_by", "content_type"):
+        label, target = by_key[f"{row.content_type.app_label}.{row.content_type.model}:{row.object_id}"]
+        items.append(
+            {
+                "attachment": row,
+                "part": label or row.path,
+                "far": row.is_far(),
+                "can_remove": queries.can_remove(user, row, target),
+            }
+        )
     for label, target in targets:
-        if target is None or not registry.can_see(user, target):
-            continue
-        for row in queries.of(target).select_related("uploaded_by"):
-            items.append(
-                {
-                    "attachment": row,
-                    "part": label or row.path,
-                    "far": row.is_far(),
-                    "can_remove": queries.can_remove(user, row, target),
-                }
-            )
         if queries.can_add(user, target):
             choices.append((_to(target), label))
     return {
