@@ -24,7 +24,8 @@ def of_many(records: list) -> QuerySet[Attachment]:
     condition = Q(pk__in=[])
     for model in {type(r) for r in records}:
         ids = [str(r.pk) for r in records if type(r) is model]
-        condition |= Q(content_type=ContentType.objects.get_for_model(model), object_id__in=ids)
+        meta = model._meta  # the content type joined in the same query: no lookup of its own
+        condition |= Q(content_type__app_label=meta.app_label, content_type__model=meta.model_name, object_id__in=ids)
     return Attachment.objects.filter(condition, removed_at__isnull=True)
 
 
