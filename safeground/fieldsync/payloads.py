@@ -1,5 +1,5 @@
-"""What a laptop sends for each record: the workbench's own API payloads (workbench/appliers.py SCHEMAS),
-so the server submits them unchanged.
+"""What a laptop sends for each record: the workbench's own API payloads (the schemas of the kinds
+registered in workbench/kinds.py), so the server submits them unchanged.
 
 A record created after the office's baseline is new: its whole create payload. A record that came with
 the national seed and changed since the last sync is a change: the fields that differ from its state at

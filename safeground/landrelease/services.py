@@ -154,52 +154,70 @@ def record_devices(product: Product, devices: list[dict], *, user=None) -> list[
 
     A point outside the product is accepted (the ledger counts it as outside, and the data quality
     checks list it); a bad category, disposal, model or count is refused naming the device's index."""
-    from safeground.core.geometry import validate_point
-    from safeground.ordnance.models import OrdnanceModel
-
-    rows = []
-    for i, d in enumerate(devices):
-        field = f"devices[{i}]"
-        point = d["point"]
-        try:
-            validate_point(point, f"{field}.point")
-        except GeometryError as exc:
-            raise ValidationFailed.from_geometry(exc, field=f"{field}.point") from exc
-        for name, choices in (("category", CATEGORY_CHOICES), ("disposal", Device.DISPOSAL_CHOICES)):
-            if d.get(name) not in dict(choices):
-                raise ValidationFailed(
-                    f"{field}.{name} must be one of {', '.join(dict(choices))}", field=f"{field}.{name}"
-                )
-        model = None
-        if d.get("model"):
-            model = OrdnanceModel.objects.filter(name=d["model"]).first()
-            if model is None:
-                raise ValidationFailed(
-                    _("no ordnance model %(model)s") % {"model": repr(d["model"])},
-                    field=f"{field}.model",
-                    reason="unknown",
-                )
-        if int(d.get("count") or 1) < 1:
-            raise ValidationFailed(_("%(field)s must be 1 or more") % {"field": "count"}, field=f"{field}.count")
-        device = Device(
-            product=product,
-            activity=product.activity,
-            point=to_geos(point, Point),
-            category=d["category"],
-            model=model,
-            condition=d.get("condition") or "unknown",
-            depth_cm=d.get("depth_cm"),
-            disposal=d["disposal"],
-            found_on=d.get("found_on") or product.released_on,
-            count=int(d.get("count") or 1),
-            code=next_code(Device, product.code, "EO", width=3),
-        )
+    rows = [
+        _device(d, f"devices[{i}]", product=product, activity=product.activity, default_on=product.released_on)
+        for i, d in enumerate(devices)
+    ]
+    for device in rows:
+        device.code = next_code(Device, product.code, "EO", width=3)
         record_author(device, user)
         device.save()
-        rows.append(device)
     if rows:
         ledger_store.refresh([product.hazard_id])
     return rows
+
+
+@transaction.atomic
+def record_spot_devices(activity: Activity, devices: list[dict], *, found_on: dt.date, user=None) -> list[Device]:
+    """The devices an EOD spot task found and disposed of: the activity's own, with no product (no ground
+    was released, so the ledger, which counts devices by product, is untouched). Same checks as
+    `record_devices`, refused naming the device's index."""
+    rows = [
+        _device(d, f"devices[{i}]", product=None, activity=activity, default_on=found_on) for i, d in enumerate(devices)
+    ]
+    for device in rows:
+        device.code = next_code(Device, activity.code, "EO", width=3)
+        record_author(device, user)
+        device.save()
+    return rows
+
+
+def _device(d: dict, field: str, *, product: Product | None, activity: Activity, default_on: dt.date) -> Device:
+    """One device checked (point, category, disposal, model, count) and built, not saved."""
+    from safeground.core.geometry import validate_point
+    from safeground.ordnance.models import OrdnanceModel
+
+    point = d["point"]
+    try:
+        validate_point(point, f"{field}.point")
+    except GeometryError as exc:
+        raise ValidationFailed.from_geometry(exc, field=f"{field}.point") from exc
+    for name, choices in (("category", CATEGORY_CHOICES), ("disposal", Device.DISPOSAL_CHOICES)):
+        if d.get(name) not in dict(choices):
+            raise ValidationFailed(f"{field}.{name} must be one of {', '.join(dict(choices))}", field=f"{field}.{name}")
+    model = None
+    if d.get("model"):
+        model = OrdnanceModel.objects.filter(name=d["model"]).first()
+        if model is None:
+            raise ValidationFailed(
+                _("no ordnance model %(model)s") % {"model": repr(d["model"])},
+                field=f"{field}.model",
+                reason="unknown",
+            )
+    if int(d.get("count") or 1) < 1:
+        raise ValidationFailed(_("%(field)s must be 1 or more") % {"field": "count"}, field=f"{field}.count")
+    return Device(
+        product=product,
+        activity=activity,
+        point=to_geos(point, Point),
+        category=d["category"],
+        model=model,
+        condition=d.get("condition") or "unknown",
+        depth_cm=d.get("depth_cm"),
+        disposal=d["disposal"],
+        found_on=d.get("found_on") or default_on,
+        count=int(d.get("count") or 1),
+    )
 
 
 def delete_synthetic() -> dict[str, int]:

@@ -408,13 +408,19 @@ def create_activity(
     end_date: dt.date | None = None,
     code: str | None = None,
     user=None,
+    status: str = "planned",
 ) -> Activity:
     """A planned activity of one organisation on one or more hazards, its teams assigned.
 
     `check_activities` on a row of one: the accreditation gate applies (the organisation and each
     team's animals accredited for every method on the start date); the reference point defaults to the
-    first hazard's point on surface; the code's stem is the province of the reference point."""
+    first hazard's point on surface; the code's stem is the province of the reference point.
+    `status` "completed" records work reported after it was done (an EOD spot task from the field):
+    the gate applies to it too, on its start date, as the work was done under that day's accreditation."""
     check_code(code)
+    if status not in GATED_STATUSES:
+        gaps = accreditation_errors([organisation.pk], [list(methods)], [start_date], [[t.pk for t in teams]], [0])
+        columns.refuse(gaps, single=True)
     checked = check_activities(
         {
             "organisation": [organisation.acronym],
@@ -426,6 +432,7 @@ def create_activity(
             "end_date": [end_date],
             "reference_point": [_shapely(reference_point)],
             "code": [code],
+            "status": [status],
         },
         single=True,
     )

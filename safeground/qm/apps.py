@@ -8,6 +8,10 @@ class QmConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
+        from safeground.qm import workbench_kinds
+
+        workbench_kinds.register()  # field forms submit QA visits through the workbench (decision 0039)
+
         from safeground.attachments import registry
         from safeground.qm import queries
         from safeground.qm.models import Visit

@@ -96,8 +96,10 @@ def list_submissions(request, filters: Query[ListFilters]):
     summary="Submit",
 )
 def submit(request, body: SubmissionIn):
-    """Queue a hazard (create or update), activity, product with devices, or progress report for review.
-    `payload` is the body the matching create endpoint takes; refused (422) when approval would fail."""
+    """Queue a hazard (create or update), activity, product with devices, progress report, or a field
+    form's EOD spot task (`eod`), risk education session (`eore`), accident with casualty counts (`accident`)
+    or QA visit (`qa_visit`) for review. `payload` is the body the matching create endpoint takes (field
+    kinds: docs/workbench.md); refused (422, `field` naming the payload field) when approval would fail."""
     submission = services.submit(
         kind=body.kind, action=body.action, target_code=body.target_code, payload=body.payload, user=request.user
     )

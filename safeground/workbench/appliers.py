@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop as N_
 from ninja import Schema
 from pydantic import ValidationError
 
@@ -26,9 +27,10 @@ from safeground.landrelease import services as release_services
 from safeground.landrelease.models import Product
 from safeground.landrelease.schemas import ProductIn, ProductPatch
 from safeground.operations import services as operation_services
-from safeground.operations.models import Activity
+from safeground.operations.models import Activity, ProgressReport
 from safeground.operations.schemas import ProgressIn
 from safeground.organisations.models import Organisation, Team
+from safeground.workbench import kinds
 
 
 class ActivityIn(Schema):
@@ -74,19 +76,10 @@ class Applied:
         return cls(record.code, record, parts)
 
 
-SCHEMAS: dict[tuple[str, str], type[Schema]] = {
-    ("hazard", "create"): HazardIn,
-    ("hazard", "update"): HazardPatch,
-    ("activity", "create"): ActivityIn,
-    ("product", "create"): ProductWithDevicesIn,
-    ("product", "update"): ProductPatch,
-    ("progress", "create"): ProgressSubmissionIn,
-}
-
-
 def parse(kind: str, action: str, payload: dict) -> Schema:
-    """The payload checked against its schema; a ValidationFailed names the first bad field."""
-    schema = SCHEMAS.get((kind, action))
+    """The payload checked against its kind's schema; a ValidationFailed names the first bad field."""
+    found = kinds.get(kind)
+    schema = found.schemas.get(action) if found is not None else None
     if schema is None:
         raise ValidationFailed(f"cannot submit {action} of {kind}", field="kind", reason="choice")
     try:
@@ -187,10 +180,51 @@ def apply(
     an `Applied` without the record). Call inside a transaction. A change applies to `expected_version`
     of its target when given (core.errors.StaleVersion otherwise)."""
     data = parse(kind, action, payload)
+    registered = kinds.get(kind)
     if action == "update":
         changer = update_product if kind == "product" else update_hazard
         done: Applied | str = changer(data, user, target, expected_version)
     else:
-        creators = {"hazard": create_hazard, "activity": create_activity, "product": create_product}
-        done = creators.get(kind, create_progress)(data, user)
-    return done if isinstance(done, Applied) else Applied(done)
+        assert registered is not None  # parse refused an unknown kind
+        done = registered.apply(data, user)
+    if isinstance(done, Applied):
+        return done
+    # A kind whose applier gives only the code: its record, found by code in the kind's model.
+    model = registered.model if registered is not None else None
+    record = model._default_manager.filter(code=done).first() if model is not None and hasattr(model, "code") else None
+    return Applied(done, record)
+
+
+def _geometry(payload: dict) -> dict | None:
+    return payload.get("geometry")
+
+
+kinds.register(
+    kinds.Kind(
+        "hazard",
+        N_("Hazard"),
+        {"create": HazardIn, "update": HazardPatch},
+        create_hazard,
+        "reporting_organisation",
+        _geometry,
+        Hazard,
+    )
+)
+kinds.register(
+    kinds.Kind("activity", N_("Activity"), {"create": ActivityIn}, create_activity, "organisation", model=Activity)
+)
+kinds.register(
+    kinds.Kind(
+        "product",
+        N_("Land release product with its devices"),
+        {"create": ProductWithDevicesIn, "update": ProductPatch},
+        create_product,
+        where=_geometry,
+        model=Product,
+    )
+)
+kinds.register(
+    kinds.Kind(
+        "progress", N_("Progress report"), {"create": ProgressSubmissionIn}, create_progress, model=ProgressReport
+    )
+)

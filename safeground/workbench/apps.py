@@ -7,7 +7,7 @@ class WorkbenchConfig(AppConfig):
 
     def ready(self) -> None:
         from safeground.attachments import registry
-        from safeground.workbench import queries
+        from safeground.workbench import appliers, field_kinds, queries  # noqa: F401 - they register their kinds (kinds.py)
         from safeground.workbench.models import Submission
 
         def see(user, submission) -> bool:  # as the review page: the permission, within the organisation scope

@@ -18,6 +18,11 @@ class Submission(Record):
         ("activity", N_("Activity")),
         ("product", N_("Land release product with its devices")),
         ("progress", N_("Progress report")),
+        # Field forms' kinds (decision 0039); every kind is registered in workbench/kinds.py with these labels.
+        ("eod", N_("EOD spot task")),
+        ("eore", N_("Risk education (EORE)")),
+        ("accident", N_("Accident")),
+        ("qa_visit", N_("QA visit")),
     ]
     ACTION_CHOICES = [("create", N_("New record")), ("update", N_("Change to a record"))]
     STATUS_CHOICES = [

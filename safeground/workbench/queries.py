@@ -16,10 +16,11 @@ from safeground.core.geometry import area_m2
 from safeground.hazards.models import Hazard
 from safeground.landrelease.rules import format_area
 from safeground.organisations.roles import is_scoped, organisation_ids
+from safeground.workbench import kinds
 from safeground.workbench.models import Submission
 
 #: Payload fields never shown in the field-by-field comparison (drawn on the map instead).
-GEOMETRY_FIELDS = ("geometry", "benchmark", "traverse", "devices")
+GEOMETRY_FIELDS = ("geometry", "benchmark", "traverse", "devices", "point")
 
 
 def visible(user) -> QuerySet[Submission]:
@@ -80,36 +81,44 @@ def origin(submission: Submission) -> dict | None:
 
 
 def _model(kind: str):
-    from safeground.landrelease.models import Product
-    from safeground.operations.models import Activity, ProgressReport
+    """The record's model of a registered kind (field and choice labels); a bare Model for one without."""
+    from django.db.models import Model
 
-    return {"hazard": Hazard, "activity": Activity, "product": Product, "progress": ProgressReport}[kind]
+    found = kinds.get(kind)
+    return found.model if found is not None and found.model is not None else Model
 
 
 def _label(kind: str, name: str) -> str:
     """The submit form's (translated) label for a payload field, else the model field's name."""
     from safeground.workbench.forms import FORMS
 
-    field = FORMS[kind].base_fields.get(name)
+    form = FORMS.get(kind)
+    field = form.base_fields.get(name) if form is not None else None
     if field is not None and field.label:
         return str(field.label)
     try:
         # An auto-named field ("reporting organisation") is in the catalogue with its capital ("Reporting …").
         verbose = str(_model(kind)._meta.get_field(name).verbose_name)
         return capfirst(gettext(verbose)) if gettext(verbose) != verbose else gettext(capfirst(verbose))
-    except FieldDoesNotExist:
+    except (FieldDoesNotExist, AttributeError):
         return capfirst(name.replace("_", " "))
 
 
 def _shown(kind: str, name: str, value):
-    """A choice's translated label instead of its key (hazard_class "CHA" → "Confirmed hazardous area")."""
+    """A choice's translated label instead of its key (hazard_class "CHA" → "Confirmed hazardous area");
+    a nested object (casualty counts, a checklist answer) as "key: value" pairs, a list of them by "; "."""
+    if isinstance(value, dict):
+        return ", ".join(
+            f"{k.replace('_', ' ')}: {_shown(kind, k, v)}" for k, v in value.items() if v not in (None, "")
+        )
+    if isinstance(value, list):
+        joiner = "; " if any(isinstance(v, dict) for v in value) else ", "
+        return joiner.join(str(_shown(kind, name, v)) for v in value)
     try:
         choices = dict(_model(kind)._meta.get_field(name).choices or [])
-    except FieldDoesNotExist:
+    except (FieldDoesNotExist, AttributeError):
         choices = {}
-    if isinstance(value, list):
-        return ", ".join(str(_shown(kind, name, v)) for v in value)
-    return gettext(choices[value]) if value in choices else value
+    return gettext(choices[value]) if isinstance(value, str) and value in choices else value
 
 
 def comparison(submission: Submission) -> list[dict]:
@@ -129,6 +138,12 @@ def comparison(submission: Submission) -> list[dict]:
                 "changed": submission.action == "create" or str(before) != str(proposed),
             }
         )
+    point = submission.payload.get("point")
+    if isinstance(point, dict) and point.get("type") == "Point" and len(point.get("coordinates") or []) >= 2:
+        lon, lat = point["coordinates"][:2]
+        rows.append(
+            {"field": "point", "label": gettext("Point"), "current": None, "proposed": f"{lat}, {lon}", "changed": True}
+        )
     if submission.payload.get("geometry"):
         proposed_area = area_m2(geometry_from_geojson(submission.payload["geometry"], "geometry"))
         before = None
@@ -146,19 +161,53 @@ def comparison(submission: Submission) -> list[dict]:
     return rows
 
 
+def _where(submission: Submission) -> dict | None:
+    """Where the proposed record lies (GeoJSON), as its kind says: a polygon, a point, a visited product."""
+    found = kinds.get(submission.kind)
+    return found.where(submission.payload) if found is not None else submission.payload.get("geometry")
+
+
 def map_features(submission: Submission) -> dict:
-    """GeoJSON for the review map: the proposed polygon, the current one (updates), the devices."""
+    """GeoJSON for the review map: the proposed polygon or point, the current one (updates), the devices."""
     payload = submission.payload
     features = []
-    if payload.get("geometry"):
-        features.append({"type": "Feature", "geometry": payload["geometry"], "properties": {"role": "proposed"}})
+    proposed = _where(submission)
+    if proposed:
+        features.append({"type": "Feature", "geometry": proposed, "properties": {"role": "proposed"}})
     record = _target(submission)
     if record is not None:
         shape = record.shape if isinstance(record, Hazard) else record.geom
         features.append(record_pages.feature(shape, role="current"))
     for device in payload.get("devices") or []:
-        features.append({"type": "Feature", "geometry": device.get("point"), "properties": {"role": "device"}})
+        if isinstance(device, dict) and device.get("point"):  # an EOD device without one lies at the task's point
+            features.append({"type": "Feature", "geometry": device["point"], "properties": {"role": "device"}})
     return record_pages.collection(features)
+
+
+def devices(submission: Submission) -> list[dict]:
+    """The payload's devices as a reviewer reads them: category and disposal by their labels, the point
+    (lat, lon; an EOD spot task's device without one lies at the task's point)."""
+    from safeground.landrelease.models import Device
+    from safeground.ordnance.models import CATEGORY_CHOICES
+
+    categories, disposals = dict(CATEGORY_CHOICES), dict(Device.DISPOSAL_CHOICES)
+    rows = []
+    for d in submission.payload.get("devices") or []:
+        if not isinstance(d, dict):
+            continue
+        coords = (d.get("point") or {}).get("coordinates") if isinstance(d.get("point"), dict) else None
+        rows.append(
+            {
+                "category": gettext(categories[d["category"]])
+                if d.get("category") in categories
+                else d.get("category"),
+                "disposal": gettext(disposals[d["disposal"]]) if d.get("disposal") in disposals else d.get("disposal"),
+                "model": d.get("model"),
+                "count": d.get("count") or 1,
+                "where": f"{coords[1]:.6f}, {coords[0]:.6f}" if coords and len(coords) >= 2 else "",
+            }
+        )
+    return rows
 
 
 def findings_now(submission: Submission) -> list[dict]:
@@ -177,7 +226,7 @@ def location(submission: Submission) -> list[tuple[str, str]]:
     from safeground.gazetteer.models import AdminArea
     from safeground.gazetteer.queries import admin_level_labels, country_at, country_name, locate
 
-    value = submission.payload.get("geometry")
+    value = _where(submission)
     if not value and submission.action == "update":
         record = _target(submission)
         shape = (record.shape if isinstance(record, Hazard) else record.geom) if record is not None else None
@@ -212,9 +261,11 @@ def proposed_geometry(submission: Submission):
     from safeground.core.errors import ValidationFailed
     from safeground.core.geojson import to_geos
     from safeground.core.geometry import GeometryError
+    from safeground.workbench import kinds
 
     payload = submission.payload if isinstance(submission.payload, dict) else {}
-    value = payload.get("geometry") or payload.get("point")
+    found = kinds.get(submission.kind)
+    value = (found.where(payload) if found is not None else None) or payload.get("geometry")
     if value:
         try:
             return to_geos(geometry_from_geojson(value, "geometry"))

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from safeground.attachments import queries as attachment_queries
+from safeground.attachments import registry as attachment_registry
 from safeground.attachments import services as attachment_services
 from safeground.core.contracts import TEXT_MAX
 from safeground.core.errors import StaleVersion, ValidationFailed
@@ -26,7 +27,7 @@ from safeground.landrelease.models import Product
 from safeground.operations.models import Activity
 from safeground.organisations.models import Organisation
 from safeground.organisations.roles import is_scoped, organisation_ids
-from safeground.workbench import appliers, checks
+from safeground.workbench import appliers, checks, kinds
 from safeground.workbench.models import Submission
 
 
@@ -65,14 +66,17 @@ def _organisation(kind: str, action: str, payload: dict, user, target: str) -> O
     elif kind == "product" and action == "update":
         product = Product.objects.filter(code=target).select_related("activity__organisation").first()
         acronym = product.activity.organisation.acronym if product else None
-    else:
+    elif kind in ("product", "progress"):
         activity = Activity.objects.filter(code=payload.get("activity")).select_related("organisation").first()
         acronym = activity.organisation.acronym if activity else None
+    else:  # a registered kind names its organisation in one payload field (kinds.Kind.organisation_field)
+        acronym = payload.get(field) if (field := _organisation_field(kind)) else None
     own = list(Organisation.objects.filter(pk__in=organisation_ids(user)))
     if not is_scoped(user):
-        return Organisation.objects.filter(acronym=acronym).first() if acronym else None
-    if acronym is None and kind in ("hazard", "activity") and action == "create" and len(own) == 1:
-        payload["reporting_organisation" if kind == "hazard" else "organisation"] = own[0].acronym
+        return Organisation.objects.filter(acronym=acronym).first() if isinstance(acronym, str) and acronym else None
+    field = _organisation_field(kind)
+    if acronym is None and field and action == "create" and len(own) == 1:
+        payload[field] = own[0].acronym
         return own[0]
     match = next((o for o in own if o.acronym == acronym), None)
     if match is None:
@@ -87,6 +91,11 @@ def _organisation(kind: str, action: str, payload: dict, user, target: str) -> O
             reason="other_organisation",
         )
     return match
+
+
+def _organisation_field(kind: str) -> str | None:
+    found = kinds.get(kind)
+    return found.organisation_field if found is not None else None
 
 
 #: The kinds whose records the workbench can change, and their models.
@@ -118,6 +127,13 @@ def _target_version(kind: str, action: str, target: str) -> tuple:
 def _prepare(kind: str, action: str, payload: dict, user, target: str) -> dict:
     if not isinstance(payload, dict):
         raise ValidationFailed("payload must be a JSON object", field="payload")
+    if kinds.get(kind) is None:
+        raise ValidationFailed(
+            _("unknown kind %(kind)s; choose one of %(kinds)s")
+            % {"kind": repr(kind), "kinds": ", ".join(kinds.names())},
+            field="kind",
+            reason="choice",
+        )
     payload = dict(payload)
     base, base_version = _target_version(kind, action, target)
     organisation = _organisation(kind, action, payload, user, target)
@@ -168,7 +184,8 @@ def _next_code(submission: Submission) -> str:
     from safeground.core.codes import next_code
 
     prefix = submission.organisation.acronym if submission.organisation else "NAT"
-    return next_code(Submission, f"WB-{prefix}", submission.kind.upper()[:3], width=5)
+    found = kinds.get(submission.kind)
+    return next_code(Submission, f"WB-{prefix}", found.code_part if found else submission.kind.upper()[:3], width=5)
 
 
 def _locked(submission: Submission, revision: int | None) -> Submission:
@@ -300,15 +317,15 @@ def _move_attachments(row: Submission, applied: appliers.Applied) -> None:
     """The submission's photos and documents go where approval put what they show: "" to the record,
     "devices[i]"/"evidence[i]" to the i-th created device/evidence (as the applier reported it), any
     other part to the record. Kept on the submission when the applier did not say what it wrote."""
-    if applied.record is None:
-        return
+    if applied.record is None or attachment_registry.entry(applied.record) is None:
+        return  # nothing attachable was written (an activity, a progress report): they stay here
     for path in sorted(set(attachment_queries.of(row).values_list("path", flat=True))):
         target = applied.record
         match = PART.match(path)
         if match:
             parts = applied.parts.get(match.group(1)) or []
             index = int(match.group(2))
-            if index < len(parts):
+            if index < len(parts) and attachment_registry.entry(parts[index]) is not None:
                 target = parts[index]
         attachment_services.move(row, target, path=path)
 

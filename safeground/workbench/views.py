@@ -74,6 +74,7 @@ def _detail_context(request, submission: Submission, error: str = "") -> dict:
         "must_fix": len(checks.must_fix(findings)),
         "location": queries.location(submission),
         "comparison": queries.comparison(submission),
+        "devices": queries.devices(submission),
         "origin": queries.origin(submission),
         "features": json.dumps(queries.map_features(submission)),
         "can_review": queries.can_review(user, submission),
