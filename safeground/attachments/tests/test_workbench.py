@@ -8,6 +8,13 @@ from safeground.attachments import queries, services
 from safeground.attachments.tests.photos import photo
 from safeground.landrelease.models import Device, Product
 from safeground.workbench import services as workbench
+from safeground.workbench.tests.test_field_kinds import (  # their Testland (TOP's operator, a reviewer)
+    SPOT,
+    eod_payload,
+    eore_payload,
+    land,  # noqa: F401 - a fixture
+    people,  # noqa: F401 - a fixture
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -103,3 +110,34 @@ def test_another_operator_cannot_see_a_submissions_photos(qm_world, submitted, c
     assert client.get(f"/attachments/{rows['site'].pk}/").status_code == 404
     client.force_login(qm_world["users"]["op-tdo"])
     assert client.get(f"/attachments/{rows['site'].pk}/").status_code == 200
+
+
+# ---- field kinds (decision 0039): an EOD task's photos reach its hazard and devices; an EORE session's its record
+
+
+def test_eod_task_photos_reach_its_hazard_and_the_device_they_show(request):
+    from safeground.operations.models import Activity
+
+    field_people = request.getfixturevalue("people")
+    operator = field_people["operator"].user
+    s = workbench.submit(kind="eod", payload=eod_payload(), user=operator)
+    services.attach(s, name="spot.jpg", content=photo(lonlat=SPOT), user=operator, source="odk")
+    services.attach(s, name="uxo.jpg", content=photo(), path="devices[1]", user=operator, source="odk")
+    assert services.attach(s, name="x.jpg", content=photo(lonlat=SPOT), user=operator).distance_m == 0
+    done = workbench.approve(s, user=field_people["reviewer"].user, revision=s.revision)
+    activity = Activity.objects.get(code=done.result_code)
+    hazard, devices = activity.hazards.get(), list(Device.objects.filter(activity=activity).order_by("code"))
+    assert sorted(a.name for a in queries.of(hazard)) == ["spot.jpg", "x.jpg"]
+    assert [a.name for a in queries.of(devices[1])] == ["uxo.jpg"] and not queries.of(s).exists()
+
+
+def test_eore_session_photo_reaches_the_session_found_by_its_code(request):
+    from safeground.eore.models import Session
+
+    field_people = request.getfixturevalue("people")
+    operator = field_people["operator"].user
+    s = workbench.submit(kind="eore", payload=eore_payload(), user=operator)
+    services.attach(s, name="session.jpg", content=photo(lonlat=SPOT), user=operator)
+    done = workbench.approve(s, user=field_people["reviewer"].user, revision=s.revision)
+    session = Session.objects.get(code=done.result_code)
+    assert [a.name for a in queries.of(session)] == ["session.jpg"] and queries.of(session).get().distance_m == 0
