@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "safeground.cooperation",
     "safeground.exchange",
     "safeground.fieldsync",
+    "safeground.fieldforms",
     "safeground.portal",
     "config",  # for `safeground serve` (config/management/commands/serve.py)
 ]

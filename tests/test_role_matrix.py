@@ -131,6 +131,9 @@ PAGES: dict[str, set] = {
     "attachment-thumbnail": SIGNED_IN,
     "attachment-upload": ATTACH,  # reaching it; attaching also needs the right to change the record (403)
     "attachment-remove": ATTACH,  # reaching it; removing also needs the right to change the record (403)
+    "fieldforms": NATIONAL_WRITE,  # the ODK forms to load into Central or onto devices (decision 0038)
+    "fieldforms-download": NATIONAL_WRITE,
+    "fieldforms-media": NATIONAL_WRITE,
 }
 #: Vector tiles and TileJSON per layer (docs/decisions/0026): the boundaries are public reference data.
 TILES: dict[str, set] = {
@@ -568,6 +571,9 @@ def _page_url(route: str, name: str, codes: dict) -> str:
         .replace("<uuid:dataset_id>", "00000000-0000-4000-8000-000000000000")
         .replace("<str:partner>", "NONE")
         .replace("<uuid:attachment_id>", codes["attachment"])
+        .replace("<slug:form_id>/<slug:version>", "nts/2000010101")  # no such version: 404 after the access rule
+        .replace("<slug:kind>", "xlsx")
+        .replace("<str:filename>", "provinces.csv")
     )
     if "<code:code>" in url:
         url = url.replace("<code:code>", codes[PAGE_ARGS[name]])

@@ -84,6 +84,7 @@ ROLES: dict[str, Role] = {
                 "exchange.*",
                 "fieldsync.*",
                 "attachments.*",
+                "fieldforms.*",
             ),
             (*PERSONAL, *ACCOUNTS, "victims.view_accesslog", "victims.*_historicalvictim"),
         ),
