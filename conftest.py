@@ -27,6 +27,21 @@ def django_db_setup(django_db_setup, django_db_blocker):
         load_reference(settings.SHARED_DATA_DIR, report=lambda message: None)
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _attachments_in_a_temporary_folder(tmp_path_factory):
+    """Attachments written by tests go to a folder of the test session, never to var/media."""
+    from django.test import override_settings
+
+    storages = {**settings.STORAGES}
+    location = str(tmp_path_factory.mktemp("attachments"))
+    storages["attachments"] = {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": location},
+    }
+    with override_settings(STORAGES=storages):
+        yield location
+
+
 @pytest.fixture(autouse=True)
 def _default_language():
     """Each test starts in the default language: a request leaves the language it chose active in the

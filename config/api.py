@@ -4,6 +4,7 @@ from django.db import DataError
 from ninja.errors import HttpError
 from ninja.errors import ValidationError as InputError
 
+from safeground.attachments.api import router as attachments_router
 from safeground.cooperation.api import router as cooperation_router
 from safeground.core.auth import read_auth
 from safeground.core.errors import PreconditionRequired, StaleVersion, ValidationFailed
@@ -98,6 +99,7 @@ def geometry_error(request, exc: GeometryError):
     return api.create_response(request, ValidationFailed.from_geometry(exc, field=None).as_dict(), status=422)
 
 
+api.add_router("/attachments", attachments_router)
 api.add_router("/hazards", hazards_router)
 api.add_router("/activities", activities_router)
 api.add_router("/productivity", productivity_router)

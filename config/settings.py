@@ -6,6 +6,7 @@ SAFEGROUND_DATABASE_URL picks the database:
 """
 
 import datetime as dt
+import json
 import os
 import sqlite3
 import sys
@@ -52,6 +53,7 @@ INSTALLED_APPS = [
     "django.contrib.gis",
     "simple_history",
     "safeground.core",
+    "safeground.attachments",
     "safeground.gazetteer",
     "safeground.organisations",
     "safeground.ordnance",
@@ -184,6 +186,22 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = Path(os.environ.get("SAFEGROUND_STATIC_ROOT", BASE_DIR / "var" / "staticfiles"))
 WHITENOISE_USE_FINDERS = True
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # whitenoise warns on every start when it is missing
+
+# Photos and documents on records (docs/attachments.md, decision 0037): files go to the "attachments"
+# storage, the local filesystem under MEDIA_ROOT unless SAFEGROUND_ATTACHMENT_STORAGE names another
+# Django storage backend as JSON, e.g. {"BACKEND": "storages.backends.s3.S3Storage", "OPTIONS": {...}}.
+MEDIA_ROOT = Path(os.environ.get("SAFEGROUND_MEDIA_ROOT", BASE_DIR / "var" / "media"))
+MEDIA_URL = "/media/"  # never served as static files: attachments go through their access-checked view
+_ATTACHMENT_STORAGE = os.environ.get("SAFEGROUND_ATTACHMENT_STORAGE", "").strip()
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    "attachments": json.loads(_ATTACHMENT_STORAGE)
+    if _ATTACHMENT_STORAGE
+    else {"BACKEND": "django.core.files.storage.FileSystemStorage", "OPTIONS": {"location": str(MEDIA_ROOT)}},
+}
+SAFEGROUND_ATTACHMENT_MAX_BYTES = int(os.environ.get("SAFEGROUND_ATTACHMENT_MAX_BYTES", str(10 * 1000 * 1000)))
+SAFEGROUND_ATTACHMENT_FAR_M = float(os.environ.get("SAFEGROUND_ATTACHMENT_FAR_M", "1000"))
 
 # Sign-in: Argon2 hashes (above), django-axes throttling, session and CSRF cookies that scripts can't read.
 LOGIN_URL = "login"

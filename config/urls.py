@@ -18,6 +18,7 @@ urlpatterns = [
     path("", include("safeground.reports.urls")),
     path("", include("safeground.dashboard.urls")),
     path("", include("safeground.workbench.urls")),
+    path("", include("safeground.attachments.urls")),
     path("", include("safeground.fieldsync.urls")),
     path("", include("safeground.fieldforms.urls")),
     path("", include("safeground.openrosa.urls")),

@@ -39,6 +39,7 @@ PERSONAL = {"va_officer"}  # names and addresses: by role only, not even the sup
 NATIONAL_PLANNING = {"administrator", "im_officer", "qa_officer", "viewer"}  # the completion forecast (decision 0032)
 QM_WRITE = {"administrator", "im_officer", "qa_officer"}  # quality management records (docs/roles.md)
 AGREEMENT_FILES = {"administrator", "im_officer", "qa_officer"}  # cooperation agreements' files (decision 0034)
+ATTACH = {"administrator", "im_officer", "operator", "qa_officer"}  # attachments.add_attachment (decision 0037)
 
 PAGES: dict[str, set] = {
     "set_language": PUBLIC,
@@ -125,6 +126,11 @@ PAGES: dict[str, set] = {
     "fieldsync-imports": NATIONAL_WRITE,
     "fieldsync-import": NATIONAL_WRITE,
     "fieldsync-offices": NATIONAL_WRITE,
+    # A hazard's photo: served to whoever may see the hazard (others get 404, as for no file).
+    "attachment-file": SIGNED_IN,
+    "attachment-thumbnail": SIGNED_IN,
+    "attachment-upload": ATTACH,  # reaching it; attaching also needs the right to change the record (403)
+    "attachment-remove": ATTACH,  # reaching it; removing also needs the right to change the record (403)
     "fieldforms": NATIONAL_WRITE,  # the ODK forms to load into Central or onto devices (decision 0038)
     "fieldforms-download": NATIONAL_WRITE,
     "fieldforms-media": NATIONAL_WRITE,
@@ -149,7 +155,13 @@ TILES: dict[str, set] = {
 }
 #: Pages with no name (a redirect alias) are checked through their named twin.
 UNNAMED = {"ogc": "ogc-landing"}
-POST_PAGES = {"workbench-decide", "cooperation-action-new", "cooperation-action-done"}
+POST_PAGES = {
+    "workbench-decide",
+    "cooperation-action-new",
+    "cooperation-action-done",
+    "attachment-upload",
+    "attachment-remove",
+}
 #: Queries that make a file-writing view stop at its own validation (400) once access is granted: the
 #: matrix checks who reaches each view; the exports themselves are tested in the interop and quality apps.
 QUERY = {
@@ -364,6 +376,10 @@ API: list[tuple[str, str, set]] = [
     ("POST", "/development-requests", NATIONAL_WRITE),
     ("GET", "/development-requests/{code}", SIGNED_IN),
     ("PATCH", "/development-requests/{code}", NATIONAL_WRITE),
+    ("GET", "/attachments/records/{kind}/{ref}", SIGNED_IN),
+    ("POST", "/attachments/records/{kind}/{ref}", NATIONAL_WRITE),  # to a hazard: who may change it
+    ("GET", "/attachments/{attachment_id}", SIGNED_IN),
+    ("GET", "/attachments/{attachment_id}/thumbnail", SIGNED_IN),
     ("GET", "/admin-areas", PUBLIC),
     ("GET", "/places", PUBLIC),
     ("GET", "/admin-areas/{country}/{level}/{code}", PUBLIC),
@@ -397,6 +413,7 @@ def world(django_db_setup, django_db_blocker):
 def _codes() -> dict:
     from django.contrib.auth import get_user_model
 
+    from safeground.attachments import services as attachments
     from safeground.cooperation.models import Action as CoopAction
     from safeground.cooperation.models import Agreement as CoopAgreement
     from safeground.cooperation.models import AgreementDocument as CoopDocument
@@ -427,6 +444,9 @@ def _codes() -> dict:
         user=get_user_model().objects.get(username="im-officer"),
     )
     snapshot = tasking.take_snapshot("KHM", note="matrix")
+    photo = attachments.attach(
+        hazard, name="matrix.png", content=_png(), user=get_user_model().objects.get(username="im-officer")
+    )
     held = QuarantinedRow.objects.create(
         import_id=uuid.uuid4(), kind="hazards", source="matrix.gpkg", row=1, attributes={"name": "x"}
     )
@@ -462,7 +482,18 @@ def _codes() -> dict:
         "coop-lesson": CoopLesson.objects.order_by("code").first().code,
         "coop-document": str(CoopDocument.objects.order_by("uploaded_at").first().id),
         "fieldsync-import": "NONE",  # no import in the demo: access is decided before the lookup (404)
+        "attachment": str(photo.pk),
     }
+
+
+def _png() -> bytes:
+    import io
+
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.new("RGB", (8, 8), "olive").save(out, "PNG")
+    return out.getvalue()
 
 
 def _api_path(template: str, codes: dict) -> str:
@@ -503,6 +534,8 @@ def _api_path(template: str, codes: dict) -> str:
         .replace("{name}", "PMN-2")
         .replace("{referral_id}", codes["referral"])
         .replace("{document_id}", codes["coop-document"])
+        .replace("{kind}/{ref}", f"hazards.hazard/{codes['hazard']}")
+        .replace("{attachment_id}", codes["attachment"])
     )
     path = path.replace("{country}/{level}/{code}", "KHM/1/KH02").replace("{country}", "KHM")
     return "/api/v1" + (path.replace("{code}", codes[owner]) if owner else path) + QUERY.get(template, "")
@@ -545,6 +578,7 @@ def _page_url(route: str, name: str, codes: dict) -> str:
         .replace("<str:row_id>", codes["quarantine"])
         .replace("<uuid:dataset_id>", "00000000-0000-4000-8000-000000000000")
         .replace("<str:partner>", "NONE")
+        .replace("<uuid:attachment_id>", codes["attachment"])
         .replace("<slug:form_id>/<slug:version>", "nts/2000010101")  # no such version: 404 after the access rule
         .replace("<slug:kind>", "xlsx")
         .replace("<str:filename>", "provinces.csv")

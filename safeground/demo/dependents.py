@@ -4,6 +4,7 @@ Their synthetic rows point at the core dataset's hazards, teams and organisation
 deleted before the core dataset is replaced and built after it, in the same transaction.
 """
 
+from safeground.attachments import services as attachment_services
 from safeground.cooperation import demo as cooperation_demo
 from safeground.eore import demo as eore_demo
 from safeground.organisations import roles
@@ -16,6 +17,7 @@ from safeground.workbench import demo as workbench_demo
 
 def delete() -> None:
     """Remove the dependents' synthetic rows, most dependent first."""
+    attachment_services.delete_synthetic()  # photos on synthetic records (they point at every kind)
     cooperation_demo.delete_synthetic()
     qm_demo.delete_synthetic()
     workbench_demo.delete_synthetic()

@@ -5,3 +5,10 @@ class EoreConfig(AppConfig):
     name = "safeground.eore"
     label = "eore"
     verbose_name = "Risk education"
+
+    def ready(self) -> None:
+        from safeground.attachments import registry
+        from safeground.eore.models import Session
+
+        # Sessions are open to every signed-in account (eore's pages and API); changed with eore.change_session.
+        registry.register(Session, can_see=lambda u, r: u.is_authenticated, position=lambda s: s.point)

@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from safeground.core import packages
-from safeground.exchange import figures, gpkg, layers, policies
+from safeground.exchange import attached, figures, gpkg, layers, policies
 from safeground.exchange.generalise import metric_epsg
 from safeground.exchange.suppression import is_safe
 from safeground.gazetteer.queries import country_name
@@ -45,14 +45,17 @@ def build(
     with tempfile.TemporaryDirectory(prefix="safeground-exchange-") as folder:
         path = Path(folder) / DATA
         first = True
+        codes: dict[str, list[str]] = {}
         for layer, rule in sorted(rules["layers"].items()):
             fields, rows, geoms = layers.read_layer(layer, rule, country, epsg, date_from, date_to)
+            codes[layer] = [r["code"] for r in rows if r.get("code")]
             gpkg.write_layer(path, layer, fields, rows, geoms, layers.GEOMETRY_TYPES[layer], append=not first)
             first = False
         for table, rows in figures.compute(country, rules["k"], date_from, date_to).items():
             gpkg.write_layer(path, table, figures.TABLES[table], rows, None, None, append=not first)
             first = False
         data = path.read_bytes()
+        shipped = attached.collect(rules, codes)
         for name, layer in gpkg.read(path).items():
             layer_meta[name] = {
                 "rows": len(layer["rows"]),
@@ -82,7 +85,9 @@ def build(
         "recipient": recipient,
         "exporter": {"fingerprint": signer},
     }
-    return manifest, {DATA: data}
+    if shipped.entries:
+        manifest["attachments"] = shipped.entries
+    return manifest, {DATA: data, **shipped.members}
 
 
 def _refuse(message: str):
@@ -145,4 +150,7 @@ def check(data: bytes, trusted: dict) -> tuple[packages.Package, dict[str, dict]
     for name in read:
         if name in SUPPRESSED_TABLES and read[name]["geometry_type"] is not None:
             _refuse(_("%(table)s may only be an aggregate table without geometry") % {"table": name})
+    problem = attached.check(m, package.members, DATA)
+    if problem:
+        _refuse(problem)
     return package, read

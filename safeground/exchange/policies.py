@@ -14,6 +14,9 @@ fields are dropped:
 `geometry` is `keep` (coordinates as recorded), `admin` (the point of the admin area of `level` that
 holds the feature) or `grid` (the centre, or with `write: square` the square, of the `cell_km` cell in
 the programme's metric CRS). A spatial layer a policy does not name is left out of the package.
+`attachments: true` (hazards and products only; off unless said) ships the records' photos and
+documents; under a policy that generalises the layer's positions, photos leave without their EXIF GPS
+position (decision 0037).
 
 Hard rules no policy can lift (the fields a layer may carry are a fixed list without any person's
 name, contact, date of birth, address or medical note, and without free text; victims and EORE
@@ -46,6 +49,8 @@ LAYER_FIELDS: dict[str, tuple[str, ...]] = {
 #: Personal or per-person data: only ever aggregated (victims, EORE) or never sent at all.
 AGGREGATE_ONLY = ("victims", "eore", "accidents", "persons", "personnel")
 GEOMETRY_MODES = ("keep", "admin", "grid")
+#: Layers whose records' photos and documents a policy may ship (devices leave grouped, not one by one).
+ATTACHMENT_LAYERS = ("hazards", "products")
 MIN_K = 3
 MAX_CELL_KM = 500
 NAME_CHARS = set("abcdefghijklmnopqrstuvwxyz0123456789-_")
@@ -153,7 +158,7 @@ def validate(data: dict) -> dict:
             )
         if not isinstance(rules, dict):
             _fail(_("%(field)s must be a mapping") % {"field": field}, field)
-        extra = sorted(set(rules) - {"geometry", "level", "cell_km", "write", "drop"})
+        extra = sorted(set(rules) - {"geometry", "level", "cell_km", "write", "drop", "attachments"})
         if extra:
             _fail(_("unknown rule %(rule)s") % {"rule": extra[0]}, f"{field}.{extra[0]}", "unknown")
         mode = rules.get("geometry", "keep")
@@ -184,6 +189,23 @@ def validate(data: dict) -> dict:
                     "unknown",
                 )
         rule["drop"] = sorted(set(drop))
+        attachments = rules.get("attachments", False)
+        if not isinstance(attachments, bool):
+            _fail(_("attachments must be true or false"), f"{field}.attachments")
+        if attachments and layer not in ATTACHMENT_LAYERS:
+            _fail(
+                _("only %(layers)s can carry photos and documents") % {"layers": ", ".join(ATTACHMENT_LAYERS)},
+                f"{field}.attachments",
+                "unknown",
+            )
+        if attachments and "code" in rule["drop"]:
+            _fail(
+                _("photos and documents are linked to their record by its code: do not drop code"),
+                f"{field}.attachments",
+                "needs code",
+            )
+        if attachments:
+            rule["attachments"] = True
         out_layers[layer] = rule
     description = str(data.get("description") or "")[:300]
     return {"name": name, "description": description, "k": k, "layers": out_layers}
@@ -207,6 +229,12 @@ def limits(rules: dict) -> list[str]:
             }
         if rule.get("drop"):
             text += "; " + _("fields dropped: %(fields)s") % {"fields": ", ".join(rule["drop"])}
+        if rule.get("attachments"):
+            text += "; " + (
+                _("photos and documents included")
+                if rule["geometry"] == "keep"
+                else _("photos and documents included, without their GPS position")
+            )
         out.append(text)
     out.append(_("victims and EORE as aggregates only; cells under %(k)s suppressed") % {"k": rules.get("k")})
     return out

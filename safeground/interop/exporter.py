@@ -18,6 +18,7 @@ import shapely
 from django.utils.translation import gettext as _
 from pyogrio.raw import write as ogr_write
 
+from safeground.interop import attachments_gpkg
 from safeground.interop.layer_registry import registry
 from safeground.interop.layers import FIELDS, GEOMETRY_TYPES, LAYERS, SHAPEFILE_NAMES
 
@@ -143,6 +144,7 @@ def export(fmt: str, out: Path, layers: list[str] | None = None) -> dict[str, in
             out.unlink()
         for k, layer in enumerate(layers):
             counts[layer] = write_layer(out, layer, fmt, append=k > 0)
+        attachments_gpkg.write(out, layers)  # the exported records' photos and documents
         return counts
     zipped = out.suffix.lower() == ".zip"
     if zipped:

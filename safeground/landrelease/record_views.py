@@ -71,5 +71,6 @@ def product_detail(request: HttpRequest, code: str) -> HttpResponse:
             "history_limit": HISTORY_LIMIT,
             "map_features": features,
             "has_synthetic": product.is_synthetic,
+            "attachment_parts": [(f"{_('Device')} {d.code}", d) for d in devices],
         },
     )

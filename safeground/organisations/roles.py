@@ -11,6 +11,11 @@ because a role ties a user to one (Membership; docs/decisions/0018-layers.md):
 | im_officer | read all non-personal data; write hazards, operations, land release, EORE, tasks, cooperation; review |
 | operator | read non-personal data (not the forecast); submit to the workbench (own org.); EORE, accidents; tasks |
 | qa_officer | read non-personal data; write quality records: QM visits, non-conformities, samples, hand-overs |
+
+Photos and documents (decision 0037) follow the record: `attachments.add_attachment` (IM officer,
+operator, QA officer) lets one attach to a record they may also change (an operator: their own
+submissions in the workbench and their EORE sessions); removing another's upload needs
+`attachments.delete_attachment` (IM officer, QA officer); seeing one needs seeing its record.
 | viewer | read non-personal data; no per-victim rows, only aggregates; not the workbench |
 | va_officer | victims' personal data (each view and export audited), victim assistance records |
 
@@ -78,6 +83,7 @@ ROLES: dict[str, Role] = {
                 "cooperation.*",
                 "exchange.*",
                 "fieldsync.*",
+                "attachments.*",
                 "fieldforms.*",
             ),
             (*PERSONAL, *ACCOUNTS, "victims.view_accesslog", "victims.*_historicalvictim"),
@@ -93,6 +99,7 @@ ROLES: dict[str, Role] = {
                 "eore.change_*",
                 "victims.add_accident",
                 "tasking.respond_task",
+                "attachments.add_attachment",
             ),
             (*PERSONAL, *RESTRICTED, *ACCOUNTS, *NATIONAL_PLANNING, *AGREEMENT_FILES),
             needs_organisation=True,
@@ -100,7 +107,7 @@ ROLES: dict[str, Role] = {
         Role(
             "qa_officer",
             "Quality assurance officer",
-            ("*.view_*", "quality.*", "qm.*"),
+            ("*.view_*", "quality.*", "qm.*", "attachments.add_attachment", "attachments.delete_attachment"),
             (
                 *PERSONAL,
                 *RESTRICTED,

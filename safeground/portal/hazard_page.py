@@ -15,6 +15,7 @@ from django.db.models import Sum
 from django.db.models.functions import Coalesce
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
+from django.utils.translation import gettext as _
 
 from safeground.core import record_pages
 from safeground.core.access import page
@@ -125,6 +126,9 @@ def hazard_detail(request: HttpRequest, code: str) -> HttpResponse:
             "context_area": context_area,
             "ledger": ledger,
             "has_synthetic": hazard.is_synthetic or has_synthetic(),
+            "attachment_parts": [
+                (f"{_('Evidence')} {i}: {_(e.get_evidence_type_display())}", e) for i, e in enumerate(evidence, 1)
+            ],
         },
     )
 

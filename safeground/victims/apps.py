@@ -21,3 +21,10 @@ class VictimsConfig(AppConfig):
 
     def ready(self) -> None:
         post_migrate.connect(_sync_roles, dispatch_uid="safeground.victims.sync_roles")
+        from safeground.attachments import registry
+        from safeground.victims.models import Accident
+
+        # Photos of an accident's site (never of people: decision 0037): accidents need their permission.
+        registry.register(
+            Accident, can_see=lambda u, r: u.has_perm("victims.view_accident"), position=lambda a: a.point
+        )

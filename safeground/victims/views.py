@@ -230,6 +230,7 @@ def _detail_context(request, victim: Victim) -> dict:
     return {
         "victim": props,
         "accident": queries.accident_properties(accident),
+        "accident_record": accident,
         "labels": {
             "sex": labels["sex"].get(victim.sex),
             "age_group": labels["age_group"].get(victim.age_group),

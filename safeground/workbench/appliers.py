@@ -2,11 +2,14 @@
 
 One function per kind and action. Each takes the stored payload (the API's JSON shape) and the
 reviewing user, writes through the same services as the API (validation, history, ledger), and
-returns the record's code. A ValidationFailed from here names the payload field at fault.
+returns what it wrote: an `Applied` (the record, and the parts it created in payload order, so that
+the submission's photos of "devices[1]" reach exactly that device), or just the record's code. A
+ValidationFailed from here names the payload field at fault.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.utils.translation import gettext as _
@@ -59,6 +62,20 @@ class ProgressSubmissionIn(ProgressIn):
     activity: str
 
 
+@dataclass
+class Applied:
+    """What an approval wrote: the main record and, by payload list name, the parts it created in order
+    ("devices" → the product's devices, "evidence" → the hazard's evidence)."""
+
+    code: str
+    record: Any = None
+    parts: dict[str, list[Any]] = field(default_factory=dict)
+
+    @classmethod
+    def of(cls, record, **parts: list[Any]) -> Applied:
+        return cls(record.code, record, parts)
+
+
 def parse(kind: str, action: str, payload: dict) -> Schema:
     """The payload checked against its kind's schema; a ValidationFailed names the first bad field."""
     found = kinds.get(kind)
@@ -84,28 +101,31 @@ def _lookup(model, code: str, field: str):
     return row
 
 
-def create_hazard(data: HazardIn, user) -> str:
-    return hazard_services.create_hazard_from_input(data, user=user)[0].code
+def create_hazard(data: HazardIn, user) -> Applied:
+    hazard = hazard_services.create_hazard_from_input(data, user=user)[0]
+    return Applied.of(hazard, evidence=list(hazard.evidence.order_by("id")))  # a new hazard's evidence is all new
 
 
-def update_hazard(data: HazardPatch, user, target: str, expected_version: int | None = None) -> str:
+def update_hazard(data: HazardPatch, user, target: str, expected_version: int | None = None) -> Applied:
     hazard = _lookup(Hazard, target, "target_code")
-    return hazard_services.update_hazard_from_input(
-        hazard, data.dict(exclude_unset=True), user=user, expected_version=expected_version
-    ).code
+    return Applied.of(
+        hazard_services.update_hazard_from_input(
+            hazard, data.dict(exclude_unset=True), user=user, expected_version=expected_version
+        )
+    )
 
 
-def update_product(data: ProductPatch, user, target: str, expected_version: int | None = None) -> str:
+def update_product(data: ProductPatch, user, target: str, expected_version: int | None = None) -> Applied:
     """A change to a product (its outcome, perimeter, date, depth, reported area), with the version check:
     `expected_version` is the product's version when the change was submitted (StaleVersion if it moved)."""
     product = _lookup(Product, target, "target_code")
     changes = data.dict(exclude_unset=True)
     if changes.get("geometry") is not None:
         changes["geometry"] = input_geometry(changes["geometry"], "geometry")
-    return release_services.update_product(product, user=user, expected_version=expected_version, **changes).code
+    return Applied.of(release_services.update_product(product, user=user, expected_version=expected_version, **changes))
 
 
-def create_activity(data: ActivityIn, user) -> str:
+def create_activity(data: ActivityIn, user) -> Applied:
     organisation = Organisation.objects.filter(acronym=data.organisation).first()
     if organisation is None:
         raise ValidationFailed(
@@ -113,7 +133,7 @@ def create_activity(data: ActivityIn, user) -> str:
         )
     hazards = [_lookup(Hazard, code, f"hazards[{i}]") for i, code in enumerate(data.hazards)]
     teams = [_lookup(Team, code, f"teams[{i}]") for i, code in enumerate(data.teams)]
-    return operation_services.create_activity(
+    activity = operation_services.create_activity(
         organisation=organisation,
         activity_type=data.activity_type,
         methods=data.methods,
@@ -122,10 +142,11 @@ def create_activity(data: ActivityIn, user) -> str:
         start_date=data.start_date,
         end_date=data.end_date,
         user=user,
-    ).code
+    )
+    return Applied.of(activity)
 
 
-def create_product(data: ProductWithDevicesIn, user) -> str:
+def create_product(data: ProductWithDevicesIn, user) -> Applied:
     fields = data.dict(exclude={"devices", "geometry"})
     product = release_services.create_product(geometry=input_geometry(data.geometry, "geometry"), user=user, **fields)
     devices = []
@@ -133,11 +154,11 @@ def create_product(data: ProductWithDevicesIn, user) -> str:
         row = d.dict()
         row["point"] = input_geometry(row["point"], f"devices[{i}].point")
         devices.append(row)
-    release_services.record_devices(product, devices, user=user)
-    return product.code
+    created = release_services.record_devices(product, devices, user=user)  # in the payload's order
+    return Applied.of(product, devices=list(created))
 
 
-def create_progress(data: ProgressSubmissionIn, user) -> str:
+def create_progress(data: ProgressSubmissionIn, user) -> Applied:
     activity = _lookup(Activity, data.activity, "activity")
     fields = data.dict(exclude={"activity"})
     team = _lookup(Team, fields.pop("team"), "team")
@@ -149,19 +170,29 @@ def create_progress(data: ProgressSubmissionIn, user) -> str:
                 _("%(activity)s does not work on %(hazard)s") % {"activity": activity.code, "hazard": hazard_code},
                 field="hazard",
             )
-    return operation_services.record_progress(activity, team, user=user, **fields).code
+    return Applied.of(operation_services.record_progress(activity, team, user=user, **fields))
 
 
-def apply(kind: str, action: str, payload: dict, user, target: str = "", expected_version: int | None = None) -> str:
-    """Write the submission's record; returns its code. Call inside a transaction. A change applies to
-    `expected_version` of its target when given (core.errors.StaleVersion otherwise)."""
+def apply(
+    kind: str, action: str, payload: dict, user, target: str = "", expected_version: int | None = None
+) -> Applied:
+    """Write the submission's record; returns what was written (an applier that returns only a code gets
+    an `Applied` without the record). Call inside a transaction. A change applies to `expected_version`
+    of its target when given (core.errors.StaleVersion otherwise)."""
     data = parse(kind, action, payload)
+    registered = kinds.get(kind)
     if action == "update":
         changer = update_product if kind == "product" else update_hazard
-        return changer(data, user, target, expected_version)
-    registered = kinds.get(kind)
-    assert registered is not None  # parse refused an unknown kind
-    return registered.apply(data, user)
+        done: Applied | str = changer(data, user, target, expected_version)
+    else:
+        assert registered is not None  # parse refused an unknown kind
+        done = registered.apply(data, user)
+    if isinstance(done, Applied):
+        return done
+    # A kind whose applier gives only the code: its record, found by code in the kind's model.
+    model = registered.model if registered is not None else None
+    record = model._default_manager.filter(code=done).first() if model is not None and hasattr(model, "code") else None
+    return Applied(done, record)
 
 
 def _geometry(payload: dict) -> dict | None:

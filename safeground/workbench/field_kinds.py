@@ -31,6 +31,7 @@ from safeground.victims import services as victim_services
 from safeground.victims.models import Accident
 from safeground.victims.schemas import AccidentIn
 from safeground.workbench import kinds
+from safeground.workbench.appliers import Applied
 
 #: Disposals after which the spot holds nothing more: its point hazard is recorded closed.
 DEALT_WITH = {"destroyed_in_situ", "removed_destroyed", "removed_stored", "rendered_safe"}
@@ -76,9 +77,10 @@ def _known(model, code: str, field: str):
     return row
 
 
-def create_eod(data: EodIn, user) -> str:
+def create_eod(data: EodIn, user) -> Applied:
     """The spot's hazard (the one named, else a new CHA point, closed when every device was dealt with),
-    a completed EOD activity on it (accreditation gate on the day), and its devices; returns the activity's code."""
+    a completed EOD activity on it (accreditation gate on the day), and its devices; returns the activity's
+    code, with the hazard (where the task's photos go) and the devices in payload order."""
     point = input_geometry(data.point, "point")
     if point.geom_type != "Point":
         raise ValidationFailed(
@@ -127,8 +129,8 @@ def create_eod(data: EodIn, user) -> str:
         where = row["point"] if row["point"] is not None else data.point
         row["point"] = input_geometry(where, f"devices[{i}].point")
         devices.append(row)
-    release_services.record_spot_devices(activity, devices, found_on=data.found_on, user=user)
-    return activity.code
+    created = release_services.record_spot_devices(activity, devices, found_on=data.found_on, user=user)
+    return Applied(activity.code, hazard, {"devices": list(created)})
 
 
 class EoreIn(SessionIn):

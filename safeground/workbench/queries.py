@@ -253,3 +253,33 @@ def location(submission: Submission) -> list[tuple[str, str]]:
 def counts(user) -> dict[str, int]:
     """Submissions the user may see, by status."""
     return dict(visible(user).order_by().values_list("status").annotate(n=Count("id")).values_list("status", "n"))
+
+
+def proposed_geometry(submission: Submission):
+    """The geometry the submission proposes (GEOS, EPSG:4326), else its target's current one, else None:
+    what its photos' EXIF positions are measured against (attachments registry)."""
+    from safeground.core.errors import ValidationFailed
+    from safeground.core.geojson import to_geos
+    from safeground.core.geometry import GeometryError
+    from safeground.workbench import kinds
+
+    payload = submission.payload if isinstance(submission.payload, dict) else {}
+    found = kinds.get(submission.kind)
+    value = (found.where(payload) if found is not None else None) or payload.get("geometry")
+    if value:
+        try:
+            return to_geos(geometry_from_geojson(value, "geometry"))
+        except (GeometryError, ValidationFailed, ValueError, TypeError):
+            return None
+    record = _target(submission)
+    if record is None:
+        return None
+    return record.shape if isinstance(record, Hazard) else record.geom
+
+
+def attachment_rows(submission: Submission) -> list[dict]:
+    """The submission's photos and documents for its review page, each with the part of the record it
+    belongs to ("devices[1]") and whether it lies far from the proposed geometry."""
+    from safeground.attachments import queries as attachments
+
+    return [{"attachment": a, "far": a.is_far()} for a in attachments.of(submission).select_related("uploaded_by")]

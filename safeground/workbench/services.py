@@ -9,11 +9,16 @@ submission's revision: a decision on a submission that changed (or was already d
 
 from __future__ import annotations
 
+import re
+
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from safeground.attachments import queries as attachment_queries
+from safeground.attachments import registry as attachment_registry
+from safeground.attachments import services as attachment_services
 from safeground.core.contracts import TEXT_MAX
 from safeground.core.errors import StaleVersion, ValidationFailed
 from safeground.core.history import record_author
@@ -43,7 +48,7 @@ def dry_run(kind: str, action: str, payload: dict, user, target: str = "") -> st
     """Apply the payload and roll it back: raises the ValidationFailed approval would raise."""
     try:
         with transaction.atomic():
-            raise _DryRun(appliers.apply(kind, action, payload, user, target))
+            raise _DryRun(appliers.apply(kind, action, payload, user, target).code)
     except _DryRun as done:
         return done.code
 
@@ -287,11 +292,13 @@ def approve(
             if row.action == "update":
                 _check_unchanged(row)
             try:
-                row.result_code = appliers.apply(
+                applied = appliers.apply(
                     row.kind, row.action, row.payload, user, row.target_code, expected_version=row.base_version
                 )
             except StaleVersion as exc:
                 raise ReviewRefused(_stale_message(row)) from exc
+            row.result_code = applied.code
+            _move_attachments(row, applied)
             row.status, row.revision, row.last_error = "approved", row.revision + 1, ""
             row.version += 1
             row.reviewed_by, row.reviewed_at, row.review_comment = user, timezone.now(), comment
@@ -301,6 +308,26 @@ def approve(
     except ValidationFailed as exc:
         Submission.objects.filter(pk=submission.pk, status="pending").update(last_error=str(exc))
         raise
+
+
+PART = re.compile(r"^([a-z_]+)\[(\d+)\]")
+
+
+def _move_attachments(row: Submission, applied: appliers.Applied) -> None:
+    """The submission's photos and documents go where approval put what they show: "" to the record,
+    "devices[i]"/"evidence[i]" to the i-th created device/evidence (as the applier reported it), any
+    other part to the record. Kept on the submission when the applier did not say what it wrote."""
+    if applied.record is None or attachment_registry.entry(applied.record) is None:
+        return  # nothing attachable was written (an activity, a progress report): they stay here
+    for path in sorted(set(attachment_queries.of(row).values_list("path", flat=True))):
+        target = applied.record
+        match = PART.match(path)
+        if match:
+            parts = applied.parts.get(match.group(1)) or []
+            index = int(match.group(2))
+            if index < len(parts) and attachment_registry.entry(parts[index]) is not None:
+                target = parts[index]
+        attachment_services.move(row, target, path=path)
 
 
 def _stale_message(row: Submission) -> str:

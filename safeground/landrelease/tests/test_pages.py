@@ -21,8 +21,9 @@ pytestmark = pytest.mark.django_db
 
 
 #: The page's own queries (≈ 10, the country's name from its programme profile included) plus the
-#: signed-in account's session, user and permissions, and its roles (whether to offer "Propose a change").
-PAGE_QUERIES = 18
+#: signed-in account's session, user and permissions, its roles (whether to offer "Propose a change"), and
+#: one for the photos of the hazard and its evidence.
+PAGE_QUERIES = 19
 
 
 def release_parts(hazard, activity, *, whole: bool = False) -> list[Product]:

@@ -35,8 +35,8 @@ STATIC_FILES = [
 
 
 #: The page's own queries (≈ 10) plus the signed-in account's session, user and permissions, and its
-#: roles (whether to offer "Propose a change").
-PAGE_QUERIES = 17
+#: roles (whether to offer "Propose a change"), and one for the photos of the hazard and its evidence.
+PAGE_QUERIES = 18
 
 
 def _multipolygon(geom) -> GEOSGeometry:
