@@ -296,6 +296,31 @@ def bulk_add_evidence(rows: Mapping[str, Any], *, reason: str = "") -> int:
     return n
 
 
+def add_evidence(hazard: Hazard, items: list[dict], *, reason: str = "") -> int:
+    """Evidence for one hazard (items: kind, evidence_type, point as GeoJSON or None, observed_on,
+    description), as `bulk_add_evidence` checks it; a refusal names the item: `evidence[1].kind`."""
+    from safeground.core.errors import BulkValidationFailed
+    from safeground.core.geojson import input_geometry
+
+    points = [
+        input_geometry(e["point"], f"evidence[{i}].point") if e.get("point") else None for i, e in enumerate(items)
+    ]
+    rows = {
+        "hazard": [hazard.pk] * len(items),
+        "kind": [e.get("kind") for e in items],
+        "evidence_type": [e.get("evidence_type") for e in items],
+        "point": points,
+        "observed_on": [e.get("observed_on") for e in items],
+        "description": [e.get("description") or "" for e in items],
+    }
+    try:
+        return bulk_add_evidence(rows, reason=reason)
+    except BulkValidationFailed as exc:
+        first = exc.errors[0]
+        where = f"evidence[{first.row - 1}].{first.field}"
+        raise ValidationFailed(f"{where}: {first.reason}", field=where, reason=first.kind) from exc
+
+
 def bulk_add_beneficiaries(rows: Mapping[str, Any], *, reason: str = "") -> int:
     """Beneficiaries for many hazards, set-based. Columns: hazard (id), status, people, land_use."""
     n = columns.row_count(rows, ["hazard"])

@@ -10,14 +10,14 @@ ValidationFailed from here names the payload field at fault.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Annotated, Any
 
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop as N_
 from ninja import Schema
-from pydantic import ValidationError
+from pydantic import Field, ValidationError
 
-from safeground.core.contracts import Choice, Name, PastDate, PlannedDate, Ref
+from safeground.core.contracts import TEXT_MAX, Choice, Name, PastDate, PlannedDate, Ref
 from safeground.core.errors import ValidationFailed
 from safeground.core.geojson import input_geometry
 from safeground.hazards import services as hazard_services
@@ -101,8 +101,27 @@ def _lookup(model, code: str, field: str):
     return row
 
 
+class EvidenceIn(Schema):
+    """One item of evidence a survey found (hazards.Evidence): direct or indirect, its type, where, when."""
+
+    kind: Choice
+    evidence_type: Choice
+    point: dict[str, Any] | None = None  # GeoJSON Point, lon/lat
+    observed_on: PastDate | None = None
+    description: Annotated[str, Field(max_length=TEXT_MAX)] = ""
+
+
+class HazardWithEvidenceIn(HazardIn):
+    """A new hazard with the evidence a non-technical survey recorded (the field form's repeat)."""
+
+    evidence: list[EvidenceIn] = []
+
+
 def create_hazard(data: HazardIn, user) -> Applied:
-    hazard = hazard_services.create_hazard_from_input(data, user=user)[0]
+    evidence = list(getattr(data, "evidence", []))
+    hazard = hazard_services.create_hazard_from_input(HazardIn(**data.dict(exclude={"evidence"})), user=user)[0]
+    if evidence:
+        hazard_services.add_evidence(hazard, [e.dict() for e in evidence], reason=f"submitted with {hazard.code}")
     return Applied.of(hazard, evidence=list(hazard.evidence.order_by("id")))  # a new hazard's evidence is all new
 
 
@@ -203,7 +222,7 @@ kinds.register(
     kinds.Kind(
         "hazard",
         N_("Hazard"),
-        {"create": HazardIn, "update": HazardPatch},
+        {"create": HazardWithEvidenceIn, "update": HazardPatch},
         create_hazard,
         "reporting_organisation",
         _geometry,
