@@ -488,3 +488,29 @@ def test_each_field_form_lands_as_its_kind(field, form_id):
         assert (submission.payload["found_on"], submission.payload["teams"]) == (TODAY, ["TDO-MAN-1"])
     if form_id == "accident":
         assert submission.payload["reported_casualties"]["injured_men"] == 1
+
+
+@pytest.mark.django_db
+def test_a_technical_survey_that_confirms_contamination_also_proposes_the_hazard_change(field):
+    """Two submissions from one form, received together: the reduced ground (a product) and the hazard
+    become a CHA with the confirmed area (a change to TDO's hazard, reviewed against its version)."""
+    from safeground.hazards.models import Hazard
+    from safeground.workbench.models import Submission
+
+    Hazard.objects.filter(pk=field["hazard"].pk).update(reporting_organisation=field["operator"])
+    answers, repeats, _kind = _forms(field)["ts"]
+    confirmed = "-29.81 -19.81 0 4;-29.81 -19.805 0 4;-29.805 -19.805 0 4;-29.81 -19.81 0 4"
+    instance_id = f"uuid:{uuid.uuid4()}"
+    xml = fill(_skeleton("ts"), {**answers, "confirmed": "yes", "confirmed_area": confirmed}, repeats, instance_id)
+    answer = field["collect"].send(xml)
+    assert answer.status_code == 201, answer.content
+    product, change = Submission.objects.filter(origin__odk__instance_id=instance_id).order_by("kind")[::-1]
+    assert (product.kind, change.kind, change.action) == ("product", "hazard", "update")
+    assert change.target_code == field["hazard"].code and change.payload["hazard_class"] == "CHA"
+    assert change.origin["odk"]["with"] == product.code
+
+    crossed = "-29.81 -19.81 0 4;-29.805 -19.805 0 4;-29.81 -19.805 0 4;-29.805 -19.81 0 4"
+    before = _counts()
+    xml = fill(_skeleton("ts"), {**answers, "confirmed": "yes", "confirmed_area": crossed}, repeats, "uuid:other")
+    _refused(field["collect"].send(xml), 400, "confirmed_area is invalid: Self-intersection")
+    assert _counts() == before

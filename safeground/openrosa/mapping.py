@@ -43,6 +43,8 @@ class Mapped:
     payload: dict
     photos: list[tuple[str, str, str]] = field(default_factory=list)
     questions: dict[str, str] = field(default_factory=dict)  # payload field → question, for messages
+    target: str = ""  # the record a change ("update") is for
+    also: list[Mapped] = field(default_factory=list)  # a second submission the same form makes
 
 
 def _convert(kind: str, text: str, question: str, models: dict[str, str]):
@@ -175,7 +177,24 @@ def _answer(
 
 
 def _ts(mapped: Mapped, answers: Answers) -> None:
+    """The searched ground is reduced; where contamination was confirmed, the hazard becomes a CHA with the
+    confirmed area as its perimeter: a second submission, a change to that hazard, reviewed with the first."""
     mapped.payload.setdefault("outcome", "reduced")
+    if answers.get("confirmed") != "yes" or not answers.get("confirmed_area"):
+        return
+    hazard = mapped.payload.get("hazard")
+    if not hazard:
+        raise Refused("confirmed_area: name the hazard (hazard) whose contamination was confirmed", 400, "hazard")
+    geometry = geo.polygon(answers.get("confirmed_area"), "confirmed_area")
+    mapped.also.append(
+        Mapped(
+            "hazard",
+            "update",
+            {"hazard_class": "CHA", "geometry": geometry},
+            target=hazard,
+            questions={"geometry": "confirmed_area"},
+        )
+    )
 
 
 def _eore(mapped: Mapped, answers: Answers) -> None:
@@ -226,7 +245,6 @@ def submit(
 
     A photo the answers name but the post did not carry is refused (`need_files=False`: skipped, for a
     Central CSV without its media). An attachment over the size limit is refused with 413."""
-    from safeground.workbench import services as workbench
 
     mapped = build(form_id, answers)
     by_name = {f["name"]: f for f in files}
@@ -237,16 +255,29 @@ def submit(
                 raise Refused(f"{question}: the photo {name} was not sent with the form", 400, question)
             continue
         photos.append({**by_name[name], "path": path})
+    submission = _submit(mapped, user, origin)
+    for extra in mapped.also:  # in the same transaction: both are received or neither
+        _submit(extra, user, {**origin, "odk": {**origin.get("odk", {}), "with": submission.code}})
+    if photos:
+        _attach(submission, photos, user, source)
+    return submission
+
+
+def _submit(mapped: Mapped, user, origin: dict):
+    from safeground.workbench import services as workbench
+
     try:
-        submission = workbench.submit(
-            kind=mapped.kind, action=mapped.action, payload=mapped.payload, user=user, origin=origin
+        return workbench.submit(
+            kind=mapped.kind,
+            action=mapped.action,
+            target_code=mapped.target,
+            payload=mapped.payload,
+            user=user,
+            origin=origin,
         )
     except ValidationFailed as exc:
         message, question = _message(exc, mapped)
         raise Refused(message, 400, question) from exc
-    if photos:
-        _attach(submission, photos, user, source)
-    return submission
 
 
 def _attach(submission, photos: list[dict], user, source: str) -> None:
