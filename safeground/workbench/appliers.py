@@ -58,6 +58,20 @@ class ProductWithDevicesIn(ProductIn):
     devices: list[DeviceIn] = []
 
 
+class EvidenceIn(Schema):
+    kind: Choice  # direct / indirect
+    evidence_type: Choice  # device_seen, accident, mine_signs, local_informant...
+    point: dict[str, Any] | None = None  # GeoJSON Point, lon/lat
+    observed_on: PastDate | None = None
+    description: str = ""
+
+
+class HazardWithEvidenceIn(HazardIn):
+    """A new hazard with the evidence that supports it (a non-technical survey)."""
+
+    evidence: list[EvidenceIn] = []
+
+
 class ProgressSubmissionIn(ProgressIn):
     activity: str
 
@@ -101,9 +115,16 @@ def _lookup(model, code: str, field: str):
     return row
 
 
-def create_hazard(data: HazardIn, user) -> Applied:
-    hazard = hazard_services.create_hazard_from_input(data, user=user)[0]
-    return Applied.of(hazard, evidence=list(hazard.evidence.order_by("id")))  # a new hazard's evidence is all new
+def create_hazard(data: HazardWithEvidenceIn, user) -> Applied:
+    """The hazard, then its evidence in the payload's order (so "evidence[i]" photos reach that item)."""
+    hazard = hazard_services.create_hazard_from_input(HazardIn(**data.dict(exclude={"evidence"})), user=user)[0]
+    items = []
+    for i, item in enumerate(data.evidence):
+        row = item.dict()
+        if row["point"] is not None:
+            row["point"] = input_geometry(row["point"], f"evidence[{i}].point")
+        items.append(row)
+    return Applied.of(hazard, evidence=hazard_services.add_evidence(hazard, items, user=user))
 
 
 def update_hazard(data: HazardPatch, user, target: str, expected_version: int | None = None) -> Applied:
@@ -203,7 +224,7 @@ kinds.register(
     kinds.Kind(
         "hazard",
         N_("Hazard"),
-        {"create": HazardIn, "update": HazardPatch},
+        {"create": HazardWithEvidenceIn, "update": HazardPatch},
         create_hazard,
         "reporting_organisation",
         _geometry,
