@@ -5,7 +5,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import math
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import shapely
@@ -259,6 +259,45 @@ def bulk_create_hazards(
     return BulkResult(batch, list(data["code"]), list(data["id"]))
 
 
+def _evidence_errors(rows: Mapping[str, Any], n: int) -> list[BulkError]:
+    """The evidence rules, shared by the bulk and the single write."""
+    return [
+        *columns.choices("kind", columns.column(rows, "kind", n), Evidence.KIND_CHOICES),
+        *columns.choices("evidence_type", columns.column(rows, "evidence_type", n), Evidence.TYPE_CHOICES),
+        *columns.dates("observed_on", columns.column(rows, "observed_on", n), required=False),
+        *_points(columns.column(rows, "point", n), "point"),
+    ]
+
+
+def add_evidence(hazard: Hazard, items: Sequence[Mapping[str, Any]], *, user=None) -> list[Evidence]:
+    """A survey's evidence for one hazard (a workbench non-technical survey, a field form's repeat), in
+    the items' order: the bulk rules, the first problem named by its place (`evidence[1].kind`); each row
+    saved with its author in the history. Keys: kind, evidence_type, point (Shapely point or None),
+    observed_on, description."""
+    keys = ("kind", "evidence_type", "point", "observed_on", "description")
+    rows = {k: [item.get(k) for item in items] for k in keys}
+    errors = sorted(_evidence_errors(rows, len(items)), key=lambda e: e.row)
+    if errors:
+        first = errors[0]
+        where = f"evidence[{first.row - 1}].{first.field}"
+        raise ValidationFailed(f"{where}: {first.reason}", field=where, reason=first.kind, location=first.location)
+    created = []
+    for item in items:
+        point = item.get("point")
+        row = Evidence(
+            hazard=hazard,
+            kind=item["kind"],
+            evidence_type=item["evidence_type"],
+            point=to_geos(point, Point) if point is not None else None,
+            observed_on=item.get("observed_on"),
+            description=item.get("description") or "",
+        )
+        record_author(row, user)
+        row.save()
+        created.append(row)
+    return created
+
+
 def bulk_add_evidence(rows: Mapping[str, Any], *, reason: str = "") -> int:
     """Evidence for many hazards, set-based. Columns: hazard (id), kind, evidence_type, point (Shapely
     point or None), observed_on, description. Evidence is no `Record` (no batch): its "created" history
@@ -266,13 +305,7 @@ def bulk_add_evidence(rows: Mapping[str, Any], *, reason: str = "") -> int:
     n = columns.row_count(rows, ["hazard"])
     kind, etype = columns.column(rows, "kind", n), columns.column(rows, "evidence_type", n)
     points = columns.column(rows, "point", n)
-    errors = [
-        *columns.choices("kind", kind, Evidence.KIND_CHOICES),
-        *columns.choices("evidence_type", etype, Evidence.TYPE_CHOICES),
-        *columns.dates("observed_on", columns.column(rows, "observed_on", n), required=False),
-        *_points(points, "point"),
-    ]
-    columns.refuse(errors)
+    columns.refuse(_evidence_errors(rows, n))
     objs = [
         Evidence(
             hazard_id=h,
@@ -294,31 +327,6 @@ def bulk_add_evidence(rows: Mapping[str, Any], *, reason: str = "") -> int:
     ]
     _with_history(Evidence, objs, reason)
     return n
-
-
-def add_evidence(hazard: Hazard, items: list[dict], *, reason: str = "") -> int:
-    """Evidence for one hazard (items: kind, evidence_type, point as GeoJSON or None, observed_on,
-    description), as `bulk_add_evidence` checks it; a refusal names the item: `evidence[1].kind`."""
-    from safeground.core.errors import BulkValidationFailed
-    from safeground.core.geojson import input_geometry
-
-    points = [
-        input_geometry(e["point"], f"evidence[{i}].point") if e.get("point") else None for i, e in enumerate(items)
-    ]
-    rows = {
-        "hazard": [hazard.pk] * len(items),
-        "kind": [e.get("kind") for e in items],
-        "evidence_type": [e.get("evidence_type") for e in items],
-        "point": points,
-        "observed_on": [e.get("observed_on") for e in items],
-        "description": [e.get("description") or "" for e in items],
-    }
-    try:
-        return bulk_add_evidence(rows, reason=reason)
-    except BulkValidationFailed as exc:
-        first = exc.errors[0]
-        where = f"evidence[{first.row - 1}].{first.field}"
-        raise ValidationFailed(f"{where}: {first.reason}", field=where, reason=first.kind) from exc
 
 
 def bulk_add_beneficiaries(rows: Mapping[str, Any], *, reason: str = "") -> int:

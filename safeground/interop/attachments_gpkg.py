@@ -35,8 +35,9 @@ def models_of(layers: list[str]) -> list[type]:
 
 
 def write(path: Path, layers: list[str]) -> int:
-    """Add the `attachments` table to the GeoPackage at `path`; returns the files written."""
-    models = models_of(layers)
+    """Add the `attachments` table to the GeoPackage at `path` when the exported layers' records have
+    files (no empty table otherwise); returns the files written."""
+    models = [m for m in models_of(layers) if _files(m).exists()]
     if not models:
         return 0
     connection = sqlite3.connect(path)
@@ -56,10 +57,12 @@ def write(path: Path, layers: list[str]) -> int:
     return written
 
 
+def _files(model):
+    return Attachment.objects.filter(content_type=ContentType.objects.get_for_model(model), removed_at__isnull=True)
+
+
 def _write_model(connection, model) -> int:
-    rows = Attachment.objects.filter(
-        content_type=ContentType.objects.get_for_model(model), removed_at__isnull=True
-    ).order_by("object_id", "created_at")
+    rows = _files(model).order_by("object_id", "created_at")
     ids = set(rows.values_list("object_id", flat=True))
     codes = {str(pk): code for pk, code in model._default_manager.filter(pk__in=ids).values_list("pk", "code")}
     count = 0

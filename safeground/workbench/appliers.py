@@ -10,14 +10,14 @@ ValidationFailed from here names the payload field at fault.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Annotated, Any
+from typing import Any
 
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop as N_
 from ninja import Schema
-from pydantic import Field, ValidationError
+from pydantic import ValidationError
 
-from safeground.core.contracts import TEXT_MAX, Choice, Name, PastDate, PlannedDate, Ref
+from safeground.core.contracts import Choice, Name, PastDate, PlannedDate, Ref
 from safeground.core.errors import ValidationFailed
 from safeground.core.geojson import input_geometry
 from safeground.hazards import services as hazard_services
@@ -56,6 +56,20 @@ class DeviceIn(Schema):
 
 class ProductWithDevicesIn(ProductIn):
     devices: list[DeviceIn] = []
+
+
+class EvidenceIn(Schema):
+    kind: Choice  # direct / indirect
+    evidence_type: Choice  # device_seen, accident, mine_signs, local_informant...
+    point: dict[str, Any] | None = None  # GeoJSON Point, lon/lat
+    observed_on: PastDate | None = None
+    description: str = ""
+
+
+class HazardWithEvidenceIn(HazardIn):
+    """A new hazard with the evidence that supports it (a non-technical survey)."""
+
+    evidence: list[EvidenceIn] = []
 
 
 class ProgressSubmissionIn(ProgressIn):
@@ -101,28 +115,16 @@ def _lookup(model, code: str, field: str):
     return row
 
 
-class EvidenceIn(Schema):
-    """One item of evidence a survey found (hazards.Evidence): direct or indirect, its type, where, when."""
-
-    kind: Choice
-    evidence_type: Choice
-    point: dict[str, Any] | None = None  # GeoJSON Point, lon/lat
-    observed_on: PastDate | None = None
-    description: Annotated[str, Field(max_length=TEXT_MAX)] = ""
-
-
-class HazardWithEvidenceIn(HazardIn):
-    """A new hazard with the evidence a non-technical survey recorded (the field form's repeat)."""
-
-    evidence: list[EvidenceIn] = []
-
-
-def create_hazard(data: HazardIn, user) -> Applied:
-    evidence = list(getattr(data, "evidence", []))
+def create_hazard(data: HazardWithEvidenceIn, user) -> Applied:
+    """The hazard, then its evidence in the payload's order (so "evidence[i]" photos reach that item)."""
     hazard = hazard_services.create_hazard_from_input(HazardIn(**data.dict(exclude={"evidence"})), user=user)[0]
-    if evidence:
-        hazard_services.add_evidence(hazard, [e.dict() for e in evidence], reason=f"submitted with {hazard.code}")
-    return Applied.of(hazard, evidence=list(hazard.evidence.order_by("id")))  # a new hazard's evidence is all new
+    items = []
+    for i, item in enumerate(data.evidence):
+        row = item.dict()
+        if row["point"] is not None:
+            row["point"] = input_geometry(row["point"], f"evidence[{i}].point")
+        items.append(row)
+    return Applied.of(hazard, evidence=hazard_services.add_evidence(hazard, items, user=user))
 
 
 def update_hazard(data: HazardPatch, user, target: str, expected_version: int | None = None) -> Applied:

@@ -450,3 +450,29 @@ def test_forms_for_people_order_required_marks_and_errors_beside_their_field(ope
     assert field.index("Clearance depth (cm) is required when the outcome is cleared") < field.index("</p>")
     assert "clearance_depth_cm is required" not in body and "Not submitted" not in body
     assert f'value="{activity.code}"' in body and f"{lat - 0.0005}, {lon - 0.0005}" in body  # kept
+
+
+def test_survey_evidence_is_created_with_the_hazard_in_its_order(operator, officer):
+    """A non-technical survey's evidence items travel in the hazard payload and land in order on approval."""
+    lon, lat = BATTAMBANG[0] + 0.05, BATTAMBANG[1]
+    evidence = [
+        {"kind": "direct", "evidence_type": "device_seen", "point": {"type": "Point", "coordinates": [lon, lat]}},
+        {"kind": "indirect", "evidence_type": "local_informant", "observed_on": "2025-03-01", "description": "Farmer"},
+    ]
+    s = services.submit(kind="hazard", payload=hazard_payload(evidence=evidence), user=operator.user)
+    hazard = Hazard.objects.get(code=services.approve(s, user=officer.user, revision=s.revision).result_code)
+    rows = list(hazard.evidence.order_by("id"))
+    assert [(e.kind, e.evidence_type) for e in rows] == [("direct", "device_seen"), ("indirect", "local_informant")]
+    assert rows[0].point.coords == pytest.approx((lon, lat)) and rows[1].description == "Farmer"
+    assert rows[0].history.first().history_user == officer.user
+
+
+def test_bad_evidence_names_its_item_and_nothing_is_queued(operator):
+    from safeground.hazards.models import Evidence
+
+    bad = [{"kind": "direct", "evidence_type": "device_seen"}, {"kind": "rumour", "evidence_type": "other"}]
+    with pytest.raises(ValidationFailed) as refused:
+        services.submit(kind="hazard", payload=hazard_payload(evidence=bad), user=operator.user)
+    assert refused.value.field == "evidence[1].kind"
+    assert Submission.objects.count() == 0 and Evidence.objects.count() == 0
+    assert not Hazard.objects.filter(name="North of the pagoda").exists()
