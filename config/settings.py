@@ -76,6 +76,7 @@ INSTALLED_APPS = [
     "safeground.exchange",
     "safeground.fieldsync",
     "safeground.fieldforms",
+    "safeground.openrosa",
     "safeground.portal",
     "config",  # for `safeground serve` (config/management/commands/serve.py)
 ]

@@ -21,6 +21,7 @@ urlpatterns = [
     path("", include("safeground.attachments.urls")),
     path("", include("safeground.fieldsync.urls")),
     path("", include("safeground.fieldforms.urls")),
+    path("", include("safeground.openrosa.urls")),
     path("", include("safeground.qm.urls")),
     path("", include("safeground.cooperation.urls")),
     path("", include("safeground.tasking.urls")),

@@ -134,6 +134,14 @@ PAGES: dict[str, set] = {
     "fieldforms": NATIONAL_WRITE,  # the ODK forms to load into Central or onto devices (decision 0038)
     "fieldforms-download": NATIONAL_WRITE,
     "fieldforms-media": NATIONAL_WRITE,
+    # ODK Collect's OpenRosa endpoints: device credentials (Basic) or, to read, the session; anonymous 401
+    "odk-form-list": SUBMIT,
+    "odk-form": SUBMIT,  # an unknown form: 404 once access is granted
+    "odk-manifest": SUBMIT,
+    "odk-media": SUBMIT,
+    "odk-submission": SUBMIT,  # GET answers 204; a POST needs a device credential (openrosa/tests)
+    "odk-credentials": SUBMIT,  # a user's own device credentials; the administrator sees everyone's
+    "odk-central-import": SUBMIT,  # ODK Central's export submitted to the workbench as the signed-in account
 }
 #: Vector tiles and TileJSON per layer (docs/decisions/0026): the boundaries are public reference data.
 TILES: dict[str, set] = {
@@ -574,6 +582,8 @@ def _page_url(route: str, name: str, codes: dict) -> str:
         .replace("<slug:form_id>/<slug:version>", "nts/2000010101")  # no such version: 404 after the access rule
         .replace("<slug:kind>", "xlsx")
         .replace("<str:filename>", "provinces.csv")
+        .replace("<str:form_id>", "NONE")
+        .replace("<str:version>", "1")
     )
     if "<code:code>" in url:
         url = url.replace("<code:code>", codes[PAGE_ARGS[name]])
