@@ -362,7 +362,7 @@ def _forms(world) -> dict[str, tuple[dict, dict, str]]:
                 "boys": "4",
                 "women": "5",
                 "men": "6",
-                "materials": "leaflet, poster",
+                "materials": "leaflet، poster",  # an Arabic keyboard's comma separates too
             },
             {},
             "eore",

@@ -200,7 +200,8 @@ def _ts(mapped: Mapped, answers: Answers) -> None:
 def _eore(mapped: Mapped, answers: Answers) -> None:
     materials = mapped.payload.get("materials")
     if isinstance(materials, str):
-        mapped.payload["materials"] = [m.strip() for m in materials.split(",") if m.strip()]
+        # The comma of the team's keyboard: Latin, Arabic (U+060C) or ideographic.
+        mapped.payload["materials"] = [m.strip() for m in re.split(r"[,\u060c\u3001]", materials) if m.strip()]
 
 
 def _qa_visit(mapped: Mapped, answers: Answers) -> None:
