@@ -18,6 +18,8 @@ from safeground.core.errors import ValidationFailed
 
 NOT_FOUND = "No such attachment."
 
+GALLERY = "gallery"  # the tag of the gallery's own messages: it shows them, the page's other notices do not
+
 
 def file_response(attachment: Attachment, *, thumbnail: bool = False) -> FileResponse:
     """The stored file: pictures inline, documents as a download; never sniffed, never cached publicly."""
@@ -94,9 +96,9 @@ def upload(request: HttpRequest) -> HttpResponse:
             user=request.user,
             caption=request.POST.get("caption", ""),
         )
-        messages.success(request, _("%(name)s attached.") % {"name": attachment.name})
+        messages.success(request, _("%(name)s attached.") % {"name": attachment.name}, extra_tags=GALLERY)
     except ValidationFailed as exc:
-        messages.error(request, str(exc))
+        messages.error(request, str(exc), extra_tags=GALLERY)
     return _back(request)
 
 
@@ -110,5 +112,5 @@ def remove(request: HttpRequest, attachment_id) -> HttpResponse:
     if not queries.can_remove(request.user, attachment, record):
         return HttpResponse(_("You may not remove this attachment."), status=403)
     services.remove(attachment, user=request.user)
-    messages.success(request, _("%(name)s removed.") % {"name": attachment.name})
+    messages.success(request, _("%(name)s removed.") % {"name": attachment.name}, extra_tags=GALLERY)
     return _back(request)

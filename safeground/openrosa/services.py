@@ -136,7 +136,7 @@ def receive(
     Refused (nothing written) for a malformed instance, an unknown or superseded form version, a
     duplicate instanceID with different content, an invalid answer, or an attachment over the limit."""
     parsed = instance.parse(xml)
-    _check_form(parsed)
+    form = _check_form(parsed)
     digest = _digest(xml)
     seen = _already(parsed, digest)
     if seen is not None:
@@ -165,6 +165,7 @@ def receive(
             origin = {
                 "odk": {
                     "form": parsed.form_id,
+                    "title": form.name,  # the form's English title; the review page translates it
                     "version": parsed.version,
                     "instance_id": parsed.instance_id,
                     "device": parsed.device_id,
@@ -229,6 +230,7 @@ def import_central(data: bytes, filename: str, *, form_id: str, user) -> Central
         )
     )
     report = CentralReport([], [], [])
+    current = forms.find(form_id, "")[1]
     for row in rows:
         if not row.instance_id:
             report.failed.append((row.number, "", "no instanceID (meta-instanceID or KEY column)"))
@@ -239,6 +241,7 @@ def import_central(data: bytes, filename: str, *, form_id: str, user) -> Central
         origin = {
             "odk": {
                 "form": form_id,
+                "title": current.name if current is not None else form_id,
                 "version": row.version,
                 "instance_id": row.instance_id,
                 "device": row.device_id,

@@ -20,7 +20,7 @@ from safeground.workbench import kinds
 from safeground.workbench.models import Submission
 
 #: Payload fields never shown in the field-by-field comparison (drawn on the map instead).
-GEOMETRY_FIELDS = ("geometry", "benchmark", "traverse", "devices", "point")
+GEOMETRY_FIELDS = ("geometry", "benchmark", "traverse", "devices", "point", "evidence")  # shown on their own
 
 
 def visible(user) -> QuerySet[Submission]:
@@ -181,6 +181,9 @@ def map_features(submission: Submission) -> dict:
     for device in payload.get("devices") or []:
         if isinstance(device, dict) and device.get("point"):  # an EOD device without one lies at the task's point
             features.append({"type": "Feature", "geometry": device["point"], "properties": {"role": "device"}})
+    for item in payload.get("evidence") or []:
+        if isinstance(item, dict) and isinstance(item.get("point"), dict):
+            features.append({"type": "Feature", "geometry": item["point"], "properties": {"role": "evidence"}})
     return record_pages.collection(features)
 
 
@@ -204,6 +207,32 @@ def devices(submission: Submission) -> list[dict]:
                 "disposal": gettext(disposals[d["disposal"]]) if d.get("disposal") in disposals else d.get("disposal"),
                 "model": d.get("model"),
                 "count": d.get("count") or 1,
+                "where": f"{coords[1]:.6f}, {coords[0]:.6f}" if coords and len(coords) >= 2 else "",
+            }
+        )
+    return rows
+
+
+def evidence(submission: Submission) -> list[dict]:
+    """A proposed hazard's evidence as a reviewer reads it: kind and type by their labels, date, the
+    point (lat, lon), the description."""
+    from safeground.hazards.models import Evidence
+
+    kinds_, types = dict(Evidence.KIND_CHOICES), dict(Evidence.TYPE_CHOICES)
+    rows = []
+    for item in submission.payload.get("evidence") or []:
+        if not isinstance(item, dict):
+            continue
+        point = item.get("point")
+        coords = point.get("coordinates") if isinstance(point, dict) else None
+        rows.append(
+            {
+                "kind": gettext(kinds_[item["kind"]]) if item.get("kind") in kinds_ else item.get("kind"),
+                "type": gettext(types[item["evidence_type"]])
+                if item.get("evidence_type") in types
+                else item.get("evidence_type"),
+                "observed_on": item.get("observed_on") or "",
+                "description": item.get("description") or "",
                 "where": f"{coords[1]:.6f}, {coords[0]:.6f}" if coords and len(coords) >= 2 else "",
             }
         )

@@ -75,6 +75,7 @@ def _detail_context(request, submission: Submission, error: str = "") -> dict:
         "location": queries.location(submission),
         "comparison": queries.comparison(submission),
         "devices": queries.devices(submission),
+        "evidence": queries.evidence(submission),
         "origin": queries.origin(submission),
         "features": json.dumps(queries.map_features(submission)),
         "can_review": queries.can_review(user, submission),

@@ -38,6 +38,7 @@
     map.addLayer({ id: "current-point", type: "circle", source: "submission", filter: ["all", point, ["==", ["get", "role"], "current"]], paint: { "circle-radius": 7, "circle-color": "#fff", "circle-stroke-color": "#555", "circle-stroke-width": 2 } });
     map.addLayer({ id: "proposed-point", type: "circle", source: "submission", filter: ["all", point, ["==", ["get", "role"], "proposed"]], paint: { "circle-radius": 6, "circle-color": "#1f6feb", "circle-stroke-color": "#fff", "circle-stroke-width": 2 } });
     map.addLayer({ id: "devices", type: "circle", source: "submission", filter: ["==", ["get", "role"], "device"], paint: { "circle-radius": 4, "circle-color": "#d35400", "circle-stroke-color": "#fff", "circle-stroke-width": 1 } });
+    map.addLayer({ id: "evidence", type: "circle", source: "submission", filter: ["==", ["get", "role"], "evidence"], paint: { "circle-radius": 4, "circle-color": "#8e44ad", "circle-stroke-color": "#fff", "circle-stroke-width": 1 } });
     map.once("idle", () => { container.dataset.state = "ready"; });
   });
 })();

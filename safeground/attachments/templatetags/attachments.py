@@ -3,12 +3,26 @@ the upload form, for every record page. `parts` is a list of (label, record)."""
 
 from __future__ import annotations
 
+import re
+
 from django import template
 from django.conf import settings
+from django.utils.translation import gettext_lazy as _
 
 from safeground.attachments import queries, registry
 
 register = template.Library()
+
+
+PARTS = {"devices": _("Device %(n)s"), "evidence": _("Evidence item %(n)s")}
+
+
+def part_label(path: str) -> str:
+    """A submission's photo's part as a reviewer reads it: "devices[1]" is "Device 2" (counted from 1)."""
+    found = re.fullmatch(r"(\w+)\[(\d+)\]", path or "")
+    if found and found[1] in PARTS:
+        return str(PARTS[found[1]]) % {"n": int(found[2]) + 1}
+    return path
 
 
 def _to(record) -> str:
@@ -27,7 +41,7 @@ def attachments(context, record, parts=None):
         items.append(
             {
                 "attachment": row,
-                "part": label or row.path,
+                "part": label or part_label(row.path),
                 "far": row.is_far(),
                 "can_remove": queries.can_remove(user, row, target),
             }
@@ -42,7 +56,8 @@ def attachments(context, record, parts=None):
         "far_m": settings.SAFEGROUND_ATTACHMENT_FAR_M,
         "max_mb": settings.SAFEGROUND_ATTACHMENT_MAX_BYTES / 1_000_000,
         "csrf_token": context.get("csrf_token"),
-        "messages_shown": context.get("messages"),
+        # Only the gallery's own (upload, remove): the page shows its other messages where it shows them.
+        "messages_shown": [m for m in context.get("messages") or [] if "gallery" in m.tags.split()],
     }
 
 

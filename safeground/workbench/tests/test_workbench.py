@@ -476,3 +476,15 @@ def test_bad_evidence_names_its_item_and_nothing_is_queued(operator):
     assert refused.value.field == "evidence[1].kind"
     assert Submission.objects.count() == 0 and Evidence.objects.count() == 0
     assert not Hazard.objects.filter(name="North of the pagoda").exists()
+
+
+def test_review_page_reads_the_evidence_and_maps_its_points(operator, officer):
+    lon, lat = BATTAMBANG[0] + 0.05, BATTAMBANG[1]
+    evidence = [{"kind": "direct", "evidence_type": "device_seen", "point": {"type": "Point", "coordinates": [lon, lat]}}]
+    s = services.submit(kind="hazard", payload=hazard_payload(evidence=evidence), user=operator.user)
+    html = officer.get(f"/workbench/{s.code}/").content.decode()
+    evidence_list = html.split('id="evidence"', 1)[1].split("</ol>", 1)[0]
+    assert "Direct · Device seen" in evidence_list and f"{lat:.6f}, {lon:.6f}" in evidence_list
+    assert "device_seen" not in html  # no raw code shown to the reviewer
+    roles = [f["properties"]["role"] for f in queries.map_features(s)["features"]]
+    assert roles == ["proposed", "evidence"]
