@@ -206,7 +206,8 @@ def test_collect_lists_downloads_fills_sends_and_the_photo_follows_its_device(fi
     reviewer = Client()
     reviewer.force_login(field["users"]["im"])
     review = reviewer.get(f"/workbench/{submission.code}/").content.decode()
-    assert "Sent from ODK Collect: form completion version" in review and "Tablet 1" in review
+    assert submission.origin["odk"]["title"] == "Completion report"  # the review page translates it
+    assert "Sent from ODK Collect: form Completion report version" in review and "Tablet 1" in review
 
     approved = workbench.approve(submission, user=field["users"]["im"])
     product = Product.objects.get(code=approved.result_code)

@@ -480,7 +480,9 @@ def test_bad_evidence_names_its_item_and_nothing_is_queued(operator):
 
 def test_review_page_reads_the_evidence_and_maps_its_points(operator, officer):
     lon, lat = BATTAMBANG[0] + 0.05, BATTAMBANG[1]
-    evidence = [{"kind": "direct", "evidence_type": "device_seen", "point": {"type": "Point", "coordinates": [lon, lat]}}]
+    evidence = [
+        {"kind": "direct", "evidence_type": "device_seen", "point": {"type": "Point", "coordinates": [lon, lat]}}
+    ]
     s = services.submit(kind="hazard", payload=hazard_payload(evidence=evidence), user=operator.user)
     html = officer.get(f"/workbench/{s.code}/").content.decode()
     evidence_list = html.split('id="evidence"', 1)[1].split("</ol>", 1)[0]
