@@ -66,7 +66,3 @@ def can_remove(user, attachment: Attachment, record) -> bool:
     if not registry.can_change(user, record):
         return False
     return attachment.uploaded_by_id == user.pk or user.has_perm("attachments.delete_attachment")
-
-
-def far_count(rows) -> int:
-    return sum(1 for r in rows if r.is_far())

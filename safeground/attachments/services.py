@@ -22,7 +22,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from safeground.attachments import files as content_files
-from safeground.attachments import registry
+from safeground.attachments import queries, registry
 from safeground.attachments.models import Attachment
 from safeground.core.errors import ValidationFailed
 
@@ -199,11 +199,7 @@ def move(source, target, *, path: str | None = None) -> int:
         raise ValidationFailed(
             _("%(what)s records take no attachments") % {"what": type(target)._meta.verbose_name}, "record"
         )
-    rows = Attachment.objects.filter(
-        content_type=ContentType.objects.get_for_model(source), object_id=str(source.pk), removed_at__isnull=True
-    )
-    if path is not None:
-        rows = rows.filter(path=path)
+    rows = queries.of(source, path)
     target_type = ContentType.objects.get_for_model(target)
     moved = 0
     with transaction.atomic():

@@ -35,30 +35,33 @@ def collect(rules: dict, codes: dict[str, list[str]]) -> Shipped:
         if not rule.get("attachments") or layer not in MODELS:
             continue
         keep_position = rule["geometry"] == "keep"
-        for record in MODELS[layer].objects.filter(code__in=codes.get(layer, [])).order_by("code").only("pk", "code"):
-            for row in attachment_queries.of(record).order_by("created_at", "id"):
-                with row.file.open("rb") as handle:
-                    content = handle.read()
-                if not keep_position:
-                    content = content_files.without_gps(content, row.media_type)
-                digest = hashlib.sha256(content).hexdigest()
-                member = f"{PREFIX}{digest}.{content_files.KINDS[row.media_type]}"
-                out.members[member] = content
-                out.entries.append(
-                    {
-                        "layer": layer,
-                        "code": record.code,
-                        "member": member,
-                        "name": row.name,
-                        "media_type": row.media_type,
-                        "sha256": digest,
-                        "caption": row.caption,
-                        "taken_at": row.taken_at.isoformat() if row.taken_at else None,
-                        "position": [row.position.x, row.position.y]
-                        if keep_position and row.position is not None
-                        else None,
-                    }
-                )
+        records = list(MODELS[layer].objects.filter(code__in=codes.get(layer, [])).only("pk", "code"))
+        code_of = {str(r.pk): r.code for r in records}
+        rows = attachment_queries.of_many(records)  # one query for the layer, not one per record
+        for row in sorted(rows, key=lambda a: (code_of[a.object_id], a.created_at, str(a.id))):
+            code = code_of[row.object_id]
+            with row.file.open("rb") as handle:
+                content = handle.read()
+            if not keep_position:
+                content = content_files.without_gps(content, row.media_type)
+            digest = hashlib.sha256(content).hexdigest()
+            member = f"{PREFIX}{digest}.{content_files.KINDS[row.media_type]}"
+            out.members[member] = content
+            out.entries.append(
+                {
+                    "layer": layer,
+                    "code": code,
+                    "member": member,
+                    "name": row.name,
+                    "media_type": row.media_type,
+                    "sha256": digest,
+                    "caption": row.caption,
+                    "taken_at": row.taken_at.isoformat() if row.taken_at else None,
+                    "position": [row.position.x, row.position.y]
+                    if keep_position and row.position is not None
+                    else None,
+                }
+            )
     return out
 
 

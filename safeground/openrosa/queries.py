@@ -17,9 +17,5 @@ def credentials_for(user) -> QuerySet[DeviceCredential]:
     return rows if sees_all(user) else rows.filter(user=user)
 
 
-def credentials_of(username: str) -> QuerySet[DeviceCredential]:
-    return DeviceCredential.objects.filter(user__username=username).order_by("created_at")
-
-
 def received(instance_id: str) -> ReceivedInstance | None:
     return ReceivedInstance.objects.select_related("submission").filter(instance_id=instance_id).first()

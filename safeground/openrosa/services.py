@@ -18,7 +18,7 @@ from django.utils import timezone
 
 from safeground.core.errors import ValidationFailed
 from safeground.openrosa import digest as digest_auth
-from safeground.openrosa import forms, instance, mapping
+from safeground.openrosa import forms, instance, mapping, queries
 from safeground.openrosa.answers import from_tree
 from safeground.openrosa.errors import Refused
 from safeground.openrosa.models import DeviceCredential, PendingPart, ReceivedInstance
@@ -107,7 +107,7 @@ def _check_form(parsed: instance.Instance) -> forms.OdkForm:
 
 
 def _already(parsed: instance.Instance, digest: str) -> Outcome | None:
-    seen = ReceivedInstance.objects.select_related("submission").filter(instance_id=parsed.instance_id).first()
+    seen = queries.received(parsed.instance_id)
     if seen is None:
         return None
     if seen.digest != digest:

@@ -17,6 +17,7 @@ from safeground.qm import services
 from safeground.qm.models import Visit
 from safeground.qm.schemas import VisitIn
 from safeground.workbench import kinds
+from safeground.workbench.appliers import Applied
 
 
 class QaVisitIn(VisitIn):
@@ -26,10 +27,10 @@ class QaVisitIn(VisitIn):
     code: None = None
 
 
-def create_visit(data: QaVisitIn, user) -> str:
+def create_visit(data: QaVisitIn, user) -> Applied:
     fields = data.dict(exclude={"code"})
     fields["answers"] = [dict(a) for a in fields["answers"]]
-    return services.record_visit(user=user, **fields).code
+    return Applied.of(services.record_visit(user=user, **fields))
 
 
 def where(payload: dict) -> dict | None:

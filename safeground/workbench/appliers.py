@@ -3,7 +3,7 @@
 One function per kind and action. Each takes the stored payload (the API's JSON shape) and the
 reviewing user, writes through the same services as the API (validation, history, ledger), and
 returns what it wrote: an `Applied` (the record, and the parts it created in payload order, so that
-the submission's photos of "devices[1]" reach exactly that device), or just the record's code. A
+the submission's photos of "devices[1]" reach exactly that device). A
 ValidationFailed from here names the payload field at fault.
 """
 
@@ -197,23 +197,16 @@ def create_progress(data: ProgressSubmissionIn, user) -> Applied:
 def apply(
     kind: str, action: str, payload: dict, user, target: str = "", expected_version: int | None = None
 ) -> Applied:
-    """Write the submission's record; returns what was written (an applier that returns only a code gets
-    an `Applied` without the record). Call inside a transaction. A change applies to `expected_version`
+    """Write the submission's record; returns what was written (the record and the parts it created).
+    Call inside a transaction. A change applies to `expected_version`
     of its target when given (core.errors.StaleVersion otherwise)."""
     data = parse(kind, action, payload)
     registered = kinds.get(kind)
     if action == "update":
         changer = update_product if kind == "product" else update_hazard
-        done: Applied | str = changer(data, user, target, expected_version)
-    else:
-        assert registered is not None  # parse refused an unknown kind
-        done = registered.apply(data, user)
-    if isinstance(done, Applied):
-        return done
-    # A kind whose applier gives only the code: its record, found by code in the kind's model.
-    model = registered.model if registered is not None else None
-    record = model._default_manager.filter(code=done).first() if model is not None and hasattr(model, "code") else None
-    return Applied(done, record)
+        return changer(data, user, target, expected_version)
+    assert registered is not None  # parse refused an unknown kind
+    return registered.apply(data, user)
 
 
 def _geometry(payload: dict) -> dict | None:

@@ -140,12 +140,12 @@ class EoreIn(SessionIn):
     code: None = None
 
 
-def create_eore(data: EoreIn, user) -> str:
+def create_eore(data: EoreIn, user) -> Applied:
     fields = data.dict(exclude={"code"})
     if fields.get("point") is not None:
         fields["point"] = input_geometry(fields["point"], "point")
     try:
-        return eore_services.create_session(user=user, **fields).code
+        return Applied.of(eore_services.create_session(user=user, **fields))
     except PermissionDenied as exc:  # another organisation's session: the submission's scope says the same
         raise ValidationFailed(str(exc), field="organisation", reason="other_organisation") from exc
 
@@ -158,10 +158,10 @@ class AccidentReportIn(AccidentIn):
     code: None = None
 
 
-def create_accident(data: AccidentReportIn, user) -> str:
+def create_accident(data: AccidentReportIn, user) -> Applied:
     fields = data.dict(exclude={"code"})
     fields["point"] = input_geometry(fields["point"], "point")
-    return victim_services.create_accident(user=user, **fields).code
+    return Applied.of(victim_services.create_accident(user=user, **fields))
 
 
 def _point(payload: dict) -> dict | None:

@@ -21,7 +21,7 @@ class Kind:
     name: str
     label: str  # gettext_noop'd; translated where shown
     schemas: dict[str, type[Schema]]  # action ("create", "update") -> payload schema
-    apply: Callable[..., Any]  # (parsed payload, user) -> the record's code, or an appliers.Applied (decision 0037)
+    apply: Callable[..., Any]  # (parsed payload, user) -> an appliers.Applied: the record and its parts (decision 0037)
     organisation_field: str | None = None  # payload field naming the owning organisation (acronym)
     where: Callable[[dict], dict | None] = lambda payload: None  # GeoJSON of where it lies, for review
     model: Any = None  # the record's model: field labels and choice labels on the review page

@@ -304,11 +304,3 @@ def proposed_geometry(submission: Submission):
     if record is None:
         return None
     return record.shape if isinstance(record, Hazard) else record.geom
-
-
-def attachment_rows(submission: Submission) -> list[dict]:
-    """The submission's photos and documents for its review page, each with the part of the record it
-    belongs to ("devices[1]") and whether it lies far from the proposed geometry."""
-    from safeground.attachments import queries as attachments
-
-    return [{"attachment": a, "far": a.is_far()} for a in attachments.of(submission).select_related("uploaded_by")]

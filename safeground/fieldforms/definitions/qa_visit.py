@@ -77,7 +77,7 @@ def survey() -> list[Q]:
     ]
     for t in templates:
         rows.append(Q("begin_group", t.key.replace("-", "_"), t.name, relevant=f"${{template}} = '{t.key}'"))
-        for item in t.items.order_by("order"):
+        for item in t.items.all():
             name = question(t.key, item.key)
             rows.append(Q("select_one answer", name, item.text, payload="answers[].answer", required=True))
             rows.append(Q("text", f"{name}__remark", N_("Remark"), payload="answers[].remark"))
