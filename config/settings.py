@@ -77,6 +77,7 @@ INSTALLED_APPS = [
     "safeground.fieldsync",
     "safeground.fieldforms",
     "safeground.openrosa",
+    "safeground.imsma",
     "safeground.portal",
     "config",  # for `safeground serve` (config/management/commands/serve.py)
 ]

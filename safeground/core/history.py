@@ -60,3 +60,26 @@ def record_author(instance, user, reason: str | None = None) -> None:
     instance._history_user = user
     if reason is not None:
         instance._change_reason = reason
+
+
+def add_past_versions(record, versions: list[dict]) -> int:
+    """History rows for versions a record had before it came here (a migrated system's own versions).
+
+    Each version is `{"date": datetime, "reason": str, "values": {field: value}}`, oldest first: its row
+    is the record as it is now with `values` laid over it, dated when the source recorded it, so the
+    record's history reads as the source kept it. The reason names the source's author (a user of the
+    old system, not of this one). Rows only: the record itself is not changed.
+    """
+    if not versions:
+        return 0
+    model = type(record)
+    rows = []
+    for version in versions:
+        past = model.objects.get(pk=record.pk)
+        for field, value in version["values"].items():
+            setattr(past, field, value)
+        past._history_date = version["date"]
+        past._change_reason = version["reason"][:100]
+        rows.append(past)
+    model.history.bulk_history_create(rows, update=True)
+    return len(rows)

@@ -1,0 +1,282 @@
+"""What every kind of NG record shares on its way in: the run's context and the per-record driver.
+
+A kind module (one per NG table) declares `TABLE`, `ENUMS` (its value-list columns → SafeGround field and
+choices) and `migrate(run)`, which reads its rows and hands each to `Run.each` with three functions:
+`build(row) -> values` (mapped values for the service; raises Refuse), `create(values, row) -> record`
+and `update(record, values, row) -> record` (both through the app's services). `each` decides, from
+the trace of earlier runs, whether the record is new, changed or unchanged, keeps every outcome in the
+reconciliation, and runs each write in a savepoint so a refusal leaves nothing behind.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+
+from safeground.core.errors import ValidationFailed
+from safeground.core.history import add_past_versions
+from safeground.imsma import schema
+from safeground.imsma.enums import EnumMapping
+from safeground.imsma.models import MigratedRecord, MigrationRun
+from safeground.imsma.reconcile import Reconciliation
+from safeground.imsma.source import NgSource
+
+#: Columns that hold a person's identity: never kept in clear outside the victims' sealed fields.
+PERSONAL = {"firstname", "lastname", "birthdate", "name", "address", "phone", "contact"}
+PERSONAL_TABLES = {"victim"}
+
+
+class Refuse(Exception):
+    """This record can't come across: `cause` (stable key) and `detail` (readable) go on the report."""
+
+    def __init__(self, cause: str, detail: str):
+        super().__init__(detail)
+        self.cause = cause
+        self.detail = detail
+
+
+class Merge(Exception):
+    """This record is one SafeGround already has (`record`): it is linked, not written again."""
+
+    def __init__(self, record, detail: str):
+        super().__init__(detail)
+        self.record = record
+        self.detail = detail
+
+
+def plain(value: Any) -> Any:
+    """A value as JSON keeps it (dates as ISO text)."""
+    if isinstance(value, (dt.date, dt.datetime)):
+        return value.isoformat()
+    if isinstance(value, (list, tuple)):
+        return [plain(v) for v in value]
+    if isinstance(value, dict):
+        return {str(k): plain(v) for k, v in value.items()}
+    if value is None or isinstance(value, (str, int, float, bool)):
+        return value
+    return str(value)
+
+
+def fingerprint(*parts: Any) -> str:
+    return hashlib.sha256(json.dumps(plain(parts), sort_keys=True).encode()).hexdigest()
+
+
+def day(value) -> dt.date | None:
+    """An NG timestamp as a date."""
+    if value is None:
+        return None
+    return value.date() if isinstance(value, dt.datetime) else value
+
+
+@dataclass
+class Run:
+    """One migration run: the NG source, the mapping, the report, and what each NG record became."""
+
+    source: NgSource
+    mapping: EnumMapping
+    report: Reconciliation
+    run: MigrationRun
+    country: str
+    user: Any = None
+    #: NG table → {guid: the SafeGround record it became (created or merged)}; later kinds link to it.
+    targets: dict[str, dict[str, Any]] = field(default_factory=dict)
+    #: NG table → {guid: rebuilt Shape}
+    shapes: dict[str, dict[str, Any]] = field(default_factory=dict)
+    far_m: float = 5000.0
+
+    # ------------------------------------------------------------------ value lists, attributes
+    def enum(self, table: str, column: str, guid: str | None, choices, default: str | None = None) -> str | None:
+        """The SafeGround choice for the NG value `guid` in `table.column` (None: unmapped, kept as read)."""
+        value = self.source.enum_value(guid)
+        if value is None:
+            return default
+        target, how = self.mapping.lookup(table, column, value, choices)
+        self.report.enum_used(table, column, value, target, kept=target is None)
+        if target is None:
+            return default
+        return target
+
+    def attributes(self, table: str, row: dict, used: Iterable[str]) -> dict:
+        """`source_attributes`: every column not mapped to a field (value lists as their NG values),
+        the custom defined fields, the NG key and local ID. Personal columns are never kept."""
+        used = set(used) | {schema.key(table)}
+        kept: dict[str, Any] = {"imsma_table": table, "imsma_guid": row[schema.key(table)]}
+        for column, value in row.items():
+            if column in used or value is None or (table in PERSONAL_TABLES and column in PERSONAL):
+                continue
+            if column.endswith("_guid") and column not in schema.LINKS.get(table, {}):
+                value = self.source.enum_value(value) or value
+            kept[column] = plain(value)
+        custom = self.custom(table).get(row[schema.key(table)])
+        if custom:
+            kept["custom_fields"] = plain(custom)
+        return kept
+
+    def custom(self, table: str) -> dict[str, dict]:
+        cache = self.__dict__.setdefault("_custom", {})
+        if table not in cache:
+            cache[table] = self.source.custom_fields(table)
+        return cache[table]
+
+    def versions(self, table: str) -> dict[str, list[dict]]:
+        cache = self.__dict__.setdefault("_versions", {})
+        if table not in cache:
+            cache[table] = self.source.versions(table)
+        return cache[table]
+
+    def shape(self, table: str, guid: str):
+        """The record's geometry rebuilt from its geopoints (shapes.Shape)."""
+        from safeground.imsma.shapes import rebuild  # geometry reconstruction (a module of its own)
+
+        if table not in self.shapes:
+            parts = self.geometry_rows(table)
+            self.shapes[table] = {g: rebuild(p, self.source.enum_value, far_m=self.far_m) for g, p in parts.items()}
+        found = self.shapes[table].get(guid)
+        return found if found is not None else rebuild([], self.source.enum_value, far_m=self.far_m)
+
+    def geometry(self, table: str, row: dict, *, points: bool = True, required: bool = True):
+        """The record's rebuilt geometry, its repairs and findings put on the report; Refuse when it has
+        none that SafeGround can take (`required`), or a point where only polygons are (`points`)."""
+        guid, localid = row[schema.key(table)], str(row.get(schema.localid(table)) or "")
+        shape = self.shape(table, guid)
+        for note in shape.notes:
+            if note is not shape.refused:
+                self.report.problem(
+                    table, guid, localid, note.cause, note.detail, "repaired" if note.repaired else "reported"
+                )
+        if shape.refused is not None:
+            if shape.refused.cause == "no-geometry" and not required:
+                return None
+            raise Refuse(shape.refused.cause, shape.refused.detail)
+        if not points and shape.geometry is not None and shape.geometry.geom_type == "Point":
+            raise Refuse("point-not-polygon", "recorded as a point; this kind needs a polygon")
+        return shape.geometry
+
+    def geometry_rows(self, table: str) -> dict[str, list]:
+        """The raw geometry rows per record (part of what makes a record changed)."""
+        cache = self.__dict__.setdefault("_parts", {})
+        if table not in cache:
+            cache[table] = self.source.geometry_parts(table) if table in schema.GEOMETRY_TABLES else {}
+        return cache[table]
+
+    def target(self, table: str, guid: str | None):
+        """What an NG record of `table` became here (None if not migrated: refused or absent)."""
+        if not guid:
+            return None
+        if table not in self.targets:
+            self.targets[table] = {}
+            for trace in MigratedRecord.objects.filter(table=table).exclude(status="refused"):
+                record = trace.target
+                if record is not None:
+                    self.targets[table][trace.guid] = record
+        return self.targets[table].get(guid)
+
+    # ------------------------------------------------------------------ the per-record driver
+    def each(
+        self,
+        table: str,
+        rows: list[dict],
+        *,
+        build: Callable[[dict], dict],
+        create: Callable[[dict, dict], Any],
+        update: Callable[[Any, dict, dict], Any] | None = None,
+        versions: Callable[[Any, list[dict]], list[dict]] | None = None,
+        extra: Callable[[dict], Any] = lambda row: None,
+    ) -> None:
+        """Bring `rows` across, one outcome each (see the module docstring). `versions(record, rows)`
+        turns the record's NG infoversions into `core.history.add_past_versions` entries; `extra(row)`
+        adds what else makes a row changed (its geometry, its custom fields are added here)."""
+        traces = {t.guid: t for t in MigratedRecord.objects.filter(table=table)}
+        all_versions = self.versions(table)
+        seen_localids: dict[str, str] = {}
+        targets = self.targets.setdefault(table, {})
+        for row in rows:
+            guid, localid = row[schema.key(table)], str(row.get(schema.localid(table)) or "")
+            self.report.read(table)
+            if localid and localid in seen_localids:
+                self.report.problem(
+                    table,
+                    guid,
+                    localid,
+                    "duplicate-localid",
+                    f"local ID {localid} is also on {seen_localids[localid]}: kept, told apart by its GUID",
+                    "reported",
+                )
+            seen_localids.setdefault(localid, guid)
+            ng_versions = all_versions.get(guid, [])
+            digest = fingerprint(row, extra(row), self.custom(table).get(guid), self.geometry_rows(table).get(guid))
+            trace = traces.get(guid)
+            record = trace.target if trace is not None and trace.status != "refused" else None
+            if record is not None and trace.fingerprint == digest:
+                targets[guid] = record
+                self.report.outcome(table, "unchanged")
+                continue
+            try:
+                with transaction.atomic():
+                    values = build(row)
+                    if record is not None:
+                        if update is None:
+                            raise Refuse("no-update", "changed in NG since the last run; this kind is not updated")
+                        record = update(record, values, row)
+                        outcome = "updated"
+                    else:
+                        record = create(values, row)
+                        outcome = "migrated"
+                        if versions is not None and ng_versions:
+                            add_past_versions(record, versions(record, ng_versions))
+            except Merge as merge:
+                record, outcome = merge.record, "merged"
+                self.report.problem(table, guid, localid, "merged", merge.detail, "merged", _code(record))
+            except Refuse as refusal:
+                self._refuse(table, row, trace, digest, refusal.cause, refusal.detail)
+                continue
+            except ValidationFailed as exc:
+                self._refuse(table, row, trace, digest, exc.reason or "refused", f"{exc.field or 'record'}: {exc}")
+                continue
+            except PermissionDenied as exc:
+                self._refuse(table, row, trace, digest, "not-allowed", str(exc))
+                continue
+            targets[guid] = record
+            self.report.outcome(table, outcome)
+            self._remember(
+                table,
+                row,
+                trace,
+                digest,
+                "merged" if outcome == "merged" else "migrated",
+                record,
+                [v[f"{table}infoversion_guid"] for v in ng_versions],
+            )
+
+    def _refuse(self, table, row, trace, digest, cause, detail) -> None:
+        guid, localid = row[schema.key(table)], str(row.get(schema.localid(table)) or "")
+        self.report.refused(table, guid, localid, cause, detail)
+        kept = {k: plain(v) for k, v in row.items() if not (table in PERSONAL_TABLES and k in PERSONAL)}
+        self._remember(table, row, trace, digest, "refused", None, [], [{"cause": cause, "detail": detail}], kept)
+
+    def _remember(self, table, row, trace, digest, status, record, version_guids, reasons=(), kept=None) -> None:
+        values = {
+            "localid": str(row.get(schema.localid(table)) or "")[:100],
+            "status": status,
+            "target_type": ContentType.objects.get_for_model(record) if record is not None else None,
+            "target_id": str(record.pk) if record is not None else "",
+            "target_code": _code(record),
+            "fingerprint": digest,
+            "versions": sorted(set(version_guids) | set(trace.versions if trace else [])),
+            "reasons": list(reasons),
+            "kept": kept,
+            "run": self.run,
+        }
+        MigratedRecord.objects.update_or_create(table=table, guid=row[schema.key(table)], defaults=values)
+
+
+def _code(record) -> str:
+    return str(getattr(record, "code", "") or "") if record is not None else ""
