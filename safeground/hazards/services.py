@@ -455,10 +455,15 @@ def create_hazard(
     benchmark: shapely.Geometry | None = None,
     reporting_organisation: str | None = None,
     suspected_models: list[str] | None = None,
+    recorded_on_precision: str = "day",
+    source_id: str | None = None,
+    source_attributes: dict | None = None,
+    reason: str | None = None,
 ) -> Hazard:
     """One hazard: `check_hazards` on a row of one (same rules, same derived fields), saved with its history.
 
-    `geometry` is its polygon, or a point (with an optional declared `radius_m`)."""
+    `geometry` is its polygon, or a point (with an optional declared `radius_m`). `source_id` and
+    `source_attributes`: where a migrated or imported hazard came from; `reason` goes in the history."""
     check_code(code)
     checked = check_hazards(
         {
@@ -474,6 +479,9 @@ def create_hazard(
             "benchmark": [benchmark],
             "reporting_organisation": [reporting_organisation],
             "suspected_models": [suspected_models or []],
+            "recorded_on_precision": [recorded_on_precision],
+            "source_id": [source_id],
+            "source_attributes": [source_attributes],
         },
         single=True,
     )
@@ -483,9 +491,12 @@ def create_hazard(
         status_changed_on=row["status_changed_on"],
         benchmark=to_geos(row["benchmark"], Point) if row["benchmark"] is not None else None,
         reporting_organisation_id=row["reporting_organisation"],
+        recorded_on_precision=row["recorded_on_precision"],
+        source_id=row["source_id"],
+        source_attributes=row["source_attributes"],
     )
     _set_placed(hazard, row)
-    record_author(hazard, user)
+    record_author(hazard, user, reason)
     hazard.save()
     hazard.suspected_models.set(checked.extra["suspected_models"][0])
     hazard_changed.send(sender=Hazard, hazard=hazard, old_geom=None)

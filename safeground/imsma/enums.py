@@ -33,21 +33,18 @@ SYNONYMS = {
     "active": "open",
     "worked on": "open",
     "in progress": "open",
+    "ongoing": "open",
     "expired": "closed",
     "completed": "closed",
     "closed": "closed",
-    "killed": "killed",
-    "injured": "injured",
-    "male": "male",
-    "female": "female",
-    "minefield": "mines",
-    "mined area": "mines",
-    "battle area": "erw",
-    "uxo": "erw",
-    "cluster munitions": "cluster_munitions",
-    "technical survey": "technical_survey",
-    "clearance": "clearance",
-    "non technical survey": "non_technical_survey",
+    "cancelled": "closed",
+    "minefield": "ap mines",
+    "mined area": "ap mines",
+    "battle area": "uxo",
+    "battlefield": "uxo",
+    "cluster strike area": "cmr",
+    "cluster munitions": "cmr",
+    "non technical survey": "non technical survey",
 }
 
 
@@ -68,8 +65,9 @@ def guess(value: str, choices) -> str | None:
         if n in (_norm(key), _norm(label)):
             return key
     synonym = SYNONYMS.get(n)
-    if synonym in keys:
-        return synonym
+    for key in keys:
+        if synonym is not None and synonym == _norm(key):
+            return key
     words = set(n.split())
     scored = []
     for key, label in keys.items():

@@ -69,6 +69,35 @@ def fingerprint(*parts: Any) -> str:
     return hashlib.sha256(json.dumps(plain(parts), sort_keys=True).encode()).hexdigest()
 
 
+def required(value, table: str, column: str, what: str):
+    """`value`, or Refuse naming the NG column when it is empty or maps to no SafeGround choice."""
+    if value is None:
+        raise Refuse("unmapped-value", f"{column}: no {what} (empty, or its value maps to none; see the mapping)")
+    return value
+
+
+def version_entries(table: str, localid: str, versions: list[dict], values: Callable[[dict], dict]) -> list[dict]:
+    """NG infoversions as `add_past_versions` entries: NG's date and author, `values(version)` laid over."""
+    from django.utils import timezone
+
+    entries = []
+    for i, version in enumerate(versions, start=1):
+        when = version.get("dataentrydate")
+        if when is None:
+            continue
+        if isinstance(when, dt.datetime) and timezone.is_naive(when):
+            when = timezone.make_aware(when, dt.timezone.utc)
+        author = version.get("dataenterer") or "unknown"
+        entries.append(
+            {
+                "date": when,
+                "reason": f"IMSMA NG {table} {localid} version {i} of {len(versions)}, entered by {author}",
+                "values": values(version),
+            }
+        )
+    return entries
+
+
 def day(value) -> dt.date | None:
     """An NG timestamp as a date."""
     if value is None:
@@ -93,13 +122,17 @@ class Run:
     far_m: float = 5000.0
 
     # ------------------------------------------------------------------ value lists, attributes
-    def enum(self, table: str, column: str, guid: str | None, choices, default: str | None = None) -> str | None:
-        """The SafeGround choice for the NG value `guid` in `table.column` (None: unmapped, kept as read)."""
+    def enum(
+        self, table: str, column: str, guid: str | None, choices, default: str | None = None, quiet: bool = False
+    ) -> str | None:
+        """The SafeGround choice for the NG value `guid` in `table.column` (None: unmapped, kept as read).
+        `quiet`: not counted on the report (a past version's value, not a record's)."""
         value = self.source.enum_value(guid)
         if value is None:
             return default
-        target, how = self.mapping.lookup(table, column, value, choices)
-        self.report.enum_used(table, column, value, target, kept=target is None)
+        target, _how = self.mapping.lookup(table, column, value, choices)
+        if not quiet:
+            self.report.enum_used(table, column, value, target, kept=target is None)
         if target is None:
             return default
         return target
