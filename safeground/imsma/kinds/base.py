@@ -86,7 +86,7 @@ def version_entries(table: str, localid: str, versions: list[dict], values: Call
         if when is None:
             continue
         if isinstance(when, dt.datetime) and timezone.is_naive(when):
-            when = timezone.make_aware(when, dt.timezone.utc)
+            when = timezone.make_aware(when, dt.UTC)
         author = version.get("dataenterer") or "unknown"
         entries.append(
             {
