@@ -1,0 +1,5 @@
+ENUMS: dict = {}
+
+
+def migrate(run, table):
+    run.report.read(table, 0)
