@@ -96,8 +96,12 @@ def create_product(
     reported_area_m2: float | None = None,
     code: str | None = None,
     user=None,
+    source_id: str | None = None,
+    source_attributes: dict | None = None,
+    reason: str | None = None,
 ) -> Product:
-    """One product; `hazard` None is ground released outside every hazard (refused where it overlaps one)."""
+    """One product; `hazard` None is ground released outside every hazard (refused where it overlaps one).
+    `source_id`/`source_attributes`: where a migrated product came from; `reason` goes in the history."""
     check_code(code)
     _check(outcome, clearance_depth_cm, reported_area_m2)
     activity_row = _lookup(Activity, activity, "activity")
@@ -111,10 +115,12 @@ def create_product(
         released_on=released_on,
         clearance_depth_cm=clearance_depth_cm,
         reported_area_m2=reported_area_m2,
+        source_id=source_id,
+        source_attributes=source_attributes,
     )
     _apply_geometry(product, geometry)
     product.code = code or next_code(Product, (hazard_row or activity_row).code, "LR", width=3)
-    record_author(product, user)
+    record_author(product, user, reason)
     product.save()
     ledger_store.refresh([product.hazard_id], extra_geoms=[product.geom])
     return product
@@ -217,6 +223,8 @@ def _device(d: dict, field: str, *, product: Product | None, activity: Activity,
         disposal=d["disposal"],
         found_on=d.get("found_on") or default_on,
         count=int(d.get("count") or 1),
+        source_id=d.get("source_id"),
+        source_attributes=d.get("source_attributes"),
     )
 
 

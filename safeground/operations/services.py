@@ -409,6 +409,9 @@ def create_activity(
     code: str | None = None,
     user=None,
     status: str = "planned",
+    source_id: str | None = None,
+    source_attributes: dict | None = None,
+    reason: str | None = None,
 ) -> Activity:
     """A planned activity of one organisation on one or more hazards, its teams assigned.
 
@@ -441,8 +444,10 @@ def create_activity(
         **{k: row[k] for k in ("code", "activity_type", "methods", "country", "start_date", "end_date", "status")},
         organisation=organisation,
         reference_point=to_geos(row["reference_point"], Point),
+        source_id=source_id,
+        source_attributes=source_attributes,
     )
-    record_author(activity, user)
+    record_author(activity, user, reason)
     activity.save()
     activity.hazards.set(hazards)
     activity.teams.set(teams)
