@@ -11,8 +11,10 @@ far-apart-points, traverse-mismatch, coordinates-recomputed, coordinate-unreadab
 point-as-polygon, line; and, beyond geocheck's list: overlapping-parts (two active polygon parts that
 overlap are dissolved into one), extra-points (a Point part left out because the record has a polygon,
 or a second point), traverse-unchecked (a from-point that can't be found or a bearing/distance out of
-range), duplicate-pointno, missing-coordinates, unknown-shape, invalid-geometry. Notes are one per part
-and cause; a record with several active polygon parts names the part ("shape 2: ...").
+range), duplicate-pointno, missing-coordinates, unknown-shape, invalid-geometry (see CAUSES). A part's
+problems (duplicates, far-apart edges) are one note listing every instance; a point's (user entry,
+traverse) one note per point; a record with several active parts names the part ("shape 2: ...").
+Several active polygon parts make a MultiPolygon; a refusal in any part refuses the whole record.
 
 Positions. A point with a user entry (`user_entered_x`/`user_entered_y`, or `user_entered_mgrs`) is
 read in its format and CRS, and that position replaces the stored latitude/longitude when the two are
@@ -24,7 +26,8 @@ more than 1 m apart. Accepted forms (case, spaces, dots, dashes and underscores 
 - coordrefsys: empty (WGS 84 assumed); a datum: "WGS 84", "WGS84", "WGS 1984", "Indian 1960",
   "Pulkovo 1942", "SK-42"; "EPSG:4326" / "EPSG 4131" / "urn:ogc:def:crs:EPSG::32648" (any EPSG code
   PROJ knows, geographic or projected); a UTM zone: "WGS 84 / UTM zone 48N", "Indian 1960 / UTM zone
-  48N", "UTM 48N", "UTM zone 48 north" (N/S after the zone are hemispheres; another letter is a latitude
+  48N", "UTM zone 48N (Indian 1960)", "UTM 48N", "UTM zone 48 north" (N/S after the zone are
+  hemispheres; another letter is a latitude
   band). Datum shifts use gazetteer.coordinates' named EPSG transformations. A UTM entry with a
   geographic coordrefsys must name its zone in the text ("48P 505000" / "1443000").
 - Anything else: the stored latitude/longitude are kept and the point gets coordinate-unreadable.
@@ -74,6 +77,27 @@ from safeground.gazetteer.coordinates import (
     utm_crs,
 )
 
+#: Every cause a Note may carry: geocheck's problems first, then SafeGround's own.
+CAUSES = (
+    "duplicate-consecutive-points",
+    "ring-not-closed",
+    "too-few-vertices",
+    "self-intersection",
+    "far-apart-points",
+    "traverse-mismatch",
+    "coordinates-recomputed",
+    "coordinate-unreadable",
+    "no-geometry",
+    "point-as-polygon",
+    "line",
+    "overlapping-parts",
+    "extra-points",
+    "traverse-unchecked",
+    "duplicate-pointno",
+    "missing-coordinates",
+    "unknown-shape",
+    "invalid-geometry",
+)
 FAR_M = 5000.0  # geocheck's Polygon_Distance_Check
 RECOMPUTED_M = 1.0  # a user entry this far from the stored position replaces it
 TRAVERSE_M = 5.0  # a stored position this far from its bearing/distance is reported
@@ -92,6 +116,8 @@ class Note:
 
 @dataclass
 class Shape:
+    """The rebuilt geometry (EPSG:4326 lon/lat) or None with `refused` saying why (also in `notes`)."""
+
     geometry: BaseGeometry | None
     notes: list[Note] = field(default_factory=list)
     refused: Note | None = None
@@ -167,6 +193,7 @@ class _Record:
         self.refused: Note | None = None
 
     def note(self, cause: str, detail: str, repaired: bool = False) -> Note:
+        assert cause in CAUSES, cause
         note = Note(cause, detail, repaired)
         self.notes.append(note)
         return note
@@ -371,7 +398,7 @@ def _polygon(record: _Record, where: str, points: list[_Point], far_m: float) ->
     polygon = shapely.Polygon([p.xy for p in ring])
     if polygon.is_valid:
         return polygon
-    why = explain_validity(polygon)
+    why = _why(polygon)
     fixed = _polygonal_parts(shapely.make_valid(polygon))
     # area_m2 picks the zone at the centroid, which an invalid ring may throw anywhere: use the envelope's.
     before = float(to_utm(polygon, utm_epsg_for(polygon.envelope)).area)
@@ -391,6 +418,15 @@ def _polygon(record: _Record, where: str, points: list[_Point], far_m: float) ->
     return fixed
 
 
+def _why(geom: BaseGeometry) -> str:
+    """GEOS's reason a geometry is invalid, with its location as lon/lat."""
+    explanation = explain_validity(geom)
+    m = re.fullmatch(r"\s*([^\[]*?)\s*\[\s*(-?[\d.eE+-]+)\s+(-?[\d.eE+-]+)\s*\]\s*", explanation)
+    if not m:
+        return explanation
+    return f"{m[1].lower()} at lon {float(m[2]):.6f}, lat {float(m[3]):.6f}"
+
+
 def _polygonal_parts(geom: BaseGeometry) -> BaseGeometry | None:
     """The polygons of a geometry (make_valid may give lines and points too), as one (Multi)Polygon."""
     polygons = [g for g in shapely.get_parts(geom) if g.geom_type in ("Polygon", "MultiPolygon") and not g.is_empty]
@@ -407,11 +443,11 @@ def _polygonal(record: _Record, polygons: list[BaseGeometry]) -> Shape:
         before = sum(area_m2(p) for p in flat)
         merged = _polygonal_parts(shapely.unary_union(flat))
         if merged is None:  # pragma: no cover - a union of valid polygons is polygonal
-            record.refuse("invalid-geometry", f"the polygon parts can't be combined: {explain_validity(geom)}")
+            record.refuse("invalid-geometry", f"the polygon parts can't be combined: {_why(geom)}")
             return Shape(None, record.notes, record.refused)
         record.note(
             "overlapping-parts",
-            f"{len(flat)} polygon parts overlap or touch ({explain_validity(geom)}): dissolved into "
+            f"{len(flat)} polygon parts overlap or touch ({_why(geom)}): dissolved into "
             f"{len(shapely.get_parts(merged))} part(s); area {before:.1f} m² summed, {area_m2(merged):.1f} m² after",
             repaired=True,
         )
@@ -556,7 +592,7 @@ def coordinate_system(value: str | None) -> CRS:
             if not 1 <= zone <= 60 or letter is None or (len(letter) == 1 and letter not in BANDS):
                 raise CoordinateError(f"coordrefsys {text!r}: UTM zone or hemisphere unreadable", reason="crs")
             north = letter in ("N", "NORTH") or (len(letter) == 1 and letter not in ("S",) and letter >= "N")
-            datum = upper[: m.start()].strip(" /,-")
+            datum = re.sub(r"[\s/,;()\[\]-]+", " ", upper[: m.start()] + " " + upper[m.end() :]).strip()
             return utm_crs(zone, north, get_datum(datum or "WGS84"))
         return CRS.from_epsg(get_datum(text).geographic)
     except CRSError as exc:

@@ -148,7 +148,8 @@ def test_a_self_intersecting_bowtie_is_made_valid_with_the_areas_before_and_afte
     shape = rebuild([(info(), points(bowtie))], enum)
     [note] = shape.notes
     assert (note.cause, note.repaired) == ("self-intersection", True)
-    assert "Self-intersection" in note.detail
+    middle = shapely.LineString([a, c]).intersection(shapely.LineString([b, d]))
+    assert f"self-intersection at lon {middle.x:.6f}, lat {middle.y:.6f}" in note.detail
     before, after = numbers(note.detail, "m²")
     drawn = shapely.Polygon(bowtie)
     assert before == pytest.approx(utm_area(drawn), abs=0.05)
@@ -233,7 +234,9 @@ def test_a_utm_user_entry_replaces_the_stored_position():
     assert geodesic_area(shape.geometry) == pytest.approx(10_000, rel=1e-4)
 
 
-@pytest.mark.parametrize("crs", ["EPSG:32636", "UTM 36N", "WGS84 UTM zone 36 north", "urn:ogc:def:crs:EPSG::32636"])
+@pytest.mark.parametrize(
+    "crs", ["EPSG:32636", "UTM 36N", "WGS84 UTM zone 36 north", "UTM zone 36N (WGS 84)", "urn:ogc:def:crs:EPSG::32636"]
+)
 def test_utm_coordrefsys_forms(crs):
     easting, northing = TO_UTM.transform(LON, LAT)
     row = {"user_entered_x": str(easting), "user_entered_y": str(northing), "coordformat": "utm", "coordrefsys": crs}
@@ -376,3 +379,53 @@ def test_group_points_and_rebuild_many():
     shapes = rebuild_many(grouped, enum)
     assert shapes["h1"].geometry.geom_type == "MultiPolygon"
     assert shapes["h2"].geometry == shapely.Point(LON, LAT)
+
+
+def test_a_point_without_coordinates_is_placed_from_its_user_entry_or_refused():
+    a, b, c, _ = square()
+    easting, northing = TO_UTM.transform(*b)
+    entry = {"user_entered_x": f"{easting:.3f}", "user_entered_y": f"{northing:.3f}", "coordformat": "UTM"}
+    rows = points(closed([a, b, c]), p2={"longitude": None, "latitude": None, **entry, "coordrefsys": "EPSG:32636"})
+    shape = rebuild([(info(), rows)], enum)
+    assert [(n.cause, n.repaired) for n in shape.notes] == [("coordinates-recomputed", True)]
+    assert GEOD.inv(*shape.geometry.exterior.coords[1], *b)[2] < 0.01
+    rows = points(closed([a, b, c]), p2={"longitude": None, "latitude": None})
+    shape = rebuild([(info(), rows)], enum)
+    assert shape.geometry is None and shape.refused.cause == "missing-coordinates"
+    assert shape.refused.detail.startswith("point 2: ")
+
+
+def test_an_indian_1960_utm_zone_entry():
+    lon, lat = 105.5, 12.5  # UTM zone 48, where EPSG:3148 is "Indian 1960 / UTM zone 48N"
+    x, y = Transformer.from_crs(4326, 32648, always_xy=True).transform(lon, lat)
+    text = {"user_entered_x": f"{x:.2f}", "user_entered_y": f"{y:.2f}", "coordformat": "UTM"}
+    wgs = read_entry({**text, "coordrefsys": "WGS 84 / UTM zone 48N"})
+    indian = read_entry({**text, "coordrefsys": "Indian 1960 / UTM zone 48N"})
+    assert read_entry({**text, "coordrefsys": "UTM zone 48N (Indian 1960)"})[:2] == indian[:2]
+    epsg = read_entry({**text, "coordrefsys": "EPSG:3148"})
+    assert GEOD.inv(*wgs[:2], lon, lat)[2] < 0.01
+    assert indian[:2] == pytest.approx(epsg[:2], abs=1e-9)
+    assert 100 < GEOD.inv(*indian[:2], lon, lat)[2] < 1500
+
+
+def test_a_traverse_from_an_unknown_point_is_unchecked_and_duplicate_pointnos_are_named():
+    a, b, c, d = square()
+    rows = points(closed([a, b, c, d]), p3={"frompoint_guid": "nowhere", "bearing": 90.0, "distance": 100.0})
+    rows[3]["pointno"] = 3
+    shape = rebuild([(info(), rows)], enum)
+    assert [n.cause for n in shape.notes] == ["duplicate-pointno", "traverse-unchecked"]
+    assert "pointno 3 used more than once" in shape.notes[0].detail
+    assert "from-point nowhere" in shape.notes[1].detail
+    assert shape.geometry is not None
+
+
+def test_a_point_part_beside_a_polygon_is_left_out_with_a_note():
+    parts = [
+        (info("g1", shape_id=1), points(closed(square()), gi="g1")),
+        (info("g2", shape="e-point", shape_id=2), points([(LON - 0.001, LAT)], gi="g2")),
+        (info("g3", shape="e-line", shape_id=3), points(square(), gi="g3")),
+    ]
+    shape = rebuild(parts, enum)
+    assert shape.geometry.geom_type == "Polygon"
+    assert [(n.cause, n.repaired) for n in shape.notes] == [("line", False), ("extra-points", False)]
+    assert shape.notes[0].detail.startswith("shape 3: a line, left out")
