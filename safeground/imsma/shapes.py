@@ -27,9 +27,9 @@ more than 1 m apart. Accepted forms (case, spaces, dots, dashes and underscores 
   "Pulkovo 1942", "SK-42"; "EPSG:4326" / "EPSG 4131" / "urn:ogc:def:crs:EPSG::32648" (any EPSG code
   PROJ knows, geographic or projected); a UTM zone: "WGS 84 / UTM zone 48N", "Indian 1960 / UTM zone
   48N", "UTM zone 48N (Indian 1960)", "UTM 48N", "UTM zone 48 north" (N/S after the zone are
-  hemispheres; another letter is a latitude
-  band). Datum shifts use gazetteer.coordinates' named EPSG transformations. A UTM entry with a
-  geographic coordrefsys must name its zone in the text ("48P 505000" / "1443000").
+  hemispheres; another letter is a latitude band). Datum shifts use gazetteer.coordinates' named EPSG
+  transformations. A UTM entry with a geographic coordrefsys must name its zone in the text
+  ("48P 505000" / "1443000").
 - Anything else: the stored latitude/longitude are kept and the point gets coordinate-unreadable.
 
 Traverses. A point with `frompoint_guid`, `bearing` and `distance` is recomputed from its from-point
