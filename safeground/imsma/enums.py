@@ -128,6 +128,20 @@ class EnumMapping:
             return (str(target) if target is not None else None), "file"
         return guess(value, choices), "guessed"
 
+    def check(self, known: dict[tuple[str, str], tuple[str, list]]) -> None:
+        """Refuse, before anything is read, a key no kind maps or a target that is not one of its choices."""
+        for key, entry in self.entries.items():
+            table, _dot, column = key.partition(".")
+            if (table, column) not in known:
+                keys = ", ".join(f"{t}.{c}" for t, c in sorted(known))
+                raise MappingError(
+                    _("mapping file %(path)s: %(key)s is not a value list SafeGround maps (known: %(keys)s)")
+                    % {"path": self.path, "key": key, "keys": keys}
+                )
+            _field, choices = known[(table, column)]
+            for value in entry["values"]:
+                self.lookup(table, column, value, choices)
+
     def text(self) -> str:
         return yaml.safe_dump(self.entries, allow_unicode=True, sort_keys=True) if self.entries else ""
 

@@ -50,6 +50,7 @@ def migrate(
     Raises SourceError (UnknownSchema among them) or MappingError before anything is written."""
     country = check_country(country)
     enum_mapping = EnumMapping.load(mapping)
+    enum_mapping.check(kinds.enums())
     with NgSource(url) as source:
         source.check()
         report = Reconciliation(source=redact(url), country=country, dry_run=dry_run)
