@@ -78,6 +78,7 @@ INSTALLED_APPS = [
     "safeground.fieldforms",
     "safeground.openrosa",
     "safeground.portal",
+    "safeground.imsma",  # IMSMA NG v6 migration (issue 20)
     "config",  # for `safeground serve` (config/management/commands/serve.py)
 ]
 
