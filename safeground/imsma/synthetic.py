@@ -260,6 +260,22 @@ def casualties_by_year(conn: psycopg.Connection) -> dict[str, dict[str, int]]:
     return out
 
 
+def compare_columns_sql() -> str:
+    """A query a programme runs on its real NG database: every column SafeGround reads, with its type
+    there or MISSING (names compared case-insensitively, as NG quotes some of them)."""
+    values = ",\n    ".join(
+        f"('{t}', '{c}', '{ty}')" for t, cols in schema.expected().items() for c, ty in cols.items()
+    )
+    return (
+        f"WITH expected(table_name, column_name, our_type) AS (VALUES\n    {values}\n)\n"
+        "SELECT e.table_name, e.column_name, e.our_type, c.data_type AS their_type,\n"
+        "  CASE WHEN c.column_name IS NULL THEN 'MISSING' ELSE 'ok' END AS status\n"
+        "FROM expected e LEFT JOIN information_schema.columns c ON c.table_schema = 'public'\n"
+        "  AND lower(c.table_name) = e.table_name AND lower(c.column_name) = e.column_name\n"
+        "ORDER BY status, e.table_name, e.column_name;"
+    )
+
+
 # ---- changes, the way NG makes them
 
 
@@ -339,6 +355,7 @@ __all__ = [
     "Manifest",
     "build",
     "change_records",
+    "compare_columns_sql",
     "create_database",
     "drop_database",
 ]

@@ -102,11 +102,11 @@ VARY = {
     "qa": ("qaresultstatus_guid",),
 }
 CDFS = (
-    (1, "Land use", "String"),
-    (2, "Date of last incident", "Date"),
-    (3, "Estimated population affected", "Number"),
-    (4, "Reporting organisation", "Organisation"),
-    (5, "Nearest village", "Gazetteer"),
+    (1, "Land use", "STRING"),
+    (2, "Date of last incident", "DATE"),
+    (3, "Estimated population affected", "NUMBER"),
+    (4, "Reporting organisation", "ORGANISATION"),
+    (5, "Nearest village", "GAZETTEER"),
 )
 #: Hazards / hazreducs carrying each problem, and the cause's rows.
 HAZARD_PROBLEMS = (
@@ -259,13 +259,13 @@ class Generator:
         cdf = {c[0]: c for c in CDFS}[cdf_id]
         value: dict = {"cdfvalue_guid": self.guid(), "cdf_id": cdf_id}
         kind = cdf[2]
-        if kind == "String":
+        if kind == "STRING":
             value["stringvalue"] = self.rng.choice(("Rice fields", "Grazing", "Forest", "Village path"))
-        elif kind == "Date":
+        elif kind == "DATE":
             value["datevalue"] = self.when(2005, 2020)
-        elif kind == "Number":
+        elif kind == "NUMBER":
             value["numbervalue"] = float(self.rng.randint(20, 2000))
-        elif kind == "Organisation":
+        elif kind == "ORGANISATION":
             value["organisation_value"] = self.rng.choice(self.rows["organisation"])["organisation_guid"]
         else:
             value["gazetteer_value"] = self.rng.choice(self.villages)["gazetteer_guid"]

@@ -435,3 +435,35 @@ def test_command_builds_a_new_database(tmp_path):
         assert rows(url, "SELECT count(*) FROM hazard")[0][0] == manifest.counts["hazard"] == 40
     finally:
         synthetic.drop_database(ADMIN, name)
+
+
+def test_custom_fields_hold_one_value_of_their_type(ng):
+    url, _ = ng
+    got = rows(
+        url,
+        """SELECT f.cdf_datatype, num_nonnulls(v.stringvalue, v.datevalue, v.numbervalue, v.organisation_value,
+                  v.place_value, v.gazetteer_value), v.stringvalue IS NOT NULL, v.datevalue IS NOT NULL,
+                  v.numbervalue IS NOT NULL, v.organisation_value IS NOT NULL, v.gazetteer_value IS NOT NULL
+           FROM cdfvalue v JOIN customdefinedfield f USING (cdf_id)""",
+    )
+    assert got and all(n == 1 for _, n, *_ in got)
+    column = {"STRING": 2, "DATE": 3, "NUMBER": 4, "ORGANISATION": 5, "GAZETTEER": 6}
+    assert all(row[column[row[0]]] for row in got)
+    linked = rows(url, "SELECT count(*) FROM hazard_has_cdfvalue") + rows(
+        url, "SELECT count(*) FROM accident_has_cdfvalue"
+    )
+    assert sum(n for (n,) in linked) == len(got)
+    # geocheck's duplicate-CDF check finds nothing: no record has two values of one field
+    dup = rows(
+        url,
+        "SELECT hazard_guid, cdf_id FROM hazard_has_cdfvalue JOIN cdfvalue USING (cdfvalue_guid) GROUP BY 1, 2 "
+        "HAVING count(*) > 1",
+    )
+    assert dup == []
+
+
+def test_the_comparison_query_finds_every_column_in_the_synthetic_database(ng):
+    url, _ = ng
+    got = rows(url, synthetic.compare_columns_sql())
+    assert len(got) == sum(len(columns) for columns in schema.expected().values())
+    assert {status for *_, status in got} == {"ok"}
