@@ -62,7 +62,7 @@ class Manifest:
     devices_by_model: dict[str, int]
     #: accident year → {"Killed": n, "Injured": n} (victims).
     casualties_by_year: dict[str, dict[str, int]]
-    #: (table, guid) of every versioned record → number of infoversions.
+    #: "table/guid" of every versioned record → its number of infoversions.
     versions: dict[str, int] = field(default_factory=dict)
 
     def to_json(self) -> str:
