@@ -79,7 +79,6 @@ INSTALLED_APPS = [
     "safeground.openrosa",
     "safeground.imsma",
     "safeground.portal",
-    "safeground.imsma",  # IMSMA NG v6 migration (issue 20)
     "config",  # for `safeground serve` (config/management/commands/serve.py)
 ]
 
