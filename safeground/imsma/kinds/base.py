@@ -187,6 +187,7 @@ class Run:
                 )
         if shape.refused is not None:
             if shape.refused.cause == "no-geometry" and not required:
+                self.report.problem(table, guid, localid, "no-geometry", shape.refused.detail, "reported")
                 return None
             raise Refuse(shape.refused.cause, shape.refused.detail)
         if not points and shape.geometry is not None and shape.geometry.geom_type == "Point":
@@ -229,21 +230,23 @@ class Run:
         adds what else makes a row changed (its geometry, its custom fields are added here)."""
         traces = {t.guid: t for t in MigratedRecord.objects.filter(table=table)}
         all_versions = self.versions(table)
-        seen_localids: dict[str, str] = {}
+        holders: dict[str, list[str]] = {}
+        for row in rows:
+            holders.setdefault(str(row.get(schema.localid(table)) or ""), []).append(row[schema.key(table)])
         targets = self.targets.setdefault(table, {})
         for row in rows:
             guid, localid = row[schema.key(table)], str(row.get(schema.localid(table)) or "")
             self.report.read(table)
-            if localid and localid in seen_localids:
+            others = [g for g in holders.get(localid, []) if g != guid] if localid else []
+            if others:
                 self.report.problem(
                     table,
                     guid,
                     localid,
                     "duplicate-localid",
-                    f"local ID {localid} is also on {seen_localids[localid]}: kept, told apart by its GUID",
+                    f"local ID {localid} is also on {', '.join(others)}: kept, told apart by its GUID",
                     "reported",
                 )
-            seen_localids.setdefault(localid, guid)
             ng_versions = all_versions.get(guid, [])
             digest = fingerprint(row, extra(row), self.custom(table).get(guid), self.geometry_rows(table).get(guid))
             trace = traces.get(guid)
