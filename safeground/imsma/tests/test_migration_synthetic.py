@@ -102,7 +102,7 @@ def test_the_synthetic_ng_database_migrates_reconciles_and_reruns(ng_country, sy
             assert found, (cause, table, guid)
             if cause in ACTION:
                 assert {p.action for p in found} == {ACTION[cause]}, (cause, table, guid, found)
-    for table, guid in manifest.problems["no-geometry"]:
+    for _table, guid in manifest.problems["no-geometry"]:
         outcome = [p for p in report.problems if p.guid == guid]
         assert outcome and outcome[0].action in ("refused", "reported"), outcome  # hazards need one, work not
 
