@@ -30,8 +30,9 @@ from safeground.imsma.reconcile import Reconciliation
 from safeground.imsma.source import NgSource
 
 #: Columns that hold a person's identity: never kept in clear outside the victims' sealed fields.
-PERSONAL = {"firstname", "lastname", "birthdate", "name", "address", "phone", "contact"}
-PERSONAL_TABLES = {"victim"}
+PERSONAL = {"firstname", "lastname", "birthdate", "name", "address", "phone", "contact", "description"}
+#: victim_assistance: its description is free text about a person's needs (sealed as notes).
+PERSONAL_TABLES = {"victim", "victim_assistance"}
 
 
 class Refuse(Exception):
