@@ -27,7 +27,15 @@ ENUMS = {
 }
 USED = {
     "accident": {"accidentdate", "accidenttypeenum_guid"},
-    "victim": {"firstname", "lastname", "birthdate", "age", "genderenum_guid", "killedorinjuredenum_guid"},
+    "victim": {
+        "firstname",
+        "lastname",
+        "birthdate",
+        "age",
+        "genderenum_guid",
+        "killedorinjuredenum_guid",
+        "activityataccenum_guid",
+    },
     # description: free text about a person's needs; sealed as the notes, never kept in clear
     "victim_assistance": {"assistancetypeenum_guid", "status_guid", "startdate", "description"},
 }
@@ -232,6 +240,8 @@ def _victim(run: Run, table: str) -> None:
         if victim.erased_at is None:
             stored = services.reveal(victim, _actor())
             changes.update({k: v for k, v in values["personal"].items() if (stored[k] or "") != v})
+        else:  # erased on request: NG's copy of the name, birthdate and exact age is not brought back
+            changes.pop("age_years", None)
         if "date_of_birth" in changes and "age_years" not in changes:
             changes["age_years"] = values["plain"]["age_years"]
         attributes = values["source_attributes"]

@@ -313,6 +313,39 @@ def test_changes_in_ng_update_with_one_history_row_each(world):
     assert _clear_hits(*SECRETS) == []
 
 
+def test_a_refused_change_keeps_the_record_linked_and_is_tried_again(world):
+    w = world
+    accident = _accident(w)
+    zebulon = _victim(w, accident)
+    _run(w)
+    acc = Accident.objects.get(source_id=accident)
+    w.db.conn.execute("UPDATE geopoint SET longitude = -24.31")  # its point moved: not moved by a re-run
+    w.db.conn.execute("UPDATE victim SET age = 26 WHERE victim_guid = %s", [zebulon])
+
+    for _ in range(2):
+        tables = _run(w)
+        assert dict(tables["accident"]["causes"]) == {"no-update": 1}
+        assert tables["victim"]["unchanged"] + tables["victim"]["updated"] == 1  # still finds its accident
+        assert Accident.objects.count() == 1 and Victim.objects.get(source_id=zebulon).accident_id == acc.pk
+    trace = MigratedRecord.objects.get(table="accident", guid=accident)
+    assert trace.target == acc and trace.reasons[0]["cause"] == "no-update"
+
+
+def test_an_erased_victim_is_not_given_its_name_back(world):
+    w = world
+    zebulon = _victim(w, _accident(w))
+    _run(w)
+    v = Victim.objects.get(source_id=zebulon)
+    victim_services.erase(v, Actor.for_system("written request of the person, test"))
+    w.db.conn.execute(
+        "UPDATE victim SET genderenum_guid = %s WHERE victim_guid = %s", [w.e("Gender", "Female"), zebulon]
+    )
+
+    assert _run(w)["victim"]["updated"] == 1
+    v.refresh_from_db()
+    assert v.sex == "female" and v.age_years is None and v.name_enc == "" and v.date_of_birth_enc == ""
+
+
 def test_refusals_name_their_cause_and_write_nothing(world):
     w = world
     accident = _accident(w, accidentdate=None)  # no date: refused
