@@ -151,6 +151,67 @@ def create_session(
     return session
 
 
+#: What `update_session` may change.
+SESSION_UPDATABLE = ("held_on", "method", "audience", "girls", "boys", "women", "men", "organisation")
+
+
+@transaction.atomic
+def update_session(
+    session: Session,
+    *,
+    user=None,
+    reason: str | None = None,
+    source_attributes: dict | None = None,
+    **changes,
+) -> Session:
+    """Correct a session's date, method, audience, head counts or organisation (a re-import or a
+    migration's re-run): one history row. The point, its place and the hazards near it stay."""
+    unknown = sorted(set(changes) - set(SESSION_UPDATABLE))
+    if unknown:
+        raise ValidationFailed(_("%(field)s cannot be changed") % {"field": unknown[0]}, field=unknown[0])
+    session.refresh_from_db(from_queryset=Session.objects.select_for_update())
+    session.version += 1
+    if "held_on" in changes:
+        if changes["held_on"] > timezone.localdate():
+            raise ValidationFailed(
+                _("%(field)s %(date)s is in the future") % {"field": "held_on", "date": changes["held_on"]},
+                field="held_on",
+            )
+        session.held_on = changes["held_on"]
+    if "method" in changes:
+        session.method = _choice("method", changes["method"], Session.METHOD_CHOICES)
+    if "audience" in changes:
+        session.audience = _choice("audience", changes["audience"], Session.AUDIENCE_CHOICES)
+    for f in ("girls", "boys", "women", "men"):
+        if f in changes:
+            setattr(session, f, _count(f, changes[f]))
+    if not session.beneficiaries:
+        raise ValidationFailed(
+            _("a session reaches at least one person: give girls, boys, women or men"), field="girls"
+        )
+    if session.point is None and session.method in PLACE_METHODS:
+        raise ValidationFailed(
+            _("a %(method)s session needs its point (only mass media and digital may omit it)")
+            % {"method": session.method},
+            field="point",
+        )
+    if "organisation" in changes:
+        org = Organisation.objects.filter(acronym=changes["organisation"]).first()
+        if org is None:
+            raise ValidationFailed(
+                _("unknown %(field)s %(code)s") % {"field": "organisation", "code": repr(changes["organisation"])},
+                field="organisation",
+            )
+        if user is not None and is_scoped(user) and org.pk not in organisation_ids(user):
+            raise PermissionDenied(f"{user.get_username()} records sessions for their own organisation only")
+        session.organisation = org
+    if source_attributes is not None:
+        session.source_attributes = source_attributes or None
+    record_author(session, user, reason[:100] if reason else None)
+    session.save()
+    return session
+
+
 def session_code(session: Session) -> str:
     prefix = country_prefix(session.country)
     if session.province_id:

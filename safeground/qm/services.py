@@ -192,8 +192,12 @@ def record_visit(
     answers=None,
     code: str | None = None,
     user=None,
+    source_id: str | None = None,
+    source_attributes: dict | None = None,
+    reason: str | None = None,
 ) -> Visit:
-    """Record a QA/QC visit to an activity or a product (codes or rows), with its checklist answers."""
+    """Record a QA/QC visit to an activity or a product (codes or rows), with its checklist answers.
+    `source_id`, `source_attributes` and the history `reason`: an import's or a migration's provenance."""
     _choice(visit_type, VISIT_TYPES, "visit_type")
     activity = _lookup(Activity, "code", activity, "activity")
     product = _lookup(Product, "code", product, "product")
@@ -240,18 +244,23 @@ def record_visit(
         inspector=_text(inspector, "inspector", 150, required=True),
         findings=_text(findings, "findings"),
         template=template,
+        source_id=source_id or None,
+        source_attributes=source_attributes or None,
     )
-    if user is not None:
-        record_author(visit, user)
+    if user is not None or reason:
+        record_author(visit, user, reason[:100] if reason else None)
     visit.save()
     _write_answers(visit, checked)
     return visit
 
 
 @transaction.atomic
-def update_visit(visit: Visit, *, expected_version: int | None = None, user=None, **changes) -> Visit:
-    """Change a visit's findings, inspector or checklist answers (others stay as they are)."""
-    unknown = set(changes) - {"findings", "inspector", "answers"}
+def update_visit(
+    visit: Visit, *, expected_version: int | None = None, user=None, reason: str | None = None, **changes
+) -> Visit:
+    """Change a visit's findings, inspector or checklist answers (others stay as they are); a migration
+    also its `source_attributes`, with the history `reason`."""
+    unknown = set(changes) - {"findings", "inspector", "answers", "source_attributes"}
     if unknown:
         name = sorted(unknown)[0]
         raise ValidationFailed(_("%(field)s cannot be changed") % {"field": name}, field=name, reason="unknown")
@@ -263,8 +272,10 @@ def update_visit(visit: Visit, *, expected_version: int | None = None, user=None
         visit.findings = _text(changes["findings"], "findings")
     if "inspector" in changes:
         visit.inspector = _text(changes["inspector"], "inspector", 150, required=True)
-    if user is not None:
-        record_author(visit, user)
+    if "source_attributes" in changes:
+        visit.source_attributes = changes["source_attributes"] or None
+    if user is not None or reason:
+        record_author(visit, user, reason[:100] if reason else None)
     visit.save()
     _write_answers(visit, checked)
     return visit

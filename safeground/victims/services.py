@@ -299,6 +299,65 @@ def create_accident(
     return accident
 
 
+#: What `update_accident` may change.
+ACCIDENT_UPDATABLE = ("occurred_on", "accident_type", "device_category", "device_model", "hazard", "victim_activity")
+
+
+@transaction.atomic
+def update_accident(
+    accident: Accident,
+    *,
+    user=None,
+    reason: str | None = None,
+    expected_version: int | None = None,
+    source_attributes: dict | None = None,
+    **changes,
+) -> Accident:
+    """Correct an accident's date, type, device or hazard (a re-import or a migration's re-run): one
+    history row. The point, and with it the place and the evidence decision, stays as recorded."""
+    unknown = sorted(set(changes) - set(ACCIDENT_UPDATABLE))
+    if unknown:
+        raise ValidationFailed(_("%(field)s cannot be changed") % {"field": unknown[0]}, field=unknown[0])
+    versions.lock(accident, expected_version, f"accident {accident.code}")
+    if "occurred_on" in changes:
+        on = _first_day(changes["occurred_on"], accident.occurred_on_precision)
+        if on > timezone.localdate():
+            raise ValidationFailed(
+                _("%(field)s %(date)s is in the future") % {"field": "occurred_on", "date": on}, field="occurred_on"
+            )
+        accident.occurred_on = on
+    if "accident_type" in changes:
+        accident.accident_type = _choice("accident_type", changes["accident_type"], Accident.TYPE_CHOICES)
+    if "victim_activity" in changes:
+        accident.victim_activity = _choice("victim_activity", changes["victim_activity"], ACTIVITY_CHOICES)
+    if "device_category" in changes:
+        choices = Accident._meta.get_field("device_category").choices
+        accident.device_category = _choice("device_category", changes["device_category"], choices)
+    if "device_model" in changes:
+        name = changes["device_model"]
+        model = OrdnanceModel.objects.filter(name=name).first() if name else None
+        if name and model is None:
+            raise ValidationFailed(_("unknown ordnance model %(model)s") % {"model": repr(name)}, field="device_model")
+        accident.device_model = model
+    if "hazard" in changes:
+        code = changes["hazard"]
+        linked = Hazard.objects.filter(code=code).first() if code else None
+        if code and linked is None:
+            raise ValidationFailed(
+                _("unknown %(field)s %(code)s") % {"field": "hazard", "code": repr(code)}, field="hazard"
+            )
+        accident.hazard = linked
+        if linked is not None:
+            accident.evidence_status = "linked"
+        elif accident.evidence_status == "linked":
+            accident.evidence_status = "proposed"
+    if source_attributes is not None:
+        accident.source_attributes = source_attributes or None
+    record_author(accident, user, reason[:100] if reason else None)
+    accident.save()
+    return accident
+
+
 def _first_day(on: dt.date, precision: str) -> dt.date:
     """The period's first day, so that a month or year stored once reads the same everywhere."""
     return on.replace(day=1) if precision == "month" else on.replace(month=1, day=1) if precision == "year" else on
@@ -485,9 +544,13 @@ def record_victim(
     code: str | None = None,
     is_synthetic: bool = False,
     ring: crypto.Keyring | None = None,
+    source_id: str | None = None,
+    source_attributes: dict | None = None,
+    reason: str | None = None,
     **plain,
 ) -> Victim:
-    """Register a casualty of an accident; names and other personal data are encrypted on the way in."""
+    """Register a casualty of an accident; names and other personal data are encrypted on the way in.
+    `source_id`, `source_attributes` (never personal data) and the history `reason`: a migration's."""
     check_code(code)
     access.require(actor, access.CHANGE_PERSONAL, action="record")
     unknown = set(plain) - set(PLAIN_FIELDS) - {"age_years"}
@@ -504,11 +567,15 @@ def record_victim(
         is_synthetic=is_synthetic,
         ring=ring,
         plain=plain,
+        provenance={"source_id": source_id or None, "source_attributes": source_attributes or None},
+        reason=reason,
     )
 
 
 @transaction.atomic
-def _record_victim(*, accident, outcome, actor, personal, code, is_synthetic, ring, plain) -> Victim:
+def _record_victim(
+    *, accident, outcome, actor, personal, code, is_synthetic, ring, plain, provenance=None, reason=None
+) -> Victim:
     ring = ring or check_key()
     acc = Accident.objects.filter(code=accident).first()
     if acc is None:
@@ -518,7 +585,7 @@ def _record_victim(*, accident, outcome, actor, personal, code, is_synthetic, ri
     if code and Victim.objects.filter(code=code).exists():
         raise ValidationFailed(_("a victim with code %(code)s already exists") % {"code": repr(code)}, field="code")
     dob = _date(personal["date_of_birth"], "date_of_birth")
-    victim = Victim(accident=acc, outcome=outcome, is_synthetic=is_synthetic)
+    victim = Victim(accident=acc, outcome=outcome, is_synthetic=is_synthetic, **(provenance or {}))
     plain = dict(plain)
     plain["outcome"] = outcome
     plain["age_years"] = _age(plain.get("age_years"), dob, acc.occurred_on)
@@ -528,7 +595,7 @@ def _record_victim(*, accident, outcome, actor, personal, code, is_synthetic, ri
     personal = {**personal, "date_of_birth": dob.isoformat() if dob else ""}
     for f in VICTIM_ENCRYPTED:
         _seal(victim, f, personal[f], ring)
-    record_author(victim, actor.user)
+    record_author(victim, actor.user, reason[:100] if reason else None)
     victim.save()
     access.log(actor, "record", [victim], fields=[f for f in VICTIM_ENCRYPTED if personal[f]])
     return victim
@@ -604,9 +671,18 @@ def export_personal(victims: Iterable[Victim], actor: Actor) -> list[dict]:
     return rows
 
 
-def rectify(victim: Victim, actor: Actor, expected_version: int | None = None, **changes) -> Victim:
+def rectify(
+    victim: Victim,
+    actor: Actor,
+    expected_version: int | None = None,
+    *,
+    reason: str | None = None,
+    source_attributes: dict | None = None,
+    **changes,
+) -> Victim:
     """Correct a victim's record on request; the purpose says whose request and why (audited).
-    `expected_version`: the version the correction was made to (StaleVersion when older)."""
+    `expected_version`: the version the correction was made to (StaleVersion when older). A migration
+    gives the history `reason` and the record's new `source_attributes` (never personal data)."""
     access.require(actor, access.CHANGE_PERSONAL, [victim], action="rectify")
     access.require_purpose(actor.purpose)
     if victim.erased_at is not None and any(f in changes for f in VICTIM_ENCRYPTED):
@@ -619,13 +695,21 @@ def rectify(victim: Victim, actor: Actor, expected_version: int | None = None, *
         raise ValidationFailed(
             _("cannot rectify field(s): %(fields)s") % {"fields": ", ".join(sorted(unknown))}, field=sorted(unknown)[0]
         )
-    if not changes:
+    if not changes and source_attributes is None:
         raise ValidationFailed(_("nothing to rectify: give at least one field"), field=None)
-    return _rectify(victim, actor, changes, expected_version)
+    return _rectify(victim, actor, changes, expected_version, reason=reason, source_attributes=source_attributes)
 
 
 @transaction.atomic
-def _rectify(victim: Victim, actor: Actor, changes: dict, expected_version: int | None = None) -> Victim:
+def _rectify(
+    victim: Victim,
+    actor: Actor,
+    changes: dict,
+    expected_version: int | None = None,
+    *,
+    reason: str | None = None,
+    source_attributes: dict | None = None,
+) -> Victim:
     ring = check_key()
     victim = Victim.objects.select_for_update().get(pk=victim.pk)
     versions.advance(victim, expected_version, f"victim {victim.code}")
@@ -644,7 +728,9 @@ def _rectify(victim: Victim, actor: Actor, changes: dict, expected_version: int 
     for f in VICTIM_ENCRYPTED:
         if f in changes:
             _seal(victim, f, changes[f], ring)
-    record_author(victim, actor.user, reason="rectification on request")
+    if source_attributes is not None:
+        victim.source_attributes = source_attributes or None
+    record_author(victim, actor.user, reason=(reason or "rectification on request")[:100])
     victim.save()
     access.log(actor, "rectify", [victim], fields=sorted(changes))
     return victim
@@ -686,14 +772,22 @@ def _va(actor: Actor, victim: Victim, perm: str) -> None:
 
 
 def add_assessment(
-    victim: Victim, actor: Actor, *, assessed_on, needs, notes: str = "", is_synthetic=False
+    victim: Victim,
+    actor: Actor,
+    *,
+    assessed_on,
+    needs,
+    notes: str = "",
+    is_synthetic=False,
+    reason: str | None = None,
 ) -> Assessment:
+    """Needs assessed on a day; `reason`: the history's (a migration names its source)."""
     _va(actor, victim, "victims.add_assessment")
-    return _add_assessment(victim, actor, _date(assessed_on, "assessed_on"), needs, notes, is_synthetic)
+    return _add_assessment(victim, actor, _date(assessed_on, "assessed_on"), needs, notes, is_synthetic, reason)
 
 
 @transaction.atomic
-def _add_assessment(victim, actor, assessed_on, needs, notes, is_synthetic) -> Assessment:
+def _add_assessment(victim, actor, assessed_on, needs, notes, is_synthetic, reason=None) -> Assessment:
     ring = check_key()
     if assessed_on < victim.accident.occurred_on:
         raise ValidationFailed(
@@ -708,7 +802,7 @@ def _add_assessment(victim, actor, assessed_on, needs, notes, is_synthetic) -> A
         is_synthetic=is_synthetic,
     )
     _seal(a, "notes", notes, ring)
-    record_author(a, actor.user)
+    record_author(a, actor.user, reason[:100] if reason else None)
     a.save()
     # The victim's current needs are those of the latest assessment.
     latest = victim.assessments.order_by("-assessed_on", "-created_at").first()
@@ -721,14 +815,26 @@ def _add_assessment(victim, actor, assessed_on, needs, notes, is_synthetic) -> A
 
 
 def add_referral(
-    victim: Victim, actor: Actor, *, need, provider, referred_on, notes: str = "", status="referred", is_synthetic=False
+    victim: Victim,
+    actor: Actor,
+    *,
+    need,
+    provider,
+    referred_on,
+    notes: str = "",
+    status="referred",
+    is_synthetic=False,
+    reason: str | None = None,
 ) -> Referral:
+    """Refer a survivor to a service provider; `reason`: the history's (a migration names its source)."""
     _va(actor, victim, "victims.add_referral")
-    return _add_referral(victim, actor, need, provider, _date(referred_on, "referred_on"), notes, status, is_synthetic)
+    return _add_referral(
+        victim, actor, need, provider, _date(referred_on, "referred_on"), notes, status, is_synthetic, reason
+    )
 
 
 @transaction.atomic
-def _add_referral(victim, actor, need, provider, referred_on, notes, status, is_synthetic) -> Referral:
+def _add_referral(victim, actor, need, provider, referred_on, notes, status, is_synthetic, reason=None) -> Referral:
     ring = check_key()
     _choice("need", need, NEED_CHOICES)
     _choice("status", status, Referral.STATUS_CHOICES)
@@ -749,22 +855,30 @@ def _add_referral(victim, actor, need, provider, referred_on, notes, status, is_
         is_synthetic=is_synthetic,
     )
     _seal(r, "notes", notes, ring)
-    record_author(r, actor.user)
+    record_author(r, actor.user, reason[:100] if reason else None)
     r.save()
     access.log(actor, "record", [victim], fields=["referral"] + (["referral.notes"] if notes else []))
     return r
 
 
 def update_referral(
-    referral: Referral, actor: Actor, *, status=None, outcome_on=None, notes=None, expected_version: int | None = None
+    referral: Referral,
+    actor: Actor,
+    *,
+    status=None,
+    outcome_on=None,
+    notes=None,
+    expected_version: int | None = None,
+    reason: str | None = None,
 ) -> Referral:
-    """The outcome of a referral; `expected_version`: the version the change was made to (StaleVersion when older)."""
+    """The outcome of a referral; `expected_version`: the version the change was made to (StaleVersion when older);
+    `reason`: the history's."""
     _va(actor, referral.victim, "victims.change_referral")
-    return _update_referral(referral, actor, status, _date(outcome_on, "outcome_on"), notes, expected_version)
+    return _update_referral(referral, actor, status, _date(outcome_on, "outcome_on"), notes, expected_version, reason)
 
 
 @transaction.atomic
-def _update_referral(referral, actor, status, outcome_on, notes, expected_version=None) -> Referral:
+def _update_referral(referral, actor, status, outcome_on, notes, expected_version=None, reason=None) -> Referral:
     ring = check_key()
     versions.lock(referral, expected_version, f"referral {referral.pk}")
     if status is not None:
@@ -780,7 +894,7 @@ def _update_referral(referral, actor, status, outcome_on, notes, expected_versio
         referral.outcome_on = outcome_on
     if notes is not None:
         _seal(referral, "notes", notes, ring)
-    record_author(referral, actor.user)
+    record_author(referral, actor.user, reason[:100] if reason else None)
     referral.save()
     access.log(actor, "record", [referral.victim], fields=["referral"] + (["referral.notes"] if notes else []))
     return referral

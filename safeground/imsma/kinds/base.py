@@ -30,8 +30,9 @@ from safeground.imsma.reconcile import Reconciliation
 from safeground.imsma.source import NgSource
 
 #: Columns that hold a person's identity: never kept in clear outside the victims' sealed fields.
-PERSONAL = {"firstname", "lastname", "birthdate", "name", "address", "phone", "contact"}
-PERSONAL_TABLES = {"victim"}
+PERSONAL = {"firstname", "lastname", "birthdate", "name", "address", "phone", "contact", "description"}
+#: victim_assistance: its description is free text about a person's needs (sealed as notes).
+PERSONAL_TABLES = {"victim", "victim_assistance"}
 
 
 class Refuse(Exception):
@@ -272,13 +273,15 @@ class Run:
                 record, outcome = merge.record, "merged"
                 self.report.problem(table, guid, localid, "merged", merge.detail, "merged", _code(record))
             except Refuse as refusal:
-                self._refuse(table, row, trace, digest, refusal.cause, refusal.detail)
+                self._refuse(table, row, trace, digest, refusal.cause, refusal.detail, record)
                 continue
             except ValidationFailed as exc:
-                self._refuse(table, row, trace, digest, exc.reason or "refused", f"{exc.field or 'record'}: {exc}")
+                self._refuse(
+                    table, row, trace, digest, exc.reason or "refused", f"{exc.field or 'record'}: {exc}", record
+                )
                 continue
             except PermissionDenied as exc:
-                self._refuse(table, row, trace, digest, "not-allowed", str(exc))
+                self._refuse(table, row, trace, digest, "not-allowed", str(exc), record)
                 continue
             targets[guid] = record
             self.report.outcome(table, outcome)
@@ -292,9 +295,16 @@ class Run:
                 [v[f"{table}infoversion_guid"] for v in ng_versions],
             )
 
-    def _refuse(self, table, row, trace, digest, cause, detail) -> None:
+    def _refuse(self, table, row, trace, digest, cause, detail, record=None) -> None:
         guid, localid = row[schema.key(table)], str(row.get(schema.localid(table)) or "")
         self.report.refused(table, guid, localid, cause, detail)
+        if record is not None:
+            # A refused change of a record already here: the record stays linked (later kinds and runs
+            # find it; a re-run tries the change again, never creates it twice), the refusal is noted.
+            self.targets.setdefault(table, {})[guid] = record
+            trace.reasons, trace.run = [{"cause": cause, "detail": detail}], self.run
+            trace.save(update_fields=["reasons", "run", "updated_at"])
+            return
         kept = {k: plain(v) for k, v in row.items() if not (table in PERSONAL_TABLES and k in PERSONAL)}
         self._remember(table, row, trace, digest, "refused", None, [], [{"cause": cause, "detail": detail}], kept)
 
