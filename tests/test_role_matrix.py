@@ -431,6 +431,7 @@ def _codes() -> dict:
     from safeground.eore.models import Session as EoreSession
     from safeground.hazards.models import Hazard
     from safeground.imsma.models import MigrationRun
+    from safeground.imsma.tests.report_sample import sample
     from safeground.interop.models import QuarantinedRow
     from safeground.landrelease.models import Device, Product
     from safeground.operations.models import Activity
@@ -456,7 +457,7 @@ def _codes() -> dict:
         hazard, name="matrix.png", content=_png(), user=get_user_model().objects.get(username="im-officer")
     )
     migration = MigrationRun.objects.create(
-        source="postgresql://reader@ng/imsma", country="KHM", status="dry-run", report={"dry_run": True}
+        source="postgresql://reader@ng/imsma", country="KHM", status="dry-run", report=sample().as_dict()
     )
     held = QuarantinedRow.objects.create(
         import_id=uuid.uuid4(), kind="hazards", source="matrix.gpkg", row=1, attributes={"name": "x"}

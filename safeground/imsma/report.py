@@ -63,6 +63,11 @@ ACTIONS = ("repaired", "reported", "refused", "merged")
 Linker = Callable[[str, str], str | None]
 
 
+def action_labels() -> dict[str, str]:
+    """What was done about a problem, as the report says it (the CSV keeps the stable keys)."""
+    return {"repaired": _("repaired"), "reported": _("reported"), "refused": _("refused"), "merged": _("merged")}
+
+
 def _yes(value: bool) -> str:
     return "yes" if value else "no"
 
@@ -86,13 +91,18 @@ def context(rec: Reconciliation, run=None, link: Linker | None = None) -> dict:
         )
     totals_row = {o: sum(getattr(c, o) for c in rec.tables.values()) for o in ("read", *OUTCOMES)}
 
+    labels = action_labels()
     per_cause: dict[str, Counter] = defaultdict(Counter)
     for p in rec.problems:
         per_cause[p.cause][p.action] += 1
     causes = []
     for cause in sorted(per_cause, key=lambda c: (-sum(per_cause[c].values()), c)):
         problems = [
-            {"problem": p, "url": link(p.table, p.code) if (link and p.code) else None}
+            {
+                "problem": p,
+                "action": labels.get(p.action, p.action),
+                "url": link(p.table, p.code) if (link and p.code) else None,
+            }
             for p in rec.problems
             if p.cause == cause
         ]
@@ -121,6 +131,8 @@ def context(rec: Reconciliation, run=None, link: Linker | None = None) -> dict:
     return {
         "rec": rec,
         "run": run,
+        "source": rec.source or getattr(run, "source", ""),
+        "country": rec.country or getattr(run, "country", ""),
         "balanced": rec.balanced(),
         "tables": tables,
         "all": totals_row,

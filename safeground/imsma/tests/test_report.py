@@ -223,7 +223,7 @@ def test_unknown_account(testland, tmp_path):
 def test_a_run_prints_its_summary_and_writes_its_report(testland, tmp_path, monkeypatch, user):
     """The command around migrate(): the per-table summary, the report files and where they went."""
     module = importlib.import_module("safeground.imsma.management.commands.migrate-imsma")
-    calls = {}
+    calls: dict = {}
 
     def fake_migrate(url, **kwargs):
         calls.update(kwargs, url=url)
