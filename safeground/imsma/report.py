@@ -65,7 +65,7 @@ Linker = Callable[[str, str], str | None]
 
 def action_labels() -> dict[str, str]:
     """What was done about a problem, as the report says it (the CSV keeps the stable keys)."""
-    return {"repaired": _("repaired"), "reported": _("reported"), "refused": _("refused"), "merged": _("merged")}
+    return {"repaired": _("Repaired"), "reported": _("Reported"), "refused": _("Refused"), "merged": _("Merged")}
 
 
 def _yes(value: bool) -> str:

@@ -68,7 +68,7 @@ def test_list_shows_each_run_with_its_counts(clients, run):
     page = clients["im_officer"].get("/imsma/").content.decode()
     assert f'href="/imsma/{run.pk}/"' in page
     assert "postgresql://reader:***@ng-host/imsma" in page and "postgresql://ng/other" in page
-    assert "dry run" in page
+    assert "Dry run" in page
     assert '<td class="num">21</td>' in page  # read: 12 + 5 + 4
     assert '<td class="num">2</td>' in page  # refused
 
