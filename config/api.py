@@ -19,6 +19,7 @@ from safeground.forecast.api import router as forecast_router
 from safeground.gazetteer.api import router as gazetteer_router
 from safeground.gazetteer.programmes_api import router as programmes_router
 from safeground.hazards.api import router as hazards_router
+from safeground.imsma.api import router as imsma_router
 from safeground.interop.api import router as interop_router
 from safeground.interop.quarantine_api import router as quarantine_router
 from safeground.landrelease.api import devices_router, products_router
@@ -126,4 +127,5 @@ api.add_router("/tasks", tasks_router)
 api.add_router("/priorities", priorities_router)
 api.add_router("/development-requests", requests_router)
 api.add_router("/exchange", exchange_router)
+api.add_router("/imsma", imsma_router)
 api.add_router("", gazetteer_router)

@@ -28,6 +28,7 @@ urlpatterns = [
     path("", include("safeground.exchange.urls")),
     path("", include("safeground.hazards.urls")),
     path("", include("safeground.organisations.urls")),
+    path("", include("safeground.imsma.urls")),
     # Pages that span apps (home map, hazard and activity pages and lists, sign-in): decision 0018.
     path("", include("safeground.portal.urls")),
 ]

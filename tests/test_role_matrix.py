@@ -40,6 +40,7 @@ NATIONAL_PLANNING = {"administrator", "im_officer", "qa_officer", "viewer"}  # t
 QM_WRITE = {"administrator", "im_officer", "qa_officer"}  # quality management records (docs/roles.md)
 AGREEMENT_FILES = {"administrator", "im_officer", "qa_officer"}  # cooperation agreements' files (decision 0034)
 ATTACH = {"administrator", "im_officer", "operator", "qa_officer"}  # attachments.add_attachment (decision 0037)
+MIGRATION = {"administrator", "im_officer"}  # IMSMA NG migration runs and reports: who runs imports (decision 0041)
 
 PAGES: dict[str, set] = {
     "set_language": PUBLIC,
@@ -142,6 +143,10 @@ PAGES: dict[str, set] = {
     "odk-submission": SUBMIT,  # GET answers 204; a POST needs a device credential (openrosa/tests)
     "odk-credentials": SUBMIT,  # a user's own device credentials; the administrator sees everyone's
     "odk-central-import": SUBMIT,  # ODK Central's export submitted to the workbench as the signed-in account
+    "imsma-runs": MIGRATION,
+    "imsma-run": MIGRATION,
+    "imsma-report-csv": MIGRATION,
+    "imsma-report-html": MIGRATION,
 }
 #: Vector tiles and TileJSON per layer (docs/decisions/0026): the boundaries are public reference data.
 TILES: dict[str, set] = {
@@ -385,6 +390,8 @@ API: list[tuple[str, str, set]] = [
     ("GET", "/admin-areas/{country}/{level}/{code}", PUBLIC),
     ("GET", "/coordinates", PUBLIC),
     ("POST", "/traverses/compute", PUBLIC),
+    ("GET", "/imsma/runs", MIGRATION),
+    ("GET", "/imsma/runs/{run_id}", MIGRATION),
 ]
 
 
@@ -423,6 +430,8 @@ def _codes() -> dict:
     from safeground.cooperation.models import Visit as CoopVisit
     from safeground.eore.models import Session as EoreSession
     from safeground.hazards.models import Hazard
+    from safeground.imsma.models import MigrationRun
+    from safeground.imsma.tests.report_sample import sample
     from safeground.interop.models import QuarantinedRow
     from safeground.landrelease.models import Device, Product
     from safeground.operations.models import Activity
@@ -446,6 +455,9 @@ def _codes() -> dict:
     snapshot = tasking.take_snapshot("KHM", note="matrix")
     photo = attachments.attach(
         hazard, name="matrix.png", content=_png(), user=get_user_model().objects.get(username="im-officer")
+    )
+    migration = MigrationRun.objects.create(
+        source="postgresql://reader@ng/imsma", country="KHM", status="dry-run", report=sample().as_dict()
     )
     held = QuarantinedRow.objects.create(
         import_id=uuid.uuid4(), kind="hazards", source="matrix.gpkg", row=1, attributes={"name": "x"}
@@ -483,6 +495,7 @@ def _codes() -> dict:
         "coop-document": str(CoopDocument.objects.order_by("uploaded_at").first().id),
         "fieldsync-import": "NONE",  # no import in the demo: access is decided before the lookup (404)
         "attachment": str(photo.pk),
+        "imsma-run": str(migration.pk),
     }
 
 
@@ -536,6 +549,7 @@ def _api_path(template: str, codes: dict) -> str:
         .replace("{document_id}", codes["coop-document"])
         .replace("{kind}/{ref}", f"hazards.hazard/{codes['hazard']}")
         .replace("{attachment_id}", codes["attachment"])
+        .replace("{run_id}", codes["imsma-run"])
     )
     path = path.replace("{country}/{level}/{code}", "KHM/1/KH02").replace("{country}", "KHM")
     return "/api/v1" + (path.replace("{code}", codes[owner]) if owner else path) + QUERY.get(template, "")
@@ -584,6 +598,7 @@ def _page_url(route: str, name: str, codes: dict) -> str:
         .replace("<str:filename>", "provinces.csv")
         .replace("<str:form_id>", "NONE")
         .replace("<str:version>", "1")
+        .replace("<uuid:run_id>", codes["imsma-run"])
     )
     if "<code:code>" in url:
         url = url.replace("<code:code>", codes[PAGE_ARGS[name]])

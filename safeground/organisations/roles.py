@@ -19,6 +19,9 @@ submissions in the workbench and their EORE sessions); removing another's upload
 | viewer | read non-personal data; no per-victim rows, only aggregates; not the workbench |
 | va_officer | victims' personal data (each view and export audited), victim assistance records |
 
+IMSMA NG migration runs and their reports (`imsma.*`, decision 0041) are the administrator's and the IM
+officer's, the people who run imports.
+
 Victims' personal data is granted by group only: a superuser does not see it unless also given the
 `va_officer` role, so who can see names is always visible in the role list (see
 safeground.core.auth.has_role_permission).
@@ -48,6 +51,8 @@ DOMAIN_WRITE = ["hazards.*", "operations.*", "landrelease.*", "eore.*"]
 NATIONAL_PLANNING = ["forecast.*"]
 #: Files attached to cooperation agreements (signed texts): national roles and QA (decision 0034).
 AGREEMENT_FILES = ["cooperation.view_agreementdocument"]
+#: IMSMA NG migration runs and their reports (decision 0041): the people who run imports, national roles only.
+MIGRATION = ["imsma.*"]
 
 
 @dataclass(frozen=True)
@@ -85,6 +90,7 @@ ROLES: dict[str, Role] = {
                 "fieldsync.*",
                 "attachments.*",
                 "fieldforms.*",
+                *MIGRATION,
             ),
             (*PERSONAL, *ACCOUNTS, "victims.view_accesslog", "victims.*_historicalvictim"),
         ),
@@ -101,7 +107,7 @@ ROLES: dict[str, Role] = {
                 "tasking.respond_task",
                 "attachments.add_attachment",
             ),
-            (*PERSONAL, *RESTRICTED, *ACCOUNTS, *NATIONAL_PLANNING, *AGREEMENT_FILES),
+            (*PERSONAL, *RESTRICTED, *ACCOUNTS, *NATIONAL_PLANNING, *AGREEMENT_FILES, *MIGRATION),
             needs_organisation=True,
         ),
         Role(
@@ -112,12 +118,18 @@ ROLES: dict[str, Role] = {
                 *PERSONAL,
                 *RESTRICTED,
                 *ACCOUNTS,
+                *MIGRATION,
                 "qm.add_samplingrule",
                 "qm.change_samplingrule",
                 "qm.delete_samplingrule",
             ),
         ),
-        Role("viewer", "Viewer", ("*.view_*",), (*PERSONAL, *RESTRICTED, *ACCOUNTS, "workbench.*", *AGREEMENT_FILES)),
+        Role(
+            "viewer",
+            "Viewer",
+            ("*.view_*",),
+            (*PERSONAL, *RESTRICTED, *ACCOUNTS, "workbench.*", *AGREEMENT_FILES, *MIGRATION),
+        ),
         Role(
             "va_officer",
             "Victim assistance officer",
@@ -129,6 +141,7 @@ ROLES: dict[str, Role] = {
                 "workbench.*",
                 *NATIONAL_PLANNING,
                 *AGREEMENT_FILES,
+                *MIGRATION,
             ),
         ),
     ]
