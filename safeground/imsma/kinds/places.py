@@ -217,8 +217,8 @@ def _locations(run: Run, table: str) -> None:
         referenced = run.target("place", row.get("place_guid"))
         if isinstance(referenced, Place):
             raise Merge(referenced, f"the place it references, {referenced.code} {referenced.name}")
-        name = (row.get("locationname") or row.get("location_localid") or "").strip() or None
-        required(name, table, "locationname", "name")
+        given = (row.get("locationname") or row.get("location_localid") or "").strip()
+        name: str = required(given or None, table, "locationname", "name")
         mine = matching.created_by(earlier.get(row["location_guid"]))
         return _merge_or_values(run, places, table, row, name, "village", mine)
 
