@@ -323,6 +323,9 @@ def test_tasks(ng_country, ngdb):
     assert task.status_changed_at is not None and task.status_changed_at.date() == dt.date(2013, 3, 1)
     assert (task.source_attributes or {})["imsma_guid"] == done
     assert Task.objects.get(source_id=going).status == "in_progress"
+    totals = {(t["name"], t["key"]): (t["source"], t["target"]) for t in run.report["totals"]}
+    assert totals[("tasks by status", "Completed")] == (4, 1)  # T-3, T-4, T-5 refused
+    assert totals[("tasks by status", "In progress")] == (1, 1)
 
     again = migrate(ngdb.url, country="XNG")
     assert (_table(again, "task")["unchanged"], _table(again, "task")["refused"]) == (2, 3)
