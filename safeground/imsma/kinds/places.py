@@ -179,13 +179,17 @@ def _merge_or_values(run: Run, places: _Places, table: str, row: dict, name: str
 def _creator(run: Run, places: _Places, table: str):
     def create(values: dict, row: dict) -> Place:
         guid, localid = row[f"{table}_guid"], row.get(f"{table}_localid")
+        source = f"IMSMA NG {table} {localid or guid}"[:200]
+        made = Place.objects.filter(country=run.country, source=source).first()
+        if made is not None:  # its trace lost it when a change was refused: never a second place
+            raise Refuse("no-update", f"created as place {made.code} by an earlier run; places are not updated")
         place = services.create_place(
             code=_code(localid, guid, run.country, values["kind"]),
             name=values["name"],
             kind=values["kind"],
             point=values["point"],
             country=run.country,
-            source=f"IMSMA NG {table} {localid or guid}"[:200],
+            source=source,
         )
         places.add(place)
         return place

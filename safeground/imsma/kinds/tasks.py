@@ -100,6 +100,9 @@ def migrate(run: Run, table: str) -> None:
         return task
 
     def create(values: dict, row: dict) -> Task:
+        issued = Task.objects.filter(source_id=row["task_guid"]).first()
+        if issued is not None:  # its trace lost it when a change was refused: never issued twice
+            raise Refuse("no-update", f"issued as {issued.code} by an earlier run; its change in NG was refused")
         task = services.issue_task(
             organisation=values["organisation"],
             hazards=values["hazards"],

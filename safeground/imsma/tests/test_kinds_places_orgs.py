@@ -221,6 +221,9 @@ def test_places_and_locations(ng_country, ngdb):
     assert _refusals(third, "location") == {"LOC-2": "no-update", "LOC-3": "no-geometry"}
     made.refresh_from_db()
     assert made.name == "Gamma" and Place.objects.count() == places
+    fourth = migrate(ngdb.url, country="XNG")  # the refusal is kept: no second place
+    assert _refusals(fourth, "location")["LOC-2"] == "no-update"
+    assert Place.objects.count() == places
 
 
 # ------------------------------------------------------------------------------------------ ordnance
@@ -337,3 +340,10 @@ def test_tasks(ng_country, ngdb):
     assert moved.planned_end == dt.date(2013, 6, 30)
     assert moved.history.count() == 5  # issued (2 rows), accepted, in progress, and the one change
     assert "IMSMA NG" in moved.history.first().history_change_reason
+
+    # a completed task's plan can't change: refused, run after run, never issued twice
+    ngdb.conn.execute("UPDATE task SET taskname = 'Cleared' WHERE task_guid = %s", [done])
+    for cause in ("refused", "no-update"):  # the service's refusal, then the trace no longer links it
+        later = migrate(ngdb.url, country="XNG")
+        assert _refusals(later, "task")["T-1"] == cause
+    assert Task.objects.filter(source_id=done).count() == 1 and Task.objects.count() == 2
