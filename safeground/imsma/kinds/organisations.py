@@ -20,7 +20,10 @@ from safeground.organisations import structure
 from safeground.organisations.models import Organisation
 
 TABLE = "organisation"
-ENUMS = {("organisation", "orgtypeenum_guid"): ("kind", Organisation.KIND_CHOICES)}
+#: The kinds with the words NG's organisation types use, for the starting guess (the keys are the choices).
+WORDS = {"authority": "government", "operator": "NGO, commercial, military"}
+KINDS = [(k, f"{label}, {WORDS[k]}" if k in WORDS else label) for k, label in Organisation.KIND_CHOICES]
+ENUMS = {("organisation", "orgtypeenum_guid"): ("kind", KINDS)}
 ACRONYM_MAX = 20
 
 
@@ -58,9 +61,7 @@ def migrate(run: Run, table: str) -> None:
                 raise Merge(org, f"same name as SafeGround's organisation {org.acronym} ({org.name})")
             if given and matching.norm(org.acronym) == given:
                 raise Merge(org, f"same acronym as SafeGround's organisation {org.acronym} ({org.name})")
-        kind = run.enum(
-            table, "orgtypeenum_guid", row.get("orgtypeenum_guid"), Organisation.KIND_CHOICES, default="other"
-        )
+        kind = run.enum(table, "orgtypeenum_guid", row.get("orgtypeenum_guid"), KINDS, default="other")
         return {
             "name": name,
             "kind": kind,

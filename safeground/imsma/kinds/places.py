@@ -7,7 +7,8 @@
   can't be made without its boundary polygon. The records that name it still migrate, placed by their
   own geometry.
 - `place` (a named point): merged onto a SafeGround place of the same name within 2 km, else created
-  through `gazetteer.services.create_place` (kind from `placetypeenum_guid`, village by default).
+  through `gazetteer.services.create_place` (kind from `placetypeenum_guid`; village when NG's type has no
+  SafeGround kind, NG's type then kept in the place's `source`: places have no source_attributes).
 - `location` (NG's location record): SafeGround has no such table, so a location becomes the place it
   stands for: the place it references (`place_guid`) when that migrated, else a place of the same name
   within 2 km of its own point (a polygon's centroid, or a point inside it when the centroid is not),
@@ -21,6 +22,8 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
+
+from django.db.models import Q
 
 from safeground.core.contracts import safe_code
 from safeground.gazetteer import services
@@ -179,8 +182,8 @@ def _merge_or_values(run: Run, places: _Places, table: str, row: dict, name: str
 def _creator(run: Run, places: _Places, table: str):
     def create(values: dict, row: dict) -> Place:
         guid, localid = row[f"{table}_guid"], row.get(f"{table}_localid")
-        source = f"IMSMA NG {table} {localid or guid}"[:200]
-        made = Place.objects.filter(country=run.country, source=source).first()
+        base = f"IMSMA NG {table} {localid or guid}"
+        made = Place.objects.filter(Q(source=base) | Q(source__startswith=f"{base};"), country=run.country).first()
         if made is not None:  # its trace lost it when a change was refused: never a second place
             raise Refuse("no-update", f"created as place {made.code} by an earlier run; places are not updated")
         place = services.create_place(
@@ -189,7 +192,7 @@ def _creator(run: Run, places: _Places, table: str):
             kind=values["kind"],
             point=values["point"],
             country=run.country,
-            source=source,
+            source=f"{base}; NG type: {values['ng_type']}"[:200] if values.get("ng_type") else base[:200],
         )
         places.add(place)
         return place
@@ -202,9 +205,12 @@ def _places(run: Run, table: str) -> None:
 
     def build(row: dict) -> dict:
         name = required((row.get("name") or "").strip() or None, table, "name", "name")
-        kind = run.enum(table, "placetypeenum_guid", row.get("placetypeenum_guid"), Place.KIND_CHOICES, "village")
+        kind = run.enum(table, "placetypeenum_guid", row.get("placetypeenum_guid"), Place.KIND_CHOICES)
         mine = matching.created_by(earlier.get(row["place_guid"]))
-        return _merge_or_values(run, places, table, row, name, kind or "village", mine)
+        values = _merge_or_values(run, places, table, row, name, kind or "village", mine)
+        if kind is None:  # a type SafeGround has no kind for (a school, a temple): kept in the place's source
+            values["ng_type"] = run.source.enum_value(row.get("placetypeenum_guid"))
+        return values
 
     run.each(
         table,

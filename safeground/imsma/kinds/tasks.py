@@ -26,10 +26,12 @@ from safeground.tasking import services
 from safeground.tasking.models import NEEDS_REASON, TASK_STATUS_CHOICES, TRANSITIONS, Task
 
 TABLE = "task"
-ENUMS = {
-    ("task", "tasktypeenum_guid"): ("methods", ACCREDITATION_METHODS),
-    ("task", "status_guid"): ("status", TASK_STATUS_CHOICES),
-}
+#: The choices with the words NG's task types and statuses use, for the starting guess (keys unchanged):
+#: a plain "Clearance" task is manual clearance; "Open" is issued, "Closed" completed.
+METHODS = [(k, "Battle area (BAC)" if k == "bac" else label) for k, label in ACCREDITATION_METHODS]
+WORDS = {"issued": "open, planned", "declined": "rejected", "in_progress": "ongoing, started", "completed": "closed"}
+STATUSES = [(k, f"{label}, {WORDS[k]}" if k in WORDS else label) for k, label in TASK_STATUS_CHOICES]
+ENUMS = {("task", "tasktypeenum_guid"): ("methods", METHODS), ("task", "status_guid"): ("status", STATUSES)}
 USED = {"taskname", "organisation_guid", "hazard_guid", "tasktypeenum_guid", "status_guid", "startdate", "enddate"}
 PLAN = ("planned_start", "planned_end", "methods", "notes")
 
@@ -70,7 +72,7 @@ def migrate(run: Run, table: str) -> None:
     def build(row: dict) -> dict:
         organisation = _link(run, "organisation", row, "organisation_guid", "organisation")
         hazard = _link(run, "hazard", row, "hazard_guid", "hazard")
-        method = run.enum(table, "tasktypeenum_guid", row.get("tasktypeenum_guid"), ACCREDITATION_METHODS)
+        method = run.enum(table, "tasktypeenum_guid", row.get("tasktypeenum_guid"), METHODS)
         required(method, table, "tasktypeenum_guid", "method")
         start = required(day(row.get("startdate")), table, "startdate", "start date")
         return {
@@ -80,7 +82,7 @@ def migrate(run: Run, table: str) -> None:
             "planned_start": start,
             "planned_end": day(row.get("enddate")) or start,
             "notes": (row.get("taskname") or "").strip(),
-            "status": run.enum(table, "status_guid", row.get("status_guid"), TASK_STATUS_CHOICES, default="issued"),
+            "status": run.enum(table, "status_guid", row.get("status_guid"), STATUSES, default="issued"),
             "source_attributes": run.attributes(table, row, USED),
         }
 

@@ -184,6 +184,7 @@ def test_places_and_locations(ng_country, ngdb):
     _place(ngdb, "PL-3", "Alpha", (-24.7, -34.45))  # same name 5.5 km away: another place
     _place(ngdb, "PL-4", "Beta")  # no geometry
     _place(ngdb, "PL-5", "Gone", (-20.0, -34.5))  # outside Nglandia
+    _place(ngdb, "PL-6", "Delta school", (-24.3, -34.3), kind="School")  # a type SafeGround has no kind for
     by_place = _location(ngdb, "LOC-1", "Alpha school", place=alpha)
     gamma = _location(ngdb, "LOC-2", "Gamma", points=SQUARE)
     _location(ngdb, "LOC-3", "Nowhere")  # no place, no geometry
@@ -192,12 +193,14 @@ def test_places_and_locations(ng_country, ngdb):
     run = migrate(ngdb.url, country="XNG")
 
     counts = _table(run, "place")
-    assert (counts["read"], counts["migrated"], counts["merged"], counts["refused"]) == (5, 2, 1, 2)
+    assert (counts["read"], counts["migrated"], counts["merged"], counts["refused"]) == (6, 3, 1, 2)
     assert _refusals(run, "place") == {"PL-4": "no-geometry", "PL-5": "outside country"}
     first = Place.objects.get(country="XNG", code="PL-1")
     assert (first.name, first.kind, first.admin_area and first.admin_area.code) == ("Alpha", "town", "NG01")
     assert first.source == "IMSMA NG place PL-1"
     assert Place.objects.get(code="PL-3").kind == "village"
+    school = Place.objects.get(code="PL-6")
+    assert (school.kind, school.source) == ("village", "IMSMA NG place PL-6; NG type: School")
     assert MigratedRecord.objects.get(table="place", guid=alpha_too).target == first
     assert not Place.objects.filter(name__in=["Beta", "Gone"]).exists()
 
@@ -212,7 +215,7 @@ def test_places_and_locations(ng_country, ngdb):
     places = Place.objects.count()
 
     again = migrate(ngdb.url, country="XNG")
-    assert _table(again, "place")["unchanged"] == 3 and _table(again, "location")["unchanged"] == 3
+    assert _table(again, "place")["unchanged"] == 4 and _table(again, "location")["unchanged"] == 3
     assert Place.objects.count() == places
 
     # places have no history: a created one changed in NG is not updated
