@@ -13,7 +13,7 @@ from typing import Any
 import numpy as np
 
 from safeground.core import bulk, columns
-from safeground.core.errors import BulkError
+from safeground.core.errors import BulkError, BulkValidationFailed
 from safeground.core.geometry import GeometryError, validate_point
 from safeground.gazetteer.models import Place
 from safeground.gazetteer.queries import _admin_index, clear_caches, settle_countries
@@ -100,3 +100,15 @@ def bulk_create_places(rows: Mapping[str, Any] | columns.Checked) -> int:
     written = bulk.insert(Place, data)
     clear_caches()  # cached answers of /places no longer hold
     return written
+
+
+def create_place(*, code: str, name: str, kind: str, point, country: str | None = None, source: str = "") -> Place:
+    """One place (a migrated record's, say), with the bulk write's checks: a refusal raises the
+    ValidationFailed of its first problem, naming the field; nothing is written."""
+    rows = {"code": [code], "name": [name], "kind": [kind], "point": [point], "country": [country], "source": [source]}
+    try:
+        checked = check_places(rows)
+    except BulkValidationFailed as exc:
+        raise exc.errors[0].as_error() from exc
+    bulk_create_places(checked)
+    return Place.objects.get(country=checked.data["country"][0], kind=kind, code=code)

@@ -87,7 +87,7 @@ ORDNANCE = (
     ("BLU-26", "Submunition", "Cluster submunition"),
     ("TM-62M", "AT Mine", "Anti-tank blast mine"),
 )
-PROVINCES = ("Northvale", "Southmarsh")
+PROVINCES = ("West", "East")  # the level-1 areas of the test country (conftest.ng_country): merged onto
 SYLLABLES = ("ka", "lo", "mi", "ren", "sa", "tor", "vu", "da", "ne", "po", "li", "ban")
 FIRST_NAMES = ("Amara", "Boris", "Chen", "Dara", "Elif", "Farid", "Grace", "Hugo", "Ines", "Jonas", "Kemal", "Lina")
 LAST_NAMES = ("Okafor", "Petrov", "Quispe", "Rahman", "Silva", "Tanaka", "Umarov", "Varga", "Weber", "Yilmaz")

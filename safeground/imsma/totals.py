@@ -4,7 +4,8 @@
   included, refused ones counted with no area), SafeGround's from the stored hazards of this source;
 - devices by ordnance model: NG's `quantity`, SafeGround's device counts;
 - casualties by year and outcome (killed / injured): NG's victims by their accident's year,
-  SafeGround's victims by their accident's date.
+  SafeGround's victims by their accident's date;
+- tasks by NG status: NG's rows, SafeGround's tasks issued from them.
 A difference is explained by the refusals listed on the same report.
 """
 
@@ -17,6 +18,7 @@ from safeground.hazards.models import Hazard
 from safeground.imsma.models import MigratedRecord
 from safeground.imsma.reconcile import Total
 from safeground.landrelease.models import Device
+from safeground.tasking.models import Task
 from safeground.victims.models import Victim
 
 
@@ -89,5 +91,18 @@ def casualties(run) -> list[Total]:
     return [Total("casualties by year", k, ng[k], sg[k]) for k in sorted(ng)]
 
 
+def tasks(run) -> list[Total]:
+    """Tasks by NG status: NG's rows, SafeGround's tasks issued from them."""
+    status_of = {
+        row["task_guid"]: run.source.enum_value(row.get("status_guid")) or "(none)" for row in run.source.rows("task")
+    }
+    ng = Counter(status_of.values())
+    sg = Counter(
+        status_of[guid]
+        for guid in Task.objects.filter(source_id__in=list(status_of)).values_list("source_id", flat=True)
+    )
+    return [Total("tasks by status", s, ng[s], sg[s]) for s in sorted(ng)]
+
+
 def compare(run) -> list[Total]:
-    return hazards(run) + devices(run) + casualties(run)
+    return hazards(run) + devices(run) + casualties(run) + tasks(run)

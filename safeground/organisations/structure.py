@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 
 from safeground.core import columns, versions
 from safeground.core.errors import ValidationFailed
+from safeground.core.history import record_author
 from safeground.gazetteer.models import Programme
 from safeground.organisations.models import Asset, Organisation, Personnel, Team
 
@@ -61,16 +62,31 @@ def _refuse_edit(obj, what: str, label: str) -> None:
 
 
 @transaction.atomic
-def create_organisation(acronym: str, name: str, kind: str, country: str) -> Organisation:
-    org = Organisation(acronym=(acronym or "").strip(), name=(name or "").strip(), kind=kind)
+def create_organisation(
+    acronym: str,
+    name: str,
+    kind: str,
+    country: str,
+    *,
+    is_active: bool = True,
+    user=None,
+    reason: str | None = None,
+) -> Organisation:
+    """`is_active=False`: one that no longer works (a migrated record); `user` and `reason` (e.g.
+    "migrated from IMSMA NG") go on its first history row."""
+    org = Organisation(acronym=(acronym or "").strip(), name=(name or "").strip(), kind=kind, is_active=bool(is_active))
     org.country = _check_country(country)
+    record_author(org, user, reason)
     _checked_save(org, "organisation", "acronym")
     return org
 
 
 @transaction.atomic
-def edit_organisation(acronym: str, expected_version: int | None = None, **changes: Any) -> Organisation:
+def edit_organisation(
+    acronym: str, expected_version: int | None = None, *, user=None, reason: str | None = None, **changes: Any
+) -> Organisation:
     """Change name, kind, country or `is_active` (others unchanged); refused changes write nothing.
+    `user` and `reason` go on the history row the change writes.
 
     `is_active=False` deactivates: the organisation stays in the records, it is no longer offered for
     new work. `expected_version`: the version the change was made to (StaleVersion when older)."""
@@ -88,6 +104,7 @@ def edit_organisation(acronym: str, expected_version: int | None = None, **chang
             setattr(org, name, _check_country(value) if name == "country" else str(value).strip())
     _refuse_edit(org, "organisation", "acronym")
     versions.advance(org, expected_version, f"organisation {org.acronym}")
+    record_author(org, user, reason)
     org.save()
     return org
 

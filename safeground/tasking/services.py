@@ -176,8 +176,14 @@ def issue_task(
     user=None,
     reason: str | None = None,
     synthetic: bool = False,
+    source_id: str | None = None,
+    source_attributes: dict | None = None,
+    past: bool = False,
 ) -> Task:
-    """Issue a task order to an operator: its hazards (open, of one programme), methods, priority, plan."""
+    """Issue a task order to an operator: its hazards (open, of one programme), methods, priority, plan.
+
+    `source_id`/`source_attributes`: provenance of a task brought from another system. `past`: a task
+    recorded after the fact (a migration): its hazards may have closed since, so they need not be open."""
     check_code(code)
     org = _organisation(organisation)
     if not org.is_active:
@@ -203,7 +209,7 @@ def issue_task(
             field="organisation",
         )
     closed = [h.code for h in rows if h.status not in ("open", "suspended")]
-    if closed:
+    if closed and not past:
         raise ValidationFailed(
             _("hazards %(codes)s are no longer open") % {"codes": ", ".join(closed[:5])}, field="hazards"
         )
@@ -232,6 +238,8 @@ def issue_task(
         issued_by=user if getattr(user, "is_authenticated", False) else None,
         status_changed_at=timezone.now(),
         is_synthetic=synthetic,
+        source_id=source_id or None,
+        source_attributes=source_attributes,
     )
     task.code = code or next_code(Task, country_prefix(country), "TASK")
     record_author(task, user, reason)
@@ -293,8 +301,10 @@ EDITABLE = (
 
 
 @transaction.atomic
-def update_task(task: Task, *, user=None, expected_version: int | None = None, **changes) -> Task:
-    """Change a task's plan (EDITABLE fields) while it is still open."""
+def update_task(
+    task: Task, *, user=None, expected_version: int | None = None, reason: str | None = None, **changes
+) -> Task:
+    """Change a task's plan (EDITABLE fields) while it is still open; `reason` goes on its history row."""
     unknown = [k for k in changes if k not in EDITABLE]
     if unknown:
         raise ValidationFailed(_("%(field)s cannot be changed here") % {"field": unknown[0]}, field=unknown[0])
@@ -325,7 +335,7 @@ def update_task(task: Task, *, user=None, expected_version: int | None = None, *
         task.budget_amount, task.budget_currency = _budget(
             changes.get("budget_amount", task.budget_amount), changes.get("budget_currency", task.budget_currency)
         )
-    record_author(task, user)
+    record_author(task, user, reason)
     task.save()
     return task
 

@@ -50,7 +50,7 @@ def migrate(run: Run, table: str) -> None:
         organisation = run.target("organisation", row.get("organisation_guid"))
         values.update(
             geometry=run.geometry(table, row),
-            reporting_organisation=organisation.code if organisation is not None else None,
+            reporting_organisation=organisation.acronym if organisation is not None else None,
             source_attributes=run.attributes(table, row, USED),
         )
         return values
@@ -71,7 +71,7 @@ def migrate(run: Run, table: str) -> None:
             if current is None or not current.equals_exact(_geos(values["geometry"]), 1e-9):
                 changes["geometry"] = values["geometry"]
         organisation = values["reporting_organisation"]
-        if organisation != (hazard.reporting_organisation.code if hazard.reporting_organisation_id else None):
+        if organisation != (hazard.reporting_organisation.acronym if hazard.reporting_organisation_id else None):
             changes["reporting_organisation"] = organisation
         return services.update_hazard(
             hazard, user=run.user, reason=f"changed in IMSMA NG ({row.get('hazard_localid')})"[:100], **changes
