@@ -279,13 +279,22 @@ def compare_columns_sql() -> str:
 # ---- changes, the way NG makes them
 
 
-def change_records(url: str, n: int = 5, seed: int = 2) -> list[tuple[str, str]]:
+def change_records(
+    url: str, n: int = 5, seed: int = 2, records: list[tuple[str, str]] | None = None
+) -> list[tuple[str, str]]:
     """Change n records as NG does when a data-entry form is approved: the record row takes new values
     (hazard status and name, hazreduc status) and a new infoversion with a later dataentrydate holds
-    them. Returns (table, guid) of each changed record, hazards and hazreducs in turn."""
+    them. Returns (table, guid) of each changed record, hazards and hazreducs in turn. `records`: which
+    (hazard or hazreduc) records to change instead of n picked at random."""
     rng = random.Random(seed)
     changed: list[tuple[str, str]] = []
     with psycopg.connect(pg_url(url)) as conn:
+        if records is not None:
+            for table, guid in records:
+                _change(conn, table, guid, rng)
+                changed.append((table, guid))
+            conn.commit()
+            return changed
         picks = {
             table: rng.sample(
                 [r[0] for r in conn.execute(f"SELECT {schema.key(table)} FROM {table} ORDER BY 1")],  # noqa: S608

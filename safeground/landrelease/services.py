@@ -127,10 +127,13 @@ def create_product(
 
 
 @transaction.atomic
-def update_product(product: Product, *, user=None, expected_version: int | None = None, **changes) -> Product:
+def update_product(
+    product: Product, *, user=None, expected_version: int | None = None, reason: str | None = None, **changes
+) -> Product:
     """A partial update, on the row re-read locked with its version raised (core/versions.py):
-    `expected_version`, when given, must be the stored one (else StaleVersion, nothing written)."""
-    allowed = {"outcome", "geometry", "released_on", "clearance_depth_cm", "reported_area_m2"}
+    `expected_version`, when given, must be the stored one (else StaleVersion, nothing written).
+    `reason` goes in the history (a migration names the source record)."""
+    allowed = {"outcome", "geometry", "released_on", "clearance_depth_cm", "reported_area_m2", "source_attributes"}
     unknown = set(changes) - allowed
     if unknown:
         raise ValidationFailed(f"cannot update field(s): {', '.join(sorted(unknown))}", field=sorted(unknown)[0])
@@ -145,10 +148,12 @@ def update_product(product: Product, *, user=None, expected_version: int | None 
     product.outcome, product.clearance_depth_cm, product.reported_area_m2 = outcome, depth, reported
     if "released_on" in changes:
         product.released_on = changes["released_on"]
+    if "source_attributes" in changes:  # a re-import or re-run: the source's own columns as read now
+        product.source_attributes = changes["source_attributes"]
     old_geom = product.geom.clone()
     if "geometry" in changes:
         _apply_geometry(product, changes["geometry"])
-    record_author(product, user)
+    record_author(product, user, reason)
     product.save()
     ledger_store.refresh([product.hazard_id], extra_geoms=[old_geom, product.geom])
     return product

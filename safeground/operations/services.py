@@ -412,6 +412,7 @@ def create_activity(
     source_id: str | None = None,
     source_attributes: dict | None = None,
     reason: str | None = None,
+    historical: bool = False,
 ) -> Activity:
     """A planned activity of one organisation on one or more hazards, its teams assigned.
 
@@ -419,9 +420,12 @@ def create_activity(
     team's animals accredited for every method on the start date); the reference point defaults to the
     first hazard's point on surface; the code's stem is the province of the reference point.
     `status` "completed" records work reported after it was done (an EOD spot task from the field):
-    the gate applies to it too, on its start date, as the work was done under that day's accreditation."""
+    the gate applies to it too, on its start date, as the work was done under that day's accreditation.
+    `historical`: work recorded in another system before SafeGround kept the accreditation register (a
+    migration): done work is taken as that system recorded it, as a bulk import does (`check_activities`);
+    planned and ongoing work is gated all the same."""
     check_code(code)
-    if status not in GATED_STATUSES:
+    if status not in GATED_STATUSES and not historical:
         gaps = accreditation_errors([organisation.pk], [list(methods)], [start_date], [[t.pk for t in teams]], [0])
         columns.refuse(gaps, single=True)
     checked = check_activities(

@@ -72,7 +72,8 @@ def _reductions(run: Run) -> None:
             "geometry": geometry,
             "outcome": OUTCOME.get(values["activity_type"], "reduced"),
             "released_on": values["end_date"] or values["start_date"],
-            "source_attributes": run.attributes(table, row, USED),
+            # NG's status stays readable here too: a later change of it updates the product's history.
+            "source_attributes": run.attributes(table, row, USED - {"status_guid"}),
         }
 
     def create(values: dict, row: dict):
@@ -92,6 +93,7 @@ def _reductions(run: Run) -> None:
             source_id=guid,
             source_attributes=values["source_attributes"],
             reason=reason,
+            historical=True,
         )
         if values["geometry"] is None:
             run.report.problem(
@@ -126,7 +128,10 @@ def _reductions(run: Run) -> None:
             changes["released_on"] = values["released_on"]
         if values["geometry"] is not None and not record.geom.equals_exact(_geos(values["geometry"]), 1e-9):
             changes["geometry"] = values["geometry"]
-        return landrelease.update_product(record, user=run.user, **changes)
+        if record.source_attributes != values["source_attributes"]:
+            changes["source_attributes"] = values["source_attributes"]
+        reason = f"changed in IMSMA NG ({row.get('hazreduc_localid')})"
+        return landrelease.update_product(record, user=run.user, reason=reason, **changes)
 
     def versions(record, rows: list[dict]) -> list[dict]:
         def values(version: dict) -> dict:

@@ -17,6 +17,7 @@ from django.db import connection
 from safeground.hazards.models import Hazard
 from safeground.imsma import schema, synthetic
 from safeground.imsma.migrate import migrate
+from safeground.imsma.models import MigratedRecord
 from safeground.imsma.reconcile import Reconciliation
 from safeground.imsma.tests.conftest import BBOX
 from safeground.imsma.tests.ngdb import ADMIN_URL
@@ -131,7 +132,11 @@ def test_the_synthetic_ng_database_migrates_reconciles_and_reruns(ng_country, sy
 
     # Re-running after 5 NG records changed: exactly 5 history entries, 5 updates, nothing new.
     before, hazards = history_rows(), Hazard.objects.count()
-    changed = synthetic.change_records(url, n=5)
+    # Five records that came across (a refused one has nothing to update): three hazards, two products.
+    migrated = MigratedRecord.objects.filter(status="migrated").order_by("localid", "guid")
+    picks = [("hazard", t.guid) for t in migrated.filter(table="hazard")[:3]]
+    picks += [("hazreduc", t.guid) for t in migrated.filter(table="hazreduc", target_type__model="product")[:2]]
+    changed = synthetic.change_records(url, records=picks)
     again = Reconciliation.from_dict(migrate(url, country=ng_country).report)
     assert history_rows() - before == 5
     assert sum(c.updated for c in again.tables.values()) == 5
