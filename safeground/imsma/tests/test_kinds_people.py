@@ -169,7 +169,10 @@ def test_accident_victims_and_assistance_come_across_with_names_sealed(world):
         dangerousareatype_guid=w.e("DA", "Minefield"),
         date_of_report=dt.datetime(2014, 1, 1),
     )
-    w.db.shape("hazard", hazard, [(-24.4, -34.7), (-24.2, -34.7), (-24.2, -34.5), (-24.4, -34.5), (-24.4, -34.7)])
+    # Around the accident's point; sides under 5 km (NG's far-apart check refuses longer steps).
+    w.db.shape(
+        "hazard", hazard, [(-24.32, -34.62), (-24.28, -34.62), (-24.28, -34.58), (-24.32, -34.58), (-24.32, -34.62)]
+    )
     accident = _accident(w, hazard_guid=hazard)
     zebulon = _victim(w, accident)
     killed = _victim(
