@@ -35,6 +35,7 @@ import django  # noqa: E402
 
 django.setup()
 
+import numpy as np  # noqa: E402
 import psycopg  # noqa: E402
 import shapely  # noqa: E402
 from django.core.management import call_command  # noqa: E402
@@ -63,8 +64,8 @@ def target() -> None:
         path = str(Path(folder) / "adm0.gpkg")
         write(
             path,
-            [shapely.to_wkb(shapely.box(*BBOX))],
-            [["Benchland"]],
+            np.array([shapely.to_wkb(shapely.box(*BBOX))], dtype=object),
+            [np.array(["Benchland"], dtype=object)],
             ["name"],
             geometry_type="Polygon",
             crs="EPSG:4326",
