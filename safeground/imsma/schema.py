@@ -23,12 +23,12 @@ _AUDIT = {"dataentrydate": D, "dataenterer": T}
 #: The value lists: every *_guid column that is not a record's key points here (Enum Value Review.sql).
 ENUMS = {"imsmaenum": {"imsmaenum_guid": G, "enumcategory": T, "enumvalue": T, "isactive": B}}
 
-#: Record tables: key (<table>_guid), local ID (<table>_localid), the columns the migrator maps.
+#: Record tables: key (key(table)), local ID (localid(table)), the columns the migrator maps.
 #: Columns ending in `_guid` other than the key and the links below are value-list references.
 # fmt: off
 RECORDS: dict[str, dict[str, str]] = {
     "organisation": {
-        "organisation_guid": G, "organisation_localid": T, "name": T, "acronym": T,
+        "org_guid": G, "org_localid": T, "name": T, "acronym": T,
         "orgtypeenum_guid": G, "isactive": B, **_AUDIT,
     },
     "gazetteer": {
@@ -56,8 +56,8 @@ RECORDS: dict[str, dict[str, str]] = {
         "location_guid": G, "hazreductypeenum_guid": G, "status_guid": G, "startdate": D, "enddate": D,
         **_AUDIT,
     },
-    "hazreducdevice": {
-        "hazreducdevice_guid": G, "hazreducdevice_localid": T, "hazreduc_guid": G, "ordnance_guid": G,
+    "hazreducdeviceinfo": {
+        "hazreducdeviceinfo_guid": G, "hazreducdeviceinfo_localid": T, "hazreduc_guid": G, "ordnance_guid": G,
         "quantity": I, "devicestatusenum_guid": G, **_AUDIT,
     },
     "accident": {
@@ -70,7 +70,7 @@ RECORDS: dict[str, dict[str, str]] = {
         "activityataccenum_guid": G, **_AUDIT,
     },
     "victim_assistance": {
-        "victim_assistance_guid": G, "victim_assistance_localid": T, "victim_guid": G, "organisation_guid": G,
+        "guid": G, "localid": T, "victim_guid": G, "organisation_guid": G,
         "assistancetypeenum_guid": G, "status_guid": G, "startdate": D, "description": T, **_AUDIT,
     },
     "mre": {
@@ -83,7 +83,7 @@ RECORDS: dict[str, dict[str, str]] = {
         "status_guid": G, "qaresultstatus_guid": G, "activitytype_guid": G, **_AUDIT,
     },
     "task": {
-        "task_guid": G, "task_localid": T, "taskname": T, "organisation_guid": G, "hazard_guid": G,
+        "guid": G, "localid": T, "taskname": T, "organisation_guid": G, "hazard_guid": G,
         "tasktypeenum_guid": G, "status_guid": G, "startdate": D, "enddate": D, **_AUDIT,
     },
 }
@@ -97,7 +97,7 @@ LINKS: dict[str, dict[str, str]] = {
     "location": {"gazetteer_guid": "gazetteer", "place_guid": "place"},
     "hazard": {"location_guid": "location", "organisation_guid": "organisation"},
     "hazreduc": {"hazard_guid": "hazard", "organisation_guid": "organisation", "location_guid": "location"},
-    "hazreducdevice": {"hazreduc_guid": "hazreduc", "ordnance_guid": "ordnance"},
+    "hazreducdeviceinfo": {"hazreduc_guid": "hazreduc", "ordnance_guid": "ordnance"},
     "accident": {"location_guid": "location", "hazard_guid": "hazard", "ordnance_guid": "ordnance"},
     "victim": {"accident_guid": "accident"},
     "victim_assistance": {"victim_guid": "victim", "organisation_guid": "organisation"},
@@ -156,12 +156,24 @@ def custom_link(table: str) -> str:
     return f"{table}_has_cdfvalue"
 
 
+#: Record tables whose key and local ID are not `<table>_guid` / `<table>_localid`, as geocheck's
+#: `ToolBox/Global Rename Dup Localids.sql` shows them. Columns in other tables that link to these keep
+#: their `<table>_guid` names (e.g. hazard.organisation_guid): geocheck does not show otherwise.
+KEYS: dict[str, tuple[str, str]] = {
+    "organisation": ("org_guid", "org_localid"),
+    "victim_assistance": ("guid", "localid"),
+    "task": ("guid", "localid"),
+}
+
+
 def key(table: str) -> str:
-    return f"{table}_guid"
+    """The record table's key column (its GUID)."""
+    return KEYS[table][0] if table in KEYS else f"{table}_guid"
 
 
 def localid(table: str) -> str:
-    return f"{table}_localid"
+    """The record table's local ID column (the ID users see)."""
+    return KEYS[table][1] if table in KEYS else f"{table}_localid"
 
 
 def expected() -> dict[str, dict[str, str]]:
@@ -180,7 +192,7 @@ def expected() -> dict[str, dict[str, str]]:
 #: Migration order: a table after the tables it links to.
 # fmt: off
 ORDER = (
-    "organisation", "gazetteer", "place", "location", "ordnance", "hazard", "hazreduc", "hazreducdevice",
+    "organisation", "gazetteer", "place", "location", "ordnance", "hazard", "hazreduc", "hazreducdeviceinfo",
     "accident", "victim", "victim_assistance", "mre", "qa", "task",
 )
 # fmt: on

@@ -58,7 +58,7 @@ class Manifest:
     hazards_by_status: dict[str, dict[str, float]]
     #: hazard guid → area in m² (only hazards whose polygons are valid or repairable).
     hazard_area_m2: dict[str, float]
-    #: ordnance model → sum of hazreducdevice.quantity.
+    #: ordnance model → sum of hazreducdeviceinfo.quantity.
     devices_by_model: dict[str, int]
     #: accident year → {"Killed": n, "Injured": n} (victims).
     casualties_by_year: dict[str, dict[str, int]]
@@ -242,7 +242,7 @@ def hazards_by_status(conn: psycopg.Connection) -> dict[str, dict[str, float]]:
 
 def devices_by_model(conn: psycopg.Connection) -> dict[str, int]:
     rows = conn.execute(
-        "SELECT o.model, sum(d.quantity) FROM hazreducdevice d JOIN ordnance o USING (ordnance_guid)"
+        "SELECT o.model, sum(d.quantity) FROM hazreducdeviceinfo d JOIN ordnance o USING (ordnance_guid)"
         " GROUP BY o.model ORDER BY 1"
     )
     return {model: int(total) for model, total in rows}

@@ -36,7 +36,7 @@ VALUE_LISTS: dict[tuple[str, str], tuple[str, tuple[str, ...]]] = {
         ("Technical Survey", "Clearance", "Non-Technical Survey"),
     ),
     ("hazreduc", "status_guid"): ("Hazard Reduction Status", ("Open", "Completed", "Suspended")),
-    ("hazreducdevice", "devicestatusenum_guid"): ("Device Status", ("Destroyed", "Removed", "Rendered Safe")),
+    ("hazreducdeviceinfo", "devicestatusenum_guid"): ("Device Status", ("Destroyed", "Removed", "Rendered Safe")),
     ("accident", "accidenttypeenum_guid"): ("Accident Type", ("Mine Accident", "ERW Accident", "Demining Accident")),
     ("victim", "genderenum_guid"): ("Gender", ("Male", "Female")),
     ("victim", "killedorinjuredenum_guid"): ("Killed or Injured", ("Killed", "Injured")),
@@ -177,7 +177,7 @@ class Generator:
         return row
 
     def record(self, table: str, number: int, **values) -> dict:
-        prefix = {"victim_assistance": "VA", "hazreducdevice": "HRD"}.get(table, table[:3].upper())
+        prefix = {"victim_assistance": "VA", "hazreducdeviceinfo": "HRD"}.get(table, table[:3].upper())
         row = {schema.key(table): self.guid(), schema.localid(table): f"{prefix}-{number:04d}", **values}
         row.setdefault("dataentrydate", self.when())
         row.setdefault("dataenterer", self.rng.choice(ENTERERS))
@@ -266,7 +266,7 @@ class Generator:
         elif kind == "NUMBER":
             value["numbervalue"] = float(self.rng.randint(20, 2000))
         elif kind == "ORGANISATION":
-            value["organisation_value"] = self.rng.choice(self.rows["organisation"])["organisation_guid"]
+            value["organisation_value"] = self.rng.choice(self.rows["organisation"])[schema.key("organisation")]
         else:
             value["gazetteer_value"] = self.rng.choice(self.villages)["gazetteer_guid"]
         self.add("cdfvalue", value)
@@ -429,7 +429,7 @@ class Generator:
                 i,
                 hazard_name=f"{location['locationname']} field {i}",
                 location_guid=location["location_guid"],
-                organisation_guid=self.rng.choice(self.rows["organisation"])["organisation_guid"],
+                organisation_guid=self.rng.choice(self.rows["organisation"])[schema.key("organisation")],
                 hazardtypeenum_guid=self.value("hazard", "hazardtypeenum_guid"),
                 status_guid=self.value("hazard", "status_guid", status),
                 dangerousareatype_guid=self.value("hazard", "dangerousareatype_guid"),
@@ -491,12 +491,12 @@ class Generator:
             for _ in range(self.rng.randint(1, 3)):
                 number += 1
                 self.record(
-                    "hazreducdevice",
+                    "hazreducdeviceinfo",
                     number,
                     hazreduc_guid=hr["hazreduc_guid"],
                     ordnance_guid=self.rng.choice(self.rows["ordnance"])["ordnance_guid"],
                     quantity=self.rng.randint(1, 12),
-                    devicestatusenum_guid=self.value("hazreducdevice", "devicestatusenum_guid"),
+                    devicestatusenum_guid=self.value("hazreducdeviceinfo", "devicestatusenum_guid"),
                     **self.audit(hr["enddate"]),
                 )
 
@@ -554,7 +554,7 @@ class Generator:
                 "victim_assistance",
                 len(self.rows["victim_assistance"]) + 1,
                 victim_guid=row["victim_guid"],
-                organisation_guid=self.rng.choice(self.rows["organisation"])["organisation_guid"],
+                organisation_guid=self.rng.choice(self.rows["organisation"])[schema.key("organisation")],
                 assistancetypeenum_guid=self.value("victim_assistance", "assistancetypeenum_guid"),
                 status_guid=self.value("victim_assistance", "status_guid"),
                 startdate=start,
@@ -570,7 +570,7 @@ class Generator:
             row = self.record(
                 "mre",
                 i,
-                organisation_guid=self.rng.choice(self.rows["organisation"])["organisation_guid"],
+                organisation_guid=self.rng.choice(self.rows["organisation"])[schema.key("organisation")],
                 location_guid=location["location_guid"],
                 startdate=start,
                 enddate=start + dt.timedelta(hours=3),
@@ -590,7 +590,7 @@ class Generator:
                 "qa",
                 i,
                 hazreduc_guid=hr["hazreduc_guid"],
-                organisation_guid=self.rows["organisation"][2]["organisation_guid"],
+                organisation_guid=self.rows["organisation"][2][schema.key("organisation")],
                 qadate=when,
                 status_guid=self.value("qa", "status_guid"),
                 qaresultstatus_guid=self.value("qa", "qaresultstatus_guid"),

@@ -15,6 +15,7 @@ from collections import Counter, defaultdict
 
 from safeground.core.geometry import area_m2
 from safeground.hazards.models import Hazard
+from safeground.imsma import schema
 from safeground.imsma.models import MigratedRecord
 from safeground.imsma.reconcile import Total
 from safeground.landrelease.models import Device
@@ -55,9 +56,9 @@ def hazards(run) -> list[Total]:
 def devices(run) -> list[Total]:
     model_of = {row["ordnance_guid"]: row.get("model") or "(none)" for row in run.source.rows("ordnance")}
     ng, model_of_device = Counter(), {}
-    for row in run.source.rows("hazreducdevice"):
+    for row in run.source.rows("hazreducdeviceinfo"):
         model = model_of.get(row.get("ordnance_guid"), "(none)")
-        model_of_device[row["hazreducdevice_guid"]] = model
+        model_of_device[row[schema.key("hazreducdeviceinfo")]] = model
         ng[model] += int(row.get("quantity") or 0)
     sg = Counter()
     for guid, count in Device.objects.filter(source_id__in=list(model_of_device)).values_list("source_id", "count"):
@@ -94,7 +95,8 @@ def casualties(run) -> list[Total]:
 def tasks(run) -> list[Total]:
     """Tasks by NG status: NG's rows, SafeGround's tasks issued from them."""
     status_of = {
-        row["task_guid"]: run.source.enum_value(row.get("status_guid")) or "(none)" for row in run.source.rows("task")
+        row[schema.key("task")]: run.source.enum_value(row.get("status_guid")) or "(none)"
+        for row in run.source.rows("task")
     }
     ng = Counter(status_of.values())
     sg = Counter(

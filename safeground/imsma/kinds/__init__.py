@@ -14,7 +14,7 @@ MODULES = {
     "ordnance": "ordnance",
     "hazard": "hazards",
     "hazreduc": "reductions",
-    "hazreducdevice": "reductions",
+    "hazreducdeviceinfo": "reductions",
     "accident": "accidents",
     "victim": "accidents",
     "victim_assistance": "accidents",

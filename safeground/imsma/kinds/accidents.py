@@ -12,6 +12,7 @@ import datetime as dt
 
 import shapely
 
+from safeground.imsma import schema
 from safeground.imsma.kinds.base import Refuse, Run, day, required, version_entries
 from safeground.victims import services
 from safeground.victims.access import Actor
@@ -49,7 +50,7 @@ def _actor() -> Actor:
 
 
 def _why(table: str, row: dict, what: str = "migrated from") -> str:
-    return f"{what} IMSMA NG ({row.get(f'{table}_localid') or row[f'{table}_guid']})"[:100]
+    return f"{what} IMSMA NG ({row.get(schema.localid(table)) or row[schema.key(table)]})"[:100]
 
 
 # ---------------------------------------------------------------------------------------- accident
@@ -79,8 +80,8 @@ def point_of(run: Run, table: str, row: dict, required: bool = True) -> shapely.
     if geometry.geom_type != "Point":
         run.report.problem(
             table,
-            row[f"{table}_guid"],
-            str(row.get(f"{table}_localid") or ""),
+            row[schema.key(table)],
+            str(row.get(schema.localid(table)) or ""),
             "area-as-point",
             f"recorded as a {geometry.geom_type}; its representative point is used",
             "repaired",
@@ -351,7 +352,7 @@ def _assistance(run: Run, table: str) -> None:
 
     run.each(
         table,
-        run.source.rows(table, order_by="victim_assistance_localid, victim_assistance_guid"),
+        run.source.rows(table, order_by=f"{schema.localid(table)}, {schema.key(table)}"),
         build=build,
         create=create,
         update=update,

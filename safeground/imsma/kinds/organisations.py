@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 
+from safeground.imsma import schema
 from safeground.imsma.kinds import matching
 from safeground.imsma.kinds.base import Merge, Run, required
 from safeground.organisations import structure
@@ -47,9 +48,10 @@ def _free(acronym: str, country: str) -> str:
 
 def migrate(run: Run, table: str) -> None:
     earlier = matching.earlier(table)
+    key, local = schema.key(table), schema.localid(table)
 
     def build(row: dict) -> dict:
-        guid = row["organisation_guid"]
+        guid = row[key]
         name = (row.get("name") or row.get("acronym") or "").strip()[:200]
         required(name or None, table, "name", "name")
         mine = matching.created_by(earlier.get(guid))
@@ -78,13 +80,13 @@ def migrate(run: Run, table: str) -> None:
             run.country,
             is_active=values["is_active"],
             user=run.user,
-            reason=f"migrated from IMSMA NG ({row.get('organisation_localid') or row['organisation_guid']})"[:100],
+            reason=f"migrated from IMSMA NG ({row.get(local) or row[key]})"[:100],
         )
         if acronym != values["acronym"]:
             run.report.problem(
                 table,
-                row["organisation_guid"],
-                str(row.get("organisation_localid") or ""),
+                row[key],
+                str(row.get(local) or ""),
                 "acronym-taken",
                 f"acronym {values['acronym']} is another programme's organisation's: created as {acronym}",
                 "reported",
@@ -93,7 +95,7 @@ def migrate(run: Run, table: str) -> None:
         return org
 
     def update(org: Organisation, values: dict, row: dict) -> Organisation:
-        trace = earlier.get(row["organisation_guid"])
+        trace = earlier.get(row[key])
         if trace is not None and trace.status == "merged":
             raise Merge(org, f"merged onto SafeGround's organisation {org.acronym} earlier; NG's change not applied")
         changes = {k: values[k] for k in ("name", "kind", "is_active") if getattr(org, k) != values[k]}
@@ -102,13 +104,13 @@ def migrate(run: Run, table: str) -> None:
         return structure.edit_organisation(
             org.acronym,
             user=run.user,
-            reason=f"changed in IMSMA NG ({row.get('organisation_localid') or row['organisation_guid']})"[:100],
+            reason=f"changed in IMSMA NG ({row.get(local) or row[key]})"[:100],
             **changes,
         )
 
     run.each(
         table,
-        run.source.rows(table, order_by="organisation_localid, organisation_guid"),
+        run.source.rows(table, order_by=f"{local}, {key}"),
         build=build,
         create=create,
         update=update,

@@ -28,6 +28,7 @@ from django.db.models import Q
 from safeground.core.contracts import safe_code
 from safeground.gazetteer import services
 from safeground.gazetteer.models import AdminArea, Place, Programme
+from safeground.imsma import schema
 from safeground.imsma.enums import _norm
 from safeground.imsma.kinds import matching
 from safeground.imsma.kinds.base import Merge, Refuse, Run, required
@@ -181,7 +182,7 @@ def _merge_or_values(run: Run, places: _Places, table: str, row: dict, name: str
 
 def _creator(run: Run, places: _Places, table: str):
     def create(values: dict, row: dict) -> Place:
-        guid, localid = row[f"{table}_guid"], row.get(f"{table}_localid")
+        guid, localid = row[schema.key(table)], row.get(schema.localid(table))
         base = f"IMSMA NG {table} {localid or guid}"
         made = Place.objects.filter(Q(source=base) | Q(source__startswith=f"{base};"), country=run.country).first()
         if made is not None:  # its trace lost it when a change was refused: never a second place

@@ -1,5 +1,5 @@
 """NG `hazreduc` (a hazard reduction: technical survey or clearance) → an operations activity and the
-land it released (a landrelease product); NG `hazreducdevice` → the devices found in that product.
+land it released (a landrelease product); NG `hazreducdeviceinfo` → the devices found in that product.
 
 An NG hazard reduction is both the work and its result; SafeGround keeps them apart (decision 0004),
 so one NG record becomes an activity (type and status from NG, organisation, dates) and, when it has a
@@ -14,6 +14,7 @@ attributes say so.
 
 from __future__ import annotations
 
+from safeground.imsma import schema
 from safeground.imsma.kinds.base import Refuse, Run, day, required, version_entries
 from safeground.landrelease import services as landrelease
 from safeground.landrelease.models import Device, Product
@@ -23,7 +24,7 @@ from safeground.operations.models import Activity
 ENUMS = {
     ("hazreduc", "hazreductypeenum_guid"): ("activity_type", Activity.TYPE_CHOICES),
     ("hazreduc", "status_guid"): ("status", Activity.STATUS_CHOICES),
-    ("hazreducdevice", "devicestatusenum_guid"): ("disposal", Device.DISPOSAL_CHOICES),
+    ("hazreducdeviceinfo", "devicestatusenum_guid"): ("disposal", Device.DISPOSAL_CHOICES),
 }
 USED = {"hazard_guid", "organisation_guid", "hazreductypeenum_guid", "status_guid", "startdate", "enddate"}
 DEVICE_USED = {"hazreduc_guid", "ordnance_guid", "quantity", "devicestatusenum_guid"}
@@ -154,7 +155,7 @@ def _reductions(run: Run) -> None:
 
 
 def _devices(run: Run) -> None:
-    table = "hazreducdevice"
+    table = "hazreducdeviceinfo"
 
     def build(row: dict) -> dict:
         product = run.target("hazreduc", row.get("hazreduc_guid"))
@@ -179,7 +180,7 @@ def _devices(run: Run) -> None:
                 default="other",
             ),
             "count": quantity,
-            "source_id": row["hazreducdevice_guid"],
+            "source_id": row[schema.key(table)],
             "source_attributes": attributes,
         }
 
@@ -189,7 +190,7 @@ def _devices(run: Run) -> None:
 
     run.each(
         table,
-        run.source.rows(table, order_by="hazreducdevice_localid, hazreducdevice_guid"),
+        run.source.rows(table, order_by=f"{schema.localid(table)}, {schema.key(table)}"),
         build=build,
         create=create,
     )

@@ -20,6 +20,7 @@ import datetime as dt
 
 from django.utils import timezone
 
+from safeground.imsma import schema
 from safeground.imsma.kinds.base import Refuse, Run, day, required
 from safeground.organisations.models import ACCREDITATION_METHODS
 from safeground.tasking import services
@@ -69,6 +70,8 @@ def _aware(value) -> dt.datetime | None:
 
 
 def migrate(run: Run, table: str) -> None:
+    key, local = schema.key(table), schema.localid(table)
+
     def build(row: dict) -> dict:
         organisation = _link(run, "organisation", row, "organisation_guid", "organisation")
         hazard = _link(run, "hazard", row, "hazard_guid", "hazard")
@@ -102,7 +105,7 @@ def migrate(run: Run, table: str) -> None:
         return task
 
     def create(values: dict, row: dict) -> Task:
-        issued = Task.objects.filter(source_id=row["task_guid"]).first()
+        issued = Task.objects.filter(source_id=row[key]).first()
         if issued is not None:  # its trace lost it when a change was refused: never issued twice
             raise Refuse("no-update", f"issued as {issued.code} by an earlier run; its change in NG was refused")
         task = services.issue_task(
@@ -113,8 +116,8 @@ def migrate(run: Run, table: str) -> None:
             planned_end=values["planned_end"],
             notes=values["notes"],
             user=run.user,
-            reason=f"migrated from IMSMA NG ({row.get('task_localid') or row['task_guid']})"[:100],
-            source_id=row["task_guid"],
+            reason=f"migrated from IMSMA NG ({row.get(local) or row[key]})"[:100],
+            source_id=row[key],
             source_attributes=values["source_attributes"],
             past=True,
         )
@@ -130,13 +133,11 @@ def migrate(run: Run, table: str) -> None:
             task = services.update_task(
                 task,
                 user=run.user,
-                reason=f"changed in IMSMA NG ({row.get('task_localid') or row['task_guid']})"[:100],
+                reason=f"changed in IMSMA NG ({row.get(local) or row[key]})"[:100],
                 **changes,
             )
         if task.status != values["status"]:
             task = walk(task, values["status"], row)
         return task
 
-    run.each(
-        table, run.source.rows(table, order_by="task_localid, task_guid"), build=build, create=create, update=update
-    )
+    run.each(table, run.source.rows(table, order_by=f"{local}, {key}"), build=build, create=create, update=update)

@@ -205,8 +205,8 @@ def test_accident_victims_and_assistance_come_across_with_names_sealed(world):
     rehab = w.e("Assistance Type", "Physical rehabilitation")
     w.db.insert(
         "victim_assistance",
-        victim_assistance_guid=str(uuid.uuid4()),
-        victim_assistance_localid="VA-1",
+        guid=str(uuid.uuid4()),
+        localid="VA-1",
         victim_guid=zebulon,
         organisation_guid=w.link("organisation", w.nma),
         assistancetypeenum_guid=rehab,
@@ -216,8 +216,8 @@ def test_accident_victims_and_assistance_come_across_with_names_sealed(world):
     )
     w.db.insert(
         "victim_assistance",
-        victim_assistance_guid=str(uuid.uuid4()),
-        victim_assistance_localid="VA-2",
+        guid=str(uuid.uuid4()),
+        localid="VA-2",
         victim_guid=zebulon,
         assistancetypeenum_guid=w.e("Assistance Type", "Psychosocial support"),
         startdate=dt.datetime(2015, 8, 1),
@@ -278,8 +278,8 @@ def test_changes_in_ng_update_with_one_history_row_each(world):
     assistance = str(uuid.uuid4())
     w.db.insert(
         "victim_assistance",
-        victim_assistance_guid=assistance,
-        victim_assistance_localid="VA-1",
+        guid=assistance,
+        localid="VA-1",
         victim_guid=zebulon,
         organisation_guid=w.link("organisation", w.nma),
         assistancetypeenum_guid=w.e("Assistance Type", "Medical care"),
@@ -300,7 +300,7 @@ def test_changes_in_ng_update_with_one_history_row_each(world):
         [w.e("Gender", "Female"), zebulon],
     )
     w.db.conn.execute(
-        "UPDATE victim_assistance SET status_guid = %s WHERE victim_assistance_guid = %s",
+        "UPDATE victim_assistance SET status_guid = %s WHERE guid = %s",
         [w.e("Assistance Status", "Completed"), assistance],
     )
     tables = _run(w)
@@ -359,8 +359,8 @@ def test_refusals_name_their_cause_and_write_nothing(world):
     for localid, victim in (("VA-1", orphan), ("VA-2", killed)):
         w.db.insert(
             "victim_assistance",
-            victim_assistance_guid=str(uuid.uuid4()),
-            victim_assistance_localid=localid,
+            guid=str(uuid.uuid4()),
+            localid=localid,
             victim_guid=victim,
             assistancetypeenum_guid=w.e("Assistance Type", "Medical care"),
             startdate=dt.datetime(2015, 7, 1),

@@ -41,8 +41,8 @@ def _org(ngdb, localid: str, name=None, acronym=None, kind=None, **more) -> str:
     kind_guid = ngdb.enum("Organisation Type", kind) if kind else None
     ngdb.insert(
         "organisation",
-        organisation_guid=guid,
-        organisation_localid=localid,
+        org_guid=guid,
+        org_localid=localid,
         name=name,
         acronym=acronym,
         orgtypeenum_guid=kind_guid,
@@ -87,7 +87,7 @@ def test_organisations_merge_create_refuse_and_update(ng_country, ngdb):
     assert (counts["unchanged"], counts["refused"]) == (4, 1)
 
     ngdb.conn.execute("UPDATE organisation SET name = 'Demining Together International' WHERE acronym = 'DT'")
-    ngdb.conn.execute("UPDATE organisation SET name = 'NMA of Nglandia' WHERE organisation_guid = %s", [by_acronym])
+    ngdb.conn.execute("UPDATE organisation SET name = 'NMA of Nglandia' WHERE org_guid = %s", [by_acronym])
     third = migrate(ngdb.url, country="XNG")
     counts = _table(third, "organisation")
     assert (counts["updated"], counts["merged"], counts["unchanged"]) == (1, 1, 2)
@@ -277,8 +277,8 @@ def _task(ngdb, localid, organisation, hazard, kind="Manual Clearance", status="
     guid = _guid()
     ngdb.insert(
         "task",
-        task_guid=guid,
-        task_localid=localid,
+        guid=guid,
+        localid=localid,
         taskname=f"Clear {localid}",
         organisation_guid=organisation,
         hazard_guid=hazard,
@@ -336,7 +336,7 @@ def test_tasks(ng_country, ngdb):
     again = migrate(ngdb.url, country="XNG")
     assert (_table(again, "task")["unchanged"], _table(again, "task")["refused"]) == (2, 3)
 
-    ngdb.conn.execute("UPDATE task SET enddate = '2013-06-30' WHERE task_guid = %s", [going])
+    ngdb.conn.execute("UPDATE task SET enddate = '2013-06-30' WHERE guid = %s", [going])
     third = migrate(ngdb.url, country="XNG")
     assert _table(third, "task")["updated"] == 1
     moved = Task.objects.get(source_id=going)
@@ -345,7 +345,7 @@ def test_tasks(ng_country, ngdb):
     assert "IMSMA NG" in moved.history.first().history_change_reason
 
     # a completed task's plan can't change: refused, run after run, never issued twice
-    ngdb.conn.execute("UPDATE task SET taskname = 'Cleared' WHERE task_guid = %s", [done])
+    ngdb.conn.execute("UPDATE task SET taskname = 'Cleared' WHERE guid = %s", [done])
     for _ in range(2):  # the service refuses it, run after run; the record stays linked
         later = migrate(ngdb.url, country="XNG")
         assert _refusals(later, "task")["T-1"] == "refused"

@@ -57,7 +57,7 @@ def guids(manifest, cause: str, table: str) -> set[str]:
 def pts(table: str) -> str:
     """Polygon points of a record table, with the step from the previous point (geocheck's _pts view)."""
     return f"""
-      SELECT l.{table}_guid AS guid, p.geospatialinfo_guid AS gi, p.pointno, p.longitude AS x, p.latitude AS y,
+      SELECT l.{schema.key(table)} AS guid, p.geospatialinfo_guid AS gi, p.pointno, p.longitude AS x, p.latitude AS y,
         first_value(p.pointno) OVER w = p.pointno AS is_first,
         (p.longitude, p.latitude) = (lag(p.longitude) OVER w, lag(p.latitude) OVER w) AS same_as_previous,
         ST_Distance(ST_MakePoint(p.longitude, p.latitude)::geography,
@@ -103,7 +103,7 @@ def test_keys_are_primary_and_links_resolve(ng):
             dangling = rows(
                 url,
                 f"SELECT count(*) FROM {table} t WHERE t.{column} IS NOT NULL AND NOT EXISTS "  # noqa: S608
-                f"(SELECT 1 FROM {target} x WHERE x.{target}_guid = t.{column})",
+                f"(SELECT 1 FROM {target} x WHERE x.{schema.key(target)} = t.{column})",
             )[0][0]
             assert dangling == 0, (table, column)
 
@@ -171,7 +171,7 @@ def test_geometry_problems_are_exactly_the_manifest_ones(ng, table):
     without = rows(
         url,
         f"SELECT {table}_guid FROM {table} t WHERE NOT EXISTS (SELECT 1 FROM {table}_has_geospatialinfo l "  # noqa: S608
-        f"WHERE l.{table}_guid = t.{table}_guid)",
+        f"WHERE l.{schema.key(table)} = t.{schema.key(table)})",
     )
     assert {r[0] for r in without} == guids(manifest, "no-geometry", table)
     for cause in ("too-few-vertices", "self-intersection", "far-apart-points", "ring-not-closed"):
@@ -191,8 +191,8 @@ def test_duplicate_localids(ng, table):
     url, manifest = ng
     dup = rows(
         url,
-        f"SELECT {table}_guid FROM {table} WHERE {table}_localid IN "  # noqa: S608
-        f"(SELECT {table}_localid FROM {table} GROUP BY 1 HAVING count(*) > 1)",
+        f"SELECT {schema.key(table)} FROM {table} WHERE {schema.localid(table)} IN "  # noqa: S608
+        f"(SELECT {schema.localid(table)} FROM {table} GROUP BY 1 HAVING count(*) > 1)",
     )
     assert {r[0] for r in dup} == guids(manifest, "duplicate-localid", table)
     assert len(dup) == 2
@@ -235,7 +235,7 @@ def test_the_traverse_module_reproduces_clean_bearing_distance_polygons(ng):
             url,
             f"""SELECT p.longitude, p.latitude, p.bearing, p.distance FROM geopoint p
                 JOIN {table}_has_geospatialinfo l USING (geospatialinfo_guid)
-                WHERE l.{table}_guid = %s ORDER BY p.pointno""",  # noqa: S608
+                WHERE l.{schema.key(table)} = %s ORDER BY p.pointno""",  # noqa: S608
             guid,
         )
         first, legs = got[0], got[1:]
@@ -333,7 +333,7 @@ def test_areas_agree_with_an_independent_computation(ng):
 
 
 def rows_guids(url: str, table: str) -> list[str]:
-    return [r[0] for r in rows(url, f"SELECT {table}_guid FROM {table}")]  # noqa: S608
+    return [r[0] for r in rows(url, f"SELECT {schema.key(table)} FROM {table}")]  # noqa: S608
 
 
 def test_hazard_reductions_overlap_their_hazards(ng):
@@ -353,7 +353,7 @@ def test_devices_casualties_and_victims(ng):
     assert manifest.devices_by_model and set(manifest.devices_by_model) <= {
         "PMN-2", "PMN", "Type 72A", "M14", "MON-50", "BLU-26", "TM-62M",
     }  # fmt: skip
-    total = rows(url, "SELECT sum(quantity) FROM hazreducdevice")[0][0]
+    total = rows(url, "SELECT sum(quantity) FROM hazreducdeviceinfo")[0][0]
     assert sum(manifest.devices_by_model.values()) == total
     victims = sum(n for year in manifest.casualties_by_year.values() for n in year.values())
     assert victims == manifest.counts["victim"] == len(manifest.victim_names)
@@ -399,17 +399,17 @@ def test_same_seed_same_database_and_change_records(ng, other):
     assert sum(after.values()) - sum(before.values()) == 5
     for table, guid in changed:
         columns = list(schema.RECORDS[table])
-        record = rows(other, f"SELECT {', '.join(columns)} FROM {table} WHERE {table}_guid = %s", guid)[0]  # noqa: S608
+        record = rows(other, f"SELECT {', '.join(columns)} FROM {table} WHERE {schema.key(table)} = %s", guid)[0]  # noqa: S608
         versions = rows(
             other,
-            f"SELECT {', '.join(columns)} FROM {schema.version_table(table)} WHERE {table}_guid = %s"  # noqa: S608
+            f"SELECT {', '.join(columns)} FROM {schema.version_table(table)} WHERE {schema.key(table)} = %s"  # noqa: S608
             " ORDER BY dataentrydate",
             guid,
         )
         assert versions[-1] == record and len(versions) >= 2
         assert versions[-1][columns.index("status_guid")] != versions[-2][columns.index("status_guid")]
         assert versions[-1][columns.index("dataentrydate")] > versions[-2][columns.index("dataentrydate")]
-        original = rows(url, f"SELECT status_guid FROM {table} WHERE {table}_guid = %s", guid)[0][0]  # noqa: S608
+        original = rows(url, f"SELECT status_guid FROM {table} WHERE {schema.key(table)} = %s", guid)[0][0]  # noqa: S608
         assert record[columns.index("status_guid")] != original
     assert isinstance(versions[-1][columns.index("dataentrydate")], dt.datetime)
 
