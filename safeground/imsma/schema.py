@@ -176,6 +176,20 @@ def localid(table: str) -> str:
     return KEYS[table][1] if table in KEYS else f"{table}_localid"
 
 
+#: Columns read when a database has them, not required: geocheck does not show them, and a database
+#: without them is not refused. A record that needs one says so on the report (a cleared product needs
+#: its clearance depth, in cm, which NG's hazard reduction form records).
+OPTIONAL: dict[str, dict[str, str]] = {"hazreduc": {"clearancedepth": I}}
+
+
+def with_optional() -> dict[str, dict[str, str]]:
+    """`expected()` plus the optional columns (what the synthetic database holds)."""
+    tables = expected()
+    for table, columns in OPTIONAL.items():
+        tables[table] = {**tables[table], **columns}
+    return tables
+
+
 def expected() -> dict[str, dict[str, str]]:
     """Every table the migrator reads, with its columns and types."""
     tables: dict[str, dict[str, str]] = {**ENUMS, **RECORDS, **GEOMETRY, **CUSTOM}

@@ -129,14 +129,14 @@ def primary_key(table: str, columns: dict[str, str]) -> list[str]:
 
 
 def create_tables(conn: psycopg.Connection) -> None:
-    for table, columns in schema.expected().items():
+    for table, columns in schema.with_optional().items():
         cols = [sql.SQL("{} {}").format(sql.Identifier(c), sql.SQL(t)) for c, t in columns.items()]
         pk = sql.SQL("PRIMARY KEY ({})").format(sql.SQL(", ").join(map(sql.Identifier, primary_key(table, columns))))
         conn.execute(sql.SQL("CREATE TABLE {} ({})").format(sql.Identifier(table), sql.SQL(", ").join([*cols, pk])))
 
 
 def _insert(conn: psycopg.Connection, table: str, rows: list[dict]) -> None:
-    columns = list(schema.expected()[table])
+    columns = list(schema.with_optional()[table])
     stmt = sql.SQL("COPY {} ({}) FROM STDIN").format(
         sql.Identifier(table), sql.SQL(", ").join(map(sql.Identifier, columns))
     )

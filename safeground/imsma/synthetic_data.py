@@ -467,6 +467,8 @@ class Generator:
                 status_guid=self.value("hazreduc", "status_guid", status),
                 startdate=start,
                 enddate=start + dt.timedelta(days=self.rng.randint(10, 90)) if status == "Completed" else None,
+                # Clearance depth (cm); every fourth record leaves it empty, as real NG data does.
+                clearancedepth=(13, 20, 30, None)[i % 4],
                 **self.audit(start + dt.timedelta(days=120)),
             )
             if item in ("DD", "UTM", "DMS", "BD"):

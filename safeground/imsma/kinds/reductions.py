@@ -26,7 +26,15 @@ ENUMS = {
     ("hazreduc", "status_guid"): ("status", Activity.STATUS_CHOICES),
     ("hazreducdeviceinfo", "devicestatusenum_guid"): ("disposal", Device.DISPOSAL_CHOICES),
 }
-USED = {"hazard_guid", "organisation_guid", "hazreductypeenum_guid", "status_guid", "startdate", "enddate"}
+USED = {
+    "hazard_guid",
+    "organisation_guid",
+    "hazreductypeenum_guid",
+    "status_guid",
+    "startdate",
+    "enddate",
+    "clearancedepth",
+}
 DEVICE_USED = {"hazreduc_guid", "ordnance_guid", "quantity", "devicestatusenum_guid"}
 #: What the released ground is called after each kind of work (the mapping file may say otherwise).
 OUTCOME = {"clearance": "cleared", "bac": "cleared", "eod": "cleared", "ts": "reduced", "nts": "cancelled"}
@@ -73,6 +81,8 @@ def _reductions(run: Run) -> None:
             "geometry": geometry,
             "outcome": OUTCOME.get(values["activity_type"], "reduced"),
             "released_on": values["end_date"] or values["start_date"],
+            # Optional in NG's schema (schema.OPTIONAL): cleared land without it is refused by the service.
+            "clearance_depth_cm": row.get("clearancedepth"),
             # NG's status stays readable here too: a later change of it updates the product's history.
             "source_attributes": run.attributes(table, row, USED - {"status_guid"}),
         }
@@ -113,6 +123,7 @@ def _reductions(run: Run) -> None:
             outcome=values["outcome"],
             geometry=values["geometry"],
             released_on=values["released_on"],
+            clearance_depth_cm=values["clearance_depth_cm"],
             user=run.user,
             source_id=guid,
             source_attributes=values["source_attributes"],
@@ -125,6 +136,8 @@ def _reductions(run: Run) -> None:
         changes = {}
         if record.outcome != values["outcome"]:
             changes["outcome"] = values["outcome"]
+        if record.clearance_depth_cm != values["clearance_depth_cm"] and values["clearance_depth_cm"] is not None:
+            changes["clearance_depth_cm"] = values["clearance_depth_cm"]
         if record.released_on != values["released_on"]:
             changes["released_on"] = values["released_on"]
         if values["geometry"] is not None and not record.geom.equals_exact(_geos(values["geometry"]), 1e-9):
