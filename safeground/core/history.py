@@ -59,7 +59,7 @@ def record_author(instance, user, reason: str | None = None) -> None:
     """
     instance._history_user = user
     if reason is not None:
-        instance._change_reason = reason
+        instance._change_reason = reason[:100]  # the history's column holds 100 characters
 
 
 def add_past_versions(record, versions: list[dict]) -> int:

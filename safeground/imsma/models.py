@@ -41,7 +41,7 @@ class MigratedRecord(models.Model):
 
     STATUS_CHOICES = [("migrated", "migrated"), ("merged", "merged"), ("refused", "refused")]
     table = models.CharField(max_length=40, help_text="The NG table")
-    guid = models.CharField(max_length=36, help_text="The NG record's GUID")
+    guid = models.CharField(max_length=64, help_text="The NG record's GUID (some installations keep braces)")
     localid = models.CharField(max_length=100, blank=True)
     status = models.CharField(max_length=10, choices=STATUS_CHOICES)
     target_type = models.ForeignKey(ContentType, null=True, blank=True, on_delete=models.PROTECT, related_name="+")

@@ -12,6 +12,7 @@ from urllib.parse import urlsplit, urlunsplit
 
 import psycopg
 from django.utils.translation import gettext as _
+from psycopg.conninfo import conninfo_to_dict, make_conninfo
 from psycopg.rows import dict_row
 
 from safeground.imsma import schema
@@ -26,7 +27,15 @@ class UnknownSchema(SourceError):
 
 
 def redact(url: str) -> str:
-    """The URL without its password, for reports and logs."""
+    """The URL (or key=value connection string) without its password, for reports and logs."""
+    if "://" not in url:
+        try:
+            params = conninfo_to_dict(url)
+        except psycopg.Error:
+            return "(connection string)"
+        if "password" in params:
+            params["password"] = "***"
+        return make_conninfo(**params)
     parts = urlsplit(url)
     if parts.password is None:
         return url
@@ -41,6 +50,7 @@ class NgSource:
         self.url = url
         try:
             self.conn = psycopg.connect(url, row_factory=dict_row, options="-c default_transaction_read_only=on")
+            self.conn.read_only = True  # also per transaction: a pooler may drop the session default
         except psycopg.Error as exc:
             raise SourceError(
                 _("cannot open the IMSMA NG database %(url)s: %(error)s") % {"url": redact(url), "error": exc}

@@ -198,12 +198,8 @@ def _age(run: Run, row: dict, born: dt.date | None, on: dt.date) -> int | None:
 
 
 def _victim_attributes(run: Run, row: dict) -> dict:
-    """`source_attributes` of a victim: no personal column, custom fields by name only (withheld)."""
-    kept = run.attributes("victim", row, USED["victim"])
-    custom = kept.pop("custom_fields", None)
-    if custom:
-        kept["custom_fields_withheld"] = sorted(custom)
-    return kept
+    """`source_attributes` of a victim: no personal or unknown column, custom fields by name only (base)."""
+    return run.attributes("victim", row, USED["victim"])
 
 
 def _victim(run: Run, table: str) -> None:

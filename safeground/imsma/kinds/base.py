@@ -19,9 +19,9 @@ from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
+from django.db import DatabaseError, transaction
 
-from safeground.core.errors import ValidationFailed
+from safeground.core.errors import StaleVersion, ValidationFailed
 from safeground.core.history import add_past_versions
 from safeground.imsma import schema
 from safeground.imsma.enums import EnumMapping
@@ -33,6 +33,15 @@ from safeground.imsma.source import NgSource
 PERSONAL = {"firstname", "lastname", "birthdate", "name", "address", "phone", "contact", "description"}
 #: victim_assistance: its description is free text about a person's needs (sealed as notes).
 PERSONAL_TABLES = {"victim", "victim_assistance"}
+#: Tables whose custom fields are kept by name only: programmes often keep people's names there.
+WITHHELD_CUSTOM = PERSONAL_TABLES | {"accident"}
+
+
+def _withheld(table: str, column: str) -> bool:
+    """Whether a column of a person's record stays out of everything kept in clear: the personal ones,
+    and, as a national NG may add any (an ID number, a father's name), every column our schema does not
+    name (an allowlist)."""
+    return table in PERSONAL_TABLES and (column in PERSONAL or column not in schema.RECORDS[table])
 
 
 class Refuse(Exception):
@@ -143,14 +152,23 @@ class Run:
         the custom defined fields, the NG key and local ID. Personal columns are never kept."""
         used = set(used) | {schema.key(table)}
         kept: dict[str, Any] = {"imsma_table": table, "imsma_guid": row[schema.key(table)]}
+        withheld = []
         for column, value in row.items():
-            if column in used or value is None or (table in PERSONAL_TABLES and column in PERSONAL):
+            if column in used or value is None:
+                continue
+            if _withheld(table, column):
+                withheld.append(column)
                 continue
             if column.endswith("_guid") and column not in schema.LINKS.get(table, {}):
                 value = self.source.enum_value(value) or value
             kept[column] = plain(value)
+        extra = sorted(c for c in withheld if c not in PERSONAL)
+        if extra:
+            kept["columns_withheld"] = extra
         custom = self.custom(table).get(row[schema.key(table)])
-        if custom:
+        if custom and table in WITHHELD_CUSTOM:
+            kept["custom_fields_withheld"] = sorted(custom)
+        elif custom:
             kept["custom_fields"] = plain(custom)
         return kept
 
@@ -283,6 +301,11 @@ class Run:
             except PermissionDenied as exc:
                 self._refuse(table, row, trace, digest, "not-allowed", str(exc), record)
                 continue
+            except (DatabaseError, StaleVersion) as exc:
+                # The savepoint undid this record's writes; the run goes on (a duplicate source_id, a
+                # value too long for its column).
+                self._refuse(table, row, trace, digest, "database", str(exc).strip()[:500], record)
+                continue
             targets[guid] = record
             self.report.outcome(table, outcome)
             self._remember(
@@ -305,7 +328,7 @@ class Run:
             trace.reasons, trace.run = [{"cause": cause, "detail": detail}], self.run
             trace.save(update_fields=["reasons", "run", "updated_at"])
             return
-        kept = {k: plain(v) for k, v in row.items() if not (table in PERSONAL_TABLES and k in PERSONAL)}
+        kept = {k: plain(v) for k, v in row.items() if not _withheld(table, k)}
         self._remember(table, row, trace, digest, "refused", None, [], [{"cause": cause, "detail": detail}], kept)
 
     def _remember(self, table, row, trace, digest, status, record, version_guids, reasons=(), kept=None) -> None:

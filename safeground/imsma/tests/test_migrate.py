@@ -4,10 +4,12 @@ value-list mapping file; one hazard with its versions and a re-run."""
 from __future__ import annotations
 
 import datetime as dt
+import json
 import uuid
 
 import psycopg
 import pytest
+import shapely
 import yaml
 
 from safeground.core.history import history_entries
@@ -15,7 +17,7 @@ from safeground.hazards.models import Hazard
 from safeground.imsma.enums import MappingError
 from safeground.imsma.migrate import migrate, write_mapping
 from safeground.imsma.models import MigratedRecord, MigrationRun
-from safeground.imsma.source import NgSource, SourceError, UnknownSchema
+from safeground.imsma.source import NgSource, SourceError, UnknownSchema, redact
 from safeground.imsma.tests.ngdb import NgDatabase
 
 pytestmark = pytest.mark.django_db
@@ -164,3 +166,58 @@ def test_the_mapping_file_decides_and_a_bad_target_is_refused(ng_country, ngdb, 
     path.write_text(yaml.safe_dump(mapping))
     with pytest.raises(MappingError, match="hazard.status_guid maps 'Expired' to 'gone'"):
         migrate(ngdb.url, country=ng_country, mapping=str(path))
+
+
+def test_a_record_the_database_refuses_is_refused_alone_and_the_run_goes_on(ng_country, ngdb):
+    taken = add_hazard(ngdb, name="Taken")
+    fine = add_hazard(ngdb, name="Fine")
+    from safeground.hazards.services import create_hazard
+
+    create_hazard(  # an earlier import already used the NG GUID as its source_id
+        geometry=shapely.Polygon(SQUARE),
+        hazard_class="SHA",
+        contamination_type="uxo",
+        recorded_on=dt.date(2020, 1, 1),
+        country=ng_country,
+        source_id=taken,
+    )
+    run = migrate(ngdb.url, country=ng_country)
+    assert run.status == "done"
+    assert run.report["tables"]["hazard"]["migrated"] == 1 and run.report["tables"]["hazard"]["refused"] == 1
+    problem = next(p for p in run.report["problems"] if p["guid"] == taken)
+    assert problem["cause"] == "database" and "source_id" in problem["detail"].lower()
+    assert Hazard.objects.get(source_id=fine).name == "Fine"
+    assert Hazard.objects.get(source_id=taken).name == ""  # the earlier record, untouched
+
+
+def test_a_persons_columns_the_schema_does_not_name_are_withheld(ng_country, ngdb):
+    ngdb.conn.execute("ALTER TABLE victim ADD COLUMN fathername text")
+    accident = str(uuid.uuid4())
+    ngdb.insert(
+        "accident",
+        accident_guid=accident,
+        accident_localid="ACC-1",
+        accidentdate=dt.datetime(2019, 3, 1),
+        accidenttypeenum_guid=ngdb.enum("Accident Type", "Mine Accident"),
+    )
+    ngdb.shape("accident", accident, [(-24.5, -34.5)], shape="Point")
+    ngdb.insert(
+        "victim",
+        victim_guid=str(uuid.uuid4()),
+        victim_localid="VIC-1",
+        accident_guid=accident,
+        killedorinjuredenum_guid=ngdb.enum("Killed or Injured", "Injured"),
+        fathername="Barnabas Featherstonehaugh",
+    )
+    run = migrate(ngdb.url, country=ng_country)
+    assert run.report["tables"]["victim"]["migrated"] == 1
+    from safeground.victims.models import Victim
+
+    attributes = Victim.objects.get().source_attributes
+    assert "fathername" not in attributes and attributes["columns_withheld"] == ["fathername"]
+    assert "Featherstonehaugh" not in json.dumps(run.report)
+
+
+def test_a_password_never_reaches_the_report():
+    assert redact("postgresql://reader:s3cret@ng-host:5432/imsma") == "postgresql://reader:***@ng-host:5432/imsma"
+    assert "s3cret" not in redact("host=ng-host dbname=imsma user=reader password=s3cret")
