@@ -52,7 +52,7 @@ class ImsmaRunReportOut(ImsmaRunOut):
 
 @router.get(
     "/runs",
-    response={200: ImsmaRunListOut, 401: ErrorOut, 403: ErrorOut},
+    response={200: ImsmaRunListOut, 401: ErrorOut, 403: ErrorOut, 422: ErrorOut},
     auth=needs(VIEW),
     summary="IMSMA NG migration runs, newest first, with their counts",
 )
@@ -63,7 +63,7 @@ def list_runs(request, limit: int = 100):
 
 @router.get(
     "/runs/{run_id}",
-    response={200: ImsmaRunReportOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut},
+    response={200: ImsmaRunReportOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut},
     auth=needs(VIEW),
     summary="One IMSMA NG migration run with its reconciliation report",
 )

@@ -11,12 +11,18 @@ import uuid
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
+from django.utils.translation import gettext_noop as N_
 
 
 class MigrationRun(models.Model):
     """One run of `migrate-imsma` (dry runs too): where from, by whom, and its reconciliation report."""
 
-    STATUS_CHOICES = [("running", "running"), ("done", "done"), ("dry-run", "dry run"), ("failed", "failed")]
+    STATUS_CHOICES = [
+        ("running", N_("running")),
+        ("done", N_("done")),
+        ("dry-run", N_("dry run")),
+        ("failed", N_("failed")),
+    ]
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     source = models.CharField(max_length=300, help_text="The NG database's URL, without its password")
     country = models.CharField(max_length=3)
@@ -39,7 +45,7 @@ class MigrationRun(models.Model):
 class MigratedRecord(models.Model):
     """One NG record and what it became: a SafeGround record (created or merged), or refused."""
 
-    STATUS_CHOICES = [("migrated", "migrated"), ("merged", "merged"), ("refused", "refused")]
+    STATUS_CHOICES = [("migrated", N_("migrated")), ("merged", N_("merged")), ("refused", N_("refused"))]
     table = models.CharField(max_length=40, help_text="The NG table")
     guid = models.CharField(max_length=64, help_text="The NG record's GUID (some installations keep braces)")
     localid = models.CharField(max_length=100, blank=True)

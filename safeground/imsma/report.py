@@ -25,6 +25,8 @@ from pathlib import Path
 
 from django.contrib.staticfiles import finders
 from django.template.loader import render_to_string
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
 from safeground.core.listing import FORMULA_START
@@ -158,11 +160,22 @@ def _css() -> str:
     return Path(path).read_text(encoding="utf-8") if path else ""
 
 
+#: The standalone file's own rules, before the site's report CSS.
+_PAGE_CSS = (
+    "body { margin: 1.5rem auto; max-width: 72rem; padding: 0 1rem; background: #fff; }\n"
+    "@page { size: A4; margin: 14mm; }\n"
+)
+
+
 def render_html(rec: Reconciliation, run=None) -> str:
-    """The whole report as one HTML file: inline CSS, no scripts or outside assets, prints on A4."""
+    """The whole report as one HTML file: inline CSS, no scripts or outside assets, prints on A4.
+
+    The style element is built here, not in the template: the site's templates carry no style blocks
+    (their pages are served under a content security policy); this file is opened from disk."""
+    style = format_html("<style>\n{}{}</style>", mark_safe(_PAGE_CSS), mark_safe(_css()))  # noqa: S308
     return render_to_string(
         "imsma/report_standalone.html",
-        {**context(rec, run), "title": _("IMSMA NG migration report"), "css": _css()},
+        {**context(rec, run), "title": _("IMSMA NG migration report"), "style_element": style},
     )
 
 
