@@ -13,7 +13,7 @@ import datetime as dt
 import shapely
 
 from safeground.imsma import schema
-from safeground.imsma.kinds.base import Refuse, Run, day, required, version_entries
+from safeground.imsma.kinds.base import Refuse, Run, day, required, same_shape, version_entries
 from safeground.victims import services
 from safeground.victims.access import Actor
 from safeground.victims.models import NEED_CHOICES, Accident, Assessment, Referral, Victim
@@ -124,7 +124,7 @@ def _accident(run: Run, table: str) -> None:
         # A hazard NG no longer names (or never named) leaves the link the point made as it is.
         changes = {k: values[k] for k, v in current.items() if values[k] != v and not (k == "hazard" and not values[k])}
         point = values["point"]
-        if not shapely.from_wkb(bytes(accident.point.wkb)).equals_exact(point, 1e-9):
+        if not same_shape(accident.point, point):
             raise Refuse("no-update", "its point changed in NG; an accident's point is not moved by a re-run")
         attributes = values["source_attributes"]
         return services.update_accident(
@@ -143,7 +143,7 @@ def _accident(run: Run, table: str) -> None:
 
     run.each(
         table,
-        run.source.rows(table, order_by="accident_localid, accident_guid"),
+        run.rows(table),
         build=build,
         create=create,
         update=update,
@@ -264,7 +264,7 @@ def _victim(run: Run, table: str) -> None:
 
     run.each(
         table,
-        run.source.rows(table, order_by="victim_localid, victim_guid"),
+        run.rows(table),
         build=build,
         create=create,
         update=update,
@@ -348,7 +348,7 @@ def _assistance(run: Run, table: str) -> None:
 
     run.each(
         table,
-        run.source.rows(table, order_by=f"{schema.localid(table)}, {schema.key(table)}"),
+        run.rows(table),
         build=build,
         create=create,
         update=update,

@@ -17,11 +17,13 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+import shapely
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
 from django.db import DatabaseError, transaction
 
 from safeground.core.errors import StaleVersion, ValidationFailed
+from safeground.core.geometry import as_multipolygon
 from safeground.core.history import add_past_versions
 from safeground.imsma import schema
 from safeground.imsma.enums import EnumMapping
@@ -194,6 +196,10 @@ class Run:
         found = self.shapes[table].get(guid)
         return found if found is not None else rebuild([], self.source.enum_value, far_m=self.far_m)
 
+    def rows(self, table: str) -> list[dict]:
+        """The NG table's rows in local ID order (the report lists them so)."""
+        return self.source.rows(table, order_by=f"{schema.localid(table)}, {schema.key(table)}")
+
     def geometry(self, table: str, row: dict, *, points: bool = True, required: bool = True):
         """The record's rebuilt geometry, its repairs and findings put on the report; Refuse when it has
         none that SafeGround can take (`required`), or a point where only polygons are (`points`)."""
@@ -225,11 +231,7 @@ class Run:
         if not guid:
             return None
         if table not in self.targets:
-            self.targets[table] = {}
-            for trace in MigratedRecord.objects.filter(table=table).exclude(status="refused"):
-                record = trace.target
-                if record is not None:
-                    self.targets[table][trace.guid] = record
+            self.targets[table] = resolve(MigratedRecord.objects.filter(table=table))
         return self.targets[table].get(guid)
 
     # ------------------------------------------------------------------ the per-record driver
@@ -248,6 +250,7 @@ class Run:
         turns the record's NG infoversions into `core.history.add_past_versions` entries; `extra(row)`
         adds what else makes a row changed (its geometry, its custom fields are added here)."""
         traces = {t.guid: t for t in MigratedRecord.objects.filter(table=table)}
+        earlier = resolve(traces.values())
         all_versions = self.versions(table)
         holders: dict[str, list[str]] = {}
         for row in rows:
@@ -269,7 +272,7 @@ class Run:
             ng_versions = all_versions.get(guid, [])
             digest = fingerprint(row, extra(row), self.custom(table).get(guid), self.geometry_rows(table).get(guid))
             trace = traces.get(guid)
-            record = trace.target if trace is not None and trace.status != "refused" else None
+            record = earlier.get(guid)
             if record is not None and trace.fingerprint == digest:
                 targets[guid] = record
                 self.report.outcome(table, "unchanged")
@@ -345,6 +348,32 @@ class Run:
             "run": self.run,
         }
         MigratedRecord.objects.update_or_create(table=table, guid=row[schema.key(table)], defaults=values)
+
+
+def resolve(traces: Iterable[MigratedRecord]) -> dict[str, Any]:
+    """NG GUID → the SafeGround record each trace points at (refused ones point nowhere): one query per
+    target model, not one per trace."""
+    wanted: dict[int, dict[str, list[str]]] = {}  # several NG records may merge onto one record
+    for trace in traces:
+        if trace.status != "refused" and trace.target_type_id and trace.target_id:
+            wanted.setdefault(trace.target_type_id, {}).setdefault(trace.target_id, []).append(trace.guid)
+    found: dict[str, Any] = {}
+    for type_id, guids in wanted.items():
+        model = ContentType.objects.get_for_id(type_id).model_class()
+        ids = list(guids)
+        for start in range(0, len(ids), 500):
+            for record in model._default_manager.filter(pk__in=ids[start : start + 500]):
+                found.update(dict.fromkeys(guids[str(record.pk)], record))
+    return found
+
+
+def same_shape(stored, geometry) -> bool:
+    """Whether a stored (GEOS) geometry is the rebuilt one; a polygon compares as the multipolygon stored."""
+    if stored is None:
+        return False
+    if geometry.geom_type != "Point":
+        geometry = as_multipolygon(geometry)
+    return shapely.from_wkb(bytes(stored.wkb)).equals_exact(geometry, 1e-9)
 
 
 def _code(record) -> str:

@@ -80,7 +80,7 @@ def migrate(run: Run, table: str) -> None:
 
     run.each(
         table,
-        run.source.rows(table, order_by="mre_localid, mre_guid"),
+        run.rows(table),
         build=build,
         create=create,
         update=update,

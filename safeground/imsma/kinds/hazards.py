@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from safeground.hazards import services
 from safeground.hazards.models import CONTAMINATION_CHOICES, Hazard
-from safeground.imsma.kinds.base import Run, day, required, version_entries
+from safeground.imsma.kinds.base import Run, day, required, same_shape, version_entries
 
 ENUMS = {
     ("hazard", "hazardtypeenum_guid"): ("hazard_class", Hazard.CLASS_CHOICES),
@@ -68,7 +68,7 @@ def migrate(run: Run, table: str) -> None:
         changes = {k: values[k] for k in UPDATED if getattr(hazard, k) != values[k]}
         if values["geometry"] is not None:
             current = hazard.geom if hazard.geom is not None else hazard.point
-            if current is None or not current.equals_exact(_geos(values["geometry"]), 1e-9):
+            if not same_shape(current, values["geometry"]):
                 changes["geometry"] = values["geometry"]
         organisation = values["reporting_organisation"]
         if organisation != (hazard.reporting_organisation.acronym if hazard.reporting_organisation_id else None):
@@ -86,23 +86,9 @@ def migrate(run: Run, table: str) -> None:
 
     run.each(
         table,
-        run.source.rows(table, order_by="hazard_localid, hazard_guid"),
+        run.rows(table),
         build=build,
         create=create,
         update=update,
         versions=versions,
     )
-
-
-def _geos(geometry):
-    from safeground.core.geojson import to_geos
-
-    if geometry.geom_type == "Point":
-        from django.contrib.gis.geos import Point
-
-        return to_geos(geometry, Point)
-    from django.contrib.gis.geos import MultiPolygon
-
-    from safeground.core.geometry import as_multipolygon
-
-    return to_geos(as_multipolygon(geometry), MultiPolygon)

@@ -41,4 +41,4 @@ def migrate(run: Run, table: str) -> None:
     def create(values: dict, row: dict):
         raise AssertionError("an NG ordnance model is merged or refused, never created")  # build always raises
 
-    run.each(table, run.source.rows(table, order_by="ordnance_localid, ordnance_guid"), build=build, create=create)
+    run.each(table, run.rows(table), build=build, create=create)

@@ -110,7 +110,7 @@ def migrate(run: Run, table: str) -> None:
 
     run.each(
         table,
-        run.source.rows(table, order_by=f"{local}, {key}"),
+        run.rows(table),
         build=build,
         create=create,
         update=update,

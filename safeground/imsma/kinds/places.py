@@ -101,7 +101,7 @@ def _gazetteer(run: Run, table: str) -> None:
 
     run.each(
         table,
-        _parents_first(run.source.rows(table, order_by="gazetteer_localid, gazetteer_guid")),
+        _parents_first(run.rows(table)),
         build=build,
         create=create,
     )
@@ -215,7 +215,7 @@ def _places(run: Run, table: str) -> None:
 
     run.each(
         table,
-        run.source.rows(table, order_by="place_localid, place_guid"),
+        run.rows(table),
         build=build,
         create=_creator(run, places, table),
     )
@@ -235,7 +235,7 @@ def _locations(run: Run, table: str) -> None:
 
     run.each(
         table,
-        run.source.rows(table, order_by="location_localid, location_guid"),
+        run.rows(table),
         build=build,
         create=_creator(run, places, table),
     )

@@ -99,7 +99,7 @@ def migrate(run: Run, table: str) -> None:
 
     run.each(
         table,
-        run.source.rows(table, order_by="qa_localid, qa_guid"),
+        run.rows(table),
         build=build,
         create=create,
         update=update,

@@ -15,7 +15,7 @@ attributes say so.
 from __future__ import annotations
 
 from safeground.imsma import schema
-from safeground.imsma.kinds.base import Refuse, Run, day, required, version_entries
+from safeground.imsma.kinds.base import Refuse, Run, day, required, same_shape, version_entries
 from safeground.landrelease import services as landrelease
 from safeground.landrelease.models import Device, Product
 from safeground.operations import services as operations
@@ -140,7 +140,7 @@ def _reductions(run: Run) -> None:
             changes["clearance_depth_cm"] = values["clearance_depth_cm"]
         if record.released_on != values["released_on"]:
             changes["released_on"] = values["released_on"]
-        if values["geometry"] is not None and not record.geom.equals_exact(_geos(values["geometry"]), 1e-9):
+        if values["geometry"] is not None and not same_shape(record.geom, values["geometry"]):
             changes["geometry"] = values["geometry"]
         if record.source_attributes != values["source_attributes"]:
             changes["source_attributes"] = values["source_attributes"]
@@ -159,7 +159,7 @@ def _reductions(run: Run) -> None:
 
     run.each(
         table,
-        run.source.rows(table, order_by="hazreduc_localid, hazreduc_guid"),
+        run.rows(table),
         build=build,
         create=create,
         update=update,
@@ -203,7 +203,7 @@ def _devices(run: Run) -> None:
 
     run.each(
         table,
-        run.source.rows(table, order_by=f"{schema.localid(table)}, {schema.key(table)}"),
+        run.rows(table),
         build=build,
         create=create,
     )
@@ -213,12 +213,3 @@ def _inside(product: Product):
     import shapely
 
     return shapely.from_wkb(bytes(product.geom.wkb)).representative_point()
-
-
-def _geos(geometry):
-    from django.contrib.gis.geos import MultiPolygon
-
-    from safeground.core.geojson import to_geos
-    from safeground.core.geometry import as_multipolygon
-
-    return to_geos(as_multipolygon(geometry), MultiPolygon)

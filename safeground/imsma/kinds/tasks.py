@@ -140,4 +140,4 @@ def migrate(run: Run, table: str) -> None:
             task = walk(task, values["status"], row)
         return task
 
-    run.each(table, run.source.rows(table, order_by=f"{local}, {key}"), build=build, create=create, update=update)
+    run.each(table, run.rows(table), build=build, create=create, update=update)
