@@ -24,6 +24,8 @@ from safeground.interop.api import router as interop_router
 from safeground.interop.quarantine_api import router as quarantine_router
 from safeground.landrelease.api import devices_router, products_router
 from safeground.landrelease.ledger.api import router as ledger_router
+from safeground.library.api import router as library_router
+from safeground.museum.api import router as museum_router
 from safeground.operations.api import router as activities_router
 from safeground.operations.productivity_api import router as productivity_router
 from safeground.ordnance.api import router as ordnance_router
@@ -128,4 +130,6 @@ api.add_router("/priorities", priorities_router)
 api.add_router("/development-requests", requests_router)
 api.add_router("/exchange", exchange_router)
 api.add_router("/imsma", imsma_router)
+api.add_router("/library", library_router)
+api.add_router("/museum", museum_router)
 api.add_router("", gazetteer_router)

@@ -29,6 +29,8 @@ urlpatterns = [
     path("", include("safeground.hazards.urls")),
     path("", include("safeground.organisations.urls")),
     path("", include("safeground.imsma.urls")),
+    path("", include("safeground.library.urls")),
+    path("", include("safeground.museum.urls")),
     # Pages that span apps (home map, hazard and activity pages and lists, sign-in): decision 0018.
     path("", include("safeground.portal.urls")),
 ]

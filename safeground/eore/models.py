@@ -20,6 +20,7 @@ class Session(Record):
         ("training_of_trainers", N_("Training of trainers / community focal points")),
         ("mass_media", N_("Mass media (radio, TV, billboards)")),
         ("digital", N_("Digital / social media")),
+        ("museum", N_("Museum visit (guided)")),
         ("other", N_("Other")),
     ]
     AUDIENCE_CHOICES = [

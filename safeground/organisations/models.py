@@ -161,6 +161,11 @@ class Personnel(models.Model):
     date_of_birth = models.DateField(null=True, blank=True)
     phone = models.CharField(max_length=40, blank=True)
     nationality = models.CharField(max_length=3, help_text="ISO alpha-3")
+    # The sign-in of this person, when they have one: their qualifications (an EOD certification) then open
+    # what is restricted to qualified staff (the library's render-safe procedures).
+    account = models.OneToOneField(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="personnel"
+    )
     is_synthetic = models.BooleanField(default=False)
     history = HistoricalRecords()
 

@@ -80,6 +80,8 @@ ROLES: dict[str, Role] = {
                 "victims.view_victim",
                 "organisations.*",
                 "ordnance.*",
+                "library.*",
+                "museum.*",
                 "gazetteer.*",
                 "interop.*",
                 "training.*",

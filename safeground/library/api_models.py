@@ -1,0 +1,5 @@
+"""Library API: models (stub; see docs/ordnance-library.md)."""
+
+from ninja import Router
+
+router = Router(tags=["library"])
