@@ -10,7 +10,6 @@ from django.utils.text import slugify
 
 from safeground.core.folding import fold
 
-
 #: Letters folded further for matching only: a dotless ı (Azerbaijani, Turkish) is typed as i without its keyboard.
 _MATCH = str.maketrans({"ı": "i"})
 
