@@ -37,4 +37,4 @@ def test_illustration_is_a_png_of_the_model():
     data = demo.illustration(OrdnanceModel.objects.get(name="Type 72A"))
     picture = Image.open(io.BytesIO(data))
     assert picture.format == "PNG" and picture.size == (640, 420)
-    assert len(set(picture.getdata())) > 3  # something is drawn
+    assert len(picture.getcolors(maxcolors=1 << 20) or []) > 3  # something is drawn
