@@ -241,8 +241,12 @@ API: list[tuple[str, str, set]] = [
     ("POST", "/programmes", NATIONAL_WRITE),
     ("PATCH", "/programmes/{iso3}", NATIONAL_WRITE),
     ("GET", "/organisations/{acronym}", SIGNED_IN),
+    # Package H1 (issue 21): the ordnance model record; reading is public reference data.
     ("GET", "/ordnance-models", PUBLIC),
     ("GET", "/ordnance-models/{name}", PUBLIC),
+    ("GET", "/ordnance-models/by-slug/{slug}", PUBLIC),
+    ("POST", "/ordnance-models", NATIONAL_WRITE),
+    ("PATCH", "/ordnance-models/{name}", NATIONAL_WRITE),
     ("POST", "/interop/import", NATIONAL_WRITE),
     ("GET", "/interop/export", SIGNED_IN),
     ("GET", "/quality/checks", SIGNED_IN),
@@ -545,6 +549,7 @@ def _api_path(template: str, codes: dict) -> str:
     path = (
         path.replace("{row_id}", codes["quarantine"])
         .replace("{name}", "PMN-2")
+        .replace("{slug}", "pmn-2")
         .replace("{referral_id}", codes["referral"])
         .replace("{document_id}", codes["coop-document"])
         .replace("{kind}/{ref}", f"hazards.hazard/{codes['hazard']}")

@@ -7,6 +7,7 @@ deleted before the core dataset is replaced and built after it, in the same tran
 from safeground.attachments import services as attachment_services
 from safeground.cooperation import demo as cooperation_demo
 from safeground.eore import demo as eore_demo
+from safeground.ordnance import demo as ordnance_demo
 from safeground.organisations import roles
 from safeground.qm import demo as qm_demo
 from safeground.tasking import demo as tasking_demo
@@ -25,6 +26,7 @@ def delete() -> None:
     eore_demo.delete_synthetic()
     victims_demo.delete_synthetic()
     training_demo.delete_synthetic()
+    ordnance_demo.delete_synthetic()  # the library's demo aliases (its illustrations went with the attachments)
 
 
 def build(seed: int, scale: str, report) -> list[str]:
@@ -45,4 +47,6 @@ def build(seed: int, scale: str, report) -> list[str]:
     qm_demo.build(seed, scale, report=report, accounts=accounts)
     report("Building the cooperation register: partners, the delegation's visit, actions and lessons …")
     cooperation_demo.build(seed, scale, report=report)
+    report("Adding local names and illustrations to the ordnance library …")
+    ordnance_demo.build(report=report)
     return list(accounts)

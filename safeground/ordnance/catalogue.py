@@ -440,3 +440,120 @@ CATALOGUE: list[dict] = [
 
 CATALOGUE_NAMES: list[str] = [entry["name"] for entry in CATALOGUE]
 GENERIC_NAMES: list[str] = [entry["name"] for entry in CATALOGUE if entry["notes"].startswith(GENERIC_MARKER)]
+
+# --- Structured fields (issue 21) -------------------------------------------------------------------------------
+# The same fact sheet's values as fields: sizes in mm, weights in grams, codes of the model's choices. Only what the
+# sheet states; where it gives "~" or a range the lower figure is kept here and the words above (main_charge, notes)
+# carry the range and the "(unverified)" markers. detectable_by: the metal detector where the sheet says high or low
+# metal or "detectable"; dogs and rats (mdd, mdr) for every entry with an explosive fill named. Migration
+# 0005_structured_catalogue fills these where a row's field is still blank, and links SIMILAR.
+
+_SMELL = ["mdd", "mdr"]
+_METAL = ["detector", "mdd", "mdr"]
+
+STRUCTURED: dict[str, dict] = {
+    "PMN": {
+        "diameter_mm": 112, "height_mm": 56, "fill": "TNT", "fill_mass_g": 200, "detectable_by": _METAL,
+        "actuation": ["pressure"], "actuation_force": "8–25 kg",
+        "colour_markings": "Bakelite body with a black rubber top.",
+        "features": "Metal striker and spring (detectable).",
+    },
+    "PMN-2": {
+        "weight_g": 420, "fill": "TNT/RDX", "fill_mass_g": 100, "metal_content": "low", "detectable_by": _METAL,
+        "actuation": ["pressure"],
+        "colour_markings": "Green (sometimes brown) plastic body, black rubber cross on top.",
+        "features": "Blast-resistant; arming delay. Ageing: casings become brittle and the rubber plate dulls, but "
+        "erosion and floods can make old mines look new.",
+        "deminer_hazards": "Often laid in groups of about 5, about 10 cm apart, sometimes upside down.",
+    },
+    "Type 58": {
+        "diameter_mm": 112, "height_mm": 56, "fill": "TNT", "fill_mass_g": 240, "detectable_by": _METAL,
+        "colour_markings": "All black.", "features": "Copy of the PMN; size and metal content as the PMN.",
+    },
+    "Type 72A": {
+        "weight_g": 140, "diameter_mm": 78, "height_mm": 38, "fill": "TNT", "fill_mass_g": 51,
+        "metal_content": "minimum", "detectable_by": _SMELL, "actuation": ["pressure"], "actuation_force": "5–10 kg",
+        "colour_markings": "Light-green plastic.",
+        "features": "Minimum metal (detonator, pin, thin spring): the hardest to detect.",
+        "deminer_hazards": "The Type 72B variant has an electronic anti-handling device.",
+    },
+    "M14": {
+        "weight_g": 99, "diameter_mm": 56, "height_mm": 40, "fill": "Tetryl", "fill_mass_g": 28,
+        "metal_content": "minimum", "detectable_by": _SMELL, "actuation": ["pressure"],
+        "actuation_force": "11.5–13.5 kg", "features": "Steel firing pin; a steel washer is sometimes added.",
+    },
+    "MD-82B": {
+        "actuation": ["pressure"], "actuation_force": "~4 kg",
+        "features": "Small, cylindrical, non-metallic plastic body.",
+    },
+    "PMD-6": {
+        "fill": "TNT", "fill_mass_g": 200, "metal_content": "low", "detectable_by": _METAL,
+        "features": "Wooden box.",
+        "deminer_hazards": "The wooden box rots: the mine may self-initiate or fail.",
+    },
+    "GYATA-64": {"metal_content": "high", "detectable_by": ["detector"]},
+    "PFM-1": {
+        "fill": "Liquid explosive", "fill_mass_g": 37, "detectable_by": _SMELL,
+        "features": 'Plastic body; scatterable ("butterfly").',
+    },
+    "POMZ-2": {
+        "fill": "TNT", "fill_mass_g": 75, "metal_content": "high", "detectable_by": _METAL, "fuze": "MUV",
+        "actuation": ["tripwire"], "features": "Cast-iron body on a wooden stake.",
+    },
+    "POMZ-2M": {
+        "fill": "TNT", "fill_mass_g": 75, "metal_content": "high", "detectable_by": _METAL, "fuze": "MUV",
+        "actuation": ["tripwire"], "features": "Cast-iron body on a wooden stake; threaded fuze well.",
+    },
+    "M16": {
+        "weight_g": 3500, "fill": "TNT", "fill_mass_g": 500, "metal_content": "high", "detectable_by": _METAL,
+        "actuation": ["pressure", "tripwire"], "features": "Bounding fragmentation mine (M16A1, M16A2 variants).",
+        "deminer_hazards": "Fragments 360°, lethal far beyond 25 m.",
+    },
+    "OZM-72": {
+        "fill": "TNT", "fill_mass_g": 660, "metal_content": "high", "detectable_by": _METAL,
+        "actuation": ["tripwire", "command"],
+        "deminer_hazards": "Bounds ~0.6–1.1 m (sources conflict) before it bursts; ~2,400 fragments.",
+    },
+    "MON-50": {
+        "fill_mass_g": 700, "metal_content": "high", "detectable_by": ["detector"],
+        "actuation": ["command", "tripwire"], "features": "Directional (Claymore-type).",
+        "deminer_hazards": "400–550 fragments of ~1 cm in a 60° arc; lethal 45–55 m. May be mounted on trees and "
+        "linked by tripwire.",
+    },
+    "MON-100": {
+        "weight_g": 5000, "fill_mass_g": 2000, "metal_content": "high", "detectable_by": ["detector"],
+        "actuation": ["tripwire"], "features": "Directional fragmentation.",
+        "deminer_hazards": "Lethal 100–160 m. May be mounted on trees and linked by tripwire.",
+    },
+    "M18A1 Claymore": {
+        "weight_g": 1600, "fill": "C-4", "fill_mass_g": 680, "metal_content": "high", "detectable_by": _METAL,
+        "features": "Directional fragmentation.", "deminer_hazards": "Lethal ~50 m, hazard to 250 m.",
+    },
+    "Type 66": {
+        "weight_g": 1580, "fill_mass_g": 682, "metal_content": "high", "detectable_by": ["detector"],
+        "features": "Directional (Claymore copy); 800 steel balls.",
+    },
+    "TM-62M": {
+        "weight_g": 9500, "fill_mass_g": 7000, "metal_content": "high", "detectable_by": ["detector"],
+        "fuze": "MVP-62", "actuation": ["pressure"], "actuation_force": "200–500 kg",
+        "features": "Metal case (M = metal); the plastic TM-62P variant is hard to detect.",
+    },
+    "BLU-26": {
+        "fill": "Comp B", "fill_mass_g": 85, "metal_content": "high", "detectable_by": _METAL,
+        "features": 'Tennis-ball size ("bombie"); ~300 steel balls.',
+    },
+    "BLU-24": {"metal_content": "high", "detectable_by": ["detector"], "colour_markings": "Orange, finned."},
+    "M77 / M42 DPICM": {
+        "metal_content": "high", "detectable_by": ["detector"], "features": "Dual-purpose, shaped charge.",
+    },
+    "9M525 / 9M55K Smerch cassette": {"diameter_mm": 300, "weight_g": 800_000},
+}  # fmt: skip
+
+#: Pairs of models easily taken for each other (copies, a family): similar_models links both ways.
+SIMILAR: list[tuple[str, str]] = [
+    ("PMN", "Type 58"),
+    ("POMZ-2", "POMZ-2M"),
+    ("MON-50", "MON-100"),
+    ("M18A1 Claymore", "Type 66"),
+    ("MON-50", "M18A1 Claymore"),
+]

@@ -10,12 +10,20 @@ from django.utils.text import slugify
 
 from safeground.core.folding import fold
 
+#: Letters folded further for matching only: a dotless ı (Azerbaijani, Turkish) is typed as i without its keyboard.
+_MATCH = str.maketrans({"ı": "i"})
+
 
 def key(name: str | None) -> str:
     """Lower case, accents, spaces and punctuation dropped: 'PMN-2' == 'pmn 2' == 'PMN2'. Letters of other
-    scripts (Khmer, Cyrillic) are kept, so a local name matches itself."""
-    text = unicodedata.normalize("NFC", fold(name or "") or "")
-    return "".join(ch for ch in text if ch.isalnum())
+    scripts (Khmer, Cyrillic) are kept with their vowel signs and other marks (Khmer vowels are combining marks:
+    dropping them would make different words one key), so a local name matches itself; 'minası' == 'minasi'."""
+    text = unicodedata.normalize("NFC", fold(name or "") or "").translate(_MATCH)
+    return "".join(
+        ch
+        for ch in text
+        if ch.isalnum() or (unicodedata.category(ch) in ("Mn", "Mc") and not 0x0300 <= ord(ch) <= 0x036F)
+    )
 
 
 def slug(name: str, taken: set[str] | frozenset[str] = frozenset()) -> str:

@@ -1,39 +1,38 @@
 """NG `ordnance` (its device models) → the ordnance catalogue (ordnance.OrdnanceModel).
 
 The catalogue is one reference library for every programme, seeded from `ordnance.catalogue` by a data
-migration, each fact sourced; it has no programme-specific models, no aliases and no write service. So an
-NG model is merged onto the catalogue model of the same name (case, spaces and punctuation aside:
-'PMN2' == 'PMN-2' == 'pmn 2'), and one the catalogue lacks is refused ('not-in-catalogue'): it stays in
-the trace as read, and the devices that name it keep NG's model in their own attributes. Devices find
-the model with run.target('ordnance', guid).
+migration, each fact sourced. An NG model is merged onto the catalogue model of the same name (case, spaces and
+punctuation aside, ordnance.naming.key: 'PMN2' == 'PMN-2' == 'pmn 2'), else onto the model with such an alias
+(a local name, a copy's name; ordnance.queries.key_index), and one the catalogue lacks is refused
+('not-in-catalogue'): it stays in the trace as read, and the devices that name it keep NG's model in their own
+attributes. Devices find the model with run.target('ordnance', guid).
 """
 
 from __future__ import annotations
 
-from safeground.imsma.kinds import matching
 from safeground.imsma.kinds.base import Merge, Refuse, Run, required
-from safeground.ordnance.models import CATEGORY_CHOICES, OrdnanceModel
+from safeground.ordnance import naming, queries
+from safeground.ordnance.models import CATEGORY_CHOICES
 
 TABLE = "ordnance"
 ENUMS = {("ordnance", "ordcategoryenum_guid"): ("category", CATEGORY_CHOICES)}
 
 
 def migrate(run: Run, table: str) -> None:
-    catalogue: dict[str, OrdnanceModel] = {}
-    for model in OrdnanceModel.objects.order_by("name"):
-        catalogue.setdefault(matching.norm(model.name), model)
+    catalogue = queries.key_index()
 
     def build(row: dict) -> dict:
         name = required((row.get("model") or "").strip() or None, table, "model", "model name")
         category = run.enum(table, "ordcategoryenum_guid", row.get("ordcategoryenum_guid"), CATEGORY_CHOICES)
-        found = catalogue.get(matching.norm(name))
-        if found is None:
+        candidates = catalogue.get(naming.key(name))
+        if not candidates:
             raise Refuse(
                 "not-in-catalogue",
                 f"{name!r} is no model of SafeGround's ordnance catalogue, which takes no programme-specific "
                 "models; devices that name it keep NG's model as read",
             )
-        detail = f"catalogue model {found.name}"
+        found, how = candidates[0]
+        detail = f"catalogue model {found.name}" + (f" (by its alias {name!r})" if how == "alias" else "")
         if category is not None and category != found.category:
             detail += f" (NG's category {category}, the catalogue's {found.category}: the catalogue's kept)"
         raise Merge(found, detail)
