@@ -53,7 +53,9 @@ class ModelForm(forms.Form):
     actuation_force = forms.CharField(label=gettext_lazy("Actuation force"), max_length=60, required=False)
     colour_markings = forms.CharField(label=gettext_lazy("Colour and markings"), widget=forms.Textarea, required=False)
     features = forms.CharField(label=gettext_lazy("Distinguishing features"), widget=forms.Textarea, required=False)
-    deminer_hazards = forms.CharField(label=gettext_lazy("Hazards to the deminer"), widget=forms.Textarea, required=False)
+    deminer_hazards = forms.CharField(
+        label=gettext_lazy("Hazards to the deminer"), widget=forms.Textarea, required=False
+    )
     aliases = forms.CharField(
         label=gettext_lazy("Aliases"),
         help_text=gettext_lazy('One per line: "name | language code" (km, az…); the language may be left out.'),
@@ -65,7 +67,10 @@ class ModelForm(forms.Form):
     )
     notes = forms.CharField(label=gettext_lazy("Notes"), widget=forms.Textarea, required=False)
     sources = forms.CharField(
-        label=gettext_lazy("Sources"), help_text=gettext_lazy("One URL per line."), widget=forms.Textarea, required=False
+        label=gettext_lazy("Sources"),
+        help_text=gettext_lazy("One URL per line."),
+        widget=forms.Textarea,
+        required=False,
     )
 
     @classmethod

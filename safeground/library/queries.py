@@ -48,8 +48,9 @@ def models(
     if text:
         key = naming.key(text)
         matching = Q(name__icontains=text) | Q(aliases__name__icontains=text)
-        if key:
-            matching |= Q(aliases__folded__contains=key) | Q(slug__icontains=key)
+        if key:  # names have no folded column: the library is small, so fold them here ('pmn2' finds PMN-2)
+            by_key = [pk for pk, name in OrdnanceModel.objects.values_list("pk", "name") if key in naming.key(name)]
+            matching |= Q(aliases__folded__contains=key) | Q(pk__in=by_key)
         qs = qs.filter(pk__in=OrdnanceModel.objects.filter(matching).values("pk"))
     return qs.annotate(finds=stats.finds_subquery("finds"), records=stats.finds_subquery("records")).order_by("name")
 

@@ -135,7 +135,9 @@ def write_procedure(
     if certification is None:
         raise PermissionDenied(refusal_message())
     if not allowed:
-        raise PermissionDenied(_("changing render-safe procedures needs the permission %(p)s") % {"p": WRITE_PERMISSION})
+        raise PermissionDenied(
+            _("changing render-safe procedures needs the permission %(p)s") % {"p": WRITE_PERMISSION}
+        )
     if procedure is not None and procedure.model_id != model.pk:
         raise ValidationFailed(_("that procedure belongs to another model"), field="procedure", reason="model")
     return _store(

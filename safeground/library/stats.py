@@ -62,7 +62,9 @@ def by_province(model: OrdnanceModel) -> list[dict]:
 
 def by_year(model: OrdnanceModel) -> list[dict]:
     rows = _rows(devices_of(model).annotate(year=ExtractYear("found_on")), "year")
-    return [{"key": str(r["year"]), "label": str(r["year"]), "finds": r["finds"], "records": r["records"]} for r in rows]
+    return [
+        {"key": str(r["year"]), "label": str(r["year"]), "finds": r["finds"], "records": r["records"]} for r in rows
+    ]
 
 
 def by_activity_type(model: OrdnanceModel) -> list[dict]:
@@ -71,7 +73,12 @@ def by_activity_type(model: OrdnanceModel) -> list[dict]:
     rows = _rows(devices_of(model).annotate(kind=kind), "kind")
     labels = dict(Activity.TYPE_CHOICES)
     out = [
-        {"key": r["kind"], "label": _(labels.get(r["kind"], _("Unknown"))), "finds": r["finds"], "records": r["records"]}
+        {
+            "key": r["kind"],
+            "label": _(labels.get(r["kind"], _("Unknown"))),
+            "finds": r["finds"],
+            "records": r["records"],
+        }
         for r in rows
     ]
     return sorted(out, key=lambda r: (-r["finds"], r["key"]))

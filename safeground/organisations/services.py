@@ -511,11 +511,12 @@ def link_account(personnel: Personnel, user, *, by=None, reason: str | None = No
     holder = Personnel.objects.filter(account=user).exclude(pk=person.pk).first()
     if holder is not None:
         raise ValidationFailed(
-            _("the account %(user)s is already linked to %(code)s") % {"user": user.get_username(), "code": holder.code},
+            _("the account %(user)s is already linked to %(code)s")
+            % {"user": user.get_username(), "code": holder.code},
             field="account",
             reason="taken",
         )
-    if person.account_id is not None and person.account_id != user.pk:
+    if person.account is not None and person.account_id != user.pk:
         raise ValidationFailed(
             _("%(code)s is already linked to the account %(user)s: unlink it first")
             % {"code": person.code, "user": person.account.get_username()},

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 
 import shapely
+from django.contrib.gis.geos import Point
 
 from safeground.gazetteer.tests.testland import ISO3, build_testland
 from safeground.landrelease import services as landrelease
@@ -29,7 +30,7 @@ def build() -> dict:
             activity_type=kind,
             organisation=org,
             methods=["eod"] if kind == "eod" else ["manual"],
-            reference_point="POINT(-19.5 -29.5)",
+            reference_point=Point(-19.5, -29.5, srid=4326),
             country=ISO3,
             start_date=dt.date(2019, 1, 1),
             status="ongoing",

@@ -103,7 +103,11 @@ def test_everyone_else_is_refused_and_audited(django_user_model, model, people, 
     page = _client(user).get(f"/library/{model.slug}/procedures/")
     assert page.status_code == 403 and b"Test text." not in page.content and b"EOD-qualified" in page.content
     reads = list(ProcedureRead.objects.order_by("id").values_list("channel", "granted", "qualification", "username"))
-    assert reads == [("page", False, "", user.username), ("api", False, "", user.username), ("page", False, "", user.username)]
+    assert reads == [
+        ("page", False, "", user.username),
+        ("api", False, "", user.username),
+        ("page", False, "", user.username),
+    ]
 
 
 def test_writes_need_the_qualification_and_the_permission(django_user_model, model, people):
@@ -180,7 +184,7 @@ def test_the_personnel_account_command(django_user_model, people, capsys):
     people("XT-P-10", "eod")
     _account(django_user_model, "cli-user", "viewer")
     call_command("personnel-account", "link", "XT-P-10", "cli-user")
-    assert Personnel.objects.get(code="XT-P-10").account.username == "cli-user"
+    assert Personnel.objects.get(code="XT-P-10").account.username == "cli-user"  # type: ignore[union-attr]
     call_command("personnel-account", "show", "XT-P-10")
     assert "XT-P-10\tcli-user" in capsys.readouterr().out
     with pytest.raises(CommandError, match="no account named 'ghost'"):

@@ -40,7 +40,7 @@ def _independent(model) -> dict:
     for device in rows:
         point = shapely.Point(device.point.x, device.point.y)
         province = next((key for key, outline in provinces if outline.intersects(point)), "outside")
-        activity = device.activity or device.product.activity
+        activity = device.activity or device.product.activity  # type: ignore[union-attr]
         keys = {
             "province": province,
             "year": str(device.found_on.year),

@@ -40,7 +40,7 @@ class Command(BaseCommand):
                 services.unlink_account(person, reason="safeground personnel-account unlink")
                 self.stdout.write(f"unlinked {person.code}")
             else:
-                linked = person.account.get_username() if person.account_id else "-"
+                linked = person.account.get_username() if person.account is not None else "-"
                 self.stdout.write(f"{person.code}\t{linked}")
         except ValidationFailed as exc:
             raise CommandError(str(exc)) from exc
