@@ -249,7 +249,7 @@ def change_procedure(request, response: HttpResponse, slug: str, procedure_id: u
 
 @router.get(
     "/procedure-reads",
-    response={200: ProcedureReadPage, 403: ErrorOut, 422: ErrorOut},
+    response={200: ProcedureReadPage, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut},
     auth=needs("library.read_procedures_audit"),
     summary="The audit of render-safe procedure reads and writes",
 )
