@@ -147,6 +147,14 @@ PAGES: dict[str, set] = {
     "imsma-run": MIGRATION,
     "imsma-report-csv": MIGRATION,
     "imsma-report-html": MIGRATION,
+    # H2 (issue 21): the ordnance library's pages. Render-safe procedures open to EOD-qualified accounts only
+    # (a certification of the person linked to the sign-in): none of the six demo roles, not even the
+    # administrator (library/tests/test_procedures.py covers the eod-officer account).
+    "library-list": SIGNED_IN,
+    "library-model": SIGNED_IN,
+    "library-edit": NATIONAL_WRITE,  # ordnance.change_ordnancemodel
+    "library-procedures": set(),
+    "library-procedure-reads": NATIONAL_WRITE,  # library.read_procedures_audit
 }
 #: Vector tiles and TileJSON per layer (docs/decisions/0026): the boundaries are public reference data.
 TILES: dict[str, set] = {
@@ -396,6 +404,15 @@ API: list[tuple[str, str, set]] = [
     ("POST", "/traverses/compute", PUBLIC),
     ("GET", "/imsma/runs", MIGRATION),
     ("GET", "/imsma/runs/{run_id}", MIGRATION),
+    # H2 (issue 21): the library's models, finds and render-safe procedures (EOD-qualified only: nobody here).
+    ("GET", "/library/models", SIGNED_IN),
+    ("GET", "/library/models/{slug}", SIGNED_IN),
+    ("GET", "/library/models/{slug}/finds", SIGNED_IN),
+    ("GET", "/library/models/{slug}/procedures", set()),
+    # Reaching them needs library.change_rendersafeprocedure; writing also needs an EOD qualification (403).
+    ("POST", "/library/models/{slug}/procedures", NATIONAL_WRITE),
+    ("PUT", "/library/models/{slug}/procedures/{procedure_id}", NATIONAL_WRITE),
+    ("GET", "/library/procedure-reads", NATIONAL_WRITE),
 ]
 
 
@@ -555,6 +572,8 @@ def _api_path(template: str, codes: dict) -> str:
         .replace("{kind}/{ref}", f"hazards.hazard/{codes['hazard']}")
         .replace("{attachment_id}", codes["attachment"])
         .replace("{run_id}", codes["imsma-run"])
+        .replace("{slug}", "pmn-2")  # H2: the library
+        .replace("{procedure_id}", "00000000-0000-4000-8000-000000000000")
     )
     path = path.replace("{country}/{level}/{code}", "KHM/1/KH02").replace("{country}", "KHM")
     return "/api/v1" + (path.replace("{code}", codes[owner]) if owner else path) + QUERY.get(template, "")
@@ -604,6 +623,7 @@ def _page_url(route: str, name: str, codes: dict) -> str:
         .replace("<str:form_id>", "NONE")
         .replace("<str:version>", "1")
         .replace("<uuid:run_id>", codes["imsma-run"])
+        .replace("<slug:slug>", "pmn-2")  # H2: the library
     )
     if "<code:code>" in url:
         url = url.replace("<code:code>", codes[PAGE_ARGS[name]])

@@ -7,6 +7,7 @@ deleted before the core dataset is replaced and built after it, in the same tran
 from safeground.attachments import services as attachment_services
 from safeground.cooperation import demo as cooperation_demo
 from safeground.eore import demo as eore_demo
+from safeground.library import demo as library_demo
 from safeground.ordnance import demo as ordnance_demo
 from safeground.organisations import roles
 from safeground.qm import demo as qm_demo
@@ -19,6 +20,7 @@ from safeground.workbench import demo as workbench_demo
 def delete() -> None:
     """Remove the dependents' synthetic rows, most dependent first."""
     attachment_services.delete_synthetic()  # photos on synthetic records (they point at every kind)
+    library_demo.delete_synthetic()
     cooperation_demo.delete_synthetic()
     qm_demo.delete_synthetic()
     workbench_demo.delete_synthetic()
@@ -41,6 +43,8 @@ def build(seed: int, scale: str, report) -> list[str]:
     report("Building tasks, development requests and priority weights …")
     tasking_demo.build(seed, scale, report=report)
     accounts = roles.ensure_demo_accounts()
+    report("Building the library's EOD sign-in and demo render-safe procedures …")
+    library_demo.build(accounts, report=lambda m: report(f"  {m}"))
     report("Building workbench submissions …")
     workbench_demo.build(accounts, report=report)
     report("Building quality management visits, non-conformities, samples and hand-overs …")

@@ -158,6 +158,8 @@ DEMO_ACCOUNTS: dict[str, tuple[str, str | None]] = {
     "qa-officer": ("qa_officer", None),
     "viewer": ("viewer", None),
     "va-officer": ("va_officer", None),
+    # Linked by the demo to an EOD-certified person: the one demo sign-in that reads render-safe procedures.
+    "eod-officer": ("qa_officer", None),
 }
 
 

@@ -496,3 +496,50 @@ def mark_suspensions_synthetic(references: list[str]) -> int:
     """Flag the demo's suspensions (made through `suspend`, so checked like any other) as synthetic."""
     Suspension.history.model.objects.filter(reference__in=references).update(is_synthetic=True)
     return Suspension.objects.filter(reference__in=references).update(is_synthetic=True)
+
+
+# ------------------------------------------------------------------ a person's sign-in
+
+
+@transaction.atomic
+def link_account(personnel: Personnel, user, *, by=None, reason: str | None = None) -> Personnel:
+    """Link a person to their sign-in, so that their qualifications (an EOD certification) count for it.
+
+    Refused when the account is already some person's (one sign-in, one person) or the person already
+    has another account (unlink it first): a qualification must never follow the wrong account."""
+    person = Personnel.objects.select_for_update().get(pk=personnel.pk)
+    holder = Personnel.objects.filter(account=user).exclude(pk=person.pk).first()
+    if holder is not None:
+        raise ValidationFailed(
+            _("the account %(user)s is already linked to %(code)s")
+            % {"user": user.get_username(), "code": holder.code},
+            field="account",
+            reason="taken",
+        )
+    if person.account is not None and person.account_id != user.pk:
+        raise ValidationFailed(
+            _("%(code)s is already linked to the account %(user)s: unlink it first")
+            % {"code": person.code, "user": person.account.get_username()},
+            field="account",
+            reason="linked",
+        )
+    person.account = user
+    record_author(person, by, reason or "link account")
+    person.save(update_fields=["account"])
+    personnel.account = user
+    return person
+
+
+@transaction.atomic
+def unlink_account(personnel: Personnel, *, by=None, reason: str | None = None) -> Personnel:
+    """Remove a person's sign-in (their qualifications no longer count for any account)."""
+    person = Personnel.objects.select_for_update().get(pk=personnel.pk)
+    if person.account_id is None:
+        raise ValidationFailed(
+            _("%(code)s has no linked account") % {"code": person.code}, field="account", reason="none"
+        )
+    person.account = None
+    record_author(person, by, reason or "unlink account")
+    person.save(update_fields=["account"])
+    personnel.account = None
+    return person

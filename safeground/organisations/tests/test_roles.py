@@ -39,7 +39,7 @@ def test_demo_accounts(organisation):
     anama = Organisation.objects.create(name="ANAMA", acronym="ANAMA", kind="authority", country="AZE")
     accounts = roles.ensure_demo_accounts()
     assert sorted(accounts) == sorted(
-        ["admin", "im-officer", "operator-cmac", "operator-anama", "qa-officer", "viewer", "va-officer"]
+        ["admin", "im-officer", "operator-cmac", "operator-anama", "qa-officer", "viewer", "va-officer", "eod-officer"]
     )
     for username, user in accounts.items():
         assert user.check_password("safeground-demo"), username
