@@ -147,6 +147,10 @@ PAGES: dict[str, set] = {
     "imsma-run": MIGRATION,
     "imsma-report-csv": MIGRATION,
     "imsma-report-html": MIGRATION,
+    # H4 identification posters (issue 21): reference material for any signed-in account
+    "library-posters": SIGNED_IN,
+    "library-posters-pdf": SIGNED_IN,
+    "library-poster": SIGNED_IN,
 }
 #: Vector tiles and TileJSON per layer (docs/decisions/0026): the boundaries are public reference data.
 TILES: dict[str, set] = {
@@ -180,6 +184,10 @@ QUERY = {
     "/interop/export": "?format=none",
     "/priorities": "?country=KHM",
     "/priorities/snapshots": "?country=KHM",  # the POST keeps a ranking of this programme
+    # H4 posters: stop at the poster's own validation (422) once access is granted
+    "library-posters-pdf": "?paper=none",
+    "library-poster": "?paper=none",
+    "/library/posters": "?models=none",
 }
 
 API: list[tuple[str, str, set]] = [
@@ -392,6 +400,8 @@ API: list[tuple[str, str, set]] = [
     ("POST", "/traverses/compute", PUBLIC),
     ("GET", "/imsma/runs", MIGRATION),
     ("GET", "/imsma/runs/{run_id}", MIGRATION),
+    # H4 identification posters (issue 21)
+    ("GET", "/library/posters", SIGNED_IN),
 ]
 
 
@@ -599,6 +609,7 @@ def _page_url(route: str, name: str, codes: dict) -> str:
         .replace("<str:form_id>", "NONE")
         .replace("<str:version>", "1")
         .replace("<uuid:run_id>", codes["imsma-run"])
+        .replace("<slug:slug>", "pmn-2")  # H4: a model of the seeded catalogue
     )
     if "<code:code>" in url:
         url = url.replace("<code:code>", codes[PAGE_ARGS[name]])
