@@ -40,8 +40,9 @@ PAPERS = {"A4": "a4", "A3": "a3"}
 #: Cards per page of a set: 2×2 on A4, 3×3 on A3.
 GRID = {"A4": 2, "A3": 3}
 MAX_MODELS = 60
-#: Text kept on a card (a sheet keeps more); longer text is cut at a word with an ellipsis, so nothing overflows.
-CARD_CHARS = {"A4": 200, "A3": 190}
+#: Text kept on a card per field (a sheet keeps more); longer text is cut at a word with an ellipsis, so nothing
+#: overflows a card (A4 and A3 cards are about the same size: 2×2 on A4, 3×3 on A3).
+CARD_CHARS = {"features": 160, "colour_markings": 100, "deminer_hazards": 140}
 SHEET_CHARS = 700
 RASTER = {"image/jpeg": "jpg", "image/png": "png"}
 
@@ -216,7 +217,10 @@ def _isolated(text: str, lang: str) -> str:
     return f"\u2066{text}\u2069" if text and lang in RTL else text
 
 
-def _model(model: OrdnanceModel, lang: str, root: Path, *, sheet: bool, limit: int) -> dict:
+def _model(model: OrdnanceModel, lang: str, root: Path, *, sheet: bool) -> dict:
+    def limit(field: str) -> int:
+        return SHEET_CHARS if sheet else CARD_CHARS[field]
+
     category = _(dict(CATEGORY_CHOICES).get(model.category, model.category))
     return {
         "name": model.name,
@@ -232,9 +236,9 @@ def _model(model: OrdnanceModel, lang: str, root: Path, *, sheet: bool, limit: i
         "fuze": model.fuze,
         "actuation": _labels(ACTUATION_CHOICES, model.actuation),
         "force": _isolated(model.actuation_force, lang),
-        "features": _text(model, "features", lang, limit),
-        "colour": _text(model, "colour_markings", lang, limit),
-        "hazards": _text(model, "deminer_hazards", lang, limit),
+        "features": _text(model, "features", lang, limit("features")),
+        "colour": _text(model, "colour_markings", lang, limit("colour_markings")),
+        "hazards": _text(model, "deminer_hazards", lang, limit("deminer_hazards")),
         "images": _images(model, root, 3 if sheet else 1),
     }
 
@@ -270,7 +274,6 @@ def _labels_for_poster() -> dict:
 def data(models: list[OrdnanceModel], paper: str, lang: str, root: Path, programme: Programme | None = None) -> dict:
     """Everything the typst layout prints, already translated and formatted in `lang` (call inside it)."""
     sheet = len(models) == 1
-    limit = SHEET_CHARS if sheet else CARD_CHARS[paper]
     return {
         "lang": lang,
         "rtl": lang in RTL,
@@ -282,7 +285,7 @@ def data(models: list[OrdnanceModel], paper: str, lang: str, root: Path, program
         "programme": _(programme.name) if programme else "",
         "generated": formats.date_format(timezone.localdate(), "DATE_FORMAT"),
         "version": library_version(models),
-        "models": [_model(m, lang, root, sheet=sheet, limit=limit) for m in models],
+        "models": [_model(m, lang, root, sheet=sheet) for m in models],
     }
 
 
