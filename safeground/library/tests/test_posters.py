@@ -31,7 +31,7 @@ def km_and_ar_safety():
 
     added = []
     for lang, text in (("km", KM_SAFETY), ("ar", AR_SAFETY)):
-        catalog = trans_real.translation(lang)._catalog
+        catalog = trans_real.translation(lang)._catalog  # type: ignore[attr-defined]
         if catalog.get(posters.SAFETY[0]) is None:
             catalog[posters.SAFETY[0]] = text
             added.append(catalog)
