@@ -155,6 +155,10 @@ PAGES: dict[str, set] = {
     "library-edit": NATIONAL_WRITE,  # ordnance.change_ordnancemodel
     "library-procedures": set(),
     "library-procedure-reads": NATIONAL_WRITE,  # library.read_procedures_audit
+    # H4 identification posters (issue 21): reference material for any signed-in account
+    "library-posters": SIGNED_IN,
+    "library-posters-pdf": SIGNED_IN,
+    "library-poster": SIGNED_IN,
 }
 #: Vector tiles and TileJSON per layer (docs/decisions/0026): the boundaries are public reference data.
 TILES: dict[str, set] = {
@@ -188,6 +192,10 @@ QUERY = {
     "/interop/export": "?format=none",
     "/priorities": "?country=KHM",
     "/priorities/snapshots": "?country=KHM",  # the POST keeps a ranking of this programme
+    # H4 posters: stop at the poster's own validation (422) once access is granted
+    "library-posters-pdf": "?paper=none",
+    "library-poster": "?paper=none",
+    "/library/posters": "?models=none",
 }
 
 API: list[tuple[str, str, set]] = [
@@ -413,6 +421,8 @@ API: list[tuple[str, str, set]] = [
     ("POST", "/library/models/{slug}/procedures", NATIONAL_WRITE),
     ("PUT", "/library/models/{slug}/procedures/{procedure_id}", NATIONAL_WRITE),
     ("GET", "/library/procedure-reads", NATIONAL_WRITE),
+    # H4 identification posters (issue 21)
+    ("GET", "/library/posters", SIGNED_IN),
 ]
 
 
