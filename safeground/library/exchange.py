@@ -231,7 +231,8 @@ def clean(raw: dict, where: str) -> dict:
         _refuse(
             where,
             "category",
-            _("%(value)s is not one of %(known)s") % {"value": repr(category), "known": ", ".join(dict(CATEGORY_CHOICES))},
+            _("%(value)s is not one of %(known)s")
+            % {"value": repr(category), "known": ", ".join(dict(CATEGORY_CHOICES))},
         )
     out["category"] = category
     metal = _text(raw.get("metal_content"), where, "metal_content", None) or "unknown"
@@ -366,7 +367,8 @@ def read_zip(data: bytes, file_name: str) -> Incoming:
             incoming = read_csv(archive.read(CSV_NAME), f"{file_name}/{CSV_NAME}")
         else:
             raise ValidationFailed(
-                _("%(file)s holds neither %(json)s nor %(csv)s") % {"file": file_name, "json": JSON_NAME, "csv": CSV_NAME},
+                _("%(file)s holds neither %(json)s nor %(csv)s")
+                % {"file": file_name, "json": JSON_NAME, "csv": CSV_NAME},
                 "file",
                 "invalid",
             )

@@ -346,4 +346,3 @@ def drop(library_import: LibraryImport, *, user=None) -> LibraryImport:
         library_import.status = "dropped"
         library_import.save(update_fields=["status"])
     return library_import
-

@@ -1,6 +1,7 @@
 """The library's files: JSON, CSV and the ZIP bundle written and read back; bad files refused with the
 file, the model (or row) and the field named, and nothing written; render-safe procedures never leave."""
 
+# ruff: noqa: F811  (the fixtures are imported from exchange_fixtures, then named as arguments)
 from __future__ import annotations
 
 import hashlib
@@ -104,7 +105,10 @@ def test_round_trip_reproduces_fields_aliases_similar_and_images(user):
 
 
 def test_csv_reads_semicolons_latin1_and_decimal_commas(db):
-    text = "name;category;weight_g;fill;aliases;detectable_by\nTL-70;ap_mine;320,6;Tolite fondue;Tée@fr | TL70;detector | mdd\n"
+    text = (
+        "name;category;weight_g;fill;aliases;detectable_by\n"
+        "TL-70;ap_mine;320,6;Tolite fondue;Tée@fr | TL70;detector | mdd\n"
+    )
     incoming = exchange.read(text.encode("latin-1"), "partner.csv")
     assert len(incoming.models) == 1
     model = incoming.models[0]

@@ -5,6 +5,7 @@ twice (counted by the naming key over names and aliases), every incoming model i
 or an alias, and re-importing the same file adds nothing.
 """
 
+# ruff: noqa: F811  (the fixtures are imported from exchange_fixtures, then named as arguments)
 from __future__ import annotations
 
 from collections import defaultdict
