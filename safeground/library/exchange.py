@@ -221,7 +221,7 @@ def clean(raw: dict, where: str) -> dict:
     similar (names) and images (entries). ValidationFailed names `where` and the field."""
     if not isinstance(raw, dict):
         _refuse(where, "model", _("not an object"))
-    name = _text(raw.get("name"), where, "name", OrdnanceModel._meta.get_field("name").max_length)
+    name = _text(raw.get("name"), where, "name", 80)
     if not name:
         _refuse(where, "name", _("a model needs a name"))
     where = f"{where} ({name})"
@@ -244,7 +244,9 @@ def clean(raw: dict, where: str) -> dict:
     for name_ in LISTS:
         out[name_] = _codes(raw.get(name_), where, name_)
     for name_ in TEXTS:
-        out[name_] = _text(raw.get(name_), where, name_, OrdnanceModel._meta.get_field(name_).max_length)
+        out[name_] = _text(
+            raw.get(name_), where, name_, getattr(OrdnanceModel._meta.get_field(name_), "max_length", None)
+        )
     texts = raw.get("texts") or {}
     if isinstance(texts, str):
         try:

@@ -74,7 +74,7 @@ def find_model(text: str | None) -> OrdnanceModel | None:
     return next((m for m in OrdnanceModel.objects.only("pk", "name") if naming.key(m.name) == k), None)
 
 
-def model_choices() -> list[tuple[str, str]]:
+def model_choices() -> list[tuple[uuid.UUID, str]]:
     return list(OrdnanceModel.objects.order_by("name").values_list("pk", "name"))
 
 

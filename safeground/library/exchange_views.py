@@ -127,7 +127,7 @@ def import_detail(request: HttpRequest, import_id) -> HttpResponse:
                 return redirect("library-import", import_id=row.pk)
         except ValidationFailed as exc:
             error = _error(exc)
-        row = exchange_queries.one(import_id)
+        row = exchange_queries.one(import_id) or row
     matches = [
         {"m": m, "fields": exchange_queries.side_by_side(m), "refused": refused.get(str(m.pk))}
         for m in exchange_queries.matches(row)

@@ -99,7 +99,7 @@ def receive(
                 created_by=user if getattr(user, "pk", None) else None,
             )
             row.archive.save(f"library{suffix}", ContentFile(content), save=False)
-            stored.append(row.archive.name)
+            stored.append(row.archive.name or "")
             row.save()
             for position, model in enumerate(incoming.models, start=1):
                 candidate, matched_by = index.find(model["name"], model["aliases"])
@@ -275,6 +275,7 @@ def apply(library_import: LibraryImport, *, user=None) -> LibraryImport:
                     summary["created"] += 1
                     results.append((match, target))
                     continue
+            assert target is not None  # a merge has its target (a database constraint)
             target = OrdnanceModel.objects.get(pk=target.pk)  # as it is now (an earlier merge may have filled it)
             fills = _fills(target, theirs)
             aliases, added = _aliases(target, theirs)
