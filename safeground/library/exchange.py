@@ -211,6 +211,8 @@ def _text(value, where: str, name: str, limit: int | None) -> str:
     if not isinstance(value, str | int | float):
         _refuse(where, name, _("%(value)s is not text") % {"value": repr(value)[:40]})
     text = str(value).strip()
+    if "\x00" in text:
+        _refuse(where, name, _("holds a NUL character"))
     if limit and len(text) > limit:
         _refuse(where, name, _("at most %(limit)s characters") % {"limit": limit})
     return text
@@ -258,6 +260,9 @@ def clean(raw: dict, where: str) -> dict:
     ):
         _refuse(where, "texts", _("not an object {language: {text: value}}"))
     out["texts"] = texts
+    for list_name in ("aliases", "similar", "images"):
+        if not isinstance(raw.get(list_name) or [], list):
+            _refuse(where, list_name, _("not a list"))
     aliases = []
     for alias in raw.get("aliases") or []:
         if isinstance(alias, str):
@@ -329,7 +334,15 @@ def _decode(data: bytes) -> str:
 
 def read_csv(data: bytes, file_name: str) -> Incoming:
     """One row per model; UTF-8 or Latin-1, ';' or ',' between cells, decimal commas in numbers."""
-    text = _decode(data)
+    try:
+        return _read_csv(_decode(data), file_name)
+    except csv.Error as exc:
+        raise ValidationFailed(
+            _("%(file)s: not a readable CSV file: %(error)s") % {"file": file_name, "error": exc}, "file", "invalid"
+        ) from exc
+
+
+def _read_csv(text: str, file_name: str) -> Incoming:
     first = text.split("\n", 1)[0]
     delimiter = ";" if first.count(";") > first.count(",") else ","
     reader = csv.DictReader(io.StringIO(text), delimiter=delimiter)
@@ -393,7 +406,7 @@ def read_zip(data: bytes, file_name: str) -> Incoming:
                     )
                 image["sha256"] = digest
                 incoming.images[path] = content
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError) as exc:
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError, NotImplementedError, RuntimeError) as exc:
         raise ValidationFailed(
             _("%(file)s: not a readable ZIP archive: %(error)s") % {"file": file_name, "error": exc}, "file", "invalid"
         ) from exc
