@@ -10,7 +10,14 @@ from django.utils.translation import gettext_noop as N_
 
 from safeground.library.models import LibraryImport, LibraryMatch
 from safeground.ordnance import naming
-from safeground.ordnance.models import OrdnanceModel
+from safeground.ordnance.models import ACTUATION_CHOICES, CATEGORY_CHOICES, METAL_CONTENT_CHOICES, OrdnanceModel
+
+#: Choice fields shown by their labels, never their codes.
+LABELS = {
+    "category": dict(CATEGORY_CHOICES),
+    "metal_content": dict(METAL_CONTENT_CHOICES),
+    "actuation": dict(ACTUATION_CHOICES),
+}
 
 #: The fields shown side by side on the merge page (incoming beside the candidate), with their labels.
 COMPARED = {
@@ -86,6 +93,14 @@ def counts(library_import: LibraryImport) -> dict[str, int]:
     return out
 
 
+def _shown(name: str, value):
+    labels = LABELS.get(name)
+    if labels is not None:
+        values = value if isinstance(value, list) else [value]
+        return ", ".join(_(labels[v]) if v in labels else str(v) for v in values if v not in (None, ""))
+    return ", ".join(str(v) for v in value) if isinstance(value, list) else value
+
+
 def side_by_side(m: LibraryMatch) -> list[dict]:
     """One row per compared field: the incoming value and the candidate's (the target's when chosen)."""
     here = m.target or m.candidate
@@ -95,6 +110,6 @@ def side_by_side(m: LibraryMatch) -> list[dict]:
         ours = getattr(here, name) if here is not None else None
         if theirs in (None, "", [], "unknown") and ours in (None, "", [], "unknown"):
             continue
-        theirs, ours = (", ".join(v) if isinstance(v, list) else v for v in (theirs, ours))
+        theirs, ours = (_shown(name, v) for v in (theirs, ours))
         rows.append({"field": name, "label": _(label), "theirs": theirs, "ours": ours})
     return rows
