@@ -159,6 +159,11 @@ PAGES: dict[str, set] = {
     "library-posters": SIGNED_IN,
     "library-posters-pdf": SIGNED_IN,
     "library-poster": SIGNED_IN,
+    # Library exchange and merge (issue 21, package H3): reading is for every account; uploading,
+    # deciding and applying need library.add_libraryimport / change_librarymatch / change_libraryimport.
+    "library-exchange": SIGNED_IN,
+    "library-export": SIGNED_IN,
+    "library-import": SIGNED_IN,  # an unknown import: 404 once access is granted
 }
 #: Vector tiles and TileJSON per layer (docs/decisions/0026): the boundaries are public reference data.
 TILES: dict[str, set] = {
@@ -423,6 +428,13 @@ API: list[tuple[str, str, set]] = [
     ("GET", "/library/procedure-reads", NATIONAL_WRITE),
     # H4 identification posters (issue 21)
     ("GET", "/library/posters", SIGNED_IN),
+    # Library exchange and merge (issue 21, package H3).
+    ("GET", "/library/export", SIGNED_IN),
+    ("GET", "/library/imports", SIGNED_IN),
+    ("POST", "/library/imports", NATIONAL_WRITE),
+    ("GET", "/library/imports/{import_id}", SIGNED_IN),
+    ("POST", "/library/imports/{import_id}/matches/{match_id}", NATIONAL_WRITE),
+    ("POST", "/library/imports/{import_id}/apply", NATIONAL_WRITE),
 ]
 
 
@@ -634,6 +646,7 @@ def _page_url(route: str, name: str, codes: dict) -> str:
         .replace("<str:version>", "1")
         .replace("<uuid:run_id>", codes["imsma-run"])
         .replace("<slug:slug>", "pmn-2")  # H2: the library
+        .replace("<uuid:import_id>", "00000000-0000-4000-8000-000000000000")
     )
     if "<code:code>" in url:
         url = url.replace("<code:code>", codes[PAGE_ARGS[name]])

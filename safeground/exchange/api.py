@@ -134,6 +134,7 @@ def make_export(request, payload: ExchangeExportIn):
         date_from=payload.date_from,
         date_to=payload.date_to,
         user=request.user,
+        library=payload.library,
     )
     response = HttpResponse(data, content_type="application/zip")
     response["Content-Disposition"] = f'attachment; filename="{log.file_name}"'

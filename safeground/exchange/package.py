@@ -5,28 +5,39 @@ aggregates without geometry). The manifest (signed, see core/packages.py) says: 
 ("exchange"), `schema` (SCHEMA_VERSION), the `programme` (country and name), the `period`, the
 `layers` (per layer: rows, checksum of its canonical rows, geometry or none), the `policy` (name,
 version, rules, limits in words), the `recipient` partner and the `exporter` key's fingerprint.
+
+Optional (asked for with `library=True`): the reference library as `library.json` and its images as
+members `library-image-<n>.<ext>` (a member name holds no "/", core/packages.py), listed in the manifest's
+`library` ({models, file, images: [{member, file}]}, `file` the image's path in library.json); sized and
+hashed like every member. A package without it (older ones) verifies as before. Render-safe
+procedures never travel (library.exchange does not read them).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import json
 import tempfile
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from safeground.core import packages
+from safeground.core.errors import ValidationFailed
 from safeground.exchange import attached, figures, gpkg, layers, policies
 from safeground.exchange.generalise import metric_epsg
 from safeground.exchange.suppression import is_safe
 from safeground.gazetteer.queries import country_name
+from safeground.library import exchange as library_exchange
 
 KIND = "exchange"
 SCHEMA_VERSION = 1
 DATA = "data.gpkg"
 MANIFEST_FIELDS = ("schema", "programme", "period", "layers", "policy", "recipient", "exporter", "created_at")
 SUPPRESSED_TABLES = ("victims", "eore")
+LIBRARY = "library.json"
+LIBRARY_PREFIX = "library-image-"
 
 
 def build(
@@ -38,8 +49,10 @@ def build(
     signer: str,
     date_from: dt.date | None = None,
     date_to: dt.date | None = None,
+    library: bool = False,
 ) -> tuple[dict, dict[str, bytes]]:
-    """The manifest (without `files`) and the members of a package of `country` under `rules`."""
+    """The manifest (without `files`) and the members of a package of `country` under `rules` (with the
+    reference library when `library`)."""
     epsg = metric_epsg(country)
     layer_meta: dict[str, dict] = {}
     with tempfile.TemporaryDirectory(prefix="safeground-exchange-") as folder:
@@ -87,7 +100,63 @@ def build(
     }
     if shipped.entries:
         manifest["attachments"] = shipped.entries
-    return manifest, {DATA: data, **shipped.members}
+    members = {DATA: data, **shipped.members}
+    if library:
+        bundle = library_exchange.bundle_members(country_name(country) or country)
+        paths = [name for name in bundle if name.startswith(library_exchange.IMAGES)]
+        images = [
+            {"member": f"{LIBRARY_PREFIX}{n}{PurePosixPath(path).suffix}", "file": path}
+            for n, path in enumerate(paths, start=1)
+        ]
+        document = json.loads(bundle[library_exchange.JSON_NAME])
+        manifest["library"] = {"models": len(document["models"]), "file": LIBRARY, "images": images}
+        members[LIBRARY] = bundle[library_exchange.JSON_NAME]
+        members.update({i["member"]: bundle[i["file"]] for i in images})
+    return manifest, members
+
+
+def library_bundle(package: packages.Package) -> bytes | None:
+    """The package's library as a library ZIP bundle (library.json + images/...), None when it has none."""
+    meta = package.manifest.get("library")
+    if meta is None:
+        return None
+    files = {library_exchange.JSON_NAME: package.members[LIBRARY]}
+    files.update({i["file"]: package.members[i["member"]] for i in meta["images"]})
+    return library_exchange.to_zip(files)
+
+
+def _check_library(package: packages.Package) -> list[str]:
+    """The library's members (none when the package has no library); refuses a library that is not
+    what the manifest lists or that the library reader refuses."""
+    meta = package.manifest.get("library")
+    if meta is None:
+        return []
+    if (
+        not isinstance(meta, dict)
+        or meta.get("file") != LIBRARY
+        or not isinstance(meta.get("images"), list)
+        or not all(
+            isinstance(i, dict)
+            and str(i.get("member", "")).startswith(LIBRARY_PREFIX)
+            and str(i.get("file", "")).startswith(library_exchange.IMAGES)
+            for i in meta["images"]
+        )
+    ):
+        _refuse(_("the manifest's library is not readable"))
+    listed = [LIBRARY, *[i["member"] for i in meta["images"]]]
+    missing = [name for name in listed if name not in package.members]
+    if missing:
+        _refuse(_("the library lists %(names)s, not in the package") % {"names": ", ".join(missing)})
+    try:
+        incoming = library_exchange.read_zip(library_bundle(package) or b"", LIBRARY)
+    except ValidationFailed as exc:
+        _refuse(_("the library is refused: %(why)s") % {"why": exc})
+    if len(incoming.models) != meta.get("models"):
+        _refuse(
+            _("the library has %(found)s models, the manifest says %(listed)s")
+            % {"found": len(incoming.models), "listed": meta.get("models")}
+        )
+    return listed
 
 
 def _refuse(message: str):
@@ -150,7 +219,9 @@ def check(data: bytes, trusted: dict) -> tuple[packages.Package, dict[str, dict]
     for name in read:
         if name in SUPPRESSED_TABLES and read[name]["geometry_type"] is not None:
             _refuse(_("%(table)s may only be an aggregate table without geometry") % {"table": name})
-    problem = attached.check(m, package.members, DATA)
+    library_members = set(_check_library(package))
+    members = {name: content for name, content in package.members.items() if name not in library_members}
+    problem = attached.check(m, members, DATA)
     if problem:
         _refuse(problem)
     return package, read

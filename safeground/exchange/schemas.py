@@ -53,6 +53,9 @@ class ExchangeExportIn(Schema):
     programme: str | None = Field(None, max_length=3, description="ISO3 (default: this installation's programme)")
     date_from: AnyDate | None = Field(None, description="First day of the period (default: no start)")
     date_to: AnyDate | None = Field(None, description="Last day of the period (default: no end)")
+    library: bool = Field(
+        False, description="Also carry the reference library (library.json and its images; never procedures)"
+    )
 
 
 class ExchangeExportOut(Schema):

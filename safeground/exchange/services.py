@@ -1,7 +1,9 @@
 """Every write of the exchange app: keys, policies, exports made, partner packages imported.
 
 Imports write only the exchange app's own tables (PartnerDataset, PartnerFeature, PartnerFigure):
-never a national record, so no national total can move. A refused package writes nothing.
+never a national record, so no national total can move. A refused package writes nothing. A package
+carrying the partner's reference library adds a library import (library.merging.receive) that waits
+for a person to confirm each model on the library's merge page: the library itself changes only then.
 """
 
 from __future__ import annotations
@@ -30,6 +32,7 @@ from safeground.exchange.models import (
     RedactionPolicy,
 )
 from safeground.gazetteer.models import Programme
+from safeground.library import merging as library_merging
 
 MAX_PACKAGE_BYTES = 512 * 1024**2
 
@@ -143,9 +146,11 @@ def export_package(
     date_from: dt.date | None = None,
     date_to: dt.date | None = None,
     user=None,
+    library: bool = False,
 ) -> ExportLog:
-    """Write a signed package of `programme` for `partner` under `policy` to `out`, and log it."""
-    data, log = _make(partner, policy, programme, date_from, date_to, user, Path(out).name)
+    """Write a signed package of `programme` for `partner` under `policy` to `out` (with the reference
+    library when `library`), and log it."""
+    data, log = _make(partner, policy, programme, date_from, date_to, user, Path(out).name, library)
     out = Path(out)
     out.parent.mkdir(parents=True, exist_ok=True)
     packages.save(out, data)
@@ -153,7 +158,9 @@ def export_package(
     return log
 
 
-def _make(partner, policy, programme, date_from, date_to, user, file_name: str) -> tuple[bytes, ExportLog]:
+def _make(
+    partner, policy, programme, date_from, date_to, user, file_name: str, library: bool = False
+) -> tuple[bytes, ExportLog]:
     """The signed package's bytes and its log entry (not yet saved: the caller saves it once the
     package is where it goes). Every refusal names its field; nothing is written."""
     recipient = _partner(partner)
@@ -180,6 +187,7 @@ def _make(partner, policy, programme, date_from, date_to, user, file_name: str) 
         signer=signer,
         date_from=date_from,
         date_to=date_to,
+        library=library,
     )
     data = packages.build(manifest, members, key)
     log = ExportLog(
@@ -213,12 +221,13 @@ def export_download(
     date_from: dt.date | None = None,
     date_to: dt.date | None = None,
     user=None,
+    library: bool = False,
 ) -> tuple[ExportLog, bytes]:
     """The package as bytes, for the page's and the API's download: made and logged as the CLI's
     `export_package` makes and logs it."""
     country = (programme or queries.default_programme() or "").strip().upper()
     name = download_name(country, _partner(partner).code)
-    data, log = _make(partner, policy, country, date_from, date_to, user, name)
+    data, log = _make(partner, policy, country, date_from, date_to, user, name, library)
     log.save()
     return log, data
 
@@ -281,4 +290,13 @@ def import_package(data: bytes, *, file_name: str = "", user=None) -> tuple[Part
                 features.append(PartnerFeature(dataset=dataset, layer=name, properties=row, geom=geom))
         PartnerFeature.objects.bulk_create(features, batch_size=2000)
         PartnerFigure.objects.bulk_create(figures_, batch_size=2000)
+        bundle = exchange_package.library_bundle(package)
+        if bundle is not None:
+            library_merging.receive(
+                bundle,
+                source=(file_name or f"package {package_id[:12]}")[:290] + " (library)",
+                programme=dataset.programme_name,
+                partner=key.partner.code,
+                user=user,
+            )
     return dataset, True

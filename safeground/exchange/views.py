@@ -79,6 +79,7 @@ def _export(request: HttpRequest) -> HttpResponse:
         date_from=_form_date(request, "date_from"),
         date_to=_form_date(request, "date_to"),
         user=request.user,
+        library=request.POST.get("library") == "on",
     )
     response = HttpResponse(data, content_type="application/zip")
     response["Content-Disposition"] = f'attachment; filename="{log.file_name}"'

@@ -6,6 +6,7 @@
     safeground exchange keys
     safeground exchange policy add FILE | policy list | policy show NAME
     safeground exchange export --partner CODE --policy NAME --out FILE.sgx [--programme ISO3] [--from D --to D]
+                               [--library]
     safeground exchange verify FILE
     safeground exchange import FILE
     safeground exchange compare --partner CODE [--programme ISO3] [--from D --to D] [--json]
@@ -61,6 +62,7 @@ class Command(BaseCommand):
         p.add_argument("--programme", help="ISO3 (default: this installation's programme)")
         p.add_argument("--from", dest="date_from", type=_date)
         p.add_argument("--to", dest="date_to", type=_date)
+        p.add_argument("--library", action="store_true", help="also carry the reference library and its images")
         p = sub.add_parser("verify", help="check a partner's package without loading it")
         p.add_argument("file")
         p = sub.add_parser("import", help="load a partner's package, read-only")
@@ -142,6 +144,7 @@ class Command(BaseCommand):
             programme=o["programme"],
             date_from=o["date_from"],
             date_to=o["date_to"],
+            library=o["library"],
         )
         counts = ", ".join(f"{k} {v}" for k, v in sorted(log.counts.items()))
         self.stdout.write(f"wrote {o['out']} for {log.partner.code} under {log.policy_name}: {counts}")
@@ -177,6 +180,11 @@ class Command(BaseCommand):
         self.stdout.write(f"imported {dataset.id} from {s['partner']} ({s['signer']})")
         for layer in s["layers"]:
             self.stdout.write(f"  {layer['name']}: {layer['rows']}")
+        if "library" in dataset.manifest:
+            self.stdout.write(
+                f"  library: {dataset.manifest['library']['models']} models, waiting for confirmation "
+                "(safeground library-exchange show)"
+            )
 
     def _compare(self, o):
         from safeground.exchange import queries
