@@ -189,11 +189,10 @@ def test_bad_csv_row_and_bad_zip_are_refused(user, _attachments_in_a_temporary_f
 
 
 def test_render_safe_procedures_are_never_exported(ours):
-    from safeground.library.models import RenderSafeProcedure
+    from safeground.library import services
 
-    # Written directly: the procedures' services belong to another part of the library (H2).
-    RenderSafeProcedure.objects.create(
-        model=ours["TL-2"], title="RSP-SECRET-TITLE", text="RSP-SECRET-TEXT step one", references="RSP-SECRET-REF"
+    services.load_procedure(
+        ours["TL-2"], title="RSP-SECRET-TITLE", text="RSP-SECRET-TEXT step one", references="RSP-SECRET-REF"
     )
     attachment_services.attach(ours["TL-2"], name="top.png", content=IMAGE, user=None)
     outputs = [exchange.export(fmt)[0] for fmt in ("json", "csv", "zip")]
