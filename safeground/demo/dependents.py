@@ -7,6 +7,7 @@ deleted before the core dataset is replaced and built after it, in the same tran
 from safeground.attachments import services as attachment_services
 from safeground.cooperation import demo as cooperation_demo
 from safeground.eore import demo as eore_demo
+from safeground.museum import demo as museum_demo
 from safeground.organisations import roles
 from safeground.qm import demo as qm_demo
 from safeground.tasking import demo as tasking_demo
@@ -19,6 +20,7 @@ def delete() -> None:
     """Remove the dependents' synthetic rows, most dependent first."""
     attachment_services.delete_synthetic()  # photos on synthetic records (they point at every kind)
     cooperation_demo.delete_synthetic()
+    museum_demo.delete_synthetic()  # before EORE: its guided visits point at EORE sessions
     qm_demo.delete_synthetic()
     workbench_demo.delete_synthetic()
     tasking_demo.delete_synthetic()
@@ -45,4 +47,6 @@ def build(seed: int, scale: str, report) -> list[str]:
     qm_demo.build(seed, scale, report=report, accounts=accounts)
     report("Building the cooperation register: partners, the delegation's visit, actions and lessons …")
     cooperation_demo.build(seed, scale, report=report)
+    report("Building the museums: exhibits from demo device records, loans, visits (guided EORE sessions) …")
+    museum_demo.build(seed, scale, report=report)
     return list(accounts)
