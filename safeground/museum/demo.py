@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 from collections.abc import Callable
+from typing import Any
 
 import numpy as np
 import shapely
@@ -24,7 +25,7 @@ from safeground.landrelease.models import Device
 from safeground.museum import services
 from safeground.organisations.models import Organisation
 
-MUSEUMS = [
+MUSEUMS: list[dict[str, Any]] = [
     {
         "country": "KHM",
         "organisation": "CMAC",
@@ -93,6 +94,7 @@ def build(seed: int = 1, scale: str = "small", report: Callable[[str], None] = l
         counts["museums"] += 1
         exhibits = []
         for i, device in enumerate(devices):
+            assert device.model is not None  # _devices takes catalogue models only
             certified = min(device.found_on + dt.timedelta(days=int(rng.integers(20, 120))), today)
             exhibit = services.add_exhibit(
                 museum=museum,

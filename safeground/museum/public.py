@@ -109,7 +109,7 @@ def card(exhibit: Exhibit, language: str, image_url=None) -> dict:
         "description": exhibit.description,
         "safety_message": exhibit.safety_message,
         "safety_messages": safety_messages(),
-        "found_province": exhibit.found_province.name if exhibit.found_province_id else None,
+        "found_province": exhibit.found_province.name if exhibit.found_province is not None else None,
         "found_year": exhibit.found_on.year if exhibit.found_on else None,
         "images": [image_url(exhibit, a) for a in pictures] if image_url else [],
     }

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum
+from django.db.models import Count, Exists, Func, OuterRef, Q, QuerySet, Sum
 from django.db.models.functions import Coalesce, ExtractMonth, ExtractYear
 from django.utils import timezone
 
@@ -91,7 +91,7 @@ def visit_totals(by: str = "month", *, museum: str | None = None, year: int | No
     EORE sessions and their beneficiaries are read from the sessions the visits created, so they equal the
     eore app's own counts for method "museum" (tested)."""
     qs = visits(museum=museum, year=year).order_by()
-    period = {"year": ExtractYear("visited_on")}
+    period: dict[str, Func] = {"year": ExtractYear("visited_on")}
     if by == "month":
         period["month"] = ExtractMonth("visited_on")
     eore = Q(eore_session__isnull=False)

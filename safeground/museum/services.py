@@ -106,6 +106,13 @@ def _province_of(point: Point | None):
     return AdminArea.objects.only("id", "code", "name", "level").get(pk=where.province_id)
 
 
+def _day(value, field: str) -> dt.date:
+    """A required past date."""
+    day = _past(value, field, required=True)
+    assert day is not None  # required: _past refused None
+    return day
+
+
 def _past(value, field: str, required: bool = False) -> dt.date | None:
     if value is None:
         if required:
@@ -141,7 +148,7 @@ def create_museum(
     org = _organisation(organisation, "organisation")
     geom = _point(point, "point")
     found = country_at(to_shapely(geom)) if geom is not None else None
-    country = country or found or org.country
+    country = country or found or (org.country if org is not None else "")
     if geom is not None and found and found != country:
         raise ValidationFailed(
             _("the museum's point lies in %(got)s, not in %(want)s") % {"got": found, "want": country}, field="point"
@@ -200,7 +207,7 @@ def _certificate(values: dict) -> None:
 
 
 def _provenance_of(device: Device) -> dict:
-    activity = device.activity or (device.product.activity if device.product_id else None)
+    activity = device.activity or (device.product.activity if device.product is not None else None)
     return {
         "found_on": device.found_on,
         "found_point": device.point,
@@ -216,7 +223,7 @@ def add_exhibit(
     inventory_number: str,
     model,
     demil_certificate: str,
-    demil_certified_on: dt.date,
+    demil_certified_on: dt.date | None,
     demil_certified_by: str,
     device=None,
     found_on: dt.date | None = None,
@@ -351,7 +358,7 @@ def update_exhibit(
 def move_exhibit(
     exhibit: Exhibit,
     *,
-    moved_on: dt.date,
+    moved_on: dt.date | None,
     to_location: str,
     condition: str = "",
     note: str = "",
@@ -360,7 +367,7 @@ def move_exhibit(
     """A change of place (and, if given, of condition) inside the museum: a Movement row, and the exhibit's
     location and condition with one history row."""
     versions.lock(exhibit, None, f"exhibit {exhibit.code}")
-    moved_on = _past(moved_on, "moved_on", required=True)
+    moved_on = _day(moved_on, "moved_on")
     to_location = check_text("to_location", to_location, 120)
     if condition:
         check_choice("condition", condition, Exhibit.CONDITION_CHOICES)
@@ -401,8 +408,8 @@ def lend(
     *,
     borrower: str,
     borrower_kind: str,
-    lent_on: dt.date,
-    due_on: dt.date,
+    lent_on: dt.date | None,
+    due_on: dt.date | None,
     borrower_organisation=None,
     purpose: str = "",
     user=None,
@@ -411,7 +418,7 @@ def lend(
     """Lend an exhibit (to a training centre, another museum...): one open loan per exhibit, due on or after
     the day it leaves; the exhibit's status becomes "loan"."""
     versions.lock(exhibit, None, f"exhibit {exhibit.code}")
-    lent_on = _past(lent_on, "lent_on", required=True)
+    lent_on = _day(lent_on, "lent_on")
     if not isinstance(due_on, dt.date):
         raise ValidationFailed(_("%(field)s is required") % {"field": "due_on"}, field="due_on", reason="required")
     check_date(due_on, "due_on", planned=True)
@@ -459,7 +466,7 @@ def lend(
 def return_loan(
     loan: Loan,
     *,
-    returned_on: dt.date,
+    returned_on: dt.date | None,
     condition_back: str,
     status: str = "store",
     location: str | None = None,
@@ -474,7 +481,7 @@ def return_loan(
             field="loan",
             reason="returned",
         )
-    returned_on = _past(returned_on, "returned_on", required=True)
+    returned_on = _day(returned_on, "returned_on")
     if returned_on < loan.lent_on:
         raise ValidationFailed(
             _("returned_on %(back)s is before lent_on %(lent)s") % {"back": returned_on, "lent": loan.lent_on},
@@ -518,7 +525,7 @@ def _counts(values: dict) -> dict[str, int]:
 def record_visit(
     museum: Museum,
     *,
-    visited_on: dt.date,
+    visited_on: dt.date | None,
     girls: int = 0,
     boys: int = 0,
     women: int = 0,
@@ -535,7 +542,7 @@ def record_visit(
     """A day's visitors or one group. A guided visit that taught risk education is also an EORE session
     (method "museum", at the museum's point, run by its organisation, with the same head counts); EORE
     that is not guided is refused (a visitor walking round alone is not a session)."""
-    visited_on = _past(visited_on, "visited_on", required=True)
+    visited_on = _day(visited_on, "visited_on")
     counts = _counts({"girls": girls, "boys": boys, "women": women, "men": men})
     check_choice("audience", audience, Session.AUDIENCE_CHOICES)
     if is_eore and not guided:
@@ -567,13 +574,16 @@ def record_visit(
             held_on=visited_on,
             organisation=museum.organisation.acronym,
             method="museum",
-            point=to_shapely(museum.point),
+            point=to_shapely(museum.point) if museum.point is not None else None,
             audience=audience,
             country=museum.country,
             user=user,
             reason=f"museum visit at {museum.code}",
             is_synthetic=is_synthetic,
-            **counts,
+            girls=counts["girls"],
+            boys=counts["boys"],
+            women=counts["women"],
+            men=counts["men"],
         )
     visit.code = next_code(Visit, museum.code, "V", width=5)
     record_author(visit, user)
@@ -595,7 +605,7 @@ def update_visit(
         raise ValidationFailed(_("%(field)s cannot be changed") % {"field": unknown[0]}, field=unknown[0])
     versions.lock(visit, expected_version, f"visit {visit.code}")
     if "visited_on" in changes:
-        visit.visited_on = _past(changes["visited_on"], "visited_on", required=True)
+        visit.visited_on = _day(changes["visited_on"], "visited_on")
     counts = _counts({f: changes.get(f, getattr(visit, f)) for f in COUNTS})
     for f, v in counts.items():
         setattr(visit, f, v)
@@ -604,14 +614,17 @@ def update_visit(
     for field, limit in (("group", 200), ("guide", 150), ("notes", 5000)):
         if field in changes:
             setattr(visit, field, check_text(field, changes[field], limit))
-    if visit.eore_session_id:
+    if visit.eore_session is not None:
         eore_services.update_session(
             visit.eore_session,
             user=user,
             reason=reason or f"museum visit {visit.code} corrected",
             held_on=visit.visited_on,
             audience=visit.audience,
-            **counts,
+            girls=counts["girls"],
+            boys=counts["boys"],
+            women=counts["women"],
+            men=counts["men"],
         )
     record_author(visit, user, reason)
     visit.save()

@@ -95,17 +95,19 @@ def _needs(request: HttpRequest, permission: str) -> None:
 @page("museum.view_exhibit")
 def collection(request: HttpRequest) -> HttpResponse:
     chosen = {f: (request.GET.get(f) or "").strip() for f in FILTERS}
-    flags = {f: True if chosen[f] == "1" else None for f in ("on_loan", "overdue")}
+    on_loan = True if chosen["on_loan"] == "1" else None
+    overdue = True if chosen["overdue"] == "1" else None
     rows = list(
         queries.exhibits(
             museum=chosen["museum"] or None,
             model=chosen["model"] or None,
             category=chosen["category"] or None,
             status=chosen["status"] or None,
-            **flags,
+            on_loan=on_loan,
+            overdue=overdue,
         )[:500]
     )
-    thumbs = {}
+    thumbs: dict[str, object] = {}
     for a in _thumbnails(rows):
         thumbs.setdefault(a.object_id, a)
     context = {
@@ -133,7 +135,7 @@ def _exhibit_context(request: HttpRequest, exhibit: Exhibit, **extra) -> dict:
     return {
         "exhibit": exhibit,
         "device": exhibit.device,
-        "product_code": exhibit.device.product.code if exhibit.device and exhibit.device.product_id else None,
+        "product_code": exhibit.device.product.code if exhibit.device and exhibit.device.product else None,
         "movements": exhibit.movements.select_related("recorded_by").order_by("-moved_on", "-id"),
         "loans": [{"loan": x, "overdue": x.returned_on is None and x.due_on < today} for x in loans],
         "open_loan": next((x for x in loans if x.returned_on is None), None),
@@ -154,7 +156,7 @@ def exhibit_detail(request: HttpRequest, code: str) -> HttpResponse:
 
 
 def _form_values(request: HttpRequest) -> dict:
-    values = {f: (request.POST.get(f) or "").strip() for f in EXHIBIT_FIELDS}
+    values: dict = {f: (request.POST.get(f) or "").strip() for f in EXHIBIT_FIELDS}
     values["public"] = request.POST.get("public") == "on"
     return values
 
@@ -214,9 +216,10 @@ def exhibit_new(request: HttpRequest) -> HttpResponse:
 def exhibit_edit(request: HttpRequest, code: str) -> HttpResponse:
     exhibit = _exhibit(code)
     if request.method != "POST":
-        form = {f: getattr(exhibit, f, "") for f in EXHIBIT_FIELDS if f not in ("museum", "device", "model")}
+        form: dict = {f: getattr(exhibit, f, "") for f in EXHIBIT_FIELDS if f not in ("museum", "device", "model")}
         for f in ("found_on", "acquired_on", "demil_certified_on"):
-            form[f] = form[f].isoformat() if form.get(f) else ""
+            day = getattr(exhibit, f)
+            form[f] = day.isoformat() if day else ""
         form.update(model=exhibit.model.slug, public=exhibit.public, version=exhibit.version)
         return _exhibit_form(request, exhibit, form)
     form = _form_values(request)
@@ -350,18 +353,21 @@ def visits(request: HttpRequest) -> HttpResponse:
                 guided=form["guided"],
                 is_eore=form["is_eore"],
                 user=request.user,
-                **{g: _int(form[g], g) for g in ("girls", "boys", "women", "men")},
+                girls=_int(form["girls"], "girls"),
+                boys=_int(form["boys"], "boys"),
+                women=_int(form["women"], "women"),
+                men=_int(form["men"], "men"),
             )
         except ValidationFailed as exc:
             error, field = str(exc), exc.field or ""
         else:
             messages.success(request, _("Visit %(code)s recorded.") % {"code": visit.code})
             return redirect("museum-visits")
-    museum = (request.GET.get("museum") or "").strip() or None
+    chosen = (request.GET.get("museum") or "").strip() or None
     context = {
-        "visits": queries.visits(museum=museum)[:100],
-        "months": queries.visit_totals("month", museum=museum),
-        "years": queries.visit_totals("year", museum=museum),
+        "visits": queries.visits(museum=chosen)[:100],
+        "months": queries.visit_totals("month", museum=chosen),
+        "years": queries.visit_totals("year", museum=chosen),
         "museums": queries.museums(),
         "audiences": _choices(Session.AUDIENCE_CHOICES),
         "can_add": request.user.has_perm("museum.add_visit"),

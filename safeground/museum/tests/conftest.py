@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+from typing import Any
 
 import pytest
 import shapely
@@ -92,7 +93,11 @@ def museum_world(db, user):
     }
 
 
-CERT = {"demil_certificate": "DC-2024-001", "demil_certified_on": dt.date(2024, 4, 1), "demil_certified_by": "TDO EOD"}
+CERT: dict[str, Any] = {
+    "demil_certificate": "DC-2024-001",
+    "demil_certified_on": dt.date(2024, 4, 1),
+    "demil_certified_by": "TDO EOD",
+}
 
 
 @pytest.fixture

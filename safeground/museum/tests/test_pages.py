@@ -90,7 +90,8 @@ def test_visit_form_records_an_eore_visit(museum_world, signed_in):
         },
     )
     assert response.status_code == 302
-    assert Visit.objects.get().eore_session.method == "museum"
+    session = Visit.objects.get().eore_session
+    assert session is not None and session.method == "museum"
     refused = signed_in.post(
         "/museum/visits/",
         {"museum": museum_world["museum"].code, "visited_on": "2025-03-04", "girls": "5", "is_eore": "on"},

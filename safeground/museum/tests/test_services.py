@@ -35,7 +35,8 @@ def test_without_a_device_the_provenance_is_given(museum_world):
         operator="TDO",
         **CERT,
     )
-    assert e.device is None and e.found_province.code == "XT01" and e.operator.acronym == "TDO"
+    assert e.device is None and e.found_province is not None and e.operator is not None
+    assert (e.found_province.code, e.operator.acronym) == ("XT01", "TDO")
 
 
 def test_inventory_number_unique_per_museum(museum_world, exhibit):
@@ -144,6 +145,7 @@ def test_a_guided_eore_visit_is_an_eore_session(museum_world, user):
         user=user,
     )
     s = visit.eore_session
+    assert s is not None and s.point is not None and museum.point is not None
     assert (s.method, s.held_on, s.organisation.acronym, s.audience) == (
         "museum",
         dt.date(2025, 5, 6),
