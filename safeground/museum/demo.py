@@ -102,7 +102,7 @@ def build(seed: int = 1, scale: str = "small", report: Callable[[str], None] = l
                 model=device.model,
                 device=device,
                 title=f"{device.model.name}",
-                description=f"A {device.model.name} found during clearance, made safe and given to the collection.",
+                description="Found during clearance, made safe by the EOD team and given to the collection.",
                 demil_certificate=f"DC-{certified.year}-{spec['prefix']}{i + 1:03d}",
                 demil_certified_on=certified,
                 demil_certified_by=f"{spec['organisation']} EOD officer",
@@ -178,6 +178,7 @@ def _devices(country: str, n: int) -> list[Device]:
     """The first device record (by code) of each of up to `n` catalogue models found in `country`."""
     rows = (
         Device.objects.filter(model__isnull=False, activity__country=country)
+        .exclude(model__category__in=["ied", "booby_trap"])  # a museum shows what people may find
         .select_related("model", "activity", "product__activity")
         .order_by("model__name", "code")
     )
