@@ -17,7 +17,8 @@ from typing import Any
 import numpy as np
 import shapely
 from django.db import transaction
-from PIL import Image, ImageDraw
+from django.db.models import Min
+from PIL import Image, ImageDraw, ImageFont
 
 from safeground.attachments import queries as attachment_queries
 from safeground.attachments import services as attachment_services
@@ -59,8 +60,9 @@ def _photo(label: str, colour: str) -> bytes:
     draw = ImageDraw.Draw(image)
     draw.ellipse((170, 110, 470, 370), fill=colour, outline="#2b2b2b", width=6)
     draw.ellipse((270, 200, 370, 280), fill="#2b2b2b")
-    draw.text((20, 20), label, fill="#1f2937")
-    draw.text((20, 450), "Photo (demo)", fill="#7f1d1d")
+    font = ImageFont.load_default(size=28)
+    draw.text((24, 20), label, fill="#1f2937", font=font)
+    draw.text((24, 436), "Photo (demo)", fill="#7f1d1d", font=font)
     out = io.BytesIO()
     image.save(out, "PNG")
     return out.getvalue()
@@ -175,17 +177,15 @@ def build(seed: int = 1, scale: str = "small", report: Callable[[str], None] = l
 
 
 def _devices(country: str, n: int) -> list[Device]:
-    """The first device record (by code) of each of up to `n` catalogue models found in `country`."""
-    rows = (
+    """The first device record (by code) of each of up to `n` catalogue models found in `country` (models by
+    name): one grouped query for the codes, one for the rows."""
+    firsts = (
         Device.objects.filter(model__isnull=False, activity__country=country)
         .exclude(model__category__in=["ied", "booby_trap"])  # a museum shows what people may find
-        .select_related("model", "activity", "product__activity")
-        .order_by("model__name", "code")
+        .values("model__name")
+        .annotate(first=Min("code"))
+        .order_by("model__name")[:n]
     )
-    chosen: dict = {}
-    for d in rows.iterator(chunk_size=500):
-        if d.model_id not in chosen:
-            chosen[d.model_id] = d
-            if len(chosen) >= n:
-                break
-    return list(chosen.values())
+    codes = [row["first"] for row in firsts]
+    rows = Device.objects.filter(code__in=codes).select_related("model", "activity", "product__activity")
+    return sorted(rows, key=lambda d: codes.index(d.code))

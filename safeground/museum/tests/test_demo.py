@@ -61,5 +61,9 @@ def test_demo_builds_a_collection_and_deletes_it(museum_world, monkeypatch):
     assert sorted(Visit.objects.values_list("visited_on", "girls", "boys", "women", "men")) == first
     assert Museum.objects.filter(is_synthetic=True).count() == 1
     demo.delete_synthetic()
-    assert not Museum.objects.filter(is_synthetic=True).exists() and not Exhibit.objects.exists() and not Visit.objects.exists()
+    assert (
+        not Museum.objects.filter(is_synthetic=True).exists()
+        and not Exhibit.objects.exists()
+        and not Visit.objects.exists()
+    )
     assert not Session.objects.filter(method="museum").exists()
