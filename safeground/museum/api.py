@@ -18,26 +18,26 @@ from ninja.errors import HttpError
 
 from safeground.core import ratelimit, versions
 from safeground.core.auth import needs
-from safeground.core.contracts import Choice, Limit, Offset, Ref
+from safeground.core.contracts import Choice, Limit, Offset, Ref, Year
 from safeground.core.history import history_entries
 from safeground.core.schemas import ErrorOut, HistoryEntry
 from safeground.museum import public, queries, services
 from safeground.museum.models import Exhibit, Loan, Museum
 from safeground.museum.schemas import (
-    ExhibitIn,
-    ExhibitOut,
-    ExhibitPage,
-    ExhibitPatch,
-    LoanIn,
-    LoanOut,
-    LoanReturnIn,
-    MovementIn,
-    MovementOut,
-    PublicExhibitOut,
-    PublicExhibitPage,
-    VisitIn,
-    VisitOut,
-    VisitPage,
+    MuseumExhibitIn,
+    MuseumExhibitOut,
+    MuseumExhibitPage,
+    MuseumExhibitPatch,
+    MuseumLoanIn,
+    MuseumLoanOut,
+    MuseumLoanReturnIn,
+    MuseumMovementIn,
+    MuseumMovementOut,
+    MuseumPublicExhibitOut,
+    MuseumPublicExhibitPage,
+    MuseumVisitIn,
+    MuseumVisitOut,
+    MuseumVisitPage,
 )
 
 router = Router(tags=["museum"])
@@ -131,7 +131,7 @@ def visit_properties(v) -> dict:
 # --- exhibits ---------------------------------------------------------------------------------------------
 
 
-class ExhibitFilters(Schema):
+class MuseumExhibitFilters(Schema):
     museum: Ref | None = None
     model: Ref | None = None
     category: Choice | None = None
@@ -142,8 +142,8 @@ class ExhibitFilters(Schema):
     offset: Offset = 0
 
 
-@router.get("/exhibits", response={200: ExhibitPage, 422: ErrorOut}, summary="The collection")
-def list_exhibits(request, filters: Query[ExhibitFilters]):
+@router.get("/exhibits", response={200: MuseumExhibitPage, 422: ErrorOut}, summary="The collection")
+def list_exhibits(request, filters: Query[MuseumExhibitFilters]):
     """Filters: `museum` (code), `model` (slug), `category`, `status`, `on_loan`, `overdue`."""
     f = filters.dict()
     limit, offset = f.pop("limit"), f.pop("offset")
@@ -151,7 +151,7 @@ def list_exhibits(request, filters: Query[ExhibitFilters]):
     return {"count": qs.count(), "items": [exhibit_properties(e) for e in qs[offset : offset + limit]]}
 
 
-@router.get("/exhibits/{code}", response={200: ExhibitOut, 404: ErrorOut}, summary="One exhibit (ETag)")
+@router.get("/exhibits/{code}", response={200: MuseumExhibitOut, 404: ErrorOut}, summary="One exhibit (ETag)")
 def get_exhibit(request, response: HttpResponse, code: str):
     exhibit = _exhibit(code)
     response["ETag"] = versions.etag(exhibit)
@@ -166,9 +166,9 @@ def exhibit_history(request, code: str):
 
 
 @router.post(
-    "/exhibits", response={201: ExhibitOut, **WRITE}, auth=needs("museum.add_exhibit"), summary="Add an exhibit"
+    "/exhibits", response={201: MuseumExhibitOut, **WRITE}, auth=needs("museum.add_exhibit"), summary="Add an exhibit"
 )
-def create_exhibit(request, payload: ExhibitIn):
+def create_exhibit(request, payload: MuseumExhibitIn):
     """With `device` (a device record's code) the find's date, position, province and operator are copied
     from it. The demilitarisation certificate (number, date, who) is required."""
     data = payload.dict()
@@ -179,11 +179,11 @@ def create_exhibit(request, payload: ExhibitIn):
 
 @router.patch(
     "/exhibits/{code}",
-    response={200: ExhibitOut, **PATCH},
+    response={200: MuseumExhibitOut, **PATCH},
     auth=needs("museum.change_exhibit"),
     summary="Change an exhibit",
 )
-def update_exhibit(request, response: HttpResponse, code: str, payload: ExhibitPatch):
+def update_exhibit(request, response: HttpResponse, code: str, payload: MuseumExhibitPatch):
     exhibit = _exhibit(code)
     expected = versions.required(request, exhibit, f"exhibit {code}")
     data = payload.dict(exclude_unset=True)
@@ -194,36 +194,36 @@ def update_exhibit(request, response: HttpResponse, code: str, payload: ExhibitP
     return exhibit_properties(changed)
 
 
-@router.get("/exhibits/{code}/movements", response={200: list[MovementOut], 404: ErrorOut}, summary="Movements")
+@router.get("/exhibits/{code}/movements", response={200: list[MuseumMovementOut], 404: ErrorOut}, summary="Movements")
 def list_movements(request, code: str):
     return list(_exhibit(code).movements.order_by("moved_on", "id"))
 
 
 @router.post(
     "/exhibits/{code}/movements",
-    response={201: MovementOut, **WRITE},
+    response={201: MuseumMovementOut, **WRITE},
     auth=needs("museum.change_exhibit"),
     summary="Record a movement",
 )
-def create_movement(request, code: str, payload: MovementIn):
+def create_movement(request, code: str, payload: MuseumMovementIn):
     return Status(201, services.move_exhibit(_exhibit(code), user=request.user, **payload.dict()))
 
 
 # --- loans ------------------------------------------------------------------------------------------------
 
 
-class LoanFilters(Schema):
+class MuseumLoanFilters(Schema):
     open: bool = True
     overdue: bool = False
 
 
-@router.get("/loans", response={200: list[LoanOut], 422: ErrorOut}, summary="Loans (open by default; overdue)")
-def list_loans(request, filters: Query[LoanFilters]):
+@router.get("/loans", response={200: list[MuseumLoanOut], 422: ErrorOut}, summary="Loans (open by default; overdue)")
+def list_loans(request, filters: Query[MuseumLoanFilters]):
     return [loan_properties(x) for x in queries.loans(open_only=filters.open, overdue=filters.overdue)]
 
 
-@router.post("/loans", response={201: LoanOut, **WRITE}, auth=needs("museum.add_loan"), summary="Lend an exhibit")
-def create_loan(request, payload: LoanIn):
+@router.post("/loans", response={201: MuseumLoanOut, **WRITE}, auth=needs("museum.add_loan"), summary="Lend an exhibit")
+def create_loan(request, payload: MuseumLoanIn):
     """One open loan per exhibit; `due_on` on or after `lent_on`; the exhibit's status becomes "loan"."""
     data = payload.dict()
     loan = services.lend(_exhibit(data.pop("exhibit")), user=request.user, **data)
@@ -232,11 +232,11 @@ def create_loan(request, payload: LoanIn):
 
 @router.post(
     "/loans/{code}/return",
-    response={200: LoanOut, **WRITE},
+    response={200: MuseumLoanOut, **WRITE},
     auth=needs("museum.change_loan"),
     summary="Record a loan's return",
 )
-def return_loan(request, code: str, payload: LoanReturnIn):
+def return_loan(request, code: str, payload: MuseumLoanReturnIn):
     loan = Loan.objects.select_related("exhibit").filter(code=code).first()
     if loan is None:
         raise Http404(f"no loan {code}")
@@ -246,15 +246,15 @@ def return_loan(request, code: str, payload: LoanReturnIn):
 # --- visits -----------------------------------------------------------------------------------------------
 
 
-class VisitFilters(Schema):
+class MuseumVisitFilters(Schema):
     museum: Ref | None = None
-    year: int | None = None
+    year: Year | None = None
     limit: Limit = 100
     offset: Offset = 0
 
 
-@router.get("/visits", response={200: VisitPage, 422: ErrorOut}, summary="Visits and their totals")
-def list_visits(request, filters: Query[VisitFilters], by: str = "month"):
+@router.get("/visits", response={200: MuseumVisitPage, 422: ErrorOut}, summary="Visits and their totals")
+def list_visits(request, filters: Query[MuseumVisitFilters], by: str = "month"):
     """The visits (newest first) and totals per `by` (month or year): visitors, guided visits, EORE
     sessions and the people they reached."""
     qs = queries.visits(museum=filters.museum, year=filters.year)
@@ -266,8 +266,10 @@ def list_visits(request, filters: Query[VisitFilters], by: str = "month"):
     }
 
 
-@router.post("/visits", response={201: VisitOut, **WRITE}, auth=needs("museum.add_visit"), summary="Record a visit")
-def create_visit(request, payload: VisitIn):
+@router.post(
+    "/visits", response={201: MuseumVisitOut, **WRITE}, auth=needs("museum.add_visit"), summary="Record a visit"
+)
+def create_visit(request, payload: MuseumVisitIn):
     """A guided visit with `is_eore` is also an EORE session (method "museum"); EORE not guided is refused."""
     data = payload.dict()
     try:
@@ -287,7 +289,7 @@ def _public_card(e: Exhibit) -> dict:
 
 @router.get(
     "/public/exhibits",
-    response={200: PublicExhibitPage, 429: ErrorOut},
+    response={200: MuseumPublicExhibitPage, 429: ErrorOut},
     auth=None,
     summary="The public catalogue (anonymous; no positions)",
 )
@@ -301,7 +303,7 @@ def public_exhibits(request, limit: Limit = 100, offset: Offset = 0):
 
 @router.get(
     "/public/exhibits/{code}",
-    response={200: PublicExhibitOut, 404: ErrorOut, 429: ErrorOut},
+    response={200: MuseumPublicExhibitOut, 404: ErrorOut, 429: ErrorOut},
     auth=None,
     summary="One public exhibit (anonymous; no positions)",
 )

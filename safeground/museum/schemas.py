@@ -11,7 +11,7 @@ from pydantic import Field
 from safeground.core.contracts import Choice, Ref
 
 
-class ExhibitIn(Schema):
+class MuseumExhibitIn(Schema):
     """A new exhibit. With `device` the find's date, position, province and operator come from the device
     record; without, give `found_on`/`found_point` ([lon, lat], staff only)/`operator`."""
 
@@ -36,7 +36,7 @@ class ExhibitIn(Schema):
     safety_message: str = ""
 
 
-class ExhibitPatch(Schema):
+class MuseumExhibitPatch(Schema):
     inventory_number: str | None = None
     model: Ref | None = None
     title: str | None = None
@@ -54,7 +54,7 @@ class ExhibitPatch(Schema):
     reason: str | None = Field(None, max_length=100, description="Kept in the history")
 
 
-class ExhibitOut(Schema):
+class MuseumExhibitOut(Schema):
     code: str
     museum: str
     inventory_number: str
@@ -82,19 +82,19 @@ class ExhibitOut(Schema):
     is_synthetic: bool
 
 
-class ExhibitPage(Schema):
+class MuseumExhibitPage(Schema):
     count: int
-    items: list[ExhibitOut]
+    items: list[MuseumExhibitOut]
 
 
-class MovementIn(Schema):
+class MuseumMovementIn(Schema):
     moved_on: dt.date
     to_location: str = ""
     condition: str = ""
     note: str = ""
 
 
-class MovementOut(Schema):
+class MuseumMovementOut(Schema):
     moved_on: dt.date
     from_location: str
     to_location: str
@@ -102,7 +102,7 @@ class MovementOut(Schema):
     note: str
 
 
-class LoanIn(Schema):
+class MuseumLoanIn(Schema):
     exhibit: Ref = Field(description="The exhibit's code")
     borrower: str = Field(max_length=200)
     borrower_kind: Choice = Field(examples=["training_centre"])
@@ -112,13 +112,13 @@ class LoanIn(Schema):
     due_on: dt.date
 
 
-class LoanReturnIn(Schema):
+class MuseumLoanReturnIn(Schema):
     returned_on: dt.date
     condition_back: Choice
     status: Choice = Field("store", description="store or display")
 
 
-class LoanOut(Schema):
+class MuseumLoanOut(Schema):
     code: str
     exhibit: str
     borrower: str
@@ -133,7 +133,7 @@ class LoanOut(Schema):
     overdue: bool
 
 
-class VisitIn(Schema):
+class MuseumVisitIn(Schema):
     museum: Ref = Field(description="The museum's code")
     visited_on: dt.date
     girls: int = 0
@@ -148,7 +148,7 @@ class VisitIn(Schema):
     notes: str = ""
 
 
-class VisitOut(Schema):
+class MuseumVisitOut(Schema):
     code: str
     museum: str
     visited_on: dt.date
@@ -165,36 +165,36 @@ class VisitOut(Schema):
     version: int
 
 
-class VisitPage(Schema):
+class MuseumVisitPage(Schema):
     count: int
-    items: list[VisitOut]
+    items: list[MuseumVisitOut]
     totals: dict[str, Any]
 
 
-class PublicText(Schema):
+class MuseumPublicText(Schema):
     text: str
     language: str
     fallback: bool
 
 
-class PublicAlias(Schema):
+class MuseumPublicAlias(Schema):
     name: str
     language: str
 
 
-class PublicExhibitOut(Schema):
+class MuseumPublicExhibitOut(Schema):
     """What the public catalogue says: never the find's position, the device record or the operator."""
 
     code: str
     title: str
     museum: str
     model: str
-    aliases: list[PublicAlias]
+    aliases: list[MuseumPublicAlias]
     category: str
     category_label: str
     type: str
-    features: PublicText
-    colour_markings: PublicText
+    features: MuseumPublicText
+    colour_markings: MuseumPublicText
     length_mm: int | None
     width_mm: int | None
     height_mm: int | None
@@ -208,6 +208,6 @@ class PublicExhibitOut(Schema):
     images: list[str]
 
 
-class PublicExhibitPage(Schema):
+class MuseumPublicExhibitPage(Schema):
     count: int
-    items: list[PublicExhibitOut]
+    items: list[MuseumPublicExhibitOut]
