@@ -308,6 +308,7 @@ SAFEGROUND_TRUSTED_PROXIES = [
 AXES_CLIENT_IP_CALLABLE = "safeground.core.ratelimit.client_address"
 SAFEGROUND_RATE_LIMITS: dict[str, tuple[int | None, int | None]] = {
     "gazetteer": (60, 600),  # admin areas, places (cached light form for anonymous clients)
+    "catalogue": (120, None),  # the museum's public catalogue pages and images (anonymous visitors)
     "compute": (30, 300),  # traverse computation
     "transfer": (None, 30),  # import and export files (signed in only)
 }

@@ -164,6 +164,20 @@ PAGES: dict[str, set] = {
     "library-exchange": SIGNED_IN,
     "library-export": SIGNED_IN,
     "library-import": SIGNED_IN,  # an unknown import: 404 once access is granted
+    # H5 museum (issue 21): staff pages for every signed-in role, writes for museum.* (national roles); the
+    # public catalogue for everybody, anonymous included (an image of a non-public record answers 404).
+    "museum-home": SIGNED_IN,
+    "museum-exhibit": SIGNED_IN,
+    "museum-exhibit-new": NATIONAL_WRITE,
+    "museum-exhibit-edit": NATIONAL_WRITE,
+    "museum-exhibit-move": NATIONAL_WRITE,
+    "museum-exhibit-lend": NATIONAL_WRITE,
+    "museum-loans": SIGNED_IN,
+    "museum-loan-return": NATIONAL_WRITE,
+    "museum-visits": SIGNED_IN,  # recording a visit (POST) needs museum.add_visit (museum/tests)
+    "museum-public": PUBLIC,
+    "museum-public-exhibit": PUBLIC,
+    "museum-public-image": PUBLIC,
 }
 #: Vector tiles and TileJSON per layer (docs/decisions/0026): the boundaries are public reference data.
 TILES: dict[str, set] = {
@@ -183,6 +197,9 @@ POST_PAGES = {
     "cooperation-action-done",
     "attachment-upload",
     "attachment-remove",
+    "museum-exhibit-move",  # H5 museum
+    "museum-exhibit-lend",
+    "museum-loan-return",
 }
 #: Queries that make a file-writing view stop at its own validation (400) once access is granted: the
 #: matrix checks who reaches each view; the exports themselves are tested in the interop and quality apps.
@@ -435,6 +452,22 @@ API: list[tuple[str, str, set]] = [
     ("GET", "/library/imports/{import_id}", SIGNED_IN),
     ("POST", "/library/imports/{import_id}/matches/{match_id}", NATIONAL_WRITE),
     ("POST", "/library/imports/{import_id}/apply", NATIONAL_WRITE),
+    # H5 museum (issue 21): every signed-in role reads; museum.* (national roles) writes; the public
+    # catalogue is anonymous.
+    ("GET", "/museum/exhibits", SIGNED_IN),
+    ("POST", "/museum/exhibits", NATIONAL_WRITE),
+    ("GET", "/museum/exhibits/{code}", SIGNED_IN),
+    ("PATCH", "/museum/exhibits/{code}", NATIONAL_WRITE),
+    ("GET", "/museum/exhibits/{code}/history", SIGNED_IN),
+    ("GET", "/museum/exhibits/{code}/movements", SIGNED_IN),
+    ("POST", "/museum/exhibits/{code}/movements", NATIONAL_WRITE),
+    ("GET", "/museum/loans", SIGNED_IN),
+    ("POST", "/museum/loans", NATIONAL_WRITE),
+    ("POST", "/museum/loans/{code}/return", NATIONAL_WRITE),
+    ("GET", "/museum/visits", SIGNED_IN),
+    ("POST", "/museum/visits", NATIONAL_WRITE),
+    ("GET", "/museum/public/exhibits", PUBLIC),
+    ("GET", "/museum/public/exhibits/{code}", PUBLIC),
 ]
 
 
@@ -477,6 +510,8 @@ def _codes() -> dict:
     from safeground.imsma.tests.report_sample import sample
     from safeground.interop.models import QuarantinedRow
     from safeground.landrelease.models import Device, Product
+    from safeground.museum.models import Exhibit as MuseumExhibit
+    from safeground.museum.models import Loan as MuseumLoan
     from safeground.operations.models import Activity
     from safeground.organisations.models import Accreditation, Asset, Personnel, Team
     from safeground.qm.models import Handover, NonConformity, SamplingPlan
@@ -539,6 +574,10 @@ def _codes() -> dict:
         "fieldsync-import": "NONE",  # no import in the demo: access is decided before the lookup (404)
         "attachment": str(photo.pk),
         "imsma-run": str(migration.pk),
+        # H5 museum: the demo's collection (a public exhibit, any exhibit, an open loan)
+        "museum-exhibit": MuseumExhibit.objects.order_by("code").first().code,
+        "museum-public": MuseumExhibit.objects.filter(public=True).order_by("code").first().code,
+        "museum-loan": MuseumLoan.objects.filter(returned_on__isnull=True).order_by("code").first().code,
     }
 
 
@@ -582,6 +621,9 @@ def _api_path(template: str, codes: dict) -> str:
         "/cooperation/joint-trainings/": "coop-jt",
         "/cooperation/loans/": "coop-loan",
         "/cooperation/lessons/": "coop-lesson",
+        "/museum/exhibits/": "museum-exhibit",  # H5 museum
+        "/museum/loans/": "museum-loan",
+        "/museum/public/exhibits/": "museum-public",
     }
     owner = next((v for k, v in kind.items() if template.startswith(k)), None)
     path = template.replace("{identifier}", codes["animal"]).replace("{acronym}", "CMAC").replace("{iso3}", "KHM")
@@ -625,6 +667,13 @@ PAGE_ARGS = {
     "cooperation-action-done": "coop-action",
     "cooperation-lesson": "coop-lesson",
     "fieldsync-import": "fieldsync-import",
+    "museum-exhibit": "museum-exhibit",  # H5 museum
+    "museum-exhibit-edit": "museum-exhibit",
+    "museum-exhibit-move": "museum-exhibit",
+    "museum-exhibit-lend": "museum-exhibit",
+    "museum-loan-return": "museum-loan",
+    "museum-public-exhibit": "museum-public",
+    "museum-public-image": "museum-public",
 }
 
 

@@ -8,6 +8,7 @@ from safeground.attachments import services as attachment_services
 from safeground.cooperation import demo as cooperation_demo
 from safeground.eore import demo as eore_demo
 from safeground.library import demo as library_demo
+from safeground.museum import demo as museum_demo
 from safeground.ordnance import demo as ordnance_demo
 from safeground.organisations import roles
 from safeground.qm import demo as qm_demo
@@ -22,6 +23,7 @@ def delete() -> None:
     attachment_services.delete_synthetic()  # photos on synthetic records (they point at every kind)
     library_demo.delete_synthetic()
     cooperation_demo.delete_synthetic()
+    museum_demo.delete_synthetic()  # before EORE: its guided visits point at EORE sessions
     qm_demo.delete_synthetic()
     workbench_demo.delete_synthetic()
     tasking_demo.delete_synthetic()
@@ -53,4 +55,6 @@ def build(seed: int, scale: str, report) -> list[str]:
     cooperation_demo.build(seed, scale, report=report)
     report("Adding local names and illustrations to the ordnance library …")
     ordnance_demo.build(report=report)
+    report("Building the museums: exhibits from demo device records, loans, visits (guided EORE sessions) …")
+    museum_demo.build(seed, scale, report=report)
     return list(accounts)

@@ -82,9 +82,10 @@ def create_session(
     reason: str | None = None,
     source_id: str | None = None,
     source_attributes: dict | None = None,
+    is_synthetic: bool = False,
 ) -> Session:
     """Record a session; an operator records its own organisation's sessions only. `reason`: the
-    history's (an import names its file)."""
+    history's (an import names its file); `is_synthetic`: a demo's (a museum's guided visits)."""
     check_code(code)
     _choice("method", method, Session.METHOD_CHOICES)
     _choice("audience", audience, Session.AUDIENCE_CHOICES)
@@ -130,6 +131,7 @@ def create_session(
         materials=materials,
         source_id=source_id or None,
         source_attributes=source_attributes or None,
+        is_synthetic=is_synthetic,
         **counts,
     )
     nearby = []
@@ -276,21 +278,27 @@ def bulk_create_sessions(
     return len(sessions)
 
 
-def delete_synthetic() -> dict[str, int]:
-    """Remove every synthetic session with its hazard links and history (the demo's rebuild, before the
-    demo hazards go). The only hard delete here, limited to `is_synthetic` rows: set-based, no signals,
-    no "deleted" history rows for sessions that never happened."""
+def delete_synthetic(ids: list | None = None) -> dict[str, int]:
+    """Remove every synthetic session (only those of `ids` when given: a museum demo's visits) with its
+    hazard links and history (the demo's rebuild, before the demo hazards go). The only hard delete here,
+    limited to `is_synthetic` rows: set-based, no signals, no "deleted" history rows for sessions that never
+    happened."""
     from django.apps import apps
 
+    only = {} if ids is None else {"id__in": ids}
+    session_only = {} if ids is None else {"session_id__in": ids}
+    history_only = {} if ids is None else {"history__id__in": ids}
     counts = {}
     for name, qs in (
         (
             "session hazard history",
-            apps.get_model("eore", "HistoricalSession_hazards").objects.filter(history__is_synthetic=True),
+            apps.get_model("eore", "HistoricalSession_hazards").objects.filter(
+                history__is_synthetic=True, **history_only
+            ),
         ),
-        ("session hazards", Session.hazards.through.objects.filter(session__is_synthetic=True)),
-        ("sessions", Session.objects.filter(is_synthetic=True)),
-        ("session history", Session.history.filter(is_synthetic=True)),
+        ("session hazards", Session.hazards.through.objects.filter(session__is_synthetic=True, **session_only)),
+        ("sessions", Session.objects.filter(is_synthetic=True, **only)),
+        ("session history", Session.history.filter(is_synthetic=True, **only)),
     ):
         counts[name] = qs._raw_delete(qs.db)
     return counts
