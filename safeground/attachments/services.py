@@ -26,7 +26,9 @@ from safeground.attachments import queries, registry
 from safeground.attachments.models import Attachment
 from safeground.core.errors import ValidationFailed
 
-PATH = re.compile(r"^$|^[a-z_]+\[\d+\](\.[a-z_]+(\[\d+\])?)*$")
+#: A part of a record: an item of a list ("devices[2]", "devices[2].photos[0]") or a named part ("public":
+#: a museum exhibit's photos for its public page).
+PATH = re.compile(r"^$|^[a-z_]+\[\d+\](\.[a-z_]+(\[\d+\])?)*$|^public$")
 
 
 class AttachmentTooLarge(ValidationFailed):

@@ -94,6 +94,7 @@ def upload(request: HttpRequest) -> HttpResponse:
             name=sent.name or "",
             content=sent.read(services.max_bytes() + 1),
             user=request.user,
+            path=request.POST.get("path", ""),
             caption=request.POST.get("caption", ""),
         )
         messages.success(request, _("%(name)s attached.") % {"name": attachment.name}, extra_tags=GALLERY)

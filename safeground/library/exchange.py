@@ -69,16 +69,17 @@ def _record(model: OrdnanceModel, images: list[dict]) -> dict:
 
 
 def _images(model: OrdnanceModel, with_content: bool) -> list[tuple[dict, bytes | None]]:
-    """The model's attachments as (entry, bytes): images/<slug>/<n>.<ext>, oldest first."""
+    """The model's images as (entry, bytes): images/<slug>/<n>.<ext>, oldest first. Photos leave without
+    their EXIF GPS block (where a photo was taken says where a find was); documents stay home."""
     out = []
-    for n, row in enumerate(attachment_queries.of(model).order_by("created_at", "id"), start=1):
+    rows = attachment_queries.of(model).filter(media_type__startswith="image/").order_by("created_at", "id")
+    for n, row in enumerate(rows, start=1):
         ext = content_files.KINDS.get(row.media_type, "bin")
-        entry = {"file": f"{IMAGES}{model.slug}/{n}.{ext}", "caption": row.caption, "sha256": row.sha256}
-        content = None
-        if with_content:
-            with row.file.open("rb") as handle:
-                content = handle.read()
-        out.append((entry, content))
+        with row.file.open("rb") as handle:
+            content = content_files.without_gps(handle.read(), row.media_type)
+        digest = hashlib.sha256(content).hexdigest()
+        entry = {"file": f"{IMAGES}{model.slug}/{n}.{ext}", "caption": row.caption, "sha256": digest}
+        out.append((entry, content if with_content else None))
     return out
 
 

@@ -88,7 +88,11 @@ def _decide_all(request: HttpRequest, matches: list[LibraryMatch]) -> dict[str, 
         decision = request.POST.get(f"decision-{m.pk}", "")
         if not decision:
             continue
-        target = exchange_queries.find_model(request.POST.get(f"target-{m.pk}")) if decision == "merge" else None
+        asked = (request.POST.get(f"target-{m.pk}") or "").strip()
+        target = exchange_queries.find_model(asked) if decision == "merge" and asked else None
+        if asked and decision == "merge" and target is None:  # never merge into another model than the one chosen
+            refused[str(m.pk)] = _("no model %(name)s in this library") % {"name": repr(asked)}
+            continue
         if decision == m.decision and (decision != "merge" or target in (None, m.target)):
             continue
         try:

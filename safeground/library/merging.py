@@ -51,6 +51,11 @@ class Index:
         for name, _lang in aliases:
             self.by_alias.setdefault(naming.key(name), model)
 
+    def owner(self, name: str) -> OrdnanceModel | None:
+        """The model here that already has this name or alias (by key), if any."""
+        k = naming.key(name)
+        return (self.by_name.get(k) or self.by_alias.get(k)) if k else None
+
     def find(self, name: str, aliases: list) -> tuple[OrdnanceModel | None, str]:
         """The candidate for an incoming model and how it was found: 'name', 'alias' or 'none'."""
         k = naming.key(name)
@@ -188,7 +193,7 @@ def _fills(model: OrdnanceModel, theirs: dict) -> dict:
             fills[name] = theirs[name]
     texts = {lang: dict(values) for lang, values in (model.texts or {}).items()}
     changed = False
-    for lang, values in (theirs.get("texts") or {}).items():
+    for lang, values in _shown_texts(theirs.get("texts") or {}).items():
         for text_name, text in values.items():
             if text and not (texts.get(lang) or {}).get(text_name):
                 texts.setdefault(lang, {})[text_name] = text
@@ -198,14 +203,22 @@ def _fills(model: OrdnanceModel, theirs: dict) -> dict:
     return fills
 
 
-def _aliases(model: OrdnanceModel, theirs: dict) -> tuple[list[tuple[str, str]], int]:
-    """Our aliases plus their name and aliases not known already (by key); and how many were added."""
+def _shown_texts(texts: dict) -> dict:
+    """Their translations in the languages this installation shows (the others stay in the kept archive)."""
+    shown = set(ordnance_services.translation_languages())
+    return {lang: values for lang, values in texts.items() if lang in shown}
+
+
+def _aliases(model: OrdnanceModel, theirs: dict, index: Index) -> tuple[list[tuple[str, str]], int]:
+    """Our aliases plus their name and aliases not known already (by key); and how many were added. A name
+    another model here already answers to is not added: one name, one model (searches stay unambiguous)."""
     current = [(a.name, a.language) for a in model.aliases.all()]
     known = {naming.key(model.name)} | {naming.key(name) for name, _lang in current}
     added = 0
     for name, lang in [(theirs["name"], ""), *[tuple(a) for a in theirs["aliases"]]]:
         k = naming.key(name)
-        if k and k not in known:
+        owner = index.owner(name)
+        if k and k not in known and (owner is None or owner.pk == model.pk):
             known.add(k)
             current.append((name, lang))
             added += 1
@@ -263,11 +276,12 @@ def apply(library_import: LibraryImport, *, user=None) -> LibraryImport:
                             "duplicate",
                         )
                     fields = {k: theirs[k] for k in ordnance_services.EDITABLE if k in theirs}
+                    fields["texts"] = _shown_texts(fields.get("texts") or {})
                     target = ordnance_services.create_model(
                         name=theirs["name"],
                         user=user,
                         reason=_("library import from %(source)s") % {"source": library_import.source},
-                        aliases=[tuple(a) for a in theirs["aliases"]],
+                        aliases=[tuple(a) for a in theirs["aliases"] if index.owner(a[0]) is None],
                         **fields,
                     )
                     index.add(target, theirs["aliases"])
@@ -278,7 +292,7 @@ def apply(library_import: LibraryImport, *, user=None) -> LibraryImport:
             assert target is not None  # a merge has its target (a database constraint)
             target = OrdnanceModel.objects.get(pk=target.pk)  # as it is now (an earlier merge may have filled it)
             fills = _fills(target, theirs)
-            aliases, added = _aliases(target, theirs)
+            aliases, added = _aliases(target, theirs, index)
             if fills or added:
                 ordnance_services.update_model(
                     target,

@@ -14,4 +14,6 @@ class MuseumConfig(AppConfig):
 
         # Photos and the certificate's scan: staff see them with the exhibit's page; the public catalogue
         # serves only images of public exhibits, re-encoded (museum/public.py), never through this entry.
-        registry.register(Exhibit, can_see=lambda u, r: u.is_authenticated, position=lambda e: e.found_point)
+        registry.register(
+            Exhibit, can_see=lambda u, r: u.has_perm("museum.view_exhibit"), position=lambda e: e.found_point
+        )

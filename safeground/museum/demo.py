@@ -24,6 +24,7 @@ from safeground.attachments import queries as attachment_queries
 from safeground.attachments import services as attachment_services
 from safeground.landrelease.models import Device
 from safeground.museum import services
+from safeground.museum.public import PUBLIC_PART
 from safeground.organisations.models import Organisation
 
 MUSEUMS: list[dict[str, Any]] = [
@@ -121,7 +122,9 @@ def build(seed: int = 1, scale: str = "small", report: Callable[[str], None] = l
                     content, name = f.read(), reused[0].name
             else:
                 content, name = _photo(device.model.name, COLOURS[i % len(COLOURS)]), f"{exhibit.code}.png"
-            attachment_services.attach(exhibit, name=name, content=content, user=None, caption="Photo (demo)")
+            attachment_services.attach(
+                exhibit, name=name, content=content, user=None, caption="Photo (demo)", path=PUBLIC_PART
+            )
         counts["exhibits"] += len(exhibits)
         on_display = [e for e in exhibits if e.status == "display"]
         if len(on_display) >= 2:

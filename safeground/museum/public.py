@@ -18,6 +18,9 @@ from safeground.attachments.models import Attachment
 from safeground.museum.models import Exhibit
 from safeground.ordnance.models import CATEGORY_CHOICES, OrdnanceModel
 
+#: The part (attachment path) of an exhibit's photos meant for the public: the only ones its page shows.
+PUBLIC_PART = "public"
+
 #: The longest side of a served public image (re-encoded: no EXIF, no GPS).
 PUBLIC_IMAGE_PX = 1200
 
@@ -50,8 +53,9 @@ def aliases(model: OrdnanceModel, language: str) -> list[dict]:
 
 
 def images(exhibit: Exhibit) -> list[Attachment]:
-    """The images attached to the exhibit, else to its model (oldest first)."""
-    found = list(_image_rows(exhibit).filter(object_id=str(exhibit.pk), content_type=_type(Exhibit)))
+    """The exhibit's photos for the public (its part "public": a certificate's scan or a find photo in the
+    staff gallery is never shown), else its model's reference images (oldest first)."""
+    found = list(_image_rows(exhibit).filter(object_id=str(exhibit.pk), content_type=_type(Exhibit), path=PUBLIC_PART))
     return found or list(
         _image_rows(exhibit).filter(object_id=str(exhibit.model_id), content_type=_type(OrdnanceModel))
     )
@@ -69,8 +73,8 @@ def image_of(exhibit: Exhibit, attachment_id) -> Attachment | None:
     """An image attached to this (public) exhibit or to its model; None for anything else."""
     if not exhibit.public or exhibit.status == "deaccessioned":
         return None
-    where = Q(content_type=_type(Exhibit), object_id=str(exhibit.pk)) | Q(
-        content_type=_type(OrdnanceModel), object_id=str(exhibit.model_id)
+    where = Q(content_type=_type(Exhibit), object_id=str(exhibit.pk), path=PUBLIC_PART) | Q(
+        content_type=_type(OrdnanceModel), object_id=str(exhibit.model_id), path=""
     )
     return _image_rows(exhibit).filter(where, pk=attachment_id).first()
 

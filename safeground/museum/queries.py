@@ -89,7 +89,8 @@ def visit_totals(by: str = "month", *, museum: str | None = None, year: int | No
     """Visitors, guided visits, EORE sessions and the people they reached, per month (or year), and the totals.
 
     EORE sessions and their beneficiaries are read from the sessions the visits created, so they equal the
-    eore app's own counts for method "museum" (tested)."""
+    eore app's counts of those sessions (tested). Sessions recorded in the eore app itself with the method
+    "museum" (an import of older records, say) belong to no visit and are not counted here."""
     qs = visits(museum=museum, year=year).order_by()
     period: dict[str, Func] = {"year": ExtractYear("visited_on")}
     if by == "month":

@@ -19,6 +19,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
+from PIL import Image
 
 from safeground.core import ratelimit
 from safeground.core.access import page
@@ -234,7 +235,9 @@ def exhibit_edit(request: HttpRequest, code: str) -> HttpResponse:
         changes["demil_certified_on"] = _date(form["demil_certified_on"], "demil_certified_on")
         if exhibit.status != "loan":
             changes["status"] = form["status"] or exhibit.status
-        version = _int(form["version"], "version") or None
+        version = _int(form["version"], "version")
+        if not version:  # the form always carries the version it showed: a change to an unknown one is refused
+            raise ValidationFailed(_("version: reload the page and make the change again"), field="version")
         services.update_exhibit(
             exhibit,
             expected_version=version,
@@ -431,7 +434,11 @@ def public_image(request: HttpRequest, code: str, attachment_id) -> HttpResponse
     image = public.image_of(exhibit, attachment_id) if exhibit is not None else None
     if image is None:
         raise Http404("no such image")
-    response = HttpResponse(public.reencoded(image), content_type="image/jpeg")
+    try:
+        content = public.reencoded(image)
+    except (OSError, ValueError, Image.DecompressionBombError):  # a file gone from storage or not decodable
+        raise Http404("no such image") from None
+    response = HttpResponse(content, content_type="image/jpeg")
     response["Cache-Control"] = "public, max-age=3600"
     response["X-Content-Type-Options"] = "nosniff"
     return response

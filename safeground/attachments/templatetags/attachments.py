@@ -14,11 +14,15 @@ from safeground.attachments import queries, registry
 register = template.Library()
 
 
+#: The part of a museum exhibit's photos that its public catalogue page shows (safeground/museum/public.py).
+PUBLIC_PART = "public"
 PARTS = {"devices": _("Device %(n)s"), "evidence": _("Evidence item %(n)s")}
 
 
 def part_label(path: str) -> str:
     """A submission's photo's part as a reviewer reads it: "devices[1]" is "Device 2" (counted from 1)."""
+    if path == PUBLIC_PART:
+        return str(_("Public catalogue"))
     found = re.fullmatch(r"(\w+)\[(\d+)\]", path or "")
     if found and found[1] in PARTS:
         return str(PARTS[found[1]]) % {"n": int(found[2]) + 1}

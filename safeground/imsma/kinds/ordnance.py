@@ -31,7 +31,15 @@ def migrate(run: Run, table: str) -> None:
                 f"{name!r} is no model of SafeGround's ordnance catalogue, which takes no programme-specific "
                 "models; devices that name it keep NG's model as read",
             )
-        found, how = candidates[0]
+        by_name = [(model, how) for model, how in candidates if how == "name"]
+        if not by_name and len({model.pk for model, _how in candidates}) > 1:
+            raise Refuse(
+                "ambiguous",
+                f"{name!r} is an alias of several catalogue models ("
+                + ", ".join(sorted({model.name for model, _how in candidates}))
+                + "): choose one in SafeGround's library, then run again",
+            )
+        found, how = (by_name or candidates)[0]
         detail = f"catalogue model {found.name}" + (f" (by its alias {name!r})" if how == "alias" else "")
         if category is not None and category != found.category:
             detail += f" (NG's category {category}, the catalogue's {found.category}: the catalogue's kept)"

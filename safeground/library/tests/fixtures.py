@@ -37,7 +37,7 @@ def build() -> dict:
         )
 
     clearance, eod, bac = activity("XTL-CLR-1", "clearance"), activity("XTL-EOD-1", "eod"), activity("XTL-BAC-1", "bac")
-    mine = ordnance.create_model(name="XT-AP-1", category="ap_mine", aliases=[("Testmine", "xx")])
+    mine = ordnance.create_model(name="XT-AP-1", category="ap_mine", aliases=[("Testmine", "km")])
     bomblet = ordnance.create_model(name="XT-SUB-7", category="submunition")
 
     def found(act, model, point, on, depth, count=1, category="ap_mine"):

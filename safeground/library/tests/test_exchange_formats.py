@@ -208,3 +208,28 @@ def test_unknown_format_is_refused(db):
     with pytest.raises(ValidationFailed) as refused:
         exchange.export("xlsx")
     assert refused.value.field == "format" and "'xlsx' is not json, csv or zip" in str(refused.value)
+
+
+def test_exported_photos_carry_no_position_and_documents_stay_home(ours):
+    """Where a photo was taken can say where a find was: the library leaves without EXIF GPS, and a model's
+    documents (a PDF) are not images of the library."""
+    from PIL import Image
+
+    from safeground.museum.tests.conftest import png
+
+    pdf = b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj 2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\n"
+    pdf += b"trailer<</Root 1 0 R>>\n%%EOF\n"
+    photo = attachment_services.attach(ours["TL-2"], name="field.jpg", content=png(gps=True), user=None)
+    with photo.file.open("rb") as f, Image.open(f) as original:
+        assert 0x8825 in original.getexif()  # stored with its position
+    attachment_services.attach(ours["TL-2"], name="manual.pdf", content=pdf, user=None)
+    bundle = exchange.export("zip")[0]
+    archive = zipfile.ZipFile(io.BytesIO(bundle))
+    shipped = [n for n in archive.namelist() if n.startswith("images/tl-2/")]
+    assert shipped == ["images/tl-2/1.jpg"]  # the photo only, not the PDF
+    content = archive.read(shipped[0])
+    with Image.open(io.BytesIO(content)) as sent:
+        assert 0x8825 not in sent.getexif()
+    document = json.loads(archive.read("library.json"))
+    entry = next(m for m in document["models"] if m["name"] == "TL-2")["images"][0]
+    assert entry["sha256"] == hashlib.sha256(content).hexdigest()  # the digest of what was sent

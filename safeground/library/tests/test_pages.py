@@ -36,14 +36,14 @@ def test_the_model_page_shows_every_section_and_the_finds(client_for):
     page = c.get(f"/library/{world['mine'].slug}/").content.decode()
     for section in ("identification", "physical", "fuze", "features", "hazards", "similar", "images", "finds"):
         assert f'id="{section}"' in page, section
-    assert "Testmine" in page and "(xx)" in page  # the alias with its language
+    assert "Testmine" in page and "(km)" in page  # the alias with its language
     assert "West" in page and "Outside every province" in page and "30+ cm" in page
     assert "restricted to EOD-qualified staff" in page and "/procedures/" not in page
     assert "/poster.pdf" in page or "poster" in page
     finds = c.get(f"/api/v1/library/models/{world['mine'].slug}/finds").json()
     assert finds["total"] == {"finds": 14, "records": 7}
     detail = c.get(f"/api/v1/library/models/{world['mine'].slug}")
-    assert detail.json()["aliases"] == [{"name": "Testmine", "language": "xx"}] and detail["ETag"] == '"1"'
+    assert detail.json()["aliases"] == [{"name": "Testmine", "language": "km"}] and detail["ETag"] == '"1"'
 
 
 def test_a_qualified_account_sees_the_button(client_for):
@@ -73,7 +73,7 @@ def test_the_edit_form_saves_and_refuses_a_stale_version(client_for):
         "detectable_by": ["detector", "mdd"],
         "actuation": ["pressure"],
         "fuze": "Test fuze",
-        "aliases": "Testmine | xx\nMine test",
+        "aliases": "Testmine | km\nMine test",
         "similar": [str(world["bomblet"].pk)],
         "weight_g": "420",
     }
@@ -81,7 +81,7 @@ def test_the_edit_form_saves_and_refuses_a_stale_version(client_for):
     assert saved.status_code == 302
     mine.refresh_from_db()
     assert (mine.fuze, mine.weight_g, mine.metal_content, mine.version) == ("Test fuze", 420, "low", 2)
-    assert sorted(mine.aliases.values_list("name", "language")) == [("Mine test", ""), ("Testmine", "xx")]
+    assert sorted(mine.aliases.values_list("name", "language")) == [("Mine test", ""), ("Testmine", "km")]
     assert list(mine.similar_models.values_list("name", flat=True)) == ["XT-SUB-7"]
     stale = c.post(f"/library/{mine.slug}/edit/", {**data, "fuze": "Older edit", "version": 1})
     assert stale.status_code == 200 and b"your change was not saved" in stale.content

@@ -118,23 +118,34 @@ def test_a_set_on_a4_takes_four_cards_a_page(models, user, tmp_path):
     assert info["Page size"].strip().startswith(A4) and info["Pages"].strip() == "2" and made.pages == 2
 
 
+TEXTS = ("features", "colour", "hazards")
+
+
 def test_khmer_poster_prints_the_translated_safety_message_and_marks_english_texts(models, tmp_path, km_and_ar_safety):
     alpha = _text(_write(tmp_path, posters.render([models[0].slug], lang="km").pdf, "a.pdf"))
     box = alpha[alpha.index("⚠") :][:80]  # the safety box's first line
     assert _contains(box, km_and_ar_safety["km"]) and "Do not touch" not in alpha
     with translation.override("km"):
         mark = translation.gettext("(English)")
-    assert alpha.count(mark) == 3  # features, colour and hazards: no Khmer text for Alpha
+        # pdftotext repeats parts of Khmer clusters, so the marks are counted in what typst is given
+        marked = [
+            sum(bool(posters.data([m], "A4", "km", tmp_path)["models"][0][k]["english"]) for k in TEXTS)
+            for m in models[:2]
+        ]
+    assert _contains(alpha, mark)
+    assert marked == [3, 2]  # Alpha: features, colour and hazards in English; Beta's features are in Khmer
     beta = _text(_write(tmp_path, posters.render([models[1].slug], lang="km").pdf, "b.pdf"))
-    assert _contains(beta, "តួមូលប្លាស្ទិក មានបន្ទះសង្កត់នៅខាងលើ")
-    assert beta.count(mark) == 2  # the features are in Khmer; colour and hazards are not
+    assert _contains(beta, "តួមូលប្លាស្ទិក មានបន្ទះសង្កត់នៅខាងលើ") and _contains(beta, mark)
 
 
 def test_arabic_poster_is_right_to_left_with_the_translated_message(models, tmp_path, km_and_ar_safety):
     made = posters.render([m.slug for m in models], paper="A3", lang="ar")
     text = _text(_write(tmp_path, made.pdf))
-    words = set(re.findall(r"[\u0600-\u06ff]+", text))
-    assert set(re.findall(r"[\u0600-\u06ff]+", km_and_ar_safety["ar"])) <= words and "Do not touch" not in text
+    # Letters only: the extracted text may order or drop the vowel marks (shadda, harakat) of a shaped word
+    plain = lambda s: re.sub(r"[\u064b-\u0652\u0670]", "", s)  # noqa: E731
+    words = set(re.findall(r"[\u0600-\u06ff]+", plain(text)))
+    wanted = set(re.findall(r"[\u0600-\u06ff]+", plain(km_and_ar_safety["ar"])))
+    assert wanted <= words and "Do not touch" not in text
     assert all(m.name.split()[0] in text for m in models)
 
 

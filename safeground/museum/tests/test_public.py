@@ -22,7 +22,7 @@ def _digits(value: float) -> list[str]:
 
 @pytest.fixture
 def photo(exhibit, user):
-    return attachments.attach(exhibit, name="find.jpg", content=png("olive", gps=True), user=user)
+    return attachments.attach(exhibit, name="find.jpg", content=png("olive", gps=True), user=user, path="public")
 
 
 def test_public_page_shows_identification_and_hides_the_find(museum_world, exhibit, photo):
@@ -67,6 +67,13 @@ def test_public_image_is_reencoded_without_gps(exhibit, photo):
     with Image.open(io.BytesIO(response.content)) as served:
         assert 0x8825 not in served.getexif() and len(served.getexif()) == 0
     assert b"Exif" not in response.content[:200]
+
+
+def test_a_staff_only_image_of_the_exhibit_answers_404(exhibit, user):
+    """The certificate's scan (or any photo outside the exhibit's "public" part) never reaches the public."""
+    scan = attachments.attach(exhibit, name="certificate.png", content=png(), user=user, caption="Certificate")
+    assert Client().get(f"/collection/{exhibit.code}/image/{scan.pk}/").status_code == 404
+    assert str(scan.pk) not in Client().get(f"/collection/{exhibit.code}/").content.decode()
 
 
 def test_an_image_of_another_record_answers_404(museum_world, exhibit, user):

@@ -1,5 +1,5 @@
 """`safeground library-poster --models pmn-2,type-72a [--category ap_mine] --paper A4|A3 --lang km
-[--programme KHM] --out poster.pdf`: an identification poster (docs/identification-posters.md)."""
+[--programme XXX] --out poster.pdf`: an identification poster (docs/identification-posters.md)."""
 
 import time
 from pathlib import Path
