@@ -61,7 +61,7 @@ class ProcedureRead(models.Model):
 class LibraryImport(models.Model):
     """Another programme's library, read from a file or an exchange package, waiting to be merged."""
 
-    STATUS_CHOICES = [("open", N_("Waiting for confirmation")), ("applied", N_("Merged")), ("dropped", N_("Dropped"))]
+    STATUS_CHOICES = [("open", N_("Open")), ("applied", N_("Merged")), ("dropped", N_("Dropped"))]
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     source = models.CharField(max_length=300, help_text="File name or the partner's package")
@@ -89,7 +89,7 @@ class LibraryImport(models.Model):
 class LibraryMatch(models.Model):
     """One incoming model and what a person decided: merge it into a model here, add it, or leave it out."""
 
-    MATCHED_BY = [("name", N_("Same name")), ("alias", N_("Name or alias")), ("none", N_("No match"))]
+    MATCHED_BY = [("name", N_("Name")), ("alias", N_("Name or alias")), ("none", N_("No match"))]
     DECISIONS = [
         ("pending", N_("Waiting")),
         ("merge", N_("Merge into the model here")),
