@@ -72,7 +72,7 @@ def test_create(api):
         ({"weight_g": -1}, "weight_g", "must be positive"),
         ({"texts": {"en": {"features": "x"}}}, "texts", "not a translation language"),
         ({"similar": ["no-such-model"]}, "similar[0]", "no model has the slug"),
-        ({"aliases": [{"name": "x", "language": "qq"}]}, "aliases[0]", "not a language code"),
+        ({"aliases": [{"name": "x", "language": "Khmer"}]}, "aliases[0]", "not a language code"),
     ],
 )
 def test_create_refusals_name_the_field_and_write_nothing(api, change, field, words):

@@ -35,7 +35,7 @@ def _counts():
         ({"fuze": "x" * 200}, "fuze", "at most 120 characters"),
         ({"calibre": 3}, "calibre", "not a field"),
         ({"aliases": [("x" * 121, "km")]}, "aliases[0]", "at most 120 characters"),
-        ({"aliases": [("Local name", "zz")]}, "aliases[0]", "'zz' is not a language code"),
+        ({"aliases": [("Local name", "k1")]}, "aliases[0]", "'k1' is not a language code"),
         ({"aliases": [("  ", "")]}, "aliases[0]", "needs a name"),
         ({"aliases": [("--", "")]}, "aliases[0]", "no letters or digits"),
     ],
