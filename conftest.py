@@ -15,6 +15,7 @@ pytest_plugins = [
     "safeground.hazards.tests.fixtures",
     "safeground.operations.tests.fixtures",
     "safeground.qm.tests.fixtures",
+    "safeground.library.tests.fixtures",
 ]
 
 

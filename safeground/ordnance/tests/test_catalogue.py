@@ -4,6 +4,7 @@ import pytest
 
 from safeground.ordnance.catalogue import CATALOGUE, CATALOGUE_NAMES, GENERIC_MARKER, GENERIC_NAMES
 from safeground.ordnance.models import CATEGORY_CHOICES, OrdnanceModel
+from safeground.ordnance.services import create_model
 
 VALID_CATEGORIES = {value for value, _label in CATEGORY_CHOICES}
 
@@ -69,7 +70,7 @@ def test_seed_is_idempotent_and_reverse_deletes_only_catalogue_names():
 
     seed = importlib.import_module("safeground.ordnance.migrations.0002_seed_catalogue")
     OrdnanceModel.objects.filter(name="PMN-2").update(origin="changed", notes="")
-    OrdnanceModel.objects.create(name="Local test model", category="other")
+    create_model(name="Local test model", category="other")
 
     seed.seed_catalogue(global_apps, connection.schema_editor())
     assert OrdnanceModel.objects.count() == len(CATALOGUE) + 1

@@ -25,7 +25,7 @@ from safeground.gazetteer.tests.testland import ISO3, build_testland
 from safeground.hazards.services import create_hazard
 from safeground.landrelease import services as landrelease
 from safeground.operations.models import Activity, ProgressReport
-from safeground.ordnance.models import OrdnanceModel
+from safeground.ordnance import services as ordnance
 from safeground.organisations.models import Organisation, Team
 from safeground.organisations.roles import assign_role
 from safeground.reports import definitions, figures, render
@@ -80,8 +80,8 @@ def testland():
     )
     org = Organisation.objects.create(acronym="TDO", name="Testland Demining", kind="operator", country=ISO3)
     team = Team.objects.create(organisation=org, code="TDO-M1", kind="manual", size=10)
-    OrdnanceModel.objects.create(name="TL-AP-1", category="ap_mine")
-    OrdnanceModel.objects.create(name="TL-BLU", category="submunition")
+    ordnance.create_model(name="TL-AP-1", category="ap_mine")
+    ordnance.create_model(name="TL-BLU", category="submunition")
     clearance = _activity(org, "XTL-CLR-1", "clearance", ["manual"])
     survey = _activity(org, "XTL-NTS-1", "nts", ["nts"])
     ap_west = create_hazard(
