@@ -85,6 +85,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: it compresses what every middleware below has written (safeground/core/compression.py).
+    "safeground.core.compression.CompressTextMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "safeground.core.security.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",

@@ -10,13 +10,16 @@ import json
 from typing import Any, Literal, TypeVar, overload
 
 import numpy as np
+import orjson
 import shapely
-from django.contrib.gis.db.models.functions import AsGeoJSON
 from django.contrib.gis.geos import GEOSGeometry, Polygon
+from django.http import Http404
 from ninja import Schema
 from pydantic import Field
 
+from safeground.core import conditional
 from safeground.core.errors import ValidationFailed
+from safeground.core.features import LIST_PRECISION, Properties, collection, one
 from safeground.core.geometry import GeometryError
 
 MAX_LIMIT = 10000
@@ -120,29 +123,35 @@ def to_shapely(geom: GEOSGeometry) -> shapely.Geometry:
     return shapely.from_wkb(bytes(geom.wkb))
 
 
-def page(queryset, *, request, limit: int, offset: int, geom_field, properties, precision: int = 8) -> dict:
-    """One page of a spatial queryset as a FeatureCollection; GeoJSON is produced by the database.
+def page(
+    queryset,
+    *,
+    request,
+    limit: int,
+    offset: int,
+    geom_field,
+    properties: Properties,
+    precision: int = LIST_PRECISION,
+    content_type: str = "application/json",
+):
+    """One page of a spatial queryset as a FeatureCollection response, built from the database's rows
+    and GeoJSON (core.features); `304 Not Modified` when `If-None-Match` names the list's ETag.
 
     `geom_field`: a geometry field's name, or a geometry expression (hazards: polygon, else point)."""
     limit = max(1, min(limit, MAX_LIMIT))
-    matched = queryset.count()
-    rows = list(queryset.annotate(_geojson=AsGeoJSON(geom_field, precision=precision))[offset : offset + limit])
-    features = [
-        {
-            "type": "Feature",
-            "id": row.code,
-            "geometry": json.loads(row._geojson) if row._geojson else None,
-            "properties": properties(row),
-        }
-        for row in rows
-    ]
-    return {
-        "type": "FeatureCollection",
-        "numberMatched": matched,
-        "numberReturned": len(features),
-        "links": _links(request, limit, offset, matched),
-        "features": features,
-    }
+    etag = conditional.list_etag(request, queryset, properties)
+    if conditional.matches(request, etag):
+        return conditional.not_modified(etag)
+    body = collection(
+        queryset,
+        limit=limit,
+        offset=offset,
+        geom=geom_field,
+        properties=properties,
+        links=lambda matched: _links(request, limit, offset, matched),
+        precision=precision,
+    )
+    return conditional.send(body, etag=etag, content_type=content_type)
 
 
 def _links(request, limit: int, offset: int, matched: int) -> list[dict]:
@@ -152,42 +161,41 @@ def _links(request, limit: int, offset: int, matched: int) -> list[dict]:
         query["offset"] = str(offset + limit)
         query["limit"] = str(limit)
         links.append({"rel": "next", "href": f"{request.path}?{query.urlencode()}"})
-    return links
+    return [{**link, "type": "application/geo+json"} for link in links]
 
 
-def page_json(queryset, *, request, limit: int, offset: int, geom_field, properties, precision: int = 8) -> bytes:
-    """`page` as JSON text, each geometry spliced in as the database wrote it.
+def detail(request, queryset, code: str, *, geom_field, properties: Properties, status: int = 200):
+    """One record as a GeoJSON Feature response (one query): 404 when there is none, 304 when
+    `If-None-Match` names its version (its ETag, also what `If-Match` names for a change)."""
+    body, row = one(queryset, code, geom=geom_field, properties=properties)
+    if body is None:
+        raise Http404(f"no record with code {code!r}")
+    etag = f'"{row["version"]}"' if "version" in row else None
+    if status == 200 and conditional.matches(request, etag):
+        return conditional.not_modified(etag)
+    return conditional.send_one(body, etag=etag, status=status)
 
-    For large geometries (admin boundaries): parsing the database's GeoJSON into Python, checking it
-    against the response schema and writing it out again took 30–90 times the query itself."""
+
+def feature(queryset, code: str, *, geom_field, properties: Properties) -> dict:
+    """One record as a GeoJSON Feature dictionary (write responses that add to it); Http404 when missing."""
+    body, _row = one(queryset, code, geom=geom_field, properties=properties)
+    if body is None:
+        raise Http404(f"no record with code {code!r}")
+    return orjson.loads(body)
+
+
+def page_json(
+    queryset, *, request, limit: int, offset: int, geom_field, properties: Properties, precision: int = LIST_PRECISION
+) -> bytes:
+    """`page`'s body as bytes, whole (the gazetteer keeps its light pages in a cache)."""
     limit = max(1, min(limit, MAX_LIMIT))
-    matched = queryset.count()
-    rows = list(queryset.annotate(_geojson=AsGeoJSON(geom_field, precision=precision))[offset : offset + limit])
-    compact = {"separators": (",", ":"), "ensure_ascii": False}
-    features = ",".join(
-        json.dumps({"type": "Feature", "id": row.code, "properties": properties(row)}, **compact)[:-1]
-        + ',"geometry":'
-        + (row._geojson or "null")
-        + "}"
-        for row in rows
+    body = collection(
+        queryset,
+        limit=limit,
+        offset=offset,
+        geom=geom_field,
+        properties=properties,
+        links=lambda matched: _links(request, limit, offset, matched),
+        precision=precision,
     )
-    head = json.dumps(
-        {
-            "type": "FeatureCollection",
-            "numberMatched": matched,
-            "numberReturned": len(rows),
-            "links": _links(request, limit, offset, matched),
-        },
-        **compact,
-    )
-    return (head[:-1] + ',"features":[' + features + "]}").encode()
-
-
-def feature(row, *, geom_field: str, properties) -> dict:
-    geom = getattr(row, geom_field)
-    return {
-        "type": "Feature",
-        "id": row.code,
-        "geometry": json.loads(geom.geojson) if geom else None,
-        "properties": properties(row),
-    }
+    return body.read()

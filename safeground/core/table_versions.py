@@ -34,6 +34,11 @@ def track(*tables: str) -> None:
     _TRACKED.update(tables)
 
 
+def track_models(*models) -> None:
+    """Watch writes to these models' tables (the API lists' ETags read their tokens)."""
+    track(*(m._meta.db_table for m in models))
+
+
 def tracked() -> frozenset[str]:
     return frozenset(_TRACKED)
 

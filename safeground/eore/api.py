@@ -7,7 +7,7 @@ from ninja.errors import HttpError
 
 from safeground.core.auth import needs
 from safeground.core.contracts import Choice, Country, Limit, Note, Offset, Ref, Year
-from safeground.core.geojson import FeatureCollectionOut, FeatureOut, feature, input_geometry, page
+from safeground.core.geojson import FeatureCollectionOut, FeatureOut, detail, feature, input_geometry, page
 from safeground.core.history import history_entries
 from safeground.core.schemas import ErrorOut, HistoryEntry
 from safeground.eore import queries, services
@@ -58,7 +58,7 @@ def _get(code: str):
 
 @router.get("/sessions/{code}", response=FeatureOut, summary="One risk education session")
 def get_session(request, code: str):
-    return feature(_get(code), geom_field="point", properties=queries.session_properties)
+    return detail(request, queries.sessions(), code, geom_field="point", properties=queries.session_properties)
 
 
 @router.get("/sessions/{code}/history", response=list[HistoryEntry], summary="Change history of a session")
@@ -77,4 +77,6 @@ def create_session(request, payload: SessionIn):
         session = services.create_session(user=request.user, **data)
     except PermissionDenied as exc:
         raise HttpError(403, str(exc)) from exc
-    return Status(201, feature(_get(session.code), geom_field="point", properties=queries.session_properties))
+    return Status(
+        201, feature(queries.sessions(), session.code, geom_field="point", properties=queries.session_properties)
+    )

@@ -12,6 +12,7 @@ from django.db.models import Count, F, Prefetch, Q, QuerySet, Sum
 from django.db.models.functions import Coalesce, ExtractYear
 
 from safeground.core.errors import ValidationFailed
+from safeground.core.features import Derived, Many, Properties
 from safeground.core.geojson import parse_bbox
 from safeground.eore.models import Session
 from safeground.hazards.models import Hazard
@@ -60,27 +61,26 @@ def sessions(
     return qs.order_by("-held_on", "code")
 
 
-def session_properties(s: Session) -> dict:
-    return {
-        "code": s.code,
-        "held_on": s.held_on.isoformat(),
-        "country": s.country,
-        "province_code": s.province.code if s.province else None,
-        "province_name": s.province.name if s.province else None,
-        "district_code": s.district.code if s.district else None,
-        "organisation": s.organisation.acronym,
-        "team": s.team.code if s.team else None,
-        "method": s.method,
-        "audience": s.audience,
-        "girls": s.girls,
-        "boys": s.boys,
-        "women": s.women,
-        "men": s.men,
-        "beneficiaries": s.beneficiaries,
-        "materials": s.materials,
-        "hazards": sorted(h.code for h in s.hazards.all()),
-        "is_synthetic": s.is_synthetic,
-    }
+session_properties = Properties(
+    code="code",
+    held_on="held_on",
+    country="country",
+    province_code="province__code",
+    province_name="province__name",
+    district_code="district__code",
+    organisation="organisation__acronym",
+    team="team__code",
+    method="method",
+    audience="audience",
+    girls="girls",
+    boys="boys",
+    women="women",
+    men="men",
+    beneficiaries=Derived(GROUPS, lambda row: sum(row[g] for g in GROUPS)),
+    materials="materials",
+    hazards=Many("hazards"),
+    is_synthetic="is_synthetic",
+)
 
 
 def parse_dimension(by: str | None) -> str:

@@ -21,6 +21,7 @@ from django.utils.translation import gettext_noop as N_
 from shapely.geometry.base import BaseGeometry
 
 from safeground.core.errors import BulkError
+from safeground.core.features import Properties
 from safeground.core.geometry import (
     GeometryError,
     as_multipolygon,
@@ -29,7 +30,7 @@ from safeground.core.geometry import (
     validate_point,
     validate_polygonal,
 )
-from safeground.gazetteer.models import AdminArea, Place, Programme
+from safeground.gazetteer.models import AdminArea, Programme
 from safeground.gazetteer.programmes import FIELDS as PROGRAMME_FIELDS
 
 
@@ -564,23 +565,13 @@ def _levels(found: Programme | None) -> dict[int, str]:
     return {level: _(found.level_name(level)) for level in range(1, len(found.admin_levels) + 1)}
 
 
-def admin_area_properties(a: AdminArea) -> dict:
-    """An admin area's GeoJSON properties (the API, the OGC collection and the tiles share them)."""
-    return {
-        "code": a.code,
-        "name": a.name,
-        "country": a.country,
-        "level": a.level,
-        "parent_code": a.parent.code if a.parent is not None else None,
-    }
+#: An admin area's GeoJSON properties (the API, the OGC collection and the tiles share them).
+admin_area_properties = Properties(
+    code="code", name="name", country="country", level="level", parent_code="parent__code"
+)
 
 
-def place_properties(p: Place) -> dict:
-    """A village's or town's GeoJSON properties (the API, the OGC collection and the tiles share them)."""
-    return {
-        "code": p.code,
-        "name": p.name,
-        "kind": p.kind,
-        "country": p.country,
-        "admin_area_code": p.admin_area.code if p.admin_area is not None else None,
-    }
+#: A village's or town's GeoJSON properties (the API, the OGC collection and the tiles share them).
+place_properties = Properties(
+    code="code", name="name", kind="kind", country="country", admin_area_code="admin_area__code"
+)

@@ -8,7 +8,7 @@ from ninja import Query, Router, Schema, Status
 from safeground.core import versions
 from safeground.core.auth import needs
 from safeground.core.contracts import Choice, Country, Limit, Note, Offset, Ref
-from safeground.core.geojson import FeatureCollectionOut, FeatureOut, feature, page
+from safeground.core.geojson import FeatureCollectionOut, FeatureOut, detail, feature, page
 from safeground.core.history import history_entries
 from safeground.core.schemas import ErrorOut, HistoryEntry
 from safeground.hazards import queries, services
@@ -54,11 +54,9 @@ def _get(code: str) -> Hazard:
 
 
 @router.get("/{code}", response=FeatureOut, summary="One hazard (GeoJSON Feature)")
-def get_hazard(request, response: HttpResponse, code: str):
+def get_hazard(request, code: str):
     """The `ETag` header (and `properties.version`) is the version to send back as `If-Match` with a change."""
-    hazard = _get(code)
-    response["ETag"] = versions.etag(hazard)
-    return feature(hazard, geom_field="shape", properties=queries.hazard_properties)
+    return detail(request, queries.hazards(), code, geom_field=queries.shape(), properties=queries.hazard_properties)
 
 
 @router.get("/{code}/history", response=list[HistoryEntry], summary="Change history of a hazard")
@@ -71,7 +69,7 @@ def create_hazard(request, payload: HazardIn):
     """The perimeter is `geometry` (GeoJSON) or `traverse` (a bearing/distance chain, kept with the
     hazard; the response's `properties.traverse` gives its closure error and warnings)."""
     hazard, row, result = services.create_hazard_from_input(payload, user=request.user)
-    body = feature(_get(hazard.code), geom_field="shape", properties=queries.hazard_properties)
+    body = feature(queries.hazards(), hazard.code, geom_field=queries.shape(), properties=queries.hazard_properties)
     if row is not None:
         body["properties"]["traverse"] = {
             "id": str(row.id),
@@ -133,6 +131,6 @@ def update_hazard(request, response: HttpResponse, code: str, payload: HazardPat
         hazard = services.update_hazard_from_input(
             hazard, payload.dict(exclude_unset=True), user=request.user, expected_version=expected
         )
-    changed = _get(hazard.code)
-    response["ETag"] = versions.etag(changed)
-    return feature(changed, geom_field="shape", properties=queries.hazard_properties)
+    body = feature(queries.hazards(), hazard.code, geom_field=queries.shape(), properties=queries.hazard_properties)
+    response["ETag"] = f'"{body["properties"]["version"]}"'
+    return body

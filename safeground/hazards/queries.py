@@ -5,6 +5,7 @@ from django.db.models import Q, QuerySet
 from django.db.models.functions import Coalesce
 
 from safeground.core.errors import ValidationFailed
+from safeground.core.features import Properties
 from safeground.core.geojson import parse_bbox
 from safeground.hazards.models import Hazard
 
@@ -73,30 +74,30 @@ def hazards(
 SHAPES = {"polygon": "geom", "point": "point"}
 
 
-def hazard_properties(h: Hazard) -> dict:
-    return {
-        "code": h.code,
-        "version": h.version,
-        "name": h.name,
-        "hazard_class": h.hazard_class,
-        "status": h.status,
-        "contamination_type": h.contamination_type,
-        "area_m2": h.area_m2,
-        "radius_m": h.radius_m,
-        "utm_epsg": h.utm_epsg,
-        "country": h.country,
-        "province_code": h.province.code if h.province else None,
-        "province_name": h.province.name if h.province else None,
-        "district_code": h.district.code if h.district else None,
-        "commune_code": h.commune.code if h.commune else None,
-        "reporting_organisation": h.reporting_organisation.acronym if h.reporting_organisation else None,
-        "recorded_on": h.recorded_on.isoformat(),
-        "recorded_on_precision": h.recorded_on_precision,
-        "status_changed_on": h.status_changed_on.isoformat() if h.status_changed_on else None,
-        "is_synthetic": h.is_synthetic,
-        "source_id": h.source_id,
-        "source_attributes": h.source_attributes,
-    }
+#: A hazard's GeoJSON properties (the API, the OGC collections and the pages share them).
+hazard_properties = Properties(
+    code="code",
+    version="version",
+    name="name",
+    hazard_class="hazard_class",
+    status="status",
+    contamination_type="contamination_type",
+    area_m2="area_m2",
+    radius_m="radius_m",
+    utm_epsg="utm_epsg",
+    country="country",
+    province_code="province__code",
+    province_name="province__name",
+    district_code="district__code",
+    commune_code="commune__code",
+    reporting_organisation="reporting_organisation__acronym",
+    recorded_on="recorded_on",
+    recorded_on_precision="recorded_on_precision",
+    status_changed_on="status_changed_on",
+    is_synthetic="is_synthetic",
+    source_id="source_id",
+    source_attributes="source_attributes",
+)
 
 
 def has_synthetic() -> bool:

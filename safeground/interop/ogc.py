@@ -15,12 +15,14 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
+import orjson
 from django.contrib.gis.db.models import Extent
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
+from safeground.core import features
 from safeground.core.errors import ValidationFailed
-from safeground.core.geojson import MAX_LIMIT, feature, page, parse_bbox
+from safeground.core.geojson import MAX_LIMIT, parse_bbox
 from safeground.core.geometry import GeometryError
 from safeground.interop.layer_registry import registry
 
@@ -211,21 +213,8 @@ def _datetime_filter(qs: QuerySet, c: Collection, raw: str | None) -> QuerySet:
     return qs
 
 
-class _Request:
-    """Just enough of a request for core.geojson.page (it builds its own links, replaced below)."""
-
-    def __init__(self, path: str, params: dict):
-        from django.http import QueryDict
-
-        self.path = path
-        self.GET = QueryDict(mutable=True)
-        self.GET.update(params)
-
-    def get_full_path(self) -> str:
-        return f"{self.path}?{self.GET.urlencode()}" if self.GET else self.path
-
-
-def items(base: str, collection_id: str, params: dict) -> dict:
+def select(collection_id: str, params: dict) -> tuple[Collection, QuerySet, int, int]:
+    """The items query of a collection for these parameters (checked), with the page's limit and offset."""
     c = _collection(collection_id)
     unknown = set(params) - STANDARD_PARAMS - set(c.filters)
     if unknown:
@@ -242,11 +231,14 @@ def items(base: str, collection_id: str, params: dict) -> dict:
         qs = c.select(bbox=_bbox(params), **filters)
     except (GeometryError, ValidationFailed) as exc:
         raise OGCError(400, "InvalidParameterValue", str(exc)) from exc
-    qs = _datetime_filter(qs, c, params.get("datetime"))
+    return c, _datetime_filter(qs, c, params.get("datetime")), limit, offset
+
+
+def items(base: str, collection_id: str, params: dict, selected=None) -> features.Collection:
+    """A page of items as a FeatureCollection (read and written by core.features); `selected`: what
+    `select` gave, when the caller already asked."""
+    c, qs, limit, offset = selected or select(collection_id, params)
     path = f"{base}/collections/{c.id}/items"
-    body = page(
-        qs, request=_Request(path, params), limit=limit, offset=offset, geom_field=c.geom_field, properties=c.properties
-    )
 
     def link(rel: str, off: int | None = None) -> dict:
         query = {k: v for k, v in params.items() if k != "f"}
@@ -254,29 +246,38 @@ def items(base: str, collection_id: str, params: dict) -> dict:
             query.update(offset=str(off), limit=str(limit))
         return {"rel": rel, "type": GEOJSON, "href": f"{path}?{urlencode(query)}" if query else path}
 
-    links = [link("self"), {"rel": "collection", "type": JSON, "href": f"{base}/collections/{c.id}"}]
-    if offset + limit < body["numberMatched"]:
-        links.append(link("next", offset + limit))
-    if offset > 0:
-        links.append(link("prev", max(0, offset - limit)))
-    body["links"] = links
-    body["timeStamp"] = dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
-    return body
+    def links(matched: int) -> list[dict]:
+        found = [link("self"), {"rel": "collection", "type": JSON, "href": f"{base}/collections/{c.id}"}]
+        if offset + limit < matched:
+            found.append(link("next", offset + limit))
+        if offset > 0:
+            found.append(link("prev", max(0, offset - limit)))
+        return found
+
+    return features.collection(
+        qs,
+        limit=limit,
+        offset=offset,
+        geom=c.geom_field,
+        properties=c.properties,
+        links=links,
+        extra={"timeStamp": dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")},
+    )
 
 
 def item(base: str, collection_id: str, feature_id: str) -> dict:
     c = _collection(collection_id)
-    row = c.select().filter(code=feature_id).first()
-    if row is None:
+    body, _row = features.one(c.select(), feature_id, geom=c.geom_field, properties=c.properties)
+    if body is None:
         raise OGCError(
             404, "NotFound", _("no feature %(id)s in %(collection)s") % {"id": feature_id, "collection": c.id}
         )
-    body = feature(row, geom_field=c.geom_field, properties=c.properties)
-    body["links"] = [
+    found = orjson.loads(body)
+    found["links"] = [
         {"rel": "self", "type": GEOJSON, "href": f"{base}/collections/{c.id}/items/{feature_id}"},
         {"rel": "collection", "type": JSON, "href": f"{base}/collections/{c.id}"},
     ]
-    return body
+    return found
 
 
 # ------------------------------------------------------------------------------------------------

@@ -13,6 +13,7 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
+from safeground.core import conditional
 from safeground.core.access import page
 from safeground.interop import ogc
 from safeground.interop.exporter import FORMATS, ExportError
@@ -106,7 +107,15 @@ def ogc_collection(request, collection_id: str):
 @_ogc
 def ogc_items(request, collection_id: str):
     params = {k: request.GET.get(k) for k in request.GET}
-    return _json(ogc.items(_base(request), collection_id, params), media=ogc.GEOJSON)
+    selected = ogc.select(collection_id, params)
+    etag = conditional.list_etag(request, selected[1], selected[0].properties)
+    if conditional.matches(request, etag):
+        return conditional.not_modified(etag)
+    response = conditional.send(
+        ogc.items(_base(request), collection_id, params, selected), etag=etag, content_type=ogc.GEOJSON
+    )
+    response["Access-Control-Allow-Origin"] = "*"
+    return response
 
 
 @page(token=True)

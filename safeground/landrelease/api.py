@@ -6,7 +6,7 @@ from ninja import Query, Router, Schema, Status
 from safeground.core import versions
 from safeground.core.auth import needs
 from safeground.core.contracts import Choice, Country, Limit, Note, Offset, Ref
-from safeground.core.geojson import FeatureCollectionOut, FeatureOut, feature, input_geometry, page
+from safeground.core.geojson import FeatureCollectionOut, FeatureOut, detail, feature, input_geometry, page
 from safeground.core.history import history_entries
 from safeground.core.schemas import ErrorOut, HistoryEntry
 from safeground.landrelease import queries, services
@@ -48,11 +48,9 @@ def list_products(request, filters: Query[ProductFilters]):
 
 
 @products_router.get("/{code}", response=FeatureOut, summary="One land release product")
-def get_product(request, response: HttpResponse, code: str):
+def get_product(request, code: str):
     """The `ETag` header (and `properties.version`) is the version to send back as `If-Match` with a change."""
-    product = _product(code)
-    response["ETag"] = versions.etag(product)
-    return feature(product, geom_field="geom", properties=queries.product_properties)
+    return detail(request, queries.products(), code, geom_field="geom", properties=queries.product_properties)
 
 
 @products_router.get("/{code}/history", response=list[HistoryEntry], summary="Change history of a product")
@@ -67,7 +65,9 @@ def create_product(request, payload: ProductIn):
     data = payload.dict()
     data["geometry"] = input_geometry(data["geometry"], "geometry")
     product = services.create_product(user=request.user, **data)
-    return Status(201, feature(_product(product.code), geom_field="geom", properties=queries.product_properties))
+    return Status(
+        201, feature(queries.products(), product.code, geom_field="geom", properties=queries.product_properties)
+    )
 
 
 @products_router.patch(
@@ -86,9 +86,9 @@ def update_product(request, response: HttpResponse, code: str, payload: ProductP
         changes["geometry"] = input_geometry(changes["geometry"], "geometry")
     with transaction.atomic():
         services.update_product(product, user=request.user, expected_version=expected, **changes)
-    changed = _product(code)
-    response["ETag"] = versions.etag(changed)
-    return feature(changed, geom_field="geom", properties=queries.product_properties)
+    body = feature(queries.products(), code, geom_field="geom", properties=queries.product_properties)
+    response["ETag"] = f'"{body["properties"]["version"]}"'
+    return body
 
 
 class DeviceFilters(Schema):
@@ -120,6 +120,4 @@ def list_devices(request, filters: Query[DeviceFilters]):
 
 @devices_router.get("/{code}", response=FeatureOut, summary="One device found")
 def get_device(request, code: str):
-    return feature(
-        get_object_or_404(queries.devices(), code=code), geom_field="point", properties=queries.device_properties
-    )
+    return detail(request, queries.devices(), code, geom_field="point", properties=queries.device_properties)

@@ -4,6 +4,7 @@ from typing import Any
 
 from django.db.models import Count, OuterRef, Q, QuerySet, Sum
 
+from safeground.core.features import Derived, Properties
 from safeground.core.geojson import parse_bbox
 from safeground.core.listing import total
 from safeground.hazards.queries import admin_area_filter
@@ -56,22 +57,26 @@ def products(
     return qs.order_by("code")
 
 
-def product_properties(p: Product) -> dict:
-    return {
-        "code": p.code,
-        "version": p.version,
-        "outcome": p.outcome,
-        "hazard_code": p.hazard.code if p.hazard else None,  # None: released outside every hazard
-        "activity_code": p.activity.code,
-        "organisation": p.activity.organisation.acronym,
-        "area_m2": p.area_m2,
-        "reported_area_m2": p.reported_area_m2,
-        "clearance_depth_cm": p.clearance_depth_cm,
-        "released_on": p.released_on.isoformat(),
-        "devices": getattr(p, "device_count", None) or 0,
-        "country": p.hazard.country if p.hazard else p.activity.country,
-        "is_synthetic": p.is_synthetic,
-    }
+def _product_country(row) -> str:
+    """The hazard's country, or for a product released outside every hazard its activity's."""
+    return row["hazard__country"] if row["hazard__code"] is not None else row["activity__country"]
+
+
+product_properties = Properties(
+    code="code",
+    version="version",
+    outcome="outcome",
+    hazard_code="hazard__code",  # None: released outside every hazard
+    activity_code="activity__code",
+    organisation="activity__organisation__acronym",
+    area_m2="area_m2",
+    reported_area_m2="reported_area_m2",
+    clearance_depth_cm="clearance_depth_cm",
+    released_on="released_on",
+    devices=Derived(("device_count",), lambda row: row["device_count"] or 0),
+    country=Derived(("hazard__code", "hazard__country", "activity__country"), _product_country),
+    is_synthetic="is_synthetic",
+)
 
 
 def devices(
@@ -110,21 +115,20 @@ def devices(
     return qs.order_by("code")
 
 
-def device_properties(d: Device) -> dict:
-    return {
-        "code": d.code,
-        "category": d.category,
-        "model": d.model.name if d.model else None,
-        "condition": d.condition,
-        "depth_cm": d.depth_cm,
-        "disposal": d.disposal,
-        "found_on": d.found_on.isoformat(),
-        "count": d.count,
-        "product_code": d.product.code if d.product else None,
-        "hazard_code": d.product.hazard.code if d.product and d.product.hazard else None,
-        "activity_code": d.activity.code if d.activity else None,
-        "is_synthetic": d.is_synthetic,
-    }
+device_properties = Properties(
+    code="code",
+    category="category",
+    model="model__name",
+    condition="condition",
+    depth_cm="depth_cm",
+    disposal="disposal",
+    found_on="found_on",
+    count="count",
+    product_code="product__code",
+    hazard_code="product__hazard__code",
+    activity_code="activity__code",
+    is_synthetic="is_synthetic",
+)
 
 
 def device_totals_by_category(qs: QuerySet[Device]) -> list[dict[str, Any]]:

@@ -2,7 +2,7 @@ from django.shortcuts import get_object_or_404
 from ninja import Query, Router, Schema
 
 from safeground.core.contracts import Choice, Country, Limit, Note, Offset, Ref
-from safeground.core.geojson import FeatureCollectionOut, FeatureOut, feature, page
+from safeground.core.geojson import FeatureCollectionOut, FeatureOut, detail, page
 from safeground.core.history import history_entries
 from safeground.core.schemas import ErrorOut, HistoryEntry
 from safeground.operations import queries
@@ -38,10 +38,8 @@ def list_activities(request, filters: Query[ActivityFilters]):
 
 @router.get("/{code}", response=FeatureOut, summary="One activity")
 def get_activity(request, code: str):
-    return feature(
-        get_object_or_404(queries.activities(), code=code),
-        geom_field="reference_point",
-        properties=queries.activity_properties,
+    return detail(
+        request, queries.activities(), code, geom_field="reference_point", properties=queries.activity_properties
     )
 
 

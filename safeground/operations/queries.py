@@ -2,6 +2,7 @@
 
 from django.db.models import Q, QuerySet
 
+from safeground.core.features import Many, Properties
 from safeground.core.geojson import parse_bbox
 from safeground.operations.models import Activity
 
@@ -39,17 +40,16 @@ def activities(
     return qs.order_by("code")
 
 
-def activity_properties(a: Activity) -> dict:
-    return {
-        "code": a.code,
-        "activity_type": a.activity_type,
-        "status": a.status,
-        "organisation": a.organisation.acronym,
-        "teams": [t.code for t in a.teams.all()],
-        "methods": a.methods,
-        "hazard_codes": [h.code for h in a.hazards.all()],
-        "country": a.country,
-        "start_date": a.start_date.isoformat(),
-        "end_date": a.end_date.isoformat() if a.end_date else None,
-        "is_synthetic": a.is_synthetic,
-    }
+activity_properties = Properties(
+    code="code",
+    activity_type="activity_type",
+    status="status",
+    organisation="organisation__acronym",
+    teams=Many("teams"),
+    methods="methods",
+    hazard_codes=Many("hazards"),
+    country="country",
+    start_date="start_date",
+    end_date="end_date",
+    is_synthetic="is_synthetic",
+)

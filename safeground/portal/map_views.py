@@ -21,6 +21,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
 
 from safeground.core.access import page
+from safeground.core.features import Properties
 from safeground.core.geojson import MAX_LIMIT, parse_bbox
 from safeground.core.geojson import page as geojson_page
 from safeground.core.geometry import GeometryError
@@ -334,16 +335,14 @@ def popup_labels() -> dict:
     }
 
 
-def _remaining_properties(row) -> dict:
-    h = row.hazard
-    return {
-        "code": h.code,
-        "hazard_class": h.hazard_class,
-        "status": h.status,
-        "remaining_m2": row.remaining_m2,
-        "estimated_m2": row.estimated_m2,
-        "is_synthetic": h.is_synthetic,
-    }
+_remaining_properties = Properties(
+    code="hazard__code",
+    hazard_class="hazard__hazard_class",
+    status="hazard__status",
+    remaining_m2="remaining_m2",
+    estimated_m2="estimated_m2",
+    is_synthetic="hazard__is_synthetic",
+)
 
 
 @page()
@@ -371,19 +370,13 @@ def remaining_areas(request: HttpRequest) -> JsonResponse:
     ).filter(remaining_geom__isnull=False, remaining_m2__gte=REMAINING_MIN_M2)
     if box is not None:
         rows = rows.filter(remaining_geom__intersects=box)
-    rows = rows.annotate(code=F("hazard__code")).defer(
-        # Only the GeoJSON of the remaining ground is needed, not the raw geometries select_related brings.
-        "remaining_geom",
-        "hazard__geom",
-        "hazard__benchmark",
-        "hazard__province__geom",
-    )
-    body = geojson_page(
+    rows = rows.annotate(code=F("hazard__code"))
+    return geojson_page(
         rows,
         request=request,
         limit=min(limit, MAX_LIMIT),
         offset=offset,
         geom_field="remaining_geom",
         properties=_remaining_properties,
+        content_type="application/geo+json",
     )
-    return JsonResponse(body, content_type="application/geo+json")

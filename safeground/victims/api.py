@@ -21,7 +21,7 @@ from safeground.core import crypto, versions
 from safeground.core.auth import needs
 from safeground.core.contracts import Choice, Country, Limit, Note, Offset, Ref, Year
 from safeground.core.errors import ValidationFailed
-from safeground.core.geojson import FeatureCollectionOut, FeatureOut, feature, input_geometry, page
+from safeground.core.geojson import FeatureCollectionOut, FeatureOut, detail, feature, input_geometry, page
 from safeground.core.history import history_entries
 from safeground.core.schemas import ErrorOut, HistoryEntry
 from safeground.organisations.models import Organisation
@@ -216,7 +216,9 @@ def create_accident(request, payload: AccidentIn):
             raise HttpError(403, "an operator records accidents for its own organisation: give its acronym")
     data["point"] = input_geometry(data["point"], "point")
     accident = services.create_accident(user=request.user, **data)
-    return Status(201, feature(_accident(accident.code), geom_field="point", properties=queries.accident_properties))
+    return Status(
+        201, feature(queries.accidents(), accident.code, geom_field="point", properties=queries.accident_properties)
+    )
 
 
 @router.get(
@@ -226,7 +228,7 @@ def create_accident(request, payload: AccidentIn):
     summary="One accident",
 )
 def get_accident(request, code: str):
-    return feature(_accident(code), geom_field="point", properties=queries.accident_properties)
+    return detail(request, queries.accidents(), code, geom_field="point", properties=queries.accident_properties)
 
 
 @router.get(
@@ -245,7 +247,7 @@ def decide_evidence(request, code: str, payload: EvidenceDecisionIn):
     if payload.action in ("link", "new_hazard"):
         _need(request, "hazards.add_evidence")
     services.settle_evidence(_accident(code), user=request.user, **payload.dict())
-    return feature(_accident(code), geom_field="point", properties=queries.accident_properties)
+    return feature(queries.accidents(), code, geom_field="point", properties=queries.accident_properties)
 
 
 # --- access audit -------------------------------------------------------------------------------

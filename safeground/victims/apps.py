@@ -22,7 +22,11 @@ class VictimsConfig(AppConfig):
     def ready(self) -> None:
         post_migrate.connect(_sync_roles, dispatch_uid="safeground.victims.sync_roles")
         from safeground.attachments import registry
-        from safeground.victims.models import Accident
+        from safeground.core import table_versions
+        from safeground.victims.models import Accident, Victim
+
+        # The accidents' list (with its casualty counts) answers 304 while these are unchanged (core.conditional).
+        table_versions.track_models(Accident, Victim)
 
         # Photos of an accident's site (never of people: decision 0037): accidents need their permission.
         registry.register(

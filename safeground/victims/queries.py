@@ -14,6 +14,7 @@ from django.db.models import Count, F, OuterRef, QuerySet, Subquery
 from django.db.models.functions import Coalesce, ExtractYear
 
 from safeground.core.errors import ValidationFailed
+from safeground.core.features import Derived, Properties
 from safeground.core.geojson import parse_bbox
 from safeground.core.geometry import project, utm_epsg_for
 from safeground.gazetteer.models import AdminArea
@@ -87,33 +88,42 @@ def accidents(
     return qs.order_by("-occurred_on", "code")
 
 
-def accident_properties(a: Accident) -> dict:
-    """An accident without its casualties' identities: the count of people only."""
-    return {
-        "code": a.code,
-        "occurred_on": a.occurred_on.isoformat(),
-        "occurred_on_precision": a.occurred_on_precision,
-        "occurred_time": a.occurred_time.isoformat(timespec="minutes") if a.occurred_time else None,
-        "country": a.country,
-        "province_code": a.province.code if a.province else None,
-        "province_name": a.province.name if a.province else None,
-        "district_code": a.district.code if a.district else None,
-        "accident_type": a.accident_type,
-        "device_category": a.device_category,
-        "device_model": a.device_model.name if a.device_model else None,
-        "hazard": a.hazard.code if a.hazard else None,
-        "evidence_status": a.evidence_status,
-        "product": a.product.code if a.product else None,
-        "residual_contamination": a.product_id is not None,
-        "activity": a.activity.code if a.activity else None,
-        "organisation": a.organisation.acronym if a.organisation else None,
-        "casualties": getattr(a, "casualties", None),
-        "victim_activity": a.victim_activity,
-        "reported_casualties": a.reported_casualties,
-        "reported_killed": sum(n for k, n in a.reported_casualties.items() if k.startswith("killed_")),
-        "reported_injured": sum(n for k, n in a.reported_casualties.items() if k.startswith("injured_")),
-        "is_synthetic": a.is_synthetic,
-    }
+def _reported(prefix: str):
+    def total(row) -> int:
+        return sum(n for k, n in (row["reported_casualties"] or {}).items() if k.startswith(prefix))
+
+    return Derived(("reported_casualties",), total)
+
+
+#: An accident without its casualties' identities: the count of people only.
+accident_properties = Properties(
+    code="code",
+    occurred_on="occurred_on",
+    occurred_on_precision="occurred_on_precision",
+    occurred_time=Derived(
+        ("occurred_time",),
+        lambda row: row["occurred_time"].isoformat(timespec="minutes") if row["occurred_time"] else None,
+    ),
+    country="country",
+    province_code="province__code",
+    province_name="province__name",
+    district_code="district__code",
+    accident_type="accident_type",
+    device_category="device_category",
+    device_model="device_model__name",
+    hazard="hazard__code",
+    evidence_status="evidence_status",
+    product="product__code",
+    residual_contamination=Derived(("product_id",), lambda row: row["product_id"] is not None),
+    activity="activity__code",
+    organisation="organisation__acronym",
+    casualties="casualties",
+    victim_activity="victim_activity",
+    reported_casualties="reported_casualties",
+    reported_killed=_reported("killed_"),
+    reported_injured=_reported("injured_"),
+    is_synthetic="is_synthetic",
+)
 
 
 def nearest_hazards(accident: Accident, limit: int = 3, within_m: float = 2000.0) -> list[dict]:
