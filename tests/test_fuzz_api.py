@@ -84,7 +84,7 @@ def test_every_operation_answers_as_documented(username, accounts, hazard, activ
     schema = schemathesis.openapi.from_dict(document())
     app = WSGIHandler()
     schema.app = app
-    # identity: the WSGI client schemathesis drives does not undo gzip (tests/test_compression.py checks it)
+    # identity: the WSGI client schemathesis drives does not undo gzip (core/tests/test_compression.py checks it)
     headers = {
         "Authorization": f"Bearer {ApiToken.issue(accounts[username], name='fuzz')[1]}",
         "Accept-Encoding": "identity",
