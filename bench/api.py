@@ -94,7 +94,8 @@ def floor_sql(queryset, properties: Properties, geom, limit: int, offset: int, p
     build, agg = ("json_build_object", "json_agg") if pg else ("json_object", "json_group_array")
     props = ", ".join(f"'{name}', {value(aliases[path])}" for name, path in properties.spec.items())
     geometry = 't."_shape"::json' if pg else 'json(t."_shape")'
-    feature = f"{build}('type', 'Feature', 'id', t.\"{aliases['code']}\", 'properties', {build}({props}), 'geometry', {geometry})"
+    code = f't."{aliases["code"]}"'
+    feature = f"{build}('type', 'Feature', 'id', {code}, 'properties', {build}({props}), 'geometry', {geometry})"
     sql = (
         f"SELECT {build}('type', 'FeatureCollection', 'numberMatched', (SELECT COUNT(*) FROM ({count}) n), "
         f"'numberReturned', COUNT(*), 'features', {agg}({feature})) FROM ({inner}) t"
@@ -298,13 +299,17 @@ def main() -> None:
 
     env = {**os.environ}
     env.setdefault("SAFEGROUND_SECRET_KEY", os.urandom(32).hex())  # `serve` refuses the built-in key
-    token = subprocess.run(
-        [SAFEGROUND, "token", "create", "im-officer", "--name", "bench-api"],
-        env=env,
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout.strip().splitlines()[-1]
+    token = (
+        subprocess.run(
+            [SAFEGROUND, "token", "create", "im-officer", "--name", "bench-api"],
+            env=env,
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+        .stdout.strip()
+        .splitlines()[-1]
+    )
     server, port = serve(env)
     try:
         print(f"{connection.vendor}, {Hazard.objects.count():,} hazards; map view {bbox} ({busiest['country']})")
@@ -327,7 +332,7 @@ def main() -> None:
             "list (limit 100)": (lambda: "/api/v1/hazards?limit=100", lambda: list_sql),
             "detail": (lambda: f"/api/v1/hazards/{random.choice(codes)}", a_detail),
         }
-        print(f"\n| request | clients | API p50 ms | API p95 ms | API req/s | floor p50 ms | floor req/s | ratio |")
+        print("\n| request | clients | API p50 ms | API p95 ms | API req/s | floor p50 ms | floor req/s | ratio |")
         print("|---|---|---|---|---|---|---|---|")
         for name, (path, statement) in requests.items():
             for clients in counts if not name.startswith("map") else [c for c in counts if c <= 10]:
@@ -366,10 +371,8 @@ def server_time(token: str, codes: list[str]) -> None:
         times.append(time.perf_counter() - start)
         assert response.status_code == 200, response.content[:200]
     times.sort()
-    print(
-        f"\ndetail, server time in Django (no HTTP), {len(times)} requests: p50 {1000 * statistics.median(times):.2f} ms, "
-        f"p95 {1000 * times[int(0.95 * len(times))]:.2f} ms"
-    )
+    p50, p95 = 1000 * statistics.median(times), 1000 * times[int(0.95 * len(times))]
+    print(f"\ndetail, server time in Django (no HTTP), {len(times)} requests: p50 {p50:.2f} ms, p95 {p95:.2f} ms")
 
 
 if __name__ == "__main__":
