@@ -18,3 +18,6 @@ class CoreConfig(AppConfig):
         from safeground.core import table_versions
 
         table_versions.install()  # change tokens of the tables upper apps track (map tiles' ETags)
+        from safeground.core.auth import TOKEN_TABLES
+
+        table_versions.track(*TOKEN_TABLES)  # what an API token opens (core.auth reuses it while they stand)

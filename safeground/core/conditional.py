@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import hashlib
 
+from django.db import connection
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseNotModified, StreamingHttpResponse
 from django.utils.translation import get_language
@@ -28,7 +29,10 @@ HEADERS = {"Cache-Control": "private, no-cache", "Vary": "Cookie, Authorization,
 
 
 def list_etag(request: HttpRequest, queryset: QuerySet, properties: Properties) -> str | None:
-    """The ETag of a list (see the module's docstring); None when it reads an unwatched table."""
+    """The ETag of a list (see the module's docstring); None when it reads an unwatched table, or
+    inside an open transaction (its own writes have not replaced any change token yet)."""
+    if connection.in_atomic_block:
+        return None
     tables = tables_read(queryset, properties)
     if not tables or not tables <= table_versions.tracked():
         return None
