@@ -216,10 +216,10 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-def serve(env: dict) -> tuple[subprocess.Popen, int]:
+def serve(env: dict, extra: list[str]) -> tuple[subprocess.Popen, int]:
     port = _free_port()
     server = subprocess.Popen(
-        [SAFEGROUND, "serve", "--host", "127.0.0.1", "--port", str(port)],
+        [SAFEGROUND, "serve", "--host", "127.0.0.1", "--port", str(port), *extra],
         env=env,
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
@@ -279,6 +279,8 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=8)
     parser.add_argument("--clients", default="1,10,50")
     parser.add_argument("--profile", action="store_true", help="py-spy top 10 of the list at 10 clients")
+    parser.add_argument("--workers", type=int, help="server processes (default: what `safeground serve` picks)")
+    parser.add_argument("--threads", type=int, help="threads per server process")
     args = parser.parse_args()
     counts = [int(c) for c in args.clients.split(",")]
 
@@ -310,7 +312,9 @@ def main() -> None:
         .stdout.strip()
         .splitlines()[-1]
     )
-    server, port = serve(env)
+    extra = [*(["--workers", str(args.workers)] if args.workers else [])]
+    extra += ["--threads", str(args.threads)] if args.threads else []
+    server, port = serve(env, extra)
     try:
         print(f"{connection.vendor}, {Hazard.objects.count():,} hazards; map view {bbox} ({busiest['country']})")
         request = urllib.request.Request(

@@ -185,7 +185,6 @@ class Collection:
     """A FeatureCollection page: `matched` is known before the body is written; `body` yields its bytes."""
 
     matched: int
-    returned: int
     streamed: bool
     body: Iterator[bytes]
 
@@ -207,29 +206,34 @@ def collection(
     """One page of `queryset` as a GeoJSON FeatureCollection (OGC API Features paging members).
 
     `links(matched)` gives the page's links; `extra` adds top-level members (the OGC `timeStamp`).
-    Two queries (the count and the page) plus one per Many property; more than STREAM_ABOVE
-    features are read and sent CHUNK at a time."""
+    Two queries (the count and the page) plus one per Many property. A page of more than
+    STREAM_ABOVE features is read and sent CHUNK at a time; its `numberReturned`, counted as it
+    goes, comes after the features (a member's place in a JSON object carries no meaning)."""
     matched = queryset.count()
-    returned = max(0, min(limit, matched - offset))
-    head = {"type": "FeatureCollection", "numberMatched": matched, "numberReturned": returned}
+    head = {"type": "FeatureCollection", "numberMatched": matched}
+    rows = _lean(queryset, properties, geom, precision)[offset : offset + limit]
+    streamed = min(limit, matched - offset) > STREAM_ABOVE
+    if not streamed:
+        rows = list(rows) if offset < matched else []  # read now: numberReturned is what was read
+        head["numberReturned"] = len(rows)
     head.update(extra or {})
     head["links"] = links(matched)
     opening = dumps(head)[:-1] + b',"features":['
-    rows = _lean(queryset, properties, geom, precision)[offset : offset + limit]
-    streamed = returned > STREAM_ABOVE
 
     def body() -> Iterator[bytes]:
         yield opening
-        if streamed:
-            first = True
-            for chunk in _chunks(rows.iterator(chunk_size=CHUNK), CHUNK):
-                yield (b"" if first else b",") + _features(chunk, queryset, properties)
-                first = False
-        elif returned:
-            yield _features(list(rows), queryset, properties)
-        yield b"]}"
+        if not streamed:
+            if rows:
+                yield _features(rows, queryset, properties)
+            yield b"]}"
+            return
+        sent = 0
+        for chunk in _chunks(rows.iterator(chunk_size=CHUNK), CHUNK):
+            yield (b"," if sent else b"") + _features(chunk, queryset, properties)
+            sent += len(chunk)
+        yield b'],"numberReturned":' + str(sent).encode() + b"}"
 
-    return Collection(matched, returned, streamed, body())
+    return Collection(matched, streamed, body())
 
 
 def one(queryset: QuerySet, code: str, *, geom, properties: Properties):
