@@ -130,7 +130,10 @@ def database_from_url(url: str) -> dict:
     """Translate SAFEGROUND_DATABASE_URL into a Django DATABASES entry (GeoDjango backends only)."""
     if not url.startswith(("spatialite://", "postgis://")):
         raise ValueError(f"SAFEGROUND_DATABASE_URL must start with spatialite:// or postgis://, got {url!r}")
-    config = dj_database_url.parse(url, conn_max_age=60 if url.startswith("postgis") else 0)
+    # Connections stay open between requests (each server thread keeps its own for a minute): opening
+    # one costs a PostgreSQL handshake, or on SpatiaLite about 10 ms of loading the extension and
+    # Django's SQL functions, which was most of a small API request's time (docs/decisions/0043).
+    config = dj_database_url.parse(url, conn_max_age=60)
     if url.startswith("spatialite://"):
         Path(config["NAME"]).parent.mkdir(parents=True, exist_ok=True)
         config["ENGINE"] = "safeground.core.dbbackends.spatialite"

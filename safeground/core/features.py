@@ -134,7 +134,9 @@ def _lean(queryset: QuerySet, properties: Properties, geom, precision: int | Non
     `precision` decimals, or with `precision` None the stored geometry (GEOS)."""
     expression = F(geom) if isinstance(geom, str) else geom
     shape = AsGeoJSON(expression, precision=precision) if precision is not None else expression
-    return queryset.prefetch_related(None).annotate(_shape=shape).values("pk", *properties.paths, "_shape")
+    if queryset._prefetch_related_lookups:
+        queryset = queryset.prefetch_related(None)
+    return queryset.values("pk", *properties.paths, _shape=shape)
 
 
 def _geometry(value) -> bytes:
