@@ -8,7 +8,8 @@ the instance, all through Ninja's JSON encoder. Features must be equal (key orde
 answer must validate against the schema the OpenAPI document gives for it.
 
 Also: list and detail ETags (304 while nothing changed, a new ETag after a change made through the
-service) and gzip for the map's request, on a copy of each demo.
+service) and gzip for the map's request, on a copy of each demo; and a bearer token reused between
+requests only until its row, its account or its roles change (real commits, on a copy).
 """
 
 from __future__ import annotations
@@ -155,6 +156,44 @@ with open(os.environ["SG_OUT"], "w") as f:
 """
 
 
+TOKENS = r"""
+import json, os
+from django.contrib.auth import get_user_model
+from django.test import Client
+from safeground.core import auth, services
+from safeground.core.models import ApiToken
+from safeground.organisations.roles import assign_role
+
+user = get_user_model().objects.create_user(username="token-reuse", password="x-not-used-x")
+assign_role(user, "im_officer")
+NEW = {"hazard_class": "nonsense", "contamination_type": "ap_mines", "recorded_on": "2024-01-01"}
+
+def client_of(name):
+    row, raw = ApiToken.issue(user, name=name)
+    return row, Client(HTTP_AUTHORIZATION=f"Bearer {raw}")
+
+out = {}
+row, client = client_of("reuse")
+out["first"] = client.get("/api/v1/hazards?limit=1").status_code
+out["kept"] = row.digest in auth._known
+out["again"] = client.get("/api/v1/hazards?limit=1").status_code
+# The IM officer may add hazards: this payload is refused for itself (422), not for the permission.
+out["may_add"] = client.post("/api/v1/hazards", NEW, content_type="application/json").status_code
+user.groups.clear()
+refused = client.post("/api/v1/hazards", NEW, content_type="application/json")
+out["role_taken"] = [refused.status_code, refused.json().get("detail", "")]
+services.revoke_token(user, row.pk)
+out["revoked"] = client.get("/api/v1/hazards?limit=1").status_code
+other, second = client_of("second")
+out["second"] = second.get("/api/v1/hazards?limit=1").status_code
+user.is_active = False
+user.save(update_fields=["is_active"])
+out["deactivated"] = second.get("/api/v1/hazards?limit=1").status_code
+with open(os.environ["SG_OUT"], "w") as f:
+    json.dump(out, f)
+"""
+
+
 def _run(demo_pair, url: str, script: str, path: Path) -> dict:
     demo_pair.run(url, "shell", "-c", script, SG_OUT=str(path), SAFEGROUND_RATE_LIMITS="0")
     return json.loads(path.read_text())
@@ -201,3 +240,14 @@ def test_lists_and_details_answer_304_until_a_change_and_compress(demo_pair, tmp
     assert zipped["encoding"] == "gzip" and zipped["plain_encoding"] is None
     assert "Accept-Encoding" in zipped["vary"]
     assert zipped["same"] and zipped["features"] > 0 and zipped["ratio"] > 3
+
+
+def test_a_token_is_reused_only_until_what_decides_it_changes(demo_pair, tmp_path):
+    found = _run(demo_pair, demo_pair.copy("spatialite"), TOKENS, tmp_path / "tokens.json")
+
+    assert found["first"] == found["again"] == 200 and found["kept"], found
+    assert found["may_add"] == 422, found
+    status, detail = found["role_taken"]
+    assert status == 403 and "hazards.add_hazard" in detail, "a role taken away takes its permission at once"
+    assert found["revoked"] == 401, "a revoked token is refused on the next request"
+    assert found["second"] == 200 and found["deactivated"] == 401, "so is a deactivated account's"

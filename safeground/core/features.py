@@ -106,7 +106,8 @@ class Properties:
         return out
 
     def __call__(self, record) -> dict[str, Any]:
-        """The same properties from a model instance (its relations are followed attribute by attribute)."""
+        """The same properties from a model instance (its relations are followed attribute by attribute),
+        as the API writes them: dates as ISO text, as the pages that show them expect."""
         row = {path: _follow(record, path) for path in self.paths}
         out = {}
         for name, spec in self.spec.items():
@@ -117,7 +118,7 @@ class Properties:
             else:
                 related = getattr(record, spec.relation).all()
                 out[name] = sorted(v for v in (getattr(r, spec.field) for r in related) if v is not None)
-        return out
+        return orjson.loads(dumps(out))
 
 
 def _follow(record, path: str) -> Any:
