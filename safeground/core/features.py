@@ -14,10 +14,8 @@ records' values (one extra query per page, not per row). The same declaration se
 
 from __future__ import annotations
 
-import datetime as dt
 import decimal
 import re
-import uuid
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
@@ -275,12 +273,3 @@ def _model_tables() -> frozenset[str]:
 
 
 _MODEL_TABLES: frozenset[str] | None = None
-
-
-def iso(value: dt.date | dt.time | None) -> str | None:
-    """A date as ISO text (what the properties showed before orjson wrote them itself)."""
-    return value.isoformat() if value is not None else None
-
-
-def text(value: uuid.UUID | None) -> str | None:
-    return str(value) if value is not None else None
