@@ -25,8 +25,7 @@ SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
 #: the token's row and account from its last request, permission caches included: one small query
 #: instead of a lookup that cost a millisecond of ORM work a request. Revoking a token, changing
 #: an account or its roles replaces a change token, so the next request looks again.
-TOKEN_TABLES = (
-    "core_apitoken",
+ACCOUNT_TABLES = (
     "auth_user",
     "auth_user_groups",
     "auth_user_user_permissions",
@@ -34,6 +33,7 @@ TOKEN_TABLES = (
     "auth_group_permissions",
     "auth_permission",
 )
+TOKEN_TABLES = ("core_apitoken", *ACCOUNT_TABLES)
 _known: dict[str, tuple[str, ApiToken]] = {}  # digest → (the tables' change tokens, the row)
 KNOWN_MAX = 1000
 

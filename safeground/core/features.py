@@ -107,16 +107,14 @@ class Properties:
         """The same properties from a model instance (its relations are followed attribute by attribute),
         as the API writes them: dates as ISO text, as the pages that show them expect."""
         row = {path: _follow(record, path) for path in self.paths}
-        out = {}
-        for name, spec in self.spec.items():
-            if isinstance(spec, str):
-                out[name] = row[spec]
-            elif isinstance(spec, Derived):
-                out[name] = spec.value(row)
-            else:
-                related = getattr(record, spec.relation).all()
-                out[name] = sorted(v for v in (getattr(r, spec.field) for r in related) if v is not None)
-        return orjson.loads(dumps(out))
+        row["pk"] = record.pk
+        lists = {name: {record.pk: _related(record, many)} for name, many in self.many.items()}
+        return orjson.loads(dumps(self.of_row(row, lists)))
+
+
+def _related(record, many: Many) -> list:
+    values = (getattr(r, many.field) for r in getattr(record, many.relation).all())
+    return sorted(v for v in values if v is not None)
 
 
 def _follow(record, path: str) -> Any:

@@ -17,7 +17,7 @@ from django.http import Http404
 from ninja import Schema
 from pydantic import Field
 
-from safeground.core import conditional
+from safeground.core import conditional, versions
 from safeground.core.errors import ValidationFailed
 from safeground.core.features import LIST_PRECISION, Properties, collection, one
 from safeground.core.geometry import GeometryError
@@ -138,19 +138,10 @@ def page(
     and GeoJSON (core.features); `304 Not Modified` when `If-None-Match` names the list's ETag.
 
     `geom_field`: a geometry field's name, or a geometry expression (hazards: polygon, else point)."""
-    limit = max(1, min(limit, MAX_LIMIT))
     etag = conditional.list_etag(request, queryset, properties)
     if conditional.matches(request, etag):
         return conditional.not_modified(etag)
-    body = collection(
-        queryset,
-        limit=limit,
-        offset=offset,
-        geom=geom_field,
-        properties=properties,
-        links=lambda matched: _links(request, limit, offset, matched),
-        precision=precision,
-    )
+    body = _collection(queryset, request, limit, offset, geom_field, properties, precision)
     return conditional.send(body, etag=etag, content_type=content_type)
 
 
@@ -170,7 +161,7 @@ def detail(request, queryset, code: str, *, geom_field, properties: Properties, 
     body, row = one(queryset, code, geom=geom_field, properties=properties)
     if body is None:
         raise Http404(f"no record with code {code!r}")
-    etag = f'"{row["version"]}"' if "version" in row else None
+    etag = versions.tag(row["version"]) if "version" in row else None
     if status == 200 and conditional.matches(request, etag):
         return conditional.not_modified(etag)
     return conditional.send_one(body, etag=etag, status=status)
@@ -188,8 +179,12 @@ def page_json(
     queryset, *, request, limit: int, offset: int, geom_field, properties: Properties, precision: int = LIST_PRECISION
 ) -> bytes:
     """`page`'s body as bytes, whole (the gazetteer keeps its light pages in a cache)."""
+    return _collection(queryset, request, limit, offset, geom_field, properties, precision).read()
+
+
+def _collection(queryset, request, limit: int, offset: int, geom_field, properties: Properties, precision: int):
     limit = max(1, min(limit, MAX_LIMIT))
-    body = collection(
+    return collection(
         queryset,
         limit=limit,
         offset=offset,
@@ -198,4 +193,3 @@ def page_json(
         links=lambda matched: _links(request, limit, offset, matched),
         precision=precision,
     )
-    return body.read()

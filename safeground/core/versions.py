@@ -52,7 +52,12 @@ def required(request, record, what: str) -> int | None:
 
 def etag(record) -> str:
     """The ETag of a record: its version, quoted."""
-    return f'"{record.version}"'
+    return tag(record.version)
+
+
+def tag(version: int) -> str:
+    """A version as an ETag (for answers built from a row rather than a model instance)."""
+    return f'"{version}"'
 
 
 def lock(record, expected: int | None, what: str):

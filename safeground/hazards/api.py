@@ -132,5 +132,5 @@ def update_hazard(request, response: HttpResponse, code: str, payload: HazardPat
             hazard, payload.dict(exclude_unset=True), user=request.user, expected_version=expected
         )
     body = feature(queries.hazards(), hazard.code, geom_field=queries.shape(), properties=queries.hazard_properties)
-    response["ETag"] = f'"{body["properties"]["version"]}"'
+    response["ETag"] = versions.tag(body["properties"]["version"])
     return body

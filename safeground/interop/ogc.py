@@ -234,10 +234,9 @@ def select(collection_id: str, params: dict) -> tuple[Collection, QuerySet, int,
     return c, _datetime_filter(qs, c, params.get("datetime")), limit, offset
 
 
-def items(base: str, collection_id: str, params: dict, selected=None) -> features.Collection:
-    """A page of items as a FeatureCollection (read and written by core.features); `selected`: what
-    `select` gave, when the caller already asked."""
-    c, qs, limit, offset = selected or select(collection_id, params)
+def items(base: str, params: dict, selected: tuple[Collection, QuerySet, int, int]) -> features.Collection:
+    """A page of the items `select` gave as a FeatureCollection (read and written by core.features)."""
+    c, qs, limit, offset = selected
     path = f"{base}/collections/{c.id}/items"
 
     def link(rel: str, off: int | None = None) -> dict:

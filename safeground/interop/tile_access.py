@@ -23,17 +23,10 @@ from django.core.cache import caches
 from django.http import HttpRequest
 
 from safeground.core import table_versions
+from safeground.core.auth import ACCOUNT_TABLES
 
 #: The tables whose writes can change what a session may see.
-AUTH_TABLES = (
-    "django_session",
-    "auth_user",
-    "auth_user_groups",
-    "auth_user_user_permissions",
-    "auth_group",
-    "auth_group_permissions",
-    "auth_permission",
-)
+AUTH_TABLES = ("django_session", *ACCOUNT_TABLES)
 #: The longest an answer is kept even when nothing changes (cache hygiene, not correctness).
 MAX_SECONDS = 600
 

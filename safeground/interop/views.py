@@ -107,13 +107,11 @@ def ogc_collection(request, collection_id: str):
 @_ogc
 def ogc_items(request, collection_id: str):
     params = {k: request.GET.get(k) for k in request.GET}
-    selected = ogc.select(collection_id, params)
-    etag = conditional.list_etag(request, selected[1], selected[0].properties)
+    selected = collection, items, _limit, _offset = ogc.select(collection_id, params)
+    etag = conditional.list_etag(request, items, collection.properties)
     if conditional.matches(request, etag):
         return conditional.not_modified(etag)
-    response = conditional.send(
-        ogc.items(_base(request), collection_id, params, selected), etag=etag, content_type=ogc.GEOJSON
-    )
+    response = conditional.send(ogc.items(_base(request), params, selected), etag=etag, content_type=ogc.GEOJSON)
     response["Access-Control-Allow-Origin"] = "*"
     return response
 

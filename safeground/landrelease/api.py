@@ -87,7 +87,7 @@ def update_product(request, response: HttpResponse, code: str, payload: ProductP
     with transaction.atomic():
         services.update_product(product, user=request.user, expected_version=expected, **changes)
     body = feature(queries.products(), code, geom_field="geom", properties=queries.product_properties)
-    response["ETag"] = f'"{body["properties"]["version"]}"'
+    response["ETag"] = versions.tag(body["properties"]["version"])
     return body
 
 
